@@ -1,0 +1,171 @@
+// Instruction decoding for CodeReader: opcode lookup and immediates, driven by opcodes.def.
+#include "binary/code_reader.h"
+
+#include <cstring>
+
+namespace wasmcap::binary {
+
+using support::ByteReader;
+using support::ErrorKind;
+using support::make_error;
+using support::Status;
+
+namespace {
+
+Status read_zero_byte(ByteReader& r, bool validate) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
+  if (validate && b != 0) return make_error(ErrorKind::Malformed, "zero byte expected", at);
+  return support::ok();
+}
+
+Status read_valtype(ByteReader& r, ir::ValType& out) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
+  if (!ir::is_valtype_byte(b)) return make_error(ErrorKind::Malformed, "malformed value type", at);
+  out = static_cast<ir::ValType>(b);
+  return support::ok();
+}
+
+Status read_blocktype(ByteReader& r, ir::BlockType& out) {
+  WASMCAP_ASSIGN(uint8_t first, r.peek_u8());
+  if (first == 0x40) {
+    (void)r.read_u8();
+    out.kind = ir::BlockType::Kind::Empty;
+    return support::ok();
+  }
+  if (ir::is_valtype_byte(first)) {
+    (void)r.read_u8();
+    out.kind = ir::BlockType::Kind::Value;
+    out.value = static_cast<ir::ValType>(first);
+    return support::ok();
+  }
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(int64_t index, r.read_s33());
+  if (index < 0) return make_error(ErrorKind::Malformed, "malformed block type", at);
+  out.kind = ir::BlockType::Kind::TypeIndex;
+  out.type_index = static_cast<uint32_t>(index); // >= 2^32 cannot name a type; validator rejects
+  if (index > 0xFFFFFFFFll) out.type_index = 0xFFFFFFFFu;
+  return support::ok();
+}
+
+Status read_memarg(ByteReader& r, ir::MemArg& out) {
+  WASMCAP_ASSIGN(out.align, r.read_u32());
+  out.memory = 0;
+  WASMCAP_ASSIGN(uint32_t offset, r.read_u32());
+  out.offset = offset;
+  return support::ok();
+}
+
+} // namespace
+
+Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bool validate) {
+  out.offset = r.offset();
+  WASMCAP_ASSIGN(uint8_t byte, r.read_u8());
+  std::optional<ir::Op> op;
+  if (ir::is_prefix_byte(byte)) {
+    WASMCAP_ASSIGN(uint32_t code, r.read_u32());
+    op = ir::op_from_prefixed(byte, code);
+  } else {
+    op = ir::op_from_byte(byte);
+  }
+  if (!op) return make_error(ErrorKind::Malformed, "illegal opcode", out.offset);
+  out.op = *op;
+
+  switch (ir::op_info(*op).imm) {
+  case ir::Imm::None: break;
+  case ir::Imm::BlockType: WASMCAP_TRY(read_blocktype(r, out.block)); break;
+  case ir::Imm::Label:
+  case ir::Imm::Func:
+  case ir::Imm::Local:
+  case ir::Imm::Global:
+  case ir::Imm::Table:
+  case ir::Imm::Data:
+  case ir::Imm::Elem: {
+    WASMCAP_ASSIGN(out.index, r.read_u32());
+    break;
+  }
+  case ir::Imm::BrTable: {
+    WASMCAP_ASSIGN(uint32_t n, r.read_count());
+    scratch.targets.resize(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      WASMCAP_ASSIGN(scratch.targets[i], r.read_u32());
+    }
+    WASMCAP_ASSIGN(out.index, r.read_u32());
+    out.targets = std::span<const uint32_t>(scratch.targets.data(), n);
+    break;
+  }
+  case ir::Imm::CallIndirect:
+  case ir::Imm::TableInit:
+  case ir::Imm::TableCopy: {
+    WASMCAP_ASSIGN(out.index, r.read_u32());
+    WASMCAP_ASSIGN(out.index2, r.read_u32());
+    break;
+  }
+  case ir::Imm::SelectTypes: {
+    WASMCAP_ASSIGN(uint32_t n, r.read_count());
+    scratch.types.resize(n);
+    for (uint32_t i = 0; i < n; ++i)
+      WASMCAP_TRY(read_valtype(r, scratch.types[i]));
+    out.types = std::span<const ir::ValType>(scratch.types.data(), n);
+    break;
+  }
+  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out.mem)); break;
+  case ir::Imm::Memory: WASMCAP_TRY(read_zero_byte(r, validate)); break;
+  case ir::Imm::I32: {
+    WASMCAP_ASSIGN(int32_t v, r.read_s32());
+    out.bits = static_cast<uint32_t>(v);
+    break;
+  }
+  case ir::Imm::I64: {
+    WASMCAP_ASSIGN(int64_t v, r.read_s64());
+    out.bits = static_cast<uint64_t>(v);
+    break;
+  }
+  case ir::Imm::F32: {
+    WASMCAP_ASSIGN(uint32_t v, r.read_fixed_u32());
+    out.bits = v;
+    break;
+  }
+  case ir::Imm::F64: {
+    WASMCAP_ASSIGN(out.bits, r.read_fixed_u64());
+    break;
+  }
+  case ir::Imm::RefType: {
+    const uint64_t at = r.offset();
+    WASMCAP_ASSIGN(uint8_t b, r.read_u8());
+    if (b != 0x70 && b != 0x6F)
+      return make_error(ErrorKind::Malformed, "malformed reference type", at);
+    out.type = static_cast<ir::ValType>(b);
+    break;
+  }
+  case ir::Imm::MemoryInit: {
+    WASMCAP_ASSIGN(out.index, r.read_u32());
+    WASMCAP_TRY(read_zero_byte(r, validate));
+    break;
+  }
+  case ir::Imm::MemoryCopy: {
+    WASMCAP_TRY(read_zero_byte(r, validate));
+    WASMCAP_TRY(read_zero_byte(r, validate));
+    break;
+  }
+  case ir::Imm::V128:
+  case ir::Imm::Shuffle: {
+    WASMCAP_ASSIGN(auto bytes, r.read_bytes(16));
+    std::memcpy(out.v128.data(), bytes.data(), 16);
+    break;
+  }
+  case ir::Imm::Lane: {
+    WASMCAP_ASSIGN(out.lane, r.read_u8());
+    break;
+  }
+  case ir::Imm::MemArgLane: {
+    WASMCAP_TRY(read_memarg(r, out.mem));
+    WASMCAP_ASSIGN(out.lane, r.read_u8());
+    break;
+  }
+  }
+  return support::ok();
+}
+
+} // namespace wasmcap::binary

@@ -1,0 +1,80 @@
+// CodeReader<Visitor, Validation>: THE function-body reader. It decodes instructions (opcode and
+// immediates, as opcodes.def describes them) and hands each one to a visitor; it knows nothing
+// about types. The validator is one visitor, the interpreter's lowering is composed with it, and
+// constant expressions are read the same way.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ir/instr.h"
+#include "support/byte_reader.h"
+#include "support/result.h"
+
+namespace wasmcap::binary {
+
+// FullValidation checks every encoding rule (malformed input is reported); NoValidation is for
+// re-reading code that has already been validated, with the checks compiled out.
+struct FullValidation {
+  static constexpr bool kValidate = true;
+};
+struct NoValidation {
+  static constexpr bool kValidate = false;
+};
+
+// Scratch storage for immediates that are lists (br_table targets, select types).
+struct InstrScratch {
+  std::vector<uint32_t> targets;
+  std::vector<ir::ValType> types;
+};
+
+// Decodes the opcode at the reader's position into `out` (op, offset, immediates). Errors:
+// "illegal opcode", "zero byte expected", "unexpected end", LEB128 errors, ...
+support::Status read_instruction(support::ByteReader& reader, ir::Instr& out, InstrScratch& scratch,
+                                 bool validate);
+
+template <class Visitor, class Validation = FullValidation> class CodeReader {
+public:
+  // `code` starts at the first instruction; `base_offset` is its offset in the module.
+  CodeReader(std::span<const uint8_t> code, uint64_t base_offset, Visitor& visitor)
+      : reader_(code, base_offset), visitor_(visitor) {}
+
+  // Calls `visitor(const ir::Instr&) -> support::Status` for every instruction up to and
+  // including the `end` that closes the outermost level (a function body or a constant
+  // expression). Stops at the first error, from the bytes or from the visitor.
+  support::Status read_expression() {
+    ir::Instr instr;
+    uint32_t depth = 0;
+    for (;;) {
+      if (reader_.at_end()) {
+        return support::make_error(support::ErrorKind::Malformed,
+                                   "unexpected end of section or function", reader_.offset());
+      }
+      WASMCAP_TRY(read_instruction(reader_, instr, scratch_, Validation::kValidate));
+      WASMCAP_TRY(visitor_(static_cast<const ir::Instr&>(instr)));
+      switch (instr.op) {
+      case ir::Op::Block:
+      case ir::Op::Loop:
+      case ir::Op::If: ++depth; break;
+      case ir::Op::End:
+        if (depth == 0) return support::ok();
+        --depth;
+        break;
+      default: break;
+      }
+    }
+  }
+
+  // Bytes consumed so far (after read_expression: the expression's size).
+  size_t position() const { return reader_.position(); }
+  bool at_end() const { return reader_.at_end(); }
+  uint64_t offset() const { return reader_.offset(); }
+
+private:
+  support::ByteReader reader_;
+  Visitor& visitor_;
+  InstrScratch scratch_;
+};
+
+} // namespace wasmcap::binary

@@ -1,0 +1,106 @@
+// Tables derived from opcodes.def: metadata, binary lookup arrays, and the keyword map.
+#include "ir/opcode.h"
+
+#include <array>
+#include <string>
+#include <unordered_map>
+
+namespace wasmcap::ir {
+namespace {
+
+constexpr OpInfo kOps[] = {
+#define WASM_OP(name, text, prefix, code, imm, sig, align)                                         \
+  OpInfo{#name, text, prefix, code, Imm::imm, Sig::sig, align},
+#include "ir/opcodes.def"
+#undef WASM_OP
+};
+static_assert(sizeof(kOps) / sizeof(kOps[0]) == kOpCount);
+
+constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64;
+
+struct SigEntry {
+  std::array<ValType, 3> params;
+  uint8_t nparams;
+  ValType result;
+  uint8_t nresults;
+};
+
+// Indexed by Sig; the order must match the enum.
+constexpr SigEntry kSigs[] = {
+    {{}, 0, I, 0},                                                             // Special
+    {{}, 0, I, 1},        {{}, 0, L, 1},     {{}, 0, F, 1},     {{}, 0, D, 1}, // x_v
+    {{I}, 1, I, 1},       {{L}, 1, I, 1},    {{F}, 1, I, 1},    {{D}, 1, I, 1},
+    {{I}, 1, L, 1},       {{L}, 1, L, 1},    {{F}, 1, L, 1},    {{D}, 1, L, 1},
+    {{I}, 1, F, 1},       {{L}, 1, F, 1},    {{F}, 1, F, 1},    {{D}, 1, F, 1},
+    {{I}, 1, D, 1},       {{L}, 1, D, 1},    {{F}, 1, D, 1},    {{D}, 1, D, 1},
+    {{I, I}, 2, I, 1},    {{L, L}, 2, I, 1}, {{F, F}, 2, I, 1}, {{D, D}, 2, I, 1},
+    {{L, L}, 2, L, 1},    {{F, F}, 2, F, 1}, {{D, D}, 2, D, 1}, {{}, 0, I, 0},
+    {{I, I}, 2, I, 0},    {{I, L}, 2, I, 0}, {{I, F}, 2, I, 0}, {{I, D}, 2, I, 0},
+    {{I, I, I}, 3, I, 0},
+};
+static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == static_cast<size_t>(Sig::v_iii) + 1);
+
+struct Lookup {
+  std::array<int16_t, 256> single;
+  std::array<int16_t, 32> fc;
+  std::array<int16_t, 512> fd;
+  std::unordered_map<std::string, Op> by_text;
+  Lookup() {
+    single.fill(-1);
+    fc.fill(-1);
+    fd.fill(-1);
+    for (size_t i = 0; i < kOpCount; ++i) {
+      const OpInfo& o = kOps[i];
+      if (o.prefix == 0)
+        single[o.code] = static_cast<int16_t>(i);
+      else if (o.prefix == 0xFC)
+        fc[o.code] = static_cast<int16_t>(i);
+      else
+        fd[o.code] = static_cast<int16_t>(i);
+      // SelectT shares "select" with Select; keep the first (plain) one for text lookup.
+      by_text.emplace(o.text, static_cast<Op>(i));
+    }
+  }
+};
+
+const Lookup& lookup() {
+  static const Lookup table;
+  return table;
+}
+
+std::optional<Op> from_index(int16_t i) {
+  if (i < 0) return std::nullopt;
+  return static_cast<Op>(i);
+}
+
+} // namespace
+
+const OpInfo& op_info(Op op) {
+  return kOps[static_cast<size_t>(op)];
+}
+
+SigTypes sig_types(Sig sig) {
+  const SigEntry& e = kSigs[static_cast<size_t>(sig)];
+  return {std::span<const ValType>(e.params.data(), e.nparams),
+          std::span<const ValType>(&e.result, e.nresults)};
+}
+
+std::optional<Op> op_from_byte(uint8_t byte) {
+  return from_index(lookup().single[byte]);
+}
+
+std::optional<Op> op_from_prefixed(uint8_t prefix, uint32_t code) {
+  const Lookup& l = lookup();
+  if (prefix == 0xFC) return code < l.fc.size() ? from_index(l.fc[code]) : std::nullopt;
+  if (prefix == 0xFD) return code < l.fd.size() ? from_index(l.fd[code]) : std::nullopt;
+  return std::nullopt;
+}
+
+std::optional<Op> op_from_text(std::string_view text) {
+  const auto& m = lookup().by_text;
+  auto it = m.find(std::string(text));
+  if (it == m.end()) return std::nullopt;
+  return it->second;
+}
+
+} // namespace wasmcap::ir

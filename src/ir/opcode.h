@@ -1,0 +1,126 @@
+// Opcodes derived from opcodes.def: the Op enum, per-op metadata, and binary lookup.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "ir/types.h"
+
+namespace wasmcap::ir {
+
+enum class Op : uint16_t {
+#define WASM_OP(name, text, prefix, code, imm, sig, align) name,
+#include "ir/opcodes.def"
+#undef WASM_OP
+};
+
+constexpr size_t kOpCount = 0
+#define WASM_OP(name, text, prefix, code, imm, sig, align) +1
+#include "ir/opcodes.def"
+#undef WASM_OP
+    ;
+
+// What follows an opcode in the binary format.
+enum class Imm : uint8_t {
+  None,
+  BlockType,    // s33 block type
+  Label,        // u32 label depth
+  BrTable,      // vec(u32) + u32 default
+  Func,         // u32 function index
+  CallIndirect, // u32 type index, u32 table index
+  SelectTypes,  // vec(valtype)
+  Local,        // u32
+  Global,       // u32
+  Table,        // u32 table index
+  MemArg,       // u32 align exponent, u32 offset
+  Memory,       // one byte that must be 0x00 (memory index)
+  I32,          // s32
+  I64,          // s64
+  F32,          // 4 bytes
+  F64,          // 8 bytes
+  RefType,      // one reftype byte
+  MemoryInit,   // u32 data index, byte 0x00
+  Data,         // u32 data index
+  MemoryCopy,   // two bytes 0x00 0x00
+  TableInit,    // u32 element index, u32 table index
+  Elem,         // u32 element index
+  TableCopy,    // u32 destination table, u32 source table
+  V128,         // 16 bytes (SIMD)
+  Shuffle,      // 16 lane bytes (SIMD)
+  Lane,         // one lane byte (SIMD)
+  MemArgLane,   // memarg + lane byte (SIMD)
+};
+
+// Stack signatures `<results>_<params>`; letters: i=i32 l=i64 f=f32 d=f64 x=v128, v=nothing.
+enum class Sig : uint8_t {
+  Special,
+  i_v,
+  l_v,
+  f_v,
+  d_v,
+  i_i,
+  i_l,
+  i_f,
+  i_d,
+  l_i,
+  l_l,
+  l_f,
+  l_d,
+  f_i,
+  f_l,
+  f_f,
+  f_d,
+  d_i,
+  d_l,
+  d_f,
+  d_d,
+  i_ii,
+  i_ll,
+  i_ff,
+  i_dd,
+  l_ll,
+  f_ff,
+  d_dd,
+  v_v,
+  v_ii,
+  v_il,
+  v_if,
+  v_id,
+  v_iii,
+};
+
+struct SigTypes {
+  std::span<const ValType> params;
+  std::span<const ValType> results;
+};
+SigTypes sig_types(Sig sig);
+
+struct OpInfo {
+  const char* name; // enum name, e.g. "I32Add"
+  const char* text; // text-format keyword, e.g. "i32.add"
+  uint8_t prefix;   // 0, 0xFC or 0xFD
+  uint32_t code;
+  Imm imm;
+  Sig sig;
+  uint8_t natural_align; // log2, for memory access ops
+};
+
+const OpInfo& op_info(Op op);
+inline const char* op_text(Op op) {
+  return op_info(op).text;
+}
+
+// Binary lookup: a single-byte opcode, or a prefix byte plus its u32 sub-opcode.
+std::optional<Op> op_from_byte(uint8_t byte);
+std::optional<Op> op_from_prefixed(uint8_t prefix, uint32_t code);
+inline bool is_prefix_byte(uint8_t b) {
+  return b == 0xFC || b == 0xFD;
+}
+
+// Text lookup: "i32.add" -> Op. `select` maps to Op::Select (the parser picks SelectT when it
+// sees a result annotation).
+std::optional<Op> op_from_text(std::string_view text);
+
+} // namespace wasmcap::ir
