@@ -2,7 +2,7 @@
 #include "ir/types.h"
 #include "ir/module.h"
 
-namespace wasmcap::ir {
+namespace wasmcap {
 
 bool is_valtype_byte(uint8_t b) {
   return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F;
@@ -42,6 +42,10 @@ std::string functype_to_string(const FuncType& t) {
   };
   return list(t.params) + " -> " + list(t.results);
 }
+
+} // namespace wasmcap
+
+namespace wasmcap::ir {
 
 std::string_view Module::func_name(uint32_t func_index) const {
   auto it = names.functions.find(func_index);

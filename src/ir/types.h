@@ -1,65 +1,28 @@
-// The spec's types: value types, function types, limits, table/memory/global types, extern kinds.
+// The spec's types for the engine: the public vocabulary (include/wasmcap/types.h) under the ir
+// namespace, plus BlockType, which only the engine needs.
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <string>
-#include <vector>
+
+#include "wasmcap/types.h"
 
 namespace wasmcap::ir {
 
-// Encoded as in the binary format so decoding is a range check.
-enum class ValType : uint8_t {
-  I32 = 0x7F,
-  I64 = 0x7E,
-  F32 = 0x7D,
-  F64 = 0x7C,
-  V128 = 0x7B,
-  FuncRef = 0x70,
-  ExternRef = 0x6F,
-};
-
-inline bool is_ref(ValType t) {
-  return t == ValType::FuncRef || t == ValType::ExternRef;
-}
-inline bool is_num(ValType t) {
-  return !is_ref(t) && t != ValType::V128;
-}
-bool is_valtype_byte(uint8_t b);
-const char* valtype_name(ValType t); // "i32", "funcref", ...
-
-struct FuncType {
-  std::vector<ValType> params;
-  std::vector<ValType> results;
-  bool operator==(const FuncType&) const = default;
-};
-std::string functype_to_string(const FuncType& t); // "(i32, i64) -> (f32)"
-
-struct Limits {
-  uint64_t min = 0;
-  std::optional<uint64_t> max;
-  bool operator==(const Limits&) const = default;
-};
-
-struct TableType {
-  ValType elem = ValType::FuncRef;
-  Limits limits;
-  bool operator==(const TableType&) const = default;
-};
-
-struct MemoryType {
-  Limits limits; // in 64 KiB pages
-  bool operator==(const MemoryType&) const = default;
-};
-
-struct GlobalType {
-  ValType type = ValType::I32;
-  bool is_mutable = false;
-  bool operator==(const GlobalType&) const = default;
-};
-
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
-const char* extern_kind_name(ExternKind k); // "func", "table", "memory", "global"
+using wasmcap::extern_kind_name;
+using wasmcap::ExternKind;
+using wasmcap::FuncType;
+using wasmcap::functype_to_string;
+using wasmcap::GlobalType;
+using wasmcap::is_num;
+using wasmcap::is_ref;
+using wasmcap::is_valtype_byte;
+using wasmcap::kMaxPages;
+using wasmcap::kPageSize;
+using wasmcap::Limits;
+using wasmcap::MemoryType;
+using wasmcap::TableType;
+using wasmcap::ValType;
+using wasmcap::valtype_name;
 
 // A block's type: empty, one value type, or an index into the type section (multi-value).
 struct BlockType {
@@ -67,8 +30,5 @@ struct BlockType {
   ValType value = ValType::I32;
   uint32_t type_index = 0;
 };
-
-constexpr uint64_t kPageSize = 65536;
-constexpr uint32_t kMaxPages = 65536; // 4 GiB for a 32-bit memory
 
 } // namespace wasmcap::ir

@@ -1,104 +1,13 @@
-// Runtime values: what flows between the host and wasm (arguments, results, globals, table
-// entries). References are opaque pointers: a funcref points at a runtime function instance,
-// an externref is whatever the host passed in (nullptr is the null reference).
+// Runtime values for the engine: the public wasmcap::Value (include/wasmcap/value.h) under the
+// runtime namespace.
 #pragma once
 
-#include <array>
-#include <cstdint>
-#include <cstring>
-#include <string>
-
-#include "ir/types.h"
+#include "wasmcap/value.h"
 
 namespace wasmcap::runtime {
 
-struct V128 {
-  std::array<uint8_t, 16> bytes{};
-  bool operator==(const V128&) const = default;
-};
-
-struct Value {
-  ir::ValType type = ir::ValType::I32;
-  union {
-    uint32_t i32;
-    uint64_t i64;
-    uint32_t f32_bits; // floats travel as bits so NaN payloads survive
-    uint64_t f64_bits;
-    void* ref;
-  };
-  V128 v128{};
-
-  Value() : i64(0) {}
-  static Value make_i32(uint32_t v) {
-    Value x;
-    x.type = ir::ValType::I32;
-    x.i64 = 0;
-    x.i32 = v;
-    return x;
-  }
-  static Value make_i64(uint64_t v) {
-    Value x;
-    x.type = ir::ValType::I64;
-    x.i64 = v;
-    return x;
-  }
-  static Value make_f32_bits(uint32_t b) {
-    Value x;
-    x.type = ir::ValType::F32;
-    x.i64 = 0;
-    x.f32_bits = b;
-    return x;
-  }
-  static Value make_f64_bits(uint64_t b) {
-    Value x;
-    x.type = ir::ValType::F64;
-    x.f64_bits = b;
-    return x;
-  }
-  static Value make_f32(float f) {
-    uint32_t b;
-    std::memcpy(&b, &f, 4);
-    return make_f32_bits(b);
-  }
-  static Value make_f64(double d) {
-    uint64_t b;
-    std::memcpy(&b, &d, 8);
-    return make_f64_bits(b);
-  }
-  static Value make_v128(const V128& v) {
-    Value x;
-    x.type = ir::ValType::V128;
-    x.v128 = v;
-    return x;
-  }
-  static Value make_ref(ir::ValType t, void* r) {
-    Value x;
-    x.type = t;
-    x.i64 = 0;
-    x.ref = r;
-    return x;
-  }
-  static Value zero(ir::ValType t) {
-    Value x;
-    x.type = t;
-    x.i64 = 0;
-    return x;
-  }
-
-  float f32() const {
-    float f;
-    std::memcpy(&f, &f32_bits, 4);
-    return f;
-  }
-  double f64() const {
-    double d;
-    std::memcpy(&d, &f64_bits, 8);
-    return d;
-  }
-  bool is_null_ref() const { return ref == nullptr; }
-};
-
-// "i32:42", "f64:0x1p+0", "funcref:null" -- for messages and the CLI's --invoke output.
-std::string value_to_string(const Value& v);
+using wasmcap::V128;
+using wasmcap::Value;
+using wasmcap::value_to_string;
 
 } // namespace wasmcap::runtime

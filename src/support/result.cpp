@@ -1,9 +1,9 @@
 // Error formatting: one line saying what went wrong and where.
-#include "support/result.h"
+#include "wasmcap/error.h"
 
 #include <cstdio>
 
-namespace wasmcap::support {
+namespace wasmcap {
 
 const char* error_kind_name(ErrorKind kind) {
   switch (kind) {
@@ -41,4 +41,4 @@ std::string Error::to_string() const {
   return out;
 }
 
-} // namespace wasmcap::support
+} // namespace wasmcap

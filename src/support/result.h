@@ -1,97 +1,19 @@
-// Errors as values: Error (kind + place + message) and Result<T>, used by every layer.
-// Kinds follow the spec's assertion classes so the .wast runner can match them directly.
+// Errors as values for the engine's layers: the public wasmcap::Error/Result (include/wasmcap/
+// error.h) under the support namespace, plus the WASMCAP_TRY/WASMCAP_ASSIGN propagation macros.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <utility>
-#include <variant>
+#include "wasmcap/error.h"
 
 namespace wasmcap::support {
 
-enum class ErrorKind : uint8_t {
-  Malformed,  // binary or text that does not follow the format (assert_malformed)
-  Invalid,    // well-formed but fails validation (assert_invalid)
-  Unlinkable, // imports do not match (assert_unlinkable)
-  Trap,       // execution trapped (assert_trap, assert_uninstantiable)
-  Exhaustion, // a resource limit was reached (assert_exhaustion)
-  Io,         // the host could not read or write a file
-  Usage,      // the caller used an API or command line wrongly
-};
-
-const char* error_kind_name(ErrorKind kind);
-
-// Where an error happened. Binary errors carry a byte offset, text errors line:column; the
-// section and function are filled in when known so messages can say "in function 3".
-struct Location {
-  static constexpr uint64_t kNone = ~uint64_t{0};
-  uint64_t offset = kNone; // byte offset in the module binary
-  uint32_t line = 0;       // 1-based; 0 = unknown
-  uint32_t column = 0;
-  int32_t function = -1; // function index, -1 = none
-  std::string section;   // e.g. "code", "" = none
-};
-
-struct Error {
-  ErrorKind kind = ErrorKind::Malformed;
-  std::string message; // the spec's wording where it has one, e.g. "integer too large"
-  Location where;
-
-  // "malformed at offset 0x1a (section code, function 3): integer too large"
-  std::string to_string() const;
-};
-
-inline Error make_error(ErrorKind kind, std::string message, uint64_t offset = Location::kNone) {
-  Error e;
-  e.kind = kind;
-  e.message = std::move(message);
-  e.where.offset = offset;
-  return e;
-}
-
-// A value or an Error. Deliberately small: has_value/value/error, operator bool, ->, *.
-template <class T> class [[nodiscard]] Result {
-public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}
-
-  bool has_value() const { return v_.index() == 0; }
-  explicit operator bool() const { return has_value(); }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  Error& error() & { return std::get<1>(v_); }
-  const Error& error() const& { return std::get<1>(v_); }
-  Error&& error() && { return std::get<1>(std::move(v_)); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-
-private:
-  std::variant<T, Error> v_;
-};
-
-template <> class [[nodiscard]] Result<void> {
-public:
-  Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}
-
-  bool has_value() const { return ok_; }
-  explicit operator bool() const { return ok_; }
-  const Error& error() const& { return error_; }
-  Error&& error() && { return std::move(error_); }
-
-private:
-  Error error_;
-  bool ok_ = true;
-};
-
-using Status = Result<void>;
-
-inline Status ok() {
-  return {};
-}
+using wasmcap::Error;
+using wasmcap::error_kind_name;
+using wasmcap::ErrorKind;
+using wasmcap::Location;
+using wasmcap::make_error;
+using wasmcap::ok;
+using wasmcap::Result;
+using wasmcap::Status;
 
 } // namespace wasmcap::support
 

@@ -1,0 +1,18 @@
+// The WAT text format: one entry point from text to binary bytes. The bytes are then decoded like
+// any other module, so text never bypasses the decoder or validator.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "support/result.h"
+
+namespace wasmcap::text {
+
+// Parses `(module ...)`, or a module's fields without the wrapper, and encodes it. Errors are
+// Malformed with line:column. Function names from $ids go into a `name` custom section so
+// traps can show them in backtraces.
+support::Result<std::vector<uint8_t>> parse_wat(std::string_view source);
+
+}  // namespace wasmcap::text
