@@ -1,0 +1,40 @@
+// Instance: an instantiated module. Instantiation links imports (in import order), initialises
+// tables and memories from segments and runs the start function.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "wasmcap/error.h"
+#include "wasmcap/externs.h"
+#include "wasmcap/module.h"
+
+namespace wasmcap {
+
+class Store;
+
+class Instance {
+public:
+  Instance() = default;
+  // Errors: Unlinkable (an import does not match), Trap (a segment is out of bounds, or the
+  // start function trapped), Exhaustion.
+  static Result<Instance> create(Store& store, const Module& module,
+                                 std::span<const Extern> imports);
+
+  std::optional<Extern> get_export(std::string_view name) const;
+  std::optional<Func> get_func(std::string_view name) const;
+  std::optional<Memory> get_memory(std::string_view name) const;
+  // Every export, in the module's order.
+  std::vector<std::pair<std::string, Extern>> exports() const;
+
+  void* handle() const { return handle_; }
+  Instance(Store* store, void* handle) : store_(store), handle_(handle) {}
+
+private:
+  Store* store_ = nullptr;
+  void* handle_ = nullptr;
+};
+
+} // namespace wasmcap

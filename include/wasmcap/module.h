@@ -1,0 +1,63 @@
+// Module: a decoded, validated and compiled WebAssembly module, ready to instantiate any number
+// of times. Creating one from bytes or text reports malformed/invalid input as an Error value.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasmcap/engine.h"
+#include "wasmcap/error.h"
+#include "wasmcap/types.h"
+
+namespace wasmcap {
+
+namespace detail {
+struct ModuleData;
+}
+
+// The type of an import or export: one of the four extern types, by kind.
+struct ExternType {
+  ExternKind kind = ExternKind::Func;
+  FuncType func;
+  TableType table;
+  MemoryType memory;
+  GlobalType global;
+};
+std::string extern_type_to_string(const ExternType& t); // "func (i32) -> ()", "memory {1, 2}"
+
+struct ImportType {
+  std::string module;
+  std::string name;
+  ExternType type;
+};
+
+struct ExportType {
+  std::string name;
+  ExternType type;
+};
+
+class Module {
+public:
+  // Decodes, validates and compiles a binary module.
+  static Result<Module> from_binary(const Engine& engine, std::span<const uint8_t> bytes);
+  // Parses WAT text, then proceeds as from_binary.
+  static Result<Module> from_text(const Engine& engine, std::string_view text);
+  // Picks binary or text by looking at the first bytes (the wasm magic number).
+  static Result<Module> from_bytes_or_text(const Engine& engine, std::span<const uint8_t> bytes);
+
+  std::vector<ImportType> imports() const;
+  std::vector<ExportType> exports() const;
+  std::string_view name() const; // from the name section; "" when absent
+
+  const std::shared_ptr<const detail::ModuleData>& data() const { return data_; }
+
+private:
+  explicit Module(std::shared_ptr<const detail::ModuleData> d) : data_(std::move(d)) {}
+  std::shared_ptr<const detail::ModuleData> data_;
+};
+
+} // namespace wasmcap

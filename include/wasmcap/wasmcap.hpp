@@ -1,0 +1,13 @@
+// The whole C++ embedding API in one include.
+#pragma once
+
+#include "wasmcap/config.h"
+#include "wasmcap/engine.h"
+#include "wasmcap/error.h"
+#include "wasmcap/externs.h"
+#include "wasmcap/instance.h"
+#include "wasmcap/linker.h"
+#include "wasmcap/module.h"
+#include "wasmcap/store.h"
+#include "wasmcap/types.h"
+#include "wasmcap/value.h"

@@ -1,0 +1,107 @@
+// Instance and Linker: instantiation with imports given in order, or resolved by name.
+#include "wasmcap/instance.h"
+
+#include "api/module_data.h"
+#include "runtime/instantiate.h"
+#include "runtime/module_instance.h"
+#include "wasmcap/linker.h"
+#include "wasmcap/store.h"
+
+namespace wasmcap {
+
+namespace {
+
+runtime::Extern to_runtime(const Extern& e) {
+  switch (e.kind()) {
+  case ExternKind::Func: return {ExternKind::Func, e.func()->handle()};
+  case ExternKind::Memory: return {ExternKind::Memory, e.memory()->handle()};
+  case ExternKind::Table: return {ExternKind::Table, e.table()->handle()};
+  case ExternKind::Global: return {ExternKind::Global, e.global()->handle()};
+  }
+  return {};
+}
+
+Extern to_public(Store* store, const runtime::Extern& e) {
+  switch (e.kind) {
+  case ExternKind::Func: return Func(store, e.object);
+  case ExternKind::Memory: return Memory(store, e.object);
+  case ExternKind::Table: return Table(store, e.object);
+  case ExternKind::Global: return Global(store, e.object);
+  }
+  return {};
+}
+
+runtime::ModuleInstance* as_instance(void* h) { return static_cast<runtime::ModuleInstance*>(h); }
+
+} // namespace
+
+Result<Instance> Instance::create(Store& store, const Module& module,
+                                  std::span<const Extern> imports) {
+  std::vector<runtime::Extern> items;
+  items.reserve(imports.size());
+  for (const Extern& e : imports) items.push_back(to_runtime(e));
+  auto inst = runtime::instantiate(store.impl(), module.data()->code, items);
+  if (!inst) return inst.error();
+  return Instance(&store, *inst);
+}
+
+std::optional<Extern> Instance::get_export(std::string_view name) const {
+  if (!handle_) return std::nullopt;
+  auto e = as_instance(handle_)->find_export(name);
+  if (!e) return std::nullopt;
+  return to_public(store_, *e);
+}
+
+std::optional<Func> Instance::get_func(std::string_view name) const {
+  auto e = get_export(name);
+  if (!e || !e->func()) return std::nullopt;
+  return *e->func();
+}
+
+std::optional<Memory> Instance::get_memory(std::string_view name) const {
+  auto e = get_export(name);
+  if (!e || !e->memory()) return std::nullopt;
+  return *e->memory();
+}
+
+std::vector<std::pair<std::string, Extern>> Instance::exports() const {
+  std::vector<std::pair<std::string, Extern>> out;
+  if (!handle_) return out;
+  const runtime::ModuleInstance* inst = as_instance(handle_);
+  for (const ir::Export& e : inst->module().exports) {
+    if (auto item = inst->find_export(e.name)) out.emplace_back(e.name, to_public(store_, *item));
+  }
+  return out;
+}
+
+// --- Linker ----------------------------------------------------------------------------------
+
+void Linker::define(std::string module, std::string name, Extern item) {
+  items_[{std::move(module), std::move(name)}] = item;
+}
+
+void Linker::define_instance(std::string module_name, const Instance& instance) {
+  for (auto& [name, item] : instance.exports()) define(module_name, name, item);
+}
+
+std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {
+  auto it = items_.find(std::pair<std::string, std::string>(module, name));
+  if (it == items_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
+  std::vector<Extern> imports;
+  for (const ImportType& imp : module.imports()) {
+    auto item = get(imp.module, imp.name);
+    if (!item) {
+      return make_error(ErrorKind::Unlinkable, "unknown import: \"" + imp.module + "\" \"" +
+                                                   imp.name + "\" (expected " +
+                                                   extern_type_to_string(imp.type) + ")");
+    }
+    imports.push_back(*item);
+  }
+  return Instance::create(store, module, imports);
+}
+
+} // namespace wasmcap

@@ -1,0 +1,115 @@
+// Module creation: the pipeline decode -> validate -> compile is wired here and nowhere else.
+#include "wasmcap/module.h"
+
+#include <cstring>
+
+#include "api/module_data.h"
+#include "binary/decoder.h"
+#include "interp/compile.h"
+#include "text/wat_parser.h"
+
+namespace wasmcap {
+
+namespace {
+
+validate::Features features_for(const Config& config) {
+  validate::Features f;
+  f.simd = config.simd;
+  return f;
+}
+
+ExternType import_extern_type(const ir::Module& m, const ir::Import& imp) {
+  ExternType t;
+  t.kind = imp.kind;
+  switch (imp.kind) {
+  case ExternKind::Func: t.func = m.types[imp.func_type]; break;
+  case ExternKind::Table: t.table = imp.table; break;
+  case ExternKind::Memory: t.memory = imp.memory; break;
+  case ExternKind::Global: t.global = imp.global; break;
+  }
+  return t;
+}
+
+ExternType export_extern_type(const ir::Module& m, const ir::Export& e) {
+  ExternType t;
+  t.kind = e.kind;
+  switch (e.kind) {
+  case ExternKind::Func: t.func = m.func_type(e.index); break;
+  case ExternKind::Table: t.table = m.all_tables[e.index]; break;
+  case ExternKind::Memory: t.memory = m.all_memories[e.index]; break;
+  case ExternKind::Global: t.global = m.all_globals[e.index]; break;
+  }
+  return t;
+}
+
+std::string limits_to_string(const Limits& l) {
+  std::string s = "{min " + std::to_string(l.min);
+  if (l.max) s += ", max " + std::to_string(*l.max);
+  return s + "}";
+}
+
+} // namespace
+
+std::string extern_type_to_string(const ExternType& t) {
+  switch (t.kind) {
+  case ExternKind::Func: return "func " + functype_to_string(t.func);
+  case ExternKind::Table:
+    return std::string("table ") + valtype_name(t.table.elem) + " " +
+           limits_to_string(t.table.limits);
+  case ExternKind::Memory: return "memory " + limits_to_string(t.memory.limits);
+  case ExternKind::Global:
+    return std::string("global ") + (t.global.is_mutable ? "mut " : "") +
+           valtype_name(t.global.type);
+  }
+  return "?";
+}
+
+Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
+  auto decoded = binary::decode_module(bytes);
+  if (!decoded) return decoded.error();
+  auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
+  auto code = interp::compile(module, features_for(engine.config()));
+  if (!code) return code.error();
+  auto data = std::make_shared<detail::ModuleData>();
+  data->module = std::move(module);
+  data->code = std::move(code).value();
+  return Module(std::move(data));
+}
+
+Result<Module> Module::from_text(const Engine& engine, std::string_view text) {
+  auto bytes = text::parse_wat(text);
+  if (!bytes) return bytes.error();
+  return from_binary(engine, *bytes);
+}
+
+Result<Module> Module::from_bytes_or_text(const Engine& engine, std::span<const uint8_t> bytes) {
+  static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
+  if (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) {
+    return from_binary(engine, bytes);
+  }
+  return from_text(engine,
+                   std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+std::vector<ImportType> Module::imports() const {
+  std::vector<ImportType> out;
+  const ir::Module& m = *data_->module;
+  for (const ir::Import& imp : m.imports) {
+    out.push_back({imp.module, imp.name, import_extern_type(m, imp)});
+  }
+  return out;
+}
+
+std::vector<ExportType> Module::exports() const {
+  std::vector<ExportType> out;
+  const ir::Module& m = *data_->module;
+  for (const ir::Export& e : m.exports) out.push_back({e.name, export_extern_type(m, e)});
+  return out;
+}
+
+std::string_view Module::name() const {
+  const auto& n = data_->module->names.module;
+  return n ? std::string_view(*n) : std::string_view{};
+}
+
+} // namespace wasmcap

@@ -1,0 +1,115 @@
+// Value construction and result matching for the wast runner.
+#include "wast/value_match.h"
+
+#include <cstring>
+
+namespace wasmcap::wast {
+
+using text::ScriptValue;
+
+void* extern_ref_from_number(uint64_t n) {
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(n + 1));
+}
+
+namespace {
+
+unsigned lane_bytes(const std::string& shape) {
+  if (shape == "i8x16") return 1;
+  if (shape == "i16x8") return 2;
+  if (shape == "i32x4" || shape == "f32x4") return 4;
+  return 8;  // i64x2, f64x2
+}
+
+bool is_canonical_nan(uint64_t bits, bool is_f32) {
+  if (is_f32) return (bits & 0x7fffffffu) == 0x7fc00000u;
+  return (bits & 0x7fffffffffffffffull) == 0x7ff8000000000000ull;
+}
+
+bool is_arithmetic_nan(uint64_t bits, bool is_f32) {
+  if (is_f32) return (bits & 0x7fc00000u) == 0x7fc00000u;
+  return (bits & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
+}
+
+// One scalar (or lane) against a pattern; `is_f32` says how to read NaN patterns.
+bool scalar_matches(const ScriptValue& e, uint64_t bits, bool is_f32) {
+  switch (e.kind) {
+  case ScriptValue::Kind::NanCanonical: return is_canonical_nan(bits, is_f32);
+  case ScriptValue::Kind::NanArithmetic: return is_arithmetic_nan(bits, is_f32);
+  default: return bits == e.bits;
+  }
+}
+
+V128 lanes_to_v128(const ScriptValue& v) {
+  V128 out;
+  const unsigned width = lane_bytes(v.lane_shape);
+  for (size_t i = 0; i < v.lanes.size() && (i + 1) * width <= 16; ++i) {
+    std::memcpy(out.bytes.data() + i * width, &v.lanes[i].bits, width);  // little endian
+  }
+  return out;
+}
+
+} // namespace
+
+Value to_value(const ScriptValue& v) {
+  switch (v.kind) {
+  case ScriptValue::Kind::I32: return Value::make_i32(static_cast<uint32_t>(v.bits));
+  case ScriptValue::Kind::I64: return Value::make_i64(v.bits);
+  case ScriptValue::Kind::F32: return Value::make_f32_bits(static_cast<uint32_t>(v.bits));
+  case ScriptValue::Kind::F64: return Value::make_f64_bits(v.bits);
+  case ScriptValue::Kind::V128: return Value::make_v128(lanes_to_v128(v));
+  case ScriptValue::Kind::RefNull: return Value::make_ref(v.ref_type, nullptr);
+  case ScriptValue::Kind::RefExtern:
+    return Value::make_ref(ValType::ExternRef, extern_ref_from_number(v.bits));
+  default: return Value::zero(v.type);  // patterns are never arguments
+  }
+}
+
+bool matches(const ScriptValue& e, const Value& got, Store&) {
+  switch (e.kind) {
+  case ScriptValue::Kind::I32: return got.type == ValType::I32 && got.i32 == static_cast<uint32_t>(e.bits);
+  case ScriptValue::Kind::I64: return got.type == ValType::I64 && got.i64 == e.bits;
+  case ScriptValue::Kind::F32:
+    return got.type == ValType::F32 && got.f32_bits == static_cast<uint32_t>(e.bits);
+  case ScriptValue::Kind::F64: return got.type == ValType::F64 && got.f64_bits == e.bits;
+  case ScriptValue::Kind::NanCanonical:
+  case ScriptValue::Kind::NanArithmetic: {
+    const bool is_f32 = e.type == ValType::F32;
+    if (got.type != e.type) return false;
+    return scalar_matches(e, is_f32 ? got.f32_bits : got.f64_bits, is_f32);
+  }
+  case ScriptValue::Kind::RefNull: return got.type == e.ref_type && got.ref == nullptr;
+  case ScriptValue::Kind::RefExtern:
+    return got.type == ValType::ExternRef && got.ref == extern_ref_from_number(e.bits);
+  case ScriptValue::Kind::RefFunc: return got.type == ValType::FuncRef && got.ref != nullptr;
+  case ScriptValue::Kind::V128: {
+    if (got.type != ValType::V128) return false;
+    const unsigned width = lane_bytes(e.lane_shape);
+    const bool is_f32 = e.lane_shape == "f32x4";
+    for (size_t i = 0; i < e.lanes.size() && (i + 1) * width <= 16; ++i) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, got.v128.bytes.data() + i * width, width);
+      if (!scalar_matches(e.lanes[i], bits, is_f32)) return false;
+    }
+    return true;
+  }
+  }
+  return false;
+}
+
+std::string describe(const ScriptValue& e) {
+  switch (e.kind) {
+  case ScriptValue::Kind::NanCanonical: return std::string(valtype_name(e.type)) + ":nan:canonical";
+  case ScriptValue::Kind::NanArithmetic:
+    return std::string(valtype_name(e.type)) + ":nan:arithmetic";
+  case ScriptValue::Kind::RefFunc: return "funcref:<any non-null>";
+  case ScriptValue::Kind::V128: {
+    std::string s = "v128:" + e.lane_shape;
+    for (const auto& l : e.lanes) s += " " + describe(l);
+    return s;
+  }
+  case ScriptValue::Kind::RefExtern: return "externref:" + std::to_string(e.bits);
+  default: return value_to_string(to_value(e));
+  }
+}
+
+} // namespace wasmcap::wast
