@@ -1,0 +1,567 @@
+// Instruction encoding from S-expressions. Flat blocks keep their nesting on an explicit stack;
+// folded instructions recurse once per parenthesis level, bounded by kMaxNesting.
+#include "text/instr_parser.h"
+
+#include "ir/opcode.h"
+#include "text/literals.h"
+
+namespace wasmcap::text {
+namespace {
+
+using support::ByteWriter;
+using support::Status;
+
+const Sexpr* atom_at(const std::vector<Sexpr>& items, size_t pos) {
+  return pos < items.size() && !items[pos].is_list ? &items[pos] : nullptr;
+}
+
+// The token to blame when an expected item is missing: the next item or the last one.
+const Token& blame(const std::vector<Sexpr>& items, size_t pos, const Token& fallback) {
+  if (pos < items.size()) return items[pos].token;
+  return items.empty() ? fallback : items.back().token;
+}
+
+void write_op(ByteWriter& w, ir::Op op) {
+  const ir::OpInfo& info = ir::op_info(op);
+  if (info.prefix == 0) {
+    w.u8(static_cast<uint8_t>(info.code));
+  } else {
+    w.u8(info.prefix);
+    w.u32(info.code);
+  }
+}
+
+template <class T> support::Result<T> literal_result(const Literal<T>& lit, const Token& t) {
+  if (lit.status == LiteralStatus::Ok) return lit.value;
+  if (lit.status == LiteralStatus::OutOfRange) return malformed_at(t, "constant out of range");
+  return malformed_at(t, "unknown operator");
+}
+
+// A number immediate at items[pos]: missing is "unexpected token", garbage "unknown operator".
+template <class T, class F>
+support::Result<T> number_imm(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
+                              F parse) {
+  const Sexpr* a = atom_at(items, pos);
+  if (a == nullptr || a->token.kind == TokenKind::String || a->token.kind == TokenKind::Id)
+    return malformed_at(blame(items, pos, kw), "unexpected token");
+  ++pos;
+  return literal_result(parse(a->token.text), a->token);
+}
+
+bool is_index_atom(const Sexpr* a) {
+  return a != nullptr && (a->token.kind == TokenKind::Id || a->token.kind == TokenKind::Number);
+}
+
+support::Result<uint32_t> index_imm(const IndexSpace& space, const std::vector<Sexpr>& items,
+                                    size_t& pos, const Token& kw) {
+  const Sexpr* a = atom_at(items, pos);
+  if (!is_index_atom(a)) return malformed_at(blame(items, pos, kw), "unexpected token");
+  ++pos;
+  return space.resolve(*a);
+}
+
+support::Status memarg_imm(const std::vector<Sexpr>& items, size_t& pos, uint8_t natural_align,
+                           ByteWriter& w) {
+  uint64_t offset = 0;
+  uint32_t align = natural_align;
+  const Sexpr* a = atom_at(items, pos);
+  if (a && a->token.kind == TokenKind::Keyword && a->token.text.starts_with("offset=")) {
+    const Literal<uint64_t> n = parse_nat(a->token.text.substr(7));
+    if (n.status == LiteralStatus::NotNumber) return malformed_at(a->token, "unknown operator");
+    if (n.status == LiteralStatus::OutOfRange || n.value > UINT32_MAX)
+      return malformed_at(a->token, "i32 constant out of range");
+    offset = n.value;
+    a = atom_at(items, ++pos);
+  }
+  if (a && a->token.kind == TokenKind::Keyword && a->token.text.starts_with("align=")) {
+    const Literal<uint64_t> n = parse_nat(a->token.text.substr(6));
+    if (n.status == LiteralStatus::NotNumber) return malformed_at(a->token, "unknown operator");
+    if (n.status == LiteralStatus::OutOfRange || n.value == 0 || (n.value & (n.value - 1)) != 0)
+      return malformed_at(a->token, "alignment");
+    align = 0;
+    while ((uint64_t{1} << align) < n.value)
+      ++align;
+    ++pos;
+  }
+  w.u32(align);
+  w.u32(static_cast<uint32_t>(offset));
+  return support::ok();
+}
+
+support::Result<uint8_t> lane_imm(const std::vector<Sexpr>& items, size_t& pos, const Token& kw) {
+  const Sexpr* a = atom_at(items, pos);
+  if (a == nullptr || a->token.kind != TokenKind::Number)
+    return malformed_at(blame(items, pos, kw), "unexpected token");
+  ++pos;
+  const Literal<uint64_t> n = parse_nat(a->token.text);
+  if (n.status == LiteralStatus::NotNumber) return malformed_at(a->token, "malformed lane index");
+  if (n.status != LiteralStatus::Ok || n.value > 255)
+    return malformed_at(a->token, "malformed lane index");
+  return static_cast<uint8_t>(n.value);
+}
+
+support::Status v128_imm(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
+                         ByteWriter& w) {
+  const Sexpr* shape = atom_at(items, pos);
+  if (shape == nullptr || shape->token.kind != TokenKind::Keyword)
+    return malformed_at(blame(items, pos, kw), "unexpected token");
+  const std::string_view s = shape->token.text;
+  int lanes, lane_bits;
+  bool is_float = false;
+  if (s == "i8x16")
+    lanes = 16, lane_bits = 8;
+  else if (s == "i16x8")
+    lanes = 8, lane_bits = 16;
+  else if (s == "i32x4")
+    lanes = 4, lane_bits = 32;
+  else if (s == "i64x2")
+    lanes = 2, lane_bits = 64;
+  else if (s == "f32x4")
+    lanes = 4, lane_bits = 32, is_float = true;
+  else if (s == "f64x2")
+    lanes = 2, lane_bits = 64, is_float = true;
+  else
+    return malformed_at(shape->token, "unexpected token");
+  ++pos;
+  for (int i = 0; i < lanes; ++i) {
+    const Sexpr* a = atom_at(items, pos);
+    if (a == nullptr || (a->token.kind != TokenKind::Number && a->token.kind != TokenKind::Keyword))
+      return malformed_at(blame(items, pos, kw), "wrong number of lane literals");
+    ++pos;
+    uint64_t bits;
+    if (is_float) {
+      if (lane_bits == 32) {
+        WASMCAP_ASSIGN(bits, literal_result(parse_f32(a->token.text), a->token));
+      } else {
+        WASMCAP_ASSIGN(bits, literal_result(parse_f64(a->token.text), a->token));
+      }
+    } else if (lane_bits == 64) {
+      WASMCAP_ASSIGN(bits, literal_result(parse_i64(a->token.text), a->token));
+    } else {
+      // i8/i16 lanes: an unsigned value below 2^N or a signed one of N bits.
+      WASMCAP_ASSIGN(const uint64_t v, literal_result(parse_i64(a->token.text), a->token));
+      const int64_t sv = static_cast<int64_t>(v);
+      const int64_t lo = -(int64_t{1} << (lane_bits - 1)), hi = (int64_t{1} << lane_bits) - 1;
+      if (sv < lo || sv > hi || (a->token.text[0] == '+' && sv >= (int64_t{1} << (lane_bits - 1))))
+        return malformed_at(a->token, "constant out of range");
+      bits = v;
+    }
+    for (int b = 0; b < lane_bits / 8; ++b)
+      w.u8(static_cast<uint8_t>(bits >> (8 * b)));
+  }
+  const Sexpr* extra = atom_at(items, pos);
+  if (extra && extra->token.kind == TokenKind::Number)
+    return malformed_at(extra->token, "wrong number of lane literals");
+  return support::ok();
+}
+
+} // namespace
+
+support::Result<ir::ValType> parse_valtype(const Sexpr& s) {
+  if (s.is_atom(TokenKind::Keyword)) {
+    const std::string_view t = s.token.text;
+    if (t == "i32") return ir::ValType::I32;
+    if (t == "i64") return ir::ValType::I64;
+    if (t == "f32") return ir::ValType::F32;
+    if (t == "f64") return ir::ValType::F64;
+    if (t == "v128") return ir::ValType::V128;
+    if (t == "funcref") return ir::ValType::FuncRef;
+    if (t == "externref") return ir::ValType::ExternRef;
+  }
+  return malformed_at(s.token, "unexpected token");
+}
+
+support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vector<Sexpr>& items,
+                                        size_t& pos, bool allow_param_ids) {
+  TypeUse use;
+  if (pos < items.size() && items[pos].is_list_of("type")) {
+    const Sexpr& t = items[pos];
+    if (t.items.size() != 2) return malformed_at(t.token, "unexpected token");
+    WASMCAP_ASSIGN(use.index, m.types.resolve(t.items[1]));
+    use.where = &t.token;
+    ++pos;
+  }
+  while (pos < items.size() && items[pos].is_list_of("param")) {
+    const Sexpr& p = items[pos++];
+    use.has_inline = true;
+    if (use.where == nullptr) use.where = &p.token;
+    if (p.items.size() >= 2 && p.items[1].is_atom(TokenKind::Id)) {
+      if (!allow_param_ids || p.items.size() != 3)
+        return malformed_at(p.items[1].token, "unexpected token");
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(p.items[2]));
+      use.type.params.push_back(t);
+      use.param_ids.push_back(&p.items[1].token);
+      continue;
+    }
+    for (size_t i = 1; i < p.items.size(); ++i) {
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(p.items[i]));
+      use.type.params.push_back(t);
+      use.param_ids.push_back(nullptr);
+    }
+  }
+  while (pos < items.size() && items[pos].is_list_of("result")) {
+    const Sexpr& r = items[pos++];
+    use.has_inline = true;
+    if (use.where == nullptr) use.where = &r.token;
+    for (size_t i = 1; i < r.items.size(); ++i) {
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(r.items[i]));
+      use.type.results.push_back(t);
+    }
+  }
+  return use;
+}
+
+const Token* InstrParser::take_label(const std::vector<Sexpr>& items, size_t& pos) {
+  const Sexpr* a = atom_at(items, pos);
+  if (a && a->token.kind == TokenKind::Id) {
+    ++pos;
+    return &a->token;
+  }
+  return nullptr;
+}
+
+support::Result<uint32_t> InstrParser::label_depth(const Sexpr& s) const {
+  if (s.is_atom(TokenKind::Id)) {
+    for (size_t i = labels_.size(); i-- > 0;)
+      if (labels_[i] == s.token.text) return static_cast<uint32_t>(labels_.size() - 1 - i);
+    return malformed_at(s.token, "unknown label " + std::string(s.token.text));
+  }
+  if (s.is_atom(TokenKind::Number)) {
+    const Literal<uint64_t> n = parse_nat(s.token.text);
+    if (n.status == LiteralStatus::Ok && n.value <= UINT32_MAX)
+      return static_cast<uint32_t>(n.value);
+    return malformed_at(s.token, "constant out of range");
+  }
+  return malformed_at(s.token, "unexpected token");
+}
+
+support::Result<uint32_t> InstrParser::local_index(const Sexpr& s) const {
+  if (s.is_atom(TokenKind::Id)) {
+    if (locals_ != nullptr) {
+      auto it = locals_->find(s.token.text);
+      if (it != locals_->end()) return it->second;
+    }
+    return malformed_at(s.token, "unknown local " + std::string(s.token.text));
+  }
+  if (s.is_atom(TokenKind::Number)) {
+    const Literal<uint64_t> n = parse_nat(s.token.text);
+    if (n.status == LiteralStatus::Ok && n.value <= UINT32_MAX)
+      return static_cast<uint32_t>(n.value);
+    return malformed_at(s.token, "constant out of range");
+  }
+  return malformed_at(s.token, "unexpected token");
+}
+
+Status InstrParser::parse_block_type(const std::vector<Sexpr>& items, size_t& pos, ByteWriter& w) {
+  WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items, pos, false));
+  if (!use.index && use.type.params.empty() && use.type.results.size() <= 1) {
+    if (use.type.results.empty())
+      w.u8(0x40);
+    else
+      w.u8(static_cast<uint8_t>(use.type.results[0]));
+    return support::ok();
+  }
+  WASMCAP_ASSIGN(uint32_t index, m_.resolve_type_use(use));
+  w.s64(index);
+  return support::ok();
+}
+
+Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& items, size_t& pos,
+                                ByteWriter& w) {
+  const Token& kw = keyword.token;
+  std::optional<ir::Op> found = ir::op_from_text(kw.text);
+  if (!found) return malformed_at(kw, "unknown operator " + std::string(kw.text));
+  ir::Op op = *found;
+  const ir::OpInfo& info = ir::op_info(op);
+  if (op == ir::Op::Select && pos < items.size() && items[pos].is_list_of("result")) {
+    ByteWriter types;
+    uint32_t n = 0;
+    while (pos < items.size() && items[pos].is_list_of("result")) {
+      const Sexpr& r = items[pos++];
+      for (size_t i = 1; i < r.items.size(); ++i, ++n) {
+        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(r.items[i]));
+        types.u8(static_cast<uint8_t>(t));
+      }
+    }
+    write_op(w, ir::Op::SelectT);
+    w.u32(n);
+    w.bytes(types.data());
+    return support::ok();
+  }
+  write_op(w, op);
+  switch (info.imm) {
+  case ir::Imm::None: break;
+  case ir::Imm::BlockType: WASMCAP_TRY(parse_block_type(items, pos, w)); break;
+  case ir::Imm::Label: {
+    const Sexpr* a = atom_at(items, pos);
+    if (!is_index_atom(a)) return malformed_at(blame(items, pos, kw), "unexpected token");
+    ++pos;
+    WASMCAP_ASSIGN(uint32_t d, label_depth(*a));
+    w.u32(d);
+    break;
+  }
+  case ir::Imm::BrTable: {
+    std::vector<uint32_t> targets;
+    while (is_index_atom(atom_at(items, pos))) {
+      WASMCAP_ASSIGN(uint32_t d, label_depth(items[pos]));
+      targets.push_back(d);
+      ++pos;
+    }
+    if (targets.empty()) return malformed_at(blame(items, pos, kw), "unexpected token");
+    w.u32(static_cast<uint32_t>(targets.size() - 1));
+    for (uint32_t t : targets)
+      w.u32(t);
+    break;
+  }
+  case ir::Imm::Func: {
+    WASMCAP_ASSIGN(uint32_t i, index_imm(m_.funcs, items, pos, kw));
+    w.u32(i);
+    break;
+  }
+  case ir::Imm::CallIndirect: {
+    uint32_t table = 0;
+    if (is_index_atom(atom_at(items, pos))) {
+      WASMCAP_ASSIGN(table, m_.tables.resolve(items[pos]));
+      ++pos;
+    }
+    WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items, pos, false));
+    WASMCAP_ASSIGN(uint32_t type, m_.resolve_type_use(use));
+    w.u32(type);
+    w.u32(table);
+    break;
+  }
+  case ir::Imm::SelectTypes: break; // reached only through `select (result ...)` above
+  case ir::Imm::Local: {
+    const Sexpr* a = atom_at(items, pos);
+    if (!is_index_atom(a)) return malformed_at(blame(items, pos, kw), "unexpected token");
+    ++pos;
+    WASMCAP_ASSIGN(uint32_t i, local_index(*a));
+    w.u32(i);
+    break;
+  }
+  case ir::Imm::Global: {
+    WASMCAP_ASSIGN(uint32_t i, index_imm(m_.globals, items, pos, kw));
+    w.u32(i);
+    break;
+  }
+  case ir::Imm::Table: {
+    uint32_t table = 0;
+    if (is_index_atom(atom_at(items, pos))) {
+      WASMCAP_ASSIGN(table, m_.tables.resolve(items[pos]));
+      ++pos;
+    }
+    w.u32(table);
+    break;
+  }
+  case ir::Imm::MemArg: WASMCAP_TRY(memarg_imm(items, pos, info.natural_align, w)); break;
+  case ir::Imm::Memory: w.u8(0); break;
+  case ir::Imm::I32: {
+    WASMCAP_ASSIGN(uint32_t v, number_imm<uint32_t>(items, pos, kw, parse_i32));
+    w.s32(static_cast<int32_t>(v));
+    break;
+  }
+  case ir::Imm::I64: {
+    WASMCAP_ASSIGN(uint64_t v, number_imm<uint64_t>(items, pos, kw, parse_i64));
+    w.s64(static_cast<int64_t>(v));
+    break;
+  }
+  case ir::Imm::F32: {
+    WASMCAP_ASSIGN(uint32_t v, number_imm<uint32_t>(items, pos, kw, parse_f32));
+    w.fixed_u32(v);
+    break;
+  }
+  case ir::Imm::F64: {
+    WASMCAP_ASSIGN(uint64_t v, number_imm<uint64_t>(items, pos, kw, parse_f64));
+    w.fixed_u64(v);
+    break;
+  }
+  case ir::Imm::RefType: {
+    const Sexpr* a = atom_at(items, pos);
+    if (a && a->is_keyword("func"))
+      w.u8(static_cast<uint8_t>(ir::ValType::FuncRef));
+    else if (a && a->is_keyword("extern"))
+      w.u8(static_cast<uint8_t>(ir::ValType::ExternRef));
+    else
+      return malformed_at(blame(items, pos, kw), "unexpected token");
+    ++pos;
+    break;
+  }
+  case ir::Imm::MemoryInit: {
+    WASMCAP_ASSIGN(uint32_t i, index_imm(m_.datas, items, pos, kw));
+    w.u32(i);
+    w.u8(0);
+    m_.needs_data_count = true;
+    break;
+  }
+  case ir::Imm::Data: {
+    WASMCAP_ASSIGN(uint32_t i, index_imm(m_.datas, items, pos, kw));
+    w.u32(i);
+    m_.needs_data_count = true;
+    break;
+  }
+  case ir::Imm::MemoryCopy: w.u8(0), w.u8(0); break;
+  case ir::Imm::TableInit: {
+    // `table.init $elem` or `table.init $table $elem`; the binary puts the element index first.
+    uint32_t table = 0;
+    if (is_index_atom(atom_at(items, pos)) && is_index_atom(atom_at(items, pos + 1))) {
+      WASMCAP_ASSIGN(table, m_.tables.resolve(items[pos]));
+      ++pos;
+    }
+    WASMCAP_ASSIGN(uint32_t elem, index_imm(m_.elems, items, pos, kw));
+    w.u32(elem);
+    w.u32(table);
+    break;
+  }
+  case ir::Imm::Elem: {
+    WASMCAP_ASSIGN(uint32_t i, index_imm(m_.elems, items, pos, kw));
+    w.u32(i);
+    break;
+  }
+  case ir::Imm::TableCopy: {
+    uint32_t dst = 0, src = 0;
+    if (is_index_atom(atom_at(items, pos))) {
+      WASMCAP_ASSIGN(dst, index_imm(m_.tables, items, pos, kw));
+      WASMCAP_ASSIGN(src, index_imm(m_.tables, items, pos, kw));
+    }
+    w.u32(dst);
+    w.u32(src);
+    break;
+  }
+  case ir::Imm::V128: WASMCAP_TRY(v128_imm(items, pos, kw, w)); break;
+  case ir::Imm::Shuffle:
+    for (int i = 0; i < 16; ++i) {
+      const Sexpr* a = atom_at(items, pos);
+      if (a == nullptr) return malformed_at(blame(items, pos, kw), "invalid lane length");
+      WASMCAP_ASSIGN(uint8_t lane, lane_imm(items, pos, kw));
+      w.u8(lane);
+    }
+    if (const Sexpr* a = atom_at(items, pos); a && a->token.kind == TokenKind::Number)
+      return malformed_at(a->token, "invalid lane length");
+    break;
+  case ir::Imm::Lane: {
+    WASMCAP_ASSIGN(uint8_t lane, lane_imm(items, pos, kw));
+    w.u8(lane);
+    break;
+  }
+  case ir::Imm::MemArgLane: {
+    WASMCAP_TRY(memarg_imm(items, pos, info.natural_align, w));
+    WASMCAP_ASSIGN(uint8_t lane, lane_imm(items, pos, kw));
+    w.u8(lane);
+    break;
+  }
+  }
+  return support::ok();
+}
+
+Status InstrParser::parse_one(const Sexpr& list) {
+  return parse_folded(list, 0);
+}
+
+Status InstrParser::parse_seq(const std::vector<Sexpr>& items, size_t from) {
+  return parse_seq_at(items, from, 0);
+}
+
+Status InstrParser::parse_seq_at(const std::vector<Sexpr>& items, size_t from, size_t depth) {
+  struct FlatBlock {
+    bool is_if;
+    bool seen_else;
+  };
+  std::vector<FlatBlock> open;
+  // `end $l` / `else $l` must repeat the block's label, if any.
+  auto check_label = [&](size_t& pos) -> Status {
+    const Token* id = take_label(items, pos);
+    if (id != nullptr && id->text != labels_.back()) return malformed_at(*id, "mismatching label");
+    return support::ok();
+  };
+  size_t pos = from;
+  while (pos < items.size()) {
+    const Sexpr& item = items[pos];
+    if (item.is_list) {
+      WASMCAP_TRY(parse_folded(item, depth + 1));
+      ++pos;
+      continue;
+    }
+    if (item.token.kind != TokenKind::Keyword) return malformed_at(item.token, "unexpected token");
+    ++pos;
+    const std::string_view kw = item.token.text;
+    if (kw == "block" || kw == "loop" || kw == "if") {
+      const Token* label = take_label(items, pos);
+      write_op(out_, *ir::op_from_text(kw));
+      WASMCAP_TRY(parse_block_type(items, pos, out_));
+      labels_.push_back(label ? label->text : std::string_view());
+      open.push_back({kw == "if", false});
+    } else if (kw == "else") {
+      if (open.empty() || !open.back().is_if || open.back().seen_else)
+        return malformed_at(item.token, "unexpected token");
+      WASMCAP_TRY(check_label(pos));
+      open.back().seen_else = true;
+      write_op(out_, ir::Op::Else);
+    } else if (kw == "end") {
+      if (open.empty()) return malformed_at(item.token, "unexpected token");
+      WASMCAP_TRY(check_label(pos));
+      open.pop_back();
+      labels_.pop_back();
+      write_op(out_, ir::Op::End);
+    } else {
+      WASMCAP_TRY(parse_plain(item, items, pos, out_));
+    }
+  }
+  if (!open.empty()) return malformed_at(blame(items, pos, items.back().token), "unexpected end");
+  return support::ok();
+}
+
+Status InstrParser::parse_folded(const Sexpr& list, size_t depth) {
+  if (depth > kMaxNesting) return malformed_at(list.token, "nesting too deep");
+  const std::vector<Sexpr>& items = list.items;
+  if (items.empty() || items[0].token.kind != TokenKind::Keyword || items[0].is_list)
+    return malformed_at(list.token, "unexpected token");
+  const std::string_view kw = items[0].token.text;
+  size_t pos = 1;
+  if (kw == "block" || kw == "loop") {
+    const Token* label = take_label(items, pos);
+    write_op(out_, *ir::op_from_text(kw));
+    WASMCAP_TRY(parse_block_type(items, pos, out_));
+    labels_.push_back(label ? label->text : std::string_view());
+    WASMCAP_TRY(parse_seq_at(items, pos, depth));
+    labels_.pop_back();
+    write_op(out_, ir::Op::End);
+    return support::ok();
+  }
+  if (kw == "if") {
+    const Token* label = take_label(items, pos);
+    ByteWriter bt;
+    WASMCAP_TRY(parse_block_type(items, pos, bt));
+    while (pos < items.size() && items[pos].is_list && !items[pos].is_list_of("then")) {
+      WASMCAP_TRY(parse_folded(items[pos], depth + 1));
+      ++pos;
+    }
+    if (pos >= items.size() || !items[pos].is_list_of("then"))
+      return malformed_at(blame(items, pos, list.token), "unexpected token");
+    write_op(out_, ir::Op::If);
+    out_.bytes(bt.data());
+    labels_.push_back(label ? label->text : std::string_view());
+    WASMCAP_TRY(parse_seq_at(items[pos].items, 1, depth));
+    ++pos;
+    if (pos < items.size() && items[pos].is_list_of("else")) {
+      write_op(out_, ir::Op::Else);
+      WASMCAP_TRY(parse_seq_at(items[pos].items, 1, depth));
+      ++pos;
+    }
+    labels_.pop_back();
+    if (pos < items.size()) return malformed_at(items[pos].token, "unexpected token");
+    write_op(out_, ir::Op::End);
+    return support::ok();
+  }
+  if (kw == "else" || kw == "end" || kw == "then")
+    return malformed_at(items[0].token, "unexpected token");
+  ByteWriter instr;
+  WASMCAP_TRY(parse_plain(items[0], items, pos, instr));
+  for (; pos < items.size(); ++pos) {
+    if (!items[pos].is_list) return malformed_at(items[pos].token, "unexpected token");
+    WASMCAP_TRY(parse_folded(items[pos], depth + 1));
+  }
+  out_.bytes(instr.data());
+  return support::ok();
+}
+
+} // namespace wasmcap::text

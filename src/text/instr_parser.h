@@ -1,0 +1,56 @@
+// Instruction sequences: flat (`i32.const 1 i32.const 2 i32.add`) and folded (`(i32.add (...)
+// (...))`) forms, encoded to binary code. Immediates are driven by ir::op_info(op).imm, so adding
+// an opcode to opcodes.def is enough for the text format to accept it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "support/byte_writer.h"
+#include "support/result.h"
+#include "text/module_builder.h"
+#include "text/sexpr.h"
+
+namespace wasmcap::text {
+
+// Parses a type use starting at items[pos] (advancing pos past it): `(type x)? (param ...)*
+// (result ...)*`. `allow_param_ids` is false where params cannot be named (block types).
+support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vector<Sexpr>& items,
+                                        size_t& pos, bool allow_param_ids);
+
+// Parses `i32`, `funcref`, ... at an atom.
+support::Result<ir::ValType> parse_valtype(const Sexpr& s);
+
+class InstrParser {
+public:
+  // `locals` maps local $names to indices; may be null (constant expressions).
+  InstrParser(ModuleBuilder& m, const std::unordered_map<std::string_view, uint32_t>* locals)
+      : m_(m), locals_(locals) {}
+
+  // Encodes the instructions items[from..] (without a final `end`) into out().
+  support::Status parse_seq(const std::vector<Sexpr>& items, size_t from);
+  // Encodes one folded instruction (an offset or element expression abbreviation).
+  support::Status parse_one(const Sexpr& list);
+  support::ByteWriter& out() { return out_; }
+
+private:
+  support::Status parse_folded(const Sexpr& list, size_t depth);
+  support::Status parse_seq_at(const std::vector<Sexpr>& items, size_t from, size_t depth);
+  // Immediates of `op` starting at items[pos]; writes opcode + immediates to `w`.
+  support::Status parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& items, size_t& pos,
+                              support::ByteWriter& w);
+  support::Status parse_block_type(const std::vector<Sexpr>& items, size_t& pos,
+                                   support::ByteWriter& w);
+  support::Result<uint32_t> label_depth(const Sexpr& s) const;
+  support::Result<uint32_t> local_index(const Sexpr& s) const;
+  const Token* take_label(const std::vector<Sexpr>& items, size_t& pos);
+
+  ModuleBuilder& m_;
+  const std::unordered_map<std::string_view, uint32_t>* locals_;
+  std::vector<std::string_view> labels_; // innermost last; "" for an unnamed block
+  support::ByteWriter out_;
+};
+
+} // namespace wasmcap::text

@@ -1,0 +1,169 @@
+// ModuleBuilder: index spaces, type interning and the final section layout of the binary.
+#include "text/module_builder.h"
+
+#include "text/literals.h"
+
+namespace wasmcap::text {
+
+support::Result<uint32_t> IndexSpace::add(const Token* id) {
+  const uint32_t index = count++;
+  if (id != nullptr && !names.emplace(id->text, index).second)
+    return malformed_at(*id, std::string("duplicate ") + what + " " + std::string(id->text));
+  return index;
+}
+
+support::Result<uint32_t> IndexSpace::resolve(const Sexpr& ref) const {
+  if (ref.is_atom(TokenKind::Id)) {
+    auto it = names.find(ref.token.text);
+    if (it == names.end())
+      return malformed_at(ref.token,
+                          std::string("unknown ") + what + " " + std::string(ref.token.text));
+    return it->second;
+  }
+  if (ref.is_atom(TokenKind::Number)) {
+    const Literal<uint64_t> n = parse_nat(ref.token.text);
+    if (n.status == LiteralStatus::Ok && n.value <= UINT32_MAX)
+      return static_cast<uint32_t>(n.value);
+    if (n.status == LiteralStatus::OutOfRange || n.status == LiteralStatus::Ok)
+      return malformed_at(ref.token, "constant out of range");
+  }
+  return malformed_at(ref.token, "unexpected token");
+}
+
+ModuleBuilder::ModuleBuilder() {
+  funcs.what = "function";
+  tables.what = "table";
+  memories.what = "memory";
+  globals.what = "global";
+  types.what = "type";
+  elems.what = "elem";
+  datas.what = "data";
+}
+
+uint32_t ModuleBuilder::intern_type(const ir::FuncType& t) {
+  for (size_t i = 0; i < type_defs.size(); ++i)
+    if (type_defs[i] == t) return static_cast<uint32_t>(i);
+  type_defs.push_back(t);
+  types.count = static_cast<uint32_t>(type_defs.size());
+  return types.count - 1;
+}
+
+support::Result<uint32_t> ModuleBuilder::resolve_type_use(const TypeUse& use) {
+  if (!use.index) return intern_type(use.type);
+  // Without inline parts an unknown index is the validator's business; with them we cannot
+  // check the match, so the text is malformed.
+  if (use.has_inline && *use.index >= type_defs.size())
+    return malformed_at(*use.where, "unknown type");
+  if (use.has_inline && *use.index < type_defs.size() && type_defs[*use.index] != use.type)
+    return malformed_at(*use.where, "inline function type");
+  return *use.index;
+}
+
+ir::FuncType ModuleBuilder::type_of(uint32_t type_index) const {
+  return type_index < type_defs.size() ? type_defs[type_index] : ir::FuncType{};
+}
+
+namespace {
+
+void section(support::ByteWriter& out, uint8_t id, const support::ByteWriter& body) {
+  out.u8(id);
+  out.u32(static_cast<uint32_t>(body.size()));
+  out.bytes(body.data());
+}
+
+void vec_section(support::ByteWriter& out, uint8_t id,
+                 const std::vector<std::vector<uint8_t>>& entries) {
+  if (entries.empty()) return;
+  support::ByteWriter body;
+  body.u32(static_cast<uint32_t>(entries.size()));
+  for (const auto& e : entries)
+    body.bytes(e);
+  section(out, id, body);
+}
+
+void write_valtypes(support::ByteWriter& w, const std::vector<ir::ValType>& ts) {
+  w.u32(static_cast<uint32_t>(ts.size()));
+  for (ir::ValType t : ts)
+    w.u8(static_cast<uint8_t>(t));
+}
+
+} // namespace
+
+std::vector<uint8_t> ModuleBuilder::encode() const {
+  support::ByteWriter out;
+  const uint8_t header[] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+  out.bytes(header);
+  if (!type_defs.empty()) {
+    support::ByteWriter body;
+    body.u32(static_cast<uint32_t>(type_defs.size()));
+    for (const ir::FuncType& t : type_defs) {
+      body.u8(0x60);
+      write_valtypes(body, t.params);
+      write_valtypes(body, t.results);
+    }
+    section(out, 1, body);
+  }
+  vec_section(out, 2, imports);
+  if (!func_types.empty()) {
+    support::ByteWriter body;
+    body.u32(static_cast<uint32_t>(func_types.size()));
+    for (uint32_t t : func_types)
+      body.u32(t);
+    section(out, 3, body);
+  }
+  vec_section(out, 4, tables_sec);
+  vec_section(out, 5, memories_sec);
+  vec_section(out, 6, globals_sec);
+  vec_section(out, 7, exports);
+  if (start) {
+    support::ByteWriter body;
+    body.u32(*start);
+    section(out, 8, body);
+  }
+  vec_section(out, 9, elems_sec);
+  if (needs_data_count) {
+    support::ByteWriter body;
+    body.u32(static_cast<uint32_t>(datas_sec.size()));
+    section(out, 12, body);
+  }
+  if (!codes.empty()) {
+    support::ByteWriter body;
+    body.u32(static_cast<uint32_t>(codes.size()));
+    for (const auto& c : codes) {
+      body.u32(static_cast<uint32_t>(c.size()));
+      body.bytes(c);
+    }
+    section(out, 10, body);
+  }
+  vec_section(out, 11, datas_sec);
+  if (!func_names.empty() || !local_names.empty()) {
+    support::ByteWriter body;
+    body.name("name");
+    if (!func_names.empty()) {
+      support::ByteWriter sub;
+      sub.u32(static_cast<uint32_t>(func_names.size()));
+      for (const auto& [index, name] : func_names) {
+        sub.u32(index);
+        sub.name(name);
+      }
+      section(body, 1, sub);
+    }
+    if (!local_names.empty()) {
+      support::ByteWriter sub;
+      sub.u32(static_cast<uint32_t>(local_names.size()));
+      for (const auto& [func, locals] : local_names) {
+        sub.u32(func);
+        sub.u32(static_cast<uint32_t>(locals.size()));
+        for (const auto& [index, name] : locals) {
+          sub.u32(index);
+          sub.name(name);
+        }
+      }
+      section(body, 2, sub);
+    }
+    section(out, 0, body);
+  }
+  return out.take();
+}
+
+} // namespace wasmcap::text

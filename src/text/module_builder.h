@@ -1,0 +1,69 @@
+// ModuleBuilder: the state shared while a text module is parsed: index spaces with their $names,
+// the type section (explicit types plus those created by inline type uses), and every section's
+// encoded entries, which encode() lays out as a binary module.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/types.h"
+#include "support/byte_writer.h"
+#include "support/result.h"
+#include "text/sexpr.h"
+
+namespace wasmcap::text {
+
+// One index space (functions, tables, ...): a count and the $names bound to indices.
+struct IndexSpace {
+  const char* what = ""; // "func", "table", ... for messages
+  uint32_t count = 0;
+  std::unordered_map<std::string_view, uint32_t> names;
+
+  // Appends one entry, binding `id` (may be null) to it; a second binding is malformed.
+  support::Result<uint32_t> add(const Token* id);
+  // Resolves a numeric index or a $name atom.
+  support::Result<uint32_t> resolve(const Sexpr& ref) const;
+};
+
+// A parsed type use: `(type x)?` followed by inline `(param ...)* (result ...)*`.
+struct TypeUse {
+  std::optional<uint32_t> index;
+  const Token* where = nullptr;
+  bool has_inline = false;
+  ir::FuncType type;                   // the inline part
+  std::vector<const Token*> param_ids; // one per inline param, null if unnamed
+};
+
+class ModuleBuilder {
+public:
+  ModuleBuilder();
+
+  IndexSpace funcs, tables, memories, globals, types, elems, datas;
+  std::vector<ir::FuncType> type_defs;
+
+  // The index of the first type equal to `t`, appending a new type if there is none.
+  uint32_t intern_type(const ir::FuncType& t);
+  // Resolves a type use to a type index, checking an explicit index against its inline part.
+  support::Result<uint32_t> resolve_type_use(const TypeUse& use);
+  // The function type a resolved type use denotes (empty if the index is out of range: the
+  // validator reports that).
+  ir::FuncType type_of(uint32_t type_index) const;
+
+  // Section contents, each entry already encoded.
+  std::vector<std::vector<uint8_t>> imports, tables_sec, memories_sec, globals_sec, exports,
+      elems_sec, datas_sec, codes;
+  std::vector<uint32_t> func_types; // the function section: type index per defined function
+  std::optional<uint32_t> start;
+  bool needs_data_count = false;
+  // Names for the `name` custom section.
+  std::vector<std::pair<uint32_t, std::string>> func_names;
+  std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> local_names;
+
+  std::vector<uint8_t> encode() const;
+};
+
+} // namespace wasmcap::text

@@ -1,0 +1,633 @@
+// Module fields in two passes: declare() binds every $name to its index (so fields may refer
+// forward), then define() encodes each field in textual order into the ModuleBuilder.
+#include "text/module_parser.h"
+
+#include "text/instr_parser.h"
+#include "text/literals.h"
+#include "text/module_builder.h"
+
+namespace wasmcap::text {
+namespace {
+
+using support::ByteWriter;
+using support::Status;
+
+// `$id? (export "name")* (import "module" "name")?`, the prefix shared by func, table, memory
+// and global fields.
+struct FieldHead {
+  const Token* id = nullptr;
+  std::vector<const Sexpr*> exports;
+  const Sexpr* import = nullptr;
+  size_t pos = 1;
+};
+
+FieldHead parse_head(const Sexpr& field) {
+  FieldHead h;
+  const auto& items = field.items;
+  if (h.pos < items.size() && items[h.pos].is_atom(TokenKind::Id)) h.id = &items[h.pos++].token;
+  while (h.pos < items.size() && items[h.pos].is_list_of("export"))
+    h.exports.push_back(&items[h.pos++]);
+  if (h.pos < items.size() && items[h.pos].is_list_of("import")) h.import = &items[h.pos++];
+  return h;
+}
+
+support::Result<std::string> string_atom(const Sexpr& s) {
+  if (!s.is_atom(TokenKind::String)) return malformed_at(s.token, "unexpected token");
+  return decode_string(s.token);
+}
+
+support::Result<std::string> name_atom(const Sexpr& s) {
+  WASMCAP_ASSIGN(std::string n, string_atom(s));
+  if (!is_valid_utf8(n)) return malformed_at(s.token, "malformed UTF-8 encoding");
+  return n;
+}
+
+support::Result<uint64_t> nat_atom(const std::vector<Sexpr>& items, size_t pos, const Token& kw) {
+  if (pos >= items.size() || !items[pos].is_atom(TokenKind::Number))
+    return malformed_at(pos < items.size() ? items[pos].token : kw, "unexpected token");
+  const Literal<uint64_t> n = parse_nat(items[pos].token.text);
+  if (n.status == LiteralStatus::NotNumber)
+    return malformed_at(items[pos].token, "unexpected token");
+  if (n.status == LiteralStatus::OutOfRange)
+    return malformed_at(items[pos].token, "constant out of range");
+  return n.value;
+}
+
+// `min max?` limits; `limit` is the largest value the index type allows.
+Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& kw, uint64_t limit,
+                    ByteWriter& w) {
+  WASMCAP_ASSIGN(uint64_t min, nat_atom(items, pos, kw));
+  if (min > limit) return malformed_at(items[pos].token, "constant out of range");
+  ++pos;
+  if (pos < items.size() && items[pos].is_atom(TokenKind::Number)) {
+    WASMCAP_ASSIGN(uint64_t max, nat_atom(items, pos, kw));
+    if (max > limit) return malformed_at(items[pos].token, "constant out of range");
+    ++pos;
+    w.u8(0x01);
+    w.u64(min);
+    w.u64(max);
+  } else {
+    w.u8(0x00);
+    w.u64(min);
+  }
+  return support::ok();
+}
+
+Status expect_end(const std::vector<Sexpr>& items, size_t pos) {
+  if (pos < items.size()) return malformed_at(items[pos].token, "unexpected token");
+  return support::ok();
+}
+
+Status parse_table_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
+                        ByteWriter& w) {
+  ByteWriter limits;
+  WASMCAP_TRY(parse_limits(items, pos, kw, UINT32_MAX, limits));
+  if (pos >= items.size()) return malformed_at(kw, "unexpected token");
+  WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos]));
+  if (!ir::is_ref(t)) return malformed_at(items[pos].token, "unexpected token");
+  ++pos;
+  w.u8(static_cast<uint8_t>(t));
+  w.bytes(limits.data());
+  return support::ok();
+}
+
+Status parse_global_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
+                         ByteWriter& w) {
+  if (pos >= items.size()) return malformed_at(kw, "unexpected token");
+  const Sexpr& s = items[pos++];
+  if (s.is_list_of("mut")) {
+    if (s.items.size() != 2) return malformed_at(s.token, "unexpected token");
+    WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s.items[1]));
+    w.u8(static_cast<uint8_t>(t));
+    w.u8(1);
+  } else {
+    WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s));
+    w.u8(static_cast<uint8_t>(t));
+    w.u8(0);
+  }
+  return support::ok();
+}
+
+class ModuleParser {
+public:
+  support::Result<std::vector<uint8_t>> run(const std::vector<Sexpr>& items, size_t from) {
+    for (size_t i = from; i < items.size(); ++i) {
+      if (!items[i].is_list || items[i].items.empty() ||
+          !items[i].items[0].is_atom(TokenKind::Keyword))
+        return malformed_at(items[i].token, "unexpected token");
+      WASMCAP_TRY(declare(items[i]));
+    }
+    for (size_t i = from; i < items.size(); ++i)
+      WASMCAP_TRY(define(items[i]));
+    return m_.encode();
+  }
+
+private:
+  // Pass 1: index spaces and explicit types.
+  Status declare(const Sexpr& field) {
+    const auto& items = field.items;
+    const std::string_view kw = items[0].token.text;
+    if (kw == "type") {
+      size_t pos = 1;
+      const Token* id = nullptr;
+      if (pos < items.size() && items[pos].is_atom(TokenKind::Id)) id = &items[pos++].token;
+      if (pos + 1 != items.size() || !items[pos].is_list_of("func"))
+        return malformed_at(pos < items.size() ? items[pos].token : field.token,
+                            "unexpected token");
+      size_t fpos = 1;
+      WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items[pos].items, fpos, true));
+      if (use.index) return malformed_at(items[pos].token, "unexpected token");
+      WASMCAP_TRY(expect_end(items[pos].items, fpos));
+      WASMCAP_TRY(m_.types.add(id));
+      m_.type_defs.push_back(use.type);
+      return support::ok();
+    }
+    if (kw == "import") {
+      if (items.size() != 4 || !items[3].is_list || items[3].items.empty())
+        return malformed_at(items.size() > 3 ? items[3].token : field.token, "unexpected token");
+      const Sexpr& desc = items[3];
+      const Token* id = desc.items.size() > 1 && desc.items[1].is_atom(TokenKind::Id)
+                            ? &desc.items[1].token
+                            : nullptr;
+      WASMCAP_ASSIGN(IndexSpace * space, space_of(desc.items[0]));
+      return declare_entity(*space, id, true, field.token);
+    }
+    if (kw == "func" || kw == "table" || kw == "memory" || kw == "global") {
+      const FieldHead h = parse_head(field);
+      WASMCAP_ASSIGN(IndexSpace * space, space_of(items[0]));
+      WASMCAP_TRY(declare_entity(*space, h.id, h.import != nullptr, field.token));
+      if (h.import == nullptr && kw == "table" && h.pos + 1 < items.size() &&
+          items[h.pos + 1].is_list_of("elem"))
+        WASMCAP_TRY(m_.elems.add(nullptr));
+      if (h.import == nullptr && kw == "memory" && h.pos < items.size() &&
+          items[h.pos].is_list_of("data"))
+        WASMCAP_TRY(m_.datas.add(nullptr));
+      return support::ok();
+    }
+    if (kw == "elem" || kw == "data") {
+      const Token* id =
+          items.size() > 1 && items[1].is_atom(TokenKind::Id) ? &items[1].token : nullptr;
+      WASMCAP_TRY((kw == "elem" ? m_.elems : m_.datas).add(id));
+      return support::ok();
+    }
+    if (kw == "export" || kw == "start") return support::ok();
+    return malformed_at(items[0].token, "unexpected token");
+  }
+
+  support::Result<IndexSpace*> space_of(const Sexpr& kw) {
+    if (kw.is_keyword("func")) return &m_.funcs;
+    if (kw.is_keyword("table")) return &m_.tables;
+    if (kw.is_keyword("memory")) return &m_.memories;
+    if (kw.is_keyword("global")) return &m_.globals;
+    return malformed_at(kw.token, "unexpected token");
+  }
+
+  // Imports must precede every definition, so textual order is index order.
+  Status declare_entity(IndexSpace& space, const Token* id, bool is_import, const Token& where) {
+    if (is_import && first_definition_ != nullptr)
+      return malformed_at(where, std::string("import after ") + first_definition_);
+    if (!is_import && first_definition_ == nullptr) first_definition_ = space.what;
+    WASMCAP_TRY(space.add(id));
+    return support::ok();
+  }
+
+  // Pass 2: encoding, in textual order.
+  Status define(const Sexpr& field) {
+    const std::string_view kw = field.items[0].token.text;
+    if (kw == "type") return support::ok();
+    if (kw == "import") return define_import(field);
+    if (kw == "func") return define_func(field);
+    if (kw == "table") return define_table(field);
+    if (kw == "memory") return define_memory(field);
+    if (kw == "global") return define_global(field);
+    if (kw == "export") return define_export(field);
+    if (kw == "start") return define_start(field);
+    if (kw == "elem") return define_elem(field);
+    return define_data(field);
+  }
+
+  Status add_exports(const FieldHead& h, uint8_t kind, uint32_t index) {
+    for (const Sexpr* e : h.exports) {
+      if (e->items.size() != 2) return malformed_at(e->token, "unexpected token");
+      WASMCAP_ASSIGN(std::string name, name_atom(e->items[1]));
+      ByteWriter w;
+      w.name(name);
+      w.u8(kind);
+      w.u32(index);
+      m_.exports.push_back(w.take());
+    }
+    return support::ok();
+  }
+
+  void note_func_name(const Token* id, uint32_t index) {
+    if (id != nullptr) m_.func_names.emplace_back(index, std::string(id->text.substr(1)));
+  }
+
+  // Encodes an import of `kind` whose description is items[pos..] (after an optional $id).
+  Status encode_import(const Sexpr& import, const std::string_view kind,
+                       const std::vector<Sexpr>& items, size_t pos, const Token& kw,
+                       const Token* id) {
+    if (import.items.size() != 3) return malformed_at(import.token, "unexpected token");
+    WASMCAP_ASSIGN(std::string module, name_atom(import.items[1]));
+    WASMCAP_ASSIGN(std::string name, name_atom(import.items[2]));
+    ByteWriter w;
+    w.name(module);
+    w.name(name);
+    if (kind == "func") {
+      WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items, pos, true));
+      WASMCAP_ASSIGN(uint32_t type, m_.resolve_type_use(use));
+      w.u8(0);
+      w.u32(type);
+      note_func_name(id, func_index_++);
+    } else if (kind == "table") {
+      w.u8(1);
+      WASMCAP_TRY(parse_table_type(items, pos, kw, w));
+      ++table_index_;
+    } else if (kind == "memory") {
+      w.u8(2);
+      WASMCAP_TRY(parse_limits(items, pos, kw, UINT32_MAX, w));
+      ++memory_index_;
+    } else {
+      w.u8(3);
+      WASMCAP_TRY(parse_global_type(items, pos, kw, w));
+      ++global_index_;
+    }
+    WASMCAP_TRY(expect_end(items, pos));
+    m_.imports.push_back(w.take());
+    return support::ok();
+  }
+
+  Status define_import(const Sexpr& field) {
+    const Sexpr& desc = field.items[3];
+    size_t pos = 1;
+    const Token* id = nullptr;
+    if (pos < desc.items.size() && desc.items[pos].is_atom(TokenKind::Id))
+      id = &desc.items[pos++].token;
+    // `(import "m" "n" (func ...))` is the inline form's long hand: same encoding.
+    Sexpr import;
+    import.is_list = true;
+    import.token = field.token;
+    import.items = {field.items[0], field.items[1], field.items[2]};
+    return encode_import(import, desc.items[0].token.text, desc.items, pos, desc.token, id);
+  }
+
+  Status define_func(const Sexpr& field) {
+    const FieldHead h = parse_head(field);
+    const auto& items = field.items;
+    WASMCAP_TRY(add_exports(h, 0, func_index_));
+    if (h.import) return encode_import(*h.import, "func", items, h.pos, field.token, h.id);
+    const uint32_t index = func_index_++;
+    note_func_name(h.id, index);
+    size_t pos = h.pos;
+    WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items, pos, true));
+    WASMCAP_ASSIGN(uint32_t type, m_.resolve_type_use(use));
+    m_.func_types.push_back(type);
+
+    std::unordered_map<std::string_view, uint32_t> locals;
+    std::vector<std::pair<uint32_t, std::string>> local_names;
+    auto bind = [&](const Token* id, uint32_t i) -> Status {
+      if (id == nullptr) return support::ok();
+      if (!locals.emplace(id->text, i).second)
+        return malformed_at(*id, "duplicate local " + std::string(id->text));
+      local_names.emplace_back(i, std::string(id->text.substr(1)));
+      return support::ok();
+    };
+    uint32_t count = use.has_inline || !use.index
+                         ? static_cast<uint32_t>(use.type.params.size())
+                         : static_cast<uint32_t>(m_.type_of(type).params.size());
+    for (size_t i = 0; i < use.param_ids.size(); ++i)
+      WASMCAP_TRY(bind(use.param_ids[i], static_cast<uint32_t>(i)));
+    std::vector<ir::ValType> local_types;
+    while (pos < items.size() && items[pos].is_list_of("local")) {
+      const Sexpr& l = items[pos++];
+      if (l.items.size() >= 2 && l.items[1].is_atom(TokenKind::Id)) {
+        if (l.items.size() != 3) return malformed_at(l.items[1].token, "unexpected token");
+        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(l.items[2]));
+        WASMCAP_TRY(bind(&l.items[1].token, count++));
+        local_types.push_back(t);
+        continue;
+      }
+      for (size_t i = 1; i < l.items.size(); ++i) {
+        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(l.items[i]));
+        local_types.push_back(t);
+        ++count;
+      }
+    }
+    InstrParser body(m_, &locals);
+    WASMCAP_TRY(body.parse_seq(items, pos));
+    ByteWriter code;
+    // Locals are run-length encoded: (count, type) for each run of equal types.
+    std::vector<std::pair<uint32_t, ir::ValType>> runs;
+    for (ir::ValType t : local_types) {
+      if (!runs.empty() && runs.back().second == t)
+        ++runs.back().first;
+      else
+        runs.emplace_back(1, t);
+    }
+    code.u32(static_cast<uint32_t>(runs.size()));
+    for (auto [n, t] : runs) {
+      code.u32(n);
+      code.u8(static_cast<uint8_t>(t));
+    }
+    code.bytes(body.out().data());
+    code.u8(0x0B);
+    m_.codes.push_back(code.take());
+    if (!local_names.empty()) m_.local_names.emplace_back(index, std::move(local_names));
+    return support::ok();
+  }
+
+  // An element expression: `(item instr*)` or one folded instruction.
+  Status elem_expr(const Sexpr& s, ByteWriter& w) {
+    if (!s.is_list) return malformed_at(s.token, "unexpected token");
+    InstrParser p(m_, nullptr);
+    if (s.is_list_of("item"))
+      WASMCAP_TRY(p.parse_seq(s.items, 1));
+    else
+      WASMCAP_TRY(p.parse_one(s));
+    w.bytes(p.out().data());
+    w.u8(0x0B);
+    return support::ok();
+  }
+
+  // An offset: `(offset instr*)` or one folded instruction.
+  Status offset_expr(const Sexpr& s, ByteWriter& w) {
+    InstrParser p(m_, nullptr);
+    if (s.is_list_of("offset"))
+      WASMCAP_TRY(p.parse_seq(s.items, 1));
+    else
+      WASMCAP_TRY(p.parse_one(s));
+    w.bytes(p.out().data());
+    w.u8(0x0B);
+    return support::ok();
+  }
+
+  // An element list from items[pos..]: `func x*`, `reftype expr*`, or (active only) bare `x*`.
+  // Returns the encoded vector and whether it is in expression form.
+  struct ElemList {
+    bool exprs = false;
+    ir::ValType type = ir::ValType::FuncRef;
+    uint32_t count = 0;
+    ByteWriter items;
+  };
+  support::Result<ElemList> elem_list(const std::vector<Sexpr>& items, size_t pos) {
+    ElemList out;
+    if (pos < items.size() && !items[pos].is_list && items[pos].token.kind == TokenKind::Keyword &&
+        !items[pos].is_keyword("func")) {
+      WASMCAP_ASSIGN(out.type, parse_valtype(items[pos]));
+      if (!ir::is_ref(out.type)) return malformed_at(items[pos].token, "unexpected token");
+      out.exprs = true;
+      ++pos;
+      for (; pos < items.size(); ++pos, ++out.count)
+        WASMCAP_TRY(elem_expr(items[pos], out.items));
+      return out;
+    }
+    if (pos < items.size() && items[pos].is_keyword("func")) ++pos;
+    for (; pos < items.size(); ++pos, ++out.count) {
+      WASMCAP_ASSIGN(uint32_t f, m_.funcs.resolve(items[pos]));
+      out.items.u32(f);
+    }
+    return out;
+  }
+
+  Status define_table(const Sexpr& field) {
+    const FieldHead h = parse_head(field);
+    const auto& items = field.items;
+    const uint32_t index = table_index_;
+    WASMCAP_TRY(add_exports(h, 1, index));
+    if (h.import) return encode_import(*h.import, "table", items, h.pos, field.token, nullptr);
+    ++table_index_;
+    size_t pos = h.pos;
+    ByteWriter w;
+    if (pos + 1 < items.size() && items[pos + 1].is_list_of("elem")) {
+      // `(table reftype (elem ...))`: limits fit the elements exactly, plus an active segment.
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos]));
+      WASMCAP_TRY(expect_end(items, pos + 2));
+      const Sexpr& elem = items[pos + 1];
+      size_t epos = 1;
+      ElemList list;
+      if (epos < elem.items.size() && elem.items[epos].is_list) {
+        list.exprs = true;
+        list.type = t;
+        for (; epos < elem.items.size(); ++epos, ++list.count)
+          WASMCAP_TRY(elem_expr(elem.items[epos], list.items));
+      } else {
+        WASMCAP_ASSIGN(list, elem_list(elem.items, epos));
+      }
+      w.u8(static_cast<uint8_t>(t));
+      w.u8(0x01);
+      w.u32(list.count);
+      w.u32(list.count);
+      ByteWriter seg;
+      const uint8_t offset[] = {0x41, 0x00, 0x0B};
+      if (index == 0 && (!list.exprs || list.type == ir::ValType::FuncRef)) {
+        seg.u8(list.exprs ? 4 : 0);
+        seg.bytes(offset);
+      } else {
+        seg.u8(list.exprs ? 6 : 2);
+        seg.u32(index);
+        seg.bytes(offset);
+        if (list.exprs)
+          seg.u8(static_cast<uint8_t>(list.type));
+        else
+          seg.u8(0);
+      }
+      seg.u32(list.count);
+      seg.bytes(list.items.data());
+      m_.elems_sec.push_back(seg.take());
+    } else {
+      WASMCAP_TRY(parse_table_type(items, pos, field.token, w));
+      WASMCAP_TRY(expect_end(items, pos));
+    }
+    m_.tables_sec.push_back(w.take());
+    return support::ok();
+  }
+
+  Status define_memory(const Sexpr& field) {
+    const FieldHead h = parse_head(field);
+    const auto& items = field.items;
+    WASMCAP_TRY(add_exports(h, 2, memory_index_));
+    if (h.import) return encode_import(*h.import, "memory", items, h.pos, field.token, nullptr);
+    const uint32_t index = memory_index_++;
+    size_t pos = h.pos;
+    ByteWriter w;
+    if (pos < items.size() && items[pos].is_list_of("data")) {
+      WASMCAP_TRY(expect_end(items, pos + 1));
+      WASMCAP_ASSIGN(std::string bytes, concat_strings(items[pos].items, 1));
+      const uint64_t pages = (bytes.size() + ir::kPageSize - 1) / ir::kPageSize;
+      w.u8(0x01);
+      w.u64(pages);
+      w.u64(pages);
+      ByteWriter seg;
+      if (index == 0) {
+        seg.u8(0);
+      } else {
+        seg.u8(2);
+        seg.u32(index);
+      }
+      const uint8_t offset[] = {0x41, 0x00, 0x0B};
+      seg.bytes(offset);
+      seg.name(bytes);
+      m_.datas_sec.push_back(seg.take());
+    } else {
+      WASMCAP_TRY(parse_limits(items, pos, field.token, UINT32_MAX, w));
+      WASMCAP_TRY(expect_end(items, pos));
+    }
+    m_.memories_sec.push_back(w.take());
+    return support::ok();
+  }
+
+  Status define_global(const Sexpr& field) {
+    const FieldHead h = parse_head(field);
+    const auto& items = field.items;
+    WASMCAP_TRY(add_exports(h, 3, global_index_));
+    if (h.import) return encode_import(*h.import, "global", items, h.pos, field.token, nullptr);
+    ++global_index_;
+    size_t pos = h.pos;
+    ByteWriter w;
+    WASMCAP_TRY(parse_global_type(items, pos, field.token, w));
+    InstrParser init(m_, nullptr);
+    WASMCAP_TRY(init.parse_seq(items, pos));
+    w.bytes(init.out().data());
+    w.u8(0x0B);
+    m_.globals_sec.push_back(w.take());
+    return support::ok();
+  }
+
+  Status define_export(const Sexpr& field) {
+    const auto& items = field.items;
+    if (items.size() != 3 || !items[2].is_list || items[2].items.size() != 2)
+      return malformed_at(items.size() > 2 ? items[2].token : field.token, "unexpected token");
+    WASMCAP_ASSIGN(std::string name, name_atom(items[1]));
+    const Sexpr& desc = items[2];
+    WASMCAP_ASSIGN(IndexSpace * space, space_of(desc.items[0]));
+    WASMCAP_ASSIGN(uint32_t index, space->resolve(desc.items[1]));
+    ByteWriter w;
+    w.name(name);
+    w.u8(space == &m_.funcs ? 0 : space == &m_.tables ? 1 : space == &m_.memories ? 2 : 3);
+    w.u32(index);
+    m_.exports.push_back(w.take());
+    return support::ok();
+  }
+
+  Status define_start(const Sexpr& field) {
+    if (field.items.size() != 2) return malformed_at(field.token, "unexpected token");
+    if (m_.start) return malformed_at(field.token, "multiple start sections");
+    WASMCAP_ASSIGN(uint32_t f, m_.funcs.resolve(field.items[1]));
+    m_.start = f;
+    return support::ok();
+  }
+
+  Status define_elem(const Sexpr& field) {
+    const auto& items = field.items;
+    size_t pos = 1;
+    if (pos < items.size() && items[pos].is_atom(TokenKind::Id)) ++pos;
+    enum { Passive, Active, Declarative } mode = Passive;
+    std::optional<uint32_t> table;
+    ByteWriter offset;
+    if (pos < items.size() && items[pos].is_keyword("declare")) {
+      mode = Declarative;
+      ++pos;
+    } else {
+      if (pos < items.size() && items[pos].is_list_of("table")) {
+        if (items[pos].items.size() != 2) return malformed_at(items[pos].token, "unexpected token");
+        WASMCAP_ASSIGN(table, m_.tables.resolve(items[pos].items[1]));
+        ++pos;
+      } else if (pos < items.size() &&
+                 (items[pos].is_atom(TokenKind::Number) || items[pos].is_atom(TokenKind::Id))) {
+        WASMCAP_ASSIGN(table, m_.tables.resolve(items[pos])); // legacy `(elem 0 (offset) ...)`
+        ++pos;
+      }
+      if (pos < items.size() && items[pos].is_list && !items[pos].is_list_of("item")) {
+        mode = Active;
+        WASMCAP_TRY(offset_expr(items[pos], offset));
+        ++pos;
+      } else if (table) {
+        return malformed_at(pos < items.size() ? items[pos].token : field.token,
+                            "unexpected token");
+      }
+    }
+    WASMCAP_ASSIGN(ElemList list, elem_list(items, pos));
+    ByteWriter w;
+    const uint8_t kind = list.exprs ? static_cast<uint8_t>(list.type) : 0x00;
+    const uint8_t expr_bit = list.exprs ? 4 : 0;
+    if (mode == Active) {
+      const bool plain =
+          (!table || *table == 0) && (!list.exprs || list.type == ir::ValType::FuncRef);
+      if (plain) {
+        w.u8(expr_bit);
+        w.bytes(offset.data());
+      } else {
+        w.u8(static_cast<uint8_t>(2 | expr_bit));
+        w.u32(table.value_or(0));
+        w.bytes(offset.data());
+        w.u8(kind);
+      }
+    } else {
+      w.u8(static_cast<uint8_t>((mode == Passive ? 1 : 3) | expr_bit));
+      w.u8(kind);
+    }
+    w.u32(list.count);
+    w.bytes(list.items.data());
+    m_.elems_sec.push_back(w.take());
+    return support::ok();
+  }
+
+  Status define_data(const Sexpr& field) {
+    const auto& items = field.items;
+    size_t pos = 1;
+    if (pos < items.size() && items[pos].is_atom(TokenKind::Id)) ++pos;
+    std::optional<uint32_t> memory;
+    if (pos < items.size() && items[pos].is_list_of("memory")) {
+      if (items[pos].items.size() != 2) return malformed_at(items[pos].token, "unexpected token");
+      WASMCAP_ASSIGN(memory, m_.memories.resolve(items[pos].items[1]));
+      ++pos;
+    } else if (pos < items.size() && items[pos].is_atom(TokenKind::Number)) {
+      WASMCAP_ASSIGN(memory, m_.memories.resolve(items[pos])); // legacy `(data 0 (offset) ...)`
+      ++pos;
+    }
+    ByteWriter w;
+    if (pos < items.size() && items[pos].is_list) {
+      ByteWriter offset;
+      WASMCAP_TRY(offset_expr(items[pos], offset));
+      ++pos;
+      if (memory.value_or(0) == 0) {
+        w.u8(0);
+      } else {
+        w.u8(2);
+        w.u32(*memory);
+      }
+      w.bytes(offset.data());
+    } else {
+      if (memory)
+        return malformed_at(pos < items.size() ? items[pos].token : field.token,
+                            "unexpected token");
+      w.u8(1);
+    }
+    WASMCAP_ASSIGN(std::string bytes, concat_strings(items, pos));
+    w.name(bytes);
+    m_.datas_sec.push_back(w.take());
+    return support::ok();
+  }
+
+  ModuleBuilder m_;
+  const char* first_definition_ = nullptr;
+  uint32_t func_index_ = 0, table_index_ = 0, memory_index_ = 0, global_index_ = 0;
+};
+
+} // namespace
+
+support::Result<std::string> concat_strings(const std::vector<Sexpr>& items, size_t from) {
+  std::string out;
+  for (size_t i = from; i < items.size(); ++i) {
+    WASMCAP_ASSIGN(std::string s, string_atom(items[i]));
+    out += s;
+  }
+  return out;
+}
+
+support::Result<std::vector<uint8_t>> encode_module_fields(const std::vector<Sexpr>& items,
+                                                           size_t from) {
+  return ModuleParser().run(items, from);
+}
+
+} // namespace wasmcap::text
