@@ -1,0 +1,16 @@
+;; A tiny script that exercises every runner command kind, independent of the spec suite.
+(module $m
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "nan") (result f32) (f32.div (f32.const 0) (f32.const 0)))
+  (global (export "g") i32 (i32.const 7)))
+(register "m" $m)
+(assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+(assert_return (invoke $m "nan") (f32.const nan:canonical))
+(assert_return (get "g") (i32.const 7))
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(assert_invalid (module (func (result i32) (i64.const 1))) "type mismatch")
+(assert_malformed (module quote "(func (i32.nope))") "unknown operator")
+(assert_malformed (module binary "\00asm\02\00\00\00") "unknown binary version")
+(assert_unlinkable (module (import "m" "missing" (func))) "unknown import")
+(module (import "m" "add" (func (param i32 i32) (result i32))))
