@@ -46,7 +46,8 @@ struct Error {
   ErrorKind kind = ErrorKind::Malformed;
   std::string message; // the spec's wording where it has one, e.g. "integer too large"
   Location where;
-  std::vector<TraceFrame> backtrace; // Trap/Exhaustion: the wasm frames, innermost first
+  std::vector<TraceFrame> backtrace;
+  int exit_code = 0;  // Exit only // Trap/Exhaustion: the wasm frames, innermost first
 
   // "malformed at offset 0x1a (section code, function 3): integer too large"
   std::string to_string() const;

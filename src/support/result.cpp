@@ -14,6 +14,7 @@ const char* error_kind_name(ErrorKind kind) {
   case ErrorKind::Exhaustion: return "exhaustion";
   case ErrorKind::Io: return "io";
   case ErrorKind::Usage: return "usage";
+  case ErrorKind::Exit: return "exit";
   }
   return "error";
 }
