@@ -19,6 +19,7 @@ enum class ErrorKind : uint8_t {
   Exhaustion, // a resource limit was reached (assert_exhaustion)
   Io,         // the host could not read or write a file
   Usage,      // the caller used an API or command line wrongly
+  Exit,       // not a failure: the guest called proc_exit; the code is in Error::exit_code
 };
 
 const char* error_kind_name(ErrorKind kind);
@@ -46,8 +47,8 @@ struct Error {
   ErrorKind kind = ErrorKind::Malformed;
   std::string message; // the spec's wording where it has one, e.g. "integer too large"
   Location where;
-  std::vector<TraceFrame> backtrace;
-  int exit_code = 0;  // Exit only // Trap/Exhaustion: the wasm frames, innermost first
+  std::vector<TraceFrame> backtrace; // Trap/Exhaustion: the wasm frames, innermost first
+  int exit_code = 0;                 // Exit only
 
   // "malformed at offset 0x1a (section code, function 3): integer too large"
   std::string to_string() const;
