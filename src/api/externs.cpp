@@ -13,12 +13,22 @@ namespace wasmcap {
 
 namespace {
 
-runtime::FuncInstance* as_func(void* h) { return static_cast<runtime::FuncInstance*>(h); }
-runtime::Memory* as_memory(void* h) { return static_cast<runtime::Memory*>(h); }
-runtime::Table* as_table(void* h) { return static_cast<runtime::Table*>(h); }
-runtime::Global* as_global(void* h) { return static_cast<runtime::Global*>(h); }
+runtime::FuncInstance* as_func(void* h) {
+  return static_cast<runtime::FuncInstance*>(h);
+}
+runtime::Memory* as_memory(void* h) {
+  return static_cast<runtime::Memory*>(h);
+}
+runtime::Table* as_table(void* h) {
+  return static_cast<runtime::Table*>(h);
+}
+runtime::Global* as_global(void* h) {
+  return static_cast<runtime::Global*>(h);
+}
 
-Error usage(std::string message) { return make_error(ErrorKind::Usage, std::move(message)); }
+Error usage(std::string message) {
+  return make_error(ErrorKind::Usage, std::move(message));
+}
 
 } // namespace
 
@@ -28,14 +38,18 @@ Func Func::create_host(Store& store, FuncType type, HostCallback callback) {
   return Func(&store, store.impl().create_host_function(std::move(type), std::move(callback)));
 }
 
-FuncType Func::type() const { return *as_func(handle_)->type; }
+FuncType Func::type() const {
+  return *as_func(handle_)->type;
+}
 
 Result<std::vector<Value>> Func::call(std::span<const Value> args) const {
   if (!handle_) return usage("call of an empty Func handle");
   return runtime::invoke(store_->impl(), as_func(handle_), args);
 }
 
-Value Func::to_ref() const { return Value::make_ref(ValType::FuncRef, handle_); }
+Value Func::to_ref() const {
+  return Value::make_ref(ValType::FuncRef, handle_);
+}
 
 std::optional<Func> Func::from_ref(Store& store, const Value& ref) {
   if (ref.type != ValType::FuncRef || ref.ref == nullptr) return std::nullopt;
@@ -50,9 +64,15 @@ Result<Memory> Memory::create(Store& store, MemoryType type) {
   return Memory(&store, *m);
 }
 
-MemoryType Memory::type() const { return as_memory(handle_)->type(); }
-uint64_t Memory::size_pages() const { return as_memory(handle_)->size_pages(); }
-uint64_t Memory::size_bytes() const { return as_memory(handle_)->size_bytes(); }
+MemoryType Memory::type() const {
+  return as_memory(handle_)->type();
+}
+uint64_t Memory::size_pages() const {
+  return as_memory(handle_)->size_pages();
+}
+uint64_t Memory::size_bytes() const {
+  return as_memory(handle_)->size_bytes();
+}
 
 Result<uint64_t> Memory::grow(uint64_t delta_pages) {
   if (delta_pages > UINT32_MAX) return usage("memory.grow: delta too large");
@@ -82,8 +102,12 @@ Result<Table> Table::create(Store& store, TableType type, Value init) {
   return Table(&store, store.impl().create_table(type, init.ref));
 }
 
-TableType Table::type() const { return as_table(handle_)->type(); }
-uint64_t Table::size() const { return as_table(handle_)->size(); }
+TableType Table::type() const {
+  return as_table(handle_)->type();
+}
+uint64_t Table::size() const {
+  return as_table(handle_)->size();
+}
 
 Result<Value> Table::get(uint64_t index) const {
   void* ref = nullptr;
@@ -116,8 +140,12 @@ Result<Global> Global::create(Store& store, GlobalType type, Value init) {
   return Global(&store, store.impl().create_global(type, init));
 }
 
-GlobalType Global::type() const { return as_global(handle_)->type; }
-Value Global::get() const { return as_global(handle_)->value; }
+GlobalType Global::type() const {
+  return as_global(handle_)->type;
+}
+Value Global::get() const {
+  return as_global(handle_)->value;
+}
 
 Status Global::set(const Value& v) {
   runtime::Global* g = as_global(handle_);

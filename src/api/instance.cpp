@@ -31,7 +31,9 @@ Extern to_public(Store* store, const runtime::Extern& e) {
   return {};
 }
 
-runtime::ModuleInstance* as_instance(void* h) { return static_cast<runtime::ModuleInstance*>(h); }
+runtime::ModuleInstance* as_instance(void* h) {
+  return static_cast<runtime::ModuleInstance*>(h);
+}
 
 } // namespace
 
@@ -39,7 +41,8 @@ Result<Instance> Instance::create(Store& store, const Module& module,
                                   std::span<const Extern> imports) {
   std::vector<runtime::Extern> items;
   items.reserve(imports.size());
-  for (const Extern& e : imports) items.push_back(to_runtime(e));
+  for (const Extern& e : imports)
+    items.push_back(to_runtime(e));
   auto inst = runtime::instantiate(store.impl(), module.data()->code, items);
   if (!inst) return inst.error();
   return Instance(&store, *inst);
@@ -81,7 +84,8 @@ void Linker::define(std::string module, std::string name, Extern item) {
 }
 
 void Linker::define_instance(std::string module_name, const Instance& instance) {
-  for (auto& [name, item] : instance.exports()) define(module_name, name, item);
+  for (auto& [name, item] : instance.exports())
+    define(module_name, name, item);
 }
 
 std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {

@@ -103,7 +103,8 @@ std::vector<ImportType> Module::imports() const {
 std::vector<ExportType> Module::exports() const {
   std::vector<ExportType> out;
   const ir::Module& m = *data_->module;
-  for (const ir::Export& e : m.exports) out.push_back({e.name, export_extern_type(m, e)});
+  for (const ir::Export& e : m.exports)
+    out.push_back({e.name, export_extern_type(m, e)});
   return out;
 }
 

@@ -49,8 +49,12 @@ Status read_blocktype(ByteReader& r, ir::BlockType& out) {
   return support::ok();
 }
 
-Status read_memarg(ByteReader& r, ir::MemArg& out) {
+Status read_memarg(ByteReader& r, ir::MemArg& out, bool validate) {
+  const uint64_t at = r.offset();
   WASMCAP_ASSIGN(out.align, r.read_u32());
+  // 2^32 and beyond cannot be an alignment (later proposals give those flag bits meaning).
+  if (validate && out.align >= 32)
+    return make_error(ErrorKind::Malformed, "malformed memop flags", at);
   out.memory = 0;
   WASMCAP_ASSIGN(uint32_t offset, r.read_u32());
   out.offset = offset;
@@ -110,7 +114,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     out.types = std::span<const ir::ValType>(scratch.types.data(), n);
     break;
   }
-  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out.mem)); break;
+  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out.mem, validate)); break;
   case ir::Imm::Memory: WASMCAP_TRY(read_zero_byte(r, validate)); break;
   case ir::Imm::I32: {
     WASMCAP_ASSIGN(int32_t v, r.read_s32());
@@ -160,7 +164,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     break;
   }
   case ir::Imm::MemArgLane: {
-    WASMCAP_TRY(read_memarg(r, out.mem));
+    WASMCAP_TRY(read_memarg(r, out.mem, validate));
     WASMCAP_ASSIGN(out.lane, r.read_u8());
     break;
   }

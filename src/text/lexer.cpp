@@ -128,7 +128,7 @@ private:
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         advance();
       } else if (c == ';' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
-        while (pos_ < src_.size() && src_[pos_] != '\n')
+        while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r')
           advance();
       } else if (c == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == ';') {
         WASMCAP_TRY(skip_block_comment());

@@ -7,12 +7,14 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "ir/instr.h"
 #include "ir/module.h"
 #include "support/result.h"
 #include "validate/features.h"
+#include "validate/module_context.h"
 
 namespace wasmcap::validate {
 
@@ -32,7 +34,13 @@ struct ControlFrame {
 class FunctionValidator {
 public:
   // `func_index` is in the module's whole function index space (imports first).
+  // `func_index` must name a defined function (validate_function checks that). This form
+  // computes the module facts it needs itself, when first needed; prefer the next one when
+  // validating many functions of one module.
   FunctionValidator(const ir::Module& module, uint32_t func_index, const Features& features);
+  // `context` (from compute_module_context) must outlive the validator.
+  FunctionValidator(const ir::Module& module, uint32_t func_index, const Features& features,
+                    const ModuleContext& context);
 
   // CodeReader visitor entry point: validates one instruction and applies it to the stacks.
   support::Status operator()(const ir::Instr& instr);
@@ -59,7 +67,37 @@ private:
   std::vector<ir::ValType> locals_;
   std::vector<std::optional<ir::ValType>> operands_;
   std::vector<ControlFrame> controls_;
-  // (further private members are up to the implementation)
+  const ModuleContext* context_ = nullptr;
+  std::optional<ModuleContext> own_context_; // computed on the first ref.func, if no context_
+  std::vector<std::optional<ir::ValType>> scratch_; // br_table: values popped per label
+  uint64_t at_ = 0;                                 // offset of the current instruction
+
+  using Operand = std::optional<ir::ValType>; // nullopt: unknown (from a polymorphic stack)
+  support::Error fail(std::string message) const;
+  support::Error type_mismatch() const { return fail("type mismatch"); }
+  void push(Operand t) { operands_.push_back(t); }
+  void push_all(std::span<const ir::ValType> types);
+  support::Result<Operand> pop();
+  support::Result<Operand> pop(ir::ValType expected);
+  support::Status pop_all(std::span<const ir::ValType> types);
+  void push_control(ir::Op op, std::vector<ir::ValType> params, std::vector<ir::ValType> results);
+  support::Result<ControlFrame> pop_control();
+  void set_unreachable();
+  support::Status read_block_type(const ir::BlockType& bt, std::vector<ir::ValType>& params,
+                                  std::vector<ir::ValType>& results) const;
+  support::Status check_label(uint32_t label) const;
+  support::Status check_memory(uint32_t index) const;
+  support::Result<ir::ValType> table_elem(uint32_t index) const;
+  support::Status check_elem(uint32_t index) const;
+  support::Status check_data(uint32_t index) const;
+  bool is_declared_ref(uint32_t func_index);
+  bool enabled(const ir::OpInfo& info) const;
+
+  support::Status apply_simple(const ir::Instr& instr);
+  support::Status apply_control(const ir::Instr& instr);
+  support::Status apply_branch(const ir::Instr& instr);
+  support::Status apply_variable(const ir::Instr& instr);
+  support::Status apply_table(const ir::Instr& instr);
 };
 
 } // namespace wasmcap::validate

@@ -10,9 +10,8 @@ void define_print(Store& store, Linker& linker, const char* name, std::vector<Va
   FuncType type;
   type.params = std::move(params);
   linker.define("spectest", name,
-                Func::create_host(store, type, [](std::span<const Value>, std::span<Value>) {
-                  return ok();
-                }));
+                Func::create_host(store, type,
+                                  [](std::span<const Value>, std::span<Value>) { return ok(); }));
 }
 
 } // namespace

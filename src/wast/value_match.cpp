@@ -17,7 +17,7 @@ unsigned lane_bytes(const std::string& shape) {
   if (shape == "i8x16") return 1;
   if (shape == "i16x8") return 2;
   if (shape == "i32x4" || shape == "f32x4") return 4;
-  return 8;  // i64x2, f64x2
+  return 8; // i64x2, f64x2
 }
 
 bool is_canonical_nan(uint64_t bits, bool is_f32) {
@@ -43,7 +43,7 @@ V128 lanes_to_v128(const ScriptValue& v) {
   V128 out;
   const unsigned width = lane_bytes(v.lane_shape);
   for (size_t i = 0; i < v.lanes.size() && (i + 1) * width <= 16; ++i) {
-    std::memcpy(out.bytes.data() + i * width, &v.lanes[i].bits, width);  // little endian
+    std::memcpy(out.bytes.data() + i * width, &v.lanes[i].bits, width); // little endian
   }
   return out;
 }
@@ -60,13 +60,14 @@ Value to_value(const ScriptValue& v) {
   case ScriptValue::Kind::RefNull: return Value::make_ref(v.ref_type, nullptr);
   case ScriptValue::Kind::RefExtern:
     return Value::make_ref(ValType::ExternRef, extern_ref_from_number(v.bits));
-  default: return Value::zero(v.type);  // patterns are never arguments
+  default: return Value::zero(v.type); // patterns are never arguments
   }
 }
 
 bool matches(const ScriptValue& e, const Value& got, Store&) {
   switch (e.kind) {
-  case ScriptValue::Kind::I32: return got.type == ValType::I32 && got.i32 == static_cast<uint32_t>(e.bits);
+  case ScriptValue::Kind::I32:
+    return got.type == ValType::I32 && got.i32 == static_cast<uint32_t>(e.bits);
   case ScriptValue::Kind::I64: return got.type == ValType::I64 && got.i64 == e.bits;
   case ScriptValue::Kind::F32:
     return got.type == ValType::F32 && got.f32_bits == static_cast<uint32_t>(e.bits);
@@ -104,7 +105,8 @@ std::string describe(const ScriptValue& e) {
   case ScriptValue::Kind::RefFunc: return "funcref:<any non-null>";
   case ScriptValue::Kind::V128: {
     std::string s = "v128:" + e.lane_shape;
-    for (const auto& l : e.lanes) s += " " + describe(l);
+    for (const auto& l : e.lanes)
+      s += " " + describe(l);
     return s;
   }
   case ScriptValue::Kind::RefExtern: return "externref:" + std::to_string(e.bits);

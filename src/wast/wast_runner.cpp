@@ -9,9 +9,9 @@
 #include <sstream>
 
 #include "text/wat_parser.h"
+#include "wasmcap/wasmcap.hpp"
 #include "wast/spectest.h"
 #include "wast/value_match.h"
-#include "wasmcap/wasmcap.hpp"
 
 namespace wasmcap::wast {
 
@@ -39,7 +39,8 @@ public:
       fail(0, "spectest setup failed: " + setup_error_);
       return report_;
     }
-    for (const Command& c : script.commands) run_command(c);
+    for (const Command& c : script.commands)
+      run_command(c);
     return std::move(report_);
   }
 
@@ -106,7 +107,8 @@ private:
       return std::nullopt;
     }
     std::vector<Value> args;
-    for (const auto& v : a.args) args.push_back(to_value(v));
+    for (const auto& v : a.args)
+      args.push_back(to_value(v));
     return item->func()->call(args);
   }
 
@@ -121,7 +123,7 @@ private:
       }
       current_ = *instance;
       if (c.module->name) named_[*c.module->name] = *instance;
-      return;
+      return pass();
     }
     case Command::Kind::Register: {
       auto instance = find_instance(c.register_module, c.line);
@@ -130,8 +132,9 @@ private:
     }
     case Command::Kind::Action: {
       auto r = perform(*c.action, c.line);
-      if (r && !*r) fail(c.line, "action failed: " + r->error().to_string());
-      return;
+      if (!r) return;
+      if (!*r) return fail(c.line, "action failed: " + r->error().to_string());
+      return pass();
     }
     case Command::Kind::AssertReturn: return assert_return(c);
     case Command::Kind::AssertTrap:
@@ -142,8 +145,7 @@ private:
     case Command::Kind::AssertMalformed: return expect_compile_error(c, ErrorKind::Malformed);
     case Command::Kind::AssertUnlinkable:
       return expect_instantiation_error(c, ErrorKind::Unlinkable);
-    case Command::Kind::AssertUninstantiable:
-      return expect_instantiation_error(c, ErrorKind::Trap);
+    case Command::Kind::AssertUninstantiable: return expect_instantiation_error(c, ErrorKind::Trap);
     }
   }
 
@@ -168,8 +170,9 @@ private:
   void expect_action_error(const Command& c, ErrorKind kind) {
     auto r = perform(*c.action, c.line);
     if (!r) return;
-    if (*r) return fail(c.line, "expected " + std::string(error_kind_name(kind)) + " \"" +
-                                    c.message + "\", but it returned");
+    if (*r)
+      return fail(c.line, "expected " + std::string(error_kind_name(kind)) + " \"" + c.message +
+                              "\", but it returned");
     check_error(c, r->error(), kind);
   }
 

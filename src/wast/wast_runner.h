@@ -16,7 +16,7 @@ namespace wasmcap::wast {
 struct Failure {
   std::string file;
   uint32_t line = 0;
-  std::string message;  // what was expected and what happened
+  std::string message; // what was expected and what happened
 };
 
 struct Report {

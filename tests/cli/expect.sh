@@ -10,7 +10,7 @@ if [ "$status" != "$want_status" ]; then
   printf 'exit status %s, expected %s; output:\n%s\n' "$status" "$want_status" "$out"
   exit 1
 fi
-if ! grep -Eq -- "$pattern" <<<"$out"; then
+if ! printf '%s' "$out" | grep -Ezq -- "$pattern"; then
   printf 'output does not match /%s/:\n%s\n' "$pattern" "$out"
   exit 1
 fi

@@ -10,11 +10,11 @@ namespace wasmcap::cli {
 
 // Exit statuses (documented in docs/cli.md).
 constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;      // a test run with failures, or an unspecified failure
-constexpr int kExitUsage = 2;        // bad command line
-constexpr int kExitBadModule = 3;    // the file is unreadable, malformed or invalid
-constexpr int kExitUnlinkable = 4;   // imports could not be satisfied
-constexpr int kExitTrap = 134;       // the guest trapped (like an abort)
+constexpr int kExitFailure = 1;    // a test run with failures, or an unspecified failure
+constexpr int kExitUsage = 2;      // bad command line
+constexpr int kExitBadModule = 3;  // the file is unreadable, malformed or invalid
+constexpr int kExitUnlinkable = 4; // imports could not be satisfied
+constexpr int kExitTrap = 134;     // the guest trapped (like an abort)
 
 using Action = std::function<int()>;
 

@@ -14,7 +14,9 @@ Action add_wast_command(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
   auto quiet = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand("wast", "Run WebAssembly spec test scripts (.wast)");
-  cmd->add_option("files", *files, "The .wast scripts to run")->required()->check(CLI::ExistingFile);
+  cmd->add_option("files", *files, "The .wast scripts to run")
+      ->required()
+      ->check(CLI::ExistingFile);
   cmd->add_flag("-q,--quiet", *quiet, "Print only the totals");
   return [files, quiet]() {
     wast::Report total;

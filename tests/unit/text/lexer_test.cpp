@@ -17,6 +17,14 @@ TEST(Lexer, SkipsNestedBlockAndLineComments) {
   EXPECT_EQ((*toks)[1].column, 2u);
 }
 
+// Regression: a line comment also ends at a bare carriage return (spec comments.wast, "f2").
+TEST(Lexer, LineCommentEndsAtCarriageReturn) {
+  auto toks = tokenize("a ;; comment\r b");
+  ASSERT_TRUE(toks);
+  ASSERT_EQ(toks->size(), 3u);
+  EXPECT_EQ((*toks)[1].text, "b");
+}
+
 TEST(Lexer, UnclosedCommentIsMalformedAtItsStart) {
   auto toks = tokenize("x\n  (; never closed");
   ASSERT_FALSE(toks);

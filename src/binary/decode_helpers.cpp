@@ -1,0 +1,88 @@
+// Small readers shared by the section decoders (types, limits, constant expressions).
+#include "binary/decode_helpers.h"
+
+#include "binary/code_reader.h"
+
+namespace wasmcap::binary::detail {
+
+using support::ByteReader;
+using support::ErrorKind;
+using support::make_error;
+using support::Result;
+
+Result<uint32_t> read_vec_count(ByteReader& r) {
+  return r.read_u32();
+}
+
+Result<ir::ValType> read_valtype(ByteReader& r) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
+  if (!ir::is_valtype_byte(b)) return make_error(ErrorKind::Malformed, "malformed value type", at);
+  return static_cast<ir::ValType>(b);
+}
+
+Result<ir::ValType> read_reftype(ByteReader& r) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
+  if (b != 0x70 && b != 0x6F)
+    return make_error(ErrorKind::Malformed, "malformed reference type", at);
+  return static_cast<ir::ValType>(b);
+}
+
+Result<ir::Limits> read_limits(ByteReader& r) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t flags, r.read_u8());
+  // 2.0 knows only "min" (0) and "min and max" (1); shared/64-bit flags are later proposals.
+  // The flags are a byte, but the spec tests word errors as if it were a LEB128 integer.
+  if (flags & 0x80) return make_error(ErrorKind::Malformed, "integer representation too long", at);
+  if (flags > 1) return make_error(ErrorKind::Malformed, "integer too large", at);
+  ir::Limits limits;
+  WASMCAP_ASSIGN(uint32_t min, r.read_u32());
+  limits.min = min;
+  if (flags == 1) {
+    WASMCAP_ASSIGN(uint32_t max, r.read_u32());
+    limits.max = max;
+  }
+  return limits;
+}
+
+Result<ir::TableType> read_table_type(ByteReader& r) {
+  ir::TableType t;
+  WASMCAP_ASSIGN(t.elem, read_reftype(r));
+  WASMCAP_ASSIGN(t.limits, read_limits(r));
+  return t;
+}
+
+Result<ir::MemoryType> read_memory_type(ByteReader& r) {
+  ir::MemoryType t;
+  WASMCAP_ASSIGN(t.limits, read_limits(r));
+  return t;
+}
+
+Result<ir::GlobalType> read_global_type(ByteReader& r) {
+  ir::GlobalType t;
+  WASMCAP_ASSIGN(t.type, read_valtype(r));
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t mut, r.read_u8());
+  if (mut > 1) return make_error(ErrorKind::Malformed, "malformed mutability", at);
+  t.is_mutable = mut == 1;
+  return t;
+}
+
+namespace {
+// Constant expressions are only delimited here; validate/ checks which instructions they hold.
+struct AcceptAll {
+  support::Status operator()(const ir::Instr&) { return support::ok(); }
+};
+} // namespace
+
+Result<ir::ConstExpr> read_const_expr(ByteReader& r) {
+  const uint64_t start = r.offset();
+  AcceptAll visitor;
+  CodeReader<AcceptAll> code(r.rest(), start, visitor);
+  WASMCAP_TRY(code.read_expression());
+  WASMCAP_TRY(r.skip(code.position()));
+  return ir::ConstExpr{start, static_cast<uint32_t>(code.position())};
+}
+
+} // namespace wasmcap::binary::detail

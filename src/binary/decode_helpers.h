@@ -1,0 +1,25 @@
+// Small readers shared by the section decoders: value/reference types, limits, table, memory
+// and global types, and constant expressions (whose extent is found with CodeReader).
+#pragma once
+
+#include "ir/module.h"
+#include "support/byte_reader.h"
+#include "support/result.h"
+
+namespace wasmcap::binary::detail {
+
+// A vector's element count. Unlike ByteReader::read_count it does not compare the count with
+// the bytes left: the spec tests expect running out of a section to say "unexpected end". Callers
+// append element by element, so a huge count cannot allocate before the input runs out.
+support::Result<uint32_t> read_vec_count(support::ByteReader& r);
+support::Result<ir::ValType> read_valtype(support::ByteReader& r);
+support::Result<ir::ValType> read_reftype(support::ByteReader& r);
+support::Result<ir::Limits> read_limits(support::ByteReader& r);
+support::Result<ir::TableType> read_table_type(support::ByteReader& r);
+support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r);
+support::Result<ir::GlobalType> read_global_type(support::ByteReader& r);
+// Reads instructions up to and including the `end` that closes the expression; the returned
+// range covers exactly those bytes (absolute offsets, as the reader's base offset is).
+support::Result<ir::ConstExpr> read_const_expr(support::ByteReader& r);
+
+} // namespace wasmcap::binary::detail

@@ -1,0 +1,19 @@
+// decode_module: the WebAssembly 2.0 binary format -> ir::Module. Checks everything the binary
+// format itself requires (malformed input); typing rules are validate/'s job.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "ir/module.h"
+#include "support/result.h"
+
+namespace wasmcap::binary {
+
+// Decodes a whole module. The result owns a copy of `bytes`; every CodeRange/ConstExpr points
+// into it. Errors are ErrorKind::Malformed with the spec tests' wording and carry the byte
+// offset, the section name and, inside the code section, the function index. Function bodies
+// are fully decoded (so malformed instructions are reported here), but not typed.
+support::Result<ir::Module> decode_module(std::span<const uint8_t> bytes);
+
+} // namespace wasmcap::binary

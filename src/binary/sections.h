@@ -1,0 +1,49 @@
+// One reader per binary section. Each gets a ByteReader positioned at the section's payload
+// and fills its part of the module; decoder.cpp drives them, checks order and payload sizes.
+//
+// Like the spec's reference decoder, readers are *not* confined to their section: they read
+// on, to the end of the module, and decoder.cpp checks afterwards that exactly the declared
+// size was used ("section size mismatch"). That gives the same first error, with the same
+// wording, as the spec tests expect for inconsistent counts and sizes.
+#pragma once
+
+#include <cstdint>
+
+#include "ir/module.h"
+#include "support/byte_reader.h"
+#include "support/result.h"
+
+namespace wasmcap::binary::detail {
+
+// Facts gathered while decoding that later sections or final checks need.
+struct DecodeState {
+  explicit DecodeState(ir::Module& m) : module(m) {}
+  ir::Module& module;
+  bool has_function_section = false;
+  uint32_t function_count = 0; // entries of the function section
+  bool has_data_section = false;
+  bool code_uses_data_idx = false; // some body has memory.init or data.drop
+  // Bodies of the code section, matched with the function section once all sections are read
+  // (the count check comes last, as in the reference decoder).
+  std::vector<ir::Function> bodies;
+  // Whole-module function index of the body being decoded (for error locations).
+  int32_t current_function = -1;
+};
+
+support::Status read_type_section(support::ByteReader& r, DecodeState& s);
+support::Status read_import_section(support::ByteReader& r, DecodeState& s);
+support::Status read_function_section(support::ByteReader& r, DecodeState& s);
+support::Status read_table_section(support::ByteReader& r, DecodeState& s);
+support::Status read_memory_section(support::ByteReader& r, DecodeState& s);
+support::Status read_global_section(support::ByteReader& r, DecodeState& s);
+support::Status read_export_section(support::ByteReader& r, DecodeState& s);
+support::Status read_start_section(support::ByteReader& r, DecodeState& s);
+support::Status read_element_section(support::ByteReader& r, DecodeState& s);
+support::Status read_data_count_section(support::ByteReader& r, DecodeState& s);
+support::Status read_code_section(support::ByteReader& r, DecodeState& s);
+support::Status read_data_section(support::ByteReader& r, DecodeState& s);
+
+// The `name` custom section. Never fails the module: a malformed section leaves names empty.
+void read_name_section(support::ByteReader r, ir::Names& names);
+
+} // namespace wasmcap::binary::detail

@@ -1,0 +1,36 @@
+// compile(): module-level validation, then for every body one pass of the validator with the
+// lowering observer attached.
+#include "interp/compile.h"
+
+#include "interp/compiled_module.h"
+#include "interp/lower.h"
+#include "interp/machine.h"
+#include "validate/module_context.h"
+#include "validate/module_validator.h"
+#include "validate/validate_function.h"
+
+namespace wasmcap::interp {
+
+support::Status CompiledModule::call(runtime::Store& store, runtime::FuncInstance& func,
+                                     std::span<const runtime::Value> args,
+                                     std::span<runtime::Value> results) const {
+  return execute(store, func, args, results);
+}
+
+support::Result<std::shared_ptr<const runtime::ModuleCode>>
+compile(std::shared_ptr<const ir::Module> module, const validate::Features& features) {
+  const ir::Module& mod = *module;
+  WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
+  auto compiled = std::make_shared<CompiledModule>(module);
+  validate::ModuleContext context = validate::compute_module_context(mod);
+  compiled->functions().reserve(mod.functions.size());
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    uint32_t func_index = mod.num_imported_funcs + i;
+    Lowering lowering(mod, func_index);
+    WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, lowering));
+    compiled->functions().push_back(lowering.take());
+  }
+  return std::shared_ptr<const runtime::ModuleCode>(std::move(compiled));
+}
+
+} // namespace wasmcap::interp

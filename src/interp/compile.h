@@ -1,0 +1,27 @@
+// The interpreter tier's entry point: validates every function body and lowers it, in the same
+// pass, to the interpreter's internal code. The result is a runtime::ModuleCode that
+// runtime::instantiate() accepts.
+#pragma once
+
+#include <memory>
+
+#include "ir/module.h"
+#include "runtime/tier.h"
+#include "support/result.h"
+#include "validate/features.h"
+
+namespace wasmcap::interp {
+
+class CompiledModule; // defined in interp/compiled_module.h (internal)
+
+// Module-level checks (validate_module_without_bodies) plus per-body validation and lowering.
+// Errors are the validator's (ErrorKind::Invalid / Malformed).
+support::Result<std::shared_ptr<const runtime::ModuleCode>>
+compile(std::shared_ptr<const ir::Module> module, const validate::Features& features);
+
+inline support::Result<std::shared_ptr<const runtime::ModuleCode>>
+compile(ir::Module module, const validate::Features& features) {
+  return compile(std::make_shared<const ir::Module>(std::move(module)), features);
+}
+
+} // namespace wasmcap::interp

@@ -1,0 +1,32 @@
+// CompiledModule: the interpreter's runtime::ModuleCode: the module plus one FunctionCode per
+// defined function. Immutable after compile(), shared by all instances of the module.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "interp/code.h"
+#include "runtime/tier.h"
+
+namespace wasmcap::interp {
+
+class CompiledModule final : public runtime::ModuleCode {
+public:
+  explicit CompiledModule(std::shared_ptr<const ir::Module> module) : module_(std::move(module)) {}
+
+  const ir::Module& module() const override { return *module_; }
+  const void* function_code(uint32_t defined_index) const override {
+    return &functions_[defined_index];
+  }
+  support::Status call(runtime::Store& store, runtime::FuncInstance& func,
+                       std::span<const runtime::Value> args,
+                       std::span<runtime::Value> results) const override;
+
+  std::vector<FunctionCode>& functions() { return functions_; }
+
+private:
+  std::shared_ptr<const ir::Module> module_;
+  std::vector<FunctionCode> functions_;
+};
+
+} // namespace wasmcap::interp

@@ -1,0 +1,54 @@
+// Machine: the interpreter's per-store execution state: one bounded value stack of 8-byte slots
+// and one bounded stack of call frames, shared by every (re-entrant) wasm invocation in a store.
+// Wasm calls push a Frame here instead of recursing natively.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "interp/code.h"
+#include "runtime/func.h"
+#include "runtime/module_instance.h"
+#include "runtime/store.h"
+#include "runtime/value.h"
+#include "support/result.h"
+
+namespace wasmcap::interp {
+
+// A suspended caller. `return_pc == nullptr` marks the entry frame of one execute() call.
+struct Frame {
+  const uint32_t* return_pc;
+  uint64_t* fp;
+  const FunctionCode* func;
+  runtime::ModuleInstance* inst;
+};
+
+struct Machine final : runtime::TierState {
+  explicit Machine(const runtime::StoreLimits& limits);
+
+  std::unique_ptr<uint64_t[]> stack;
+  uint64_t* stack_end = nullptr;
+  uint64_t* stack_top = nullptr; // where a new (nested) entry frame may start
+  std::unique_ptr<Frame[]> frames;
+  Frame* frame = nullptr; // the innermost pushed frame
+  Frame* frames_end = nullptr;
+
+  // The running function's context, cached for the handlers.
+  runtime::Store* store = nullptr;
+  runtime::ModuleInstance* inst = nullptr;
+  const FunctionCode* func = nullptr;
+  const uint32_t* code = nullptr; // func->code.data(): base of branch targets
+  runtime::Memory* mem0 = nullptr;
+  uint64_t mem_size = 0;
+
+  // Set when a handler traps.
+  support::Error error;
+  const uint32_t* trap_pc = nullptr;
+};
+
+// Runs wasm function `f` (compiled by this tier) on the store's machine.
+support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
+                        std::span<const runtime::Value> args, std::span<runtime::Value> results);
+
+} // namespace wasmcap::interp

@@ -1,0 +1,63 @@
+// Constant expression evaluation: a tiny stack machine over the validated bytes.
+#include "runtime/const_expr.h"
+
+#include <vector>
+
+#include "support/byte_reader.h"
+
+namespace wasmcap::runtime {
+
+support::Result<Value> eval_const_expr(const ir::Module& module, ir::ConstExpr expr,
+                                       ir::ValType type, const ModuleInstance& inst) {
+  support::ByteReader r(module.range_bytes(expr), expr.offset);
+  std::vector<Value> stack;
+  for (;;) {
+    WASMCAP_ASSIGN(uint8_t op, r.read_u8());
+    switch (op) {
+    case 0x41: {
+      WASMCAP_ASSIGN(int32_t v, r.read_s32());
+      stack.push_back(Value::make_i32(static_cast<uint32_t>(v)));
+      break;
+    }
+    case 0x42: {
+      WASMCAP_ASSIGN(int64_t v, r.read_s64());
+      stack.push_back(Value::make_i64(static_cast<uint64_t>(v)));
+      break;
+    }
+    case 0x43: {
+      WASMCAP_ASSIGN(uint32_t v, r.read_fixed_u32());
+      stack.push_back(Value::make_f32_bits(v));
+      break;
+    }
+    case 0x44: {
+      WASMCAP_ASSIGN(uint64_t v, r.read_fixed_u64());
+      stack.push_back(Value::make_f64_bits(v));
+      break;
+    }
+    case 0xD0: {
+      WASMCAP_ASSIGN(uint8_t t, r.read_u8());
+      stack.push_back(Value::make_ref(static_cast<ir::ValType>(t), nullptr));
+      break;
+    }
+    case 0xD2: {
+      WASMCAP_ASSIGN(uint32_t f, r.read_u32());
+      if (f >= inst.funcs.size()) return r.error("unknown function");
+      stack.push_back(Value::make_ref(ir::ValType::FuncRef, inst.funcs[f]));
+      break;
+    }
+    case 0x23: {
+      WASMCAP_ASSIGN(uint32_t g, r.read_u32());
+      if (g >= inst.globals.size()) return r.error("unknown global");
+      stack.push_back(inst.globals[g]->value);
+      break;
+    }
+    case 0x0B:
+      if (stack.size() != 1) return r.error("type mismatch in constant expression");
+      stack.back().type = type;
+      return stack.back();
+    default: return r.error("constant expression required");
+    }
+  }
+}
+
+} // namespace wasmcap::runtime

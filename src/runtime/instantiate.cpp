@@ -1,0 +1,211 @@
+// Instantiation: import matching, allocation of the instance's objects, segment initialisation
+// and the start function, in the order the spec's instantiate algorithm prescribes.
+#include "runtime/instantiate.h"
+
+#include <string>
+
+#include "runtime/const_expr.h"
+#include "runtime/invoke.h"
+#include "runtime/trap.h"
+
+namespace wasmcap::runtime {
+namespace {
+
+using support::ErrorKind;
+
+std::string limits_to_string(const ir::Limits& l) {
+  std::string s = std::to_string(l.min);
+  if (l.max) s += ".." + std::to_string(*l.max);
+  return s;
+}
+
+// Limits subtyping: `actual` matches `expected` if it is at least as large and at least as
+// constrained in its maximum.
+bool limits_match(const ir::Limits& actual, const ir::Limits& expected) {
+  if (actual.min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual.max && *actual.max <= *expected.max;
+}
+
+std::string import_type_string(const ir::Module& module, const ir::Import& imp) {
+  switch (imp.kind) {
+  case ir::ExternKind::Func: return "func " + ir::functype_to_string(module.types[imp.func_type]);
+  case ir::ExternKind::Table:
+    return std::string("table ") + limits_to_string(imp.table.limits) + " " +
+           ir::valtype_name(imp.table.elem);
+  case ir::ExternKind::Memory: return "memory " + limits_to_string(imp.memory.limits);
+  case ir::ExternKind::Global:
+    return std::string("global ") + (imp.global.is_mutable ? "mut " : "") +
+           ir::valtype_name(imp.global.type);
+  }
+  return "?";
+}
+
+std::string extern_type_string(const Extern& e) {
+  switch (e.kind) {
+  case ir::ExternKind::Func: return "func " + ir::functype_to_string(*e.func()->type);
+  case ir::ExternKind::Table:
+    return std::string("table ") + limits_to_string(e.table()->type().limits) + " " +
+           ir::valtype_name(e.table()->elem_type());
+  case ir::ExternKind::Memory: return "memory " + limits_to_string(e.memory()->type().limits);
+  case ir::ExternKind::Global:
+    return std::string("global ") + (e.global()->type.is_mutable ? "mut " : "") +
+           ir::valtype_name(e.global()->type.type);
+  }
+  return "?";
+}
+
+bool import_matches(const ir::Module& module, const ir::Import& imp, const Extern& e) {
+  if (e.kind != imp.kind || e.object == nullptr) return false;
+  switch (imp.kind) {
+  case ir::ExternKind::Func: return *e.func()->type == module.types[imp.func_type];
+  case ir::ExternKind::Table:
+    return e.table()->elem_type() == imp.table.elem &&
+           limits_match(e.table()->type().limits, imp.table.limits);
+  case ir::ExternKind::Memory: return limits_match(e.memory()->type().limits, imp.memory.limits);
+  case ir::ExternKind::Global: return e.global()->type == imp.global;
+  }
+  return false;
+}
+
+support::Status link_imports(const ir::Module& module, std::span<const Extern> imports,
+                             ModuleInstance& inst) {
+  if (imports.size() != module.imports.size()) {
+    return support::make_error(ErrorKind::Unlinkable,
+                               "unknown import: expected " + std::to_string(module.imports.size()) +
+                                   " imports, got " + std::to_string(imports.size()));
+  }
+  for (size_t i = 0; i < imports.size(); ++i) {
+    const ir::Import& imp = module.imports[i];
+    const Extern& e = imports[i];
+    if (!import_matches(module, imp, e)) {
+      std::string actual = e.object == nullptr ? "nothing" : extern_type_string(e);
+      return support::make_error(ErrorKind::Unlinkable,
+                                 "incompatible import type for \"" + imp.module + "\".\"" +
+                                     imp.name + "\": expected " + import_type_string(module, imp) +
+                                     ", got " + actual);
+    }
+    switch (imp.kind) {
+    case ir::ExternKind::Func: inst.funcs.push_back(e.func()); break;
+    case ir::ExternKind::Table: inst.tables.push_back(e.table()); break;
+    case ir::ExternKind::Memory: inst.memories.push_back(e.memory()); break;
+    case ir::ExternKind::Global: inst.globals.push_back(e.global()); break;
+    }
+  }
+  return support::ok();
+}
+
+// Allocates functions, tables, memories and globals defined by the module, and the exports.
+support::Status allocate(Store& store, ModuleInstance& inst) {
+  const ir::Module& module = inst.module();
+  for (const ir::FuncType& t : module.types)
+    inst.type_ids.push_back(store.intern_type(t));
+  for (size_t i = 0; i < module.functions.size(); ++i) {
+    FuncInstance* f = store.new_func();
+    f->kind = FuncInstance::Kind::Wasm;
+    f->instance = &inst;
+    f->func_index = static_cast<uint32_t>(inst.funcs.size());
+    f->type = &module.types[module.functions[i].type_index];
+    f->type_id = inst.type_ids[module.functions[i].type_index];
+    f->code = inst.code->function_code(static_cast<uint32_t>(i));
+    inst.funcs.push_back(f);
+  }
+  for (const ir::TableType& t : module.tables)
+    inst.tables.push_back(store.create_table(t));
+  for (const ir::MemoryType& t : module.memories) {
+    WASMCAP_ASSIGN(Memory * m, store.create_memory(t));
+    inst.memories.push_back(m);
+  }
+  for (const ir::Global& g : module.globals) {
+    WASMCAP_ASSIGN(Value v, eval_const_expr(module, g.init, g.type.type, inst));
+    inst.globals.push_back(store.create_global(g.type, v));
+  }
+  for (const ir::Export& e : module.exports) {
+    Extern x;
+    x.kind = e.kind;
+    switch (e.kind) {
+    case ir::ExternKind::Func: x.object = inst.funcs[e.index]; break;
+    case ir::ExternKind::Table: x.object = inst.tables[e.index]; break;
+    case ir::ExternKind::Memory: x.object = inst.memories[e.index]; break;
+    case ir::ExternKind::Global: x.object = inst.globals[e.index]; break;
+    }
+    inst.exports.emplace(e.name, x);
+  }
+  return support::ok();
+}
+
+support::Status init_segments(ModuleInstance& inst) {
+  const ir::Module& module = inst.module();
+  for (const ir::ElementSegment& seg : module.elements) {
+    ElemInstance& ei = inst.elems.emplace_back();
+    ei.type = seg.type;
+    if (seg.uses_exprs) {
+      for (ir::ConstExpr e : seg.exprs) {
+        WASMCAP_ASSIGN(Value v, eval_const_expr(module, e, seg.type, inst));
+        ei.refs.push_back(v.ref);
+      }
+    } else {
+      for (uint32_t f : seg.func_indices)
+        ei.refs.push_back(inst.funcs[f]);
+    }
+  }
+  for (const ir::DataSegment& seg : module.datas) {
+    inst.datas.push_back(DataInstance{module.range_bytes(seg.init)});
+  }
+  for (size_t i = 0; i < module.elements.size(); ++i) {
+    const ir::ElementSegment& seg = module.elements[i];
+    ElemInstance& ei = inst.elems[i];
+    if (seg.mode == ir::SegmentMode::Active) {
+      WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset, ir::ValType::I32, inst));
+      uint32_t n = static_cast<uint32_t>(ei.refs.size());
+      if (!inst.tables[seg.table_index]->init(off.i32, ei.refs, 0, n)) {
+        return make_trap(trap_text::kTableOutOfBounds);
+      }
+    }
+    if (seg.mode != ir::SegmentMode::Passive) ei.refs.clear();
+  }
+  for (size_t i = 0; i < module.datas.size(); ++i) {
+    const ir::DataSegment& seg = module.datas[i];
+    if (seg.mode != ir::SegmentMode::Active) continue;
+    WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset, ir::ValType::I32, inst));
+    std::span<const uint8_t> bytes = inst.datas[i].bytes;
+    if (!inst.memories[seg.memory_index]->write(off.i32, bytes.data(), bytes.size())) {
+      return make_trap(trap_text::kMemoryOutOfBounds);
+    }
+    inst.datas[i].bytes = {};
+  }
+  return support::ok();
+}
+
+} // namespace
+
+support::Result<ModuleInstance*> instantiate(Store& store, std::shared_ptr<const ModuleCode> code,
+                                             std::span<const Extern> imports) {
+  const ir::Module& module = code->module();
+  ModuleInstance* inst = store.new_instance();
+  inst->code = std::move(code);
+  WASMCAP_TRY(link_imports(module, imports, *inst));
+  WASMCAP_TRY(allocate(store, *inst));
+  WASMCAP_TRY(init_segments(*inst));
+  if (module.start) {
+    WASMCAP_TRY(invoke_into(store, *inst->funcs[*module.start], {}, {}));
+  }
+  return inst;
+}
+
+support::Result<std::vector<Extern>> resolve_imports(const ir::Module& module,
+                                                     const ImportLookup& lookup) {
+  std::vector<Extern> out;
+  out.reserve(module.imports.size());
+  for (const ir::Import& imp : module.imports) {
+    std::optional<Extern> e = lookup(imp.module, imp.name);
+    if (!e) {
+      return support::make_error(ErrorKind::Unlinkable,
+                                 "unknown import \"" + imp.module + "\".\"" + imp.name + "\"");
+    }
+    out.push_back(*e);
+  }
+  return out;
+}
+
+} // namespace wasmcap::runtime

@@ -1,0 +1,45 @@
+// invoke: the embedder's door into execution; checks arguments, then runs host callbacks
+// directly and wasm functions through the tier that compiled them.
+#include "runtime/invoke.h"
+
+#include <string>
+
+#include "runtime/module_instance.h"
+
+namespace wasmcap::runtime {
+
+support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Value> args,
+                            std::span<Value> results) {
+  const ir::FuncType& type = *func.type;
+  if (args.size() != type.params.size()) {
+    return support::make_error(support::ErrorKind::Usage, "wrong number of arguments: expected " +
+                                                              std::to_string(type.params.size()) +
+                                                              ", got " +
+                                                              std::to_string(args.size()));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].type != type.params[i]) {
+      return support::make_error(support::ErrorKind::Usage,
+                                 "argument " + std::to_string(i) + " has type " +
+                                     ir::valtype_name(args[i].type) + ", expected " +
+                                     ir::valtype_name(type.params[i]));
+    }
+  }
+  if (results.size() != type.results.size()) {
+    return support::make_error(support::ErrorKind::Usage, "wrong number of result slots");
+  }
+  for (size_t i = 0; i < results.size(); ++i)
+    results[i] = Value::zero(type.results[i]);
+  if (func.kind == FuncInstance::Kind::Host) return func.callback(args, results);
+  return func.instance->code->call(store, func, args, results);
+}
+
+support::Result<std::vector<Value>> invoke(Store& store, FuncInstance* func,
+                                           std::span<const Value> args) {
+  if (func == nullptr) return support::make_error(support::ErrorKind::Usage, "null function");
+  std::vector<Value> results(func->type->results.size());
+  WASMCAP_TRY(invoke_into(store, *func, args, results));
+  return results;
+}
+
+} // namespace wasmcap::runtime

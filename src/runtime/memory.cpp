@@ -1,0 +1,73 @@
+// Memory: reserve-then-commit linear memory. Reserving the effective maximum up front keeps the
+// base address stable across grows; pages are made accessible with mprotect on grow.
+#include "runtime/memory.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+
+namespace wasmcap::runtime {
+
+support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t host_max_pages) {
+  uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(ir::kMaxPages), ir::kMaxPages);
+  max_pages = std::min<uint64_t>(max_pages, host_max_pages);
+  if (type.limits.min > max_pages) {
+    return support::make_error(support::ErrorKind::Exhaustion, "memory size exceeds host limit");
+  }
+  auto* m = new Memory();
+  m->declared_ = type;
+  m->max_pages_ = static_cast<uint32_t>(max_pages);
+  m->reserved_bytes_ = max_pages * ir::kPageSize;
+  if (m->reserved_bytes_ > 0) {
+    void* p = mmap(nullptr, m->reserved_bytes_, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+      delete m;
+      return support::make_error(support::ErrorKind::Exhaustion, "cannot reserve memory");
+    }
+    m->base_ = static_cast<uint8_t*>(p);
+  }
+  if (m->grow(static_cast<uint32_t>(type.limits.min)) < 0) {
+    delete m;
+    return support::make_error(support::ErrorKind::Exhaustion, "cannot commit memory");
+  }
+  return m;
+}
+
+Memory::~Memory() {
+  if (base_ != nullptr) munmap(base_, reserved_bytes_);
+}
+
+ir::MemoryType Memory::type() const {
+  ir::MemoryType t = declared_;
+  t.limits.min = size_pages();
+  return t;
+}
+
+int64_t Memory::grow(uint32_t delta) {
+  uint64_t old_pages = size_pages();
+  uint64_t new_pages = old_pages + delta;
+  if (new_pages > max_pages_) return -1;
+  if (delta != 0) {
+    uint64_t new_bytes = new_pages * ir::kPageSize;
+    if (mprotect(base_ + size_bytes_, new_bytes - size_bytes_, PROT_READ | PROT_WRITE) != 0) {
+      return -1;
+    }
+    size_bytes_ = new_bytes;
+  }
+  return static_cast<int64_t>(old_pages);
+}
+
+bool Memory::read(uint64_t offset, void* out, size_t n) const {
+  if (!in_bounds(offset, n)) return false;
+  if (n != 0) std::memcpy(out, base_ + offset, n);
+  return true;
+}
+
+bool Memory::write(uint64_t offset, const void* in, size_t n) {
+  if (!in_bounds(offset, n)) return false;
+  if (n != 0) std::memcpy(base_ + offset, in, n);
+  return true;
+}
+
+} // namespace wasmcap::runtime

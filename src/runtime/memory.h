@@ -1,0 +1,48 @@
+// Memory: a linear memory instance. The maximum size is reserved up front (PROT_NONE) and pages
+// are committed on grow, so the base address never moves and an interpreter may cache it.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <span>
+
+#include "ir/types.h"
+#include "support/result.h"
+
+namespace wasmcap::runtime {
+
+class Memory {
+public:
+  // Fails (Exhaustion) when the initial size exceeds `host_max_pages` or cannot be reserved.
+  static support::Result<Memory*> create_raw(const ir::MemoryType& type, uint32_t host_max_pages);
+  ~Memory();
+  Memory(const Memory&) = delete;
+  Memory& operator=(const Memory&) = delete;
+
+  // The current type: min = current size in pages, max = the declared maximum.
+  ir::MemoryType type() const;
+  uint32_t size_pages() const { return static_cast<uint32_t>(size_bytes_ / ir::kPageSize); }
+  uint64_t size_bytes() const { return size_bytes_; }
+  uint8_t* data() { return base_; }
+  const uint8_t* data() const { return base_; }
+  std::span<uint8_t> bytes() { return {base_, static_cast<size_t>(size_bytes_)}; }
+
+  // Grows by `delta` pages; returns the old size in pages, or -1 when the declared maximum, the
+  // host limit or the OS refuses. Never traps.
+  int64_t grow(uint32_t delta);
+
+  // Bounds-checked accessors for the embedder: false when [offset, offset+n) is out of bounds.
+  bool in_bounds(uint64_t offset, uint64_t n) const { return offset + n <= size_bytes_; }
+  bool read(uint64_t offset, void* out, size_t n) const;
+  bool write(uint64_t offset, const void* in, size_t n);
+
+private:
+  Memory() = default;
+  uint8_t* base_ = nullptr;
+  uint64_t size_bytes_ = 0;     // committed, accessible bytes
+  uint64_t reserved_bytes_ = 0; // reserved address space (the effective maximum)
+  uint32_t max_pages_ = 0;      // min(declared max, host limit)
+  ir::MemoryType declared_;
+};
+
+} // namespace wasmcap::runtime

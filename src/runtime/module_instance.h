@@ -1,0 +1,58 @@
+// ModuleInstance: one instantiated module: its index spaces (imports first), element and data
+// segment instances, and exports by name. Fields are public for the tiers' fast paths; the
+// embedder normally uses find_export() and the accessors.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/extern.h"
+#include "runtime/func.h"
+#include "runtime/global.h"
+#include "runtime/memory.h"
+#include "runtime/table.h"
+#include "runtime/tier.h"
+
+namespace wasmcap::runtime {
+
+// An element segment's references; cleared by elem.drop (and for active/declarative segments
+// after instantiation).
+struct ElemInstance {
+  ir::ValType type = ir::ValType::FuncRef;
+  std::vector<void*> refs;
+};
+
+// A data segment's bytes (a view into the module's bytes); emptied by data.drop.
+struct DataInstance {
+  std::span<const uint8_t> bytes;
+};
+
+class ModuleInstance {
+public:
+  const ir::Module& module() const { return code->module(); }
+
+  // nullopt when there is no export with that name.
+  std::optional<Extern> find_export(std::string_view name) const;
+  FuncInstance* exported_func(std::string_view name) const;
+  Memory* exported_memory(std::string_view name) const;
+  Table* exported_table(std::string_view name) const;
+  Global* exported_global(std::string_view name) const;
+
+  std::shared_ptr<const ModuleCode> code;
+  std::vector<uint32_t> type_ids; // Store::intern_type of each module type
+  std::vector<FuncInstance*> funcs;
+  std::vector<Table*> tables;
+  std::vector<Memory*> memories;
+  std::vector<Global*> globals;
+  std::vector<ElemInstance> elems;
+  std::vector<DataInstance> datas;
+  std::map<std::string, Extern, std::less<>> exports;
+};
+
+} // namespace wasmcap::runtime

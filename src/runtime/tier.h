@@ -1,0 +1,37 @@
+// ModuleCode: the tier interface. An execution tier (the interpreter today) compiles a validated
+// ir::Module into a ModuleCode; the runtime instantiates it and asks it to run wasm functions,
+// so runtime never depends on any tier.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "ir/module.h"
+#include "runtime/value.h"
+#include "support/result.h"
+
+namespace wasmcap::runtime {
+
+class Store;
+struct FuncInstance;
+
+class ModuleCode {
+public:
+  virtual ~ModuleCode() = default;
+
+  // The (validated) module this code was compiled from; outlives every instance using it.
+  virtual const ir::Module& module() const = 0;
+
+  // Opaque code handle for defined function `defined_index` (0 = first non-imported function),
+  // stored in FuncInstance::code.
+  virtual const void* function_code(uint32_t defined_index) const = 0;
+
+  // Runs wasm function `func` (whose FuncInstance::code came from this ModuleCode) with
+  // type-checked `args`, writing `results` (pre-sized to the result count). Traps are errors
+  // whose Error::backtrace lists the wasm frames, innermost first.
+  virtual support::Status call(Store& store, FuncInstance& func, std::span<const Value> args,
+                               std::span<Value> results) const = 0;
+};
+
+} // namespace wasmcap::runtime

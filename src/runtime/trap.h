@@ -1,0 +1,29 @@
+// Trap errors: the spec's exact trap texts in one place, so the interpreter, the runtime and
+// the tests agree on every message the spec tests compare against.
+#pragma once
+
+#include "support/result.h"
+
+namespace wasmcap::runtime {
+
+namespace trap_text {
+inline constexpr const char* kUnreachable = "unreachable";
+inline constexpr const char* kDivideByZero = "integer divide by zero";
+inline constexpr const char* kIntegerOverflow = "integer overflow";
+inline constexpr const char* kInvalidConversion = "invalid conversion to integer";
+inline constexpr const char* kMemoryOutOfBounds = "out of bounds memory access";
+inline constexpr const char* kTableOutOfBounds = "out of bounds table access";
+inline constexpr const char* kIndirectTypeMismatch = "indirect call type mismatch";
+inline constexpr const char* kUninitializedElement = "uninitialized element";
+inline constexpr const char* kUndefinedElement = "undefined element";
+inline constexpr const char* kCallStackExhausted = "call stack exhausted"; // ErrorKind::Exhaustion
+} // namespace trap_text
+
+inline support::Error make_trap(const char* text) {
+  return support::make_error(support::ErrorKind::Trap, text);
+}
+inline support::Error make_exhaustion(const char* text) {
+  return support::make_error(support::ErrorKind::Exhaustion, text);
+}
+
+} // namespace wasmcap::runtime

@@ -1,0 +1,73 @@
+// validate_const_expr: a tiny stack machine over the few constant instructions.
+#include "validate/const_expr.h"
+
+#include <vector>
+
+#include "binary/code_reader.h"
+
+namespace wasmcap::validate {
+
+using ir::Op;
+using ir::ValType;
+using support::ErrorKind;
+using support::make_error;
+using support::Status;
+
+namespace {
+
+class ConstExprChecker {
+public:
+  ConstExprChecker(const ir::Module& module, uint32_t visible_globals)
+      : module_(module), visible_globals_(visible_globals) {}
+
+  Status operator()(const ir::Instr& instr) {
+    switch (instr.op) {
+    case Op::I32Const: stack_.push_back(ValType::I32); break;
+    case Op::I64Const: stack_.push_back(ValType::I64); break;
+    case Op::F32Const: stack_.push_back(ValType::F32); break;
+    case Op::F64Const: stack_.push_back(ValType::F64); break;
+    case Op::RefNull: stack_.push_back(instr.type); break;
+    case Op::RefFunc:
+      if (instr.index >= module_.func_type_indices.size())
+        return invalid("unknown function " + std::to_string(instr.index), instr);
+      stack_.push_back(ValType::FuncRef);
+      break;
+    case Op::GlobalGet: {
+      if (instr.index >= visible_globals_)
+        return invalid("unknown global " + std::to_string(instr.index), instr);
+      const ir::GlobalType& g = module_.all_globals[instr.index];
+      if (g.is_mutable) return invalid("constant expression required", instr);
+      stack_.push_back(g.type);
+      break;
+    }
+    case Op::End: break;
+    default: return invalid("constant expression required", instr);
+    }
+    return support::ok();
+  }
+
+  bool produced(ValType expected) const { return stack_.size() == 1 && stack_[0] == expected; }
+
+private:
+  static Status invalid(std::string message, const ir::Instr& instr) {
+    return make_error(ErrorKind::Invalid, std::move(message), instr.offset);
+  }
+
+  const ir::Module& module_;
+  uint32_t visible_globals_;
+  std::vector<ValType> stack_;
+};
+
+} // namespace
+
+Status validate_const_expr(const ir::Module& module, ir::ConstExpr expr, ValType expected,
+                           uint32_t visible_globals) {
+  ConstExprChecker checker(module, visible_globals);
+  binary::CodeReader<ConstExprChecker> reader(module.range_bytes(expr), expr.offset, checker);
+  WASMCAP_TRY(reader.read_expression());
+  if (!checker.produced(expected))
+    return make_error(ErrorKind::Invalid, "type mismatch", expr.offset);
+  return support::ok();
+}
+
+} // namespace wasmcap::validate

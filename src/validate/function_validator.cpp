@@ -1,0 +1,436 @@
+// FunctionValidator: the validation algorithm of the spec's appendix. Instructions whose typing
+// is a fixed signature take it from the opcode table; the rest (Sig::Special) have rules here.
+#include "validate/function_validator.h"
+
+#include <algorithm>
+
+namespace wasmcap::validate {
+
+using ir::Op;
+using ir::ValType;
+using support::ErrorKind;
+using support::Result;
+using support::Status;
+
+FunctionValidator::FunctionValidator(const ir::Module& module, uint32_t func_index,
+                                     const Features& features)
+    : module_(module), features_(features) {
+  const ir::FuncType& type = module.func_type(func_index);
+  const ir::Function& fn = module.functions[func_index - module.num_imported_funcs];
+  locals_.reserve(type.params.size() + fn.locals.size());
+  locals_.insert(locals_.end(), type.params.begin(), type.params.end());
+  locals_.insert(locals_.end(), fn.locals.begin(), fn.locals.end());
+  // The function's own frame: `return` and the final `end` check its results.
+  push_control(Op::Call, {}, type.results);
+}
+
+FunctionValidator::FunctionValidator(const ir::Module& module, uint32_t func_index,
+                                     const Features& features, const ModuleContext& context)
+    : FunctionValidator(module, func_index, features) {
+  context_ = &context;
+}
+
+std::optional<ValType> FunctionValidator::operand_type(size_t depth) const {
+  if (depth >= operands_.size()) return std::nullopt;
+  return operands_[operands_.size() - 1 - depth];
+}
+
+support::Error FunctionValidator::fail(std::string message) const {
+  return support::make_error(ErrorKind::Invalid, std::move(message), at_);
+}
+
+// --- the operand and control stacks (the appendix's push/pop helpers) ------------------------
+
+void FunctionValidator::push_all(std::span<const ValType> types) {
+  for (ValType t : types)
+    operands_.push_back(t);
+}
+
+Result<FunctionValidator::Operand> FunctionValidator::pop() {
+  const ControlFrame& frame = controls_.back();
+  if (operands_.size() == frame.height) {
+    if (frame.unreachable) return Operand{};
+    return type_mismatch();
+  }
+  Operand t = operands_.back();
+  operands_.pop_back();
+  return t;
+}
+
+Result<FunctionValidator::Operand> FunctionValidator::pop(ValType expected) {
+  WASMCAP_ASSIGN(Operand actual, pop());
+  if (actual && *actual != expected) return type_mismatch();
+  return actual; // stays unknown when the stack is polymorphic (matters for br_table)
+}
+
+Status FunctionValidator::pop_all(std::span<const ValType> types) {
+  for (size_t i = types.size(); i-- > 0;) {
+    WASMCAP_TRY(pop(types[i]));
+  }
+  return support::ok();
+}
+
+void FunctionValidator::push_control(Op op, std::vector<ValType> params,
+                                     std::vector<ValType> results) {
+  ControlFrame frame;
+  frame.opcode = op;
+  frame.height = operands_.size();
+  frame.start_types = std::move(params);
+  frame.end_types = std::move(results);
+  controls_.push_back(std::move(frame));
+  push_all(controls_.back().start_types);
+}
+
+Result<ControlFrame> FunctionValidator::pop_control() {
+  if (controls_.empty()) return type_mismatch();
+  WASMCAP_TRY(pop_all(controls_.back().end_types));
+  if (operands_.size() != controls_.back().height) return type_mismatch();
+  ControlFrame frame = std::move(controls_.back());
+  controls_.pop_back();
+  return frame;
+}
+
+void FunctionValidator::set_unreachable() {
+  operands_.resize(controls_.back().height);
+  controls_.back().unreachable = true;
+}
+
+// --- index checks --------------------------------------------------------------------------
+
+Status FunctionValidator::read_block_type(const ir::BlockType& bt, std::vector<ValType>& params,
+                                          std::vector<ValType>& results) const {
+  switch (bt.kind) {
+  case ir::BlockType::Kind::Empty: break;
+  case ir::BlockType::Kind::Value: results.push_back(bt.value); break;
+  case ir::BlockType::Kind::TypeIndex:
+    if (bt.type_index >= module_.types.size())
+      return fail("unknown type " + std::to_string(bt.type_index));
+    params = module_.types[bt.type_index].params;
+    results = module_.types[bt.type_index].results;
+    break;
+  }
+  return support::ok();
+}
+
+Status FunctionValidator::check_label(uint32_t label) const {
+  if (label >= controls_.size()) return fail("unknown label " + std::to_string(label));
+  return support::ok();
+}
+
+Status FunctionValidator::check_memory(uint32_t index) const {
+  if (index >= module_.all_memories.size()) return fail("unknown memory " + std::to_string(index));
+  return support::ok();
+}
+
+Result<ValType> FunctionValidator::table_elem(uint32_t index) const {
+  if (index >= module_.all_tables.size()) return fail("unknown table " + std::to_string(index));
+  return module_.all_tables[index].elem;
+}
+
+Status FunctionValidator::check_elem(uint32_t index) const {
+  if (index >= module_.elements.size())
+    return fail("unknown elem segment " + std::to_string(index));
+  return support::ok();
+}
+
+Status FunctionValidator::check_data(uint32_t index) const {
+  // The data count section announces the segments before the code that uses them.
+  const size_t count = module_.data_count ? *module_.data_count : module_.datas.size();
+  if (index >= count) return fail("unknown data segment " + std::to_string(index));
+  return support::ok();
+}
+
+bool FunctionValidator::is_declared_ref(uint32_t func_index) {
+  if (!context_) {
+    if (!own_context_) own_context_ = compute_module_context(module_);
+    context_ = &*own_context_;
+  }
+  return context_->is_declared(func_index);
+}
+
+// --- instructions ----------------------------------------------------------------------------
+
+// Instructions of proposals that Features can switch off (all are part of 2.0).
+bool FunctionValidator::enabled(const ir::OpInfo& info) const {
+  if (info.prefix == 0xFD) return features_.simd;
+  if (info.prefix == 0xFC) {
+    return info.code < 8 ? features_.saturating_float_to_int : features_.bulk_memory;
+  }
+  if (info.code >= 0xC0 && info.code <= 0xC4) return features_.sign_extension;
+  if ((info.code >= 0xD0 && info.code <= 0xD2) || info.code == 0x25 || info.code == 0x26 ||
+      info.code == 0x1C)
+    return features_.reference_types;
+  return true;
+}
+
+Status FunctionValidator::operator()(const ir::Instr& instr) {
+  at_ = instr.offset;
+  if (controls_.empty()) return fail("operators remaining after end of function");
+  const ir::OpInfo& info = ir::op_info(instr.op);
+  if (!enabled(info)) return fail(std::string("disabled feature: ") + info.text);
+  if (info.sig != ir::Sig::Special) return apply_simple(instr);
+  switch (instr.op) {
+  case Op::Unreachable:
+  case Op::Nop:
+  case Op::Block:
+  case Op::Loop:
+  case Op::If:
+  case Op::Else:
+  case Op::End: return apply_control(instr);
+  case Op::Br:
+  case Op::BrIf:
+  case Op::BrTable:
+  case Op::Return: return apply_branch(instr);
+  case Op::TableGet:
+  case Op::TableSet:
+  case Op::TableInit:
+  case Op::TableCopy:
+  case Op::TableGrow:
+  case Op::TableSize:
+  case Op::TableFill: return apply_table(instr);
+  default: return apply_variable(instr);
+  }
+}
+
+// Fixed-signature instructions, plus the index and alignment checks their immediates need.
+Status FunctionValidator::apply_simple(const ir::Instr& instr) {
+  const ir::OpInfo& info = ir::op_info(instr.op);
+  switch (info.imm) {
+  case ir::Imm::MemArg:
+    WASMCAP_TRY(check_memory(instr.mem.memory));
+    if (instr.mem.align > info.natural_align)
+      return fail("alignment must not be larger than natural");
+    break;
+  case ir::Imm::Memory:
+  case ir::Imm::MemoryCopy: WASMCAP_TRY(check_memory(0)); break;
+  case ir::Imm::MemoryInit:
+    WASMCAP_TRY(check_memory(0));
+    WASMCAP_TRY(check_data(instr.index));
+    break;
+  case ir::Imm::Data: WASMCAP_TRY(check_data(instr.index)); break;
+  case ir::Imm::Elem: WASMCAP_TRY(check_elem(instr.index)); break;
+  default: break;
+  }
+  const ir::SigTypes sig = ir::sig_types(info.sig);
+  WASMCAP_TRY(pop_all(sig.params));
+  push_all(sig.results);
+  return support::ok();
+}
+
+Status FunctionValidator::apply_control(const ir::Instr& instr) {
+  switch (instr.op) {
+  case Op::Unreachable: set_unreachable(); return support::ok();
+  case Op::Nop: return support::ok();
+  case Op::Block:
+  case Op::Loop:
+  case Op::If: {
+    std::vector<ValType> params, results;
+    WASMCAP_TRY(read_block_type(instr.block, params, results));
+    if (instr.op == Op::If) WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop_all(params));
+    push_control(instr.op, std::move(params), std::move(results));
+    return support::ok();
+  }
+  case Op::Else: {
+    if (controls_.back().opcode != Op::If) return type_mismatch();
+    WASMCAP_ASSIGN(ControlFrame frame, pop_control());
+    push_control(Op::Else, std::move(frame.start_types), std::move(frame.end_types));
+    return support::ok();
+  }
+  case Op::End: {
+    WASMCAP_ASSIGN(ControlFrame frame, pop_control());
+    // An `if` without `else` has an implicit empty else-arm, which passes params through.
+    if (frame.opcode == Op::If && frame.start_types != frame.end_types) return type_mismatch();
+    push_all(frame.end_types);
+    return support::ok();
+  }
+  default: return type_mismatch();
+  }
+}
+
+Status FunctionValidator::apply_branch(const ir::Instr& instr) {
+  switch (instr.op) {
+  case Op::Br:
+    WASMCAP_TRY(check_label(instr.index));
+    WASMCAP_TRY(pop_all(control(instr.index).label_types()));
+    set_unreachable();
+    return support::ok();
+  case Op::BrIf: {
+    WASMCAP_TRY(check_label(instr.index));
+    WASMCAP_TRY(pop(ValType::I32));
+    const std::span<const ValType> types = control(instr.index).label_types();
+    WASMCAP_TRY(pop_all(types));
+    push_all(types);
+    return support::ok();
+  }
+  case Op::BrTable: {
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(check_label(instr.index));
+    const size_t arity = control(instr.index).label_types().size();
+    for (uint32_t label : instr.targets) {
+      WASMCAP_TRY(check_label(label));
+      const std::span<const ValType> types = control(label).label_types();
+      if (types.size() != arity) return type_mismatch();
+      // Pop against this label's types, then restore what was popped (unknowns stay unknown).
+      scratch_.clear();
+      for (size_t i = types.size(); i-- > 0;) {
+        WASMCAP_ASSIGN(Operand t, pop(types[i]));
+        scratch_.push_back(t);
+      }
+      for (size_t i = scratch_.size(); i-- > 0;)
+        push(scratch_[i]);
+    }
+    WASMCAP_TRY(pop_all(control(instr.index).label_types()));
+    set_unreachable();
+    return support::ok();
+  }
+  case Op::Return:
+    WASMCAP_TRY(pop_all(controls_.front().end_types));
+    set_unreachable();
+    return support::ok();
+  default: return type_mismatch();
+  }
+}
+
+// Parametric and variable instructions, calls and references.
+Status FunctionValidator::apply_variable(const ir::Instr& instr) {
+  switch (instr.op) {
+  case Op::Drop: {
+    WASMCAP_TRY(pop());
+    return support::ok();
+  }
+  case Op::Select: {
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_ASSIGN(Operand t1, pop());
+    WASMCAP_ASSIGN(Operand t2, pop());
+    // Untyped select is for numeric and vector operands only.
+    if ((t1 && ir::is_ref(*t1)) || (t2 && ir::is_ref(*t2))) return type_mismatch();
+    if (t1 && t2 && *t1 != *t2) return type_mismatch();
+    push(t1 ? t1 : t2);
+    return support::ok();
+  }
+  case Op::SelectT: {
+    if (instr.types.size() != 1) return fail("invalid result arity");
+    const ValType t = instr.types[0];
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(t));
+    WASMCAP_TRY(pop(t));
+    push(t);
+    return support::ok();
+  }
+  case Op::LocalGet:
+  case Op::LocalSet:
+  case Op::LocalTee: {
+    if (instr.index >= locals_.size()) return fail("unknown local " + std::to_string(instr.index));
+    const ValType t = locals_[instr.index];
+    if (instr.op != Op::LocalGet) WASMCAP_TRY(pop(t));
+    if (instr.op != Op::LocalSet) push(t);
+    return support::ok();
+  }
+  case Op::GlobalGet:
+  case Op::GlobalSet: {
+    if (instr.index >= module_.all_globals.size())
+      return fail("unknown global " + std::to_string(instr.index));
+    const ir::GlobalType& g = module_.all_globals[instr.index];
+    if (instr.op == Op::GlobalGet) {
+      push(g.type);
+      return support::ok();
+    }
+    if (!g.is_mutable) return fail("global is immutable");
+    WASMCAP_TRY(pop(g.type));
+    return support::ok();
+  }
+  case Op::Call: {
+    if (instr.index >= module_.func_type_indices.size())
+      return fail("unknown function " + std::to_string(instr.index));
+    const ir::FuncType& type = module_.func_type(instr.index);
+    WASMCAP_TRY(pop_all(type.params));
+    push_all(type.results);
+    return support::ok();
+  }
+  case Op::CallIndirect: {
+    WASMCAP_ASSIGN(ValType elem, table_elem(instr.index2));
+    if (elem != ValType::FuncRef) return type_mismatch();
+    if (instr.index >= module_.types.size())
+      return fail("unknown type " + std::to_string(instr.index));
+    const ir::FuncType& type = module_.types[instr.index];
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop_all(type.params));
+    push_all(type.results);
+    return support::ok();
+  }
+  case Op::RefNull: push(instr.type); return support::ok();
+  case Op::RefIsNull: {
+    WASMCAP_ASSIGN(Operand t, pop());
+    if (t && !ir::is_ref(*t)) return type_mismatch();
+    push(ValType::I32);
+    return support::ok();
+  }
+  case Op::RefFunc: {
+    if (instr.index >= module_.func_type_indices.size())
+      return fail("unknown function " + std::to_string(instr.index));
+    if (!is_declared_ref(instr.index)) return fail("undeclared function reference");
+    push(ValType::FuncRef);
+    return support::ok();
+  }
+  default: return type_mismatch();
+  }
+}
+
+Status FunctionValidator::apply_table(const ir::Instr& instr) {
+  switch (instr.op) {
+  case Op::TableGet: {
+    WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
+    WASMCAP_TRY(pop(ValType::I32));
+    push(elem);
+    return support::ok();
+  }
+  case Op::TableSet: {
+    WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
+    WASMCAP_TRY(pop(elem));
+    WASMCAP_TRY(pop(ValType::I32));
+    return support::ok();
+  }
+  case Op::TableSize: {
+    WASMCAP_TRY(table_elem(instr.index));
+    push(ValType::I32);
+    return support::ok();
+  }
+  case Op::TableGrow: {
+    WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(elem));
+    push(ValType::I32);
+    return support::ok();
+  }
+  case Op::TableFill: {
+    WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(elem));
+    WASMCAP_TRY(pop(ValType::I32));
+    return support::ok();
+  }
+  case Op::TableCopy: { // index = destination, index2 = source
+    WASMCAP_ASSIGN(ValType dst, table_elem(instr.index));
+    WASMCAP_ASSIGN(ValType src, table_elem(instr.index2));
+    if (dst != src) return type_mismatch();
+    return pop_all(ir::sig_types(ir::Sig::v_iii).params);
+  }
+  case Op::TableInit: { // index = element segment, index2 = table
+    WASMCAP_ASSIGN(ValType elem, table_elem(instr.index2));
+    WASMCAP_TRY(check_elem(instr.index));
+    if (module_.elements[instr.index].type != elem) return type_mismatch();
+    return pop_all(ir::sig_types(ir::Sig::v_iii).params);
+  }
+  default: return type_mismatch();
+  }
+}
+
+Status FunctionValidator::finish() const {
+  if (!controls_.empty()) {
+    return support::make_error(ErrorKind::Malformed, "END opcode expected", at_);
+  }
+  return support::ok();
+}
+
+} // namespace wasmcap::validate

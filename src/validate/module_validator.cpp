@@ -1,0 +1,168 @@
+// Module-level validation, in the order the spec lists the module's components, so the first
+// error found is deterministic.
+#include "validate/module_validator.h"
+
+#include <string_view>
+#include <unordered_set>
+
+#include "validate/const_expr.h"
+#include "validate/module_context.h"
+#include "validate/validate_function.h"
+
+namespace wasmcap::validate {
+
+using ir::ValType;
+using support::ErrorKind;
+using support::Status;
+
+namespace {
+
+support::Error invalid(std::string message, const char* section) {
+  support::Error e = support::make_error(ErrorKind::Invalid, std::move(message));
+  e.where.section = section;
+  return e;
+}
+
+Status in_section(Status st, const char* section) {
+  if (st) return st;
+  support::Error e = std::move(st).error();
+  if (e.where.section.empty()) e.where.section = section;
+  return e;
+}
+
+Status check_type_index(const ir::Module& m, uint32_t index, const char* section) {
+  if (index >= m.types.size()) return invalid("unknown type " + std::to_string(index), section);
+  return support::ok();
+}
+
+Status check_limits(const ir::Limits& l, uint64_t bound, const char* too_large,
+                    const char* section) {
+  if (l.min > bound || (l.max && *l.max > bound)) return invalid(too_large, section);
+  if (l.max && l.min > *l.max)
+    return invalid("size minimum must not be greater than maximum", section);
+  return support::ok();
+}
+
+Status check_table(const ir::TableType& t, const char* section) {
+  return check_limits(t.limits, 0xFFFFFFFFu, "table size must be at most 2^32-1", section);
+}
+
+Status check_memory(const ir::MemoryType& t, const char* section) {
+  return check_limits(t.limits, ir::kMaxPages, "memory size must be at most 65536 pages (4GiB)",
+                      section);
+}
+
+Status check_imports(const ir::Module& m) {
+  for (const ir::Import& imp : m.imports) {
+    switch (imp.kind) {
+    case ir::ExternKind::Func: WASMCAP_TRY(check_type_index(m, imp.func_type, "import")); break;
+    case ir::ExternKind::Table: WASMCAP_TRY(check_table(imp.table, "import")); break;
+    case ir::ExternKind::Memory: WASMCAP_TRY(check_memory(imp.memory, "import")); break;
+    case ir::ExternKind::Global: break;
+    }
+  }
+  return support::ok();
+}
+
+Status check_definitions(const ir::Module& m) {
+  for (const ir::Function& f : m.functions)
+    WASMCAP_TRY(check_type_index(m, f.type_index, "function"));
+  for (const ir::TableType& t : m.tables)
+    WASMCAP_TRY(check_table(t, "table"));
+  for (const ir::MemoryType& t : m.memories)
+    WASMCAP_TRY(check_memory(t, "memory"));
+  // WebAssembly 2.0 allows several tables but at most one memory.
+  if (m.all_memories.size() > 1) return invalid("multiple memories", "memory");
+  for (const ir::Global& g : m.globals) {
+    WASMCAP_TRY(
+        in_section(validate_const_expr(m, g.init, g.type.type, m.num_imported_globals), "global"));
+  }
+  return support::ok();
+}
+
+Status check_exports(const ir::Module& m) {
+  std::unordered_set<std::string_view> names;
+  names.reserve(m.exports.size());
+  for (const ir::Export& e : m.exports) {
+    size_t count = 0;
+    const char* what = "";
+    switch (e.kind) {
+    case ir::ExternKind::Func: count = m.func_type_indices.size(), what = "function"; break;
+    case ir::ExternKind::Table: count = m.all_tables.size(), what = "table"; break;
+    case ir::ExternKind::Memory: count = m.all_memories.size(), what = "memory"; break;
+    case ir::ExternKind::Global: count = m.all_globals.size(), what = "global"; break;
+    }
+    if (e.index >= count)
+      return invalid(std::string("unknown ") + what + " " + std::to_string(e.index), "export");
+    if (!names.insert(e.name).second) return invalid("duplicate export name", "export");
+  }
+  return support::ok();
+}
+
+Status check_start(const ir::Module& m) {
+  if (!m.start) return support::ok();
+  if (*m.start >= m.func_type_indices.size())
+    return invalid("unknown function " + std::to_string(*m.start), "start");
+  const ir::FuncType& t = m.func_type(*m.start);
+  if (!t.params.empty() || !t.results.empty()) return invalid("start function", "start");
+  return support::ok();
+}
+
+Status check_elements(const ir::Module& m) {
+  // WebAssembly 2.0: constant expressions see imported globals only.
+  const uint32_t imported_globals = m.num_imported_globals;
+  for (const ir::ElementSegment& seg : m.elements) {
+    if (seg.mode == ir::SegmentMode::Active) {
+      if (seg.table_index >= m.all_tables.size())
+        return invalid("unknown table " + std::to_string(seg.table_index), "element");
+      WASMCAP_TRY(in_section(validate_const_expr(m, seg.offset, ValType::I32, imported_globals),
+                             "element"));
+      if (m.all_tables[seg.table_index].elem != seg.type)
+        return invalid("type mismatch", "element");
+    }
+    for (uint32_t f : seg.func_indices) {
+      if (f >= m.func_type_indices.size())
+        return invalid("unknown function " + std::to_string(f), "element");
+    }
+    for (ir::ConstExpr e : seg.exprs)
+      WASMCAP_TRY(in_section(validate_const_expr(m, e, seg.type, imported_globals), "element"));
+  }
+  return support::ok();
+}
+
+Status check_datas(const ir::Module& m) {
+  const uint32_t imported_globals = m.num_imported_globals;
+  for (const ir::DataSegment& seg : m.datas) {
+    if (seg.mode != ir::SegmentMode::Active) continue;
+    if (seg.memory_index >= m.all_memories.size())
+      return invalid("unknown memory " + std::to_string(seg.memory_index), "data");
+    WASMCAP_TRY(
+        in_section(validate_const_expr(m, seg.offset, ValType::I32, imported_globals), "data"));
+  }
+  return support::ok();
+}
+
+} // namespace
+
+Status validate_module_without_bodies(const ir::Module& m, const Features& features) {
+  (void)features; // every 2.0 feature is checked the same way today
+  WASMCAP_TRY(check_imports(m));
+  WASMCAP_TRY(check_definitions(m));
+  WASMCAP_TRY(check_exports(m));
+  WASMCAP_TRY(check_start(m));
+  WASMCAP_TRY(check_elements(m));
+  WASMCAP_TRY(check_datas(m));
+  return support::ok();
+}
+
+Status validate_module(const ir::Module& m, const Features& features) {
+  WASMCAP_TRY(validate_module_without_bodies(m, features));
+  const ModuleContext context = compute_module_context(m);
+  NoObserver observer;
+  const auto total = static_cast<uint32_t>(m.func_type_indices.size());
+  for (uint32_t f = m.num_imported_funcs; f < total; ++f)
+    WASMCAP_TRY(validate_function(m, f, features, context, observer));
+  return support::ok();
+}
+
+} // namespace wasmcap::validate
