@@ -11,3 +11,4 @@
 #include "wasmcap/store.h"
 #include "wasmcap/types.h"
 #include "wasmcap/value.h"
+#include "wasmcap/wasi.h"

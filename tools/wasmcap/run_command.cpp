@@ -1,5 +1,6 @@
-// `wasmcap run [--invoke NAME] FILE [ARGS...]`: loads a .wasm or .wat module, runs `_start`, or
-// the function named by --invoke with ARGS parsed by its parameter types, printing its results.
+// `wasmcap run [--dir H[::G[::ro]]]... [--env N[=V]]... [--invoke NAME] FILE [ARGS...]`: loads a
+// .wasm or .wat module with WASI (granting nothing but what the options list), runs `_start` with
+// ARGS as the guest's arguments, or the --invoke function with ARGS parsed by its parameter types.
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -13,7 +14,10 @@
 #include <vector>
 
 #include "subcommands.h"
+#include "wasmcap/wasi.h"
 #include "wasmcap/wasmcap.hpp"
+
+extern char** environ;
 
 namespace wasmcap::cli {
 
@@ -23,6 +27,11 @@ struct RunOptions {
   std::string file;
   std::string invoke;
   std::vector<std::string> args;
+  // WASI grants (wasmtime's spellings); nothing is granted by default.
+  std::vector<std::string> dirs; // HOST, HOST::GUEST or HOST::GUEST::ro
+  std::vector<std::string> envs; // NAME=VALUE, or NAME to pass the host's value on
+  bool inherit_env = false;
+  std::string argv0;
 };
 
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
@@ -42,8 +51,8 @@ Result<Value> parse_arg(const std::string& text, ValType t) {
   case ValType::I32:
   case ValType::I64: {
     const bool negative = !text.empty() && text[0] == '-';
-    const uint64_t bits = negative ? static_cast<uint64_t>(std::strtoll(s, &end, 0))
-                                   : std::strtoull(s, &end, 0);
+    const uint64_t bits =
+        negative ? static_cast<uint64_t>(std::strtoll(s, &end, 0)) : std::strtoull(s, &end, 0);
     if (end == s || *end != '\0' || errno == ERANGE) break;
     if (t == ValType::I32) {
       if (negative ? static_cast<int64_t>(bits) < INT32_MIN : bits > UINT32_MAX) break;
@@ -97,8 +106,8 @@ int report(const std::string& file, const Error& e) {
       std::fprintf(stderr, "wasm backtrace:\n");
       for (size_t i = 0; i < e.backtrace.size(); ++i) {
         const TraceFrame& f = e.backtrace[i];
-        std::string name = f.func_name.empty() ? "<func " + std::to_string(f.func_index) + ">"
-                                               : f.func_name;
+        std::string name =
+            f.func_name.empty() ? "<func " + std::to_string(f.func_index) + ">" : f.func_name;
         if (!f.module_name.empty()) name = f.module_name + "!" + name;
         std::fprintf(stderr, "  %3zu: 0x%" PRIx64 " - %s\n", i, f.offset, name.c_str());
       }
@@ -107,6 +116,53 @@ int report(const std::string& file, const Error& e) {
     std::fprintf(stderr, "Error: %s: %s\n", file.c_str(), e.to_string().c_str());
   }
   return exit_status_for(e);
+}
+
+// Turns the WASI options into a WasiConfig. Guest arguments are only FILE's ARGS for _start.
+Result<WasiConfig> wasi_config(const RunOptions& opts) {
+  WasiConfig c;
+  c.args.push_back(opts.argv0.empty() ? opts.file : opts.argv0);
+  if (opts.invoke.empty()) c.args.insert(c.args.end(), opts.args.begin(), opts.args.end());
+  for (const std::string& d : opts.dirs) {
+    WasiPreopen p;
+    const size_t sep = d.find("::");
+    p.host_path = d.substr(0, sep);
+    p.guest_path = sep == std::string::npos ? p.host_path : d.substr(sep + 2);
+    const size_t ro = p.guest_path.find("::");
+    if (ro != std::string::npos) {
+      if (p.guest_path.substr(ro + 2) != "ro") {
+        return make_error(ErrorKind::Usage, "--dir " + d + ": the only option is \"::ro\"");
+      }
+      p.guest_path.resize(ro);
+      p.read_only = true;
+    }
+    if (p.host_path.empty() || p.guest_path.empty()) {
+      return make_error(ErrorKind::Usage, "--dir " + d + ": expected HOST[::GUEST[::ro]]");
+    }
+    c.preopens.push_back(std::move(p));
+  }
+  if (opts.inherit_env) {
+    for (char** e = environ; e && *e; ++e) {
+      const std::string kv = *e;
+      const size_t eq = kv.find('=');
+      if (eq != std::string::npos) c.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+    }
+  }
+  for (const std::string& e : opts.envs) {
+    const size_t eq = e.find('=');
+    std::string name = e.substr(0, eq), value;
+    if (name.empty()) return make_error(ErrorKind::Usage, "--env " + e + ": empty name");
+    if (eq != std::string::npos) {
+      value = e.substr(eq + 1);
+    } else if (const char* host = std::getenv(name.c_str())) {
+      value = host;
+    } else {
+      continue; // --env NAME with NAME unset on the host: nothing to pass on
+    }
+    std::erase_if(c.env, [&](const auto& kv) { return kv.first == name; });
+    c.env.emplace_back(std::move(name), std::move(value));
+  }
+  return c;
 }
 
 int run(const RunOptions& opts) {
@@ -118,33 +174,50 @@ int run(const RunOptions& opts) {
 
   Store store(engine);
   Linker linker;
+  auto config = wasi_config(opts);
+  if (!config) return report(opts.file, config.error());
+  auto wasi = Wasi::create(*config);
+  if (!wasi) return report(opts.file, wasi.error());
+  if (auto s = wasi->add_to_linker(linker, store); !s) return report(opts.file, s.error());
   auto instance = linker.instantiate(store, *module);
-  if (!instance) return report(opts.file, instance.error());
+  if (!instance) {
+    if (auto code = exit_code_of(instance.error())) return *code; // proc_exit in start
+    return report(opts.file, instance.error());
+  }
+  if (auto s = wasi->bind_instance(*instance); !s) return report(opts.file, s.error());
 
   const std::string entry = opts.invoke.empty() ? "_start" : opts.invoke;
   auto func = instance->get_func(entry);
   if (!func) {
-    if (opts.invoke.empty()) return kExitOk;  // nothing to run beyond the start function
-    return report(opts.file, make_error(ErrorKind::Usage,
-                                        "the module exports no function \"" + entry + "\""));
+    if (opts.invoke.empty()) return kExitOk; // nothing to run beyond the start function
+    return report(opts.file,
+                  make_error(ErrorKind::Usage, "the module exports no function \"" + entry + "\""));
   }
   const FuncType type = func->type();
-  if (opts.args.size() != type.params.size()) {
+  // For a parameterless _start (a WASI command), ARGS are the guest's arguments, not wasm values.
+  const std::vector<std::string> call_args =
+      opts.invoke.empty() && type.params.empty() ? std::vector<std::string>{} : opts.args;
+  if (call_args.size() != type.params.size()) {
     return report(opts.file,
-                  make_error(ErrorKind::Usage,
-                             "\"" + entry + "\" takes " + std::to_string(type.params.size()) +
-                                 " argument(s) " + functype_to_string(type) + ", got " +
-                                 std::to_string(opts.args.size())));
+                  make_error(ErrorKind::Usage, "\"" + entry + "\" takes " +
+                                                   std::to_string(type.params.size()) +
+                                                   " argument(s) " + functype_to_string(type) +
+                                                   ", got " + std::to_string(call_args.size())));
   }
   std::vector<Value> args;
   for (size_t i = 0; i < type.params.size(); ++i) {
-    auto v = parse_arg(opts.args[i], type.params[i]);
+    auto v = parse_arg(call_args[i], type.params[i]);
     if (!v) return report(opts.file, v.error());
     args.push_back(*v);
   }
   auto results = func->call(args);
-  if (!results) return report(opts.file, results.error());
-  for (const Value& v : *results) print_result(v);
+  if (!results) {
+    // proc_exit is not a failure: its code becomes the process status.
+    if (auto code = exit_code_of(results.error())) return *code;
+    return report(opts.file, results.error());
+  }
+  for (const Value& v : *results)
+    print_result(v);
   return kExitOk;
 }
 
@@ -154,13 +227,23 @@ Action add_run_command(CLI::App& app) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
   cmd->add_option("--invoke", opts->invoke, "Call this exported function instead of _start");
+  // allow_extra_args(false): each --dir/--env takes one value, so FILE is never swallowed.
+  cmd->add_option("--dir", opts->dirs,
+                  "Grant a host directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only)")
+      ->allow_extra_args(false);
+  cmd->add_option("--env", opts->envs,
+                  "Give the guest an environment variable: NAME=VALUE, or NAME (the host's)")
+      ->allow_extra_args(false);
+  cmd->add_flag("--inherit-env", opts->inherit_env, "Give the guest the whole host environment");
+  cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)");
   cmd->add_option("file", opts->file, "The module to run")->required();
   cmd->add_option("args", opts->args, "Arguments for the module or the invoked function");
   cmd->positionals_at_end(false);
   cmd->prefix_command();
   return [opts, cmd]() {
     // With prefix_command, everything after FILE arrives as remaining arguments.
-    for (const std::string& extra : cmd->remaining()) opts->args.push_back(extra);
+    for (const std::string& extra : cmd->remaining())
+      opts->args.push_back(extra);
     return run(*opts);
   };
 }

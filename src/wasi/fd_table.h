@@ -1,0 +1,67 @@
+// FdTable: the guest's file descriptors. Each entry holds a host fd, its WASI file type and its
+// rights; get() is the one place where rights are enforced (missing fd -> Badf, missing right
+// -> Notcapable). Preopened directories carry their guest name here, so it moves with fd_renumber.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "wasi/errno.h"
+#include "wasi/sandbox/unique_fd.h"
+#include "wasi/wasi_types.h"
+
+namespace wasmcap::wasi {
+
+// One directory entry of an fd_readdir snapshot.
+struct DirEntry {
+  std::string name;
+  uint64_t ino = 0;
+  Filetype type = Filetype::Unknown;
+};
+
+struct FdEntry {
+  sandbox::UniqueFd host;
+  Filetype type = Filetype::Unknown;
+  Rights base = 0;        // what this descriptor may do
+  Rights inheriting = 0;  // the most that descriptors opened through it may get
+  bool read_only = false; // opened through a read-only grant: never opened for writing on the host
+  std::optional<std::string> preopen_name; // set for preopened directories (fd_prestat_*)
+  // fd_readdir: entries captured when a listing starts (cookie 0); cookies index into it, so
+  // they stay stable however the directory changes while the guest reads it.
+  std::vector<DirEntry> dir_snapshot;
+  bool has_snapshot = false;
+
+  int fd() const { return host.get(); }
+};
+
+class FdTable {
+public:
+  // The most descriptors one guest may hold (beyond this: Mfile).
+  static constexpr size_t kMaxFds = 4096;
+
+  // Places `entry` at the lowest free number.
+  ErrnoOr<Fd> insert(std::unique_ptr<FdEntry> entry);
+  // Places `entry` at `fd` (stdio and preopens at start-up), replacing any entry there.
+  void insert_at(Fd fd, std::unique_ptr<FdEntry> entry);
+
+  // The entry for `fd` if it has every right in `base` and `inheriting`.
+  ErrnoOr<FdEntry*> get(Fd fd, Rights base = 0, Rights inheriting = 0);
+
+  Errno close(Fd fd);
+  // fd_renumber: both must be open; `from` replaces `to` (which is closed) and `from` becomes
+  // free. Renumbering an fd onto itself succeeds without change.
+  Errno renumber(Fd from, Fd to);
+  // fd_fdstat_set_rights: rights can only be dropped.
+  Errno restrict_rights(Fd fd, Rights base, Rights inheriting);
+
+  size_t size() const { return entries_.size(); }
+
+private:
+  std::map<Fd, std::unique_ptr<FdEntry>> entries_;
+};
+
+} // namespace wasmcap::wasi

@@ -1,0 +1,73 @@
+// WasiCtx: one guest's WASI state -- its args, environment, descriptor table (stdio and the
+// preopened directories it was granted) and bound memory -- and define_all, which creates the
+// host functions of wasi_snapshot_preview1 and wasi_unstable over it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runtime/func.h"
+#include "runtime/memory.h"
+#include "runtime/store.h"
+#include "support/result.h"
+#include "wasi/fd_table.h"
+#include "wasi/sandbox/resolve_beneath.h"
+
+namespace wasmcap::wasi {
+
+// A directory granted to the guest: `host_path` on the host is visible as `guest_path`.
+// A read-only grant never lets the guest create, write, truncate, rename, link, unlink or
+// change times beneath it.
+struct Preopen {
+  std::string host_path, guest_path;
+  bool read_only = false;
+};
+
+struct WasiConfig {
+  std::vector<std::string> args;                        // args[0] is the program name
+  std::vector<std::pair<std::string, std::string>> env; // exactly what the guest sees
+  std::vector<Preopen> preopens;                        // fds 3, 4, ... in this order
+  int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;       // host fds (duplicated); -1 = none
+  sandbox::ResolveMode resolve_mode = sandbox::ResolveMode::Auto; // for tests
+};
+
+class WasiCtx {
+public:
+  // Opens every preopen (a missing or non-directory path is an Io error naming it) and
+  // duplicates the stdio fds.
+  static support::Result<std::unique_ptr<WasiCtx>> create(const WasiConfig& config);
+
+  // The instance's exported "memory", bound after instantiation (before _start runs). A WASI
+  // call that touches memory before this traps.
+  void bind_memory(runtime::Memory* memory) { memory_ = memory; }
+  runtime::Memory* memory() const { return memory_; }
+
+  // Creates a host function for every WASI function of both modules and hands each to
+  // `define` (e.g. to put it in a linker). The functions refer to this context, which must
+  // outlive every call of them.
+  void define_all(runtime::Store& store,
+                  const std::function<void(std::string_view module, std::string_view name,
+                                           runtime::FuncInstance*)>& define);
+
+  const WasiConfig& config() const { return config_; }
+  FdTable& fds() { return fds_; }
+  sandbox::ResolveMode resolve_mode() const { return config_.resolve_mode; }
+
+  // Set once the guest called proc_exit.
+  std::optional<int> exit_code() const { return exit_code_; }
+  void set_exit_code(int code) { exit_code_ = code; }
+
+private:
+  WasiCtx() = default;
+  WasiConfig config_;
+  FdTable fds_;
+  runtime::Memory* memory_ = nullptr;
+  std::optional<int> exit_code_;
+};
+
+} // namespace wasmcap::wasi
