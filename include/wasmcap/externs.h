@@ -55,6 +55,9 @@ public:
   // Bounds-checked copies between host buffers and linear memory.
   Status read(uint64_t offset, std::span<uint8_t> out) const;
   Status write(uint64_t offset, std::span<const uint8_t> data);
+  // The first byte of linear memory, for embedders that need direct access (the C API's
+  // wasm_memory_data). Valid until the store dies: memories never move when they grow.
+  uint8_t* data() const;
   void* handle() const { return handle_; }
   Store* store() const { return store_; }
   Memory(Store* store, void* handle) : store_(store), handle_(handle) {}

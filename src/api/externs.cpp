@@ -81,6 +81,10 @@ Result<uint64_t> Memory::grow(uint64_t delta_pages) {
   return static_cast<uint64_t>(old);
 }
 
+uint8_t* Memory::data() const {
+  return as_memory(handle_)->data();
+}
+
 Status Memory::read(uint64_t offset, std::span<uint8_t> out) const {
   if (!as_memory(handle_)->read(offset, out.data(), out.size())) {
     return usage("memory read out of bounds");

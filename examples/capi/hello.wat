@@ -1,0 +1,4 @@
+;; hello: the wasm side calls back into the host.
+(module
+  (func $hello (import "" "hello"))
+  (func (export "run") (call $hello)))

@@ -1,0 +1,55 @@
+// wasm.h configuration, engine and store; the store's identity table that gives every runtime
+// object one Identity (host info, `same`) however many handles the C side holds.
+#include "api/c_api/objects.h"
+
+namespace wasmcap::capi {
+
+const std::shared_ptr<Identity>& StoreData::identity(RefKind kind, void* handle) {
+  auto& slot = identities[handle];
+  if (!slot) slot = std::make_shared<Identity>(kind, handle);
+  return slot;
+}
+
+const std::shared_ptr<Identity>& StoreData::new_foreign() {
+  auto id = std::make_shared<Identity>(RefKind::Foreign, nullptr);
+  id->handle = id.get(); // an externref's payload is the Identity itself
+  auto& slot = identities[id.get()];
+  slot = std::move(id);
+  return slot;
+}
+
+} // namespace wasmcap::capi
+
+using namespace wasmcap::capi;
+
+extern "C" {
+
+wasm_config_t* wasm_config_new(void) {
+  return new wasm_config_t;
+}
+void wasm_config_delete(wasm_config_t* config) {
+  delete config;
+}
+
+wasm_engine_t* wasm_engine_new(void) {
+  return new wasm_engine_t{std::make_shared<EngineData>()};
+}
+wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
+  auto data = std::make_shared<EngineData>();
+  if (config) data->engine = wasmcap::Engine(config->config);
+  delete config; // the engine takes the configuration over
+  return new wasm_engine_t{std::move(data)};
+}
+void wasm_engine_delete(wasm_engine_t* engine) {
+  delete engine; // stores keep the engine's data alive while they exist
+}
+
+wasm_store_t* wasm_store_new(wasm_engine_t* engine) {
+  if (!engine) return nullptr;
+  return new wasm_store_t{std::make_shared<StoreData>(engine->data)};
+}
+void wasm_store_delete(wasm_store_t* store) {
+  delete store; // objects still held by the host keep the store's data alive
+}
+
+} // extern "C"

@@ -1,0 +1,92 @@
+// wasm.h modules: compile, validate, reflect imports/exports, serialize (the module's binary,
+// recompiled on deserialize) and share across stores.
+#include "api/c_api/instantiate.h"
+#include "api/c_api/objects.h"
+
+using namespace wasmcap;
+using namespace wasmcap::capi;
+
+wasm_module_t::wasm_module_t(Module m, std::shared_ptr<const std::vector<uint8_t>> b)
+    : wasm_ref_t(nullptr, std::make_shared<capi::Identity>(RefKind::Module, nullptr)),
+      module(std::move(m)), binary(std::move(b)) {}
+
+namespace wasmcap::capi {
+
+Result<wasm_module_t*> compile(const Engine& engine, std::span<const uint8_t> bytes) {
+  auto m = Module::from_binary(engine, bytes);
+  if (!m) return std::move(m).error();
+  auto binary = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
+  return new wasm_module_t(std::move(m).value(), std::move(binary));
+}
+
+} // namespace wasmcap::capi
+
+namespace {
+
+std::span<const uint8_t> bytes_of(const wasm_byte_vec_t* v) {
+  if (!v || !v->data) return {};
+  return {reinterpret_cast<const uint8_t*>(v->data), v->size};
+}
+
+} // namespace
+
+extern "C" {
+
+wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binary) {
+  if (!store) return nullptr;
+  auto m = compile(store->data->engine->engine, bytes_of(binary));
+  return m ? *m : nullptr;
+}
+
+bool wasm_module_validate(wasm_store_t* store, const wasm_byte_vec_t* binary) {
+  if (!store) return false;
+  return Module::from_binary(store->data->engine->engine, bytes_of(binary)).has_value();
+}
+
+void wasm_module_imports(const wasm_module_t* module, wasm_importtype_vec_t* out) {
+  const auto imports = module->module.imports();
+  wasm_importtype_vec_new_uninitialized(out, imports.size());
+  for (size_t i = 0; i < out->size; ++i) {
+    wasm_name_t mod, name;
+    set_bytes(&mod, imports[i].module, false);
+    set_bytes(&name, imports[i].name, false);
+    out->data[i] = wasm_importtype_new(&mod, &name, new_externtype(imports[i].type));
+  }
+}
+
+void wasm_module_exports(const wasm_module_t* module, wasm_exporttype_vec_t* out) {
+  const auto exports = module->module.exports();
+  wasm_exporttype_vec_new_uninitialized(out, exports.size());
+  for (size_t i = 0; i < out->size; ++i) {
+    wasm_name_t name;
+    set_bytes(&name, exports[i].name, false);
+    out->data[i] = wasm_exporttype_new(&name, new_externtype(exports[i].type));
+  }
+}
+
+// The serialized form is the module's own binary: wasmcap's interpreter compiles quickly, and a
+// binary is a format every version can read back safely.
+void wasm_module_serialize(const wasm_module_t* module, wasm_byte_vec_t* out) {
+  const auto& b = *module->binary;
+  wasm_byte_vec_new(out, b.size(), reinterpret_cast<const wasm_byte_t*>(b.data()));
+}
+
+wasm_module_t* wasm_module_deserialize(wasm_store_t* store, const wasm_byte_vec_t* bytes) {
+  return wasm_module_new(store, bytes);
+}
+
+wasm_shared_module_t* wasm_module_share(const wasm_module_t* module) {
+  if (!module) return nullptr;
+  return new wasm_shared_module_t{module->module, module->binary};
+}
+
+wasm_module_t* wasm_module_obtain(wasm_store_t* store, const wasm_shared_module_t* shared) {
+  if (!store || !shared) return nullptr;
+  return new wasm_module_t(shared->module, shared->binary);
+}
+
+void wasm_shared_module_delete(wasm_shared_module_t* shared) {
+  delete shared;
+}
+
+} // extern "C"
