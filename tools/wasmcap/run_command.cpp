@@ -186,6 +186,18 @@ int run(const RunOptions& opts) {
   }
   if (auto s = wasi->bind_instance(*instance); !s) return report(opts.file, s.error());
 
+  // A reactor (a module exporting _initialize instead of _start) is initialised once before
+  // the function named by --invoke runs, as the WASI application ABI says.
+  if (!opts.invoke.empty() && !instance->get_func("_start")) {
+    if (auto init = instance->get_func("_initialize")) {
+      auto done = init->call({});
+      if (!done) {
+        if (auto code = exit_code_of(done.error())) return *code;
+        return report(opts.file, done.error());
+      }
+    }
+  }
+
   const std::string entry = opts.invoke.empty() ? "_start" : opts.invoke;
   auto func = instance->get_func(entry);
   if (!func) {
