@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 namespace wasmcap {
 
@@ -12,6 +13,18 @@ struct Config {
   bool simd = true; // 128-bit SIMD (WebAssembly 2.0)
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
+  // Fuel: a deterministic budget of executed wasm instructions per store (charged at function
+  // entry and loop iterations, a few instructions at a time). When it runs out, execution ends
+  // in ErrorKind::Exhaustion "all fuel consumed". Unset = unlimited. Store::set_fuel refills.
+  std::optional<uint64_t> fuel;
+  // Wall-clock budget of each outermost call into wasm (Func::call, a start function); when it
+  // passes, execution ends in ErrorKind::Trap "interrupted". Unset = none. Checked at the same
+  // places as fuel, so a looping module stops within about a millisecond of the deadline.
+  std::optional<uint64_t> timeout_ms;
+  // Host caps on every memory and table of a store: growing beyond fails (memory.grow -> -1),
+  // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
+  uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB
+  uint32_t max_table_elements = 10'000'000;
 };
 
 } // namespace wasmcap

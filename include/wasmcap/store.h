@@ -2,7 +2,9 @@
 // live as long as their store; handles (Func, Memory, ...) are cheap, non-owning references.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "wasmcap/engine.h"
 
@@ -20,6 +22,15 @@ public:
   Store& operator=(const Store&) = delete;
 
   const Engine& engine() const { return engine_; }
+
+  // Fuel left (Config::fuel at creation, then what set_fuel gave); nullopt = unlimited.
+  std::optional<uint64_t> fuel() const;
+  // Sets the fuel left (enabling fuel accounting if Config::fuel was unset). Host functions may
+  // call it while wasm runs.
+  void set_fuel(uint64_t fuel);
+  // Thread-safe: the wasm code running in this store (or, if none, the next call) stops with
+  // ErrorKind::Trap "interrupted" within about a millisecond. Use it for timeouts and Ctrl-C.
+  void interrupt();
   runtime::Store& impl() { return *impl_; }
 
 private:

@@ -10,6 +10,10 @@ namespace {
 runtime::StoreLimits limits_for(const Config& config) {
   runtime::StoreLimits limits;
   limits.stack_slots = config.max_wasm_stack / 8;
+  limits.max_memory_pages = config.max_memory_pages;
+  limits.max_table_elems = config.max_table_elements;
+  limits.fuel = config.fuel;
+  limits.timeout_ms = config.timeout_ms;
   return limits;
 }
 
@@ -19,5 +23,17 @@ Store::Store(const Engine& engine)
     : engine_(engine), impl_(std::make_unique<runtime::Store>(limits_for(engine.config()))) {}
 
 Store::~Store() = default;
+
+std::optional<uint64_t> Store::fuel() const {
+  return impl_->fuel();
+}
+
+void Store::set_fuel(uint64_t fuel) {
+  impl_->set_fuel(fuel);
+}
+
+void Store::interrupt() {
+  impl_->interrupt();
+}
 
 } // namespace wasmcap

@@ -9,6 +9,7 @@
 
 #include "interp/machine.h"
 #include "interp/numeric.h"
+#include "interp/simd_ops.h"
 #include "runtime/trap.h"
 
 namespace wasmcap::interp {
@@ -64,9 +65,15 @@ inline void set_instance(Machine* m, runtime::ModuleInstance* inst) {
   m->mem0 = inst->memories.empty() ? nullptr : inst->memories[0];
 }
 
-// Slots <-> embedder values.
-Value slot_to_value(ir::ValType t, uint64_t s) {
+// Slots <-> embedder values. `s` points at the value's first slot (v128: two slots).
+Value slot_to_value(ir::ValType t, const uint64_t* p) {
+  uint64_t s = *p;
   switch (t) {
+  case ir::ValType::V128: {
+    runtime::V128 v;
+    std::memcpy(v.bytes.data(), p, 16);
+    return Value::make_v128(v);
+  }
   case ir::ValType::I32: return Value::make_i32(static_cast<uint32_t>(s));
   case ir::ValType::I64: return Value::make_i64(s);
   case ir::ValType::F32: return Value::make_f32_bits(static_cast<uint32_t>(s));
@@ -84,26 +91,55 @@ uint64_t value_to_slot(const Value& v) {
   }
 }
 
+// Writes `v` at `p`; returns the number of slots used.
+uint32_t value_to_slots(const Value& v, uint64_t* p) {
+  if (v.type == ir::ValType::V128) {
+    std::memcpy(p, v.v128.bytes.data(), 16);
+    return 2;
+  }
+  *p = value_to_slot(v);
+  return 1;
+}
+uint32_t slot_width(ir::ValType t) {
+  return t == ir::ValType::V128 ? 2 : 1;
+}
+// The fuel counter dropped below zero: refill it or trap (see runtime::Store::refuel).
+[[gnu::noinline]] bool refuel(Machine* m, const uint32_t* pc) {
+  support::Status s = m->store->refuel(m->fuel);
+  if (s) return true;
+  trap_error(m, pc, std::move(s).error());
+  return false;
+}
+
 // Calls a host function with arguments from `args_fp`; results are written back there.
 [[gnu::noinline]] bool call_host(Machine* m, const uint32_t* pc, uint64_t* fp, FuncInstance* f,
                                  uint64_t* args_fp) {
   const ir::FuncType& t = *f->type;
   std::vector<Value> vals(t.params.size() + t.results.size());
-  for (size_t i = 0; i < t.params.size(); ++i)
-    vals[i] = slot_to_value(t.params[i], args_fp[i]);
+  uint32_t at = 0;
+  for (size_t i = 0; i < t.params.size(); ++i) {
+    vals[i] = slot_to_value(t.params[i], args_fp + at);
+    at += slot_width(t.params[i]);
+  }
   for (size_t i = 0; i < t.results.size(); ++i)
     vals[t.params.size() + i] = Value::zero(t.results[i]);
   std::span<Value> all(vals);
   uint64_t* saved_top = m->stack_top;
   m->stack_top = fp + m->func->frame_slots; // a re-entrant invoke starts above this frame
+  m->store->return_fuel(m->fuel);           // the host may read or set the store's fuel
   support::Status s = f->callback(all.first(t.params.size()), all.subspan(t.params.size()));
+  m->store->return_fuel(m->fuel);
   m->stack_top = saved_top;
   if (!s) {
     trap_error(m, pc, std::move(s).error());
     return false;
   }
-  for (size_t i = 0; i < t.results.size(); ++i)
-    args_fp[i] = value_to_slot(vals[t.params.size() + i]);
+  at = 0;
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    Value& r = vals[t.params.size() + i];
+    r.type = t.results[i]; // a careless host must not change how many slots a result takes
+    at += value_to_slots(r, args_fp + at);
+  }
   return true;
 }
 
@@ -124,6 +160,7 @@ uint64_t value_to_slot(const Value& v) {
     trap_error(m, pc, runtime::make_exhaustion(tt::kCallStackExhausted));
     return false;
   }
+  if ((m->fuel -= fc->entry_cost) < 0 && !refuel(m, pc)) return false;
   *++m->frame = Frame{pc + len, fp, m->func, m->inst};
   std::memset(new_fp + fc->num_params, 0, (fc->num_locals - fc->num_params) * sizeof(uint64_t));
   m->func = fc;
@@ -162,6 +199,22 @@ HANDLER(Const64) {
 }
 HANDLER(BrUnless) {
   pc = rd<uint32_t>(fp, pc[1]) == 0 ? m->code + pc[2] : pc + 3;
+  NEXT();
+}
+HANDLER(Fuel) {
+  if ((m->fuel -= pc[1]) < 0 && !refuel(m, pc)) return Exit::Trapped;
+  pc += 2;
+  NEXT();
+}
+
+HANDLER(Copy128) {
+  std::memmove(&fp[pc[1]], &fp[pc[2]], 16);
+  pc += 3;
+  NEXT();
+}
+HANDLER(Select128) {
+  if (rd<uint32_t>(fp, pc[3]) == 0) std::memmove(&fp[pc[1]], &fp[pc[2]], 16);
+  pc += 4;
   NEXT();
 }
 
@@ -223,6 +276,16 @@ HANDLER(GlobalGet) {
 }
 HANDLER(GlobalSet) {
   m->inst->globals[pc[2]]->value.i64 = fp[pc[1]];
+  pc += 3;
+  NEXT();
+}
+HANDLER(GlobalGet128) {
+  std::memcpy(&fp[pc[1]], m->inst->globals[pc[2]]->value.v128.bytes.data(), 16);
+  pc += 3;
+  NEXT();
+}
+HANDLER(GlobalSet128) {
+  std::memcpy(m->inst->globals[pc[2]]->value.v128.bytes.data(), &fp[pc[1]], 16);
   pc += 3;
   NEXT();
 }
@@ -577,15 +640,20 @@ UN(I64Extend8S, s64, s64, static_cast<int8_t>(a))
 UN(I64Extend16S, s64, s64, static_cast<int16_t>(a))
 UN(I64Extend32S, s64, s64, static_cast<int32_t>(a))
 
+// --- 128-bit SIMD -----------------------------------------------------------------------------
+#include "interp/simd_dispatch.inc"
+
 // The handler table, indexed by IOp, generated from the same op lists as IOp itself.
 const Handler kHandlers[kIOpCount] = {
 #define WASM_OP(name, text, prefix, code, imm, sig, align) &handle<IOp::name>,
 #include "ir/opcodes.def"
 #undef WASM_OP
-    &handle<IOp::Copy>,    &handle<IOp::CopyN>,    &handle<IOp::Const32>,
-    &handle<IOp::Const64>, &handle<IOp::BrUnless>,
+    &handle<IOp::Copy>,         &handle<IOp::CopyN>,     &handle<IOp::Const32>,
+    &handle<IOp::Const64>,      &handle<IOp::BrUnless>,  &handle<IOp::Fuel>,
+    &handle<IOp::Copy128>,      &handle<IOp::Select128>, &handle<IOp::GlobalGet128>,
+    &handle<IOp::GlobalSet128>,
 };
-static_assert(static_cast<uint32_t>(IOp::BrUnless) + 1 == kIOpCount,
+static_assert(static_cast<uint32_t>(IOp::GlobalSet128) + 1 == kIOpCount,
               "kHandlers lists the internal ops in IOp order");
 
 // The wasm frames of a trap, innermost first.
@@ -636,8 +704,12 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   if (fp + fc->frame_slots > m.stack_end || m.frame + 1 >= m.frames_end) {
     return runtime::make_exhaustion(runtime::trap_text::kCallStackExhausted);
   }
+  bool outermost = m.frame == m.frames.get();
+  if (outermost) store.begin_outermost_call();
+  if ((m.fuel -= fc->entry_cost) < 0) WASMCAP_TRY(store.refuel(m.fuel));
+  uint32_t at = 0;
   for (size_t i = 0; i < args.size(); ++i)
-    fp[i] = value_to_slot(args[i]);
+    at += value_to_slots(args[i], fp + at);
   std::memset(fp + fc->num_params, 0, (fc->num_locals - fc->num_params) * sizeof(uint64_t));
   *++m.frame = Frame{nullptr, nullptr, nullptr, nullptr};
   m.store = &store;
@@ -650,8 +722,11 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
 
   support::Status result;
   if (e == Exit::Done) {
-    for (size_t i = 0; i < results.size(); ++i)
-      results[i] = slot_to_value(f.type->results[i], fp[i]);
+    uint32_t rat = 0;
+    for (size_t i = 0; i < results.size(); ++i) {
+      results[i] = slot_to_value(f.type->results[i], fp + rat);
+      rat += slot_width(f.type->results[i]);
+    }
   } else {
     support::Error err = std::move(m.error);
     err.backtrace = backtrace(m);
@@ -664,6 +739,7 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   m.mem_size = saved_mem_size;
   m.frame = saved_frame;
   m.store = saved_store;
+  if (outermost) store.return_fuel(m.fuel);
   return result;
 }
 

@@ -4,6 +4,8 @@
 #include "interp/lower.h"
 
 #include <algorithm>
+#include <optional>
+#include <span>
 
 namespace wasmcap::interp {
 
@@ -15,14 +17,39 @@ uint64_t FunctionCode::wasm_offset_at(uint32_t code_pos) const {
   return it == offsets.begin() ? 0 : std::prev(it)->wasm_offset;
 }
 
+namespace {
+uint32_t width(ir::ValType t) {
+  return t == ir::ValType::V128 ? 2 : 1;
+}
+uint32_t slots_of(std::span<const ir::ValType> types) {
+  uint32_t n = 0;
+  for (ir::ValType t : types)
+    n += width(t);
+  return n;
+}
+} // namespace
+
 Lowering::Lowering(const ir::Module& module, uint32_t func_index) : module_(module) {
   const ir::FuncType& type = module.func_type(func_index);
   const ir::Function& fn = module.functions[func_index - module.num_imported_funcs];
+  uint32_t at = 0;
+  auto add_local = [&](ir::ValType t) {
+    local_slots_.push_back(at);
+    local_wide_.push_back(t == ir::ValType::V128);
+    at += width(t);
+  };
+  for (ir::ValType t : type.params)
+    add_local(t);
+  out_.num_params = at;
+  for (ir::ValType t : fn.locals)
+    add_local(t);
   out_.func_index = func_index;
-  out_.num_params = static_cast<uint32_t>(type.params.size());
-  out_.num_locals = static_cast<uint32_t>(type.params.size() + fn.locals.size());
-  out_.num_results = static_cast<uint32_t>(type.results.size());
+  out_.num_locals = at;
+  out_.num_results = slots_of(type.results);
+  result_values_ = type.results.size();
   out_.frame_slots = std::max(out_.num_locals, out_.num_results);
+  out_.entry_cost = 0; // counted up by before(), at least 1 for the final end
+  offs_.push_back(0);
   ctrls_.push_back(Ctrl{}); // the function's own frame (label = return)
 }
 
@@ -51,14 +78,15 @@ bool Lowering::plain_branch(uint32_t label, size_t h, const validate::FunctionVa
 void Lowering::branch(uint32_t label, size_t h, const validate::FunctionValidator& v,
                       uint64_t off) {
   const validate::ControlFrame& cf = v.control(label);
-  uint32_t k = static_cast<uint32_t>(cf.label_types().size());
+  size_t values = cf.label_types().size();
+  uint32_t k = span(h - values, h); // slots to move
   if (label == ctrls_.size() - 1) {
     op(IOp::Return, off);
-    word(slot(h - k));
+    word(slot(h - values));
     word(k);
     return;
   }
-  uint32_t src = slot(h - k), dst = slot(cf.height);
+  uint32_t src = slot(h - values), dst = slot(cf.height);
   if (k == 1 && src != dst) {
     op(IOp::Copy, off);
     word(dst);
@@ -98,7 +126,16 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
   }
   switch (in.op) {
   case Op::Block: ctrls_.push_back(Ctrl{Op::Block, dead, 0, UINT32_MAX, {}}); break;
-  case Op::Loop: ctrls_.push_back(Ctrl{Op::Loop, dead, pos(), UINT32_MAX, {}}); break;
+  case Op::Loop:
+    // Back-edges land on the Fuel op, so every iteration pays for the loop body (counted in
+    // before()); functions pay for the rest on entry.
+    ctrls_.push_back(Ctrl{Op::Loop, dead, pos(), UINT32_MAX, {}});
+    if (!dead) {
+      op(IOp::Fuel, in.offset);
+      fuel_words_.push_back(pos());
+      word(0);
+    }
+    break;
   case Op::If: {
     Ctrl c{Op::If, dead, 0, UINT32_MAX, {}};
     if (!dead) {
@@ -128,7 +165,7 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     if (ctrls_.size() == 1) {
       if (!dead) {
         op(IOp::Return, in.offset);
-        word(slot(h - out_.num_results));
+        word(slot(h - result_values_));
         word(out_.num_results);
       }
     } else if (!c.dead) {
@@ -136,6 +173,7 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
       for (uint32_t f : c.end_fixups)
         out_.code[f] = pos();
     }
+    if (c.op == Op::Loop && !c.dead && !fuel_words_.empty()) fuel_words_.pop_back();
     ctrls_.pop_back();
     break;
   }
@@ -189,7 +227,7 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
   case Op::Return:
     if (!dead) {
       op(IOp::Return, in.offset);
-      word(slot(h - out_.num_results));
+      word(slot(h - result_values_));
       word(out_.num_results);
     }
     break;
@@ -228,11 +266,24 @@ void Lowering::lower_generic(const ir::Instr& in, size_t h) {
   case ir::Imm::MemoryInit:
   case ir::Imm::Data:
   case ir::Imm::Elem: word(in.index); break;
+  case ir::Imm::Lane: word(in.lane); break;
+  case ir::Imm::MemArgLane:
+    word(static_cast<uint32_t>(in.mem.offset));
+    word(in.lane);
+    break;
+  case ir::Imm::V128:
+  case ir::Imm::Shuffle:
+    for (size_t i = 0; i < 16; i += 4) {
+      word(static_cast<uint32_t>(in.v128[i]) | static_cast<uint32_t>(in.v128[i + 1]) << 8 |
+           static_cast<uint32_t>(in.v128[i + 2]) << 16 |
+           static_cast<uint32_t>(in.v128[i + 3]) << 24);
+    }
+    break;
   default: break;
   }
 }
 
-void Lowering::lower_special(const ir::Instr& in, size_t h) {
+void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::FunctionValidator& v) {
   auto s = [&](size_t depth) { return slot(h - depth); }; // slot of the depth-th operand from top
   switch (in.op) {
   case Op::Nop:
@@ -258,29 +309,33 @@ void Lowering::lower_special(const ir::Instr& in, size_t h) {
   }
   case Op::Select:
   case Op::SelectT:
-    op(IOp::Select, in.offset);
+    op(v.operand_type(1) == ir::ValType::V128 ? IOp::Select128 : IOp::Select, in.offset);
     word(s(3));
     word(s(2));
     word(s(1));
     break;
   case Op::LocalGet:
-    op(IOp::Copy, in.offset);
+    if (in.index >= local_slots_.size()) break; // invalid: rejected next
+    op(local_wide_[in.index] ? IOp::Copy128 : IOp::Copy, in.offset);
     word(slot(h));
-    word(in.index);
+    word(local_slots_[in.index]);
     break;
   case Op::LocalSet:
   case Op::LocalTee:
-    op(IOp::Copy, in.offset);
-    word(in.index);
+    if (in.index >= local_slots_.size()) break;
+    op(local_wide_[in.index] ? IOp::Copy128 : IOp::Copy, in.offset);
+    word(local_slots_[in.index]);
     word(s(1));
     break;
   case Op::GlobalGet:
-    op(IOp::GlobalGet, in.offset);
+    if (in.index >= module_.all_globals.size()) break;
+    op(wide_global(in.index) ? IOp::GlobalGet128 : IOp::GlobalGet, in.offset);
     word(slot(h));
     word(in.index);
     break;
   case Op::GlobalSet:
-    op(IOp::GlobalSet, in.offset);
+    if (in.index >= module_.all_globals.size()) break;
+    op(wide_global(in.index) ? IOp::GlobalSet128 : IOp::GlobalSet, in.offset);
     word(s(1));
     word(in.index);
     break;
@@ -332,6 +387,12 @@ void Lowering::lower_special(const ir::Instr& in, size_t h) {
 }
 
 support::Status Lowering::before(const ir::Instr& in, const validate::FunctionValidator& v) {
+  // Fuel: every instruction is charged to its innermost live loop, or to the function entry.
+  if (fuel_words_.empty()) {
+    ++out_.entry_cost;
+  } else {
+    ++out_.code[fuel_words_.back()];
+  }
   switch (in.op) {
   case Op::Block:
   case Op::Loop:
@@ -347,7 +408,7 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
   if (v.unreachable()) return support::ok(); // dead code is never executed: emit nothing
   size_t h = v.operand_height();
   if (ir::op_info(in.op).sig == ir::Sig::Special) {
-    lower_special(in, h);
+    lower_special(in, h, v);
   } else {
     lower_generic(in, h);
   }
@@ -355,7 +416,15 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
 }
 
 support::Status Lowering::after(const ir::Instr&, const validate::FunctionValidator& v) {
-  uint32_t needed = slot(v.operand_height());
+  // Operands below the validator's low-water mark are untouched; recompute offsets above it.
+  size_t h = v.operand_height();
+  size_t low = std::min(v.low_water(), offs_.size() - 1);
+  offs_.resize(h + 1);
+  for (size_t i = low; i < h; ++i) {
+    std::optional<ir::ValType> t = v.operand_type(h - 1 - i);
+    offs_[i + 1] = offs_[i] + (t ? width(*t) : 1);
+  }
+  uint32_t needed = slot(h);
   if (needed > out_.frame_slots) out_.frame_slots = needed;
   return support::ok();
 }

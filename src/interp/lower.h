@@ -34,7 +34,13 @@ private:
     std::vector<uint32_t> end_fixups; // target words to patch with the end position
   };
 
-  uint32_t slot(size_t height) const { return out_.num_locals + static_cast<uint32_t>(height); }
+  // Frame slot of the operand at stack `height` (v128 operands and locals take two slots).
+  // Out-of-range heights only occur in code the validator is about to reject.
+  uint32_t slot(size_t height) const {
+    return out_.num_locals + (height < offs_.size() ? offs_[height] : 0);
+  }
+  // Slots taken by the operands between two heights.
+  uint32_t span(size_t from, size_t to) const { return slot(to) - slot(from); }
   uint32_t pos() const { return static_cast<uint32_t>(out_.code.size()); }
   void op(IOp o, uint64_t wasm_offset);
   void word(uint32_t w) { out_.code.push_back(w); }
@@ -48,11 +54,19 @@ private:
 
   support::Status lower_control(const ir::Instr& in, const validate::FunctionValidator& v);
   void lower_generic(const ir::Instr& in, size_t h);
-  void lower_special(const ir::Instr& in, size_t h);
+  void lower_special(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
+  bool wide_global(uint32_t index) const {
+    return module_.all_globals[index].type == ir::ValType::V128;
+  }
 
   const ir::Module& module_;
   FunctionCode out_;
   std::vector<Ctrl> ctrls_;
+  std::vector<uint32_t> fuel_words_;  // cost words of the open (live) loops' Fuel ops
+  std::vector<uint32_t> local_slots_; // per local (params first): its first frame slot
+  std::vector<bool> local_wide_;      // per local: a v128 (two slots)
+  size_t result_values_ = 0;          // the function's result count (values, not slots)
+  std::vector<uint32_t> offs_;        // per operand height (0..h): slot offset above the locals
 };
 
 } // namespace wasmcap::interp

@@ -42,6 +42,10 @@ struct Machine final : runtime::TierState {
   runtime::Memory* mem0 = nullptr;
   uint64_t mem_size = 0;
 
+  // Fuel/interrupt counter: charged at function entries and loop headers; when it drops below
+  // zero runtime::Store::refuel() decides (more fuel, out of fuel, interrupted, timed out).
+  int64_t fuel = 0;
+
   // Set when a handler traps.
   support::Error error;
   const uint32_t* trap_pc = nullptr;

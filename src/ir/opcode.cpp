@@ -16,7 +16,8 @@ constexpr OpInfo kOps[] = {
 };
 static_assert(sizeof(kOps) / sizeof(kOps[0]) == kOpCount);
 
-constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64;
+constexpr ValType I = ValType::I32, L = ValType::I64, F = ValType::F32, D = ValType::F64,
+                  X = ValType::V128;
 
 struct SigEntry {
   std::array<ValType, 3> params;
@@ -27,18 +28,60 @@ struct SigEntry {
 
 // Indexed by Sig; the order must match the enum.
 constexpr SigEntry kSigs[] = {
-    {{}, 0, I, 0},                                                             // Special
-    {{}, 0, I, 1},        {{}, 0, L, 1},     {{}, 0, F, 1},     {{}, 0, D, 1}, // x_v
-    {{I}, 1, I, 1},       {{L}, 1, I, 1},    {{F}, 1, I, 1},    {{D}, 1, I, 1},
-    {{I}, 1, L, 1},       {{L}, 1, L, 1},    {{F}, 1, L, 1},    {{D}, 1, L, 1},
-    {{I}, 1, F, 1},       {{L}, 1, F, 1},    {{F}, 1, F, 1},    {{D}, 1, F, 1},
-    {{I}, 1, D, 1},       {{L}, 1, D, 1},    {{F}, 1, D, 1},    {{D}, 1, D, 1},
-    {{I, I}, 2, I, 1},    {{L, L}, 2, I, 1}, {{F, F}, 2, I, 1}, {{D, D}, 2, I, 1},
-    {{L, L}, 2, L, 1},    {{F, F}, 2, F, 1}, {{D, D}, 2, D, 1}, {{}, 0, I, 0},
-    {{I, I}, 2, I, 0},    {{I, L}, 2, I, 0}, {{I, F}, 2, I, 0}, {{I, D}, 2, I, 0},
-    {{I, I, I}, 3, I, 0},
+    {{}, 0, I, 0},        // Special
+    {{}, 0, I, 1},        // i_v
+    {{}, 0, L, 1},        // l_v
+    {{}, 0, F, 1},        // f_v
+    {{}, 0, D, 1},        // d_v
+    {{I}, 1, I, 1},       // i_i
+    {{L}, 1, I, 1},       // i_l
+    {{F}, 1, I, 1},       // i_f
+    {{D}, 1, I, 1},       // i_d
+    {{I}, 1, L, 1},       // l_i
+    {{L}, 1, L, 1},       // l_l
+    {{F}, 1, L, 1},       // l_f
+    {{D}, 1, L, 1},       // l_d
+    {{I}, 1, F, 1},       // f_i
+    {{L}, 1, F, 1},       // f_l
+    {{F}, 1, F, 1},       // f_f
+    {{D}, 1, F, 1},       // f_d
+    {{I}, 1, D, 1},       // d_i
+    {{L}, 1, D, 1},       // d_l
+    {{F}, 1, D, 1},       // d_f
+    {{D}, 1, D, 1},       // d_d
+    {{I, I}, 2, I, 1},    // i_ii
+    {{L, L}, 2, I, 1},    // i_ll
+    {{F, F}, 2, I, 1},    // i_ff
+    {{D, D}, 2, I, 1},    // i_dd
+    {{L, L}, 2, L, 1},    // l_ll
+    {{F, F}, 2, F, 1},    // f_ff
+    {{D, D}, 2, D, 1},    // d_dd
+    {{}, 0, I, 0},        // v_v
+    {{I, I}, 2, I, 0},    // v_ii
+    {{I, L}, 2, I, 0},    // v_il
+    {{I, F}, 2, I, 0},    // v_if
+    {{I, D}, 2, I, 0},    // v_id
+    {{I, I, I}, 3, I, 0}, // v_iii
+    {{}, 0, X, 1},        // x_v
+    {{I}, 1, X, 1},       // x_i
+    {{L}, 1, X, 1},       // x_l
+    {{F}, 1, X, 1},       // x_f
+    {{D}, 1, X, 1},       // x_d
+    {{X}, 1, X, 1},       // x_x
+    {{X, X}, 2, X, 1},    // x_xx
+    {{X, X, X}, 3, X, 1}, // x_xxx
+    {{X, I}, 2, X, 1},    // x_xi
+    {{X, L}, 2, X, 1},    // x_xl
+    {{X, F}, 2, X, 1},    // x_xf
+    {{X, D}, 2, X, 1},    // x_xd
+    {{I, X}, 2, X, 1},    // x_ix
+    {{X}, 1, I, 1},       // i_x
+    {{X}, 1, L, 1},       // l_x
+    {{X}, 1, F, 1},       // f_x
+    {{X}, 1, D, 1},       // d_x
+    {{I, X}, 2, I, 0},    // v_ix
 };
-static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == static_cast<size_t>(Sig::v_iii) + 1);
+static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == static_cast<size_t>(Sig::v_ix) + 1);
 
 struct Lookup {
   std::array<int16_t, 256> single;
@@ -77,6 +120,21 @@ std::optional<Op> from_index(int16_t i) {
 
 const OpInfo& op_info(Op op) {
   return kOps[static_cast<size_t>(op)];
+}
+
+uint32_t lane_limit(Op op) {
+  const OpInfo& o = op_info(op);
+  switch (o.imm) {
+  case Imm::Shuffle: return 32;
+  case Imm::MemArgLane: return 16u >> o.natural_align;
+  case Imm::Lane: {
+    const std::string_view shape = std::string_view(o.text).substr(0, 5);
+    if (shape == "i8x16") return 16;
+    if (shape == "i16x8") return 8;
+    return shape == "i64x2" || shape == "f64x2" ? 2 : 4;
+  }
+  default: return 0;
+  }
 }
 
 SigTypes sig_types(Sig sig) {

@@ -89,6 +89,25 @@ enum class Sig : uint8_t {
   v_if,
   v_id,
   v_iii,
+  // 128-bit SIMD
+  x_v,
+  x_i,
+  x_l,
+  x_f,
+  x_d,
+  x_x,
+  x_xx,
+  x_xxx,
+  x_xi,
+  x_xl,
+  x_xf,
+  x_xd,
+  x_ix,
+  i_x,
+  l_x,
+  f_x,
+  d_x,
+  v_ix,
 };
 
 struct SigTypes {
@@ -108,6 +127,10 @@ struct OpInfo {
 };
 
 const OpInfo& op_info(Op op);
+
+// SIMD lane immediates: how many lanes the index may name (extract/replace_lane: the shape's
+// lane count; load/store_lane: 16 / access size; shuffle: 32 across both operands); else 0.
+uint32_t lane_limit(Op op);
 inline const char* op_text(Op op) {
   return op_info(op).text;
 }

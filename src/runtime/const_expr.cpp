@@ -1,6 +1,7 @@
 // Constant expression evaluation: a tiny stack machine over the validated bytes.
 #include "runtime/const_expr.h"
 
+#include <cstring>
 #include <vector>
 
 #include "support/byte_reader.h"
@@ -32,6 +33,15 @@ support::Result<Value> eval_const_expr(const ir::Module& module, ir::ConstExpr e
     case 0x44: {
       WASMCAP_ASSIGN(uint64_t v, r.read_fixed_u64());
       stack.push_back(Value::make_f64_bits(v));
+      break;
+    }
+    case 0xFD: { // v128.const is the only prefixed constant instruction
+      WASMCAP_ASSIGN(uint32_t sub, r.read_u32());
+      if (sub != 0x0C) return r.error("constant expression required");
+      WASMCAP_ASSIGN(auto bytes, r.read_bytes(16));
+      V128 v;
+      std::memcpy(v.bytes.data(), bytes.data(), 16);
+      stack.push_back(Value::make_v128(v));
       break;
     }
     case 0xD0: {

@@ -1,9 +1,15 @@
 // Store: allocation of runtime objects at stable addresses and function type interning.
 #include "runtime/store.h"
 
+#include <algorithm>
+
+#include "runtime/trap.h"
+
 namespace wasmcap::runtime {
 
-Store::Store(StoreLimits limits) : limits_(limits) {}
+Store::Store(StoreLimits limits) : limits_(limits) {
+  if (limits.fuel) set_fuel(*limits.fuel);
+}
 Store::~Store() = default;
 
 FuncInstance* Store::new_func() {
@@ -51,6 +57,54 @@ uint32_t Store::intern_type(const ir::FuncType& type) {
     key.push_back(static_cast<char>(t));
   auto [it, inserted] = type_ids_.emplace(std::move(key), static_cast<uint32_t>(type_ids_.size()));
   return it->second;
+}
+
+support::Status Store::refuel(int64_t& counter) {
+  if (interrupt_.exchange(false, std::memory_order_relaxed)) {
+    counter = 0;
+    return make_trap(trap_text::kInterrupted);
+  }
+  if (deadline_ && std::chrono::steady_clock::now() >= *deadline_) {
+    counter = 0;
+    return make_trap(trap_text::kInterrupted);
+  }
+  if (!fuel_enabled_) {
+    counter = kFuelChunk;
+    return support::ok();
+  }
+  // The counter went below zero by the units charged beyond it: pay them from the reserve.
+  auto overdraft = static_cast<uint64_t>(counter < 0 ? -counter : 0);
+  if (overdraft > fuel_reserve_) {
+    fuel_reserve_ = 0;
+    counter = 0;
+    return make_exhaustion(trap_text::kFuelExhausted);
+  }
+  fuel_reserve_ -= overdraft;
+  uint64_t take = std::min<uint64_t>(fuel_reserve_, kFuelChunk);
+  fuel_reserve_ -= take;
+  counter = static_cast<int64_t>(take);
+  return support::ok();
+}
+
+void Store::return_fuel(int64_t& counter) {
+  if (fuel_enabled_ && counter > 0) fuel_reserve_ += static_cast<uint64_t>(counter);
+  counter = 0;
+}
+
+void Store::set_fuel(uint64_t fuel) {
+  fuel_enabled_ = true;
+  fuel_reserve_ = fuel;
+}
+
+std::optional<uint64_t> Store::fuel() const {
+  if (!fuel_enabled_) return std::nullopt;
+  return fuel_reserve_;
+}
+
+void Store::begin_outermost_call() {
+  if (limits_.timeout_ms) {
+    deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(*limits_.timeout_ms);
+  }
 }
 
 } // namespace wasmcap::runtime

@@ -2,10 +2,13 @@
 // address for its whole lifetime, plus the host limits and per-store tier state.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,8 @@ struct StoreLimits {
   uint32_t max_table_elems = 10'000'000;     // host cap on every table
   uint32_t max_call_depth = 100'000;         // wasm frames before "call stack exhausted"
   uint64_t stack_slots = 1u << 20;           // 8-byte value slots for all live wasm frames
+  std::optional<uint64_t> fuel;              // initial fuel; unset = unlimited
+  std::optional<uint64_t> timeout_ms;        // wall-clock budget of each outermost call
 };
 
 // Per-store state a tier keeps (e.g. the interpreter's value stack), created lazily by the tier.
@@ -54,8 +59,27 @@ public:
 
   std::unique_ptr<TierState>& tier_state() { return tier_state_; }
 
+  // --- fuel and interruption -----------------------------------------------------------------
+  // Tiers charge work to a fast counter of their own and call refuel() only when it drops below
+  // zero, so the common path is one subtraction and branch. refuel() handles interruption, the
+  // deadline and moves up to kFuelChunk units from the reserve into the counter.
+  static constexpr int64_t kFuelChunk = 1 << 16;
+  support::Status refuel(int64_t& counter);
+  // Moves the counter's unspent units back to the reserve (before host code may look at fuel).
+  void return_fuel(int64_t& counter);
+  void set_fuel(uint64_t fuel); // also enables fuel accounting
+  std::optional<uint64_t> fuel() const;
+  // Thread-safe: the running (or next) wasm call traps "interrupted".
+  void interrupt() { interrupt_.store(true, std::memory_order_relaxed); }
+  // An outermost call into wasm starts: arms the timeout's deadline.
+  void begin_outermost_call();
+
 private:
   StoreLimits limits_;
+  bool fuel_enabled_ = false;
+  uint64_t fuel_reserve_ = 0;
+  std::atomic<bool> interrupt_{false};
+  std::optional<std::chrono::steady_clock::time_point> deadline_;
   std::deque<FuncInstance> funcs_;
   std::deque<Global> globals_;
   std::vector<std::unique_ptr<Table>> tables_;

@@ -17,6 +17,8 @@ inline constexpr const char* kIndirectTypeMismatch = "indirect call type mismatc
 inline constexpr const char* kUninitializedElement = "uninitialized element";
 inline constexpr const char* kUndefinedElement = "undefined element";
 inline constexpr const char* kCallStackExhausted = "call stack exhausted"; // ErrorKind::Exhaustion
+inline constexpr const char* kFuelExhausted = "all fuel consumed";         // ErrorKind::Exhaustion
+inline constexpr const char* kInterrupted = "interrupted"; // Store::interrupt or the timeout
 } // namespace trap_text
 
 inline support::Error make_trap(const char* text) {

@@ -26,6 +26,7 @@ public:
     case Op::I64Const: stack_.push_back(ValType::I64); break;
     case Op::F32Const: stack_.push_back(ValType::F32); break;
     case Op::F64Const: stack_.push_back(ValType::F64); break;
+    case Op::V128Const: stack_.push_back(ValType::V128); break;
     case Op::RefNull: stack_.push_back(instr.type); break;
     case Op::RefFunc:
       if (instr.index >= module_.func_type_indices.size())

@@ -54,6 +54,7 @@ Result<FunctionValidator::Operand> FunctionValidator::pop() {
   }
   Operand t = operands_.back();
   operands_.pop_back();
+  low_water_ = std::min(low_water_, operands_.size());
   return t;
 }
 
@@ -92,6 +93,7 @@ Result<ControlFrame> FunctionValidator::pop_control() {
 
 void FunctionValidator::set_unreachable() {
   operands_.resize(controls_.back().height);
+  low_water_ = std::min(low_water_, operands_.size());
   controls_.back().unreachable = true;
 }
 
@@ -101,7 +103,10 @@ Status FunctionValidator::read_block_type(const ir::BlockType& bt, std::vector<V
                                           std::vector<ValType>& results) const {
   switch (bt.kind) {
   case ir::BlockType::Kind::Empty: break;
-  case ir::BlockType::Kind::Value: results.push_back(bt.value); break;
+  case ir::BlockType::Kind::Value:
+    if (bt.value == ValType::V128 && !features_.simd) return fail("disabled feature: v128");
+    results.push_back(bt.value);
+    break;
   case ir::BlockType::Kind::TypeIndex:
     if (bt.type_index >= module_.types.size())
       return fail("unknown type " + std::to_string(bt.type_index));
@@ -165,6 +170,7 @@ bool FunctionValidator::enabled(const ir::OpInfo& info) const {
 
 Status FunctionValidator::operator()(const ir::Instr& instr) {
   at_ = instr.offset;
+  low_water_ = operands_.size();
   if (controls_.empty()) return fail("operators remaining after end of function");
   const ir::OpInfo& info = ir::op_info(instr.op);
   if (!enabled(info)) return fail(std::string("disabled feature: ") + info.text);
@@ -209,6 +215,20 @@ Status FunctionValidator::apply_simple(const ir::Instr& instr) {
     break;
   case ir::Imm::Data: WASMCAP_TRY(check_data(instr.index)); break;
   case ir::Imm::Elem: WASMCAP_TRY(check_elem(instr.index)); break;
+  case ir::Imm::MemArgLane:
+    WASMCAP_TRY(check_memory(instr.mem.memory));
+    if (instr.mem.align > info.natural_align)
+      return fail("alignment must not be larger than natural");
+    if (instr.lane >= ir::lane_limit(instr.op)) return fail("invalid lane index");
+    break;
+  case ir::Imm::Lane:
+    if (instr.lane >= ir::lane_limit(instr.op)) return fail("invalid lane index");
+    break;
+  case ir::Imm::Shuffle:
+    for (uint8_t lane : instr.v128) {
+      if (lane >= ir::lane_limit(instr.op)) return fail("invalid lane index");
+    }
+    break;
   default: break;
   }
   const ir::SigTypes sig = ir::sig_types(info.sig);
@@ -312,6 +332,7 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
   case Op::SelectT: {
     if (instr.types.size() != 1) return fail("invalid result arity");
     const ValType t = instr.types[0];
+    if (t == ValType::V128 && !features_.simd) return fail("disabled feature: v128");
     WASMCAP_TRY(pop(ValType::I32));
     WASMCAP_TRY(pop(t));
     WASMCAP_TRY(pop(t));

@@ -50,6 +50,8 @@ public:
 
   // --- queries, valid between instructions -------------------------------------------------
   size_t operand_height() const { return operands_.size(); }
+  // The lowest operand height the last instruction reached: operands below it are untouched.
+  size_t low_water() const { return low_water_; }
   // Type of the operand `depth` slots below the top (0 = top); nullopt = unknown (polymorphic).
   std::optional<ir::ValType> operand_type(size_t depth) const;
   size_t control_depth() const { return controls_.size(); }
@@ -71,6 +73,7 @@ private:
   std::optional<ModuleContext> own_context_; // computed on the first ref.func, if no context_
   std::vector<std::optional<ir::ValType>> scratch_; // br_table: values popped per label
   uint64_t at_ = 0;                                 // offset of the current instruction
+  size_t low_water_ = 0;                            // see low_water()
 
   using Operand = std::optional<ir::ValType>; // nullopt: unknown (from a polymorphic stack)
   support::Error fail(std::string message) const;

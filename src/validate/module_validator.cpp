@@ -142,10 +142,31 @@ Status check_datas(const ir::Module& m) {
   return support::ok();
 }
 
+// With SIMD switched off, v128 may not appear in any type of the module.
+Status check_simd_types(const ir::Module& m, const Features& features) {
+  if (features.simd) return support::ok();
+  auto has_v128 = [](const std::vector<ValType>& ts) {
+    for (ValType t : ts) {
+      if (t == ValType::V128) return true;
+    }
+    return false;
+  };
+  for (const ir::FuncType& t : m.types) {
+    if (has_v128(t.params) || has_v128(t.results)) return invalid("disabled feature: v128", "type");
+  }
+  for (const ir::GlobalType& g : m.all_globals) {
+    if (g.type == ValType::V128) return invalid("disabled feature: v128", "global");
+  }
+  for (const ir::Function& f : m.functions) {
+    if (has_v128(f.locals)) return invalid("disabled feature: v128", "code");
+  }
+  return support::ok();
+}
+
 } // namespace
 
 Status validate_module_without_bodies(const ir::Module& m, const Features& features) {
-  (void)features; // every 2.0 feature is checked the same way today
+  WASMCAP_TRY(check_simd_types(m, features));
   WASMCAP_TRY(check_imports(m));
   WASMCAP_TRY(check_definitions(m));
   WASMCAP_TRY(check_exports(m));

@@ -47,8 +47,7 @@ SpecCorpus build() {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(spec)) {
     const std::string name = entry.path().filename().string();
-    if (entry.path().extension() == ".wast" && name.rfind("simd_", 0) != 0)
-      files.push_back(entry.path());
+    if (entry.path().extension() == ".wast") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
