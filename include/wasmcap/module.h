@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,13 @@ struct ExportType {
   ExternType type;
 };
 
+// A custom section: its name and payload, a view into the module's bytes (valid while the
+// Module, or a copy of it, lives).
+struct CustomSection {
+  std::string name;
+  std::span<const uint8_t> payload;
+};
+
 class Module {
 public:
   // Decodes, validates and compiles a binary module.
@@ -52,6 +60,18 @@ public:
   std::vector<ImportType> imports() const;
   std::vector<ExportType> exports() const;
   std::string_view name() const; // from the name section; "" when absent
+
+  // What a module defines itself (imports() lists the imported ones, which come first in each
+  // index space: the first defined memory has index imported-memory-count).
+  std::vector<MemoryType> memories() const;
+  std::vector<TableType> tables() const;
+  std::vector<GlobalType> globals() const;
+  // The start function's index, if the module has one.
+  std::optional<uint32_t> start_function() const;
+  // A function's name from the name section; "" when it has none.
+  std::string_view function_name(uint32_t func_index) const;
+  // Every custom section in file order ("name", "producers", debug info...).
+  std::vector<CustomSection> custom_sections() const;
 
   const std::shared_ptr<const detail::ModuleData>& data() const { return data_; }
 

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "wasmcap/capability_group.h"
 #include "wasmcap/error.h"
 #include "wasmcap/instance.h"
 #include "wasmcap/linker.h"
@@ -31,6 +32,24 @@ struct WasiConfig {
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<WasiPreopen> preopens;
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2; // host fds (duplicated); -1 = not provided
+
+  // The policy (docs/security.md): a call needing a group outside `allowed` does nothing and
+  // returns ENOTCAPABLE (76); a refused proc_exit ends the guest as a trap. The default allows
+  // every group: the resources above still limit what the guest reaches.
+  CapabilitySet allowed = CapabilitySet::all();
+  // JSON-lines logs, written one whole line per write(2) to fds the host opened (not closed
+  // here; -1 = off): every refused capability use, and every WASI call.
+  int audit_fd = -1;
+  int trace_fd = -1;
+  // Record what the run used (Wasi::usage), to write the smallest policy (learned_policy).
+  bool learn = false;
+};
+
+// What a run used, as learn mode saw it.
+enum class PreopenUse : uint8_t { Unused, Read, Write };
+struct WasiUsage {
+  CapabilitySet groups;             // the groups successful calls needed
+  std::vector<PreopenUse> preopens; // per WasiConfig::preopens entry
 };
 
 class Wasi {
@@ -47,6 +66,8 @@ public:
   // Binds the instance's exported "memory"; call after instantiation, before running _start.
   // A module without a memory export is fine as long as it makes no WASI call needing one.
   Status bind_instance(const Instance& instance);
+  // What the run used so far (empty unless WasiConfig::learn).
+  WasiUsage usage() const;
   // The guest's proc_exit code, once it called it.
   std::optional<int> exit_code() const;
 

@@ -1,6 +1,7 @@
 // Module creation: the pipeline decode -> validate -> compile is wired here and nowhere else.
 #include "wasmcap/module.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "api/module_data.h"
@@ -111,6 +112,43 @@ std::vector<ExportType> Module::exports() const {
 std::string_view Module::name() const {
   const auto& n = data_->module->names.module;
   return n ? std::string_view(*n) : std::string_view{};
+}
+
+} // namespace wasmcap
+
+namespace wasmcap {
+
+std::vector<MemoryType> Module::memories() const {
+  return data_->module->memories;
+}
+
+std::vector<TableType> Module::tables() const {
+  return data_->module->tables;
+}
+
+std::vector<GlobalType> Module::globals() const {
+  const ir::Module& m = *data_->module;
+  return {m.all_globals.begin() + m.num_imported_globals, m.all_globals.end()};
+}
+
+std::optional<uint32_t> Module::start_function() const {
+  return data_->module->start;
+}
+
+std::string_view Module::function_name(uint32_t func_index) const {
+  return data_->module->func_name(func_index);
+}
+
+std::vector<CustomSection> Module::custom_sections() const {
+  const ir::Module& m = *data_->module;
+  std::vector<CustomSection> out;
+  for (const ir::CustomSection& c : m.customs) {
+    // The decoder bounds-checked the section; clamp anyway so a view never leaves the bytes.
+    const uint64_t start = std::min<uint64_t>(c.offset, m.bytes.size());
+    const uint64_t size = std::min<uint64_t>(c.size, m.bytes.size() - start);
+    out.push_back({c.name, std::span<const uint8_t>(m.bytes).subspan(start, size)});
+  }
+  return out;
 }
 
 } // namespace wasmcap

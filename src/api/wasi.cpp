@@ -21,6 +21,10 @@ Result<Wasi> Wasi::create(const WasiConfig& config) {
   c.stdin_fd = config.stdin_fd;
   c.stdout_fd = config.stdout_fd;
   c.stderr_fd = config.stderr_fd;
+  c.allowed = config.allowed;
+  c.audit_fd = config.audit_fd;
+  c.trace_fd = config.trace_fd;
+  c.learn = config.learn;
   auto ctx = wasi::WasiCtx::create(c);
   if (!ctx) return ctx.error();
   return Wasi(std::move(ctx.value()));
@@ -39,6 +43,15 @@ Status Wasi::bind_instance(const Instance& instance) {
   if (!memory) return ok();
   ctx_->bind_memory(static_cast<runtime::Memory*>(memory->handle()));
   return ok();
+}
+
+WasiUsage Wasi::usage() const {
+  const wasi::Usage& u = ctx_->usage();
+  WasiUsage out;
+  out.groups = u.groups;
+  for (const uint8_t use : u.preopen_use)
+    out.preopens.push_back(static_cast<PreopenUse>(use));
+  return out;
 }
 
 std::optional<int> Wasi::exit_code() const {

@@ -2,6 +2,8 @@
 // base address stable across grows; pages are made accessible with mprotect on grow.
 #include "runtime/memory.h"
 
+#include <string>
+
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -12,7 +14,10 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
   uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(ir::kMaxPages), ir::kMaxPages);
   max_pages = std::min<uint64_t>(max_pages, host_max_pages);
   if (type.limits.min > max_pages) {
-    return support::make_error(support::ErrorKind::Exhaustion, "memory size exceeds host limit");
+    return support::make_error(support::ErrorKind::Exhaustion,
+                               "memory minimum of " + std::to_string(type.limits.min) +
+                                   " pages exceeds the host limit of " + std::to_string(max_pages) +
+                                   " pages");
   }
   auto* m = new Memory();
   m->declared_ = type;

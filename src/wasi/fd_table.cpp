@@ -24,6 +24,7 @@ ErrnoOr<FdEntry*> FdTable::get(Fd fd, Rights base, Rights inheriting) {
   if (it == entries_.end()) return Errno::Badf;
   FdEntry* e = it->second.get();
   if ((e->base & base) != base || (e->inheriting & inheriting) != inheriting) {
+    refusal_ = e->read_only ? Refusal::ReadOnly : Refusal::Rights;
     return Errno::Notcapable;
   }
   return e;
@@ -53,7 +54,10 @@ Errno FdTable::restrict_rights(Fd fd, Rights base, Rights inheriting) {
   auto it = entries_.find(fd);
   if (it == entries_.end()) return Errno::Badf;
   FdEntry& e = *it->second;
-  if ((base & ~e.base) != 0 || (inheriting & ~e.inheriting) != 0) return Errno::Notcapable;
+  if ((base & ~e.base) != 0 || (inheriting & ~e.inheriting) != 0) {
+    refusal_ = Refusal::Rights;
+    return Errno::Notcapable;
+  }
   e.base = base;
   e.inheriting = inheriting;
   return Errno::Success;

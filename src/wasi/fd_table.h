@@ -29,6 +29,8 @@ struct FdEntry {
   Rights base = 0;        // what this descriptor may do
   Rights inheriting = 0;  // the most that descriptors opened through it may get
   bool read_only = false; // opened through a read-only grant: never opened for writing on the host
+  bool stdio = false;     // one of the embedder's stdio fds (group stdio, or net if a socket)
+  int origin = -1;        // the preopen (index in grant order) it was opened beneath; -1: none
   std::optional<std::string> preopen_name; // set for preopened directories (fd_prestat_*)
   // fd_readdir: entries captured when a listing starts (cookie 0); cookies index into it, so
   // they stay stable however the directory changes while the guest reads it.
@@ -37,6 +39,11 @@ struct FdEntry {
 
   int fd() const { return host.get(); }
 };
+
+// Why a call was refused with Notcapable, for the audit log. Set where the refusal happens;
+// only read when the call returns Notcapable (an unset reason then means a path escape: the
+// resolver is the one refuser that does not say).
+enum class Refusal : uint8_t { None, Policy, Rights, ReadOnly, Escape, NoSocketGrant };
 
 class FdTable {
 public:
@@ -60,7 +67,15 @@ public:
 
   size_t size() const { return entries_.size(); }
 
+  void note_refusal(Refusal r) { refusal_ = r; }
+  Refusal take_refusal() {
+    const Refusal r = refusal_;
+    refusal_ = Refusal::None;
+    return r;
+  }
+
 private:
+  Refusal refusal_ = Refusal::None;
   std::map<Fd, std::unique_ptr<FdEntry>> entries_;
 };
 

@@ -3,6 +3,7 @@
 // (host_glue.h); the preview0 rows differ only where the witx does (see wasi_functions.h).
 #include <span>
 
+#include "wasi/function_info.h"
 #include "wasi/wasi_ctx.h"
 #include "wasi/wasi_functions.h"
 
@@ -10,14 +11,17 @@ namespace wasmcap::wasi {
 
 namespace {
 
-using Define = runtime::FuncInstance* (*)(runtime::Store&, WasiCtx*);
+using Define = runtime::FuncInstance* (*)(runtime::Store&, WasiCtx*, const FunctionInfo*,
+                                          std::string_view module);
 struct Row {
   std::string_view name;
   Define define;
 };
 
-template <auto Fn> runtime::FuncInstance* define_fn(runtime::Store& store, WasiCtx* ctx) {
-  return define_host(store, ctx, Fn);
+template <auto Fn>
+runtime::FuncInstance* define_fn(runtime::Store& store, WasiCtx* ctx, const FunctionInfo* info,
+                                 std::string_view module) {
+  return define_host<Fn>(store, ctx, info, module);
 }
 
 // Shared rows are listed once per module, so each table reads as the module's whole surface.
@@ -136,10 +140,13 @@ constexpr Row kPreview0[] = {
 void WasiCtx::define_all(
     runtime::Store& store,
     const std::function<void(std::string_view, std::string_view, runtime::FuncInstance*)>& define) {
+  // Every row has an entry in function_info.cpp (the groups); a missing one is a build-time
+  // mistake caught by tests/unit/wasi (every function is classified).
+  static constexpr std::string_view kP1 = "wasi_snapshot_preview1", kP0 = "wasi_unstable";
   for (const Row& r : kPreview1)
-    define("wasi_snapshot_preview1", r.name, r.define(store, this));
+    define(kP1, r.name, r.define(store, this, function_info(r.name), kP1));
   for (const Row& r : kPreview0)
-    define("wasi_unstable", r.name, r.define(store, this));
+    define(kP0, r.name, r.define(store, this, function_info(r.name), kP0));
 }
 
 } // namespace wasmcap::wasi

@@ -150,7 +150,10 @@ Errno path_symlink(Ctx& ctx, Mem&, GuestString old_path, Fd fd, GuestString new_
   if (target.empty()) return Errno::Noent;
   // Absolute targets would name host paths; the resolver never follows them, and neither
   // should anything else be invited to.
-  if (target.front() == '/' || target_escapes(new_path.text, target)) return Errno::Notcapable;
+  if (target.front() == '/' || target_escapes(new_path.text, target)) {
+    ctx.fds().note_refusal(Refusal::Escape);
+    return Errno::Notcapable;
+  }
   WASI_TRY_ASSIGN(ParentAndName p, parent_of(ctx, e, new_path, false));
   if (p.name == ".") return Errno::Exist;
   if (p.trailing_slash) return Errno::Noent;

@@ -20,7 +20,10 @@ Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, u
   if (oflags & kCreat) need |= right::kPathCreateFile;
   if (oflags & kTrunc) need |= right::kPathFilestatSetSize;
   WASI_TRY_ASSIGN(FdEntry * dir, ctx.fds().get(dirfd, need));
-  if ((rights_base | rights_inheriting) & ~dir->inheriting) return Errno::Notcapable;
+  if ((rights_base | rights_inheriting) & ~dir->inheriting) {
+    ctx.fds().note_refusal(dir->read_only ? Refusal::ReadOnly : Refusal::Rights);
+    return Errno::Notcapable;
+  }
 
   const bool want_read = rights_base & (right::kFdRead | right::kFdReaddir);
   const bool want_write =
@@ -37,6 +40,7 @@ Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, u
   if (fdflags & fdflag::kSync) flags |= O_SYNC;
   // Defence in depth: the rights masks of a read-only grant already exclude all of these.
   if (dir->read_only && (flags & (O_CREAT | O_TRUNC | O_WRONLY | O_RDWR))) {
+    ctx.fds().note_refusal(Refusal::ReadOnly);
     return Errno::Notcapable;
   }
 
@@ -50,6 +54,7 @@ Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, u
   entry->base = rights_base & max_rights_for(type);
   entry->inheriting = type == Filetype::Directory ? rights_inheriting & right::kDirInheriting : 0;
   entry->read_only = dir->read_only;
+  entry->origin = dir->origin;
   WASI_TRY_ASSIGN(const Fd fd, ctx.fds().insert(std::move(entry)));
   opened.set(fd);
   return Errno::Success;

@@ -36,6 +36,7 @@ Errno sock_accept(Ctx& ctx, Mem&, Fd fd, uint32_t, Out<uint32_t>) {
   // Accepting would create authority (a new connection) that was never granted.
   WASI_TRY_ASSIGN(FdEntry * e, socket_entry(ctx, fd, right::kSockAccept));
   (void)e;
+  ctx.fds().note_refusal(Refusal::NoSocketGrant);
   return Errno::Notcapable;
 }
 

@@ -29,6 +29,14 @@ Rights stdio_rights(Fd fd, Filetype type) {
 support::Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& config) {
   std::unique_ptr<WasiCtx> ctx(new WasiCtx());
   ctx->config_ = config;
+  ObserverConfig oc;
+  oc.allowed = config.allowed;
+  oc.audit_fd = config.audit_fd;
+  oc.trace_fd = config.trace_fd;
+  oc.learn = config.learn;
+  for (const Preopen& p : config.preopens)
+    oc.preopen_names.push_back(p.guest_path);
+  ctx->observer_ = CallObserver(std::move(oc));
   const int stdio[3] = {config.stdin_fd, config.stdout_fd, config.stderr_fd};
   for (Fd i = 0; i < 3; ++i) {
     if (stdio[i] < 0) continue;
@@ -41,6 +49,7 @@ support::Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& conf
     e->type = type.ok() ? *type : Filetype::Unknown;
     e->base = stdio_rights(i, e->type);
     e->inheriting = 0;
+    e->stdio = true;
     ctx->fds_.insert_at(i, std::move(e));
   }
   Fd next = 3;
@@ -59,6 +68,7 @@ support::Result<std::unique_ptr<WasiCtx>> WasiCtx::create(const WasiConfig& conf
       e->read_only = true;
     }
     e->preopen_name = p.guest_path;
+    e->origin = static_cast<int>(next - 3);
     ctx->fds_.insert_at(next++, std::move(e));
   }
   return ctx;

@@ -3,6 +3,7 @@
 // host functions of wasi_snapshot_preview1 and wasi_unstable over it.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "runtime/memory.h"
 #include "runtime/store.h"
 #include "support/result.h"
+#include "wasi/call_observer.h"
 #include "wasi/fd_table.h"
 #include "wasi/sandbox/resolve_beneath.h"
 
@@ -34,6 +36,12 @@ struct WasiConfig {
   std::vector<Preopen> preopens;                        // fds 3, 4, ... in this order
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;       // host fds (duplicated); -1 = none
   sandbox::ResolveMode resolve_mode = sandbox::ResolveMode::Auto; // for tests
+  // The policy and the logs (docs/security.md): groups outside `allowed` are refused with
+  // Notcapable; refusals go to audit_fd, every call to trace_fd (host fds, not owned, -1 = off);
+  // `learn` records what the run used (WasiCtx::usage).
+  CapabilitySet allowed = CapabilitySet::all();
+  int audit_fd = -1, trace_fd = -1;
+  bool learn = false;
 };
 
 class WasiCtx {
@@ -58,13 +66,25 @@ public:
   FdTable& fds() { return fds_; }
   sandbox::ResolveMode resolve_mode() const { return config_.resolve_mode; }
 
+  // True when calls go through the observer (a policy, a log or learn mode is on); fixed at
+  // creation, so define_all links observed or plain callbacks once.
+  bool hooks_active() const { return observer_.active(); }
+  CallObserver& observer() { return observer_; }
+  // A call site for one host function over this context (stable address; see CallSite).
+  const CallSite* add_site(const FunctionInfo* info, std::string_view module) {
+    return &sites_.emplace_back(CallSite{this, info, module});
+  }
+  const Usage& usage() const { return observer_.usage(); }
+
   // Set once the guest called proc_exit.
   std::optional<int> exit_code() const { return exit_code_; }
   void set_exit_code(int code) { exit_code_ = code; }
 
 private:
-  WasiCtx() = default;
+  WasiCtx() : observer_(ObserverConfig{}) {}
   WasiConfig config_;
+  CallObserver observer_;
+  std::deque<CallSite> sites_;
   FdTable fds_;
   runtime::Memory* memory_ = nullptr;
   std::optional<int> exit_code_;

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("wasmcap 0.1.0"));
   const wasmcap::cli::Action run = wasmcap::cli::add_run_command(app);
   const wasmcap::cli::Action wast = wasmcap::cli::add_wast_command(app);
+  const wasmcap::cli::Action inspect = wasmcap::cli::add_inspect_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   for (CLI::App* sub : app.get_subcommands()) {
     if (sub->get_name() == "run") return run();
     if (sub->get_name() == "wast") return wast();
+    if (sub->get_name() == "inspect") return inspect();
   }
   return wasmcap::cli::kExitUsage;
 }

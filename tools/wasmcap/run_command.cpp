@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "limit_options.h"
+#include "policy_options.h"
 #include "subcommands.h"
 #include "wasmcap/wasi.h"
 #include "wasmcap/wasmcap.hpp"
@@ -32,6 +34,8 @@ struct RunOptions {
   std::vector<std::string> envs; // NAME=VALUE, or NAME to pass the host's value on
   bool inherit_env = false;
   std::string argv0;
+  PolicyOptions policy; // --allow/--deny/--policy/--strict/--audit/--trace-wasi/--learn-policy
+  LimitOptions limits;  // --fuel/--timeout/--max-memory/--max-table-elements/--max-wasm-stack/-W
 };
 
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
@@ -168,7 +172,11 @@ Result<WasiConfig> wasi_config(const RunOptions& opts) {
 int run(const RunOptions& opts) {
   auto bytes = read_file(opts.file);
   if (!bytes) return report(opts.file, bytes.error());
-  Engine engine;
+  Config engine_config;
+  if (auto s = apply_limit_options(opts.limits, engine_config); !s) {
+    return report(opts.file, s.error());
+  }
+  Engine engine(engine_config);
   auto module = Module::from_bytes_or_text(engine, *bytes);
   if (!module) return report(opts.file, module.error());
 
@@ -176,9 +184,12 @@ int run(const RunOptions& opts) {
   Linker linker;
   auto config = wasi_config(opts);
   if (!config) return report(opts.file, config.error());
+  if (auto s = apply_policy_options(opts.policy, *config); !s) return report(opts.file, s.error());
+  if (int refused = check_strict_policy(opts.policy, *config, *module, opts.file)) return refused;
   auto wasi = Wasi::create(*config);
   if (!wasi) return report(opts.file, wasi.error());
   if (auto s = wasi->add_to_linker(linker, store); !s) return report(opts.file, s.error());
+  const LearnedPolicyWriter learned(opts.policy, *config, *wasi); // on every way out below
   auto instance = linker.instantiate(store, *module);
   if (!instance) {
     if (auto code = exit_code_of(instance.error())) return *code; // proc_exit in start
@@ -239,6 +250,7 @@ Action add_run_command(CLI::App& app) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
   cmd->add_option("--invoke", opts->invoke, "Call this exported function instead of _start");
+  add_limit_options(*cmd, opts->limits);
   // allow_extra_args(false): each --dir/--env takes one value, so FILE is never swallowed.
   cmd->add_option("--dir", opts->dirs,
                   "Grant a host directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only)")
@@ -248,6 +260,7 @@ Action add_run_command(CLI::App& app) {
       ->allow_extra_args(false);
   cmd->add_flag("--inherit-env", opts->inherit_env, "Give the guest the whole host environment");
   cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)");
+  add_policy_options(*cmd, opts->policy);
   cmd->add_option("file", opts->file, "The module to run")->required();
   cmd->add_option("args", opts->args, "Arguments for the module or the invoked function");
   cmd->positionals_at_end(false);

@@ -14,11 +14,13 @@ constexpr int kExitFailure = 1;    // a test run with failures, or an unspecifie
 constexpr int kExitUsage = 2;      // bad command line
 constexpr int kExitBadModule = 3;  // the file is unreadable, malformed or invalid
 constexpr int kExitUnlinkable = 4; // imports could not be satisfied
+constexpr int kExitPolicy = 5;     // --strict: the policy refuses some of the module's imports
 constexpr int kExitTrap = 134;     // the guest trapped (like an abort)
 
 using Action = std::function<int()>;
 
 Action add_run_command(CLI::App& app);
 Action add_wast_command(CLI::App& app);
+Action add_inspect_command(CLI::App& app);
 
 } // namespace wasmcap::cli

@@ -1,0 +1,40 @@
+// WASI policies as text: which capability groups a guest may use and which directories it is
+// granted, in the line format `wasmcap run --policy FILE` reads and `--learn-policy` writes
+// (`allow GROUP,...`, `deny GROUP,...`, `dir HOST::GUEST[::ro|::rw]`; docs/security.md).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "wasmcap/capability_group.h"
+#include "wasmcap/error.h"
+#include "wasmcap/wasi.h"
+
+namespace wasmcap {
+
+struct WasiPolicy {
+  // With any allow line, only the listed groups; without, every group. deny always wins.
+  bool has_allow_list = false;
+  CapabilitySet allow;
+  CapabilitySet deny;
+  std::vector<WasiPreopen> dirs;
+
+  CapabilitySet allowed() const;
+  // Adds `other`'s lines to this one (allow lists unite, denies unite, dirs append).
+  void merge(const WasiPolicy& other);
+};
+
+// "fs-read,net" (or "all", or "none") -> groups. Unknown names are a Usage error listing them.
+Result<CapabilitySet> parse_group_list(std::string_view list);
+// HOST[::GUEST][::ro|::rw] -> a preopen (GUEST defaults to HOST).
+Result<WasiPreopen> parse_dir_grant(std::string_view spec);
+// The policy format; errors are Usage errors naming the line.
+Result<WasiPolicy> parse_policy(std::string_view text);
+// Text that parse_policy reads back to the same policy.
+std::string format_policy(const WasiPolicy& policy);
+// The smallest policy a learn-mode run needed: the groups it used and the directories it used,
+// read-only unless something beneath them was written.
+WasiPolicy learned_policy(const WasiConfig& config, const WasiUsage& usage);
+
+} // namespace wasmcap

@@ -1,0 +1,4 @@
+;; Plain compute: no imports at all; inspect reports no capabilities.
+(module
+  (memory (export "memory") 1)
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))

@@ -1,0 +1,139 @@
+// Parsing and applying the resource-limit options of `wasmcap run`.
+#include "limit_options.h"
+
+#include <cctype>
+#include <cstdlib>
+
+namespace wasmcap::cli {
+
+namespace {
+
+Error usage(const std::string& what) {
+  return make_error(ErrorKind::Usage, what);
+}
+
+// Splits "16MiB" into 16 and "MiB"; the number must be a plain non-negative integer.
+Result<std::pair<uint64_t, std::string>> split_number(const std::string& text) {
+  size_t i = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+    ++i;
+  if (i == 0 || i > 19) return usage("\"" + text + "\" is not a number");
+  const uint64_t n = std::strtoull(text.substr(0, i).c_str(), nullptr, 10);
+  return std::make_pair(n, text.substr(i));
+}
+
+Result<uint64_t> parse_count(const std::string& text) {
+  auto split = split_number(text);
+  if (!split) return split.error();
+  if (!split->second.empty()) return usage("\"" + text + "\" is not a whole number");
+  return split->first;
+}
+
+Result<uint64_t> scaled(uint64_t n, uint64_t unit, const std::string& text) {
+  if (unit != 0 && n > UINT64_MAX / unit) return usage("\"" + text + "\" is too large");
+  return n * unit;
+}
+
+} // namespace
+
+Result<uint64_t> parse_size(const std::string& text) {
+  auto split = split_number(text);
+  if (!split) return split.error();
+  const std::string& s = split->second;
+  uint64_t unit;
+  if (s.empty() || s == "B")
+    unit = 1;
+  else if (s == "K" || s == "KB" || s == "KiB")
+    unit = 1ull << 10;
+  else if (s == "M" || s == "MB" || s == "MiB")
+    unit = 1ull << 20;
+  else if (s == "G" || s == "GB" || s == "GiB")
+    unit = 1ull << 30;
+  else
+    return usage("\"" + text + "\": unknown size suffix (use KiB, MiB or GiB)");
+  return scaled(split->first, unit, text);
+}
+
+Result<uint64_t> parse_duration_ms(const std::string& text) {
+  auto split = split_number(text);
+  if (!split) return split.error();
+  const std::string& s = split->second;
+  uint64_t unit;
+  if (s == "ms")
+    unit = 1;
+  else if (s.empty() || s == "s")
+    unit = 1000;
+  else if (s == "m")
+    unit = 60'000;
+  else
+    return usage("\"" + text + "\": unknown duration suffix (use ms, s or m)");
+  return scaled(split->first, unit, text);
+}
+
+void add_limit_options(CLI::App& cmd, LimitOptions& opts) {
+  cmd.add_option("--fuel", opts.fuel,
+                 "Stop the guest with \"all fuel consumed\" after about N wasm instructions");
+  cmd.add_option("--timeout", opts.timeout,
+                 "Stop the guest with \"interrupted\" after DURATION (e.g. 500ms, 2s, 1m)");
+  cmd.add_option("--max-memory", opts.max_memory,
+                 "Cap every linear memory at SIZE bytes (e.g. 64MiB); memory.grow past it fails");
+  cmd.add_option("--max-table-elements", opts.max_table_elements,
+                 "Cap every table at N elements; table.grow past it fails");
+  cmd.add_option("--max-wasm-stack", opts.max_wasm_stack,
+                 "Wasm value stack SIZE; deeper recursion traps \"call stack exhausted\"");
+  cmd.add_option("-W", opts.wasmtime_options,
+                 "wasmtime spellings: fuel=N, timeout=DURATION, max-memory-size=SIZE, "
+                 "max-wasm-stack=SIZE, max-table-elements=N");
+}
+
+Status apply_limit_options(const LimitOptions& given, Config& config) {
+  LimitOptions opts = given;
+  for (const std::string& w : given.wasmtime_options) {
+    const size_t eq = w.find('=');
+    const std::string key = w.substr(0, eq);
+    if (eq == std::string::npos) return usage("-W " + w + ": expected KEY=VALUE");
+    const std::string value = w.substr(eq + 1);
+    if (key == "fuel")
+      opts.fuel = value;
+    else if (key == "timeout")
+      opts.timeout = value;
+    else if (key == "max-memory-size")
+      opts.max_memory = value;
+    else if (key == "max-wasm-stack")
+      opts.max_wasm_stack = value;
+    else if (key == "max-table-elements")
+      opts.max_table_elements = value;
+    else
+      return usage("-W " + key + ": unknown option");
+  }
+  if (opts.fuel) {
+    auto n = parse_count(*opts.fuel);
+    if (!n) return n.error();
+    config.fuel = *n;
+  }
+  if (opts.timeout) {
+    auto ms = parse_duration_ms(*opts.timeout);
+    if (!ms) return ms.error();
+    config.timeout_ms = *ms;
+  }
+  if (opts.max_memory) {
+    auto bytes = parse_size(*opts.max_memory);
+    if (!bytes) return bytes.error();
+    const uint64_t pages = *bytes / 65536;
+    config.max_memory_pages = static_cast<uint32_t>(pages > 65536 ? 65536 : pages);
+  }
+  if (opts.max_table_elements) {
+    auto n = parse_count(*opts.max_table_elements);
+    if (!n) return n.error();
+    config.max_table_elements = static_cast<uint32_t>(*n > UINT32_MAX ? UINT32_MAX : *n);
+  }
+  if (opts.max_wasm_stack) {
+    auto bytes = parse_size(*opts.max_wasm_stack);
+    if (!bytes) return bytes.error();
+    if (*bytes < 4096) return usage("--max-wasm-stack must be at least 4KiB");
+    config.max_wasm_stack = *bytes;
+  }
+  return ok();
+}
+
+} // namespace wasmcap::cli
