@@ -6,9 +6,12 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "wasmcap/error.h"
+#include "wasmcap/func_wrap.h"
 #include "wasmcap/module.h"
 #include "wasmcap/types.h"
 #include "wasmcap/value.h"
@@ -26,10 +29,21 @@ public:
   Func() = default;
   // A host function with the given wasm type, owned by `store`.
   static Func create_host(Store& store, FuncType type, HostCallback callback);
+  // A host function whose wasm type comes from the C++ signature of `f` (func_wrap.h):
+  //   Func::wrap(store, [](int32_t a, int64_t b) -> float { ... })
+  // Parameters and results: int32_t/uint32_t (i32), int64_t/uint64_t (i64), float, double;
+  // results may be void or a std::tuple; returning Result<...> with an error traps the caller.
+  // A leading `Caller&` parameter gives the calling instance's exports (its memory).
+  template <class F> static Func wrap(Store& store, F&& f) {
+    detail::HostFuncDef def = detail::wrap_host(std::forward<F>(f));
+    return create_host(store, std::move(def.type), std::move(def.callback));
+  }
 
   FuncType type() const;
   // Calls the function. Traps come back as Error{Trap|Exhaustion} with a wasm backtrace.
   Result<std::vector<Value>> call(std::span<const Value> args) const;
+  // Same, writing into `results` (exactly one slot per result): no allocation per call.
+  Status call_into(std::span<const Value> args, std::span<Value> results) const;
   // The funcref value for this function (for tables and globals).
   Value to_ref() const;
   static std::optional<Func> from_ref(Store& store, const Value& ref);
@@ -55,14 +69,32 @@ public:
   // Bounds-checked copies between host buffers and linear memory.
   Status read(uint64_t offset, std::span<uint8_t> out) const;
   Status write(uint64_t offset, std::span<const uint8_t> data);
-  // The first byte of linear memory, for embedders that need direct access (the C API's
-  // wasm_memory_data). Valid until the store dies: memories never move when they grow.
+  // Bounds-checked views: `length` bytes at `offset`, or a Usage error when any of them is
+  // outside the memory (offset + length is computed without overflow). Views stay valid until
+  // the store dies -- memories never move or shrink -- but wasm may change the bytes.
+  Result<std::span<uint8_t>> bytes(uint64_t offset, uint64_t length) const;
+  // `count` values of T at `offset`, which must be aligned for T (guest pointers are untrusted,
+  // and a misaligned T& is undefined behaviour in C++). T is a trivially copyable type.
+  template <class T> Result<std::span<T>> view(uint64_t offset, uint64_t count) const {
+    static_assert(std::is_trivially_copyable_v<T>, "views hold trivially copyable types only");
+    if (count > UINT64_MAX / sizeof(T)) return view_error("count too large");
+    if (offset % alignof(T) != 0) return view_error("misaligned offset");
+    auto b = bytes(offset, count * sizeof(T));
+    if (!b) return std::move(b).error();
+    return std::span<T>(reinterpret_cast<T*>(b->data()), count);
+  }
+  // A copy of `length` bytes at `offset` as a string (e.g. a guest's pointer + length).
+  Result<std::string> read_string(uint64_t offset, uint64_t length) const;
+  // UNCHECKED: the first byte of linear memory, for the C API's wasm_memory_data and embedders
+  // that do their own bounds checks against size_bytes(). Prefer view/bytes/read. Valid until
+  // the store dies: memories never move when they grow.
   uint8_t* data() const;
   void* handle() const { return handle_; }
   Store* store() const { return store_; }
   Memory(Store* store, void* handle) : store_(store), handle_(handle) {}
 
 private:
+  static Error view_error(const char* what);
   Store* store_ = nullptr;
   void* handle_ = nullptr;
 };

@@ -4,12 +4,14 @@
 
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "wasmcap/error.h"
 #include "wasmcap/externs.h"
 #include "wasmcap/module.h"
+#include "wasmcap/typed_func.h"
 
 namespace wasmcap {
 
@@ -26,6 +28,14 @@ public:
   std::optional<Extern> get_export(std::string_view name) const;
   std::optional<Func> get_func(std::string_view name) const;
   std::optional<Memory> get_memory(std::string_view name) const;
+  // The exported function `name`, checked once against the C++ signature Sig (typed_func.h):
+  //   auto add = instance.get_typed_func<int32_t(int32_t, int32_t)>("add");
+  // A Usage error when there is no such function or its type differs (naming both types).
+  template <class Sig> Result<TypedFunc<Sig>> get_typed_func(std::string_view name) const {
+    auto f = get_func(name);
+    if (!f) return missing_func(name);
+    return TypedFunc<Sig>::create(*f, "function \"" + std::string(name) + "\"");
+  }
   // Every export, in the module's order.
   std::vector<std::pair<std::string, Extern>> exports() const;
 
@@ -33,6 +43,7 @@ public:
   Instance(Store* store, void* handle) : store_(store), handle_(handle) {}
 
 private:
+  Error missing_func(std::string_view name) const;
   Store* store_ = nullptr;
   void* handle_ = nullptr;
 };

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "wasmcap/externs.h"
 #include "wasmcap/instance.h"
@@ -15,14 +16,25 @@ namespace wasmcap {
 class Linker {
 public:
   void define(std::string module, std::string name, Extern item);
+  // A host function not yet in any store: instantiate() creates it in the store it is given
+  // (one function per instantiation), so one Linker serves several stores.
+  void define_host(std::string module, std::string name, FuncType type, HostCallback callback);
+  // define_host with the type from the C++ signature of `f` (see Func::wrap):
+  //   linker.func_wrap("env", "log", [](Caller& c, uint32_t ptr, uint32_t len) { ... });
+  template <class F> void func_wrap(std::string module, std::string name, F&& f) {
+    detail::HostFuncDef def = detail::wrap_host(std::forward<F>(f));
+    define_host(std::move(module), std::move(name), std::move(def.type), std::move(def.callback));
+  }
   // Makes every export of `instance` importable as (module_name, export name).
   void define_instance(std::string module_name, const Instance& instance);
+  // What define/define_instance gave for (module, name); host definitions are not listed.
   std::optional<Extern> get(std::string_view module, std::string_view name) const;
 
   Result<Instance> instantiate(Store& store, const Module& module) const;
 
 private:
   std::map<std::pair<std::string, std::string>, Extern, std::less<>> items_;
+  std::map<std::pair<std::string, std::string>, detail::HostFuncDef, std::less<>> host_defs_;
 };
 
 } // namespace wasmcap

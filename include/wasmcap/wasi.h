@@ -1,6 +1,7 @@
 // WASI for embedders: a guest starts with no authority; WasiConfig lists exactly what it gets
 // (arguments, environment variables, preopened directories, stdio). Wasi defines the
-// wasi_snapshot_preview1 and wasi_unstable imports in a Linker and reports proc_exit's code.
+// wasi_snapshot_preview1 and/or wasi_unstable imports in a Linker and runs a command (start) or
+// a reactor (initialize) as Node's `node:wasi` does, returning proc_exit's code.
 #pragma once
 
 #include <memory>
@@ -27,6 +28,10 @@ struct WasiPreopen {
   bool read_only = false; // no creating, writing, truncating, renaming, linking, unlinking
 };
 
+// Which WASI import module add_to_linker defines (Node's `version: 'preview1' | 'unstable'`).
+// Both: each name, for hosts that run modules of either kind (the CLI does).
+enum class WasiVersion : uint8_t { Both, Preview1, Unstable };
+
 struct WasiConfig {
   std::vector<std::string> args; // args[0] is the program name the guest sees
   std::vector<std::pair<std::string, std::string>> env;
@@ -43,6 +48,14 @@ struct WasiConfig {
   int trace_fd = -1;
   // Record what the run used (Wasi::usage), to write the smallest policy (learned_policy).
   bool learn = false;
+  // Preview1 links only "wasi_snapshot_preview1", Unstable only "wasi_unstable" (the old ABI);
+  // a module importing the other name then fails to link (Unlinkable).
+  WasiVersion version = WasiVersion::Both;
+  // Node's returnOnExit. true: start() returns proc_exit's code and the host keeps running.
+  // false: when the guest calls proc_exit under start() or initialize(), the host process ends
+  // with that code (std::exit, after the guest's frames unwound; the embedder's own stack
+  // objects are not destroyed). Calls made outside start/initialize always return Exit errors.
+  bool return_on_exit = true;
 };
 
 // What a run used, as learn mode saw it.
@@ -65,15 +78,33 @@ public:
   Status add_to_linker(Linker& linker, Store& store);
   // Binds the instance's exported "memory"; call after instantiation, before running _start.
   // A module without a memory export is fine as long as it makes no WASI call needing one.
+  // start() and initialize() do this themselves.
   Status bind_instance(const Instance& instance);
+  // Runs `instance` as a WASI command, like Node's wasi.start(): it must export a function
+  // "_start" of type () -> () and a memory "memory", and must not export "_initialize".
+  // Binds the memory, calls _start and returns the exit code: proc_exit's, or 0 when _start
+  // returns. Traps and exhaustion come back as errors; a refusal (missing or wrong exports, or
+  // a second start/initialize of this Wasi) is a Usage error and runs nothing. One Wasi object
+  // starts or initializes one instance, once: its descriptors belong to that run.
+  Result<int> start(const Instance& instance);
+  // Prepares `instance` as a WASI reactor, like Node's wasi.initialize(): it must export a
+  // memory "memory" and must not export "_start"; its "_initialize" (if any, () -> ()) runs
+  // once. Then call its exports yourself. A proc_exit inside _initialize is an Exit error.
+  // Refused (Usage) after a start or initialize of this Wasi.
+  Status initialize(const Instance& instance);
   // What the run used so far (empty unless WasiConfig::learn).
   WasiUsage usage() const;
   // The guest's proc_exit code, once it called it.
   std::optional<int> exit_code() const;
 
 private:
-  explicit Wasi(std::unique_ptr<wasi::WasiCtx> ctx);
+  Wasi(std::unique_ptr<wasi::WasiCtx> ctx, WasiVersion version, bool return_on_exit);
+  // The memory start/initialize need, after the checks common to both; binds it.
+  Status bind_required_memory(const Instance& instance, const char* what);
   std::unique_ptr<wasi::WasiCtx> ctx_;
+  WasiVersion version_ = WasiVersion::Both;
+  bool return_on_exit_ = true;
+  bool started_ = false; // by start() or initialize()
 };
 
 // The proc_exit code carried by an error returned from a call, or nullopt for a real failure.

@@ -1,6 +1,7 @@
 // Func, Memory, Table, Global and Extern handles: thin, checked wrappers over runtime objects.
 #include "wasmcap/externs.h"
 
+#include "api/caller_scope.h"
 #include "runtime/func.h"
 #include "runtime/global.h"
 #include "runtime/invoke.h"
@@ -42,9 +43,21 @@ FuncType Func::type() const {
   return *as_func(handle_)->type;
 }
 
+// Calls into wasm record the callee's instance as the Caller that wrapped host functions see.
 Result<std::vector<Value>> Func::call(std::span<const Value> args) const {
   if (!handle_) return usage("call of an empty Func handle");
-  return runtime::invoke(store_->impl(), as_func(handle_), args);
+  runtime::FuncInstance* f = as_func(handle_);
+  detail::CallerScope scope(store_,
+                            f->kind == runtime::FuncInstance::Kind::Wasm ? f->instance : nullptr);
+  return runtime::invoke(store_->impl(), f, args);
+}
+
+Status Func::call_into(std::span<const Value> args, std::span<Value> results) const {
+  if (!handle_) return usage("call of an empty Func handle");
+  runtime::FuncInstance* f = as_func(handle_);
+  detail::CallerScope scope(store_,
+                            f->kind == runtime::FuncInstance::Kind::Wasm ? f->instance : nullptr);
+  return runtime::invoke_into(store_->impl(), *f, args, results);
 }
 
 Value Func::to_ref() const {
@@ -83,6 +96,26 @@ Result<uint64_t> Memory::grow(uint64_t delta_pages) {
 
 uint8_t* Memory::data() const {
   return as_memory(handle_)->data();
+}
+
+Error Memory::view_error(const char* what) {
+  return usage(std::string("memory view: ") + what);
+}
+
+Result<std::span<uint8_t>> Memory::bytes(uint64_t offset, uint64_t length) const {
+  const uint64_t size = as_memory(handle_)->size_bytes();
+  // Written so that no sum can overflow: a guest controls both numbers.
+  if (offset > size || length > size - offset) {
+    return usage("memory view out of bounds: " + std::to_string(length) + " bytes at " +
+                 std::to_string(offset) + " in a memory of " + std::to_string(size));
+  }
+  return std::span<uint8_t>(as_memory(handle_)->data() + offset, length);
+}
+
+Result<std::string> Memory::read_string(uint64_t offset, uint64_t length) const {
+  auto b = bytes(offset, length);
+  if (!b) return std::move(b).error();
+  return std::string(reinterpret_cast<const char*>(b->data()), b->size());
 }
 
 Status Memory::read(uint64_t offset, std::span<uint8_t> out) const {

@@ -61,6 +61,11 @@ std::optional<Func> Instance::get_func(std::string_view name) const {
   return *e->func();
 }
 
+Error Instance::missing_func(std::string_view name) const {
+  return make_error(ErrorKind::Usage,
+                    "the instance exports no function \"" + std::string(name) + "\"");
+}
+
 std::optional<Memory> Instance::get_memory(std::string_view name) const {
   auto e = get_export(name);
   if (!e || !e->memory()) return std::nullopt;
@@ -88,6 +93,11 @@ void Linker::define_instance(std::string module_name, const Instance& instance) 
     define(module_name, name, item);
 }
 
+void Linker::define_host(std::string module, std::string name, FuncType type,
+                         HostCallback callback) {
+  host_defs_[{std::move(module), std::move(name)}] = {std::move(type), std::move(callback)};
+}
+
 std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {
   auto it = items_.find(std::pair<std::string, std::string>(module, name));
   if (it == items_.end()) return std::nullopt;
@@ -98,6 +108,11 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
   std::vector<Extern> imports;
   for (const ImportType& imp : module.imports()) {
     auto item = get(imp.module, imp.name);
+    if (!item) {
+      auto def = host_defs_.find(std::pair<std::string, std::string>(imp.module, imp.name));
+      if (def != host_defs_.end())
+        item = Func::create_host(store, def->second.type, def->second.callback);
+    }
     if (!item) {
       return make_error(ErrorKind::Unlinkable, "unknown import: \"" + imp.module + "\" \"" +
                                                    imp.name + "\" (expected " +

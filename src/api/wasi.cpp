@@ -1,12 +1,45 @@
-// The public WASI API (include/wasmcap/wasi.h) over src/wasi's WasiCtx.
+// The public WASI API (include/wasmcap/wasi.h) over src/wasi's WasiCtx, with Node-style
+// start/initialize: the checks a command or reactor must pass before any guest code runs.
 #include "wasmcap/wasi.h"
+
+#include <cstdlib>
 
 #include "runtime/memory.h"
 #include "wasi/wasi_ctx.h"
 
 namespace wasmcap {
 
-Wasi::Wasi(std::unique_ptr<wasi::WasiCtx> ctx) : ctx_(std::move(ctx)) {}
+namespace {
+
+Error usage_error(std::string message) {
+  return make_error(ErrorKind::Usage, std::move(message));
+}
+
+bool links_module(WasiVersion version, std::string_view module) {
+  switch (version) {
+  case WasiVersion::Both: return true;
+  case WasiVersion::Preview1: return module == "wasi_snapshot_preview1";
+  case WasiVersion::Unstable: return module == "wasi_unstable";
+  }
+  return true;
+}
+
+// The exported function `name` if it is () -> (); a Usage error if it is something else.
+Result<std::optional<Func>> entry_point(const Instance& instance, const char* what,
+                                        const char* name) {
+  auto e = instance.get_export(name);
+  if (!e) return std::optional<Func>();
+  if (!e->func() || e->func()->type() != FuncType{}) {
+    return usage_error(std::string(what) + ": the export \"" + name +
+                       "\" is not a function () -> ()");
+  }
+  return std::optional<Func>(*e->func());
+}
+
+} // namespace
+
+Wasi::Wasi(std::unique_ptr<wasi::WasiCtx> ctx, WasiVersion version, bool return_on_exit)
+    : ctx_(std::move(ctx)), version_(version), return_on_exit_(return_on_exit) {}
 Wasi::Wasi(Wasi&&) noexcept = default;
 Wasi& Wasi::operator=(Wasi&&) noexcept = default;
 Wasi::~Wasi() = default;
@@ -27,12 +60,13 @@ Result<Wasi> Wasi::create(const WasiConfig& config) {
   c.learn = config.learn;
   auto ctx = wasi::WasiCtx::create(c);
   if (!ctx) return ctx.error();
-  return Wasi(std::move(ctx.value()));
+  return Wasi(std::move(ctx.value()), config.version, config.return_on_exit);
 }
 
 Status Wasi::add_to_linker(Linker& linker, Store& store) {
   ctx_->define_all(store.impl(),
                    [&](std::string_view module, std::string_view name, runtime::FuncInstance* f) {
+                     if (!links_module(version_, module)) return;
                      linker.define(std::string(module), std::string(name), Func(&store, f));
                    });
   return ok();
@@ -43,6 +77,54 @@ Status Wasi::bind_instance(const Instance& instance) {
   if (!memory) return ok();
   ctx_->bind_memory(static_cast<runtime::Memory*>(memory->handle()));
   return ok();
+}
+
+Status Wasi::bind_required_memory(const Instance& instance, const char* what) {
+  auto e = instance.get_export("memory");
+  if (!e || !e->memory())
+    return usage_error(std::string(what) + ": the instance exports no memory \"memory\"");
+  ctx_->bind_memory(static_cast<runtime::Memory*>(e->memory()->handle()));
+  return ok();
+}
+
+Result<int> Wasi::start(const Instance& instance) {
+  const char* what = "wasi start";
+  if (started_)
+    return usage_error("wasi start: this Wasi already started or initialized an instance");
+  auto entry = entry_point(instance, what, "_start");
+  if (!entry) return std::move(entry).error();
+  if (!*entry) return usage_error("wasi start: the instance exports no function \"_start\"");
+  if (instance.get_export("_initialize")) {
+    return usage_error("wasi start: the instance also exports \"_initialize\" (a reactor: use "
+                       "initialize)");
+  }
+  if (auto s = bind_required_memory(instance, what); !s) return std::move(s).error();
+  started_ = true; // from here on the guest runs: its descriptors are spent on this run
+  auto r = (*entry)->call({});
+  if (r) return 0;
+  if (auto code = exit_code_of(r.error())) {
+    if (!return_on_exit_) std::exit(*code);
+    return *code;
+  }
+  return std::move(r).error();
+}
+
+Status Wasi::initialize(const Instance& instance) {
+  const char* what = "wasi initialize";
+  if (started_)
+    return usage_error("wasi initialize: this Wasi already started or initialized an instance");
+  if (instance.get_export("_start")) {
+    return usage_error("wasi initialize: the instance exports \"_start\" (a command: use start)");
+  }
+  auto init = entry_point(instance, what, "_initialize");
+  if (!init) return std::move(init).error();
+  if (auto s = bind_required_memory(instance, what); !s) return s;
+  started_ = true;
+  if (!*init) return ok();
+  auto r = (*init)->call({});
+  if (r) return ok();
+  if (auto code = exit_code_of(r.error()); code && !return_on_exit_) std::exit(*code);
+  return std::move(r).error();
 }
 
 WasiUsage Wasi::usage() const {

@@ -1,0 +1,63 @@
+# Installation: one static library libwasmcap.a bundling every engine layer's objects (no second
+# compile), the public headers, a CMake package (find_package(wasmcap), wasmcap::wasmcap) and a
+# pkg-config file. Included at the end of the root CMakeLists.txt.
+if(NOT TARGET wasmcap_api)
+  return()
+endif()
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+# The layers the public API needs, in dependency order (wast and the CLI are not part of it).
+set(wasmcap_bundled_layers support ir binary validate text runtime interp llvm wasi api)
+set(wasmcap_bundled_objects)
+foreach(layer ${wasmcap_bundled_layers})
+  if(TARGET wasmcap_${layer})
+    list(APPEND wasmcap_bundled_objects $<TARGET_OBJECTS:wasmcap_${layer}>)
+  endif()
+endforeach()
+
+# `wasmcap` is the CLI's target name, so the library is wasmcap_lib, named libwasmcap.a and
+# exported as wasmcap::wasmcap.
+add_library(wasmcap_lib STATIC ${wasmcap_bundled_objects})
+set_target_properties(wasmcap_lib PROPERTIES OUTPUT_NAME wasmcap EXPORT_NAME wasmcap
+  LINKER_LANGUAGE CXX)
+target_include_directories(wasmcap_lib INTERFACE
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+add_library(wasmcap::wasmcap ALIAS wasmcap_lib)
+
+# What a program linking libwasmcap.a needs besides it: the C++ runtime (a C program links with
+# the C++ linker, or adds -lstdc++), libLLVM when the JIT tier is in, and the sanitizer runtimes
+# when the library was built with them (an ASan build's objects call into them).
+set(wasmcap_pc_libs_private "-lstdc++ -lm")
+if(TARGET wasmcap_llvm AND TARGET LLVM)
+  get_target_property(wasmcap_llvm_so LLVM LOCATION)
+  target_link_libraries(wasmcap_lib INTERFACE "${wasmcap_llvm_so}")
+  string(APPEND wasmcap_pc_libs_private " ${wasmcap_llvm_so}")
+endif()
+set(wasmcap_pc_link_flags "")
+if(WASMCAP_SANITIZE)
+  target_link_options(wasmcap_lib INTERFACE -fsanitize=address,undefined)
+  # A C driver would leave out UBSan's C++ half (the library's vptr checks need it).
+  set(wasmcap_pc_link_flags " -fsanitize=address,undefined -fsanitize-link-c++-runtime")
+endif()
+
+install(TARGETS wasmcap_lib EXPORT wasmcapTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/wasmcap DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+  FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
+install(FILES ${PROJECT_SOURCE_DIR}/include/wasm.h ${PROJECT_SOURCE_DIR}/include/wasmcap.h
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+
+set(wasmcap_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/wasmcap)
+install(EXPORT wasmcapTargets NAMESPACE wasmcap:: DESTINATION ${wasmcap_cmake_dir})
+configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/wasmcapConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/wasmcapConfig.cmake INSTALL_DESTINATION ${wasmcap_cmake_dir})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/wasmcapConfigVersion.cmake
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/wasmcapConfig.cmake
+  ${PROJECT_BINARY_DIR}/wasmcapConfigVersion.cmake DESTINATION ${wasmcap_cmake_dir})
+
+# pkg-config: ${pcfiledir}-relative, so the installed tree can move.
+file(RELATIVE_PATH wasmcap_pc_to_prefix /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
+string(REGEX REPLACE "/$" "" wasmcap_pc_to_prefix "${wasmcap_pc_to_prefix}")
+configure_file(${CMAKE_CURRENT_LIST_DIR}/wasmcap.pc.in ${PROJECT_BINARY_DIR}/wasmcap.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/wasmcap.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
