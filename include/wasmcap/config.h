@@ -6,7 +6,10 @@
 
 namespace wasmcap {
 
-enum class Tier : uint8_t { Interpreter };
+// Interpreter: starts at once. Jit: the LLVM tier (docs/llvm.md) compiles each module to native
+// code; when it is not built, or cannot compile a module (SIMD, fuel, timeouts and interruption
+// are not supported yet), that module runs on the interpreter.
+enum class Tier : uint8_t { Interpreter, Jit };
 
 struct Config {
   Tier tier = Tier::Interpreter;
@@ -21,6 +24,10 @@ struct Config {
   // passes, execution ends in ErrorKind::Trap "interrupted". Unset = none. Checked at the same
   // places as fuel, so a looping module stops within about a millisecond of the deadline.
   std::optional<uint64_t> timeout_ms;
+  // Compile code that polls for Store::interrupt() (at function entries and loop headers). Off by
+  // default because the polls cost time in tight loops; fuel and timeout_ms turn them on too.
+  // Like fuel and timeout_ms, it applies to modules compiled by this engine.
+  bool interruptible = false;
   // Host caps on every memory and table of a store: growing beyond fails (memory.grow -> -1),
   // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
   uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB

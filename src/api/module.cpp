@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "api/module_data.h"
+#include "api/tier_choice.h"
 #include "binary/decoder.h"
 #include "interp/compile.h"
 #include "text/wat_parser.h"
@@ -69,7 +70,9 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   auto decoded = binary::decode_module(bytes);
   if (!decoded) return decoded.error();
   auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
-  auto code = interp::compile(module, features_for(engine.config()));
+  const Config& config = engine.config();
+  auto jit = detail::compile_with_jit(config, module, features_for(config));
+  auto code = jit ? std::move(*jit) : interp::compile(module, features_for(config));
   if (!code) return code.error();
   auto data = std::make_shared<detail::ModuleData>();
   data->module = std::move(module);

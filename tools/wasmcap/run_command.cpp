@@ -16,6 +16,7 @@
 #include "limit_options.h"
 #include "policy_options.h"
 #include "subcommands.h"
+#include "tier_option.h"
 #include "wasmcap/wasi.h"
 #include "wasmcap/wasmcap.hpp"
 
@@ -36,6 +37,7 @@ struct RunOptions {
   std::string argv0;
   PolicyOptions policy; // --allow/--deny/--policy/--strict/--audit/--trace-wasi/--learn-policy
   LimitOptions limits;  // --fuel/--timeout/--max-memory/--max-table-elements/--max-wasm-stack/-W
+  Tier tier = Tier::Interpreter; // --tier interp|jit
 };
 
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
@@ -176,6 +178,7 @@ int run(const RunOptions& opts) {
   if (auto s = apply_limit_options(opts.limits, engine_config); !s) {
     return report(opts.file, s.error());
   }
+  engine_config.tier = opts.tier;
   Engine engine(engine_config);
   auto module = Module::from_bytes_or_text(engine, *bytes);
   if (!module) return report(opts.file, module.error());
@@ -251,6 +254,7 @@ Action add_run_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
   cmd->add_option("--invoke", opts->invoke, "Call this exported function instead of _start");
   add_limit_options(*cmd, opts->limits);
+  add_tier_option(*cmd, opts->tier);
   // allow_extra_args(false): each --dir/--env takes one value, so FILE is never swallowed.
   cmd->add_option("--dir", opts->dirs,
                   "Grant a host directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only)")

@@ -1,0 +1,24 @@
+// The tier choice: whether the LLVM tier compiles a module for an engine's Config. Kept apart
+// from module.cpp so the pipeline there stays one call per tier.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "ir/module.h"
+#include "runtime/tier.h"
+#include "support/result.h"
+#include "validate/features.h"
+#include "wasmcap/config.h"
+
+namespace wasmcap::detail {
+
+using CodeResult = support::Result<std::shared_ptr<const runtime::ModuleCode>>;
+
+// For Tier::Jit, when the LLVM tier is built and supports what the module and config need: its
+// result (code, or a validation error). nullopt: compile with the interpreter.
+std::optional<CodeResult> compile_with_jit(const Config& config,
+                                           const std::shared_ptr<const ir::Module>& module,
+                                           const validate::Features& features);
+
+} // namespace wasmcap::detail

@@ -1,0 +1,308 @@
+// The runtime side of compiled code: entering it (JitModule::call, with setjmp as the trap
+// landing), the thread's stack limit, and the helpers compiled code calls for traps, calls
+// through the runtime, memory.grow, bulk memory and tables.
+#include <pthread.h>
+
+#include <algorithm>
+#include <csetjmp>
+#include <cstring>
+
+#include "runtime/invoke.h"
+#include "runtime/trap.h"
+#include "llvm/jit_context.h"
+#include "llvm/jit_module.h"
+
+namespace wasmcap::llvm_tier {
+
+namespace tt = runtime::trap_text;
+using ir::ValType;
+using runtime::Value;
+
+const RuntimeLayout& runtime_layout() {
+  static const RuntimeLayout layout = [] {
+    RuntimeLayout l{};
+    runtime::Global g;
+    l.global_value =
+        static_cast<uint64_t>(reinterpret_cast<char*>(&g.value.i64) - reinterpret_cast<char*>(&g));
+    runtime::FuncInstance f;
+    l.func_instance =
+        static_cast<uint64_t>(reinterpret_cast<char*>(&f.instance) - reinterpret_cast<char*>(&f));
+    l.func_code =
+        static_cast<uint64_t>(reinterpret_cast<char*>(&f.code) - reinterpret_cast<char*>(&f));
+    l.jit_native = offsetof(JitFunction, native);
+    return l;
+  }();
+  return layout;
+}
+
+namespace {
+
+// Compiled code may use this thread's stack down to here; the reserve below is left for
+// helpers, host functions and re-entry into the runtime.
+constexpr uintptr_t kStackReserve = 512u << 10;
+constexpr uintptr_t kFallbackStack = 4u << 20; // when the thread's stack cannot be queried
+
+uintptr_t thread_stack_limit() {
+  thread_local uintptr_t limit = [] {
+    uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+    uintptr_t low = here > kFallbackStack ? here - kFallbackStack : 0;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      void* addr = nullptr;
+      size_t size = 0;
+      if (pthread_attr_getstack(&attr, &addr, &size) == 0 && addr != nullptr &&
+          reinterpret_cast<uintptr_t>(addr) < here) {
+        low = reinterpret_cast<uintptr_t>(addr);
+      }
+      pthread_attr_destroy(&attr);
+    }
+    return low + kStackReserve;
+  }();
+  return limit;
+}
+
+uint64_t to_slot(const Value& v) {
+  switch (v.type) {
+  case ValType::I32: return v.i32;
+  case ValType::F32: return v.f32_bits;
+  case ValType::I64: return v.i64;
+  case ValType::F64: return v.f64_bits;
+  case ValType::FuncRef:
+  case ValType::ExternRef: return reinterpret_cast<uint64_t>(v.ref);
+  case ValType::V128: return 0; // modules with v128 are not compiled by this tier
+  }
+  return 0;
+}
+
+Value from_slot(ValType t, uint64_t s) {
+  switch (t) {
+  case ValType::I32: return Value::make_i32(static_cast<uint32_t>(s));
+  case ValType::F32: return Value::make_f32_bits(static_cast<uint32_t>(s));
+  case ValType::I64: return Value::make_i64(s);
+  case ValType::F64: return Value::make_f64_bits(s);
+  case ValType::FuncRef:
+  case ValType::ExternRef: return Value::make_ref(t, reinterpret_cast<void*>(s));
+  case ValType::V128: break;
+  }
+  return Value::zero(t);
+}
+
+void refresh_memory(JitContext* ctx) {
+  if (!ctx->instance->memories.empty()) ctx->mem_size = ctx->instance->memories[0]->size_bytes();
+}
+
+const char* trap_message(uint32_t code) {
+  switch (static_cast<TrapCode>(code)) {
+  case TrapCode::Unreachable: return tt::kUnreachable;
+  case TrapCode::DivideByZero: return tt::kDivideByZero;
+  case TrapCode::IntegerOverflow: return tt::kIntegerOverflow;
+  case TrapCode::InvalidConversion: return tt::kInvalidConversion;
+  case TrapCode::MemoryOutOfBounds: return tt::kMemoryOutOfBounds;
+  case TrapCode::CallStackExhausted: return tt::kCallStackExhausted;
+  }
+  return tt::kUnreachable;
+}
+
+// Moves `error` (plus the trapping frame) into the activation and jumps back to its entry.
+// Callers must have ended every C++ scope that owns resources: longjmp runs no destructors
+// (the moved-from error left behind owns no memory).
+[[noreturn]] void raise(JitContext* ctx, support::Error&& error, uint64_t offset) {
+  Activation* act = ctx->activation;
+  act->error = std::move(error);
+  if (act->error.kind == support::ErrorKind::Trap ||
+      act->error.kind == support::ErrorKind::Exhaustion) {
+    act->error.backtrace.push_back(ctx->module->frame_at(offset));
+  }
+  std::longjmp(act->jump, 1);
+}
+
+} // namespace
+
+TraceFrame JitModule::frame_at(uint64_t offset) const {
+  const ir::Module& m = *module_;
+  TraceFrame f;
+  f.offset = offset;
+  f.module_name = m.names.module.value_or("");
+  // Bodies are in code-section order, so their offsets ascend.
+  auto it =
+      std::upper_bound(m.functions.begin(), m.functions.end(), offset,
+                       [](uint64_t off, const ir::Function& fn) { return off < fn.body.offset; });
+  if (it != m.functions.begin()) {
+    f.func_index = m.num_imported_funcs + static_cast<uint32_t>(it - m.functions.begin() - 1);
+    f.func_name = std::string(m.func_name(f.func_index));
+  }
+  return f;
+}
+
+support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& func,
+                                std::span<const Value> args, std::span<Value> results) const {
+  const auto* jf = static_cast<const JitFunction*>(func.code);
+  runtime::ModuleInstance* inst = func.instance;
+  JitContext ctx;
+  if (!inst->memories.empty()) {
+    ctx.mem_base = inst->memories[0]->data();
+    ctx.mem_size = inst->memories[0]->size_bytes();
+  }
+  ctx.globals = inst->globals.data();
+  ctx.funcs = inst->funcs.data();
+  ctx.stack_limit = thread_stack_limit();
+  ctx.instance = inst;
+  ctx.store = &store;
+  ctx.module = this;
+  Activation act;
+  ctx.activation = &act;
+  uint64_t slots[16];
+  std::unique_ptr<uint64_t[]> big;
+  uint64_t* s = slots;
+  if (std::max(args.size(), results.size()) > 16) {
+    big.reset(new uint64_t[std::max(args.size(), results.size())]);
+    s = big.get();
+  }
+  for (size_t i = 0; i < args.size(); ++i)
+    s[i] = to_slot(args[i]);
+  // Nothing set before setjmp is modified afterwards, so no local needs to be volatile.
+  if (setjmp(act.jump) != 0) return std::move(act.error);
+  jf->entry(&ctx, s);
+  for (size_t i = 0; i < results.size(); ++i)
+    results[i] = from_slot(func.type->results[i], s[i]);
+  return support::ok();
+}
+
+} // namespace wasmcap::llvm_tier
+
+using namespace wasmcap;
+using llvm_tier::JitContext;
+namespace tt = runtime::trap_text;
+
+extern "C" {
+
+void wasmcap_jit_trap(JitContext* ctx, uint32_t code, uint64_t offset) {
+  const char* text = llvm_tier::trap_message(code);
+  llvm_tier::raise(ctx,
+                   code == static_cast<uint32_t>(llvm_tier::TrapCode::CallStackExhausted)
+                       ? runtime::make_exhaustion(text)
+                       : runtime::make_trap(text),
+                   offset);
+}
+
+void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_t offset) {
+  support::Status st;
+  {
+    const ir::FuncType& t = *f->type;
+    std::vector<runtime::Value> args(t.params.size());
+    std::vector<runtime::Value> results(t.results.size());
+    for (size_t i = 0; i < args.size(); ++i)
+      args[i] = llvm_tier::from_slot(t.params[i], slots[i]);
+    st = runtime::invoke_into(*ctx->store, *f, args, results);
+    if (st) {
+      for (size_t i = 0; i < results.size(); ++i)
+        slots[i] = llvm_tier::to_slot(results[i]);
+    }
+  }
+  llvm_tier::refresh_memory(ctx);
+  if (!st) llvm_tier::raise(ctx, std::move(st).error(), offset);
+}
+
+FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint32_t index,
+                                   uint32_t type_index, uint64_t offset) {
+  runtime::Table* t = ctx->instance->tables[table];
+  const char* fail = nullptr;
+  FuncInstance* f = nullptr;
+  if (index >= t->size()) {
+    fail = tt::kUndefinedElement;
+  } else {
+    f = static_cast<FuncInstance*>(t->data()[index]);
+    if (f == nullptr) {
+      fail = tt::kUninitializedElement;
+    } else if (f->type_id != ctx->instance->type_ids[type_index]) {
+      fail = tt::kIndirectTypeMismatch;
+    }
+  }
+  if (fail != nullptr) llvm_tier::raise(ctx, runtime::make_trap(fail), offset);
+  return f;
+}
+
+uint32_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t delta) {
+  int64_t r = ctx->instance->memories[0]->grow(delta);
+  llvm_tier::refresh_memory(ctx);
+  return static_cast<uint32_t>(r);
+}
+
+void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n,
+                             uint64_t offset) {
+  std::span<const uint8_t> data = ctx->instance->datas[seg].bytes;
+  if (uint64_t{s} + n > data.size() || uint64_t{d} + n > ctx->mem_size) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
+  }
+  if (n != 0) std::memcpy(ctx->mem_base + d, data.data() + s, n);
+}
+
+void wasmcap_jit_memory_copy(JitContext* ctx, uint32_t d, uint32_t s, uint32_t n, uint64_t offset) {
+  if (uint64_t{s} + n > ctx->mem_size || uint64_t{d} + n > ctx->mem_size) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
+  }
+  if (n != 0) std::memmove(ctx->mem_base + d, ctx->mem_base + s, n);
+}
+
+void wasmcap_jit_memory_fill(JitContext* ctx, uint32_t d, uint32_t val, uint32_t n,
+                             uint64_t offset) {
+  if (uint64_t{d} + n > ctx->mem_size) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
+  }
+  if (n != 0) std::memset(ctx->mem_base + d, static_cast<uint8_t>(val), n);
+}
+
+void wasmcap_jit_data_drop(JitContext* ctx, uint32_t seg) {
+  ctx->instance->datas[seg].bytes = {};
+}
+
+void* wasmcap_jit_table_get(JitContext* ctx, uint32_t table, uint32_t i, uint64_t offset) {
+  void* r = nullptr;
+  if (!ctx->instance->tables[table]->get(i, r)) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
+  }
+  return r;
+}
+
+void wasmcap_jit_table_set(JitContext* ctx, uint32_t table, uint32_t i, void* ref,
+                           uint64_t offset) {
+  if (!ctx->instance->tables[table]->set(i, ref)) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
+  }
+}
+
+uint32_t wasmcap_jit_table_size(JitContext* ctx, uint32_t table) {
+  return ctx->instance->tables[table]->size();
+}
+
+uint32_t wasmcap_jit_table_grow(JitContext* ctx, uint32_t table, void* ref, uint32_t delta) {
+  return static_cast<uint32_t>(ctx->instance->tables[table]->grow(delta, ref));
+}
+
+void wasmcap_jit_table_fill(JitContext* ctx, uint32_t table, uint32_t i, void* ref, uint32_t n,
+                            uint64_t offset) {
+  if (!ctx->instance->tables[table]->fill(i, n, ref)) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
+  }
+}
+
+void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint32_t d, uint32_t s,
+                            uint32_t n, uint64_t offset) {
+  if (!runtime::Table::copy(*ctx->instance->tables[dst], d, *ctx->instance->tables[src], s, n)) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
+  }
+}
+
+void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
+                            uint32_t n, uint64_t offset) {
+  const runtime::ElemInstance& e = ctx->instance->elems[seg];
+  if (!ctx->instance->tables[table]->init(d, e.refs, s, n)) {
+    llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
+  }
+}
+
+void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg) {
+  ctx->instance->elems[seg].refs.clear();
+}
+
+} // extern "C"

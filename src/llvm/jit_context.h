@@ -1,0 +1,106 @@
+// The contract between compiled code and the runtime: the per-entry JitContext compiled code
+// reads (memory, globals, functions, stack limit), the per-function descriptor behind
+// FuncInstance::code, trap codes, and the helper functions compiled code calls.
+#pragma once
+
+#include <csetjmp>
+#include <cstddef>
+#include <cstdint>
+
+#include "runtime/func.h"
+#include "runtime/global.h"
+#include "runtime/module_instance.h"
+#include "runtime/store.h"
+#include "support/result.h"
+
+namespace wasmcap::llvm_tier {
+
+class JitModule;
+
+// One entry from the runtime into compiled code (JitModule::call). Traps longjmp here: compiled
+// frames hold no resources, and helpers finish their C++ scopes before they jump.
+struct Activation {
+  std::jmp_buf jump;
+  support::Error error;
+};
+
+// Built on the C++ stack at each entry for the callee's instance and passed as the first
+// argument of every compiled function; calls within one instance pass it along. Compiled code
+// reads mem_base/mem_size after every call (a callee may grow memory), and helpers that leave
+// compiled code refresh them from the Memory before they return.
+struct JitContext {
+  uint8_t* mem_base = nullptr;
+  uint64_t mem_size = 0;
+  runtime::Global* const* globals = nullptr;
+  runtime::FuncInstance* const* funcs = nullptr;
+  uintptr_t stack_limit = 0; // compiled code traps "call stack exhausted" below this address
+  runtime::ModuleInstance* instance = nullptr;
+  runtime::Store* store = nullptr;
+  Activation* activation = nullptr;
+  const JitModule* module = nullptr;
+};
+
+// What FuncInstance::code points at for a compiled function.
+struct JitFunction {
+  void* native = nullptr;                                // (JitContext*, params...) -> results
+  void (*entry)(JitContext*, uint64_t* slots) = nullptr; // args in slots, results written back
+  uint32_t func_index = 0;
+};
+
+// Byte offsets of runtime fields compiled code reads directly (measured, not offsetof: some of
+// these structs are not standard-layout).
+struct RuntimeLayout {
+  uint64_t global_value;  // Global::value's payload (i32/i64/f32/f64 bits, ref)
+  uint64_t func_instance; // FuncInstance::instance
+  uint64_t func_code;     // FuncInstance::code
+  uint64_t jit_native;    // JitFunction::native
+};
+const RuntimeLayout& runtime_layout();
+
+inline constexpr uint64_t kCtxMemBase = offsetof(JitContext, mem_base);
+inline constexpr uint64_t kCtxMemSize = offsetof(JitContext, mem_size);
+inline constexpr uint64_t kCtxGlobals = offsetof(JitContext, globals);
+inline constexpr uint64_t kCtxFuncs = offsetof(JitContext, funcs);
+inline constexpr uint64_t kCtxStackLimit = offsetof(JitContext, stack_limit);
+inline constexpr uint64_t kCtxInstance = offsetof(JitContext, instance);
+
+// Trap codes passed to wasmcap_jit_trap.
+enum class TrapCode : uint32_t {
+  Unreachable,
+  DivideByZero,
+  IntegerOverflow,
+  InvalidConversion,
+  MemoryOutOfBounds,
+  CallStackExhausted,
+};
+
+} // namespace wasmcap::llvm_tier
+
+// Helpers called from compiled code (C linkage: their addresses are given to the JIT by name).
+// Every `offset` is the wasm byte offset of the instruction, for the trap's backtrace.
+extern "C" {
+using wasmcap::llvm_tier::JitContext;
+using wasmcap::runtime::FuncInstance;
+[[noreturn]] void wasmcap_jit_trap(JitContext* ctx, uint32_t code, uint64_t offset);
+void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_t offset);
+FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint32_t index,
+                                   uint32_t type_index, uint64_t offset);
+uint32_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t delta);
+void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n,
+                             uint64_t offset);
+void wasmcap_jit_memory_copy(JitContext* ctx, uint32_t d, uint32_t s, uint32_t n, uint64_t offset);
+void wasmcap_jit_memory_fill(JitContext* ctx, uint32_t d, uint32_t val, uint32_t n,
+                             uint64_t offset);
+void wasmcap_jit_data_drop(JitContext* ctx, uint32_t seg);
+void* wasmcap_jit_table_get(JitContext* ctx, uint32_t table, uint32_t i, uint64_t offset);
+void wasmcap_jit_table_set(JitContext* ctx, uint32_t table, uint32_t i, void* ref, uint64_t offset);
+uint32_t wasmcap_jit_table_size(JitContext* ctx, uint32_t table);
+uint32_t wasmcap_jit_table_grow(JitContext* ctx, uint32_t table, void* ref, uint32_t delta);
+void wasmcap_jit_table_fill(JitContext* ctx, uint32_t table, uint32_t i, void* ref, uint32_t n,
+                            uint64_t offset);
+void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint32_t d, uint32_t s,
+                            uint32_t n, uint64_t offset);
+void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
+                            uint32_t n, uint64_t offset);
+void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg);
+}

@@ -1,0 +1,160 @@
+// Linear memory and tables: loads and stores with one explicit bounds compare each (guard pages
+// come later, docs/llvm.md), memory.size/grow, and the bulk memory / table instructions, which
+// call runtime helpers (they are rare and do their own bounds checks).
+#include "llvm/translator.h"
+
+namespace wasmcap::llvm_tier {
+
+using ir::Op;
+
+namespace {
+
+struct Access {
+  uint32_t size; // bytes touched
+  bool sign;     // sign-extending narrow load
+  bool store;
+};
+
+Access access_of(Op op) {
+  switch (op) {
+  case Op::I32Load:
+  case Op::F32Load: return {4, false, false};
+  case Op::I64Load:
+  case Op::F64Load: return {8, false, false};
+  case Op::I32Load8S:
+  case Op::I64Load8S: return {1, true, false};
+  case Op::I32Load8U:
+  case Op::I64Load8U: return {1, false, false};
+  case Op::I32Load16S:
+  case Op::I64Load16S: return {2, true, false};
+  case Op::I32Load16U:
+  case Op::I64Load16U: return {2, false, false};
+  case Op::I64Load32S: return {4, true, false};
+  case Op::I64Load32U: return {4, false, false};
+  case Op::I32Store:
+  case Op::F32Store: return {4, false, true};
+  case Op::I64Store:
+  case Op::F64Store: return {8, false, true};
+  case Op::I32Store8:
+  case Op::I64Store8: return {1, false, true};
+  case Op::I32Store16:
+  case Op::I64Store16: return {2, false, true};
+  case Op::I64Store32: return {4, false, true};
+  default: return {0, false, false};
+  }
+}
+
+} // namespace
+
+// zext(addr) + offset + size <= memory size, in 64 bits (no overflow: both terms < 2^33).
+llvm::Value* FunctionTranslator::effective_address(llvm::Value* addr, uint64_t offset,
+                                                   uint32_t size, uint64_t at) {
+  llvm::Value* ea = b_.CreateAdd(b_.CreateZExt(addr, env_.i64), u64(offset));
+  llvm::Value* size_now = b_.CreateLoad(env_.i64, mem_size_);
+  trap_if(b_.CreateICmpUGT(b_.CreateAdd(ea, u64(size)), size_now), TrapCode::MemoryOutOfBounds, at);
+  return b_.CreateInBoundsGEP(env_.i8, b_.CreateLoad(env_.ptr, mem_base_), ea);
+}
+
+support::Status FunctionTranslator::memory(const ir::Instr& instr) {
+  if (instr.op == Op::MemorySize) {
+    push(b_.CreateTrunc(b_.CreateLShr(b_.CreateLoad(env_.i64, mem_size_), u64(16)), env_.i32));
+    return support::ok();
+  }
+  if (instr.op == Op::MemoryGrow) {
+    llvm::Value* r = b_.CreateCall(env_.memory_grow, {ctx_, pop()});
+    reload_memory();
+    push(r);
+    return support::ok();
+  }
+  const Access acc = access_of(instr.op);
+  if (acc.size == 0) return unsupported(std::string("instruction ") + ir::op_text(instr.op));
+  const ir::SigTypes sig = ir::sig_types(ir::op_info(instr.op).sig);
+  llvm::Type* narrow = llvm::IntegerType::get(env_.context, acc.size * 8);
+  if (acc.store) {
+    llvm::Value* v = pop();
+    llvm::Value* p = effective_address(pop(), instr.mem.offset, acc.size, instr.offset);
+    if (v->getType()->isIntegerTy() && v->getType()->getIntegerBitWidth() > acc.size * 8)
+      v = b_.CreateTrunc(v, narrow);
+    b_.CreateAlignedStore(v, p, llvm::Align(1));
+    return support::ok();
+  }
+  llvm::Type* rt = env_.type(sig.results[0]);
+  llvm::Value* p = effective_address(pop(), instr.mem.offset, acc.size, instr.offset);
+  llvm::Type* lt = rt->isIntegerTy() && rt->getIntegerBitWidth() > acc.size * 8 ? narrow : rt;
+  llvm::Value* v = b_.CreateAlignedLoad(lt, p, llvm::Align(1));
+  if (lt != rt) v = acc.sign ? b_.CreateSExt(v, rt) : b_.CreateZExt(v, rt);
+  push(v);
+  return support::ok();
+}
+
+support::Status FunctionTranslator::table_or_bulk(const ir::Instr& instr) {
+  const uint64_t at = instr.offset;
+  switch (instr.op) {
+  case Op::TableGet: {
+    llvm::Value* i = pop();
+    push(b_.CreateCall(env_.table_get, {ctx_, u32(instr.index), i, u64(at)}));
+    break;
+  }
+  case Op::TableSet: {
+    llvm::Value* ref = pop();
+    llvm::Value* i = pop();
+    b_.CreateCall(env_.table_set, {ctx_, u32(instr.index), i, ref, u64(at)});
+    break;
+  }
+  case Op::TableSize: push(b_.CreateCall(env_.table_size, {ctx_, u32(instr.index)})); break;
+  case Op::TableGrow: {
+    llvm::Value* delta = pop();
+    llvm::Value* ref = pop();
+    push(b_.CreateCall(env_.table_grow, {ctx_, u32(instr.index), ref, delta}));
+    break;
+  }
+  case Op::TableFill: {
+    llvm::Value* n = pop();
+    llvm::Value* ref = pop();
+    llvm::Value* i = pop();
+    b_.CreateCall(env_.table_fill, {ctx_, u32(instr.index), i, ref, n, u64(at)});
+    break;
+  }
+  case Op::TableCopy: {
+    llvm::Value* n = pop();
+    llvm::Value* s = pop();
+    llvm::Value* d = pop();
+    b_.CreateCall(env_.table_copy, {ctx_, u32(instr.index), u32(instr.index2), d, s, n, u64(at)});
+    break;
+  }
+  case Op::TableInit: {
+    llvm::Value* n = pop();
+    llvm::Value* s = pop();
+    llvm::Value* d = pop();
+    b_.CreateCall(env_.table_init, {ctx_, u32(instr.index), u32(instr.index2), d, s, n, u64(at)});
+    break;
+  }
+  case Op::ElemDrop: b_.CreateCall(env_.elem_drop, {ctx_, u32(instr.index)}); break;
+  case Op::MemoryInit: {
+    llvm::Value* n = pop();
+    llvm::Value* s = pop();
+    llvm::Value* d = pop();
+    b_.CreateCall(env_.memory_init, {ctx_, u32(instr.index), d, s, n, u64(at)});
+    break;
+  }
+  case Op::DataDrop: b_.CreateCall(env_.data_drop, {ctx_, u32(instr.index)}); break;
+  case Op::MemoryCopy: {
+    llvm::Value* n = pop();
+    llvm::Value* s = pop();
+    llvm::Value* d = pop();
+    b_.CreateCall(env_.memory_copy, {ctx_, d, s, n, u64(at)});
+    break;
+  }
+  case Op::MemoryFill: {
+    llvm::Value* n = pop();
+    llvm::Value* v = pop();
+    llvm::Value* d = pop();
+    b_.CreateCall(env_.memory_fill, {ctx_, d, v, n, u64(at)});
+    break;
+  }
+  default: break;
+  }
+  return support::ok();
+}
+
+} // namespace wasmcap::llvm_tier

@@ -1,0 +1,400 @@
+// FunctionTranslator set-up (signature, locals, stack check), the per-instruction dispatch, and
+// the variable and call instructions. Control flow, numeric and memory families live in the
+// translate_*.cpp files.
+#include "llvm/translator.h"
+
+#include <llvm/IR/Intrinsics.h>
+
+namespace wasmcap::llvm_tier {
+
+using ir::Op;
+using ir::ValType;
+
+ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module& w)
+    : context(ctx), module(mod), wasm(w) {
+  ptr = llvm::PointerType::get(ctx, 0);
+  i8 = llvm::Type::getInt8Ty(ctx);
+  i32 = llvm::Type::getInt32Ty(ctx);
+  i64 = llvm::Type::getInt64Ty(ctx);
+  f32 = llvm::Type::getFloatTy(ctx);
+  f64 = llvm::Type::getDoubleTy(ctx);
+  void_type = llvm::Type::getVoidTy(ctx);
+  for (const ir::FuncType& t : wasm.types) {
+    std::vector<llvm::Type*> params{ptr};
+    for (ValType p : t.params)
+      params.push_back(type(p));
+    func_types.push_back(llvm::FunctionType::get(result_type(t), params, false));
+  }
+  funcs.assign(wasm.func_type_indices.size(), nullptr);
+
+  auto declare = [&](const char* name, llvm::Type* ret, std::vector<llvm::Type*> params) {
+    llvm::FunctionCallee c =
+        module.getOrInsertFunction(name, llvm::FunctionType::get(ret, params, false));
+    auto* f = llvm::cast<llvm::Function>(c.getCallee());
+    f->addFnAttr(llvm::Attribute::NoUnwind); // helpers longjmp; they never unwind
+    return c;
+  };
+  trap = declare("wasmcap_jit_trap", void_type, {ptr, i32, i64});
+  auto* trap_fn = llvm::cast<llvm::Function>(trap.getCallee());
+  trap_fn->addFnAttr(llvm::Attribute::NoReturn);
+  trap_fn->addFnAttr(llvm::Attribute::Cold);
+  call = declare("wasmcap_jit_call", void_type, {ptr, ptr, ptr, i64});
+  indirect = declare("wasmcap_jit_indirect", ptr, {ptr, i32, i32, i32, i64});
+  memory_grow = declare("wasmcap_jit_memory_grow", i32, {ptr, i32});
+  memory_init = declare("wasmcap_jit_memory_init", void_type, {ptr, i32, i32, i32, i32, i64});
+  memory_copy = declare("wasmcap_jit_memory_copy", void_type, {ptr, i32, i32, i32, i64});
+  memory_fill = declare("wasmcap_jit_memory_fill", void_type, {ptr, i32, i32, i32, i64});
+  data_drop = declare("wasmcap_jit_data_drop", void_type, {ptr, i32});
+  table_get = declare("wasmcap_jit_table_get", ptr, {ptr, i32, i32, i64});
+  table_set = declare("wasmcap_jit_table_set", void_type, {ptr, i32, i32, ptr, i64});
+  table_size = declare("wasmcap_jit_table_size", i32, {ptr, i32});
+  table_grow = declare("wasmcap_jit_table_grow", i32, {ptr, i32, ptr, i32});
+  table_fill = declare("wasmcap_jit_table_fill", void_type, {ptr, i32, i32, ptr, i32, i64});
+  table_copy = declare("wasmcap_jit_table_copy", void_type, {ptr, i32, i32, i32, i32, i32, i64});
+  table_init = declare("wasmcap_jit_table_init", void_type, {ptr, i32, i32, i32, i32, i32, i64});
+  elem_drop = declare("wasmcap_jit_elem_drop", void_type, {ptr, i32});
+  cold_weights = llvm::MDBuilder(ctx).createBranchWeights(1, 1u << 20);
+}
+
+llvm::Type* ModuleEnv::type(ValType t) const {
+  switch (t) {
+  case ValType::I32: return i32;
+  case ValType::I64: return i64;
+  case ValType::F32: return f32;
+  case ValType::F64: return f64;
+  case ValType::V128: return llvm::FixedVectorType::get(i64, 2); // never reached: unsupported
+  case ValType::FuncRef:
+  case ValType::ExternRef: return ptr;
+  }
+  return i32;
+}
+
+llvm::Type* ModuleEnv::result_type(const ir::FuncType& t) const {
+  if (t.results.empty()) return void_type;
+  if (t.results.size() == 1) return type(t.results[0]);
+  std::vector<llvm::Type*> fields;
+  for (ValType r : t.results)
+    fields.push_back(type(r));
+  return llvm::StructType::get(context, fields);
+}
+
+std::string function_symbol(uint32_t func_index) {
+  return "w" + std::to_string(func_index);
+}
+std::string entry_symbol(uint32_t func_index) {
+  return "e" + std::to_string(func_index);
+}
+
+support::Error unsupported(const std::string& what) {
+  return support::make_error(support::ErrorKind::Usage,
+                             "the llvm tier does not support " + what + " yet");
+}
+
+void declare_function(ModuleEnv& env, uint32_t func_index) {
+  const ir::FuncType& t = env.wasm.func_type(func_index);
+  llvm::FunctionType* ft = env.func_types[env.wasm.func_type_indices[func_index]];
+  auto* f = llvm::Function::Create(ft, llvm::Function::ExternalLinkage, function_symbol(func_index),
+                                   env.module);
+  f->addFnAttr(llvm::Attribute::NoUnwind);
+  env.funcs[func_index] = f;
+
+  // The entry wrapper gives the runtime one C signature for every wasm type: 8-byte slots.
+  auto* et = llvm::FunctionType::get(env.void_type, {env.ptr, env.ptr}, false);
+  auto* e = llvm::Function::Create(et, llvm::Function::ExternalLinkage, entry_symbol(func_index),
+                                   env.module);
+  e->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(env.context, "", e));
+  llvm::Value* slots = e->getArg(1);
+  std::vector<llvm::Value*> args{e->getArg(0)};
+  for (size_t i = 0; i < t.params.size(); ++i) {
+    llvm::Value* at = b.CreateConstInBoundsGEP1_64(env.i64, slots, i);
+    args.push_back(b.CreateLoad(env.type(t.params[i]), at));
+  }
+  llvm::Value* ret = b.CreateCall(ft, f, args);
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    llvm::Value* v = t.results.size() == 1 ? ret : b.CreateExtractValue(ret, {unsigned(i)});
+    b.CreateStore(v, b.CreateConstInBoundsGEP1_64(env.i64, slots, i));
+  }
+  b.CreateRetVoid();
+}
+
+FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
+    : env_(env), wasm_(env.wasm), func_index_(func_index), type_(env.wasm.func_type(func_index)),
+      fn_(env.funcs[func_index]), b_(env.context) {
+  b_.SetInsertPoint(llvm::BasicBlock::Create(env_.context, "entry", fn_));
+  ctx_ = fn_->getArg(0);
+  const ir::Function& def = wasm_.functions[func_index - wasm_.num_imported_funcs];
+  local_types_ = type_.params;
+  local_types_.insert(local_types_.end(), def.locals.begin(), def.locals.end());
+  for (size_t i = 0; i < local_types_.size(); ++i) {
+    llvm::Type* t = env_.type(local_types_[i]);
+    llvm::AllocaInst* slot = b_.CreateAlloca(t);
+    locals_.push_back(slot);
+    b_.CreateStore(i < type_.params.size() ? static_cast<llvm::Value*>(fn_->getArg(i + 1))
+                                           : llvm::Constant::getNullValue(t),
+                   slot);
+  }
+  if (!wasm_.all_memories.empty()) {
+    mem_base_ = b_.CreateAlloca(env_.ptr);
+    mem_size_ = b_.CreateAlloca(env_.i64);
+    reload_memory();
+  }
+  // Native recursion is bounded by the stack itself: the frame address against a limit the
+  // runtime computed from this thread's stack (frames differ in size, so no depth counter).
+  llvm::Value* frame = b_.CreateIntrinsic(llvm::Intrinsic::frameaddress, {env_.ptr}, {u32(0)});
+  llvm::Value* limit = ctx_field(kCtxStackLimit, env_.i64);
+  trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, env_.i64), limit), TrapCode::CallStackExhausted,
+          def.body.offset);
+
+  Control fc;
+  fc.kind = Op::Call;
+  fc.cont = llvm::BasicBlock::Create(env_.context, "return", fn_);
+  for (ValType r : type_.results)
+    fc.cont_phis.push_back(llvm::PHINode::Create(env_.type(r), 2, "", fc.cont));
+  controls_.push_back(std::move(fc));
+}
+
+llvm::Value* FunctionTranslator::ctx_field(uint64_t offset, llvm::Type* type) {
+  return b_.CreateLoad(type, b_.CreateConstInBoundsGEP1_64(env_.i8, ctx_, offset));
+}
+
+void FunctionTranslator::reload_memory() {
+  if (mem_base_ == nullptr) return;
+  b_.CreateStore(ctx_field(kCtxMemBase, env_.ptr), mem_base_);
+  b_.CreateStore(ctx_field(kCtxMemSize, env_.i64), mem_size_);
+}
+
+void FunctionTranslator::trap(TrapCode code, uint64_t offset) {
+  b_.CreateCall(env_.trap, {ctx_, u32(static_cast<uint32_t>(code)), u64(offset)});
+  b_.CreateUnreachable();
+}
+
+// One shared trap block per trap code and function, the offset arriving through a phi: a block
+// per check made the IR (and O2's time) several times larger.
+void FunctionTranslator::trap_if(llvm::Value* cond, TrapCode code, uint64_t offset) {
+  SharedTrap& shared = traps_[static_cast<uint32_t>(code)];
+  if (shared.block == nullptr) {
+    llvm::BasicBlock* here = b_.GetInsertBlock();
+    shared.block = llvm::BasicBlock::Create(env_.context, "trap", fn_);
+    b_.SetInsertPoint(shared.block);
+    shared.offset = b_.CreatePHI(env_.i64, 4);
+    b_.CreateCall(env_.trap, {ctx_, u32(static_cast<uint32_t>(code)), shared.offset});
+    b_.CreateUnreachable();
+    b_.SetInsertPoint(here);
+  }
+  auto* ok_bb = llvm::BasicBlock::Create(env_.context, "", fn_);
+  shared.offset->addIncoming(u64(offset), b_.GetInsertBlock());
+  b_.CreateCondBr(cond, shared.block, ok_bb, env_.cold_weights);
+  b_.SetInsertPoint(ok_bb);
+}
+
+support::Status FunctionTranslator::after(const ir::Instr& instr,
+                                          const validate::FunctionValidator&) {
+  const ir::OpInfo& info = ir::op_info(instr.op);
+  at_ = instr.offset;
+  if (info.prefix == 0xFD) return unsupported("SIMD instructions");
+  switch (instr.op) {
+  case Op::Block:
+  case Op::Loop:
+  case Op::If:
+  case Op::Else:
+  case Op::End: return control(instr);
+  default: break;
+  }
+  if (dead_) return support::ok();
+  switch (instr.op) {
+  case Op::Unreachable:
+  case Op::Nop:
+  case Op::Br:
+  case Op::BrIf:
+  case Op::BrTable:
+  case Op::Return:
+  case Op::Drop:
+  case Op::Select:
+  case Op::SelectT: return control(instr);
+  case Op::LocalGet:
+  case Op::LocalSet:
+  case Op::LocalTee:
+  case Op::GlobalGet:
+  case Op::GlobalSet:
+  case Op::Call:
+  case Op::CallIndirect:
+  case Op::RefNull:
+  case Op::RefIsNull:
+  case Op::RefFunc: return variable_or_call(instr);
+  case Op::TableGet:
+  case Op::TableSet:
+  case Op::TableSize:
+  case Op::TableGrow:
+  case Op::TableFill:
+  case Op::TableCopy:
+  case Op::TableInit:
+  case Op::ElemDrop:
+  case Op::MemoryInit:
+  case Op::DataDrop:
+  case Op::MemoryCopy:
+  case Op::MemoryFill: return table_or_bulk(instr);
+  case Op::MemorySize:
+  case Op::MemoryGrow: return memory(instr);
+  default: break;
+  }
+  if (info.imm == ir::Imm::MemArg) return memory(instr);
+  return numeric(instr);
+}
+
+llvm::Value* FunctionTranslator::global_address(uint32_t index) {
+  llvm::Value* globals = ctx_field(kCtxGlobals, env_.ptr);
+  llvm::Value* g = b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, globals, index));
+  return b_.CreateConstInBoundsGEP1_64(env_.i8, g, runtime_layout().global_value);
+}
+
+support::Status FunctionTranslator::variable_or_call(const ir::Instr& instr) {
+  switch (instr.op) {
+  case Op::LocalGet:
+    push(b_.CreateLoad(env_.type(local_types_[instr.index]), locals_[instr.index]));
+    break;
+  case Op::LocalSet: b_.CreateStore(pop(), locals_[instr.index]); break;
+  case Op::LocalTee: b_.CreateStore(stack_.back(), locals_[instr.index]); break;
+  case Op::GlobalGet: {
+    ValType t = wasm_.all_globals[instr.index].type;
+    if (t == ValType::V128) return unsupported("v128 globals");
+    push(b_.CreateLoad(env_.type(t), global_address(instr.index)));
+    break;
+  }
+  case Op::GlobalSet: {
+    if (wasm_.all_globals[instr.index].type == ValType::V128) return unsupported("v128 globals");
+    llvm::Value* v = pop();
+    b_.CreateStore(v, global_address(instr.index));
+    break;
+  }
+  case Op::Call: {
+    const ir::FuncType& t = wasm_.func_type(instr.index);
+    for (ValType v : t.params)
+      if (v == ValType::V128) return unsupported("v128 values");
+    for (ValType v : t.results)
+      if (v == ValType::V128) return unsupported("v128 values");
+    call_direct(instr.index, instr.offset);
+    break;
+  }
+  case Op::CallIndirect: {
+    const ir::FuncType& t = wasm_.types[instr.index];
+    for (ValType v : t.params)
+      if (v == ValType::V128) return unsupported("v128 values");
+    for (ValType v : t.results)
+      if (v == ValType::V128) return unsupported("v128 values");
+    call_indirect(instr);
+    break;
+  }
+  case Op::RefNull:
+    push(llvm::ConstantPointerNull::get(llvm::PointerType::get(env_.context, 0)));
+    break;
+  case Op::RefIsNull: push(bool_to_i32(b_.CreateIsNull(pop()))); break;
+  case Op::RefFunc: {
+    llvm::Value* funcs = ctx_field(kCtxFuncs, env_.ptr);
+    push(b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, instr.index)));
+    break;
+  }
+  default: break;
+  }
+  return support::ok();
+}
+
+void FunctionTranslator::push_results(llvm::Value* ret, const ir::FuncType& type) {
+  if (type.results.size() == 1) {
+    push(ret);
+  } else {
+    for (unsigned i = 0; i < type.results.size(); ++i)
+      push(b_.CreateExtractValue(ret, {i}));
+  }
+}
+
+void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
+  const ir::FuncType& t = wasm_.func_type(func_index);
+  if (func_index < wasm_.num_imported_funcs) {
+    llvm::Value* funcs = ctx_field(kCtxFuncs, env_.ptr);
+    llvm::Value* f =
+        b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, func_index));
+    call_generic(f, t, offset);
+    return;
+  }
+  std::vector<llvm::Value*> args(t.params.size() + 1);
+  args[0] = ctx_;
+  for (size_t i = t.params.size(); i > 0; --i)
+    args[i] = pop();
+  llvm::CallInst* ret = b_.CreateCall(env_.funcs[func_index], args);
+  // No tail-recursion elimination: it would turn runaway recursion, which must end in "call
+  // stack exhausted", into a loop that never reaches the stack check.
+  ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  reload_memory();
+  push_results(ret, t);
+}
+
+// Imports and functions of other instances: through the runtime (runtime::invoke_into), with
+// arguments and results in 8-byte slots.
+void FunctionTranslator::call_generic(llvm::Value* f, const ir::FuncType& t, uint64_t offset) {
+  llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+  uint64_t n = std::max<uint64_t>({t.params.size(), t.results.size(), 1});
+  llvm::AllocaInst* slots = entry.CreateAlloca(llvm::ArrayType::get(env_.i64, n));
+  for (size_t i = t.params.size(); i > 0; --i)
+    b_.CreateStore(pop(),
+                   b_.CreateConstInBoundsGEP2_64(slots->getAllocatedType(), slots, 0, i - 1));
+  b_.CreateCall(env_.call, {ctx_, f, slots, u64(offset)});
+  reload_memory();
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    llvm::Value* at = b_.CreateConstInBoundsGEP2_64(slots->getAllocatedType(), slots, 0, i);
+    push(b_.CreateLoad(env_.type(t.results[i]), at));
+  }
+}
+
+// The helper checks the table index, null and the type; a callee of this same instance is then
+// called directly through its native entry, any other through the runtime.
+void FunctionTranslator::call_indirect(const ir::Instr& instr) {
+  const ir::FuncType& t = wasm_.types[instr.index];
+  llvm::Value* index = pop();
+  llvm::Value* f = b_.CreateCall(
+      env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
+  const RuntimeLayout& layout = runtime_layout();
+  llvm::Value* inst =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_instance));
+  llvm::Value* same = b_.CreateICmpEQ(inst, ctx_field(kCtxInstance, env_.ptr));
+  auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
+  auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
+  auto* join = llvm::BasicBlock::Create(env_.context, "", fn_);
+  b_.CreateCondBr(same, fast, slow);
+
+  size_t base = stack_.size() - t.params.size();
+  std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
+  b_.SetInsertPoint(fast);
+  llvm::Value* code =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_code));
+  llvm::Value* native =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, code, layout.jit_native));
+  std::vector<llvm::Value*> args{ctx_};
+  args.insert(args.end(), params.begin(), params.end());
+  llvm::CallInst* ret = b_.CreateCall(env_.func_types[instr.index], native, args);
+  ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  reload_memory();
+  stack_.resize(base);
+  push_results(ret, t);
+  std::vector<llvm::Value*> fast_results(stack_.begin() + static_cast<ptrdiff_t>(base),
+                                         stack_.end());
+  llvm::BasicBlock* fast_end = b_.GetInsertBlock();
+  b_.CreateBr(join);
+
+  b_.SetInsertPoint(slow);
+  stack_.resize(base);
+  stack_.insert(stack_.end(), params.begin(), params.end());
+  call_generic(f, t, instr.offset);
+  llvm::BasicBlock* slow_end = b_.GetInsertBlock();
+  b_.CreateBr(join);
+
+  b_.SetInsertPoint(join);
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    llvm::PHINode* phi = b_.CreatePHI(env_.type(t.results[i]), 2);
+    phi->addIncoming(fast_results[i], fast_end);
+    phi->addIncoming(stack_[base + i], slow_end);
+    stack_[base + i] = phi;
+  }
+}
+
+} // namespace wasmcap::llvm_tier

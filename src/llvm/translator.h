@@ -1,0 +1,152 @@
+// FunctionTranslator: turns one validated wasm function body into an LLVM function. It observes
+// the validator (validate_function), translating each instruction after the validator accepted
+// it, with a stack of llvm::Value* in place of the operand stack and a control stack of LLVM
+// blocks whose results meet in phi nodes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ir/instr.h"
+#include "ir/module.h"
+#include "support/result.h"
+#include "validate/function_validator.h"
+#include "llvm/jit_context.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/MDBuilder.h>
+#include <llvm/IR/Module.h>
+
+namespace wasmcap::llvm_tier {
+
+// Module-wide LLVM declarations shared by every function's translation.
+struct ModuleEnv {
+  ModuleEnv(llvm::LLVMContext& context, llvm::Module& module, const ir::Module& wasm);
+
+  llvm::LLVMContext& context;
+  llvm::Module& module;
+  const ir::Module& wasm;
+  llvm::Type* ptr;
+  llvm::Type* i8;
+  llvm::Type* i32;
+  llvm::Type* i64;
+  llvm::Type* f32;
+  llvm::Type* f64;
+  llvm::Type* void_type;
+
+  std::vector<llvm::FunctionType*> func_types; // per module type index
+  std::vector<llvm::Function*> funcs;          // per function index; nullptr for imports
+  llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
+      data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
+      elem_drop;
+  llvm::MDNode* cold_weights; // branch weights: the trap side of a check is never taken
+
+  llvm::Type* type(ir::ValType t) const;
+  llvm::Type* result_type(const ir::FuncType& t) const; // void, the one result, or a struct
+};
+
+// Names the JIT resolves: wasm function i is "w<i>", its uniform entry wrapper "e<i>".
+std::string function_symbol(uint32_t func_index);
+std::string entry_symbol(uint32_t func_index);
+
+// Declares wasm function `func_index` and defines its entry wrapper
+// `void e<i>(JitContext*, uint64_t* slots)` (arguments in slots, results written back).
+void declare_function(ModuleEnv& env, uint32_t func_index);
+
+// Returns an error naming what this slice of the tier cannot compile (see is_unsupported()).
+support::Error unsupported(const std::string& what);
+
+class FunctionTranslator {
+public:
+  FunctionTranslator(ModuleEnv& env, uint32_t func_index);
+
+  // validate_function observer interface.
+  support::Status before(const ir::Instr&, const validate::FunctionValidator&) {
+    return support::ok();
+  }
+  support::Status after(const ir::Instr& instr, const validate::FunctionValidator& validator);
+
+private:
+  struct Control {
+    ir::Op kind = ir::Op::Block; // Block, Loop, If, or Call for the function's own frame
+    bool live_entry = true;      // false: opened in dead code; it has no LLVM blocks
+    bool has_else = false;
+    llvm::BasicBlock* cont = nullptr;   // after `end` (block, if, function)
+    llvm::BasicBlock* header = nullptr; // loop
+    llvm::BasicBlock* else_bb = nullptr;
+    std::vector<llvm::PHINode*> cont_phis;   // the results, at cont
+    std::vector<llvm::PHINode*> header_phis; // loop parameters, at header
+    std::vector<llvm::Value*> if_params;     // what the else arm starts with
+    size_t height = 0;                       // value stack height below the parameters
+  };
+
+  // translate_control.cpp
+  support::Status control(const ir::Instr& instr);
+  void open_block(const ir::Instr& instr);
+  void end_block();
+  void branch(uint32_t label);
+  void branch_if(uint32_t label);
+  void branch_table(const ir::Instr& instr);
+  void add_incoming(Control& c, llvm::BasicBlock* from);
+  void block_signature(const ir::BlockType& bt, std::vector<ir::ValType>& params,
+                       std::vector<ir::ValType>& results) const;
+  void finish_function();
+
+  // translator.cpp
+  support::Status variable_or_call(const ir::Instr& instr);
+  void call_direct(uint32_t func_index, uint64_t offset);
+  void call_indirect(const ir::Instr& instr);
+  void call_generic(llvm::Value* func_instance, const ir::FuncType& type, uint64_t offset);
+  void push_results(llvm::Value* ret, const ir::FuncType& type);
+  llvm::Value* global_address(uint32_t index);
+
+  // translate_numeric.cpp
+  support::Status numeric(const ir::Instr& instr);
+  llvm::Value* trunc_checked(ir::Op op, llvm::Value* x);
+  llvm::Value* float_min_max(llvm::Value* a, llvm::Value* b, bool is_min);
+
+  // translate_memory.cpp
+  support::Status memory(const ir::Instr& instr);
+  llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
+  support::Status table_or_bulk(const ir::Instr& instr);
+
+  // shared
+  void push(llvm::Value* v) { stack_.push_back(v); }
+  llvm::Value* pop() {
+    llvm::Value* v = stack_.back();
+    stack_.pop_back();
+    return v;
+  }
+  llvm::Value* ctx_field(uint64_t offset, llvm::Type* type);
+  void trap_if(llvm::Value* cond, TrapCode code, uint64_t offset);
+  void trap(TrapCode code, uint64_t offset);
+  void reload_memory();
+  llvm::Value* bool_to_i32(llvm::Value* b) { return b_.CreateZExt(b, env_.i32); }
+  llvm::Constant* u32(uint64_t v) { return llvm::ConstantInt::get(env_.i32, v); }
+  llvm::Constant* u64(uint64_t v) { return llvm::ConstantInt::get(env_.i64, v); }
+
+  ModuleEnv& env_;
+  const ir::Module& wasm_;
+  uint32_t func_index_;
+  const ir::FuncType& type_;
+  llvm::Function* fn_;
+  llvm::IRBuilder<> b_;
+  llvm::Value* ctx_;
+  std::vector<llvm::AllocaInst*> locals_;
+  std::vector<ir::ValType> local_types_;
+  llvm::AllocaInst* mem_base_ = nullptr; // cached JitContext::mem_base / mem_size, reloaded
+  llvm::AllocaInst* mem_size_ = nullptr; // after calls (mem2reg makes them SSA)
+  std::vector<llvm::Value*> stack_;
+  std::vector<Control> controls_;
+  struct SharedTrap {
+    llvm::BasicBlock* block = nullptr;
+    llvm::PHINode* offset = nullptr;
+  };
+  SharedTrap traps_[8];
+  uint64_t at_ = 0;   // offset of the instruction being translated
+  bool dead_ = false; // the current position cannot be reached: skip until else/end
+};
+
+} // namespace wasmcap::llvm_tier
