@@ -26,10 +26,13 @@ public:
   // Fuel left (Config::fuel at creation, then what set_fuel gave); nullopt = unlimited.
   std::optional<uint64_t> fuel() const;
   // Sets the fuel left (enabling fuel accounting if Config::fuel was unset). Host functions may
-  // call it while wasm runs.
+  // call it while wasm runs. Only code compiled with Config::fuel, timeout_ms or interruptible
+  // is metered: other modules run unmetered whatever the store's fuel.
   void set_fuel(uint64_t fuel);
   // Thread-safe: the wasm code running in this store (or, if none, the next call) stops with
   // ErrorKind::Trap "interrupted" within about a millisecond. Use it for timeouts and Ctrl-C.
+  // Effective only for modules compiled by an engine with Config::interruptible, fuel or
+  // timeout_ms set: other code has no polls and runs to completion.
   void interrupt();
   runtime::Store& impl() { return *impl_; }
 

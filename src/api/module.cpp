@@ -71,8 +71,10 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   if (!decoded) return decoded.error();
   auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
   const Config& config = engine.config();
+  interp::CompileOptions options;
+  options.metering = config.fuel || config.timeout_ms || config.interruptible;
   auto jit = detail::compile_with_jit(config, module, features_for(config));
-  auto code = jit ? std::move(*jit) : interp::compile(module, features_for(config));
+  auto code = jit ? std::move(*jit) : interp::compile(module, features_for(config), options);
   if (!code) return code.error();
   auto data = std::make_shared<detail::ModuleData>();
   data->module = std::move(module);

@@ -1,14 +1,32 @@
 // The interpreter's internal code: per function a flat array of 32-bit words, each instruction
-// an op number followed by pre-resolved operands (frame slot indices, immediates, code offsets).
-// Ops are the wasm ops of ir/opcodes.def plus a few internal ones (copies, constants, branches).
+// an op followed by pre-resolved operands (frame slot indices, immediates, relative targets).
+// The op word is an IOp while lowering and its handler's address offset once threaded.
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "ir/opcode.h"
 
 namespace wasmcap::interp {
+
+// Binary ops that also exist with a constant second operand (`NAMEImm`: [dst s, a s, imm], the
+// immediate one word for i32 ops, two (low first) for i64 ops): the lowering folds an
+// `i32.const` feeding them instead of materializing it in a slot.
+// (clang-format is not idempotent on these lists.)
+// clang-format off
+#define WASMCAP_IMM_BINOPS(X) \
+  X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) \
+  X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) \
+  WASMCAP_CMP_OPS(X)
+// Comparisons that fuse with a following br_if / if into one conditional jump:
+// `BrIfNAME` / `BrUnlessNAME` [a s, b s, t] and `BrIfNAMEImm` / `BrUnlessNAMEImm` [a s, imm, t].
+#define WASMCAP_CMP_OPS(X) \
+  X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) \
+  X(I32GeU) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) \
+  X(I64GeS) X(I64GeU)
+// clang-format on
 
 enum class IOp : uint32_t {
 #define WASM_OP(name, text, prefix, code, imm, sig, align) name,
@@ -19,14 +37,21 @@ enum class IOp : uint32_t {
   CopyN,    // [dst, src, n]             ascending copy, dst < src
   Const32,  // [dst, bits]
   Const64,  // [dst, lo, hi]
-  BrUnless, // [cond, target]
+  BrUnless, // [cond, target]              (all targets: relative to the target word itself)
   Fuel,     // [cost]                    loop header: charges the loop body's instruction count
   // v128 values take two consecutive slots; these move them whole.
   Copy128,      // [dst, src]
   Select128,    // [a s (also dst), b s, cond s]
   GlobalGet128, // [dst s, g]
   GlobalSet128, // [src s, g]
-  Count
+  CallDirect,   // [callee FunctionCode* lo, hi, arg base s]  a call within the same module
+#define WASMCAP_IMM_ENUM(name) name##Imm,
+  WASMCAP_IMM_BINOPS(WASMCAP_IMM_ENUM)
+#undef WASMCAP_IMM_ENUM
+#define WASMCAP_CMP_ENUM(name) BrIf##name, BrUnless##name, BrIf##name##Imm, BrUnless##name##Imm,
+      WASMCAP_CMP_OPS(WASMCAP_CMP_ENUM)
+#undef WASMCAP_CMP_ENUM
+          Count
 };
 constexpr uint32_t kIOpCount = static_cast<uint32_t>(IOp::Count);
 
@@ -35,7 +60,9 @@ inline IOp iop(ir::Op op) {
 }
 
 // Every value lives in 8-byte slots: one per i32/i64/f32/f64/ref, two (low half first) per v128.
-// Operand layouts of the wasm ops as lowered (s = slot, t = code target, i = immediate):
+// Operand layouts of the wasm ops as lowered (s = slot, t = code target, i = immediate). A source
+// slot may be a local's own slot (a folded local.get) and a result slot a local's (a folded
+// local.set); t words hold the target's distance from the t word itself.
 //   numeric/memory ops with a Sig: [result s if any, param s..., then immediates]:
 //     MemArg -> offset; MemoryInit/Data/Elem -> segment index; Memory/MemoryCopy -> none;
 //     Lane -> lane; MemArgLane -> offset, lane; V128/Shuffle -> 4 words of the 16 bytes
@@ -47,6 +74,12 @@ inline IOp iop(ir::Op op) {
 //   TableGrow [init s (also dst), n s, table]  TableFill [i s, val s, n s, table]
 //   TableCopy [d s, s s, n s, dst table, src table]  TableInit [d s, s s, n s, elem, table]
 //   RefNull [dst s]  RefIsNull [dst s, src s]  RefFunc [dst s, func]
+
+// The fused op for comparison `cmp` (a WASMCAP_CMP_OPS member or its Imm form) jumping when the
+// comparison is true (BrIf...) or false (BrUnless...); IOp::Count when `cmp` does not fuse.
+IOp fused_branch(IOp cmp, bool when_true);
+// `NAMEImm` for a WASMCAP_IMM_BINOPS member, else IOp::Count.
+IOp imm_form(IOp op);
 
 // Where an instruction of the internal code came from, for backtraces.
 struct OffsetEntry {
@@ -63,6 +96,9 @@ struct FunctionCode {
   uint32_t frame_slots = 0;         // locals + the deepest operand stack
   uint32_t entry_cost = 1;          // fuel charged on entry: the body's instructions outside loops
   std::vector<OffsetEntry> offsets; // sorted by code_pos, one per emitted instruction
+  // CallDirect pointer words to fill once every function is lowered: (code position, callee's
+  // defined-function index).
+  std::vector<std::pair<uint32_t, uint32_t>> direct_calls;
 
   uint64_t wasm_offset_at(uint32_t code_pos) const;
 };

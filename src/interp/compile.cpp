@@ -18,7 +18,8 @@ support::Status CompiledModule::call(runtime::Store& store, runtime::FuncInstanc
 }
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
-compile(std::shared_ptr<const ir::Module> module, const validate::Features& features) {
+compile(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+        const CompileOptions& options) {
   const ir::Module& mod = *module;
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
   auto compiled = std::make_shared<CompiledModule>(module);
@@ -26,9 +27,19 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   compiled->functions().reserve(mod.functions.size());
   for (uint32_t i = 0; i < mod.functions.size(); ++i) {
     uint32_t func_index = mod.num_imported_funcs + i;
-    Lowering lowering(mod, func_index);
+    Lowering lowering(mod, func_index, options.metering);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, lowering));
     compiled->functions().push_back(lowering.take());
+  }
+  // Direct calls embed the callee's FunctionCode address (stable now: no more push_back).
+  for (FunctionCode& fc : compiled->functions()) {
+    for (auto [at, callee] : fc.direct_calls) {
+      auto bits = reinterpret_cast<uint64_t>(&compiled->functions()[callee]);
+      fc.code[at] = static_cast<uint32_t>(bits);
+      fc.code[at + 1] = static_cast<uint32_t>(bits >> 32);
+    }
+    fc.direct_calls = {};
+    thread_code(fc);
   }
   return std::shared_ptr<const runtime::ModuleCode>(std::move(compiled));
 }

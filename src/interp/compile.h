@@ -14,14 +14,22 @@ namespace wasmcap::interp {
 
 class CompiledModule; // defined in interp/compiled_module.h (internal)
 
+struct CompileOptions {
+  // Emit fuel/interrupt polls (a Fuel op per loop header, a charge per function entry). Without
+  // them fuel, timeouts and Store::interrupt have no effect on this module's code, which then
+  // pays nothing for them.
+  bool metering = false;
+};
+
 // Module-level checks (validate_module_without_bodies) plus per-body validation and lowering.
 // Errors are the validator's (ErrorKind::Invalid / Malformed).
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
-compile(std::shared_ptr<const ir::Module> module, const validate::Features& features);
+compile(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+        const CompileOptions& options = {});
 
 inline support::Result<std::shared_ptr<const runtime::ModuleCode>>
-compile(ir::Module module, const validate::Features& features) {
-  return compile(std::make_shared<const ir::Module>(std::move(module)), features);
+compile(ir::Module module, const validate::Features& features, const CompileOptions& options = {}) {
+  return compile(std::make_shared<const ir::Module>(std::move(module)), features, options);
 }
 
 } // namespace wasmcap::interp

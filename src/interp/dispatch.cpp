@@ -21,13 +21,30 @@ namespace tt = runtime::trap_text;
 
 enum class Exit { Done, Trapped };
 
-#define HANDLER_ARGS const uint32_t *pc, uint64_t *fp, Machine *m, uint8_t *mem
+// The memory's base and byte size travel in registers with pc and fp: loads and stores touch
+// nothing else of the machine.
+#define HANDLER_ARGS const uint32_t *pc, uint64_t *fp, Machine *m, uint8_t *mem, uint64_t msz
 using Handler = Exit (*)(HANDLER_ARGS);
 extern const Handler kHandlers[kIOpCount];
 
-#define NEXT() [[clang::musttail]] return kHandlers[*pc](pc, fp, m, mem)
+// Threaded code: an instruction's first word is its handler's address as a signed offset from
+// handler_base() (see thread_code), so dispatch is one load and an indirect jump, no table.
+Exit handler_base_fn(HANDLER_ARGS);
+inline uintptr_t handler_base() {
+  return reinterpret_cast<uintptr_t>(&handler_base_fn);
+}
+inline Handler handler_at(uint32_t word) {
+  return reinterpret_cast<Handler>(
+      handler_base() + static_cast<uintptr_t>(static_cast<int64_t>(static_cast<int32_t>(word))));
+}
+#define NEXT() [[clang::musttail]] return handler_at(*pc)(pc, fp, m, mem, msz)
 #define TRAP(text) return trap(m, pc, text)
 #define HANDLER(NAME) template <> Exit handle<IOp::NAME>(HANDLER_ARGS)
+
+// A jump through the target word pc[k] (stored relative to that word).
+inline const uint32_t* jump(const uint32_t* pc, uint32_t k) {
+  return pc + k + static_cast<int32_t>(pc[k]);
+}
 
 template <class T> inline T rd(const uint64_t* fp, uint32_t s) {
   T v;
@@ -50,6 +67,10 @@ template <class T> inline void wr(uint64_t* fp, uint32_t s, T v) {
   m->error = std::move(error);
   m->trap_pc = pc;
   return Exit::Trapped;
+}
+
+Exit handler_base_fn(HANDLER_ARGS) {
+  return trap(m, pc, "invalid internal opcode");
 }
 
 inline uint8_t* load_mem(Machine* m) {
@@ -146,12 +167,13 @@ uint32_t slot_width(ir::ValType t) {
 // Enters `f` with arguments at `fp + arg_base`; `len` is the call instruction's length. On
 // success pc/fp/mem describe the callee (or the next instruction after a host call).
 [[gnu::always_inline]] inline bool enter(const uint32_t*& pc, uint64_t*& fp, Machine* m,
-                                         uint8_t*& mem, FuncInstance* f, uint32_t arg_base,
-                                         uint32_t len) {
+                                         uint8_t*& mem, uint64_t& msz, FuncInstance* f,
+                                         uint32_t arg_base, uint32_t len) {
   uint64_t* new_fp = fp + arg_base;
   if (f->kind == FuncInstance::Kind::Host) {
     if (!call_host(m, pc, fp, f, new_fp)) return false;
     mem = load_mem(m);
+    msz = m->mem_size;
     pc += len;
     return true;
   }
@@ -167,6 +189,7 @@ uint32_t slot_width(ir::ValType t) {
   m->code = fc->code.data();
   if (f->instance != m->inst) set_instance(m, f->instance);
   mem = load_mem(m);
+  msz = m->mem_size;
   pc = m->code;
   fp = new_fp;
   return true;
@@ -198,7 +221,7 @@ HANDLER(Const64) {
   NEXT();
 }
 HANDLER(BrUnless) {
-  pc = rd<uint32_t>(fp, pc[1]) == 0 ? m->code + pc[2] : pc + 3;
+  pc = rd<uint32_t>(fp, pc[1]) == 0 ? jump(pc, 2) : pc + 3;
   NEXT();
 }
 HANDLER(Fuel) {
@@ -223,17 +246,17 @@ HANDLER(Unreachable) {
   TRAP(tt::kUnreachable);
 }
 HANDLER(Br) {
-  pc = m->code + pc[1];
+  pc = jump(pc, 1);
   NEXT();
 }
 HANDLER(BrIf) {
-  pc = rd<uint32_t>(fp, pc[1]) != 0 ? m->code + pc[2] : pc + 3;
+  pc = rd<uint32_t>(fp, pc[1]) != 0 ? jump(pc, 2) : pc + 3;
   NEXT();
 }
 HANDLER(BrTable) {
   uint32_t i = rd<uint32_t>(fp, pc[1]);
   uint32_t n = pc[2];
-  pc = m->code + pc[3 + (i < n ? i : n)];
+  pc = jump(pc, 3 + (i < n ? i : n));
   NEXT();
 }
 HANDLER(Return) {
@@ -243,13 +266,34 @@ HANDLER(Return) {
   pc = f->return_pc;
   fp = f->fp;
   m->func = f->func;
-  m->code = f->func->code.data();
-  if (f->inst != m->inst) set_instance(m, f->inst);
-  mem = load_mem(m);
+  if (f->inst != m->inst) { // else memory is unchanged (a grow in the callee updated `mem`)
+    m->code = f->func->code.data();
+    set_instance(m, f->inst);
+    mem = load_mem(m);
+    msz = m->mem_size;
+  }
   NEXT();
 }
 HANDLER(Call) {
-  if (!enter(pc, fp, m, mem, m->inst->funcs[pc[1]], pc[2], 3)) return Exit::Trapped;
+  if (!enter(pc, fp, m, mem, msz, m->inst->funcs[pc[1]], pc[2], 3)) return Exit::Trapped;
+  NEXT();
+}
+HANDLER(CallDirect) {
+  // A call within the module: same instance and memory, no host function, no fuel (the
+  // lowering uses Call instead when metering).
+  const FunctionCode* fc;
+  uint64_t bits = pc[1] | (uint64_t{pc[2]} << 32);
+  std::memcpy(&fc, &bits, sizeof fc);
+  uint64_t* new_fp = fp + pc[3];
+  if (new_fp + fc->frame_slots > m->stack_end || m->frame + 1 >= m->frames_end) {
+    return trap_error(m, pc, runtime::make_exhaustion(tt::kCallStackExhausted));
+  }
+  *++m->frame = Frame{pc + 4, fp, m->func, m->inst};
+  for (uint32_t i = fc->num_params; i < fc->num_locals; ++i)
+    new_fp[i] = 0;
+  m->func = fc;
+  pc = fc->code.data();
+  fp = new_fp;
   NEXT();
 }
 HANDLER(CallIndirect) {
@@ -259,7 +303,7 @@ HANDLER(CallIndirect) {
   auto* f = static_cast<FuncInstance*>(table->data()[i]);
   if (f == nullptr) TRAP(tt::kUninitializedElement);
   if (f->type_id != m->inst->type_ids[pc[1]]) TRAP(tt::kIndirectTypeMismatch);
-  if (!enter(pc, fp, m, mem, f, pc[3], 5)) return Exit::Trapped;
+  if (!enter(pc, fp, m, mem, msz, f, pc[3], 5)) return Exit::Trapped;
   NEXT();
 }
 HANDLER(Select) {
@@ -368,7 +412,7 @@ HANDLER(ElemDrop) {
 #define LOAD(NAME, T, MT)                                                                          \
   HANDLER(NAME) {                                                                                  \
     uint64_t ea = uint64_t{rd<uint32_t>(fp, pc[2])} + pc[3];                                       \
-    if (ea + sizeof(MT) > m->mem_size) TRAP(tt::kMemoryOutOfBounds);                               \
+    if (ea + sizeof(MT) > msz) TRAP(tt::kMemoryOutOfBounds);                                       \
     MT v;                                                                                          \
     std::memcpy(&v, mem + ea, sizeof(MT));                                                         \
     wr<T>(fp, pc[1], static_cast<T>(v));                                                           \
@@ -378,7 +422,7 @@ HANDLER(ElemDrop) {
 #define STORE(NAME, T, MT)                                                                         \
   HANDLER(NAME) {                                                                                  \
     uint64_t ea = uint64_t{rd<uint32_t>(fp, pc[1])} + pc[3];                                       \
-    if (ea + sizeof(MT) > m->mem_size) TRAP(tt::kMemoryOutOfBounds);                               \
+    if (ea + sizeof(MT) > msz) TRAP(tt::kMemoryOutOfBounds);                                       \
     MT v = static_cast<MT>(rd<T>(fp, pc[2]));                                                      \
     std::memcpy(mem + ea, &v, sizeof(MT));                                                         \
     pc += 4;                                                                                       \
@@ -417,6 +461,7 @@ HANDLER(MemoryGrow) {
   int64_t r = m->mem0->grow(rd<uint32_t>(fp, pc[2]));
   wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(r));
   mem = load_mem(m);
+  msz = m->mem_size;
   pc += 3;
   NEXT();
 }
@@ -457,11 +502,19 @@ HANDLER(MemoryFill) { // [d, val, n]
     pc += 3;                                                                                       \
     NEXT();                                                                                        \
   }
-#define BIN(NAME, A, R, EXPR)                                                                      \
+// Bin<op> names a binary op's operand/result types and function, so that its Imm form and
+// the fused compare-and-branch ops are generated from the same line.
+template <IOp op> struct Bin;
+#define BIN(NAME, A_, R_, EXPR)                                                                    \
+  template <> struct Bin<IOp::NAME> {                                                              \
+    using A = A_;                                                                                  \
+    using R = R_;                                                                                  \
+    static R f(A a, A b) {                                                                         \
+      return static_cast<R>(EXPR);                                                                 \
+    }                                                                                              \
+  };                                                                                               \
   HANDLER(NAME) {                                                                                  \
-    A a = rd<A>(fp, pc[2]);                                                                        \
-    A b = rd<A>(fp, pc[3]);                                                                        \
-    wr<R>(fp, pc[1], static_cast<R>(EXPR));                                                        \
+    wr<R_>(fp, pc[1], Bin<IOp::NAME>::f(rd<A_>(fp, pc[2]), rd<A_>(fp, pc[3])));                    \
     pc += 4;                                                                                       \
     NEXT();                                                                                        \
   }
@@ -640,6 +693,38 @@ UN(I64Extend8S, s64, s64, static_cast<int8_t>(a))
 UN(I64Extend16S, s64, s64, static_cast<int16_t>(a))
 UN(I64Extend32S, s64, s64, static_cast<int32_t>(a))
 
+// --- constant operands and fused compare-and-branch ---------------------------------------------
+// The immediate after the operand slots: one word, or two (low first) for 64-bit operands.
+template <class A> inline A imm(const uint32_t* p) {
+  if constexpr (sizeof(A) == 4) {
+    return static_cast<A>(p[0]);
+  } else {
+    return static_cast<A>(p[0] | (uint64_t{p[1]} << 32));
+  }
+}
+template <class A> constexpr uint32_t kImmWords = sizeof(A) / 4;
+
+template <IOp op> Exit bin_imm(HANDLER_ARGS) { // [dst, a, imm]
+  using B = Bin<op>;
+  using A = typename B::A;
+  wr<typename B::R>(fp, pc[1], B::f(rd<A>(fp, pc[2]), imm<A>(pc + 3)));
+  pc += 3 + kImmWords<A>;
+  NEXT();
+}
+template <IOp op, bool when_true> Exit br_cmp(HANDLER_ARGS) { // [a, b, t]
+  using B = Bin<op>;
+  using A = typename B::A;
+  pc = (B::f(rd<A>(fp, pc[1]), rd<A>(fp, pc[2])) != 0) == when_true ? jump(pc, 3) : pc + 4;
+  NEXT();
+}
+template <IOp op, bool when_true> Exit br_cmp_imm(HANDLER_ARGS) { // [a, imm, t]
+  using B = Bin<op>;
+  using A = typename B::A;
+  constexpr uint32_t k = 2 + kImmWords<A>;
+  pc = (B::f(rd<A>(fp, pc[1]), imm<A>(pc + 2)) != 0) == when_true ? jump(pc, k) : pc + k + 1;
+  NEXT();
+}
+
 // --- 128-bit SIMD -----------------------------------------------------------------------------
 #include "interp/simd_dispatch.inc"
 
@@ -648,12 +733,27 @@ const Handler kHandlers[kIOpCount] = {
 #define WASM_OP(name, text, prefix, code, imm, sig, align) &handle<IOp::name>,
 #include "ir/opcodes.def"
 #undef WASM_OP
-    &handle<IOp::Copy>,         &handle<IOp::CopyN>,     &handle<IOp::Const32>,
-    &handle<IOp::Const64>,      &handle<IOp::BrUnless>,  &handle<IOp::Fuel>,
-    &handle<IOp::Copy128>,      &handle<IOp::Select128>, &handle<IOp::GlobalGet128>,
+    &handle<IOp::Copy>,
+    &handle<IOp::CopyN>,
+    &handle<IOp::Const32>,
+    &handle<IOp::Const64>,
+    &handle<IOp::BrUnless>,
+    &handle<IOp::Fuel>,
+    &handle<IOp::Copy128>,
+    &handle<IOp::Select128>,
+    &handle<IOp::GlobalGet128>,
     &handle<IOp::GlobalSet128>,
+    &handle<IOp::CallDirect>,
+#define IMM_ENTRY(name) &bin_imm<IOp::name>,
+    WASMCAP_IMM_BINOPS(IMM_ENTRY)
+#undef IMM_ENTRY
+#define CMP_ENTRIES(name)                                                                          \
+  &br_cmp<IOp::name, true>, &br_cmp<IOp::name, false>, &br_cmp_imm<IOp::name, true>,               \
+      &br_cmp_imm<IOp::name, false>,
+        WASMCAP_CMP_OPS(CMP_ENTRIES)
+#undef CMP_ENTRIES
 };
-static_assert(static_cast<uint32_t>(IOp::GlobalSet128) + 1 == kIOpCount,
+static_assert(static_cast<uint32_t>(IOp::BrUnlessI64GeUImm) + 1 == kIOpCount,
               "kHandlers lists the internal ops in IOp order");
 
 // The wasm frames of a trap, innermost first.
@@ -675,6 +775,16 @@ std::vector<TraceFrame> backtrace(const Machine& m) {
 }
 
 } // namespace
+
+void thread_code(FunctionCode& fc) {
+  for (const OffsetEntry& e : fc.offsets) {
+    uint32_t op = fc.code[e.code_pos];
+    Handler h = op < kIOpCount ? kHandlers[op] : &handler_base_fn;
+    // Handlers are in this binary's text, well within +-2 GiB of each other.
+    auto delta = static_cast<int64_t>(reinterpret_cast<uintptr_t>(h) - handler_base());
+    fc.code[e.code_pos] = static_cast<uint32_t>(static_cast<int32_t>(delta));
+  }
+}
 
 Machine::Machine(const runtime::StoreLimits& limits)
     : stack(new uint64_t[limits.stack_slots]), frames(new Frame[limits.max_call_depth + 2]) {
@@ -718,7 +828,7 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   set_instance(&m, f.instance);
   uint8_t* mem = load_mem(&m);
 
-  Exit e = kHandlers[*m.code](m.code, fp, &m, mem);
+  Exit e = handler_at(*m.code)(m.code, fp, &m, mem, m.mem_size);
 
   support::Status result;
   if (e == Exit::Done) {

@@ -17,7 +17,69 @@ uint64_t FunctionCode::wasm_offset_at(uint32_t code_pos) const {
   return it == offsets.begin() ? 0 : std::prev(it)->wasm_offset;
 }
 
+IOp imm_form(IOp op) {
+  switch (op) {
+#define WASMCAP_IMM_CASE(name)                                                                     \
+  case IOp::name: return IOp::name##Imm;
+    WASMCAP_IMM_BINOPS(WASMCAP_IMM_CASE)
+#undef WASMCAP_IMM_CASE
+  default: return IOp::Count;
+  }
+}
+
+IOp fused_branch(IOp cmp, bool when_true) {
+  switch (cmp) {
+#define WASMCAP_CMP_CASE(name)                                                                     \
+  case IOp::name: return when_true ? IOp::BrIf##name : IOp::BrUnless##name;                        \
+  case IOp::name##Imm: return when_true ? IOp::BrIf##name##Imm : IOp::BrUnless##name##Imm;
+    WASMCAP_CMP_OPS(WASMCAP_CMP_CASE)
+#undef WASMCAP_CMP_CASE
+  default: return IOp::Count;
+  }
+}
+
 namespace {
+// `b op a` as an op on (a, b): commutative ops are themselves, order comparisons flip; else
+// IOp::Count. Lets a constant first operand become the immediate too.
+IOp swapped(IOp op) {
+  switch (op) {
+  case IOp::I32Add:
+  case IOp::I32Mul:
+  case IOp::I32And:
+  case IOp::I32Or:
+  case IOp::I32Xor:
+  case IOp::I32Eq:
+  case IOp::I32Ne:
+  case IOp::I64Add:
+  case IOp::I64Mul:
+  case IOp::I64And:
+  case IOp::I64Or:
+  case IOp::I64Xor:
+  case IOp::I64Eq:
+  case IOp::I64Ne: return op;
+  case IOp::I32LtS: return IOp::I32GtS;
+  case IOp::I32LtU: return IOp::I32GtU;
+  case IOp::I32GtS: return IOp::I32LtS;
+  case IOp::I32GtU: return IOp::I32LtU;
+  case IOp::I32LeS: return IOp::I32GeS;
+  case IOp::I32LeU: return IOp::I32GeU;
+  case IOp::I32GeS: return IOp::I32LeS;
+  case IOp::I32GeU: return IOp::I32LeU;
+  case IOp::I64LtS: return IOp::I64GtS;
+  case IOp::I64LtU: return IOp::I64GtU;
+  case IOp::I64GtS: return IOp::I64LtS;
+  case IOp::I64GtU: return IOp::I64LtU;
+  case IOp::I64LeS: return IOp::I64GeS;
+  case IOp::I64LeU: return IOp::I64GeU;
+  case IOp::I64GeS: return IOp::I64LeS;
+  case IOp::I64GeU: return IOp::I64LeU;
+  default: return IOp::Count;
+  }
+}
+bool is_i64_op(IOp op) {
+  auto o = static_cast<uint32_t>(op);
+  return o < ir::kOpCount && ir::op_info(static_cast<Op>(o)).text[1] == '6';
+}
 uint32_t width(ir::ValType t) {
   return t == ir::ValType::V128 ? 2 : 1;
 }
@@ -29,7 +91,8 @@ uint32_t slots_of(std::span<const ir::ValType> types) {
 }
 } // namespace
 
-Lowering::Lowering(const ir::Module& module, uint32_t func_index) : module_(module) {
+Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering)
+    : module_(module), metering_(metering) {
   const ir::FuncType& type = module.func_type(func_index);
   const ir::Function& fn = module.functions[func_index - module.num_imported_funcs];
   uint32_t at = 0;
@@ -50,7 +113,81 @@ Lowering::Lowering(const ir::Module& module, uint32_t func_index) : module_(modu
   out_.frame_slots = std::max(out_.num_locals, out_.num_results);
   out_.entry_cost = 0; // counted up by before(), at least 1 for the final end
   offs_.push_back(0);
+  pend_.push_back(Pending{});
   ctrls_.push_back(Ctrl{}); // the function's own frame (label = return)
+}
+
+void Lowering::materialize(size_t height, uint64_t off) {
+  Pending& p = pend_[height];
+  if (p.kind == Pending::Local) {
+    op(IOp::Copy, off);
+    word(slot(height));
+    word(p.local);
+  } else if (p.kind == Pending::Const) {
+    if (p.bits <= UINT32_MAX) {
+      op(IOp::Const32, off);
+      word(slot(height));
+      word(static_cast<uint32_t>(p.bits));
+    } else {
+      op(IOp::Const64, off);
+      word(slot(height));
+      word(static_cast<uint32_t>(p.bits));
+      word(static_cast<uint32_t>(p.bits >> 32));
+    }
+  }
+  p = Pending{};
+}
+
+void Lowering::materialize_below(size_t h, uint64_t off) {
+  for (size_t i = 0; i < h && i < pend_.size(); ++i) {
+    if (pend_[i].kind != Pending::Own) materialize(i, off);
+  }
+}
+
+Lowering::Cond Lowering::take_cond(size_t h, uint64_t off) {
+  Cond c;
+  // A compare (or eqz) emitted just before, whose result is this condition: remove it and
+  // branch on its operands instead. Nothing was emitted after it, so reading them later reads
+  // the same values (materializations below only write own slots under its operands).
+  if (prev_.valid && h >= 1 && prev_.start + 1 < pos() &&
+      out_.code[prev_.start + 1] == slot(h - 1)) {
+    IOp cmp = prev_.op;
+    bool eqz32 = cmp == iop(Op::I32Eqz), eqz64 = cmp == iop(Op::I64Eqz);
+    if (eqz32 || eqz64 || fused_branch(cmp, true) != IOp::Count) {
+      c.words.assign(out_.code.begin() + prev_.start + 2, out_.code.end());
+      out_.code.resize(prev_.start);
+      out_.offsets.pop_back();
+      if (eqz32) {
+        c.negate = true;
+      } else if (eqz64) {
+        c.cmp = IOp::I64EqImm; // x == 0
+        c.words.push_back(0);
+        c.words.push_back(0);
+      } else {
+        c.cmp = cmp;
+      }
+      prev_.valid = false;
+      materialize_below(h - 1, off);
+      return c;
+    }
+  }
+  materialize_below(h - 1, off);
+  if (h >= 1 && pend_[h - 1].kind == Pending::Const) materialize(h - 1, off);
+  c.words.push_back(h >= 1 ? src(h - 1) : 0);
+  return c;
+}
+
+uint32_t Lowering::cond_jump(const Cond& c, bool when_true, uint64_t off) {
+  if (c.cmp == IOp::Count) {
+    op(when_true != c.negate ? IOp::BrIf : IOp::BrUnless, off);
+  } else {
+    op(fused_branch(c.cmp, when_true), off);
+  }
+  for (uint32_t w : c.words)
+    word(w);
+  uint32_t at = pos();
+  word(0);
+  return at;
 }
 
 void Lowering::op(IOp o, uint64_t wasm_offset) {
@@ -61,7 +198,7 @@ void Lowering::op(IOp o, uint64_t wasm_offset) {
 void Lowering::target(uint32_t label) {
   Ctrl& c = ctrls_[ctrls_.size() - 1 - label];
   if (c.op == Op::Loop) {
-    word(c.loop_start);
+    word(c.loop_start - pos());
   } else {
     c.end_fixups.push_back(pos());
     word(0);
@@ -124,13 +261,23 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     break;
   default: break;
   }
+  // Every label sees its values in their own slots: pending operands are materialized before
+  // any control instruction (a consumed condition may stay where it is).
+  if (!dead) {
+    switch (in.op) {
+    case Op::If:
+    case Op::BrIf:
+    case Op::BrTable: break; // take_cond() / below
+    default: materialize_below(h, in.offset); break;
+    }
+  }
   switch (in.op) {
   case Op::Block: ctrls_.push_back(Ctrl{Op::Block, dead, 0, UINT32_MAX, {}}); break;
   case Op::Loop:
     // Back-edges land on the Fuel op, so every iteration pays for the loop body (counted in
     // before()); functions pay for the rest on entry.
     ctrls_.push_back(Ctrl{Op::Loop, dead, pos(), UINT32_MAX, {}});
-    if (!dead) {
+    if (!dead && metering_) {
       op(IOp::Fuel, in.offset);
       fuel_words_.push_back(pos());
       word(0);
@@ -138,12 +285,7 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     break;
   case Op::If: {
     Ctrl c{Op::If, dead, 0, UINT32_MAX, {}};
-    if (!dead) {
-      op(IOp::BrUnless, in.offset);
-      word(slot(h - 1));
-      c.else_fixup = pos();
-      word(0);
-    }
+    if (!dead) c.else_fixup = cond_jump(take_cond(h, in.offset), false, in.offset);
     ctrls_.push_back(std::move(c));
     break;
   }
@@ -155,7 +297,7 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
       c.end_fixups.push_back(pos());
       word(0);
     }
-    out_.code[c.else_fixup] = pos();
+    patch(c.else_fixup, pos());
     c.else_fixup = UINT32_MAX;
     break;
   }
@@ -169,11 +311,11 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
         word(out_.num_results);
       }
     } else if (!c.dead) {
-      if (c.else_fixup != UINT32_MAX) out_.code[c.else_fixup] = pos();
+      if (c.else_fixup != UINT32_MAX) patch(c.else_fixup, pos());
       for (uint32_t f : c.end_fixups)
-        out_.code[f] = pos();
+        patch(f, pos());
     }
-    if (c.op == Op::Loop && !c.dead && !fuel_words_.empty()) fuel_words_.pop_back();
+    if (c.op == Op::Loop && !c.dead && metering_ && !fuel_words_.empty()) fuel_words_.pop_back();
     ctrls_.pop_back();
     break;
   }
@@ -182,28 +324,32 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     break;
   case Op::BrIf: {
     if (dead) break;
+    Cond cond = take_cond(h, in.offset);
     if (plain_branch(in.index, h - 1, v)) {
-      op(IOp::BrIf, in.offset);
-      word(slot(h - 1));
-      target(in.index);
+      uint32_t at = cond_jump(cond, true, in.offset);
+      Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];
+      if (c.op == Op::Loop) {
+        patch(at, c.loop_start);
+      } else {
+        c.end_fixups.push_back(at);
+      }
     } else {
-      op(IOp::BrUnless, in.offset);
-      word(slot(h - 1));
-      uint32_t skip = pos();
-      word(0);
+      uint32_t skip = cond_jump(cond, false, in.offset);
       branch(in.index, h - 1, v, in.offset);
-      out_.code[skip] = pos();
+      patch(skip, pos());
     }
     break;
   }
   case Op::BrTable: {
-    if (dead) break;
+    if (dead || h == 0) break; // h == 0: invalid, rejected next
     // Each entry is a code target: the label itself when no values move, else a stub emitted
     // after the table that moves the values and jumps (or returns).
     std::vector<uint32_t> labels(in.targets.begin(), in.targets.end());
     labels.push_back(in.index);
+    materialize_below(h - 1, in.offset);
+    if (pend_[h - 1].kind == Pending::Const) materialize(h - 1, in.offset);
     op(IOp::BrTable, in.offset);
-    word(slot(h - 1));
+    word(src(h - 1));
     word(static_cast<uint32_t>(labels.size() - 1));
     uint32_t first = pos();
     for (size_t i = 0; i < labels.size(); ++i)
@@ -213,12 +359,12 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
       if (plain_branch(labels[i], h - 1, v)) {
         Ctrl& c = ctrls_[ctrls_.size() - 1 - labels[i]];
         if (c.op == Op::Loop) {
-          out_.code[at] = c.loop_start;
+          patch(at, c.loop_start);
         } else {
           c.end_fixups.push_back(at);
         }
       } else {
-        out_.code[at] = pos();
+        patch(at, pos());
         branch(labels[i], h - 1, v, in.offset);
       }
     }
@@ -239,28 +385,44 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
 // Ops whose stack signature is in the opcode table: [result slot, param slots..., immediates].
 void Lowering::lower_generic(const ir::Instr& in, size_t h) {
   const ir::OpInfo& info = ir::op_info(in.op);
-  switch (in.op) {
-  case Op::I32Const:
-  case Op::F32Const:
-    op(IOp::Const32, in.offset);
-    word(slot(h));
-    word(static_cast<uint32_t>(in.bits));
-    return;
-  case Op::I64Const:
-  case Op::F64Const:
-    op(IOp::Const64, in.offset);
-    word(slot(h));
-    word(static_cast<uint32_t>(in.bits));
-    word(static_cast<uint32_t>(in.bits >> 32));
-    return;
-  default: break;
-  }
   ir::SigTypes sig = ir::sig_types(info.sig);
   size_t np = sig.params.size();
-  op(iop(in.op), in.offset);
+  if (h < np) return; // invalid: rejected next
+  // Scalar results of non-SIMD ops may be redirected (local.set) or fused (br_if) next.
+  bool scalar =
+      sig.results.size() == 1 && sig.results[0] != ir::ValType::V128 && info.prefix != 0xFD;
+  IOp o = iop(in.op);
+  if (np == 2 && pend_[h - 2].kind == Pending::Const && pend_[h - 1].kind != Pending::Const &&
+      swapped(o) != IOp::Count) {
+    uint64_t imm = pend_[h - 2].bits;
+    IOp so = imm_form(swapped(o));
+    last_ = Last{scalar, so, pos()};
+    op(so, in.offset);
+    word(slot(h - 2));
+    word(src(h - 1));
+    word(static_cast<uint32_t>(imm));
+    if (is_i64_op(o)) word(static_cast<uint32_t>(imm >> 32));
+    return;
+  }
+  if (np == 2 && pend_[h - 1].kind == Pending::Const && imm_form(o) != IOp::Count) {
+    if (pend_[h - 2].kind == Pending::Const) materialize(h - 2, in.offset);
+    uint64_t imm = pend_[h - 1].bits;
+    last_ = Last{scalar, imm_form(o), pos()};
+    op(imm_form(o), in.offset);
+    word(slot(h - 2));
+    word(src(h - 2));
+    word(static_cast<uint32_t>(imm));
+    if (is_i64_op(o)) word(static_cast<uint32_t>(imm >> 32));
+    return;
+  }
+  for (size_t i = 0; i < np; ++i) {
+    if (pend_[h - np + i].kind == Pending::Const) materialize(h - np + i, in.offset);
+  }
+  if (scalar) last_ = Last{true, o, pos()};
+  op(o, in.offset);
   if (!sig.results.empty()) word(slot(h - np));
   for (size_t i = 0; i < np; ++i)
-    word(slot(h - np + i));
+    word(src(h - np + i));
   switch (info.imm) {
   case ir::Imm::MemArg: word(static_cast<uint32_t>(in.mem.offset)); break;
   case ir::Imm::MemoryInit:
@@ -292,6 +454,15 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
   case Op::Call: {
     if (in.index >= module_.func_type_indices.size()) break; // invalid: rejected next
     size_t np = module_.func_type(in.index).params.size();
+    if (!metering_ && in.index >= module_.num_imported_funcs) {
+      // Same module, same instance: compile() fills in the callee's FunctionCode address.
+      op(IOp::CallDirect, in.offset);
+      out_.direct_calls.emplace_back(pos(), in.index - module_.num_imported_funcs);
+      word(0);
+      word(0);
+      word(s(np));
+      break;
+    }
     op(IOp::Call, in.offset);
     word(in.index);
     word(s(np));
@@ -314,18 +485,11 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
     word(s(2));
     word(s(1));
     break;
-  case Op::LocalGet:
+  case Op::LocalGet: // v128 locals only; scalar ones are Pending::Local (before())
     if (in.index >= local_slots_.size()) break; // invalid: rejected next
-    op(local_wide_[in.index] ? IOp::Copy128 : IOp::Copy, in.offset);
+    op(IOp::Copy128, in.offset);
     word(slot(h));
     word(local_slots_[in.index]);
-    break;
-  case Op::LocalSet:
-  case Op::LocalTee:
-    if (in.index >= local_slots_.size()) break;
-    op(local_wide_[in.index] ? IOp::Copy128 : IOp::Copy, in.offset);
-    word(local_slots_[in.index]);
-    word(s(1));
     break;
   case Op::GlobalGet:
     if (in.index >= module_.all_globals.size()) break;
@@ -336,7 +500,7 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
   case Op::GlobalSet:
     if (in.index >= module_.all_globals.size()) break;
     op(wide_global(in.index) ? IOp::GlobalSet128 : IOp::GlobalSet, in.offset);
-    word(s(1));
+    word(src(h - 1));
     word(in.index);
     break;
   case Op::TableGet:
@@ -386,9 +550,61 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
   }
 }
 
+void Lowering::lower_local_set(const ir::Instr& in, size_t h) {
+  if (in.index >= local_slots_.size() || h == 0) return; // invalid: rejected next
+  uint32_t local = local_slots_[in.index];
+  if (local_wide_[in.index]) {
+    op(IOp::Copy128, in.offset);
+    word(local);
+    word(slot(h - 1));
+    return;
+  }
+  bool tee = in.op == Op::LocalTee;
+  // Pending reads of this local further down the stack must keep the old value.
+  bool aliased = false;
+  for (size_t i = 0; i + 1 < h; ++i) {
+    if (pend_[i].kind == Pending::Local && pend_[i].local == local) {
+      materialize(i, in.offset);
+      aliased = true;
+    }
+  }
+  Pending top = pend_[h - 1];
+  if (!aliased && top.kind == Pending::Own && prev_.valid &&
+      out_.code[prev_.start + 1] == slot(h - 1)) {
+    // The op just emitted computes this value: let it write the local directly (handlers read
+    // all operands before writing their result).
+    out_.code[prev_.start + 1] = local;
+    if (tee) {
+      push_ = Pending{Pending::Local, local, 0};
+      push_set_ = true;
+    }
+    return;
+  }
+  if (top.kind == Pending::Const) {
+    bool wide = top.bits > UINT32_MAX;
+    op(wide ? IOp::Const64 : IOp::Const32, in.offset);
+    word(local);
+    word(static_cast<uint32_t>(top.bits));
+    if (wide) word(static_cast<uint32_t>(top.bits >> 32));
+  } else if (src(h - 1) != local) {
+    op(IOp::Copy, in.offset);
+    word(local);
+    word(src(h - 1));
+  }
+  if (tee) {
+    push_ = top;
+    push_set_ = true;
+  }
+}
+
 support::Status Lowering::before(const ir::Instr& in, const validate::FunctionValidator& v) {
+  prev_ = last_;
+  last_.valid = false;
+  push_set_ = false;
   // Fuel: every instruction is charged to its innermost live loop, or to the function entry.
-  if (fuel_words_.empty()) {
+  if (!metering_) {
+    // Unmetered code has no polls: entry_cost stays 0.
+  } else if (fuel_words_.empty()) {
     ++out_.entry_cost;
   } else {
     ++out_.code[fuel_words_.back()];
@@ -407,6 +623,37 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
   }
   if (v.unreachable()) return support::ok(); // dead code is never executed: emit nothing
   size_t h = v.operand_height();
+  switch (in.op) {
+  case Op::LocalGet:
+    if (in.index < local_slots_.size() && !local_wide_[in.index]) {
+      push_ = Pending{Pending::Local, local_slots_[in.index], 0};
+      push_set_ = true;
+      return support::ok();
+    }
+    break;
+  case Op::LocalSet:
+  case Op::LocalTee: lower_local_set(in, h); return support::ok();
+  case Op::I32Const:
+  case Op::F32Const:
+    push_ = Pending{Pending::Const, 0, in.bits & UINT32_MAX};
+    push_set_ = true;
+    return support::ok();
+  case Op::I64Const:
+  case Op::F64Const:
+    push_ = Pending{Pending::Const, 0, in.bits};
+    push_set_ = true;
+    return support::ok();
+  case Op::GlobalSet:
+    if (h >= 1 && pend_[h - 1].kind == Pending::Const) materialize(h - 1, in.offset);
+    break;
+  case Op::Nop:
+  case Op::Drop:
+  case Op::GlobalGet: break;
+  default:
+    // Calls read consecutive argument slots; select and table ops write in place.
+    if (ir::op_info(in.op).sig == ir::Sig::Special) materialize_below(h, in.offset);
+    break;
+  }
   if (ir::op_info(in.op).sig == ir::Sig::Special) {
     lower_special(in, h, v);
   } else {
@@ -420,10 +667,13 @@ support::Status Lowering::after(const ir::Instr&, const validate::FunctionValida
   size_t h = v.operand_height();
   size_t low = std::min(v.low_water(), offs_.size() - 1);
   offs_.resize(h + 1);
+  pend_.resize(h + 1);
   for (size_t i = low; i < h; ++i) {
     std::optional<ir::ValType> t = v.operand_type(h - 1 - i);
     offs_[i + 1] = offs_[i] + (t ? width(*t) : 1);
+    pend_[i] = Pending{};
   }
+  if (push_set_ && h >= 1 && !v.unreachable()) pend_[h - 1] = push_;
   uint32_t needed = slot(h);
   if (needed > out_.frame_slots) out_.frame_slots = needed;
   return support::ok();

@@ -16,7 +16,7 @@ namespace wasmcap::interp {
 
 class Lowering {
 public:
-  Lowering(const ir::Module& module, uint32_t func_index);
+  Lowering(const ir::Module& module, uint32_t func_index, bool metering);
 
   support::Status before(const ir::Instr& instr, const validate::FunctionValidator& v);
   support::Status after(const ir::Instr& instr, const validate::FunctionValidator& v);
@@ -25,6 +25,29 @@ public:
   FunctionCode take() { return std::move(out_); }
 
 private:
+  // Where an operand's value is until something forces it into its own slot: a `local.get`
+  // or a constant is not copied at all; the consuming op reads the local's slot or takes the
+  // constant as an immediate. Control flow, calls and writes to the local materialize it.
+  struct Pending {
+    enum Kind : uint8_t { Own, Local, Const } kind = Own;
+    uint32_t local = 0; // Local: the local's slot
+    uint64_t bits = 0;  // Const: the value
+  };
+  // The last emitted instruction when it is an op whose scalar result is on top of the stack
+  // (for local.set into its result slot and compare+branch fusion); valid for one instruction.
+  struct Last {
+    bool valid = false;
+    IOp op = IOp::Count;
+    uint32_t start = 0; // code position of its op word; the result slot word follows
+  };
+  // A branch condition: a slot (jump when non-zero or zero) or a comparison removed from the
+  // code to be fused into the jump.
+  struct Cond {
+    IOp cmp = IOp::Count;        // Count: plain slot test
+    bool negate = false;         // plain test: jump when zero (after i32.eqz)
+    std::vector<uint32_t> words; // plain: [slot]; compare: its operand words
+  };
+
   // One open block/loop/if of the lowering, parallel to the validator's control frames.
   struct Ctrl {
     ir::Op op = ir::Op::Block;
@@ -42,6 +65,21 @@ private:
   // Slots taken by the operands between two heights.
   uint32_t span(size_t from, size_t to) const { return slot(to) - slot(from); }
   uint32_t pos() const { return static_cast<uint32_t>(out_.code.size()); }
+  // Targets are stored relative to their own word, so jumps need no code base.
+  void patch(uint32_t at, uint32_t target) { out_.code[at] = target - at; }
+  // Where the operand at `height` can be read now (its own slot or a local's).
+  uint32_t src(size_t height) const {
+    return height < pend_.size() && pend_[height].kind == Pending::Local ? pend_[height].local
+                                                                         : slot(height);
+  }
+  // Moves the operand at `height` into its own slot (a Copy or a Const op).
+  void materialize(size_t height, uint64_t off);
+  void materialize_below(size_t h, uint64_t off);
+  // Takes the condition on top of the stack (height h - 1), unfusing a just-emitted compare.
+  Cond take_cond(size_t h, uint64_t off);
+  // Emits a jump on `c` (when true, or when false if !when_true); returns its target word.
+  uint32_t cond_jump(const Cond& c, bool when_true, uint64_t off);
+  void lower_local_set(const ir::Instr& in, size_t h);
   void op(IOp o, uint64_t wasm_offset);
   void word(uint32_t w) { out_.code.push_back(w); }
 
@@ -60,6 +98,7 @@ private:
   }
 
   const ir::Module& module_;
+  bool metering_; // emit Fuel ops and entry charges
   FunctionCode out_;
   std::vector<Ctrl> ctrls_;
   std::vector<uint32_t> fuel_words_;  // cost words of the open (live) loops' Fuel ops
@@ -67,6 +106,10 @@ private:
   std::vector<bool> local_wide_;      // per local: a v128 (two slots)
   size_t result_values_ = 0;          // the function's result count (values, not slots)
   std::vector<uint32_t> offs_;        // per operand height (0..h): slot offset above the locals
+  std::vector<Pending> pend_;         // per operand height: where its value is for now
+  Last last_, prev_;                  // last_ for the next instruction; prev_ = last_ before it
+  bool push_set_ = false;             // after(): the pushed operand is `push_` (not Own)
+  Pending push_;
 };
 
 } // namespace wasmcap::interp

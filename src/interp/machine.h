@@ -51,6 +51,10 @@ struct Machine final : runtime::TierState {
   const uint32_t* trap_pc = nullptr;
 };
 
+// Replaces each instruction's op number by its handler's address (as an offset); done once per
+// function after lowering.
+void thread_code(FunctionCode& fc);
+
 // Runs wasm function `f` (compiled by this tier) on the store's machine.
 support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
                         std::span<const runtime::Value> args, std::span<runtime::Value> results);

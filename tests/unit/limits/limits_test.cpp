@@ -85,8 +85,14 @@ TEST(Limits, FuelIsDeterministic) {
   EXPECT_FALSE(g.store.fuel().has_value());
 }
 
+Config interruptible() {
+  Config c;
+  c.interruptible = true;
+  return c;
+}
+
 TEST(Limits, InterruptFromAnotherThread) {
-  Fixture f(Config{});
+  Fixture f(interruptible());
   std::thread t([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     f.store.interrupt();
@@ -101,11 +107,21 @@ TEST(Limits, InterruptFromAnotherThread) {
 }
 
 TEST(Limits, InterruptBeforeACallStopsTheNextCall) {
-  Fixture f(Config{});
+  Fixture f(interruptible());
   f.store.interrupt();
   auto r = f.call("count", {Value::make_i32(5)});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().message, "interrupted");
+}
+
+TEST(Limits, CodeWithoutPollsIgnoresInterrupt) {
+  // Polls are opt-in (Config::interruptible, fuel, timeout_ms): default code pays nothing for
+  // them and runs to completion.
+  Fixture f(Config{});
+  f.store.interrupt();
+  auto r = f.call("count", {Value::make_i32(5)});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ((*r)[0].i32, 0u);
 }
 
 TEST(Limits, TimeoutEndsAnInfiniteLoop) {
