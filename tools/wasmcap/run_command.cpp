@@ -190,7 +190,13 @@ int run(const RunOptions& opts) {
   if (auto s = apply_policy_options(opts.policy, *config); !s) return report(opts.file, s.error());
   if (int refused = check_strict_policy(opts.policy, *config, *module, opts.file)) return refused;
   auto wasi = Wasi::create(*config);
-  if (!wasi) return report(opts.file, wasi.error());
+  if (!wasi) {
+    // A grant that cannot be opened (e.g. a --dir that does not exist) is a command-line
+    // mistake, not a bad module.
+    Error e = wasi.error();
+    if (e.kind == ErrorKind::Io) e.kind = ErrorKind::Usage;
+    return report(opts.file, e);
+  }
   if (auto s = wasi->add_to_linker(linker, store); !s) return report(opts.file, s.error());
   const LearnedPolicyWriter learned(opts.policy, *config, *wasi); // on every way out below
   auto instance = linker.instantiate(store, *module);
