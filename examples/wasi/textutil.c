@@ -16,7 +16,8 @@ static int cmd_cat(const char* path) {
   if (!f) return fail("cannot open", path);
   char buf[4096];
   size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) fwrite(buf, 1, n, stdout);
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    fwrite(buf, 1, n, stdout);
   fclose(f);
   return 0;
 }
@@ -31,7 +32,8 @@ static int cmd_cp(const char* from, const char* to) {
   }
   char buf[4096];
   size_t n, total = 0;
-  while ((n = fread(buf, 1, sizeof buf, in)) > 0) total += fwrite(buf, 1, n, out);
+  while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+    total += fwrite(buf, 1, n, out);
   fclose(in);
   if (fclose(out) != 0) return fail("cannot write", to);
   printf("copied %zu bytes from %s to %s\n", total, from, to);

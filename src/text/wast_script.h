@@ -18,7 +18,7 @@ namespace wasmcap::text {
 struct ScriptModule {
   enum class Kind : uint8_t { Text, Binary, Quote };
   Kind kind = Kind::Text;
-  std::optional<std::string> name;  // the module's $id, including the '$'
+  std::optional<std::string> name; // the module's $id, including the '$'
   // Text: the encoded binary; Binary: the literal bytes. Empty for Quote.
   std::vector<uint8_t> bytes;
   // Quote: the concatenated source strings, to be parsed by parse_wat() when the command runs.
@@ -30,16 +30,19 @@ struct ScriptModule {
 // A constant argument, or an expected result (which may be a pattern).
 struct ScriptValue {
   enum class Kind : uint8_t {
-    I32, I64, F32, F64,  // `bits` holds the value / bit pattern
-    V128,                // `lanes`/`lane_shape`: per-lane values or NaN patterns
-    RefNull,             // `ref_type` says func or extern
-    RefExtern,           // `bits` holds the host reference number
-    RefFunc,             // expected result only: any non-null funcref
-    NanCanonical,        // expected result only, with `type` F32 or F64
-    NanArithmetic,       // expected result only, with `type` F32 or F64
+    I32,
+    I64,
+    F32,
+    F64,           // `bits` holds the value / bit pattern
+    V128,          // `lanes`/`lane_shape`: per-lane values or NaN patterns
+    RefNull,       // `ref_type` says func or extern
+    RefExtern,     // `bits` holds the host reference number
+    RefFunc,       // expected result only: any non-null funcref
+    NanCanonical,  // expected result only, with `type` F32 or F64
+    NanArithmetic, // expected result only, with `type` F32 or F64
   };
   Kind kind = Kind::I32;
-  ir::ValType type = ir::ValType::I32;  // the value's type (F32/F64 for NaN patterns)
+  ir::ValType type = ir::ValType::I32; // the value's type (F32/F64 for NaN patterns)
   uint64_t bits = 0;
   ir::ValType ref_type = ir::ValType::FuncRef;
   // V128: the lane shape (e.g. "i32x4", "f32x4") and one entry per lane; float lanes may be NaN
@@ -51,33 +54,33 @@ struct ScriptValue {
 struct Action {
   enum class Kind : uint8_t { Invoke, Get };
   Kind kind = Kind::Invoke;
-  std::optional<std::string> module;  // $id, or nullopt for the most recent module
-  std::string field;                  // export name (UTF-8, escapes decoded)
-  std::vector<ScriptValue> args;      // Invoke only
+  std::optional<std::string> module; // $id, or nullopt for the most recent module
+  std::string field;                 // export name (UTF-8, escapes decoded)
+  std::vector<ScriptValue> args;     // Invoke only
 };
 
 struct Command {
   enum class Kind : uint8_t {
-    Module,                // `module`
-    Register,              // register "name" $id?
-    Action,                // a bare invoke/get
-    AssertReturn,          // action + expected
-    AssertTrap,            // action or module + message
-    AssertExhaustion,      // action + message
-    AssertInvalid,         // module + message
-    AssertMalformed,       // module + message
-    AssertUnlinkable,      // module + message
-    AssertUninstantiable,  // module + message
+    Module,               // `module`
+    Register,             // register "name" $id?
+    Action,               // a bare invoke/get
+    AssertReturn,         // action + expected
+    AssertTrap,           // action or module + message
+    AssertExhaustion,     // action + message
+    AssertInvalid,        // module + message
+    AssertMalformed,      // module + message
+    AssertUnlinkable,     // module + message
+    AssertUninstantiable, // module + message
   };
   Kind kind = Kind::Module;
-  uint32_t line = 0;  // 1-based line of the command's opening parenthesis
+  uint32_t line = 0; // 1-based line of the command's opening parenthesis
 
-  std::optional<ScriptModule> module;  // Module, AssertTrap (module form), Assert{Invalid,...}
-  std::optional<Action> action;        // Action, AssertReturn, AssertTrap, AssertExhaustion
-  std::vector<ScriptValue> expected;   // AssertReturn
-  std::string message;                 // the assertion's expected failure text
-  std::string register_name;           // Register: the name other modules import from
-  std::optional<std::string> register_module;  // Register: $id, or nullopt = most recent
+  std::optional<ScriptModule> module; // Module, AssertTrap (module form), Assert{Invalid,...}
+  std::optional<Action> action;       // Action, AssertReturn, AssertTrap, AssertExhaustion
+  std::vector<ScriptValue> expected;  // AssertReturn
+  std::string message;                // the assertion's expected failure text
+  std::string register_name;          // Register: the name other modules import from
+  std::optional<std::string> register_module; // Register: $id, or nullopt = most recent
 };
 
 struct Script {
@@ -88,4 +91,4 @@ struct Script {
 // module) are Malformed errors with line:column.
 support::Result<Script> parse_wast(std::string_view source);
 
-}  // namespace wasmcap::text
+} // namespace wasmcap::text

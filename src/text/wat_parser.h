@@ -15,4 +15,4 @@ namespace wasmcap::text {
 // traps can show them in backtraces.
 support::Result<std::vector<uint8_t>> parse_wat(std::string_view source);
 
-}  // namespace wasmcap::text
+} // namespace wasmcap::text
