@@ -114,8 +114,8 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
         item = Func::create_host(store, def->second.type, def->second.callback);
     }
     if (!item) {
-      return make_error(ErrorKind::Unlinkable, "unknown import: \"" + imp.module + "\" \"" +
-                                                   imp.name + "\" (expected " +
+      return make_error(ErrorKind::Unlinkable, "unknown import \"" + imp.module + "\".\"" +
+                                                   imp.name + "\": nothing provides it (expected " +
                                                    extern_type_to_string(imp.type) + ")");
     }
     imports.push_back(*item);

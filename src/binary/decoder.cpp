@@ -3,6 +3,7 @@
 #include "binary/decoder.h"
 
 #include <cstring>
+#include <string>
 
 #include "binary/sections.h"
 
@@ -104,15 +105,43 @@ void fill_index_spaces(ir::Module& m) {
     m.all_globals.push_back(g.type);
 }
 
+// "00 61 73 6e": bytes as a person compares them with a hex dump.
+std::string hex_bytes(std::span<const uint8_t> bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const uint8_t b : bytes) {
+    if (!out.empty()) out += ' ';
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
 Status read_preamble(ByteReader& r) {
   static constexpr uint8_t kMagic[] = {0x00, 0x61, 0x73, 0x6D};
   static constexpr uint8_t kVersion[] = {0x01, 0x00, 0x00, 0x00};
+  const size_t size = r.remaining();
+  const auto short_header = [size] {
+    return make_error(ErrorKind::Malformed,
+                      "unexpected end: the module is " + std::to_string(size) +
+                          " bytes, shorter than the 8-byte header (magic and version)",
+                      size);
+  };
+  if (size < 4) return short_header();
   WASMCAP_ASSIGN(auto magic, r.read_bytes(4));
-  if (std::memcmp(magic.data(), kMagic, 4) != 0)
-    return make_error(ErrorKind::Malformed, "magic header not detected", 0);
+  if (std::memcmp(magic.data(), kMagic, 4) != 0) {
+    return make_error(ErrorKind::Malformed,
+                      "magic header not detected: expected 00 61 73 6d (\"\\0asm\"), found " +
+                          hex_bytes(magic),
+                      0);
+  }
+  if (size < 8) return short_header();
   WASMCAP_ASSIGN(auto version, r.read_bytes(4));
-  if (std::memcmp(version.data(), kVersion, 4) != 0)
-    return make_error(ErrorKind::Malformed, "unknown binary version", 4);
+  if (std::memcmp(version.data(), kVersion, 4) != 0) {
+    return make_error(
+        ErrorKind::Malformed,
+        "unknown binary version: expected 01 00 00 00 (version 1), found " + hex_bytes(version), 4);
+  }
   return support::ok();
 }
 
@@ -163,8 +192,13 @@ Status read_sections(ByteReader& r, detail::DecodeState& s) {
     }
     WASMCAP_ASSIGN(uint32_t size, r.read_u32());
     const uint64_t payload_at = r.offset();
-    if (size > r.remaining())
-      return make_error(ErrorKind::Malformed, "length out of bounds", payload_at);
+    if (size > r.remaining()) {
+      return make_error(ErrorKind::Malformed,
+                        std::string("length out of bounds: the ") + section_name(id) +
+                            " section's size is " + std::to_string(size) + " bytes, but only " +
+                            std::to_string(r.remaining()) + " remain in the module",
+                        payload_at);
+    }
     // Custom sections are opaque and stay confined; the others may read on (see sections.h).
     ByteReader payload(id == kCustom ? r.rest().subspan(0, size) : r.rest(), payload_at);
     Status st =

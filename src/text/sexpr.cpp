@@ -1,6 +1,8 @@
 // S-expression tree builder: an explicit stack of open lists, so depth costs no native stack.
 #include "text/sexpr.h"
 
+#include <string>
+
 namespace wasmcap::text {
 
 support::Result<std::vector<Sexpr>> parse_sexprs(std::string_view source) {
@@ -25,7 +27,11 @@ support::Result<std::vector<Sexpr>> parse_sexprs(std::string_view source) {
       break;
     }
     case TokenKind::Eof:
-      if (!open.empty()) return malformed_at(t, "unexpected end");
+      if (!open.empty()) {
+        const Token& o = open.back().token;
+        return malformed_at(t, "unexpected end: the \"(\" at " + std::to_string(o.line) + ":" +
+                                   std::to_string(o.column) + " is never closed");
+      }
       break;
     default: {
       Sexpr atom;

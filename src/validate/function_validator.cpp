@@ -59,8 +59,16 @@ Result<FunctionValidator::Operand> FunctionValidator::pop() {
 }
 
 Result<FunctionValidator::Operand> FunctionValidator::pop(ValType expected) {
+  const ControlFrame& frame = controls_.back();
+  if (operands_.size() == frame.height && !frame.unreachable) {
+    return fail(std::string("type mismatch: expected ") + ir::valtype_name(expected) +
+                ", got nothing");
+  }
   WASMCAP_ASSIGN(Operand actual, pop());
-  if (actual && *actual != expected) return type_mismatch();
+  if (actual && *actual != expected) {
+    return fail(std::string("type mismatch: expected ") + ir::valtype_name(expected) + ", got " +
+                ir::valtype_name(*actual));
+  }
   return actual; // stays unknown when the stack is polymorphic (matters for br_table)
 }
 

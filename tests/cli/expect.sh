@@ -10,7 +10,10 @@ if [ "$status" != "$want_status" ]; then
   printf 'exit status %s, expected %s; output:\n%s\n' "$status" "$want_status" "$out"
   exit 1
 fi
-if ! printf '%s' "$out" | grep -Ezq -- "$pattern"; then
+# grep sees no record in empty output, so "^$" (no output at all) is checked by bash instead.
+if [ -z "$out" ]; then
+  [[ "" =~ $pattern ]] || { printf 'no output, expected /%s/\n' "$pattern"; exit 1; }
+elif ! printf '%s' "$out" | grep -Ezq -- "$pattern"; then
   printf 'output does not match /%s/:\n%s\n' "$pattern" "$out"
   exit 1
 fi

@@ -74,7 +74,7 @@ def case_net_denied():
 
 
 def case_strict():
-    p = run(["run", "--strict", "--deny", "net", "--audit", "audit.jsonl", wat("net")], 5, SCRATCH)
+    p = run(["run", "--strict", "--deny", "net", "--audit", "audit.jsonl", wat("net")], 7, SCRATCH)
     for want in ("wasi_snapshot_preview1.sock_accept (group net)",
                  "wasi_snapshot_preview1.sock_send (group net)", "nothing was run"):
         if want not in p.stderr:

@@ -3,9 +3,6 @@
 // producers, and its WASI imports grouped into capabilities ("this module can: read files").
 #include <cinttypes>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -217,24 +214,18 @@ Action add_inspect_command(CLI::App& app) {
   auto file = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   CLI::App* cmd = app.add_subcommand(
-      "inspect", "Show a module's imports, exports, sections and the capabilities it wants "
-                 "(.wasm or .wat; precompiled .cwasm is not supported yet: there is no AOT "
-                 "format)");
+      "inspect", "Show a module's imports, exports, sections and the capabilities it wants, "
+                 "without running it");
+  cmd->footer("FILE is a wasm binary or WAT text (precompiled .cwasm is not supported yet: there "
+              "is no AOT format).\n"
+              "Example: wasmcap inspect --json tool.wasm\n"
+              "Exit status: 0, or 3 cannot read FILE, 4 malformed, 5 invalid.");
   cmd->add_flag("--json", *json, "Print one JSON object instead of text");
-  cmd->add_option("file", *file, "The module to inspect")->required();
+  cmd->add_option("FILE", *file, "The module to inspect (.wasm or .wat)")->required();
   return [file, json]() {
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "Error: cannot read %s: %s\n", file->c_str(), std::strerror(errno));
-      return kExitBadModule;
-    }
-    const std::vector<uint8_t> bytes(std::istreambuf_iterator<char>(in), {});
     Engine engine;
-    auto module = Module::from_bytes_or_text(engine, bytes);
-    if (!module) {
-      std::fprintf(stderr, "Error: %s: %s\n", file->c_str(), module.error().to_string().c_str());
-      return kExitBadModule;
-    }
+    auto module = load_module(engine, *file);
+    if (!module) return report_error(*file, module.error());
     Inspection insp;
     insp.file = *file;
     insp.module = &*module;

@@ -72,65 +72,88 @@ Result<uint64_t> parse_duration_ms(const std::string& text) {
 
 void add_limit_options(CLI::App& cmd, LimitOptions& opts) {
   cmd.add_option("--fuel", opts.fuel,
-                 "Stop the guest with \"all fuel consumed\" after about N wasm instructions");
+                 "Stop the guest with \"all fuel consumed\" after about N wasm instructions")
+      ->type_name("N");
   cmd.add_option("--timeout", opts.timeout,
-                 "Stop the guest with \"interrupted\" after DURATION (e.g. 500ms, 2s, 1m)");
+                 "Stop the guest with \"interrupted\" after DURATION (e.g. 500ms, 2s, 1m)")
+      ->type_name("DURATION");
   cmd.add_option("--max-memory", opts.max_memory,
-                 "Cap every linear memory at SIZE bytes (e.g. 64MiB); memory.grow past it fails");
+                 "Cap every linear memory at SIZE (e.g. 64MiB); memory.grow past it fails")
+      ->type_name("SIZE");
   cmd.add_option("--max-table-elements", opts.max_table_elements,
-                 "Cap every table at N elements; table.grow past it fails");
+                 "Cap every table at N elements; table.grow past it fails")
+      ->type_name("N");
   cmd.add_option("--max-wasm-stack", opts.max_wasm_stack,
-                 "Wasm value stack SIZE; deeper recursion traps \"call stack exhausted\"");
+                 "Wasm value stack SIZE (at least 4KiB); deeper recursion traps \"call stack "
+                 "exhausted\"")
+      ->type_name("SIZE");
   cmd.add_option("-W", opts.wasmtime_options,
                  "wasmtime spellings: fuel=N, timeout=DURATION, max-memory-size=SIZE, "
-                 "max-wasm-stack=SIZE, max-table-elements=N");
+                 "max-wasm-stack=SIZE, max-table-elements=N")
+      ->type_name("KEY=VALUE")
+      ->allow_extra_args(false);
 }
 
 Status apply_limit_options(const LimitOptions& given, Config& config) {
   LimitOptions opts = given;
+  // The option as the user spelled it, for messages: "--fuel" or "-W fuel".
+  std::string fuel_name = "--fuel", timeout_name = "--timeout", memory_name = "--max-memory",
+              table_name = "--max-table-elements", stack_name = "--max-wasm-stack";
   for (const std::string& w : given.wasmtime_options) {
     const size_t eq = w.find('=');
     const std::string key = w.substr(0, eq);
     if (eq == std::string::npos) return usage("-W " + w + ": expected KEY=VALUE");
     const std::string value = w.substr(eq + 1);
-    if (key == "fuel")
+    if (key == "fuel") {
       opts.fuel = value;
-    else if (key == "timeout")
+      fuel_name = "-W fuel";
+    } else if (key == "timeout") {
       opts.timeout = value;
-    else if (key == "max-memory-size")
+      timeout_name = "-W timeout";
+    } else if (key == "max-memory-size") {
       opts.max_memory = value;
-    else if (key == "max-wasm-stack")
+      memory_name = "-W max-memory-size";
+    } else if (key == "max-wasm-stack") {
       opts.max_wasm_stack = value;
-    else if (key == "max-table-elements")
+      stack_name = "-W max-wasm-stack";
+    } else if (key == "max-table-elements") {
       opts.max_table_elements = value;
-    else
-      return usage("-W " + key + ": unknown option");
+      table_name = "-W max-table-elements";
+    } else {
+      return usage("-W " + key +
+                   ": unknown option (known: fuel, timeout, max-memory-size, "
+                   "max-wasm-stack, max-table-elements)");
+    }
   }
+  auto named = [](const std::string& name, const Error& e) {
+    return usage(name + ": " + e.message);
+  };
   if (opts.fuel) {
     auto n = parse_count(*opts.fuel);
-    if (!n) return n.error();
+    if (!n) return named(fuel_name, n.error());
     config.fuel = *n;
   }
   if (opts.timeout) {
     auto ms = parse_duration_ms(*opts.timeout);
-    if (!ms) return ms.error();
+    if (!ms) return named(timeout_name, ms.error());
     config.timeout_ms = *ms;
   }
   if (opts.max_memory) {
     auto bytes = parse_size(*opts.max_memory);
-    if (!bytes) return bytes.error();
+    if (!bytes) return named(memory_name, bytes.error());
     const uint64_t pages = *bytes / 65536;
     config.max_memory_pages = static_cast<uint32_t>(pages > 65536 ? 65536 : pages);
   }
   if (opts.max_table_elements) {
     auto n = parse_count(*opts.max_table_elements);
-    if (!n) return n.error();
+    if (!n) return named(table_name, n.error());
     config.max_table_elements = static_cast<uint32_t>(*n > UINT32_MAX ? UINT32_MAX : *n);
   }
   if (opts.max_wasm_stack) {
     auto bytes = parse_size(*opts.max_wasm_stack);
-    if (!bytes) return bytes.error();
-    if (*bytes < 4096) return usage("--max-wasm-stack must be at least 4KiB");
+    if (!bytes) return named(stack_name, bytes.error());
+    if (*bytes < 4096)
+      return usage(stack_name + " " + *opts.max_wasm_stack + ": must be at least 4KiB");
     config.max_wasm_stack = *bytes;
   }
   return ok();

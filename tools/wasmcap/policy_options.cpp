@@ -19,10 +19,13 @@ namespace wasmcap::cli {
 
 namespace {
 
-Result<int> open_log(const std::string& path) {
+Result<int> open_log(const std::string& option, const std::string& path) {
   // O_APPEND: every line is one write at the end, even if the host shares the file.
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error(ErrorKind::Io, "cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0) {
+    return make_error(ErrorKind::Usage,
+                      option + " " + path + ": cannot open " + path + ": " + std::strerror(errno));
+  }
   return fd;
 }
 
@@ -32,17 +35,23 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& opts) {
   const std::string groups = "args, env, clock, random, stdio, fs-read, fs-write, net, proc";
   cmd.add_option("--allow", opts.allow,
                  "Allow only these capability groups (comma-separated: " + groups + ")")
+      ->type_name("GROUP,...")
       ->allow_extra_args(false);
   cmd.add_option("--deny", opts.deny, "Deny these capability groups (wins over --allow)")
+      ->type_name("GROUP,...")
       ->allow_extra_args(false);
   cmd.add_option("--policy", opts.policy_file,
-                 "Read a policy file (allow/deny/dir lines; docs/security.md)");
+                 "Read a policy file (allow/deny/dir lines; docs/security.md)")
+      ->type_name("FILE");
   cmd.add_flag("--strict", opts.strict,
                "Refuse to instantiate a module that imports a WASI function the policy denies");
-  cmd.add_option("--audit", opts.audit_file, "Log every refused capability use (JSON lines)");
-  cmd.add_option("--trace-wasi", opts.trace_file, "Log every WASI call (JSON lines)");
+  cmd.add_option("--audit", opts.audit_file, "Log every refused capability use (JSON lines)")
+      ->type_name("FILE");
+  cmd.add_option("--trace-wasi", opts.trace_file, "Log every WASI call (JSON lines)")
+      ->type_name("FILE");
   cmd.add_option("--learn-policy", opts.learn_file,
-                 "Write the smallest policy this run needed, in the --policy format");
+                 "Write the smallest policy this run needed, in the --policy format")
+      ->type_name("FILE");
 }
 
 Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
@@ -50,13 +59,14 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
   if (!opts.policy_file.empty()) {
     std::ifstream in(opts.policy_file);
     if (!in) {
-      return make_error(ErrorKind::Io,
-                        "cannot read " + opts.policy_file + ": " + std::strerror(errno));
+      return make_error(ErrorKind::Usage, "--policy " + opts.policy_file + ": cannot read " +
+                                              opts.policy_file + ": " + std::strerror(errno));
     }
     const std::string text(std::istreambuf_iterator<char>(in), {});
     auto parsed = parse_policy(text);
     if (!parsed)
-      return make_error(ErrorKind::Usage, opts.policy_file + ": " + parsed.error().message);
+      return make_error(ErrorKind::Usage,
+                        "--policy " + opts.policy_file + ": " + parsed.error().message);
     policy = std::move(*parsed);
   }
   for (const std::string& list : opts.allow) {
@@ -88,12 +98,12 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
     if (!merged) config.preopens.push_back(d);
   }
   if (!opts.audit_file.empty()) {
-    auto fd = open_log(opts.audit_file);
+    auto fd = open_log("--audit", opts.audit_file);
     if (!fd) return fd.error();
     config.audit_fd = *fd;
   }
   if (!opts.trace_file.empty()) {
-    auto fd = open_log(opts.trace_file);
+    auto fd = open_log("--trace-wasi", opts.trace_file);
     if (!fd) return fd.error();
     config.trace_fd = *fd;
   }

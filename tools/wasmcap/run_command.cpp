@@ -1,14 +1,14 @@
 // `wasmcap run [--dir H[::G[::ro]]]... [--env N[=V]]... [--invoke NAME] FILE [ARGS...]`: loads a
 // .wasm or .wat module with WASI (granting nothing but what the options list), runs `_start` with
 // ARGS as the guest's arguments, or the --invoke function with ARGS parsed by its parameter types.
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,14 +39,6 @@ struct RunOptions {
   LimitOptions limits;  // --fuel/--timeout/--max-memory/--max-table-elements/--max-wasm-stack/-W
   Tier tier = Tier::Interpreter; // --tier interp|jit
 };
-
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return make_error(ErrorKind::Io, "cannot read " + path + ": " + std::strerror(errno));
-  }
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
 
 // Parses a command-line argument as a value of type `t` (integers may be negative or hex).
 Result<Value> parse_arg(const std::string& text, ValType t) {
@@ -94,34 +86,35 @@ void print_result(const Value& v) {
   }
 }
 
-int exit_status_for(const Error& e) {
-  switch (e.kind) {
-  case ErrorKind::Trap:
-  case ErrorKind::Exhaustion: return kExitTrap;
-  case ErrorKind::Unlinkable: return kExitUnlinkable;
-  case ErrorKind::Usage: return kExitUsage;
-  default: return kExitBadModule;
+// `--dir HOST[::GUEST[::ro]]`: checked here so a mistake names the option and the directory.
+Result<WasiPreopen> parse_dir(const std::string& d) {
+  auto usage = [&](const std::string& why) {
+    return make_error(ErrorKind::Usage, "--dir " + d + ": " + why +
+                                            " (expected HOST, HOST::GUEST or HOST::GUEST::ro)");
+  };
+  WasiPreopen p;
+  const size_t sep = d.find("::");
+  p.host_path = d.substr(0, sep);
+  p.guest_path = sep == std::string::npos ? p.host_path : d.substr(sep + 2);
+  const size_t ro = p.guest_path.find("::");
+  if (ro != std::string::npos) {
+    const std::string option = p.guest_path.substr(ro + 2);
+    if (option != "ro") return usage("unknown option \"" + option + "\" (the only one is \"ro\")");
+    p.guest_path.resize(ro);
+    p.read_only = true;
   }
-}
-
-// One line saying what went wrong; traps add the wasm backtrace like other runtimes do.
-int report(const std::string& file, const Error& e) {
-  if (e.kind == ErrorKind::Trap || e.kind == ErrorKind::Exhaustion) {
-    std::fprintf(stderr, "Error: wasm trap: %s\n", e.message.c_str());
-    if (!e.backtrace.empty()) {
-      std::fprintf(stderr, "wasm backtrace:\n");
-      for (size_t i = 0; i < e.backtrace.size(); ++i) {
-        const TraceFrame& f = e.backtrace[i];
-        std::string name =
-            f.func_name.empty() ? "<func " + std::to_string(f.func_index) + ">" : f.func_name;
-        if (!f.module_name.empty()) name = f.module_name + "!" + name;
-        std::fprintf(stderr, "  %3zu: 0x%" PRIx64 " - %s\n", i, f.offset, name.c_str());
-      }
-    }
-  } else {
-    std::fprintf(stderr, "Error: %s: %s\n", file.c_str(), e.to_string().c_str());
+  if (p.host_path.empty()) return usage("the HOST directory is empty");
+  if (p.guest_path.empty()) return usage("the GUEST path is empty");
+  struct stat st{};
+  if (::stat(p.host_path.c_str(), &st) != 0) {
+    return make_error(ErrorKind::Usage, "--dir " + d + ": cannot open the host directory " +
+                                            p.host_path + ": " + std::strerror(errno));
   }
-  return exit_status_for(e);
+  if (!S_ISDIR(st.st_mode)) {
+    return make_error(ErrorKind::Usage,
+                      "--dir " + d + ": the host path " + p.host_path + " is not a directory");
+  }
+  return p;
 }
 
 // Turns the WASI options into a WasiConfig. Guest arguments are only FILE's ARGS for _start.
@@ -130,22 +123,9 @@ Result<WasiConfig> wasi_config(const RunOptions& opts) {
   c.args.push_back(opts.argv0.empty() ? opts.file : opts.argv0);
   if (opts.invoke.empty()) c.args.insert(c.args.end(), opts.args.begin(), opts.args.end());
   for (const std::string& d : opts.dirs) {
-    WasiPreopen p;
-    const size_t sep = d.find("::");
-    p.host_path = d.substr(0, sep);
-    p.guest_path = sep == std::string::npos ? p.host_path : d.substr(sep + 2);
-    const size_t ro = p.guest_path.find("::");
-    if (ro != std::string::npos) {
-      if (p.guest_path.substr(ro + 2) != "ro") {
-        return make_error(ErrorKind::Usage, "--dir " + d + ": the only option is \"::ro\"");
-      }
-      p.guest_path.resize(ro);
-      p.read_only = true;
-    }
-    if (p.host_path.empty() || p.guest_path.empty()) {
-      return make_error(ErrorKind::Usage, "--dir " + d + ": expected HOST[::GUEST[::ro]]");
-    }
-    c.preopens.push_back(std::move(p));
+    auto p = parse_dir(d);
+    if (!p) return p.error();
+    c.preopens.push_back(std::move(*p));
   }
   if (opts.inherit_env) {
     for (char** e = environ; e && *e; ++e) {
@@ -172,22 +152,23 @@ Result<WasiConfig> wasi_config(const RunOptions& opts) {
 }
 
 int run(const RunOptions& opts) {
-  auto bytes = read_file(opts.file);
-  if (!bytes) return report(opts.file, bytes.error());
+  // The command line is checked before FILE is read: a usage error is reported as one.
   Config engine_config;
   if (auto s = apply_limit_options(opts.limits, engine_config); !s) {
-    return report(opts.file, s.error());
+    return report_error(opts.file, s.error());
   }
   engine_config.tier = opts.tier;
+  auto config = wasi_config(opts);
+  if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
-  auto module = Module::from_bytes_or_text(engine, *bytes);
-  if (!module) return report(opts.file, module.error());
+  auto module = load_module(engine, opts.file);
+  if (!module) return report_error(opts.file, module.error());
 
   Store store(engine);
   Linker linker;
-  auto config = wasi_config(opts);
-  if (!config) return report(opts.file, config.error());
-  if (auto s = apply_policy_options(opts.policy, *config); !s) return report(opts.file, s.error());
+  if (auto s = apply_policy_options(opts.policy, *config); !s) {
+    return report_error(opts.file, s.error());
+  }
   if (int refused = check_strict_policy(opts.policy, *config, *module, opts.file)) return refused;
   auto wasi = Wasi::create(*config);
   if (!wasi) {
@@ -195,16 +176,16 @@ int run(const RunOptions& opts) {
     // mistake, not a bad module.
     Error e = wasi.error();
     if (e.kind == ErrorKind::Io) e.kind = ErrorKind::Usage;
-    return report(opts.file, e);
+    return report_error(opts.file, e);
   }
-  if (auto s = wasi->add_to_linker(linker, store); !s) return report(opts.file, s.error());
+  if (auto s = wasi->add_to_linker(linker, store); !s) return report_error(opts.file, s.error());
   const LearnedPolicyWriter learned(opts.policy, *config, *wasi); // on every way out below
   auto instance = linker.instantiate(store, *module);
   if (!instance) {
     if (auto code = exit_code_of(instance.error())) return *code; // proc_exit in start
-    return report(opts.file, instance.error());
+    return report_error(opts.file, instance.error());
   }
-  if (auto s = wasi->bind_instance(*instance); !s) return report(opts.file, s.error());
+  if (auto s = wasi->bind_instance(*instance); !s) return report_error(opts.file, s.error());
 
   // A reactor (a module exporting _initialize instead of _start) is initialised once before
   // the function named by --invoke runs, as the WASI application ABI says.
@@ -213,7 +194,7 @@ int run(const RunOptions& opts) {
       auto done = init->call({});
       if (!done) {
         if (auto code = exit_code_of(done.error())) return *code;
-        return report(opts.file, done.error());
+        return report_error(opts.file, done.error());
       }
     }
   }
@@ -222,31 +203,32 @@ int run(const RunOptions& opts) {
   auto func = instance->get_func(entry);
   if (!func) {
     if (opts.invoke.empty()) return kExitOk; // nothing to run beyond the start function
-    return report(opts.file,
-                  make_error(ErrorKind::Usage, "the module exports no function \"" + entry + "\""));
+    return report_error(opts.file,
+                        make_error(ErrorKind::Usage, "--invoke " + entry + ": " + opts.file +
+                                                         " exports no function \"" + entry + "\""));
   }
   const FuncType type = func->type();
   // For a parameterless _start (a WASI command), ARGS are the guest's arguments, not wasm values.
   const std::vector<std::string> call_args =
       opts.invoke.empty() && type.params.empty() ? std::vector<std::string>{} : opts.args;
   if (call_args.size() != type.params.size()) {
-    return report(opts.file,
-                  make_error(ErrorKind::Usage, "\"" + entry + "\" takes " +
-                                                   std::to_string(type.params.size()) +
-                                                   " argument(s) " + functype_to_string(type) +
-                                                   ", got " + std::to_string(call_args.size())));
+    return report_error(
+        opts.file, make_error(ErrorKind::Usage, opts.file + ": \"" + entry + "\" takes " +
+                                                    std::to_string(type.params.size()) +
+                                                    " argument(s) " + functype_to_string(type) +
+                                                    ", got " + std::to_string(call_args.size())));
   }
   std::vector<Value> args;
   for (size_t i = 0; i < type.params.size(); ++i) {
     auto v = parse_arg(call_args[i], type.params[i]);
-    if (!v) return report(opts.file, v.error());
+    if (!v) return report_error(opts.file, v.error());
     args.push_back(*v);
   }
   auto results = func->call(args);
   if (!results) {
     // proc_exit is not a failure: its code becomes the process status.
     if (auto code = exit_code_of(results.error())) return *code;
-    return report(opts.file, results.error());
+    return report_error(opts.file, results.error());
   }
   for (const Value& v : *results)
     print_result(v);
@@ -255,30 +237,42 @@ int run(const RunOptions& opts) {
 
 } // namespace
 
-Action add_run_command(CLI::App& app) {
+Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args) {
   auto opts = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
-  cmd->add_option("--invoke", opts->invoke, "Call this exported function instead of _start");
+  cmd->footer(
+      "FILE is a wasm binary or WAT text. Nothing is granted by default: no directory, no "
+      "environment variable.\n"
+      "SIZE: bytes, or with KiB, MiB, GiB (e.g. 64MiB). DURATION: ms, s or m (e.g. 500ms, 2s; "
+      "a bare number is seconds).\n"
+      "Examples:\n"
+      "  wasmcap run --invoke fac examples/factorial.wat 20\n"
+      "  wasmcap run --dir ./data::/data::ro --env LANG --timeout 2s tool.wasm input.txt\n"
+      "Exit status: the guest's proc_exit code (0 when _start returns); 2 bad command line, 3 "
+      "cannot read FILE, 4 malformed, 5 invalid, 6 cannot link, 7 refused by --strict, 134 trap.");
+  cmd->add_option("--invoke", opts->invoke,
+                  "Call this exported function instead of _start; ARGS are its arguments")
+      ->type_name("NAME");
   add_limit_options(*cmd, opts->limits);
   add_tier_option(*cmd, opts->tier);
   // allow_extra_args(false): each --dir/--env takes one value, so FILE is never swallowed.
   cmd->add_option("--dir", opts->dirs,
-                  "Grant a host directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only)")
+                  "Grant a host directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only); "
+                  "repeatable")
+      ->type_name("HOST[::GUEST[::ro]]")
       ->allow_extra_args(false);
   cmd->add_option("--env", opts->envs,
-                  "Give the guest an environment variable: NAME=VALUE, or NAME (the host's)")
+                  "Give the guest an environment variable: NAME=VALUE, or NAME (the host's); "
+                  "repeatable")
+      ->type_name("NAME[=VALUE]")
       ->allow_extra_args(false);
   cmd->add_flag("--inherit-env", opts->inherit_env, "Give the guest the whole host environment");
-  cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)");
+  cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)")->type_name("NAME");
   add_policy_options(*cmd, opts->policy);
-  cmd->add_option("file", opts->file, "The module to run")->required();
-  cmd->add_option("args", opts->args, "Arguments for the module or the invoked function");
-  cmd->positionals_at_end(false);
-  cmd->prefix_command();
-  return [opts, cmd]() {
-    // With prefix_command, everything after FILE arrives as remaining arguments.
-    for (const std::string& extra : cmd->remaining())
-      opts->args.push_back(extra);
+  cmd->add_option("FILE", opts->file, "The module to run (.wasm or .wat)")->required();
+  cmd->add_option("ARGS", opts->args, "Arguments for the module or the invoked function");
+  return [opts, &guest_args]() {
+    opts->args.insert(opts->args.end(), guest_args.begin(), guest_args.end());
     return run(*opts);
   };
 }

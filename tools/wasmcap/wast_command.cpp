@@ -1,5 +1,6 @@
-// `wasmcap wast [--tier interp|jit] FILE...`: runs spec scripts and prints each failure with
-// file:line, then the totals as `N passed, M failed`. Exits non-zero when anything failed.
+// `wasmcap wast [--quiet] [--tier interp|jit] FILE...`: runs spec scripts and prints each failure
+// with file:line, then the totals as `N passed, M failed`. Exits 1 when an assertion failed, or
+// with the status of the first script that could not be read or parsed.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -16,19 +17,32 @@ Action add_wast_command(CLI::App& app) {
   auto quiet = std::make_shared<bool>(false);
   auto config = std::make_shared<Config>();
   CLI::App* cmd = app.add_subcommand("wast", "Run WebAssembly spec test scripts (.wast)");
-  cmd->add_option("files", *files, "The .wast scripts to run")
-      ->required()
-      ->check(CLI::ExistingFile);
+  cmd->footer("Prints each failed assertion as FILE:LINE: what was expected, what happened; then "
+              "\"N passed, M failed\".\n"
+              "Example: wasmcap wast ../shared/spec-testsuite/core/i32.wast\n"
+              "Exit status: 0 all passed, 1 some failed, 3 cannot read a FILE, 4 a FILE is not a "
+              "well-formed script.");
+  cmd->add_option("FILE", *files, "The .wast scripts to run")->required();
   cmd->add_flag("-q,--quiet", *quiet, "Print only the totals");
   add_tier_option(*cmd, config->tier);
   return [files, quiet, config]() {
     wast::Report total;
-    bool unreadable = false;
+    int status = kExitOk; // of the first script that could not be run
     for (const std::string& file : *files) {
+      // Read first so a missing file or a directory says so (the runner cannot tell them
+      // apart from an empty script).
+      if (auto bytes = read_whole_file(file); !bytes) {
+        const int s = report_error(file, bytes.error());
+        if (status == kExitOk) status = s;
+        continue;
+      }
       auto report = wast::run_wast_file(file, *config);
       if (!report) {
-        std::fprintf(stderr, "error: %s\n", report.error().to_string().c_str());
-        unreadable = true;
+        Error e = report.error();
+        // The runner prefixes the path; report_error adds FILE:LINE:COL itself.
+        if (e.message.starts_with(file + ": ")) e.message.erase(0, file.size() + 2);
+        const int s = report_error(file, e, "script");
+        if (status == kExitOk) status = s;
         continue;
       }
       total.merge(*report);
@@ -40,7 +54,7 @@ Action add_wast_command(CLI::App& app) {
     }
     std::printf("%llu passed, %llu failed\n", static_cast<unsigned long long>(total.passed),
                 static_cast<unsigned long long>(total.failed));
-    if (unreadable) return kExitBadModule;
+    if (status != kExitOk) return status;
     return total.failed == 0 ? kExitOk : kExitFailure;
   };
 }

@@ -69,7 +69,7 @@ TEST(Api, LinkerNamesTheMissingImport) {
   auto inst = linker.instantiate(store, m);
   ASSERT_FALSE(inst);
   EXPECT_EQ(inst.error().kind, ErrorKind::Unlinkable);
-  EXPECT_NE(inst.error().message.find("\"env\" \"log\""), std::string::npos);
+  EXPECT_NE(inst.error().message.find("\"env\".\"log\""), std::string::npos);
   EXPECT_NE(inst.error().message.find("(i32) -> ()"), std::string::npos);
 }
 

@@ -31,15 +31,23 @@ TEST(Decoder, EmptyModule) {
 }
 
 TEST(Decoder, Preamble) {
-  EXPECT_EQ(error_of({}), "unexpected end");
+  EXPECT_EQ(error_of({}),
+            "unexpected end: the module is 0 bytes, shorter than the 8-byte header (magic and "
+            "version)");
+  EXPECT_EQ(error_of({0x00, 0x61, 0x73, 0x6D, 0x01}),
+            "unexpected end: the module is 5 bytes, shorter than the 8-byte header (magic and "
+            "version)");
   EXPECT_EQ(error_of({0x00, 0x61, 0x73, 0x6E, 0x01, 0x00, 0x00, 0x00}),
-            "magic header not detected");
-  EXPECT_EQ(error_of({0x00, 0x61, 0x73, 0x6D, 0x02, 0x00, 0x00, 0x00}), "unknown binary version");
+            "magic header not detected: expected 00 61 73 6d (\"\\0asm\"), found 00 61 73 6e");
+  EXPECT_EQ(error_of({0x00, 0x61, 0x73, 0x6D, 0x02, 0x00, 0x00, 0x00}),
+            "unknown binary version: expected 01 00 00 00 (version 1), found 02 00 00 00");
 }
 
 TEST(Decoder, SectionFraming) {
   EXPECT_EQ(error_of(with_header({0x0D, 0x00})), "malformed section id");
-  EXPECT_EQ(error_of(with_header({0x01, 0x05, 0x00})), "length out of bounds");
+  EXPECT_EQ(error_of(with_header({0x01, 0x05, 0x00})),
+            "length out of bounds: the type section's size is 5 bytes, but only 1 remain in the "
+            "module");
   EXPECT_EQ(error_of(with_header({0x01, 0x02, 0x00, 0x00})), "section size mismatch");
   EXPECT_EQ(error_of(with_header({0x05, 0x01, 0x00, 0x01, 0x01, 0x00})),
             "unexpected content after last section");

@@ -57,7 +57,7 @@ TEST(FunctionValidator, TypeMismatchOnWrongOperand) {
   const Status st = check({I64}, {I32}, {0x20, 0x00, 0x45, 0x0B}); // i32.eqz (i64)
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().kind, ErrorKind::Invalid);
-  EXPECT_EQ(st.error().message, "type mismatch");
+  EXPECT_EQ(st.error().message, "type mismatch: expected i32, got i64");
   EXPECT_EQ(st.error().where.function, 0);
 }
 
@@ -67,7 +67,7 @@ TEST(FunctionValidator, UnreachableMakesStackPolymorphic) {
 }
 
 TEST(FunctionValidator, MissingResultIsTypeMismatch) {
-  EXPECT_EQ(error_of(check({}, {I32}, {0x0B})), "type mismatch");
+  EXPECT_EQ(error_of(check({}, {I32}, {0x0B})), "type mismatch: expected i32, got nothing");
 }
 
 TEST(FunctionValidator, UnknownLocalAndLabel) {

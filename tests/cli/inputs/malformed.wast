@@ -1,0 +1,3 @@
+;; Not a well-formed script: the parenthesis on line 3 is never closed.
+(module)
+(assert_return (invoke "f")
