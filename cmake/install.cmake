@@ -26,14 +26,10 @@ target_include_directories(wasmcap_lib INTERFACE
 add_library(wasmcap::wasmcap ALIAS wasmcap_lib)
 
 # What a program linking libwasmcap.a needs besides it: the C++ runtime (a C program links with
-# the C++ linker, or adds -lstdc++), libLLVM when the JIT tier is in, and the sanitizer runtimes
-# when the library was built with them (an ASan build's objects call into them).
+# the C++ linker, or adds -lstdc++), and the sanitizer runtimes when the library was built with
+# them (an ASan build's objects call into them). Not libLLVM: the JIT tier is the plugin
+# lib/wasmcap/libwasmcap-llvm.so (src/llvm/CMakeLists.txt), loaded on the first JIT compile.
 set(wasmcap_pc_libs_private "-lstdc++ -lm")
-if(TARGET wasmcap_llvm AND TARGET LLVM)
-  get_target_property(wasmcap_llvm_so LLVM LOCATION)
-  target_link_libraries(wasmcap_lib INTERFACE "${wasmcap_llvm_so}")
-  string(APPEND wasmcap_pc_libs_private " ${wasmcap_llvm_so}")
-endif()
 set(wasmcap_pc_link_flags "")
 if(WASMCAP_SANITIZE)
   target_link_options(wasmcap_lib INTERFACE -fsanitize=address,undefined)

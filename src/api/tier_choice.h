@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "ir/module.h"
 #include "runtime/tier.h"

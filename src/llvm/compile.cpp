@@ -1,181 +1,77 @@
-// compile(): module validation, translation of every body to LLVM IR in the validator's pass,
-// the O2 pipeline, then ORC LLJIT code generation of the whole module at once.
+// compile() in the host: loads the plugin on first use, hands it the module's bytes with the
+// host's layout and helper addresses, and wraps the machine code it returns in a JitModule. The
+// plugin reports errors through a callback, so they are rebuilt here as the host's own values.
 #include "llvm/compile.h"
 
-#include <mutex>
+#include <string>
 
-#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
-#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
-#include <llvm/ExecutionEngine/Orc/LLJIT.h>
-#include <llvm/IR/Verifier.h>
-#include <llvm/Passes/PassBuilder.h>
-#include <llvm/Support/TargetSelect.h>
-#include <llvm/TargetParser/Host.h>
-
-#include "validate/module_context.h"
-#include "validate/module_validator.h"
-#include "validate/validate_function.h"
 #include "llvm/jit_module.h"
-#include "llvm/translator.h"
+#include "llvm/tier_loader.h"
 
 namespace wasmcap::llvm_tier {
 
 namespace {
 
-constexpr const char* kUnsupportedText = "the llvm tier does not support ";
+constexpr const char* kUnavailablePrefix = "the llvm tier is not available: ";
 
-support::Error llvm_error(const std::string& what, llvm::Error e) {
-  return support::make_error(support::ErrorKind::Usage,
-                             "llvm tier: " + what + ": " + llvm::toString(std::move(e)));
-}
-
-void initialize_llvm() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
-
-// The host CPU with all its features: compiled code never leaves this process (until AOT).
-llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target() {
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb) return jtmb.takeError();
-  jtmb->setCPU(llvm::sys::getHostCPUName().str());
-  llvm::SubtargetFeatures features;
-  for (const auto& [name, enabled] : llvm::sys::getHostCPUFeatures())
-    features.AddFeature(name, enabled);
-  jtmb->addFeatures(features.getFeatures());
-  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
-  return jtmb;
-}
-
-void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
-}
-
-bool has_v128(std::span<const ir::ValType> types) {
-  for (ir::ValType t : types)
-    if (t == ir::ValType::V128) return true;
-  return false;
-}
-
-support::Status define_helpers(llvm::orc::LLJIT& jit) {
-  llvm::orc::SymbolMap symbols;
-  auto add = [&](const char* name, auto* fn) {
-    symbols[jit.mangleAndIntern(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
-                                          llvm::JITSymbolFlags::Exported |
-                                              llvm::JITSymbolFlags::Callable};
-  };
-  add("wasmcap_jit_trap", &wasmcap_jit_trap);
-  add("wasmcap_jit_call", &wasmcap_jit_call);
-  add("wasmcap_jit_indirect", &wasmcap_jit_indirect);
-  add("wasmcap_jit_memory_grow", &wasmcap_jit_memory_grow);
-  add("wasmcap_jit_memory_init", &wasmcap_jit_memory_init);
-  add("wasmcap_jit_memory_copy", &wasmcap_jit_memory_copy);
-  add("wasmcap_jit_memory_fill", &wasmcap_jit_memory_fill);
-  add("wasmcap_jit_data_drop", &wasmcap_jit_data_drop);
-  add("wasmcap_jit_table_get", &wasmcap_jit_table_get);
-  add("wasmcap_jit_table_set", &wasmcap_jit_table_set);
-  add("wasmcap_jit_table_size", &wasmcap_jit_table_size);
-  add("wasmcap_jit_table_grow", &wasmcap_jit_table_grow);
-  add("wasmcap_jit_table_fill", &wasmcap_jit_table_fill);
-  add("wasmcap_jit_table_copy", &wasmcap_jit_table_copy);
-  add("wasmcap_jit_table_init", &wasmcap_jit_table_init);
-  add("wasmcap_jit_elem_drop", &wasmcap_jit_elem_drop);
-  llvm::orc::JITDylib& jd = jit.getMainJITDylib();
-  if (llvm::Error e = jd.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
-    return llvm_error("defining helpers", std::move(e));
-  }
-  // libm/libc for what LLVM lowers to library calls (memcpy, memset, and on old CPUs ceil/floor).
-  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
-      jit.getDataLayout().getGlobalPrefix());
-  if (!process) return llvm_error("process symbols", process.takeError());
-  jd.addGenerator(std::move(*process));
-  return support::ok();
+void report_error(void* sink, const PluginError* e) noexcept {
+  auto* error = static_cast<support::Error*>(sink);
+  *error = support::make_error(static_cast<support::ErrorKind>(e->kind),
+                               e->message ? e->message : "", e->offset);
+  error->where.function = e->function;
+  if (e->section != nullptr) error->where.section = e->section;
 }
 
 } // namespace
 
 bool is_unsupported(const support::Error& error) {
-  return error.kind == support::ErrorKind::Usage && error.message.starts_with(kUnsupportedText);
+  return error.kind == support::ErrorKind::Usage &&
+         (error.message.starts_with(kUnsupportedPrefix) ||
+          error.message.starts_with(kUnavailablePrefix));
+}
+
+const std::string* unavailable_reason() {
+  const LoadedTier& loaded = load_tier();
+  return loaded.tier ? nullptr : &loaded.failure;
 }
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
 compile(std::shared_ptr<const ir::Module> module, const validate::Features& features) {
-  const ir::Module& mod = *module;
-  WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
-  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
-    const ir::FuncType& t = mod.func_type(mod.num_imported_funcs + i);
-    if (has_v128(t.params) || has_v128(t.results) || has_v128(mod.functions[i].locals)) {
-      return unsupported("v128 values");
-    }
-  }
-  initialize_llvm();
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto llmod = std::make_unique<llvm::Module>("wasm", *context);
-  ModuleEnv env(*context, *llmod, mod);
-  for (uint32_t i = 0; i < mod.functions.size(); ++i)
-    declare_function(env, mod.num_imported_funcs + i);
-  validate::ModuleContext vctx = validate::compute_module_context(mod);
-  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
-    uint32_t func_index = mod.num_imported_funcs + i;
-    FunctionTranslator translator(env, func_index);
-    WASMCAP_TRY(validate::validate_function(mod, func_index, features, vctx, translator));
-  }
-  std::string broken;
-  llvm::raw_string_ostream os(broken);
-  if (llvm::verifyModule(*llmod, &os)) {
-    return support::make_error(support::ErrorKind::Usage, "llvm tier: invalid IR: " + broken);
-  }
-
-  auto jtmb = host_target();
-  if (!jtmb) return llvm_error("host target", jtmb.takeError());
-  auto tm = jtmb->createTargetMachine();
-  if (!tm) return llvm_error("target machine", tm.takeError());
-  llmod->setDataLayout((*tm)->createDataLayout());
-  llmod->setTargetTriple((*tm)->getTargetTriple().str());
-  optimize(*llmod, **tm);
-
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
-  if (!jit) return llvm_error("creating the JIT", jit.takeError());
-  WASMCAP_TRY(define_helpers(**jit));
-  if (llvm::Error e =
-          (*jit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(llmod), std::move(context)))) {
-    return llvm_error("adding the module", std::move(e));
+  const LoadedTier& loaded = load_tier();
+  if (loaded.tier == nullptr) {
+    return support::make_error(support::ErrorKind::Usage, kUnavailablePrefix + loaded.failure);
   }
   auto compiled = std::make_shared<JitModule>(module);
-  compiled->functions().resize(mod.functions.size());
-  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
-    uint32_t func_index = mod.num_imported_funcs + i;
+  const ir::Module& mod = *module;
+  std::vector<PluginFunction> functions(mod.functions.size());
+  support::Error error;
+  CompileRequest request{};
+  request.wasm = mod.bytes.data();
+  request.wasm_size = mod.bytes.size();
+  request.features = feature_bits(features);
+  request.layout = &host_layout();
+  request.helpers = &host_helpers();
+  request.functions = functions.data();
+  request.function_count = functions.size();
+  request.error_sink = &error;
+  request.report_error = &report_error;
+  void* code = loaded.tier->compile(&request);
+  if (code == nullptr) return error;
+  compiled->set_code(code, loaded.tier->release);
+  compiled->functions().resize(functions.size());
+  for (uint32_t i = 0; i < functions.size(); ++i) {
     JitFunction& f = compiled->functions()[i];
-    f.func_index = func_index;
-    auto native = (*jit)->lookup(function_symbol(func_index));
-    if (!native) return llvm_error("code generation", native.takeError());
-    auto entry = (*jit)->lookup(entry_symbol(func_index));
-    if (!entry) return llvm_error("code generation", entry.takeError());
-    f.native = native->toPtr<void*>();
-    f.entry = entry->toPtr<void (*)(JitContext*, uint64_t*)>();
+    f.func_index = mod.num_imported_funcs + i;
+    f.native = functions[i].native;
+    f.entry = reinterpret_cast<void (*)(JitContext*, uint64_t*)>(functions[i].entry);
   }
-  compiled->set_jit(std::move(*jit));
   return std::shared_ptr<const runtime::ModuleCode>(std::move(compiled));
 }
 
 JitModule::JitModule(std::shared_ptr<const ir::Module> module) : module_(std::move(module)) {}
-JitModule::~JitModule() = default;
 
-void JitModule::set_jit(std::unique_ptr<llvm::orc::LLJIT> jit) {
-  jit_ = std::move(jit);
+JitModule::~JitModule() {
+  if (release_ != nullptr) release_(code_);
 }
 
 } // namespace wasmcap::llvm_tier

@@ -1,9 +1,10 @@
-// The LLVM tier's entry point: validates a module and compiles every function to native code
-// with LLVM (O2, ORC LLJIT). The result is a runtime::ModuleCode that runtime::instantiate()
-// accepts. No LLVM headers here: src/api includes it.
+// The LLVM tier's entry point in the host: compiles every function of a module to native code
+// with the plugin libwasmcap-llvm.so (loaded on the first call; O2, ORC LLJIT). The result is a
+// runtime::ModuleCode that runtime::instantiate() accepts. No LLVM headers here or below.
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "ir/module.h"
 #include "runtime/tier.h"
@@ -13,11 +14,15 @@
 namespace wasmcap::llvm_tier {
 
 // Errors are the validator's (Invalid / Malformed), or one for which is_unsupported() is true
-// when the module uses something this tier cannot compile yet (SIMD, v128 values): the caller
-// then runs the module on the interpreter.
+// when the module uses something this tier cannot compile yet (SIMD, v128 values) or the plugin
+// cannot be loaded: the caller then runs the module on the interpreter.
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
 compile(std::shared_ptr<const ir::Module> module, const validate::Features& features);
 
 bool is_unsupported(const support::Error& error);
+
+// Loads the plugin if that was not tried yet; null when it is available, else why not (one line
+// naming every path tried, for the CLI's warning).
+const std::string* unavailable_reason();
 
 } // namespace wasmcap::llvm_tier

@@ -1,6 +1,7 @@
-// The runtime side of compiled code: entering it (JitModule::call, with setjmp as the trap
-// landing), the thread's stack limit, and the helpers compiled code calls for traps, calls
-// through the runtime, memory.grow, bulk memory and tables.
+// The host side of compiled code: the layout and helper table handed to the plugin, entering
+// compiled code (JitModule::call, with setjmp as the trap landing), the thread's stack limit, and
+// the helpers compiled code calls for traps, calls through the runtime, memory.grow, bulk memory
+// and tables. All of it lives in the host, so there is one copy of every piece of runtime state.
 #include <pthread.h>
 
 #include <algorithm>
@@ -18,9 +19,15 @@ namespace tt = runtime::trap_text;
 using ir::ValType;
 using runtime::Value;
 
-const RuntimeLayout& runtime_layout() {
-  static const RuntimeLayout layout = [] {
-    RuntimeLayout l{};
+const HostLayout& host_layout() {
+  static const HostLayout layout = [] {
+    HostLayout l{};
+    l.ctx_mem_base = offsetof(JitContext, mem_base);
+    l.ctx_mem_size = offsetof(JitContext, mem_size);
+    l.ctx_globals = offsetof(JitContext, globals);
+    l.ctx_funcs = offsetof(JitContext, funcs);
+    l.ctx_stack_limit = offsetof(JitContext, stack_limit);
+    l.ctx_instance = offsetof(JitContext, instance);
     runtime::Global g;
     l.global_value =
         static_cast<uint64_t>(reinterpret_cast<char*>(&g.value.i64) - reinterpret_cast<char*>(&g));
@@ -33,6 +40,28 @@ const RuntimeLayout& runtime_layout() {
     return l;
   }();
   return layout;
+}
+
+const HostHelpers& host_helpers() {
+  static const HostHelpers helpers = {
+      reinterpret_cast<void*>(&wasmcap_jit_trap),
+      reinterpret_cast<void*>(&wasmcap_jit_call),
+      reinterpret_cast<void*>(&wasmcap_jit_indirect),
+      reinterpret_cast<void*>(&wasmcap_jit_memory_grow),
+      reinterpret_cast<void*>(&wasmcap_jit_memory_init),
+      reinterpret_cast<void*>(&wasmcap_jit_memory_copy),
+      reinterpret_cast<void*>(&wasmcap_jit_memory_fill),
+      reinterpret_cast<void*>(&wasmcap_jit_data_drop),
+      reinterpret_cast<void*>(&wasmcap_jit_table_get),
+      reinterpret_cast<void*>(&wasmcap_jit_table_set),
+      reinterpret_cast<void*>(&wasmcap_jit_table_size),
+      reinterpret_cast<void*>(&wasmcap_jit_table_grow),
+      reinterpret_cast<void*>(&wasmcap_jit_table_fill),
+      reinterpret_cast<void*>(&wasmcap_jit_table_copy),
+      reinterpret_cast<void*>(&wasmcap_jit_table_init),
+      reinterpret_cast<void*>(&wasmcap_jit_elem_drop),
+  };
+  return helpers;
 }
 
 namespace {

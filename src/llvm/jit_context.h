@@ -1,6 +1,7 @@
-// The contract between compiled code and the runtime: the per-entry JitContext compiled code
-// reads (memory, globals, functions, stack limit), the per-function descriptor behind
-// FuncInstance::code, trap codes, and the helper functions compiled code calls.
+// The host side of the contract with compiled code: the per-entry JitContext compiled code reads
+// (memory, globals, functions, stack limit), the per-function descriptor behind
+// FuncInstance::code, and the helper functions compiled code calls. The plugin never includes
+// this file: it learns field offsets and helper addresses through tier_abi.h.
 #pragma once
 
 #include <csetjmp>
@@ -12,6 +13,7 @@
 #include "runtime/module_instance.h"
 #include "runtime/store.h"
 #include "support/result.h"
+#include "llvm/tier_abi.h"
 
 namespace wasmcap::llvm_tier {
 
@@ -47,32 +49,9 @@ struct JitFunction {
   uint32_t func_index = 0;
 };
 
-// Byte offsets of runtime fields compiled code reads directly (measured, not offsetof: some of
-// these structs are not standard-layout).
-struct RuntimeLayout {
-  uint64_t global_value;  // Global::value's payload (i32/i64/f32/f64 bits, ref)
-  uint64_t func_instance; // FuncInstance::instance
-  uint64_t func_code;     // FuncInstance::code
-  uint64_t jit_native;    // JitFunction::native
-};
-const RuntimeLayout& runtime_layout();
-
-inline constexpr uint64_t kCtxMemBase = offsetof(JitContext, mem_base);
-inline constexpr uint64_t kCtxMemSize = offsetof(JitContext, mem_size);
-inline constexpr uint64_t kCtxGlobals = offsetof(JitContext, globals);
-inline constexpr uint64_t kCtxFuncs = offsetof(JitContext, funcs);
-inline constexpr uint64_t kCtxStackLimit = offsetof(JitContext, stack_limit);
-inline constexpr uint64_t kCtxInstance = offsetof(JitContext, instance);
-
-// Trap codes passed to wasmcap_jit_trap.
-enum class TrapCode : uint32_t {
-  Unreachable,
-  DivideByZero,
-  IntegerOverflow,
-  InvalidConversion,
-  MemoryOutOfBounds,
-  CallStackExhausted,
-};
+// The layout and helper addresses the host hands the plugin (helpers.cpp).
+const HostLayout& host_layout();
+const HostHelpers& host_helpers();
 
 } // namespace wasmcap::llvm_tier
 

@@ -1,6 +1,6 @@
-// JitModule: the LLVM tier's runtime::ModuleCode: the module, the JIT that owns the machine code,
-// and one JitFunction descriptor per defined function. Immutable after compile(), shared by
-// every instance of the module. (No LLVM headers here: the runtime helpers include it.)
+// JitModule: the LLVM tier's runtime::ModuleCode in the host: the module, the plugin's handle on
+// the machine code, and one JitFunction descriptor per defined function. Immutable after
+// compile(), shared by every instance of the module.
 #pragma once
 
 #include <memory>
@@ -8,10 +8,6 @@
 
 #include "runtime/tier.h"
 #include "llvm/jit_context.h"
-
-namespace llvm::orc {
-class LLJIT;
-}
 
 namespace wasmcap::llvm_tier {
 
@@ -34,11 +30,16 @@ public:
   TraceFrame frame_at(uint64_t offset) const;
 
   std::vector<JitFunction>& functions() { return functions_; }
-  void set_jit(std::unique_ptr<llvm::orc::LLJIT> jit);
+  // Takes ownership of the plugin's code handle; `release` frees it with the module.
+  void set_code(void* code, void (*release)(void*)) {
+    code_ = code;
+    release_ = release;
+  }
 
 private:
   std::shared_ptr<const ir::Module> module_;
-  std::unique_ptr<llvm::orc::LLJIT> jit_;
+  void* code_ = nullptr;
+  void (*release_)(void*) = nullptr;
   std::vector<JitFunction> functions_;
 };
 

@@ -10,8 +10,9 @@ namespace wasmcap::llvm_tier {
 using ir::Op;
 using ir::ValType;
 
-ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module& w)
-    : context(ctx), module(mod), wasm(w) {
+ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module& w,
+                     const HostLayout& l)
+    : context(ctx), module(mod), wasm(w), layout(l) {
   ptr = llvm::PointerType::get(ctx, 0);
   i8 = llvm::Type::getInt8Ty(ctx);
   i32 = llvm::Type::getInt32Ty(ctx);
@@ -86,8 +87,7 @@ std::string entry_symbol(uint32_t func_index) {
 }
 
 support::Error unsupported(const std::string& what) {
-  return support::make_error(support::ErrorKind::Usage,
-                             "the llvm tier does not support " + what + " yet");
+  return support::make_error(support::ErrorKind::Usage, kUnsupportedPrefix + what + " yet");
 }
 
 void declare_function(ModuleEnv& env, uint32_t func_index) {
@@ -142,7 +142,7 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
   // Native recursion is bounded by the stack itself: the frame address against a limit the
   // runtime computed from this thread's stack (frames differ in size, so no depth counter).
   llvm::Value* frame = b_.CreateIntrinsic(llvm::Intrinsic::frameaddress, {env_.ptr}, {u32(0)});
-  llvm::Value* limit = ctx_field(kCtxStackLimit, env_.i64);
+  llvm::Value* limit = ctx_field(env_.layout.ctx_stack_limit, env_.i64);
   trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, env_.i64), limit), TrapCode::CallStackExhausted,
           def.body.offset);
 
@@ -160,8 +160,8 @@ llvm::Value* FunctionTranslator::ctx_field(uint64_t offset, llvm::Type* type) {
 
 void FunctionTranslator::reload_memory() {
   if (mem_base_ == nullptr) return;
-  b_.CreateStore(ctx_field(kCtxMemBase, env_.ptr), mem_base_);
-  b_.CreateStore(ctx_field(kCtxMemSize, env_.i64), mem_size_);
+  b_.CreateStore(ctx_field(env_.layout.ctx_mem_base, env_.ptr), mem_base_);
+  b_.CreateStore(ctx_field(env_.layout.ctx_mem_size, env_.i64), mem_size_);
 }
 
 void FunctionTranslator::trap(TrapCode code, uint64_t offset) {
@@ -243,9 +243,9 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
 }
 
 llvm::Value* FunctionTranslator::global_address(uint32_t index) {
-  llvm::Value* globals = ctx_field(kCtxGlobals, env_.ptr);
+  llvm::Value* globals = ctx_field(env_.layout.ctx_globals, env_.ptr);
   llvm::Value* g = b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, globals, index));
-  return b_.CreateConstInBoundsGEP1_64(env_.i8, g, runtime_layout().global_value);
+  return b_.CreateConstInBoundsGEP1_64(env_.i8, g, env_.layout.global_value);
 }
 
 support::Status FunctionTranslator::variable_or_call(const ir::Instr& instr) {
@@ -290,7 +290,7 @@ support::Status FunctionTranslator::variable_or_call(const ir::Instr& instr) {
     break;
   case Op::RefIsNull: push(bool_to_i32(b_.CreateIsNull(pop()))); break;
   case Op::RefFunc: {
-    llvm::Value* funcs = ctx_field(kCtxFuncs, env_.ptr);
+    llvm::Value* funcs = ctx_field(env_.layout.ctx_funcs, env_.ptr);
     push(b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, instr.index)));
     break;
   }
@@ -311,7 +311,7 @@ void FunctionTranslator::push_results(llvm::Value* ret, const ir::FuncType& type
 void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
   const ir::FuncType& t = wasm_.func_type(func_index);
   if (func_index < wasm_.num_imported_funcs) {
-    llvm::Value* funcs = ctx_field(kCtxFuncs, env_.ptr);
+    llvm::Value* funcs = ctx_field(env_.layout.ctx_funcs, env_.ptr);
     llvm::Value* f =
         b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, func_index));
     call_generic(f, t, offset);
@@ -353,10 +353,10 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   llvm::Value* index = pop();
   llvm::Value* f = b_.CreateCall(
       env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
-  const RuntimeLayout& layout = runtime_layout();
+  const HostLayout& layout = env_.layout;
   llvm::Value* inst =
       b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_instance));
-  llvm::Value* same = b_.CreateICmpEQ(inst, ctx_field(kCtxInstance, env_.ptr));
+  llvm::Value* same = b_.CreateICmpEQ(inst, ctx_field(env_.layout.ctx_instance, env_.ptr));
   auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
   auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
   auto* join = llvm::BasicBlock::Create(env_.context, "", fn_);

@@ -12,7 +12,7 @@
 #include "ir/module.h"
 #include "support/result.h"
 #include "validate/function_validator.h"
-#include "llvm/jit_context.h"
+#include "llvm/tier_abi.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
@@ -23,11 +23,13 @@ namespace wasmcap::llvm_tier {
 
 // Module-wide LLVM declarations shared by every function's translation.
 struct ModuleEnv {
-  ModuleEnv(llvm::LLVMContext& context, llvm::Module& module, const ir::Module& wasm);
+  ModuleEnv(llvm::LLVMContext& context, llvm::Module& module, const ir::Module& wasm,
+            const HostLayout& layout);
 
   llvm::LLVMContext& context;
   llvm::Module& module;
   const ir::Module& wasm;
+  const HostLayout& layout; // offsets of the host's fields compiled code reads
   llvm::Type* ptr;
   llvm::Type* i8;
   llvm::Type* i32;

@@ -1,11 +1,28 @@
 // `--tier`: maps the names to wasmcap::Tier. "jit" falls back to the interpreter for modules (and
-// configurations) the LLVM tier cannot run yet, and everywhere when it is not built.
+// configurations) the LLVM tier cannot run yet, and everywhere when its plugin cannot be loaded
+// (then with one warning line naming what was tried).
 #include "tier_option.h"
 
+#include <cstdio>
 #include <map>
 #include <string>
 
+#include "wasmcap/engine.h"
+
 namespace wasmcap::cli {
+
+namespace {
+
+// The plugin is loaded when `--tier jit` is parsed (the first compile would load it anyway), so
+// the warning comes once, before any output of the guest.
+void warn_if_jit_unavailable(const std::string& value) {
+  if (CLI::detail::to_lower(value) != "jit") return;
+  if (auto why = Engine::jit_unavailable_reason()) {
+    std::fprintf(stderr, "Warning: --tier jit runs on the interpreter: %s\n", why->c_str());
+  }
+}
+
+} // namespace
 
 void add_tier_option(CLI::App& cmd, Tier& tier) {
   static const std::map<std::string, Tier> kNames = {{"interp", Tier::Interpreter},
@@ -14,6 +31,14 @@ void add_tier_option(CLI::App& cmd, Tier& tier) {
                  "Execution tier: interp (default) or jit (LLVM; falls back to the "
                  "interpreter for what it cannot compile yet)")
       ->transform(CLI::CheckedTransformer(kNames, CLI::ignore_case))
+      // Transforms run in reverse order of addition: this one sees the user's text, before the
+      // name is mapped to the enum's value.
+      ->transform(
+          [](std::string value) {
+            warn_if_jit_unavailable(value);
+            return value;
+          },
+          "", "warn if jit is unavailable")
       ->option_text("interp|jit");
 }
 

@@ -53,6 +53,12 @@ constexpr std::string_view kArith = R"((module
   (func (export "swap") (param i32 f64) (result f64 i32) (local.get 1) (local.get 0)))
 )";
 
+// The tests below need the real plugin (from the build tree), not the interpreter fallback.
+TEST(LlvmTier, PluginLoads) {
+  const std::string* why = llvm_tier::unavailable_reason();
+  EXPECT_EQ(why, nullptr) << *why;
+}
+
 TEST(LlvmTier, ComputesResults) {
   runtime::Store store;
   runtime::ModuleInstance* inst = instantiate(store, kArith);

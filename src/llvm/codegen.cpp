@@ -1,0 +1,167 @@
+// generate(): module validation, translation of every body to LLVM IR in the validator's pass,
+// the O2 pipeline, then ORC LLJIT code generation of the whole module at once (plugin side).
+#include "llvm/codegen.h"
+
+#include <mutex>
+
+#include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/TargetSelect.h>
+#include <llvm/TargetParser/Host.h>
+
+#include "validate/module_context.h"
+#include "validate/module_validator.h"
+#include "validate/validate_function.h"
+#include "llvm/translator.h"
+
+namespace wasmcap::llvm_tier {
+
+namespace {
+
+support::Error llvm_error(const std::string& what, llvm::Error e) {
+  return support::make_error(support::ErrorKind::Usage,
+                             "llvm tier: " + what + ": " + llvm::toString(std::move(e)));
+}
+
+void initialize_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+// The host CPU with all its features: compiled code never leaves this process (until AOT).
+llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target() {
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) return jtmb.takeError();
+  jtmb->setCPU(llvm::sys::getHostCPUName().str());
+  llvm::SubtargetFeatures features;
+  for (const auto& [name, enabled] : llvm::sys::getHostCPUFeatures())
+    features.AddFeature(name, enabled);
+  jtmb->addFeatures(features.getFeatures());
+  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+  return jtmb;
+}
+
+void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
+}
+
+bool has_v128(std::span<const ir::ValType> types) {
+  for (ir::ValType t : types)
+    if (t == ir::ValType::V128) return true;
+  return false;
+}
+
+// Compiled code calls the host's helpers by name; their addresses come from the host.
+support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
+  llvm::orc::SymbolMap symbols;
+  auto add = [&](const char* name, void* fn) {
+    symbols[jit.mangleAndIntern(name)] = {llvm::orc::ExecutorAddr::fromPtr(fn),
+                                          llvm::JITSymbolFlags::Exported |
+                                              llvm::JITSymbolFlags::Callable};
+  };
+  add("wasmcap_jit_trap", h.trap);
+  add("wasmcap_jit_call", h.call);
+  add("wasmcap_jit_indirect", h.indirect);
+  add("wasmcap_jit_memory_grow", h.memory_grow);
+  add("wasmcap_jit_memory_init", h.memory_init);
+  add("wasmcap_jit_memory_copy", h.memory_copy);
+  add("wasmcap_jit_memory_fill", h.memory_fill);
+  add("wasmcap_jit_data_drop", h.data_drop);
+  add("wasmcap_jit_table_get", h.table_get);
+  add("wasmcap_jit_table_set", h.table_set);
+  add("wasmcap_jit_table_size", h.table_size);
+  add("wasmcap_jit_table_grow", h.table_grow);
+  add("wasmcap_jit_table_fill", h.table_fill);
+  add("wasmcap_jit_table_copy", h.table_copy);
+  add("wasmcap_jit_table_init", h.table_init);
+  add("wasmcap_jit_elem_drop", h.elem_drop);
+  llvm::orc::JITDylib& jd = jit.getMainJITDylib();
+  if (llvm::Error e = jd.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
+    return llvm_error("defining helpers", std::move(e));
+  }
+  // libm/libc for what LLVM lowers to library calls (memcpy, memset, and on old CPUs ceil/floor).
+  auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
+      jit.getDataLayout().getGlobalPrefix());
+  if (!process) return llvm_error("process symbols", process.takeError());
+  jd.addGenerator(std::move(*process));
+  return support::ok();
+}
+
+} // namespace
+
+support::Result<std::unique_ptr<llvm::orc::LLJIT>>
+generate(const ir::Module& mod, const validate::Features& features, const HostLayout& layout,
+         const HostHelpers& helpers, std::span<PluginFunction> out) {
+  if (out.size() != mod.functions.size()) {
+    return support::make_error(support::ErrorKind::Usage,
+                               "llvm tier: the host and the plugin disagree on the module");
+  }
+  WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    const ir::FuncType& t = mod.func_type(mod.num_imported_funcs + i);
+    if (has_v128(t.params) || has_v128(t.results) || has_v128(mod.functions[i].locals)) {
+      return unsupported("v128 values");
+    }
+  }
+  initialize_llvm();
+  auto context = std::make_unique<llvm::LLVMContext>();
+  auto llmod = std::make_unique<llvm::Module>("wasm", *context);
+  ModuleEnv env(*context, *llmod, mod, layout);
+  for (uint32_t i = 0; i < mod.functions.size(); ++i)
+    declare_function(env, mod.num_imported_funcs + i);
+  validate::ModuleContext vctx = validate::compute_module_context(mod);
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    uint32_t func_index = mod.num_imported_funcs + i;
+    FunctionTranslator translator(env, func_index);
+    WASMCAP_TRY(validate::validate_function(mod, func_index, features, vctx, translator));
+  }
+  std::string broken;
+  llvm::raw_string_ostream os(broken);
+  if (llvm::verifyModule(*llmod, &os)) {
+    return support::make_error(support::ErrorKind::Usage, "llvm tier: invalid IR: " + broken);
+  }
+
+  auto jtmb = host_target();
+  if (!jtmb) return llvm_error("host target", jtmb.takeError());
+  auto tm = jtmb->createTargetMachine();
+  if (!tm) return llvm_error("target machine", tm.takeError());
+  llmod->setDataLayout((*tm)->createDataLayout());
+  llmod->setTargetTriple((*tm)->getTargetTriple().str());
+  optimize(*llmod, **tm);
+
+  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+  if (!jit) return llvm_error("creating the JIT", jit.takeError());
+  WASMCAP_TRY(define_helpers(**jit, helpers));
+  if (llvm::Error e =
+          (*jit)->addIRModule(llvm::orc::ThreadSafeModule(std::move(llmod), std::move(context)))) {
+    return llvm_error("adding the module", std::move(e));
+  }
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    uint32_t func_index = mod.num_imported_funcs + i;
+    auto native = (*jit)->lookup(function_symbol(func_index));
+    if (!native) return llvm_error("code generation", native.takeError());
+    auto entry = (*jit)->lookup(entry_symbol(func_index));
+    if (!entry) return llvm_error("code generation", entry.takeError());
+    out[i].native = native->toPtr<void*>();
+    out[i].entry = entry->toPtr<void*>();
+  }
+  return std::move(*jit);
+}
+
+} // namespace wasmcap::llvm_tier

@@ -1,0 +1,64 @@
+// The plugin's one exported entry point, wasmcap_llvm_tier_v1(): the ABI table whose compile()
+// decodes the host's bytes (the decoder and validator are pure code, so this copy of them holds
+// no state of the host's) and runs generate(). Nothing but C types leaves this file: errors go
+// back through the host's callback, and no exception escapes (a C++ exception cannot cross into
+// a host that may use another C++ runtime).
+#include <llvm/Config/llvm-config.h>
+#include <llvm/ExecutionEngine/Orc/LLJIT.h>
+
+#include "binary/decoder.h"
+#include "llvm/codegen.h"
+#include "llvm/tier_abi.h"
+
+namespace wasmcap::llvm_tier {
+
+namespace {
+
+void report(const CompileRequest& request, const support::Error& e) {
+  PluginError out{};
+  out.kind = static_cast<uint32_t>(e.kind);
+  out.function = e.where.function;
+  out.offset = e.where.offset;
+  out.message = e.message.c_str();
+  out.section = e.where.section.c_str();
+  request.report_error(request.error_sink, &out);
+}
+
+void* compile(const CompileRequest* request) {
+  try {
+    auto module =
+        binary::decode_module(std::span<const uint8_t>(request->wasm, request->wasm_size));
+    if (!module) {
+      report(*request, module.error());
+      return nullptr;
+    }
+    auto jit = generate(*module, features_from_bits(request->features), *request->layout,
+                        *request->helpers,
+                        std::span<PluginFunction>(request->functions, request->function_count));
+    if (!jit) {
+      report(*request, jit.error());
+      return nullptr;
+    }
+    return jit->release(); // owned by the host's JitModule until release()
+  } catch (const std::exception& e) {
+    report(*request, support::make_error(support::ErrorKind::Usage,
+                                         std::string("llvm tier: internal error: ") + e.what()));
+  } catch (...) {
+    report(*request, support::make_error(support::ErrorKind::Usage, "llvm tier: internal error"));
+  }
+  return nullptr;
+}
+
+void release(void* code) {
+  delete static_cast<llvm::orc::LLJIT*>(code);
+}
+
+constexpr TierV1 kTier = {kTierAbiVersion, sizeof(TierV1), LLVM_VERSION_STRING, &compile, &release};
+
+} // namespace
+
+} // namespace wasmcap::llvm_tier
+
+extern "C" const wasmcap::llvm_tier::TierV1* wasmcap_llvm_tier_v1() {
+  return &wasmcap::llvm_tier::kTier;
+}

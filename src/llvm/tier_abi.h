@@ -1,0 +1,128 @@
+// The ABI between libwasmcap (the host) and the LLVM tier plugin libwasmcap-llvm.so, which the
+// host dlopens on the first JIT compile: trivially copyable structs, integers, raw pointers and
+// C function pointers only. No std:: type crosses, no exception, no allocation freed on the other
+// side, because the two sides need not share one C++ runtime (the CLI links libstdc++ statically,
+// the plugin and libLLVM use the shared one). All runtime state (stores, instances, traps, the
+// stack limit) stays in the host; the plugin only translates and generates code.
+#pragma once
+
+#include <cstdint>
+
+#include "validate/features.h"
+
+namespace wasmcap::llvm_tier {
+
+// Bumped on every change to this file; the host refuses a plugin built for another version.
+inline constexpr uint32_t kTierAbiVersion = 1;
+inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
+
+// What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
+// the api then runs the module on the interpreter.
+inline constexpr const char* kUnsupportedPrefix = "the llvm tier does not support ";
+
+// Trap codes compiled code passes to the host's trap helper.
+enum class TrapCode : uint32_t {
+  Unreachable,
+  DivideByZero,
+  IntegerOverflow,
+  InvalidConversion,
+  MemoryOutOfBounds,
+  CallStackExhausted,
+};
+
+// Byte offsets of host fields compiled code reads directly, measured by the host (some of these
+// structs are not standard-layout), so the plugin never includes a runtime header.
+struct HostLayout {
+  uint64_t ctx_mem_base;    // JitContext::mem_base
+  uint64_t ctx_mem_size;    // JitContext::mem_size
+  uint64_t ctx_globals;     // JitContext::globals
+  uint64_t ctx_funcs;       // JitContext::funcs
+  uint64_t ctx_stack_limit; // JitContext::stack_limit
+  uint64_t ctx_instance;    // JitContext::instance
+  uint64_t global_value;    // Global::value's payload (i32/i64/f32/f64 bits, ref)
+  uint64_t func_instance;   // FuncInstance::instance
+  uint64_t func_code;       // FuncInstance::code
+  uint64_t jit_native;      // JitFunction::native
+};
+
+// Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
+// the symbol of the same name (wasmcap_jit_<field>).
+struct HostHelpers {
+  void* trap;
+  void* call;
+  void* indirect;
+  void* memory_grow;
+  void* memory_init;
+  void* memory_copy;
+  void* memory_fill;
+  void* data_drop;
+  void* table_get;
+  void* table_set;
+  void* table_size;
+  void* table_grow;
+  void* table_fill;
+  void* table_copy;
+  void* table_init;
+  void* elem_drop;
+};
+
+// An error found by the plugin; the host rebuilds its support::Error from it (strings are only
+// valid during the report_error call).
+struct PluginError {
+  uint32_t kind;    // wasmcap::ErrorKind
+  int32_t function; // Location::function, -1 = none
+  uint64_t offset;  // Location::offset
+  const char* message;
+  const char* section; // "" = none
+};
+
+// The compiled entry points of one defined function (see jit_context.h for their signatures).
+struct PluginFunction {
+  void* native;
+  void* entry;
+};
+
+struct CompileRequest {
+  const uint8_t* wasm; // the module's binary; the plugin decodes and validates it itself
+  uint64_t wasm_size;
+  uint32_t features; // feature_bits()
+  const HostLayout* layout;
+  const HostHelpers* helpers;
+  PluginFunction* functions; // out: one per defined function
+  uint64_t function_count;   // the host's count of defined functions (checked by the plugin)
+  void* error_sink;
+  void (*report_error)(void* error_sink, const PluginError* error);
+};
+
+// The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the
+// machine code (release() frees it) and fills request->functions, or returns null after calling
+// report_error once. Both are safe to call from any thread.
+struct TierV1 {
+  uint32_t abi_version; // kTierAbiVersion
+  uint32_t size;        // sizeof(TierV1)
+  const char* llvm_version;
+  void* (*compile)(const CompileRequest* request);
+  void (*release)(void* code);
+};
+
+// validate::Features as bits, so the struct's layout is not part of the ABI.
+inline uint32_t feature_bits(const validate::Features& f) {
+  return (f.simd ? 1u : 0u) | (f.bulk_memory ? 2u : 0u) | (f.reference_types ? 4u : 0u) |
+         (f.multi_value ? 8u : 0u) | (f.sign_extension ? 16u : 0u) |
+         (f.saturating_float_to_int ? 32u : 0u);
+}
+inline validate::Features features_from_bits(uint32_t bits) {
+  validate::Features f;
+  f.simd = (bits & 1u) != 0;
+  f.bulk_memory = (bits & 2u) != 0;
+  f.reference_types = (bits & 4u) != 0;
+  f.multi_value = (bits & 8u) != 0;
+  f.sign_extension = (bits & 16u) != 0;
+  f.saturating_float_to_int = (bits & 32u) != 0;
+  return f;
+}
+
+} // namespace wasmcap::llvm_tier
+
+// The plugin's one exported symbol (dlsym name: kTierEntrySymbol).
+extern "C" const wasmcap::llvm_tier::TierV1* wasmcap_llvm_tier_v1();
