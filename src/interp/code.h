@@ -18,7 +18,10 @@ namespace wasmcap::interp {
 // clang-format off
 #define WASMCAP_IMM_BINOPS(X) \
   X(I32Add) X(I32Sub) X(I32Mul) X(I32And) X(I32Or) X(I32Xor) X(I32Shl) X(I32ShrS) X(I32ShrU) \
+  X(I32Rotl) X(I32Rotr) \
   X(I64Add) X(I64Sub) X(I64Mul) X(I64And) X(I64Or) X(I64Xor) X(I64Shl) X(I64ShrS) X(I64ShrU) \
+  X(I64Rotl) X(I64Rotr) \
+  X(F32Add) X(F32Sub) X(F32Mul) X(F32Div) X(F64Add) X(F64Sub) X(F64Mul) X(F64Div) \
   WASMCAP_CMP_OPS(X)
 // Comparisons that fuse with a following br_if / if into one conditional jump:
 // `BrIfNAME` / `BrUnlessNAME` [a s, b s, t] and `BrIfNAMEImm` / `BrUnlessNAMEImm` [a s, imm, t].
@@ -26,6 +29,18 @@ namespace wasmcap::interp {
   X(I32Eq) X(I32Ne) X(I32LtS) X(I32LtU) X(I32GtS) X(I32GtU) X(I32LeS) X(I32LeU) X(I32GeS) \
   X(I32GeU) X(I64Eq) X(I64Ne) X(I64LtS) X(I64LtU) X(I64GtS) X(I64GtU) X(I64LeS) X(I64LeU) \
   X(I64GeS) X(I64GeU)
+// Loads whose address is an `i32.add` emitted just before: of a constant (`NAMEAddImm`: [dst s,
+// base s, addend, offset]) or of two operands (`NAMEAdd`: [dst s, base s, index s, offset]); the
+// address is the 32-bit sum (wrapping, as the i32.add did) plus offset.
+#define WASMCAP_LOAD_OPS(X) \
+  X(I32Load) X(I64Load) X(F32Load) X(F64Load) X(I32Load8S) X(I32Load8U) X(I32Load16S) \
+  X(I32Load16U) X(I64Load8S) X(I64Load8U) X(I64Load16S) X(I64Load16U) X(I64Load32S) X(I64Load32U)
+// Binary ops whose second operand is a full-width load emitted just before them
+// (`NAMELoad`: [dst s, a s, base s, addend, offset], the address as in the AddImm loads).
+#define WASMCAP_LOAD_BINOPS(X) \
+  X(F32Add, F32Load) X(F32Sub, F32Load) X(F32Mul, F32Load) X(F32Div, F32Load) \
+  X(F64Add, F64Load) X(F64Sub, F64Load) X(F64Mul, F64Load) X(F64Div, F64Load) \
+  X(I32Add, I32Load) X(I64Add, I64Load)
 // clang-format on
 
 enum class IOp : uint32_t {
@@ -51,7 +66,13 @@ enum class IOp : uint32_t {
 #define WASMCAP_CMP_ENUM(name) BrIf##name, BrUnless##name, BrIf##name##Imm, BrUnless##name##Imm,
       WASMCAP_CMP_OPS(WASMCAP_CMP_ENUM)
 #undef WASMCAP_CMP_ENUM
-          Count
+#define WASMCAP_LOAD_ENUM(name) name##AddImm, name##Add,
+          WASMCAP_LOAD_OPS(WASMCAP_LOAD_ENUM)
+#undef WASMCAP_LOAD_ENUM
+#define WASMCAP_LOAD_BINOP_ENUM(name, load) name##Load,
+              WASMCAP_LOAD_BINOPS(WASMCAP_LOAD_BINOP_ENUM)
+#undef WASMCAP_LOAD_BINOP_ENUM
+                  Count
 };
 constexpr uint32_t kIOpCount = static_cast<uint32_t>(IOp::Count);
 
@@ -80,6 +101,12 @@ inline IOp iop(ir::Op op) {
 IOp fused_branch(IOp cmp, bool when_true);
 // `NAMEImm` for a WASMCAP_IMM_BINOPS member, else IOp::Count.
 IOp imm_form(IOp op);
+// `NAMEAddImm` / `NAMEAdd` for a WASMCAP_LOAD_OPS member, else IOp::Count.
+IOp add_imm_form(IOp load);
+IOp add_form(IOp load);
+// `NAMELoad` for the WASMCAP_LOAD_BINOPS pair (binop, load), else IOp::Count; `load` may be the
+// plain load or its AddImm form.
+IOp load_operand_form(IOp binop, IOp load);
 
 // Where an instruction of the internal code came from, for backtraces.
 struct OffsetEntry {

@@ -407,92 +407,6 @@ HANDLER(ElemDrop) {
   NEXT();
 }
 
-// --- memory ---------------------------------------------------------------------------------
-// One bounds compare per access, in 64-bit arithmetic: address + offset + size <= size.
-#define LOAD(NAME, T, MT)                                                                          \
-  HANDLER(NAME) {                                                                                  \
-    uint64_t ea = uint64_t{rd<uint32_t>(fp, pc[2])} + pc[3];                                       \
-    if (ea + sizeof(MT) > msz) TRAP(tt::kMemoryOutOfBounds);                                       \
-    MT v;                                                                                          \
-    std::memcpy(&v, mem + ea, sizeof(MT));                                                         \
-    wr<T>(fp, pc[1], static_cast<T>(v));                                                           \
-    pc += 4;                                                                                       \
-    NEXT();                                                                                        \
-  }
-#define STORE(NAME, T, MT)                                                                         \
-  HANDLER(NAME) {                                                                                  \
-    uint64_t ea = uint64_t{rd<uint32_t>(fp, pc[1])} + pc[3];                                       \
-    if (ea + sizeof(MT) > msz) TRAP(tt::kMemoryOutOfBounds);                                       \
-    MT v = static_cast<MT>(rd<T>(fp, pc[2]));                                                      \
-    std::memcpy(mem + ea, &v, sizeof(MT));                                                         \
-    pc += 4;                                                                                       \
-    NEXT();                                                                                        \
-  }
-LOAD(I32Load, uint32_t, uint32_t)
-LOAD(I64Load, uint64_t, uint64_t)
-LOAD(F32Load, uint32_t, uint32_t)
-LOAD(F64Load, uint64_t, uint64_t)
-LOAD(I32Load8S, int32_t, int8_t)
-LOAD(I32Load8U, uint32_t, uint8_t)
-LOAD(I32Load16S, int32_t, int16_t)
-LOAD(I32Load16U, uint32_t, uint16_t)
-LOAD(I64Load8S, int64_t, int8_t)
-LOAD(I64Load8U, uint64_t, uint8_t)
-LOAD(I64Load16S, int64_t, int16_t)
-LOAD(I64Load16U, uint64_t, uint16_t)
-LOAD(I64Load32S, int64_t, int32_t)
-LOAD(I64Load32U, uint64_t, uint32_t)
-STORE(I32Store, uint32_t, uint32_t)
-STORE(I64Store, uint64_t, uint64_t)
-STORE(F32Store, uint32_t, uint32_t)
-STORE(F64Store, uint64_t, uint64_t)
-STORE(I32Store8, uint32_t, uint8_t)
-STORE(I32Store16, uint32_t, uint16_t)
-STORE(I64Store8, uint64_t, uint8_t)
-STORE(I64Store16, uint64_t, uint16_t)
-STORE(I64Store32, uint64_t, uint32_t)
-
-HANDLER(MemorySize) {
-  wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(m->mem_size / ir::kPageSize));
-  pc += 2;
-  NEXT();
-}
-HANDLER(MemoryGrow) {
-  int64_t r = m->mem0->grow(rd<uint32_t>(fp, pc[2]));
-  wr<uint32_t>(fp, pc[1], static_cast<uint32_t>(r));
-  mem = load_mem(m);
-  msz = m->mem_size;
-  pc += 3;
-  NEXT();
-}
-HANDLER(MemoryInit) { // [d, s, n, data]
-  std::span<const uint8_t> data = m->inst->datas[pc[4]].bytes;
-  uint64_t d = rd<uint32_t>(fp, pc[1]), s = rd<uint32_t>(fp, pc[2]), n = rd<uint32_t>(fp, pc[3]);
-  if (s + n > data.size() || d + n > m->mem_size) TRAP(tt::kMemoryOutOfBounds);
-  if (n != 0) std::memcpy(mem + d, data.data() + s, n);
-  pc += 5;
-  NEXT();
-}
-HANDLER(DataDrop) {
-  m->inst->datas[pc[1]].bytes = {};
-  pc += 2;
-  NEXT();
-}
-HANDLER(MemoryCopy) { // [d, s, n]
-  uint64_t d = rd<uint32_t>(fp, pc[1]), s = rd<uint32_t>(fp, pc[2]), n = rd<uint32_t>(fp, pc[3]);
-  if (s + n > m->mem_size || d + n > m->mem_size) TRAP(tt::kMemoryOutOfBounds);
-  if (n != 0) std::memmove(mem + d, mem + s, n);
-  pc += 4;
-  NEXT();
-}
-HANDLER(MemoryFill) { // [d, val, n]
-  uint64_t d = rd<uint32_t>(fp, pc[1]), n = rd<uint32_t>(fp, pc[3]);
-  if (d + n > m->mem_size) TRAP(tt::kMemoryOutOfBounds);
-  if (n != 0) std::memset(mem + d, static_cast<uint8_t>(rd<uint32_t>(fp, pc[2])), n);
-  pc += 4;
-  NEXT();
-}
-
 // --- numeric --------------------------------------------------------------------------------
 // [dst, a] and [dst, a, b]; A is the operand type, R the result type.
 #define UN(NAME, A, R, EXPR)                                                                       \
@@ -695,11 +609,12 @@ UN(I64Extend32S, s64, s64, static_cast<int32_t>(a))
 
 // --- constant operands and fused compare-and-branch ---------------------------------------------
 // The immediate after the operand slots: one word, or two (low first) for 64-bit operands.
+// Float immediates are bit patterns.
 template <class A> inline A imm(const uint32_t* p) {
   if constexpr (sizeof(A) == 4) {
-    return static_cast<A>(p[0]);
+    return std::bit_cast<A>(p[0]);
   } else {
-    return static_cast<A>(p[0] | (uint64_t{p[1]} << 32));
+    return std::bit_cast<A>(p[0] | (uint64_t{p[1]} << 32));
   }
 }
 template <class A> constexpr uint32_t kImmWords = sizeof(A) / 4;
@@ -724,6 +639,9 @@ template <IOp op, bool when_true> Exit br_cmp_imm(HANDLER_ARGS) { // [a, imm, t]
   pc = (B::f(rd<A>(fp, pc[1]), imm<A>(pc + 2)) != 0) == when_true ? jump(pc, k) : pc + k + 1;
   NEXT();
 }
+
+// --- memory ---------------------------------------------------------------------------------
+#include "interp/memory_dispatch.inc"
 
 // --- 128-bit SIMD -----------------------------------------------------------------------------
 #include "interp/simd_dispatch.inc"
@@ -752,8 +670,14 @@ const Handler kHandlers[kIOpCount] = {
       &br_cmp_imm<IOp::name, false>,
         WASMCAP_CMP_OPS(CMP_ENTRIES)
 #undef CMP_ENTRIES
+#define LOAD_ENTRY(name) &load_add_imm<IOp::name>, &load_add<IOp::name>,
+            WASMCAP_LOAD_OPS(LOAD_ENTRY)
+#undef LOAD_ENTRY
+#define LOAD_BINOP_ENTRY(name, load) &bin_load<IOp::name, IOp::load>,
+                WASMCAP_LOAD_BINOPS(LOAD_BINOP_ENTRY)
+#undef LOAD_BINOP_ENTRY
 };
-static_assert(static_cast<uint32_t>(IOp::BrUnlessI64GeUImm) + 1 == kIOpCount,
+static_assert(static_cast<uint32_t>(IOp::I64AddLoad) + 1 == kIOpCount,
               "kHandlers lists the internal ops in IOp order");
 
 // The wasm frames of a trap, innermost first.

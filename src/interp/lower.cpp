@@ -38,6 +38,34 @@ IOp fused_branch(IOp cmp, bool when_true) {
   }
 }
 
+IOp add_imm_form(IOp load) {
+  switch (load) {
+#define WASMCAP_LOAD_CASE(name)                                                                    \
+  case IOp::name: return IOp::name##AddImm;
+    WASMCAP_LOAD_OPS(WASMCAP_LOAD_CASE)
+#undef WASMCAP_LOAD_CASE
+  default: return IOp::Count;
+  }
+}
+
+IOp add_form(IOp load) {
+  switch (load) {
+#define WASMCAP_LOAD_CASE(name)                                                                    \
+  case IOp::name: return IOp::name##Add;
+    WASMCAP_LOAD_OPS(WASMCAP_LOAD_CASE)
+#undef WASMCAP_LOAD_CASE
+  default: return IOp::Count;
+  }
+}
+
+IOp load_operand_form(IOp binop, IOp load) {
+#define WASMCAP_LOAD_BINOP_CASE(name, ld)                                                          \
+  if (binop == IOp::name && (load == IOp::ld || load == IOp::ld##AddImm)) return IOp::name##Load;
+  WASMCAP_LOAD_BINOPS(WASMCAP_LOAD_BINOP_CASE)
+#undef WASMCAP_LOAD_BINOP_CASE
+  return IOp::Count;
+}
+
 namespace {
 // `b op a` as an op on (a, b): commutative ops are themselves, order comparisons flip; else
 // IOp::Count. Lets a constant first operand become the immediate too.
@@ -50,6 +78,10 @@ IOp swapped(IOp op) {
   case IOp::I32Xor:
   case IOp::I32Eq:
   case IOp::I32Ne:
+  case IOp::F32Add:
+  case IOp::F32Mul:
+  case IOp::F64Add:
+  case IOp::F64Mul:
   case IOp::I64Add:
   case IOp::I64Mul:
   case IOp::I64And:
@@ -382,6 +414,58 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
   return support::ok();
 }
 
+bool Lowering::just_computed(size_t height) const {
+  return prev_.valid && height < pend_.size() && pend_[height].kind == Pending::Own &&
+         !out_.offsets.empty() && out_.offsets.back().code_pos == prev_.start &&
+         prev_.start + 1 < pos() && out_.code[prev_.start + 1] == slot(height);
+}
+
+std::vector<uint32_t> Lowering::take_last(uint64_t& wasm_offset) {
+  std::vector<uint32_t> words(out_.code.begin() + prev_.start + 2, out_.code.end());
+  wasm_offset = out_.offsets.back().wasm_offset;
+  out_.code.resize(prev_.start);
+  out_.offsets.pop_back();
+  prev_.valid = false;
+  return words;
+}
+
+bool Lowering::fuse_with_last(const ir::Instr& in, size_t h, size_t np) {
+  IOp o = iop(in.op);
+  bool add_imm = prev_.op == IOp::I32AddImm;
+  if (np == 1 && (add_imm || prev_.op == IOp::I32Add) && add_imm_form(o) != IOp::Count &&
+      just_computed(h - 1)) {
+    // `i32.add x, C; load offset=N`: one load from x + C + N (or x + y + N).
+    IOp fused = add_imm ? add_imm_form(o) : add_form(o);
+    uint64_t unused;
+    std::vector<uint32_t> add = take_last(unused); // [x, C] or [x, y]
+    last_ = Last{true, fused, pos()};
+    op(fused, in.offset);
+    word(slot(h - 1));
+    word(add[0]);
+    word(add[1]);
+    word(static_cast<uint32_t>(in.mem.offset));
+    return true;
+  }
+  if (np == 2 && load_operand_form(o, prev_.op) != IOp::Count &&
+      pend_[h - 2].kind != Pending::Const && just_computed(h - 1)) {
+    // `load; binop`: the binop reads its second operand from memory itself. The fused op keeps
+    // the load's wasm offset: only the load can trap.
+    bool plain = add_imm_form(prev_.op) != IOp::Count; // else the AddImm form
+    IOp fused = load_operand_form(o, prev_.op);
+    uint64_t load_offset;
+    std::vector<uint32_t> load = take_last(load_offset); // [base, offset] or [base, C, offset]
+    last_ = Last{true, fused, pos()};
+    op(fused, load_offset);
+    word(slot(h - 2));
+    word(src(h - 2));
+    word(load[0]);
+    word(plain ? 0 : load[1]);
+    word(plain ? load[1] : load[2]);
+    return true;
+  }
+  return false;
+}
+
 // Ops whose stack signature is in the opcode table: [result slot, param slots..., immediates].
 void Lowering::lower_generic(const ir::Instr& in, size_t h) {
   const ir::OpInfo& info = ir::op_info(in.op);
@@ -392,6 +476,7 @@ void Lowering::lower_generic(const ir::Instr& in, size_t h) {
   bool scalar =
       sig.results.size() == 1 && sig.results[0] != ir::ValType::V128 && info.prefix != 0xFD;
   IOp o = iop(in.op);
+  if (fuse_with_last(in, h, np)) return;
   if (np == 2 && pend_[h - 2].kind == Pending::Const && pend_[h - 1].kind != Pending::Const &&
       swapped(o) != IOp::Count) {
     uint64_t imm = pend_[h - 2].bits;

@@ -92,6 +92,14 @@ private:
 
   support::Status lower_control(const ir::Instr& in, const validate::FunctionValidator& v);
   void lower_generic(const ir::Instr& in, size_t h);
+  // True when the instruction emitted just before is the last code and computed the operand at
+  // `height` into its own slot: it may be removed and folded into the consumer.
+  bool just_computed(size_t height) const;
+  // Removes that instruction; returns its words after the result slot and its wasm offset.
+  std::vector<uint32_t> take_last(uint64_t& wasm_offset);
+  // Superinstructions: a load whose address is `i32.add x, C` emitted just before, and a binop
+  // whose second operand is a load emitted just before. True when `in` was emitted fused.
+  bool fuse_with_last(const ir::Instr& in, size_t h, size_t np);
   void lower_special(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
   bool wide_global(uint32_t index) const {
     return module_.all_globals[index].type == ir::ValType::V128;

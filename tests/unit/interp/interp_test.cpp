@@ -7,6 +7,7 @@
 #include "interp/compile.h"
 #include "runtime/instantiate.h"
 #include "runtime/invoke.h"
+#include "text/wat_parser.h"
 
 namespace wasmcap {
 namespace {
@@ -73,6 +74,59 @@ TEST(Interp, ArgumentTypesAreChecked) {
   auto r = runtime::invoke(store, inst->exported_func("add"), args);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, support::ErrorKind::Usage);
+}
+
+// The superinstructions (docs/interpreter.md): loads addressed by `i32.add x, C`, binops whose
+// second operand is a load, and float binops with a constant operand must keep wasm semantics:
+// the address sum wraps at 32 bits before the offset is added, and out-of-bounds still traps.
+const char* kFusedWat = R"((module
+  (memory 1)
+  (data (i32.const 8) "\00\00\00\00\00\00\f8\3f")   ;; f64 1.5 at 8
+  (func (export "wrap_load") (param i32) (result f64)
+    local.get 0 i32.const 16 i32.add f64.load offset=0)
+  (func (export "add_load") (param f64 i32) (result f64)
+    local.get 0 local.get 1 i32.const 4 i32.add f64.load offset=4 f64.add)
+  (func (export "sub_load") (param f64 i32) (result f64)
+    local.get 0 local.get 1 f64.load f64.sub)
+  (func (export "mul_imm") (param f32) (result f32)
+    f32.const 2.5 local.get 0 f32.mul)
+  (func (export "div_imm") (param f64) (result f64)
+    local.get 0 f64.const 4 f64.div)
+  (func (export "rotl_imm") (param i32) (result i32)
+    local.get 0 i32.const 4 i32.rotl))
+)";
+
+TEST(Interp, FusedLoadsAndFloatImmediates) {
+  auto bytes = text::parse_wat(kFusedWat);
+  ASSERT_TRUE(bytes) << bytes.error().to_string();
+  runtime::Store store;
+  runtime::ModuleInstance* inst = instantiate(store, *bytes);
+  auto call = [&](const char* name, std::vector<Value> args) {
+    return runtime::invoke(store, inst->exported_func(name), args);
+  };
+  // 0xfffffff8 + 16 wraps to 8.
+  auto r = call("wrap_load", {Value::make_i32(0xfffffff8u)});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].f64(), 1.5);
+  r = call("add_load", {Value::make_f64(2.0), Value::make_i32(0)});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].f64(), 3.5);
+  r = call("sub_load", {Value::make_f64(2.0), Value::make_i32(8)});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].f64(), 0.5);
+  // The offset is added after the 32-bit sum: 65532 + 4 + 4 + 8 bytes is out of bounds.
+  r = call("add_load", {Value::make_f64(2.0), Value::make_i32(65532)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "out of bounds memory access");
+  r = call("mul_imm", {Value::make_f32(4.0f)});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].f32(), 10.0f);
+  r = call("div_imm", {Value::make_f64(3.0)});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].f64(), 0.75);
+  r = call("rotl_imm", {Value::make_i32(0x80000001u)});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].i32, 0x18u);
 }
 
 } // namespace
