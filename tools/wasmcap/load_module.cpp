@@ -1,0 +1,100 @@
+// Reading FILE and turning it into a Module for every subcommand: binary or WAT, with the
+// diagnosis a person needs when it is neither (an empty file, a binary with a wrong magic number
+// rather than "bad text", plain text that is not WAT).
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "subcommands.h"
+
+namespace wasmcap::cli {
+
+Result<std::vector<uint8_t>> read_whole_file(const std::string& path) {
+  auto fail = [&](const std::string& why) {
+    return make_error(ErrorKind::Io, "cannot read " + path + ": " + why);
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(std::strerror(errno));
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    const bool dir = S_ISDIR(st.st_mode);
+    const int err = errno;
+    ::close(fd);
+    return fail(dir ? "it is a directory, not a file" : std::strerror(err));
+  }
+  std::vector<uint8_t> bytes;
+  uint8_t buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return fail(std::strerror(err));
+    }
+    bytes.insert(bytes.end(), buf, buf + n);
+  }
+  ::close(fd);
+  return bytes;
+}
+
+namespace {
+
+// WAT is text; a byte below 0x20 that is not whitespace (or DEL) in the first few bytes means
+// the file is meant as a binary, so a bad magic number is reported as that, not as bad text.
+bool looks_binary(const std::vector<uint8_t>& bytes) {
+  for (size_t i = 0; i < bytes.size() && i < 8; ++i) {
+    const uint8_t c = bytes[i];
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7f)
+      return true;
+  }
+  return false;
+}
+
+// The first character that is not whitespace, or 0.
+char first_visible(const std::vector<uint8_t>& bytes) {
+  for (const uint8_t c : bytes) {
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') return static_cast<char>(c);
+  }
+  return 0;
+}
+
+} // namespace
+
+Result<Module> load_module(const Engine& engine, const std::string& path) {
+  auto bytes = read_whole_file(path);
+  if (!bytes) return bytes.error();
+  if (bytes->empty()) {
+    return make_error(ErrorKind::Malformed,
+                      "the file is empty (expected a wasm binary or WAT text)");
+  }
+  static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
+  const bool has_magic = bytes->size() >= 4 && std::memcmp(bytes->data(), kMagic, 4) == 0;
+  if (has_magic || looks_binary(*bytes)) return Module::from_binary(engine, *bytes);
+  auto module = Module::from_bytes_or_text(engine, *bytes);
+  if (!module && module.error().kind == ErrorKind::Invalid &&
+      module.error().where.offset != Location::kNone) {
+    Error e = module.error();
+    e.message += " (the offset is in the binary the text compiles to)";
+    return e;
+  }
+  // WAT starts with "(" or a comment: anything else is most likely not meant as a module.
+  if (!module && module.error().kind == ErrorKind::Malformed && module.error().where.line != 0) {
+    const char c = first_visible(*bytes);
+    if (c != '(' && c != ';') {
+      Error e = module.error();
+      e.message += " (the file is neither WAT text, which starts with \"(\", nor a wasm binary, "
+                   "which starts with \"\\0asm\")";
+      return e;
+    }
+  }
+  return module;
+}
+
+} // namespace wasmcap::cli
