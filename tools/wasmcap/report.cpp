@@ -110,7 +110,12 @@ int report_error(const std::string& file, const Error& e, std::string_view subje
       where = ", in " + frame_name(e.backtrace.front()) + " at offset " +
               hex(e.backtrace.front().offset);
     }
-    std::fprintf(stderr, "%s%swasm trap: %s%s\n", prefix.c_str(), file.empty() ? "" : ": ",
+    // An exhausted limit with no wasm frame happened before any code ran (a memory or table
+    // larger than --max-memory / --max-table-elements at instantiation): not a trap.
+    const char* what = e.kind == ErrorKind::Exhaustion && e.backtrace.empty()
+                           ? "resource limit exceeded"
+                           : "wasm trap";
+    std::fprintf(stderr, "%s%s%s: %s%s\n", prefix.c_str(), file.empty() ? "" : ": ", what,
                  e.message.c_str(), where.c_str());
     if (!e.backtrace.empty()) print_backtrace(e.backtrace);
     break;
