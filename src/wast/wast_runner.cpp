@@ -235,13 +235,20 @@ Result<Report> run_wast_file(const std::string& path, const Config& config) {
   if (!in) return make_error(ErrorKind::Io, "cannot read " + path);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  auto script = text::parse_wast(buffer.str());
-  if (!script) {
-    Error e = script.error();
+  auto report = run_wast_text(buffer.str(), path, config);
+  if (!report) {
+    Error e = report.error();
     e.message = path + ": " + e.message;
     return e;
   }
-  return run_script(*script, path, config);
+  return report;
+}
+
+Result<Report> run_wast_text(std::string_view text, std::string_view file_name,
+                             const Config& config) {
+  auto script = text::parse_wast(text);
+  if (!script) return script.error();
+  return run_script(*script, file_name, config);
 }
 
 } // namespace wasmcap::wast

@@ -29,6 +29,11 @@ struct Report {
 // Runs one script; `file_name` only labels failures.
 Report run_script(const text::Script& script, std::string_view file_name, const Config& config);
 
+// Parses a script's text, then runs it; `file_name` only labels failures. A parse error is an
+// error, with its LINE:COL and no file name (the caller knows which file it read).
+Result<Report> run_wast_text(std::string_view text, std::string_view file_name,
+                             const Config& config);
+
 // Reads and parses a .wast file, then runs it. A file that cannot be read or parsed is an error.
 Result<Report> run_wast_file(const std::string& path, const Config& config);
 

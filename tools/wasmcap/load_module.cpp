@@ -20,7 +20,7 @@ Result<std::vector<uint8_t>> read_whole_file(const std::string& path) {
   };
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail(std::strerror(errno));
-  struct stat st{};
+  struct stat st = {};
   if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
     const bool dir = S_ISDIR(st.st_mode);
     const int err = errno;

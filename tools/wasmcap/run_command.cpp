@@ -105,7 +105,7 @@ Result<WasiPreopen> parse_dir(const std::string& d) {
   }
   if (p.host_path.empty()) return usage("the HOST directory is empty");
   if (p.guest_path.empty()) return usage("the GUEST path is empty");
-  struct stat st{};
+  struct stat st = {};
   if (::stat(p.host_path.c_str(), &st) != 0) {
     return make_error(ErrorKind::Usage, "--dir " + d + ": cannot open the host directory " +
                                             p.host_path + ": " + std::strerror(errno));

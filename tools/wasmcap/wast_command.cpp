@@ -29,19 +29,17 @@ Action add_wast_command(CLI::App& app) {
     wast::Report total;
     int status = kExitOk; // of the first script that could not be run
     for (const std::string& file : *files) {
-      // Read first so a missing file or a directory says so (the runner cannot tell them
-      // apart from an empty script).
-      if (auto bytes = read_whole_file(file); !bytes) {
+      // Read here, not in the runner, so a missing file or a directory says so precisely.
+      auto bytes = read_whole_file(file);
+      if (!bytes) {
         const int s = report_error(file, bytes.error());
         if (status == kExitOk) status = s;
         continue;
       }
-      auto report = wast::run_wast_file(file, *config);
+      const std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+      auto report = wast::run_wast_text(text, file, *config);
       if (!report) {
-        Error e = report.error();
-        // The runner prefixes the path; report_error adds FILE:LINE:COL itself.
-        if (e.message.starts_with(file + ": ")) e.message.erase(0, file.size() + 2);
-        const int s = report_error(file, e, "script");
+        const int s = report_error(file, report.error(), "script");
         if (status == kExitOk) status = s;
         continue;
       }
