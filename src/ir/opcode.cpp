@@ -83,32 +83,42 @@ constexpr SigEntry kSigs[] = {
 };
 static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == static_cast<size_t>(Sig::v_ix) + 1);
 
-struct Lookup {
-  std::array<int16_t, 256> single;
-  std::array<int16_t, 32> fc;
-  std::array<int16_t, 512> fd;
-  std::unordered_map<std::string, Op> by_text;
-  Lookup() {
-    single.fill(-1);
-    fc.fill(-1);
-    fd.fill(-1);
-    for (size_t i = 0; i < kOpCount; ++i) {
-      const OpInfo& o = kOps[i];
-      if (o.prefix == 0)
-        single[o.code] = static_cast<int16_t>(i);
-      else if (o.prefix == 0xFC)
-        fc[o.code] = static_cast<int16_t>(i);
-      else
-        fd[o.code] = static_cast<int16_t>(i);
-      // SelectT shares "select" with Select; keep the first (plain) one for text lookup.
-      by_text.emplace(o.text, static_cast<Op>(i));
-    }
-  }
+// The binary decoder's tables, built at compile time: decoding needs no start-up work.
+struct ByteTables {
+  std::array<int16_t, 256> single{};
+  std::array<int16_t, 32> fc{};
+  std::array<int16_t, 512> fd{};
 };
 
-const Lookup& lookup() {
-  static const Lookup table;
-  return table;
+constexpr ByteTables make_byte_tables() {
+  ByteTables t;
+  t.single.fill(-1);
+  t.fc.fill(-1);
+  t.fd.fill(-1);
+  for (size_t i = 0; i < kOpCount; ++i) {
+    const OpInfo& o = kOps[i];
+    if (o.prefix == 0)
+      t.single[o.code] = static_cast<int16_t>(i);
+    else if (o.prefix == 0xFC)
+      t.fc[o.code] = static_cast<int16_t>(i);
+    else
+      t.fd[o.code] = static_cast<int16_t>(i);
+  }
+  return t;
+}
+constexpr ByteTables kByteTables = make_byte_tables();
+
+// The text parser's keyword map, built on its first use (only .wat/.wast input pays for it).
+const std::unordered_map<std::string, Op>& text_map() {
+  static const auto map = [] {
+    std::unordered_map<std::string, Op> m;
+    m.reserve(kOpCount);
+    // SelectT shares "select" with Select; emplace keeps the first (plain) one.
+    for (size_t i = 0; i < kOpCount; ++i)
+      m.emplace(kOps[i].text, static_cast<Op>(i));
+    return m;
+  }();
+  return map;
 }
 
 std::optional<Op> from_index(int16_t i) {
@@ -144,18 +154,18 @@ SigTypes sig_types(Sig sig) {
 }
 
 std::optional<Op> op_from_byte(uint8_t byte) {
-  return from_index(lookup().single[byte]);
+  return from_index(kByteTables.single[byte]);
 }
 
 std::optional<Op> op_from_prefixed(uint8_t prefix, uint32_t code) {
-  const Lookup& l = lookup();
+  const ByteTables& l = kByteTables;
   if (prefix == 0xFC) return code < l.fc.size() ? from_index(l.fc[code]) : std::nullopt;
   if (prefix == 0xFD) return code < l.fd.size() ? from_index(l.fd[code]) : std::nullopt;
   return std::nullopt;
 }
 
 std::optional<Op> op_from_text(std::string_view text) {
-  const auto& m = lookup().by_text;
+  const auto& m = text_map();
   auto it = m.find(std::string(text));
   if (it == m.end()) return std::nullopt;
   return it->second;

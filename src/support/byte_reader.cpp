@@ -3,11 +3,6 @@
 
 namespace wasmcap::support {
 
-Result<uint8_t> ByteReader::read_u8() {
-  if (pos_ >= bytes_.size()) return error("unexpected end");
-  return bytes_[pos_++];
-}
-
 Result<uint8_t> ByteReader::peek_u8() const {
   if (pos_ >= bytes_.size()) return error("unexpected end");
   return bytes_[pos_];
@@ -76,7 +71,7 @@ Result<uint64_t> ByteReader::read_leb(unsigned bits, bool is_signed) {
   }
 }
 
-Result<uint32_t> ByteReader::read_u32() {
+Result<uint32_t> ByteReader::read_u32_slow() {
   WASMCAP_ASSIGN(uint64_t v, read_leb(32, false));
   return static_cast<uint32_t>(v);
 }
@@ -85,17 +80,17 @@ Result<uint64_t> ByteReader::read_u64() {
   return read_leb(64, false);
 }
 
-Result<int32_t> ByteReader::read_s32() {
+Result<int32_t> ByteReader::read_s32_slow() {
   WASMCAP_ASSIGN(uint64_t v, read_leb(32, true));
   return static_cast<int32_t>(static_cast<uint32_t>(v));
 }
 
-Result<int64_t> ByteReader::read_s64() {
+Result<int64_t> ByteReader::read_s64_slow() {
   WASMCAP_ASSIGN(uint64_t v, read_leb(64, true));
   return static_cast<int64_t>(v);
 }
 
-Result<int64_t> ByteReader::read_s33() {
+Result<int64_t> ByteReader::read_s33_slow() {
   WASMCAP_ASSIGN(uint64_t v, read_leb(33, true));
   return static_cast<int64_t>(v);
 }

@@ -24,7 +24,12 @@ public:
   bool at_end() const { return pos_ >= bytes_.size(); }
   std::span<const uint8_t> rest() const { return bytes_.subspan(pos_); }
 
-  Result<uint8_t> read_u8();
+  // The common cases (a byte, a one-byte LEB) are inline: decoding a module is mostly these,
+  // and a call returning a Result per byte cost ~90 instructions.
+  Result<uint8_t> read_u8() {
+    if (pos_ < bytes_.size()) return bytes_[pos_++];
+    return error("unexpected end");
+  }
   Result<uint8_t> peek_u8() const;
   Result<uint32_t> read_fixed_u32(); // little endian, e.g. f32 bits
   Result<uint64_t> read_fixed_u64();
@@ -33,11 +38,23 @@ public:
 
   // LEB128 with the spec's limits: at most ceil(N/7) bytes, unused bits of the last byte must be
   // zero (unsigned) or a sign extension (signed). Messages match the spec tests' wording.
-  Result<uint32_t> read_u32();
+  Result<uint32_t> read_u32() {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80) return bytes_[pos_++];
+    return read_u32_slow();
+  }
   Result<uint64_t> read_u64();
-  Result<int32_t> read_s32();
-  Result<int64_t> read_s64();
-  Result<int64_t> read_s33(); // block types
+  Result<int32_t> read_s32() {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80) return one_byte_signed();
+    return read_s32_slow();
+  }
+  Result<int64_t> read_s64() {
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80) return one_byte_signed();
+    return read_s64_slow();
+  }
+  Result<int64_t> read_s33() { // block types
+    if (pos_ < bytes_.size() && bytes_[pos_] < 0x80) return one_byte_signed();
+    return read_s33_slow();
+  }
 
   // A vector length, checked against the bytes left (each element takes at least one byte).
   Result<uint32_t> read_count();
@@ -50,6 +67,15 @@ public:
 
 private:
   Result<uint64_t> read_leb(unsigned bits, bool is_signed);
+  Result<uint32_t> read_u32_slow();
+  Result<int32_t> read_s32_slow();
+  Result<int64_t> read_s64_slow();
+  Result<int64_t> read_s33_slow();
+  // A one-byte signed LEB: 7 payload bits, bit 6 the sign (valid for every width).
+  int32_t one_byte_signed() {
+    const uint8_t b = bytes_[pos_++];
+    return (b & 0x40) ? static_cast<int32_t>(b) - 0x80 : b;
+  }
 
   std::span<const uint8_t> bytes_;
   size_t pos_ = 0;

@@ -50,6 +50,22 @@ TEST(ByteReader, S64ExtremesRoundTrip) {
   EXPECT_FALSE(reader(bad).read_s64());
 }
 
+// One-byte LEBs take an inline fast path: bit 6 is the sign for every signed width.
+TEST(ByteReader, OneByteLebsOfEveryWidth) {
+  for (uint8_t b : {0x00, 0x01, 0x3f, 0x40, 0x41, 0x7f}) {
+    std::vector<uint8_t> v = {b};
+    const int64_t want = b >= 0x40 ? int64_t{b} - 0x80 : b;
+    EXPECT_EQ(*reader(v).read_u32(), b);
+    EXPECT_EQ(*reader(v).read_s32(), want);
+    EXPECT_EQ(*reader(v).read_s64(), want);
+    EXPECT_EQ(*reader(v).read_s33(), want);
+    ByteReader r = reader(v);
+    ASSERT_TRUE(r.read_u8());
+    EXPECT_TRUE(r.at_end());
+    EXPECT_FALSE(r.read_u8());
+  }
+}
+
 TEST(ByteReader, TruncatedInputIsUnexpectedEnd) {
   std::vector<uint8_t> b = {0x80};
   auto r = reader(b).read_u32();
