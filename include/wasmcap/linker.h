@@ -2,7 +2,9 @@
 // instantiates. A missing import is an Unlinkable error naming module, field and type.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,7 +29,14 @@ public:
   }
   // Makes every export of `instance` importable as (module_name, export name).
   void define_instance(std::string module_name, const Instance& instance);
-  // What define/define_instance gave for (module, name); host definitions are not listed.
+  // Definitions made on demand: imports from `module` that no define/define_instance/
+  // define_host covers are asked of `resolve(name)` (nullopt: it has none). For large host
+  // modules most of which a module never imports (WASI: 90 functions, a hello world uses 5),
+  // so nothing is created that no import needs.
+  using Resolver = std::function<std::optional<Extern>(std::string_view name)>;
+  void define_resolver(std::string module, Resolver resolve);
+  // What define/define_instance (or a resolver) gives for (module, name); host definitions are
+  // not listed.
   std::optional<Extern> get(std::string_view module, std::string_view name) const;
 
   Result<Instance> instantiate(Store& store, const Module& module) const;
@@ -35,6 +44,7 @@ public:
 private:
   std::map<std::pair<std::string, std::string>, Extern, std::less<>> items_;
   std::map<std::pair<std::string, std::string>, detail::HostFuncDef, std::less<>> host_defs_;
+  std::map<std::string, Resolver, std::less<>> resolvers_;
 };
 
 } // namespace wasmcap

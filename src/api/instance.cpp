@@ -98,21 +98,32 @@ void Linker::define_host(std::string module, std::string name, FuncType type,
   host_defs_[{std::move(module), std::move(name)}] = {std::move(type), std::move(callback)};
 }
 
+void Linker::define_resolver(std::string module, Resolver resolve) {
+  resolvers_[std::move(module)] = std::move(resolve);
+}
+
 std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {
   auto it = items_.find(std::pair<std::string, std::string>(module, name));
-  if (it == items_.end()) return std::nullopt;
-  return it->second;
+  if (it != items_.end()) return it->second;
+  auto r = resolvers_.find(module);
+  if (r == resolvers_.end()) return std::nullopt;
+  return r->second(name);
 }
 
 Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
   std::vector<Extern> imports;
   for (const ImportType& imp : module.imports()) {
-    auto item = get(imp.module, imp.name);
+    // Explicit definitions first, then host definitions, then a resolver for the module name.
+    std::optional<Extern> item;
+    if (auto it = items_.find(std::pair<std::string, std::string>(imp.module, imp.name));
+        it != items_.end())
+      item = it->second;
     if (!item) {
       auto def = host_defs_.find(std::pair<std::string, std::string>(imp.module, imp.name));
       if (def != host_defs_.end())
         item = Func::create_host(store, def->second.type, def->second.callback);
     }
+    if (!item) item = get(imp.module, imp.name);
     if (!item) {
       return make_error(ErrorKind::Unlinkable, "unknown import \"" + imp.module + "\".\"" +
                                                    imp.name + "\": nothing provides it (expected " +

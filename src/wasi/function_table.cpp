@@ -34,6 +34,8 @@ runtime::FuncInstance* define_fn(runtime::Store& store, WasiCtx* ctx, const Func
     #name, &define_fn<&fns::name<Abi::abi>>                                                        \
   }
 
+constexpr std::string_view kModuleP1 = "wasi_snapshot_preview1", kModuleP0 = "wasi_unstable";
+
 constexpr Row kPreview1[] = {
     WASI_ROW(args_get),
     WASI_ROW(args_sizes_get),
@@ -142,11 +144,22 @@ void WasiCtx::define_all(
     const std::function<void(std::string_view, std::string_view, runtime::FuncInstance*)>& define) {
   // Every row has an entry in function_info.cpp (the groups); a missing one is a build-time
   // mistake caught by tests/unit/wasi (every function is classified).
-  static constexpr std::string_view kP1 = "wasi_snapshot_preview1", kP0 = "wasi_unstable";
   for (const Row& r : kPreview1)
-    define(kP1, r.name, r.define(store, this, function_info(r.name), kP1));
+    define(kModuleP1, r.name, r.define(store, this, function_info(r.name), kModuleP1));
   for (const Row& r : kPreview0)
-    define(kP0, r.name, r.define(store, this, function_info(r.name), kP0));
+    define(kModuleP0, r.name, r.define(store, this, function_info(r.name), kModuleP0));
+}
+
+runtime::FuncInstance* WasiCtx::define_one(runtime::Store& store, std::string_view module,
+                                           std::string_view name) {
+  const bool p1 = module == kModuleP1;
+  if (!p1 && module != kModuleP0) return nullptr;
+  const std::span<const Row> rows = p1 ? std::span<const Row>(kPreview1) : kPreview0;
+  for (const Row& r : rows) {
+    if (r.name == name)
+      return r.define(store, this, function_info(r.name), p1 ? kModuleP1 : kModuleP0);
+  }
+  return nullptr;
 }
 
 } // namespace wasmcap::wasi

@@ -96,6 +96,46 @@ TEST(Api, HostFunctionIsCalledWithArguments) {
   EXPECT_EQ(calls, 1);
 }
 
+// A resolver is asked only for imports nothing else defines, and only for its module name.
+TEST(Api, LinkerResolverDefinesOnDemand) {
+  Engine engine;
+  Store store(engine);
+  Module m = compile_text(engine, R"((module
+    (import "host" "seven" (func $seven (result i32)))
+    (import "host" "eight" (func $eight (result i32)))
+    (func (export "run") (result i32) (i32.add (call $seven) (call $eight)))))");
+  auto constant = [&](uint32_t v) {
+    return Func::create_host(store, FuncType{{}, {ValType::I32}},
+                             [v](std::span<const Value>, std::span<Value> results) {
+                               results[0] = Value::make_i32(v);
+                               return ok();
+                             });
+  };
+  Linker linker;
+  std::vector<std::string> asked;
+  linker.define_resolver("host", [&](std::string_view name) -> std::optional<Extern> {
+    asked.emplace_back(name);
+    if (name == "seven") return Extern(constant(7));
+    return std::nullopt;
+  });
+  // Nothing provides "eight" yet: the resolver's nullopt is an unknown import.
+  auto missing = linker.instantiate(store, m);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::Unlinkable);
+  EXPECT_NE(missing.error().message.find("\"host\".\"eight\""), std::string::npos);
+  // An explicit definition wins over the resolver.
+  linker.define("host", "eight", constant(8));
+  asked.clear();
+  auto inst = linker.instantiate(store, m);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  EXPECT_EQ(asked, std::vector<std::string>{"seven"});
+  auto r = inst->get_func("run")->call({});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].i32, 15u);
+  EXPECT_TRUE(linker.get("host", "seven"));
+  EXPECT_FALSE(linker.get("other", "seven"));
+}
+
 TEST(Api, MemoryViewsAreBoundsChecked) {
   Engine engine;
   Store store(engine);

@@ -230,6 +230,31 @@ Result<Instance> link_with(Store& store, Linker& linker, Wasi& wasi, const char*
   return linker.instantiate(store, *m);
 }
 
+// add_to_linker defines functions on demand: each is created once, on first use, with its type.
+TEST(WasiLinker, FunctionsAreMadeOnceWhenAskedFor) {
+  Engine engine;
+  Store store(engine);
+  Linker linker;
+  auto wasi = Wasi::create(Guest::quiet());
+  ASSERT_TRUE(wasi);
+  ASSERT_TRUE(wasi->add_to_linker(linker, store));
+  for (const char* module : {"wasi_snapshot_preview1", "wasi_unstable"}) {
+    auto a = linker.get(module, "fd_write");
+    ASSERT_TRUE(a && a->func()) << module;
+    EXPECT_EQ(a->func()->type(),
+              (FuncType{{ValType::I32, ValType::I32, ValType::I32, ValType::I32}, {ValType::I32}}));
+    auto b = linker.get(module, "fd_write");
+    ASSERT_TRUE(b && b->func());
+    EXPECT_EQ(a->func()->handle(), b->func()->handle()) << "made twice in " << module;
+    EXPECT_TRUE(linker.get(module, "path_open"));
+    EXPECT_FALSE(linker.get(module, "no_such_function"));
+  }
+  // The two modules' functions are distinct (preview0 has its own layouts for some).
+  EXPECT_NE(linker.get("wasi_unstable", "fd_seek")->func()->handle(),
+            linker.get("wasi_snapshot_preview1", "fd_seek")->func()->handle());
+  EXPECT_FALSE(linker.get("wasi_snapshot_preview2", "fd_write"));
+}
+
 TEST(WasiVersion, OnlyTheChosenModuleIsLinked) {
   for (WasiVersion v : {WasiVersion::Preview1, WasiVersion::Unstable, WasiVersion::Both}) {
     for (const char* wat : {kExit7, kUnstableExit}) {
