@@ -3,6 +3,8 @@
 // one canonical line per event (the same text fuzz/differential/run.mjs prints for V8):
 //   import NAME ARGS... | export NAME -> RESULTS... | export NAME trap KIND | instantiate ...
 // Values: i32:/i64: unsigned decimal, f32:/f64: bit patterns in hex (any NaN is "nan").
+// `--tier jit` runs the module on the LLVM tier (no fuel: compiled code does not meter, and ttf
+// modules carry their own hang limits); tests/differential compares it with the interpreter.
 #include <cinttypes>
 #include <cstdio>
 #include <fstream>
@@ -55,14 +57,26 @@ std::string kind_of(const Error& e) {
 } // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: wasmcap_diff MODULE.wasm\n");
+  const bool jit = argc == 4 && std::string(argv[1]) == "--tier" && std::string(argv[2]) == "jit";
+  const bool interp = argc == 2 || (argc == 4 && std::string(argv[1]) == "--tier" &&
+                                    std::string(argv[2]) == "interp");
+  if (!jit && !interp) {
+    std::fprintf(stderr, "usage: wasmcap_diff [--tier interp|jit] MODULE.wasm\n");
     return 2;
   }
-  std::ifstream in(argv[1], std::ios::binary);
+  if (jit) {
+    if (auto why = Engine::jit_unavailable_reason()) {
+      std::fprintf(stderr, "wasmcap_diff: the LLVM tier is not available: %s\n", why->c_str());
+      return 3;
+    }
+  }
+  std::ifstream in(argv[argc - 1], std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   Config config;
-  config.fuel = 2'000'000'000; // ttf modules carry their own hang limits; this is a backstop
+  if (jit)
+    config.tier = Tier::Jit;
+  else
+    config.fuel = 2'000'000'000; // ttf modules carry their own hang limits; this is a backstop
   Engine engine(config);
   auto module = Module::from_binary(engine, bytes);
   if (!module) {
