@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "interp/compiled_module.h"
 #include "interp/machine.h"
 #include "interp/numeric.h"
 #include "interp/simd_ops.h"
@@ -132,7 +133,17 @@ uint32_t slot_width(ir::ValType t) {
   return false;
 }
 
-// Calls a host function with arguments from `args_fp`; results are written back there.
+// True when `f` is wasm code another tier compiled (under Tier::Jit, a module the LLVM tier
+// could not compile runs here and may call compiled modules): its `code` is not a FunctionCode,
+// so it is called through its own ModuleCode, like a host function. Only calls into another
+// instance can be foreign, so calls within a module never pay for the check.
+bool is_foreign(const Machine* m, const FuncInstance* f) {
+  return f->instance != m->inst &&
+         dynamic_cast<const CompiledModule*>(f->instance->code.get()) == nullptr;
+}
+
+// Calls a host function, or a foreign wasm function, with arguments from `args_fp`; results are
+// written back there.
 [[gnu::noinline]] bool call_host(Machine* m, const uint32_t* pc, uint64_t* fp, FuncInstance* f,
                                  uint64_t* args_fp) {
   const ir::FuncType& t = *f->type;
@@ -148,7 +159,10 @@ uint32_t slot_width(ir::ValType t) {
   uint64_t* saved_top = m->stack_top;
   m->stack_top = fp + m->func->frame_slots; // a re-entrant invoke starts above this frame
   m->store->return_fuel(m->fuel);           // the host may read or set the store's fuel
-  support::Status s = f->callback(all.first(t.params.size()), all.subspan(t.params.size()));
+  support::Status s = f->kind == FuncInstance::Kind::Host
+                          ? f->callback(all.first(t.params.size()), all.subspan(t.params.size()))
+                          : f->instance->code->call(*m->store, *f, all.first(t.params.size()),
+                                                    all.subspan(t.params.size()));
   m->store->return_fuel(m->fuel);
   m->stack_top = saved_top;
   if (!s) {
@@ -170,7 +184,7 @@ uint32_t slot_width(ir::ValType t) {
                                          uint8_t*& mem, uint64_t& msz, FuncInstance* f,
                                          uint32_t arg_base, uint32_t len) {
   uint64_t* new_fp = fp + arg_base;
-  if (f->kind == FuncInstance::Kind::Host) {
+  if (f->kind == FuncInstance::Kind::Host || is_foreign(m, f)) {
     if (!call_host(m, pc, fp, f, new_fp)) return false;
     mem = load_mem(m);
     msz = m->mem_size;
