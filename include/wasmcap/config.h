@@ -32,6 +32,11 @@ struct Config {
   // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
   uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB
   uint32_t max_table_elements = 10'000'000;
+  // Tier::Jit only: give each memory 8 GiB of reserved address space (guard pages), so compiled
+  // loads and stores need no bounds compare. When the reservation fails (a low `ulimit -v`) the
+  // memory falls back to explicit checks on its own. false, or the environment variable
+  // WASMCAP_GUARD_PAGES=0, forces explicit checks everywhere.
+  bool guard_pages = true;
 };
 
 } // namespace wasmcap

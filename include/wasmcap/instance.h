@@ -38,6 +38,9 @@ public:
   }
   // Every export, in the module's order.
   std::vector<std::pair<std::string, Extern>> exports() const;
+  // How this instance's code bounds-checks memory 0, for diagnostics (`wasmcap run --verbose`):
+  // "guard pages (8 GiB reserved)", "explicit bounds checks (<why>)" or "no memory".
+  std::string memory_strategy() const;
 
   void* handle() const { return handle_; }
   Instance(Store* store, void* handle) : store_(store), handle_(handle) {}

@@ -134,4 +134,11 @@ Result<Instance> Linker::instantiate(Store& store, const Module& module) const {
   return Instance::create(store, module, imports);
 }
 
+std::string Instance::memory_strategy() const {
+  const runtime::ModuleInstance* inst = as_instance(handle_);
+  if (inst == nullptr) return "no memory";
+  if (inst->memories.empty()) return "no memory";
+  return inst->code->memory_strategy(*inst);
+}
+
 } // namespace wasmcap

@@ -1,6 +1,7 @@
 // Store: the public handle over runtime::Store, with the engine's limits applied.
 #include "wasmcap/store.h"
 
+#include "api/tier_choice.h"
 #include "runtime/store.h"
 
 namespace wasmcap {
@@ -14,6 +15,7 @@ runtime::StoreLimits limits_for(const Config& config) {
   limits.max_table_elems = config.max_table_elements;
   limits.fuel = config.fuel;
   limits.timeout_ms = config.timeout_ms;
+  limits.guard_pages = detail::guard_pages_enabled(config);
   return limits;
 }
 

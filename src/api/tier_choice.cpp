@@ -1,7 +1,12 @@
 // compile_with_jit(): the LLVM tier for Tier::Jit when it is built (WASMCAP_HAVE_LLVM_TIER) and its
 // plugin loads (src/llvm/tier_loader.h), and nullopt (the interpreter) for everything it cannot
-// run yet; and Engine::jit_unavailable_reason(), the public word on whether that plugin loads.
+// run yet; whether that code and its memories use guard pages; and
+// Engine::jit_unavailable_reason(), the public word on whether that plugin loads.
 #include "api/tier_choice.h"
+
+#include <cstdlib>
+#include <string_view>
+
 #include "wasmcap/engine.h"
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
@@ -17,13 +22,24 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
   // The LLVM tier neither charges fuel nor polls for interruption yet (docs/llvm.md).
   if (config.fuel || config.timeout_ms || config.interruptible) return std::nullopt;
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  CodeResult code = llvm_tier::compile(module, features);
+  CodeResult code = llvm_tier::compile(module, features, guard_pages_enabled(config));
   if (!code && llvm_tier::is_unsupported(code.error())) return std::nullopt;
   return code;
 #else
   (void)module;
   (void)features;
   return std::nullopt;
+#endif
+}
+
+bool guard_pages_enabled(const Config& config) {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  if (config.tier != Tier::Jit || !config.guard_pages) return false;
+  const char* env = std::getenv("WASMCAP_GUARD_PAGES");
+  return env == nullptr || std::string_view(env) != "0";
+#else
+  (void)config;
+  return false;
 #endif
 }
 

@@ -22,4 +22,8 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
                                            const std::shared_ptr<const ir::Module>& module,
                                            const validate::Features& features);
 
+// Whether code compiled for this config drops bounds checks and its memories reserve guard
+// pages: Tier::Jit with the LLVM tier built, Config::guard_pages, and WASMCAP_GUARD_PAGES not 0.
+bool guard_pages_enabled(const Config& config);
+
 } // namespace wasmcap::detail

@@ -2,6 +2,7 @@
 // the O2 pipeline, then ORC LLJIT code generation of the whole module at once (plugin side).
 #include "llvm/codegen.h"
 
+#include <cstdlib>
 #include <mutex>
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
@@ -9,12 +10,15 @@
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
 
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
+#include "llvm/code_range.h"
 #include "llvm/translator.h"
 
 namespace wasmcap::llvm_tier {
@@ -107,7 +111,8 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
 
 support::Result<std::unique_ptr<llvm::orc::LLJIT>>
 generate(const ir::Module& mod, const validate::Features& features, const HostLayout& layout,
-         const HostHelpers& helpers, std::span<PluginFunction> out) {
+         const HostHelpers& helpers, const GenerateOptions& options, GenerateOutput& result) {
+  std::span<PluginFunction> out = result.functions;
   if (out.size() != mod.functions.size()) {
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: the host and the plugin disagree on the module");
@@ -123,6 +128,7 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
   auto context = std::make_unique<llvm::LLVMContext>();
   auto llmod = std::make_unique<llvm::Module>("wasm", *context);
   ModuleEnv env(*context, *llmod, mod, layout);
+  env.guard_pages = options.guard_pages;
   for (uint32_t i = 0; i < mod.functions.size(); ++i)
     declare_function(env, mod.num_imported_funcs + i);
   validate::ModuleContext vctx = validate::compute_module_context(mod);
@@ -144,8 +150,25 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
   llmod->setDataLayout((*tm)->createDataLayout());
   llmod->setTargetTriple((*tm)->getTargetTriple().str());
   optimize(*llmod, **tm);
+  // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.
+  if (const char* path = std::getenv("WASMCAP_LLVM_DUMP_IR"); path != nullptr && *path != '\0') {
+    std::error_code ec;
+    llvm::raw_fd_ostream dump(path, ec, llvm::sys::fs::OF_Append);
+    if (!ec) llmod->print(dump, nullptr);
+  }
 
-  auto jit = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(*jtmb)).create();
+  // JITLink (LLJIT's default linker on x86-64 ELF), made here so the code range is recorded.
+  auto range = std::make_shared<CodeRange>();
+  auto jit = llvm::orc::LLJITBuilder()
+                 .setJITTargetMachineBuilder(std::move(*jtmb))
+                 .setObjectLinkingLayerCreator(
+                     [range](llvm::orc::ExecutionSession& es, const llvm::Triple&)
+                         -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {
+                       auto layer = std::make_unique<llvm::orc::ObjectLinkingLayer>(es);
+                       layer->addPlugin(std::make_shared<CodeRangePlugin>(range));
+                       return layer;
+                     })
+                 .create();
   if (!jit) return llvm_error("creating the JIT", jit.takeError());
   WASMCAP_TRY(define_helpers(**jit, helpers));
   if (llvm::Error e =
@@ -160,6 +183,10 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
     if (!entry) return llvm_error("code generation", entry.takeError());
     out[i].native = native->toPtr<void*>();
     out[i].entry = entry->toPtr<void*>();
+  }
+  if (range->begin < range->end) {
+    result.code_begin = range->begin;
+    result.code_end = range->end;
   }
   return std::move(*jit);
 }

@@ -17,10 +17,19 @@ class LLJIT;
 
 namespace wasmcap::llvm_tier {
 
-// On success `out` (one entry per defined function) holds the entry points, which live as long
-// as the returned JIT.
+// What generate() is asked for and what it returns besides the JIT.
+struct GenerateOptions {
+  bool guard_pages = false; // memory 0 has guard pages: no bounds compares
+};
+struct GenerateOutput {
+  std::span<PluginFunction> functions; // one per defined function
+  uint64_t code_begin = 0;             // the machine code's address range
+  uint64_t code_end = 0;
+};
+
+// On success `out.functions` holds the entry points, which live as long as the returned JIT.
 support::Result<std::unique_ptr<llvm::orc::LLJIT>>
 generate(const ir::Module& module, const validate::Features& features, const HostLayout& layout,
-         const HostHelpers& helpers, std::span<PluginFunction> out);
+         const HostHelpers& helpers, const GenerateOptions& options, GenerateOutput& out);
 
 } // namespace wasmcap::llvm_tier

@@ -3,6 +3,7 @@
 // plugin reports errors through a callback, so they are rebuilt here as the host's own values.
 #include "llvm/compile.h"
 
+#include <algorithm>
 #include <string>
 
 #include "llvm/jit_module.h"
@@ -36,12 +37,21 @@ const std::string* unavailable_reason() {
 }
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
-compile(std::shared_ptr<const ir::Module> module, const validate::Features& features) {
+compile(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+        bool guard_pages) {
+  WASMCAP_ASSIGN(std::shared_ptr<const JitModule> m,
+                 compile_jit_module(std::move(module), features, guard_pages));
+  return std::shared_ptr<const runtime::ModuleCode>(std::move(m));
+}
+
+support::Result<std::shared_ptr<const JitModule>>
+compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+                   bool guard_pages) {
   const LoadedTier& loaded = load_tier();
   if (loaded.tier == nullptr) {
     return support::make_error(support::ErrorKind::Usage, kUnavailablePrefix + loaded.failure);
   }
-  auto compiled = std::make_shared<JitModule>(module);
+  auto compiled = std::make_shared<JitModule>(module, features, guard_pages);
   const ir::Module& mod = *module;
   std::vector<PluginFunction> functions(mod.functions.size());
   support::Error error;
@@ -55,9 +65,10 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   request.function_count = functions.size();
   request.error_sink = &error;
   request.report_error = &report_error;
+  request.guard_pages = guard_pages ? 1 : 0;
   void* code = loaded.tier->compile(&request);
   if (code == nullptr) return error;
-  compiled->set_code(code, loaded.tier->release);
+  compiled->set_code(code, loaded.tier->release, request.code_begin, request.code_end);
   compiled->functions().resize(functions.size());
   for (uint32_t i = 0; i < functions.size(); ++i) {
     JitFunction& f = compiled->functions()[i];
@@ -65,10 +76,66 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
     f.native = functions[i].native;
     f.entry = reinterpret_cast<void (*)(JitContext*, uint64_t*)>(functions[i].entry);
   }
-  return std::shared_ptr<const runtime::ModuleCode>(std::move(compiled));
+  compiled->index_code();
+  return std::shared_ptr<const JitModule>(std::move(compiled));
 }
 
-JitModule::JitModule(std::shared_ptr<const ir::Module> module) : module_(std::move(module)) {}
+JitModule::JitModule(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+                     bool guard_pages)
+    : module_(std::move(module)), features_(features), guard_pages_(guard_pages) {}
+
+void JitModule::index_code() {
+  code_starts_.clear();
+  for (const JitFunction& f : functions_) {
+    code_starts_.push_back({reinterpret_cast<uintptr_t>(f.native), f.func_index});
+    code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index});
+  }
+  std::sort(code_starts_.begin(), code_starts_.end());
+}
+
+bool JitModule::contains_pc(uintptr_t pc) const {
+  return pc >= code_begin_ && pc < code_end_;
+}
+
+// The function whose code starts last at or before `pc` (inlined callees count as their caller).
+std::optional<uint32_t> JitModule::function_at_pc(uintptr_t pc) const {
+  auto it = std::upper_bound(code_starts_.begin(), code_starts_.end(),
+                             std::pair<uintptr_t, uint32_t>{pc, UINT32_MAX});
+  if (it == code_starts_.begin()) return std::nullopt;
+  return std::prev(it)->second;
+}
+
+bool JitModule::wants_guard_pages() const {
+  return guard_pages_;
+}
+
+support::Result<std::shared_ptr<const runtime::ModuleCode>>
+JitModule::code_for(const runtime::ModuleInstance& instance) const {
+  if (!guard_pages_ || instance.memories.empty() || instance.memories[0]->guarded()) {
+    return std::shared_ptr<const runtime::ModuleCode>();
+  }
+  // Code without bounds compares must never run on a memory without guard pages: compile the
+  // explicit-check variant once (rare: an imported memory made elsewhere, or a failed 8 GiB
+  // reservation) and share it between such instances.
+  std::lock_guard<std::mutex> lock(explicit_mutex_);
+  if (!explicit_variant_) {
+    WASMCAP_ASSIGN(explicit_variant_, compile_jit_module(module_, features_, false));
+  }
+  return std::shared_ptr<const runtime::ModuleCode>(explicit_variant_);
+}
+
+std::string JitModule::memory_strategy(const runtime::ModuleInstance& instance) const {
+  if (instance.memories.empty()) return "no memory";
+  const runtime::Memory& m = *instance.memories[0];
+  if (guard_pages_ && m.guarded()) return "guard pages (8 GiB reserved)";
+  if (m.guard() == runtime::Memory::Guard::ReserveFailed) {
+    return "explicit bounds checks (the 8 GiB reservation failed)";
+  }
+  if (m.guarded()) return "explicit bounds checks (guard pages disabled for this module)";
+  const bool own = instance.module().num_imported_memories == 0;
+  if (!own) return "explicit bounds checks (imported memory without guard pages)";
+  return "explicit bounds checks (guard pages disabled)";
+}
 
 JitModule::~JitModule() {
   if (release_ != nullptr) release_(code_);

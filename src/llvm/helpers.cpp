@@ -10,6 +10,7 @@
 
 #include "runtime/invoke.h"
 #include "runtime/trap.h"
+#include "llvm/fault_handler.h"
 #include "llvm/jit_context.h"
 #include "llvm/jit_module.h"
 
@@ -163,15 +164,33 @@ TraceFrame JitModule::frame_at(uint64_t offset) const {
   return f;
 }
 
+// A guard-page fault (fault_handler.cpp): the trap, with the frame of the function whose machine
+// code faulted. Its offset is that function's body start: the faulting instruction's own offset
+// is not recorded (no PC -> wasm offset table yet).
+support::Error JitModule::fault_trap(uintptr_t pc) const {
+  support::Error e = runtime::make_trap(tt::kMemoryOutOfBounds);
+  if (std::optional<uint32_t> f = function_at_pc(pc)) {
+    const ir::Function& fn = module_->functions[*f - module_->num_imported_funcs];
+    TraceFrame frame = frame_at(fn.body.offset);
+    frame.func_index = *f;
+    frame.func_name = std::string(module_->func_name(*f));
+    e.backtrace.push_back(std::move(frame));
+  }
+  return e;
+}
+
 support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& func,
                                 std::span<const Value> args, std::span<Value> results) const {
   const auto* jf = static_cast<const JitFunction*>(func.code);
   runtime::ModuleInstance* inst = func.instance;
   JitContext ctx;
   if (!inst->memories.empty()) {
+    const runtime::Memory& m = *inst->memories[0];
     ctx.mem_base = inst->memories[0]->data();
-    ctx.mem_size = inst->memories[0]->size_bytes();
+    ctx.mem_size = m.size_bytes();
+    if (guard_pages_ && m.guarded()) ctx.mem_reserved = m.reserved_bytes();
   }
+  if (guard_pages_) prepare_fault_handling();
   ctx.globals = inst->globals.data();
   ctx.funcs = inst->funcs.data();
   ctx.stack_limit = thread_stack_limit();
@@ -190,8 +209,14 @@ support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& fu
   for (size_t i = 0; i < args.size(); ++i)
     s[i] = to_slot(args[i]);
   // Nothing set before setjmp is modified afterwards, so no local needs to be volatile.
-  if (setjmp(act.jump) != 0) return std::move(act.error);
+  JitContext* const outer = enter_compiled_code(&ctx);
+  if (setjmp(act.jump) != 0) {
+    leave_compiled_code(outer);
+    if (act.fault_pc != 0) return fault_trap(act.fault_pc);
+    return std::move(act.error);
+  }
   jf->entry(&ctx, s);
+  leave_compiled_code(outer);
   for (size_t i = 0; i < results.size(); ++i)
     results[i] = from_slot(func.type->results[i], s[i]);
   return support::ok();

@@ -23,7 +23,8 @@ class JitModule;
 // frames hold no resources, and helpers finish their C++ scopes before they jump.
 struct Activation {
   std::jmp_buf jump;
-  support::Error error;
+  support::Error error;   // set before a longjmp from a helper
+  uintptr_t fault_pc = 0; // set before a longjmp from the fault handler (fault_handler.h)
 };
 
 // Built on the C++ stack at each entry for the callee's instance and passed as the first
@@ -33,6 +34,7 @@ struct Activation {
 struct JitContext {
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
+  uint64_t mem_reserved = 0; // memory 0's guard-page reservation (0: none); the fault handler's
   runtime::Global* const* globals = nullptr;
   runtime::FuncInstance* const* funcs = nullptr;
   uintptr_t stack_limit = 0; // compiled code traps "call stack exhausted" below this address

@@ -1,19 +1,27 @@
 // JitModule: the LLVM tier's runtime::ModuleCode in the host: the module, the plugin's handle on
-// the machine code, and one JitFunction descriptor per defined function. Immutable after
-// compile(), shared by every instance of the module.
+// the machine code (and its address range, for the fault handler), and one JitFunction
+// descriptor per defined function. Immutable after compile(), shared by every instance of the
+// module; code compiled for guard pages lazily owns an explicit-check variant for instances
+// whose memory 0 has none.
 #pragma once
 
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/tier.h"
+#include "validate/features.h"
 #include "llvm/jit_context.h"
 
 namespace wasmcap::llvm_tier {
 
 class JitModule final : public runtime::ModuleCode {
 public:
-  explicit JitModule(std::shared_ptr<const ir::Module> module);
+  JitModule(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+            bool guard_pages);
   ~JitModule() override;
 
   const ir::Module& module() const override { return *module_; }
@@ -26,21 +34,50 @@ public:
                        std::span<const runtime::Value> args,
                        std::span<runtime::Value> results) const override;
 
+  bool wants_guard_pages() const override;
+  support::Result<std::shared_ptr<const runtime::ModuleCode>>
+  code_for(const runtime::ModuleInstance& instance) const override;
+  std::string memory_strategy(const runtime::ModuleInstance& instance) const override;
+
   // The wasm frame for an instruction at `offset` (its function found from the code ranges).
   TraceFrame frame_at(uint64_t offset) const;
 
+  // The trap for a guard-page fault at `pc` in this module's code.
+  support::Error fault_trap(uintptr_t pc) const;
+  // Compiled without bounds compares (memory 0 must have guard pages).
+  bool guard_pages() const { return guard_pages_; }
+  // Whether `pc` lies in this module's machine code (async-signal-safe).
+  bool contains_pc(uintptr_t pc) const;
+  // The function index whose machine code holds `pc` (nullopt: before the first function).
+  std::optional<uint32_t> function_at_pc(uintptr_t pc) const;
+
   std::vector<JitFunction>& functions() { return functions_; }
   // Takes ownership of the plugin's code handle; `release` frees it with the module.
-  void set_code(void* code, void (*release)(void*)) {
+  void set_code(void* code, void (*release)(void*), uint64_t begin, uint64_t end) {
     code_ = code;
     release_ = release;
+    code_begin_ = begin;
+    code_end_ = end;
   }
+  void index_code(); // after functions() is filled: the sorted table function_at_pc reads
 
 private:
   std::shared_ptr<const ir::Module> module_;
+  validate::Features features_;
+  bool guard_pages_ = false;
   void* code_ = nullptr;
   void (*release_)(void*) = nullptr;
+  uint64_t code_begin_ = 0;
+  uint64_t code_end_ = 0;
   std::vector<JitFunction> functions_;
+  std::vector<std::pair<uintptr_t, uint32_t>> code_starts_; // (entry address, function index)
+  mutable std::mutex explicit_mutex_;
+  mutable std::shared_ptr<const JitModule> explicit_variant_; // see code_for()
 };
+
+// compile() returning the concrete type (code_for() compiles its variant with it).
+support::Result<std::shared_ptr<const JitModule>>
+compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+                   bool guard_pages);
 
 } // namespace wasmcap::llvm_tier

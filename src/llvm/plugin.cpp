@@ -24,7 +24,7 @@ void report(const CompileRequest& request, const support::Error& e) {
   request.report_error(request.error_sink, &out);
 }
 
-void* compile(const CompileRequest* request) {
+void* compile(CompileRequest* request) {
   try {
     auto module =
         binary::decode_module(std::span<const uint8_t>(request->wasm, request->wasm_size));
@@ -32,13 +32,18 @@ void* compile(const CompileRequest* request) {
       report(*request, module.error());
       return nullptr;
     }
+    GenerateOptions options;
+    options.guard_pages = request->guard_pages != 0;
+    GenerateOutput out;
+    out.functions = std::span<PluginFunction>(request->functions, request->function_count);
     auto jit = generate(*module, features_from_bits(request->features), *request->layout,
-                        *request->helpers,
-                        std::span<PluginFunction>(request->functions, request->function_count));
+                        *request->helpers, options, out);
     if (!jit) {
       report(*request, jit.error());
       return nullptr;
     }
+    request->code_begin = out.code_begin;
+    request->code_end = out.code_end;
     return jit->release(); // owned by the host's JitModule until release()
   } catch (const std::exception& e) {
     report(*request, support::make_error(support::ErrorKind::Usage,

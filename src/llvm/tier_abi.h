@@ -12,8 +12,10 @@
 
 namespace wasmcap::llvm_tier {
 
-// Bumped on every change to this file; the host refuses a plugin built for another version.
-inline constexpr uint32_t kTierAbiVersion = 1;
+// Bumped on every change to this file; the host refuses a plugin built for another version. The
+// entry symbol stays, so an old plugin is refused by its version, with a message saying so.
+// 2: CompileRequest::guard_pages and the code range (code_begin/code_end).
+inline constexpr uint32_t kTierAbiVersion = 2;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -92,6 +94,13 @@ struct CompileRequest {
   uint64_t function_count;   // the host's count of defined functions (checked by the plugin)
   void* error_sink;
   void (*report_error)(void* error_sink, const PluginError* error);
+  // 1: memory 0 will have guard pages (runtime::Memory::kGuardedReservation), so loads and stores
+  // compute base + zext(address) + offset with no bounds compare; 0: explicit checks.
+  uint32_t guard_pages;
+  // out: the address range holding the module's machine code, so the host's signal handler can
+  // tell a fault in compiled code from one in the host.
+  uint64_t code_begin;
+  uint64_t code_end;
 };
 
 // The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the
@@ -101,7 +110,7 @@ struct TierV1 {
   uint32_t abi_version; // kTierAbiVersion
   uint32_t size;        // sizeof(TierV1)
   const char* llvm_version;
-  void* (*compile)(const CompileRequest* request);
+  void* (*compile)(CompileRequest* request); // fills the request's out fields
   void (*release)(void* code);
 };
 

@@ -1,6 +1,6 @@
-// Linear memory and tables: loads and stores with one explicit bounds compare each (guard pages
-// come later, docs/llvm.md), memory.size/grow, and the bulk memory / table instructions, which
-// call runtime helpers (they are rare and do their own bounds checks).
+// Linear memory and tables: loads and stores (with guard pages no bounds compare, else one
+// explicit compare each; docs/llvm.md), memory.size/grow, and the bulk memory / table instructions,
+// which call runtime helpers (they are rare and do their own bounds checks).
 #include "llvm/translator.h"
 
 namespace wasmcap::llvm_tier {
@@ -46,18 +46,39 @@ Access access_of(Op op) {
 
 } // namespace
 
-// zext(addr) + offset + size <= memory size, in 64 bits (no overflow: both terms < 2^33).
+// With guard pages: base + zext(addr) + offset, no compare; a 64-bit sum below 2^33 always lands
+// in the 8 GiB reservation, and an access past the committed size faults into the host's signal
+// handler (helpers.cpp). Otherwise an explicit check: zext(addr) + offset + size <= memory size,
+// in 64 bits (no overflow: both terms < 2^33).
 llvm::Value* FunctionTranslator::effective_address(llvm::Value* addr, uint64_t offset,
                                                    uint32_t size, uint64_t at) {
-  llvm::Value* ea = b_.CreateAdd(b_.CreateZExt(addr, env_.i64), u64(offset));
-  llvm::Value* size_now = b_.CreateLoad(env_.i64, mem_size_);
-  trap_if(b_.CreateICmpUGT(b_.CreateAdd(ea, u64(size)), size_now), TrapCode::MemoryOutOfBounds, at);
-  return b_.CreateInBoundsGEP(env_.i8, b_.CreateLoad(env_.ptr, mem_base_), ea);
+  llvm::Value* ea = b_.CreateNUWAdd(b_.CreateZExt(addr, env_.i64), u64(offset));
+  if (!env_.guard_pages) {
+    llvm::Value* size_now = b_.CreateLoad(env_.i64, mem_size_);
+    trap_if(b_.CreateICmpUGT(b_.CreateNUWAdd(ea, u64(size)), size_now), TrapCode::MemoryOutOfBounds,
+            at);
+  }
+  return b_.CreateInBoundsGEP(env_.i8, mem_base_, ea);
+}
+
+// LLVM assumes a load cannot fault, so it deletes one whose result is unused; with guard pages
+// that deletes the trap of `(drop (i32.load ...))` (the spec tests check exactly this). A
+// dropped load (possibly behind its extension) is made volatile, which LLVM never deletes.
+void FunctionTranslator::keep_trapping_load(llvm::Value* dropped) {
+  if (!env_.guard_pages) return;
+  if (auto* cast = llvm::dyn_cast<llvm::CastInst>(dropped)) dropped = cast->getOperand(0);
+  auto* load = llvm::dyn_cast<llvm::LoadInst>(dropped);
+  if (load == nullptr) return;
+  // Only linear-memory loads: a local's load from its alloca must stay promotable.
+  auto* gep = llvm::dyn_cast<llvm::GetElementPtrInst>(load->getPointerOperand());
+  if (gep != nullptr && gep->getPointerOperand() == mem_base_) load->setVolatile(true);
 }
 
 support::Status FunctionTranslator::memory(const ir::Instr& instr) {
   if (instr.op == Op::MemorySize) {
-    push(b_.CreateTrunc(b_.CreateLShr(b_.CreateLoad(env_.i64, mem_size_), u64(16)), env_.i32));
+    llvm::Value* bytes = mem_size_ != nullptr ? b_.CreateLoad(env_.i64, mem_size_)
+                                              : ctx_field(env_.layout.ctx_mem_size, env_.i64);
+    push(b_.CreateTrunc(b_.CreateLShr(bytes, u64(16)), env_.i32));
     return support::ok();
   }
   if (instr.op == Op::MemoryGrow) {

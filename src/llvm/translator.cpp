@@ -135,9 +135,14 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
                    slot);
   }
   if (!wasm_.all_memories.empty()) {
-    mem_base_ = b_.CreateAlloca(env_.ptr);
-    mem_size_ = b_.CreateAlloca(env_.i64);
-    reload_memory();
+    // A memory's base never moves (runtime::Memory reserves its maximum up front), so it is
+    // loaded once; the size only matters to explicit bounds checks (memory.size reads the
+    // context), so guard-page code keeps no copy to reload after every call.
+    mem_base_ = ctx_field(env_.layout.ctx_mem_base, env_.ptr);
+    if (!env_.guard_pages) {
+      mem_size_ = b_.CreateAlloca(env_.i64);
+      reload_memory();
+    }
   }
   // Native recursion is bounded by the stack itself: the frame address against a limit the
   // runtime computed from this thread's stack (frames differ in size, so no depth counter).
@@ -159,8 +164,7 @@ llvm::Value* FunctionTranslator::ctx_field(uint64_t offset, llvm::Type* type) {
 }
 
 void FunctionTranslator::reload_memory() {
-  if (mem_base_ == nullptr) return;
-  b_.CreateStore(ctx_field(env_.layout.ctx_mem_base, env_.ptr), mem_base_);
+  if (mem_size_ == nullptr) return;
   b_.CreateStore(ctx_field(env_.layout.ctx_mem_size, env_.i64), mem_size_);
 }
 

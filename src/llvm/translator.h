@@ -30,6 +30,7 @@ struct ModuleEnv {
   llvm::Module& module;
   const ir::Module& wasm;
   const HostLayout& layout; // offsets of the host's fields compiled code reads
+  bool guard_pages = false; // memory 0 has guard pages: no bounds compares (CompileRequest)
   llvm::Type* ptr;
   llvm::Type* i8;
   llvm::Type* i32;
@@ -112,6 +113,7 @@ private:
   // translate_memory.cpp
   support::Status memory(const ir::Instr& instr);
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
+  void keep_trapping_load(llvm::Value* dropped); // `drop` of a load keeps its guard-page trap
   support::Status table_or_bulk(const ir::Instr& instr);
 
   // shared
@@ -138,8 +140,9 @@ private:
   llvm::Value* ctx_;
   std::vector<llvm::AllocaInst*> locals_;
   std::vector<ir::ValType> local_types_;
-  llvm::AllocaInst* mem_base_ = nullptr; // cached JitContext::mem_base / mem_size, reloaded
-  llvm::AllocaInst* mem_size_ = nullptr; // after calls (mem2reg makes them SSA)
+  llvm::Value* mem_base_ = nullptr;      // JitContext::mem_base, loaded once: it never moves
+  llvm::AllocaInst* mem_size_ = nullptr; // cached JitContext::mem_size, reloaded after calls
+                                         // (mem2reg makes it SSA); null with guard pages
   std::vector<llvm::Value*> stack_;
   std::vector<Control> controls_;
   struct SharedTrap {

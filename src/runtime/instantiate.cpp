@@ -100,6 +100,13 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   const ir::Module& module = inst.module();
   for (const ir::FuncType& t : module.types)
     inst.type_ids.push_back(store.intern_type(t));
+  // Memories first: which code the functions get may depend on their layout (guard pages).
+  for (const ir::MemoryType& t : module.memories) {
+    WASMCAP_ASSIGN(Memory * m, store.create_memory(t, inst.code->wants_guard_pages()));
+    inst.memories.push_back(m);
+  }
+  WASMCAP_ASSIGN(std::shared_ptr<const ModuleCode> variant, inst.code->code_for(inst));
+  if (variant) inst.code = std::move(variant);
   for (size_t i = 0; i < module.functions.size(); ++i) {
     FuncInstance* f = store.new_func();
     f->kind = FuncInstance::Kind::Wasm;
@@ -112,10 +119,6 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   }
   for (const ir::TableType& t : module.tables)
     inst.tables.push_back(store.create_table(t));
-  for (const ir::MemoryType& t : module.memories) {
-    WASMCAP_ASSIGN(Memory * m, store.create_memory(t));
-    inst.memories.push_back(m);
-  }
   for (const ir::Global& g : module.globals) {
     WASMCAP_ASSIGN(Value v, eval_const_expr(module, g.init, g.type.type, inst));
     inst.globals.push_back(store.create_global(g.type, v));

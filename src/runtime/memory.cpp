@@ -10,7 +10,17 @@
 
 namespace wasmcap::runtime {
 
-support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t host_max_pages) {
+namespace {
+
+void* reserve(uint64_t bytes) {
+  void* p = mmap(nullptr, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  return p == MAP_FAILED ? nullptr : p;
+}
+
+} // namespace
+
+support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t host_max_pages,
+                                            bool guarded) {
   uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(ir::kMaxPages), ir::kMaxPages);
   max_pages = std::min<uint64_t>(max_pages, host_max_pages);
   if (type.limits.min > max_pages) {
@@ -22,15 +32,26 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
   auto* m = new Memory();
   m->declared_ = type;
   m->max_pages_ = static_cast<uint32_t>(max_pages);
-  m->reserved_bytes_ = max_pages * ir::kPageSize;
-  if (m->reserved_bytes_ > 0) {
-    void* p = mmap(nullptr, m->reserved_bytes_, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) {
-      delete m;
-      return support::make_error(support::ErrorKind::Exhaustion, "cannot reserve memory");
+  if (guarded) {
+    // Address space only (PROT_NONE, MAP_NORESERVE): no memory is committed until grow.
+    if (void* p = reserve(kGuardedReservation)) {
+      m->base_ = static_cast<uint8_t*>(p);
+      m->reserved_bytes_ = kGuardedReservation;
+      m->guard_ = Guard::Guarded;
+    } else {
+      m->guard_ = Guard::ReserveFailed; // compiled code falls back to explicit checks
     }
-    m->base_ = static_cast<uint8_t*>(p);
+  }
+  if (m->base_ == nullptr) {
+    m->reserved_bytes_ = max_pages * ir::kPageSize;
+    if (m->reserved_bytes_ > 0) {
+      void* p = reserve(m->reserved_bytes_);
+      if (p == nullptr) {
+        delete m;
+        return support::make_error(support::ErrorKind::Exhaustion, "cannot reserve memory");
+      }
+      m->base_ = static_cast<uint8_t*>(p);
+    }
   }
   if (m->grow(static_cast<uint32_t>(type.limits.min)) < 0) {
     delete m;

@@ -1,5 +1,8 @@
 // Memory: a linear memory instance. The maximum size is reserved up front (PROT_NONE) and pages
-// are committed on grow, so the base address never moves and an interpreter may cache it.
+// are committed on grow, so the base address never moves and an interpreter may cache it. A
+// memory made for guard-page code (the LLVM tier) reserves 8 GiB instead, so every
+// zext(i32 address) + u32 offset lands inside the reservation and faults past the committed
+// size; if that reservation fails it falls back to the plain layout (explicit bounds checks).
 #pragma once
 
 #include <cstdint>
@@ -13,8 +16,21 @@ namespace wasmcap::runtime {
 
 class Memory {
 public:
+  // The address space a guarded memory reserves: 4 GiB of index space + 4 GiB of static offset
+  // + one page for the access size (an 8-byte load at 0xffffffff + 0xffffffff).
+  static constexpr uint64_t kGuardedReservation = (uint64_t{8} << 30) + ir::kPageSize;
+
+  // How compiled code may address this memory.
+  enum class Guard : uint8_t {
+    NotRequested,  // explicit bounds checks: nobody asked for guard pages
+    Guarded,       // kGuardedReservation reserved: out-of-bounds accesses fault
+    ReserveFailed, // asked for, but the 8 GiB reservation failed (RLIMIT_AS, address space)
+  };
+
   // Fails (Exhaustion) when the initial size exceeds `host_max_pages` or cannot be reserved.
-  static support::Result<Memory*> create_raw(const ir::MemoryType& type, uint32_t host_max_pages);
+  // `guarded` asks for the 8 GiB reservation (never a reason to fail: see guard()).
+  static support::Result<Memory*> create_raw(const ir::MemoryType& type, uint32_t host_max_pages,
+                                             bool guarded = false);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -26,6 +42,10 @@ public:
   uint8_t* data() { return base_; }
   const uint8_t* data() const { return base_; }
   std::span<uint8_t> bytes() { return {base_, static_cast<size_t>(size_bytes_)}; }
+  Guard guard() const { return guard_; }
+  bool guarded() const { return guard_ == Guard::Guarded; }
+  // The reserved address range [data(), data() + reserved_bytes()) (async-signal-safe reads).
+  uint64_t reserved_bytes() const { return reserved_bytes_; }
 
   // Grows by `delta` pages; returns the old size in pages, or -1 when the declared maximum, the
   // host limit or the OS refuses. Never traps.
@@ -40,8 +60,9 @@ private:
   Memory() = default;
   uint8_t* base_ = nullptr;
   uint64_t size_bytes_ = 0;     // committed, accessible bytes
-  uint64_t reserved_bytes_ = 0; // reserved address space (the effective maximum)
+  uint64_t reserved_bytes_ = 0; // reserved address space (the effective maximum, or 8 GiB)
   uint32_t max_pages_ = 0;      // min(declared max, host limit)
+  Guard guard_ = Guard::NotRequested;
   ir::MemoryType declared_;
 };
 

@@ -32,7 +32,11 @@ FuncInstance* Store::create_host_function(ir::FuncType type, HostCallback callba
 }
 
 support::Result<Memory*> Store::create_memory(const ir::MemoryType& type) {
-  WASMCAP_ASSIGN(Memory * m, Memory::create_raw(type, limits_.max_memory_pages));
+  return create_memory(type, limits_.guard_pages);
+}
+
+support::Result<Memory*> Store::create_memory(const ir::MemoryType& type, bool guarded) {
+  WASMCAP_ASSIGN(Memory * m, Memory::create_raw(type, limits_.max_memory_pages, guarded));
   memories_.emplace_back(m);
   return m;
 }

@@ -28,6 +28,9 @@ struct StoreLimits {
   uint64_t stack_slots = 1u << 20;           // 8-byte value slots for all live wasm frames
   std::optional<uint64_t> fuel;              // initial fuel; unset = unlimited
   std::optional<uint64_t> timeout_ms;        // wall-clock budget of each outermost call
+  // Memories the embedder creates (create_memory(type)) reserve 8 GiB for guard-page code (the
+  // engine runs the LLVM tier); a module's own memories follow its code (wants_guard_pages).
+  bool guard_pages = false;
 };
 
 // Per-store state a tier keeps (e.g. the interpreter's value stack), created lazily by the tier.
@@ -47,7 +50,8 @@ public:
 
   // --- host objects for the embedder ---------------------------------------------------------
   FuncInstance* create_host_function(ir::FuncType type, HostCallback callback);
-  support::Result<Memory*> create_memory(const ir::MemoryType& type);
+  support::Result<Memory*> create_memory(const ir::MemoryType& type); // guarded per limits
+  support::Result<Memory*> create_memory(const ir::MemoryType& type, bool guarded);
   Table* create_table(const ir::TableType& type, void* init = nullptr);
   Global* create_global(const ir::GlobalType& type, Value value);
 

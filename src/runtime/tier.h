@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "ir/module.h"
 #include "runtime/value.h"
@@ -14,6 +15,7 @@
 namespace wasmcap::runtime {
 
 class Store;
+class ModuleInstance;
 struct FuncInstance;
 
 class ModuleCode {
@@ -32,6 +34,25 @@ public:
   // whose Error::backtrace lists the wasm frames, innermost first.
   virtual support::Status call(Store& store, FuncInstance& func, std::span<const Value> args,
                                std::span<Value> results) const = 0;
+
+  // Whether the memories this module defines should be reserved with guard pages (code compiled
+  // without bounds checks; Memory::create_raw's `guarded`).
+  virtual bool wants_guard_pages() const { return false; }
+
+  // Called by instantiate() once the instance's memories exist (imported and defined), before its
+  // functions are made: the code to use for this instance, or null for this code. The LLVM tier
+  // returns a variant with explicit bounds checks when memory 0 has no guard pages.
+  virtual support::Result<std::shared_ptr<const ModuleCode>>
+  code_for(const ModuleInstance& instance) const {
+    (void)instance;
+    return std::shared_ptr<const ModuleCode>();
+  }
+
+  // One line for `wasmcap run --verbose`: how compiled code bounds-checks memory 0 of `instance`.
+  virtual std::string memory_strategy(const ModuleInstance& instance) const {
+    (void)instance;
+    return "explicit bounds checks (interpreter)";
+  }
 };
 
 } // namespace wasmcap::runtime

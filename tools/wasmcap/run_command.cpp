@@ -38,6 +38,7 @@ struct RunOptions {
   PolicyOptions policy; // --allow/--deny/--policy/--strict/--audit/--trace-wasi/--learn-policy
   LimitOptions limits;  // --fuel/--timeout/--max-memory/--max-table-elements/--max-wasm-stack/-W
   Tier tier = Tier::Interpreter; // --tier interp|jit
+  bool verbose = false;          // -v: how the module runs, on stderr
 };
 
 // Parses a command-line argument as a value of type `t` (integers may be negative or hex).
@@ -186,6 +187,9 @@ int run(const RunOptions& opts) {
     return report_error(opts.file, instance.error());
   }
   if (auto s = wasi->bind_instance(*instance); !s) return report_error(opts.file, s.error());
+  if (opts.verbose) {
+    std::fprintf(stderr, "wasmcap: memory 0: %s\n", instance->memory_strategy().c_str());
+  }
 
   // A reactor (a module exporting _initialize instead of _start) is initialised once before
   // the function named by --invoke runs, as the WASI application ABI says.
@@ -267,6 +271,9 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
       ->type_name("NAME[=VALUE]")
       ->allow_extra_args(false);
   cmd->add_flag("--inherit-env", opts->inherit_env, "Give the guest the whole host environment");
+  cmd->add_flag("-v,--verbose", opts->verbose,
+                "Print how the module runs to stderr (memory 0: guard pages or explicit bounds "
+                "checks, and why)");
   cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)")->type_name("NAME");
   add_policy_options(*cmd, opts->policy);
   cmd->add_option("FILE", opts->file, "The module to run (.wasm or .wat)")->required();

@@ -171,3 +171,38 @@ TEST(Api, MalformedAndInvalidModulesAreErrors) {
 }
 
 } // namespace
+
+// Config::guard_pages on the JIT: memory 0's strategy as Instance::memory_strategy() reports it,
+// and an out-of-bounds load traps the same way with and without guard pages.
+TEST(Api, JitGuardPagesFollowTheConfig) {
+  if (auto why = Engine::jit_unavailable_reason()) GTEST_SKIP() << *why;
+  const char* wat = R"((module (memory 1 1)
+    (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))))";
+  struct Case {
+    Tier tier;
+    bool guard_pages;
+    const char* strategy;
+  };
+  const Case cases[] = {
+      {Tier::Jit, true, "guard pages (8 GiB reserved)"},
+      {Tier::Jit, false, "explicit bounds checks (guard pages disabled)"},
+      {Tier::Interpreter, true, "explicit bounds checks (interpreter)"},
+  };
+  for (const Case& c : cases) {
+    Config config;
+    config.tier = c.tier;
+    config.guard_pages = c.guard_pages;
+    Engine engine(config);
+    Store store(engine);
+    Module m = compile_text(engine, wat);
+    auto inst = Instance::create(store, m, {});
+    ASSERT_TRUE(inst) << inst.error().to_string();
+    EXPECT_EQ(inst->memory_strategy(), c.strategy);
+    Value in_bounds[] = {Value::make_i32(65532)};
+    EXPECT_TRUE(inst->get_func("load")->call(in_bounds));
+    Value out[] = {Value::make_i32(65533)};
+    auto r = inst->get_func("load")->call(out);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "out of bounds memory access");
+  }
+}

@@ -1,0 +1,143 @@
+// Guard-page faults. Code compiled with guard pages loads and stores at base + zext(address) +
+// offset with no compare; past the committed size the access hits PROT_NONE address space of the
+// memory's 8 GiB reservation and the kernel sends SIGSEGV. The handler claims the fault only when
+// all of these hold, else it chains to whatever handler was installed before (or the default
+// action, so a real host crash still crashes):
+//   - this thread is running compiled code (the innermost activation's JitContext is set),
+//   - that context's module was compiled for guard pages,
+//   - the faulting PC lies in that module's machine code (the range JITLink reported), and
+//   - the faulting address lies in the reservation of the context's memory 0.
+// It then records the PC in the activation, restores the signal mask the fault interrupted (a
+// longjmp out of a handler would otherwise leave SIGSEGV blocked, and the next fault would kill
+// the process) and longjmps to the activation's landing in JitModule::call, which builds the
+// trap outside signal context. Compiled code holds no locks and owns nothing, so leaving it from
+// the handler is as safe as the trap helper's own longjmp.
+#include "llvm/fault_handler.h"
+
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#include <csetjmp>
+#include <cstdint>
+#include <mutex>
+
+#include "llvm/jit_module.h"
+
+namespace wasmcap::llvm_tier {
+
+namespace {
+
+constinit thread_local JitContext* t_current = nullptr;
+
+struct sigaction g_previous_segv = {};
+struct sigaction g_previous_bus = {};
+
+uintptr_t fault_pc(const ucontext_t* uc) {
+#if defined(__x86_64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+#elif defined(__aarch64__)
+  return static_cast<uintptr_t>(uc->uc_mcontext.pc);
+#else
+  (void)uc;
+  return 0; // unknown architecture: never claim a fault
+#endif
+}
+
+bool is_guard_fault(const JitContext* ctx, uintptr_t pc, uintptr_t addr) {
+  if (ctx == nullptr || ctx->module == nullptr || !ctx->module->guard_pages()) return false;
+  if (!ctx->module->contains_pc(pc)) return false;
+  const auto base = reinterpret_cast<uintptr_t>(ctx->mem_base);
+  return ctx->mem_reserved != 0 && addr >= base && addr - base < ctx->mem_reserved;
+}
+
+// Not ours: hand the fault to whoever had it before, as if we were never installed.
+void chain(int sig, siginfo_t* info, void* uc) {
+  const struct sigaction& prev = sig == SIGBUS ? g_previous_bus : g_previous_segv;
+  if ((prev.sa_flags & SA_SIGINFO) != 0 && prev.sa_sigaction != nullptr) {
+    prev.sa_sigaction(sig, info, uc);
+    return;
+  }
+  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN && prev.sa_handler != nullptr) {
+    prev.sa_handler(sig);
+    return;
+  }
+  // Default action: uninstall and let the fault happen again on return (or re-raise a signal
+  // that was sent rather than caused by an instruction), so the process dies with the signal.
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, nullptr);
+  if (info == nullptr || info->si_code <= 0) raise(sig);
+}
+
+void on_fault(int sig, siginfo_t* info, void* ucv) {
+  auto* uc = static_cast<ucontext_t*>(ucv);
+  JitContext* ctx = t_current;
+  const uintptr_t pc = uc != nullptr ? fault_pc(uc) : 0;
+  const auto addr = info != nullptr ? reinterpret_cast<uintptr_t>(info->si_addr) : 0;
+  if (info != nullptr && info->si_code > 0 && is_guard_fault(ctx, pc, addr)) {
+    ctx->activation->fault_pc = pc;
+    pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, nullptr);
+    std::longjmp(ctx->activation->jump, 2);
+  }
+  chain(sig, info, ucv);
+}
+
+// A per-thread alternate stack, so the handler also runs (and chains) when the fault is a
+// native stack overflow. Freed when the thread exits.
+struct AltStack {
+  static constexpr size_t kSize = 64u << 10;
+  void* mem = nullptr;
+  AltStack() {
+    stack_t current = {};
+    if (sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0) return;
+    void* p = mmap(nullptr, kSize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return;
+    stack_t ss = {};
+    ss.ss_sp = p;
+    ss.ss_size = kSize;
+    if (sigaltstack(&ss, nullptr) != 0) {
+      munmap(p, kSize);
+      return;
+    }
+    mem = p;
+  }
+  ~AltStack() {
+    if (mem == nullptr) return;
+    stack_t ss = {};
+    ss.ss_flags = SS_DISABLE;
+    sigaltstack(&ss, nullptr);
+    munmap(mem, kSize);
+  }
+  AltStack(const AltStack&) = delete;
+  AltStack& operator=(const AltStack&) = delete;
+};
+
+} // namespace
+
+void prepare_fault_handling() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction sa = {};
+    sa.sa_sigaction = &on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, &g_previous_segv);
+    sigaction(SIGBUS, &sa, &g_previous_bus);
+  });
+  thread_local AltStack alt_stack;
+  (void)alt_stack;
+}
+
+JitContext* enter_compiled_code(JitContext* ctx) {
+  JitContext* previous = t_current;
+  t_current = ctx;
+  return previous;
+}
+
+void leave_compiled_code(JitContext* previous) {
+  t_current = previous;
+}
+
+} // namespace wasmcap::llvm_tier
