@@ -210,7 +210,7 @@ support::Status FunctionTranslator::control(const ir::Instr& instr) {
   case Op::BrIf: branch_if(instr.index); break;
   case Op::BrTable: branch_table(instr); break;
   case Op::Return: branch(static_cast<uint32_t>(controls_.size() - 1)); break;
-  case Op::Drop: keep_trapping_load(pop()); break;
+  case Op::Drop: pop(); break;
   case Op::Select:
   case Op::SelectT: {
     llvm::Value* cond = b_.CreateICmpNE(pop(), u32(0));

@@ -48,8 +48,12 @@ Access access_of(Op op) {
 
 // With guard pages: base + zext(addr) + offset, no compare; a 64-bit sum below 2^33 always lands
 // in the 8 GiB reservation, and an access past the committed size faults into the host's signal
-// handler (helpers.cpp). Otherwise an explicit check: zext(addr) + offset + size <= memory size,
-// in 64 bits (no overflow: both terms < 2^33).
+// handler (fault_handler.cpp). Guarded accesses are volatile: LLVM takes a plain load for one
+// that cannot fault, so it would delete a load whose value is unused (and its trap with it), and
+// move loads above independent stores or merge stores, so that a trap could leave memory
+// without a store that came before it. Volatile accesses are never deleted, merged or reordered
+// among themselves, and cost no measurable time here (docs/llvm.md). Otherwise an explicit check:
+// zext(addr) + offset + size <= memory size, in 64 bits (no overflow: both terms < 2^33).
 llvm::Value* FunctionTranslator::effective_address(llvm::Value* addr, uint64_t offset,
                                                    uint32_t size, uint64_t at) {
   llvm::Value* ea = b_.CreateNUWAdd(b_.CreateZExt(addr, env_.i64), u64(offset));
@@ -59,19 +63,6 @@ llvm::Value* FunctionTranslator::effective_address(llvm::Value* addr, uint64_t o
             at);
   }
   return b_.CreateInBoundsGEP(env_.i8, mem_base_, ea);
-}
-
-// LLVM assumes a load cannot fault, so it deletes one whose result is unused; with guard pages
-// that deletes the trap of `(drop (i32.load ...))` (the spec tests check exactly this). A
-// dropped load (possibly behind its extension) is made volatile, which LLVM never deletes.
-void FunctionTranslator::keep_trapping_load(llvm::Value* dropped) {
-  if (!env_.guard_pages) return;
-  if (auto* cast = llvm::dyn_cast<llvm::CastInst>(dropped)) dropped = cast->getOperand(0);
-  auto* load = llvm::dyn_cast<llvm::LoadInst>(dropped);
-  if (load == nullptr) return;
-  // Only linear-memory loads: a local's load from its alloca must stay promotable.
-  auto* gep = llvm::dyn_cast<llvm::GetElementPtrInst>(load->getPointerOperand());
-  if (gep != nullptr && gep->getPointerOperand() == mem_base_) load->setVolatile(true);
 }
 
 support::Status FunctionTranslator::memory(const ir::Instr& instr) {
@@ -96,13 +87,13 @@ support::Status FunctionTranslator::memory(const ir::Instr& instr) {
     llvm::Value* p = effective_address(pop(), instr.mem.offset, acc.size, instr.offset);
     if (v->getType()->isIntegerTy() && v->getType()->getIntegerBitWidth() > acc.size * 8)
       v = b_.CreateTrunc(v, narrow);
-    b_.CreateAlignedStore(v, p, llvm::Align(1));
+    b_.CreateAlignedStore(v, p, llvm::Align(1), /*isVolatile=*/env_.guard_pages);
     return support::ok();
   }
   llvm::Type* rt = env_.type(sig.results[0]);
   llvm::Value* p = effective_address(pop(), instr.mem.offset, acc.size, instr.offset);
   llvm::Type* lt = rt->isIntegerTy() && rt->getIntegerBitWidth() > acc.size * 8 ? narrow : rt;
-  llvm::Value* v = b_.CreateAlignedLoad(lt, p, llvm::Align(1));
+  llvm::Value* v = b_.CreateAlignedLoad(lt, p, llvm::Align(1), /*isVolatile=*/env_.guard_pages);
   if (lt != rt) v = acc.sign ? b_.CreateSExt(v, rt) : b_.CreateZExt(v, rt);
   push(v);
   return support::ok();

@@ -113,7 +113,6 @@ private:
   // translate_memory.cpp
   support::Status memory(const ir::Instr& instr);
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
-  void keep_trapping_load(llvm::Value* dropped); // `drop` of a load keeps its guard-page trap
   support::Status table_or_bulk(const ir::Instr& instr);
 
   // shared
