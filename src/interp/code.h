@@ -41,7 +41,49 @@ namespace wasmcap::interp {
   X(F32Add, F32Load) X(F32Sub, F32Load) X(F32Mul, F32Load) X(F32Div, F32Load) \
   X(F64Add, F64Load) X(F64Sub, F64Load) X(F64Mul, F64Load) X(F64Div, F64Load) \
   X(I32Add, I32Load) X(I64Add, I64Load)
+// Binary ops whose result goes straight to memory: a full-width store of the value computed
+// just before it (`NAMEStore`: [base s, offset, a s, b s]; `NAMEImmStore`: [base s, offset, a s,
+// imm]). Only the store can trap, so the fused op carries the store's wasm offset.
+#define WASMCAP_STORE_BINOPS(X) \
+  X(F32Add, F32Store) X(F32Sub, F32Store) X(F32Mul, F32Store) X(F32Div, F32Store) \
+  X(F64Add, F64Store) X(F64Sub, F64Store) X(F64Mul, F64Store) X(F64Div, F64Store) \
+  X(I32Add, I32Store) X(I32Sub, I32Store) X(I32And, I32Store) X(I32Or, I32Store) \
+  X(I32Xor, I32Store) X(I64Add, I64Store) X(I64Sub, I64Store) X(I64And, I64Store) \
+  X(I64Or, I64Store) X(I64Xor, I64Store)
+// The same for the load-operand binops (`NAMELoadStore`: [base s, offset, a s, lbase s, addend,
+// loffset]): two trap sites, so the op has a second OffsetEntry (`inner`) at its second word for
+// the store, and the handler reports a store trap at pc + 1.
+#define WASMCAP_LOAD_STORE_BINOPS(X) \
+  X(F32Add, F32Store) X(F32Sub, F32Store) X(F32Mul, F32Store) X(F32Div, F32Store) \
+  X(F64Add, F64Store) X(F64Sub, F64Store) X(F64Mul, F64Store) X(F64Div, F64Store) \
+  X(I32Add, I32Store) X(I64Add, I64Store)
+// Binary ops whose second operand is computed by another op emitted just before:
+// `OUTERINNER` [dst s, a s, b s, c s] = OUTER(a, INNER(b, c)) and `OUTERINNERImm` [dst s, a s,
+// b s, imm] = OUTER(a, INNER(b, imm)) (INNER from WASMCAP_IMM_BINOPS). Float results are rounded
+// by each op, as wasm requires: no FMA contraction.
+#define WASMCAP_BIN_OPERAND_OPS(X) \
+  X(F32Add, F32Mul) X(F32Sub, F32Mul) X(F64Add, F64Mul) X(F64Sub, F64Mul) \
+  X(I32Add, I32Xor) X(I32Xor, I32And) X(I32Or, I32And) X(I32Add, I32Add)
+#define WASMCAP_IMM_OPERAND_OPS(X) \
+  X(I32Add, I32Shl) X(I32Add, I32Mul) X(I32Xor, I32Rotl) X(I32Xor, I32ShrU) X(I32Xor, I32Shl) \
+  X(I32Add, I32Rotl) X(I64Xor, I64ShrU) X(I64Xor, I64Shl) X(I64Add, I64Shl)
+// Stores of the multiply-add forms (`OUTERINNERStore`: [base s, offset, a s, b s, c s]).
+#define WASMCAP_BIN_OPERAND_STORES(X) \
+  X(F32Add, F32Mul, F32Store) X(F32Sub, F32Mul, F32Store) X(F64Add, F64Mul, F64Store) \
+  X(F64Sub, F64Mul, F64Store)
 // clang-format on
+// Pairs of consecutive instructions run by one dispatch (fuse_pairs, after lowering): the first
+// keeps its operands and gets op `FIRSTThenSECOND`, which runs it and then, by a direct tail
+// call, the second instruction (unchanged, its op word unused on this path). The code layout
+// does not change, so a jump to the second instruction still runs it alone.
+// clang-format off
+#define WASMCAP_THEN_PAIRS(X) \
+  X(Copy, Copy) X(Copy, Br) X(Copy, BrIf) X(Copy, BrUnless) X(Copy, I32AddImm) X(Copy, Const32) \
+  X(I32AddImm, I32AddImm) X(I32AddImm, Copy) X(I32AddImm, Br) X(I32AddImm, I32Store) \
+  X(Const32, Const32) X(Const32, Copy) X(Const32, Br) X(Const32, I32Store)
+// clang-format on
+// The same for `i32.add x, C` (a loop counter step) followed by a conditional branch:
+// `IncNAME`, NAME being BrIf, BrUnless or a WASMCAP_CMP_OPS branch form.
 
 enum class IOp : uint32_t {
 #define WASM_OP(name, text, prefix, code, imm, sig, align) name,
@@ -72,7 +114,31 @@ enum class IOp : uint32_t {
 #define WASMCAP_LOAD_BINOP_ENUM(name, load) name##Load,
               WASMCAP_LOAD_BINOPS(WASMCAP_LOAD_BINOP_ENUM)
 #undef WASMCAP_LOAD_BINOP_ENUM
-                  Count
+#define WASMCAP_STORE_BINOP_ENUM(name, store) name##Store, name##ImmStore,
+                  WASMCAP_STORE_BINOPS(WASMCAP_STORE_BINOP_ENUM)
+#undef WASMCAP_STORE_BINOP_ENUM
+#define WASMCAP_LOAD_STORE_ENUM(name, store) name##LoadStore,
+                      WASMCAP_LOAD_STORE_BINOPS(WASMCAP_LOAD_STORE_ENUM)
+#undef WASMCAP_LOAD_STORE_ENUM
+#define WASMCAP_OPERAND_ENUM(outer, inner) outer##inner,
+                          WASMCAP_BIN_OPERAND_OPS(WASMCAP_OPERAND_ENUM)
+#undef WASMCAP_OPERAND_ENUM
+#define WASMCAP_OPERAND_ENUM(outer, inner) outer##inner##Imm,
+                              WASMCAP_IMM_OPERAND_OPS(WASMCAP_OPERAND_ENUM)
+#undef WASMCAP_OPERAND_ENUM
+#define WASMCAP_OPERAND_ENUM(outer, inner, store) outer##inner##Store,
+                                  WASMCAP_BIN_OPERAND_STORES(WASMCAP_OPERAND_ENUM)
+#undef WASMCAP_OPERAND_ENUM
+#define WASMCAP_THEN_ENUM(first, second) first##Then##second,
+                                      WASMCAP_THEN_PAIRS(WASMCAP_THEN_ENUM)
+#undef WASMCAP_THEN_ENUM
+                                          IncBrIf,
+  IncBrUnless,
+#define WASMCAP_INC_ENUM(name)                                                                     \
+  IncBrIf##name, IncBrUnless##name, IncBrIf##name##Imm, IncBrUnless##name##Imm,
+  WASMCAP_CMP_OPS(WASMCAP_INC_ENUM)
+#undef WASMCAP_INC_ENUM
+      Count
 };
 constexpr uint32_t kIOpCount = static_cast<uint32_t>(IOp::Count);
 
@@ -107,11 +173,26 @@ IOp add_form(IOp load);
 // `NAMELoad` for the WASMCAP_LOAD_BINOPS pair (binop, load), else IOp::Count; `load` may be the
 // plain load or its AddImm form.
 IOp load_operand_form(IOp binop, IOp load);
+// The fused store of `value` (a WASMCAP_STORE_BINOPS member, its Imm form, a
+// WASMCAP_LOAD_STORE_BINOPS `NAMELoad` or a WASMCAP_BIN_OPERAND_STORES `OUTERINNER`) by `store`,
+// else IOp::Count.
+IOp store_form(IOp value, IOp store);
+// The op running `first` and then `second` in one dispatch (`IncNAME` or a WASMCAP_THEN_PAIRS
+// member), else IOp::Count.
+IOp pair_form(IOp first, IOp second);
+
+// `OUTERINNER` / `OUTERINNERImm` for `outer` whose second operand `inner` computed (inner a
+// WASMCAP_BIN_OPERAND_OPS member or the Imm form of a WASMCAP_IMM_OPERAND_OPS one), else
+// IOp::Count.
+IOp operand_form(IOp outer, IOp inner);
 
 // Where an instruction of the internal code came from, for backtraces.
 struct OffsetEntry {
   uint32_t code_pos;
   uint64_t wasm_offset;
+  // A second trap site inside a fused instruction (code_pos is not an op word; see
+  // WASMCAP_LOAD_STORE_BINOPS): thread_code skips it.
+  bool inner = false;
 };
 
 struct FunctionCode {
@@ -122,12 +203,16 @@ struct FunctionCode {
   uint32_t num_results = 0;         // slots the results occupy at the frame base on return
   uint32_t frame_slots = 0;         // locals + the deepest operand stack
   uint32_t entry_cost = 1;          // fuel charged on entry: the body's instructions outside loops
-  std::vector<OffsetEntry> offsets; // sorted by code_pos, one per emitted instruction
+  std::vector<OffsetEntry> offsets; // sorted by code_pos, one per emitted instruction (+ inner)
   // CallDirect pointer words to fill once every function is lowered: (code position, callee's
   // defined-function index).
   std::vector<std::pair<uint32_t, uint32_t>> direct_calls;
 
   uint64_t wasm_offset_at(uint32_t code_pos) const;
 };
+
+// Rewrites the op word of each instruction that pairs with the next (greedily, in code order;
+// an instruction that is the second of a pair does not start one). Run after lowering.
+void fuse_pairs(FunctionCode& fc);
 
 } // namespace wasmcap::interp

@@ -654,6 +654,9 @@ template <IOp op, bool when_true> Exit br_cmp_imm(HANDLER_ARGS) { // [a, imm, t]
   NEXT();
 }
 
+// --- fused operands and instruction pairs ---------------------------------------------------
+#include "interp/fused_dispatch.inc"
+
 // --- memory ---------------------------------------------------------------------------------
 #include "interp/memory_dispatch.inc"
 
@@ -682,16 +685,44 @@ const Handler kHandlers[kIOpCount] = {
 #define CMP_ENTRIES(name)                                                                          \
   &br_cmp<IOp::name, true>, &br_cmp<IOp::name, false>, &br_cmp_imm<IOp::name, true>,               \
       &br_cmp_imm<IOp::name, false>,
-        WASMCAP_CMP_OPS(CMP_ENTRIES)
+            WASMCAP_CMP_OPS(CMP_ENTRIES)
 #undef CMP_ENTRIES
 #define LOAD_ENTRY(name) &load_add_imm<IOp::name>, &load_add<IOp::name>,
-            WASMCAP_LOAD_OPS(LOAD_ENTRY)
+                WASMCAP_LOAD_OPS(LOAD_ENTRY)
 #undef LOAD_ENTRY
 #define LOAD_BINOP_ENTRY(name, load) &bin_load<IOp::name, IOp::load>,
-                WASMCAP_LOAD_BINOPS(LOAD_BINOP_ENTRY)
+                    WASMCAP_LOAD_BINOPS(LOAD_BINOP_ENTRY)
 #undef LOAD_BINOP_ENTRY
+#define STORE_BINOP_ENTRIES(name, store)                                                           \
+  &bin_store<IOp::name, IOp::store>, &bin_imm_store<IOp::name, IOp::store>,
+                        WASMCAP_STORE_BINOPS(STORE_BINOP_ENTRIES)
+#undef STORE_BINOP_ENTRIES
+#define LOAD_STORE_ENTRY(name, store) &bin_load_store<IOp::name, IOp::store>,
+                            WASMCAP_LOAD_STORE_BINOPS(LOAD_STORE_ENTRY)
+#undef LOAD_STORE_ENTRY
+#define OPERAND_ENTRY(outer, inner) &bin_bin<IOp::outer, IOp::inner>,
+                                WASMCAP_BIN_OPERAND_OPS(OPERAND_ENTRY)
+#undef OPERAND_ENTRY
+#define OPERAND_ENTRY(outer, inner) &bin_bin_imm<IOp::outer, IOp::inner>,
+                                    WASMCAP_IMM_OPERAND_OPS(OPERAND_ENTRY)
+#undef OPERAND_ENTRY
+#define OPERAND_ENTRY(outer, inner, store) &bin_bin_store<IOp::outer, IOp::inner, IOp::store>,
+                                        WASMCAP_BIN_OPERAND_STORES(OPERAND_ENTRY)
+#undef OPERAND_ENTRY
+#define THEN_ENTRY(first, then_op) &then<IOp::first, second<IOp::then_op>>,
+                                            WASMCAP_THEN_PAIRS(THEN_ENTRY)
+#undef THEN_ENTRY
+        & then<IOp::I32AddImm, &handle<IOp::BrIf>>,
+    &then<IOp::I32AddImm, &handle<IOp::BrUnless>>,
+#define INC_ENTRIES(name)                                                                          \
+  &then<IOp::I32AddImm, &br_cmp<IOp::name, true>>,                                                 \
+      &then<IOp::I32AddImm, &br_cmp<IOp::name, false>>,                                            \
+      &then<IOp::I32AddImm, &br_cmp_imm<IOp::name, true>>,                                         \
+      &then<IOp::I32AddImm, &br_cmp_imm<IOp::name, false>>,
+    WASMCAP_CMP_OPS(INC_ENTRIES)
+#undef INC_ENTRIES
 };
-static_assert(static_cast<uint32_t>(IOp::I64AddLoad) + 1 == kIOpCount,
+static_assert(static_cast<uint32_t>(IOp::IncBrUnlessI64GeUImm) + 1 == kIOpCount,
               "kHandlers lists the internal ops in IOp order");
 
 // The wasm frames of a trap, innermost first.
@@ -716,6 +747,7 @@ std::vector<TraceFrame> backtrace(const Machine& m) {
 
 void thread_code(FunctionCode& fc) {
   for (const OffsetEntry& e : fc.offsets) {
+    if (e.inner) continue; // not an op word
     uint32_t op = fc.code[e.code_pos];
     Handler h = op < kIOpCount ? kHandlers[op] : &handler_base_fn;
     // Handlers are in this binary's text, well within +-2 GiB of each other.

@@ -17,56 +17,17 @@ uint64_t FunctionCode::wasm_offset_at(uint32_t code_pos) const {
   return it == offsets.begin() ? 0 : std::prev(it)->wasm_offset;
 }
 
-IOp imm_form(IOp op) {
-  switch (op) {
-#define WASMCAP_IMM_CASE(name)                                                                     \
-  case IOp::name: return IOp::name##Imm;
-    WASMCAP_IMM_BINOPS(WASMCAP_IMM_CASE)
-#undef WASMCAP_IMM_CASE
-  default: return IOp::Count;
-  }
-}
-
-IOp fused_branch(IOp cmp, bool when_true) {
-  switch (cmp) {
-#define WASMCAP_CMP_CASE(name)                                                                     \
-  case IOp::name: return when_true ? IOp::BrIf##name : IOp::BrUnless##name;                        \
-  case IOp::name##Imm: return when_true ? IOp::BrIf##name##Imm : IOp::BrUnless##name##Imm;
-    WASMCAP_CMP_OPS(WASMCAP_CMP_CASE)
-#undef WASMCAP_CMP_CASE
-  default: return IOp::Count;
-  }
-}
-
-IOp add_imm_form(IOp load) {
-  switch (load) {
-#define WASMCAP_LOAD_CASE(name)                                                                    \
-  case IOp::name: return IOp::name##AddImm;
-    WASMCAP_LOAD_OPS(WASMCAP_LOAD_CASE)
-#undef WASMCAP_LOAD_CASE
-  default: return IOp::Count;
-  }
-}
-
-IOp add_form(IOp load) {
-  switch (load) {
-#define WASMCAP_LOAD_CASE(name)                                                                    \
-  case IOp::name: return IOp::name##Add;
-    WASMCAP_LOAD_OPS(WASMCAP_LOAD_CASE)
-#undef WASMCAP_LOAD_CASE
-  default: return IOp::Count;
-  }
-}
-
-IOp load_operand_form(IOp binop, IOp load) {
-#define WASMCAP_LOAD_BINOP_CASE(name, ld)                                                          \
-  if (binop == IOp::name && (load == IOp::ld || load == IOp::ld##AddImm)) return IOp::name##Load;
-  WASMCAP_LOAD_BINOPS(WASMCAP_LOAD_BINOP_CASE)
-#undef WASMCAP_LOAD_BINOP_CASE
-  return IOp::Count;
-}
-
 namespace {
+// A `NAMELoad` op (WASMCAP_LOAD_BINOPS): it reads memory, so it can trap.
+bool is_load_operand_form(IOp op) {
+  switch (op) {
+#define WASMCAP_LOAD_BINOP_CASE(name, ld) case IOp::name##Load:
+    WASMCAP_LOAD_BINOPS(WASMCAP_LOAD_BINOP_CASE)
+#undef WASMCAP_LOAD_BINOP_CASE
+    return true;
+  default: return false;
+  }
+}
 // `b op a` as an op on (a, b): commutative ops are themselves, order comparisons flip; else
 // IOp::Count. Lets a constant first operand become the immediate too.
 IOp swapped(IOp op) {
@@ -210,11 +171,9 @@ Lowering::Cond Lowering::take_cond(size_t h, uint64_t off) {
 }
 
 uint32_t Lowering::cond_jump(const Cond& c, bool when_true, uint64_t off) {
-  if (c.cmp == IOp::Count) {
-    op(when_true != c.negate ? IOp::BrIf : IOp::BrUnless, off);
-  } else {
-    op(fused_branch(c.cmp, when_true), off);
-  }
+  IOp branch = c.cmp == IOp::Count ? (when_true != c.negate ? IOp::BrIf : IOp::BrUnless)
+                                   : fused_branch(c.cmp, when_true);
+  op(branch, off);
   for (uint32_t w : c.words)
     word(w);
   uint32_t at = pos();
@@ -430,6 +389,8 @@ std::vector<uint32_t> Lowering::take_last(uint64_t& wasm_offset) {
 }
 
 bool Lowering::fuse_with_last(const ir::Instr& in, size_t h, size_t np) {
+  // The cheap test first: most instructions do not follow an op that computed their operand.
+  if (!prev_.valid || h < np || np == 0 || !just_computed(h - 1)) return false;
   IOp o = iop(in.op);
   bool add_imm = prev_.op == IOp::I32AddImm;
   if (np == 1 && (add_imm || prev_.op == IOp::I32Add) && add_imm_form(o) != IOp::Count &&
@@ -461,6 +422,38 @@ bool Lowering::fuse_with_last(const ir::Instr& in, size_t h, size_t np) {
     word(load[0]);
     word(plain ? 0 : load[1]);
     word(plain ? load[1] : load[2]);
+    return true;
+  }
+  if (np == 2 && operand_form(o, prev_.op) != IOp::Count && pend_[h - 2].kind != Pending::Const &&
+      just_computed(h - 1)) {
+    // `a; b; c; inner; outer`: outer(a, inner(b, c)) in one dispatch (e.g. a + b * c, rounded
+    // twice as wasm requires). Neither op traps.
+    IOp fused = operand_form(o, prev_.op);
+    uint64_t unused;
+    std::vector<uint32_t> inner = take_last(unused); // [b, c] or [b, imm...]
+    last_ = Last{true, fused, pos()};
+    op(fused, in.offset);
+    word(slot(h - 2));
+    word(src(h - 2));
+    for (uint32_t w : inner)
+      word(w);
+    return true;
+  }
+  if (np == 2 && store_form(prev_.op, o) != IOp::Count && pend_[h - 2].kind != Pending::Const &&
+      just_computed(h - 1)) {
+    // `addr; value op; store`: the op writes its result to memory itself. Only the store traps,
+    // unless the value op is a load-operand form: then the op keeps the load's offset and an
+    // inner entry at its second word holds the store's (the handler traps there with pc + 1).
+    IOp fused = store_form(prev_.op, o);
+    bool two_sites = is_load_operand_form(prev_.op);
+    uint64_t value_offset;
+    std::vector<uint32_t> value = take_last(value_offset); // the value op's operand words
+    op(fused, two_sites ? value_offset : in.offset);
+    if (two_sites) out_.offsets.push_back(OffsetEntry{pos(), in.offset, true});
+    word(src(h - 2));
+    word(static_cast<uint32_t>(in.mem.offset));
+    for (uint32_t w : value)
+      word(w);
     return true;
   }
   return false;

@@ -21,8 +21,12 @@ public:
   support::Status before(const ir::Instr& instr, const validate::FunctionValidator& v);
   support::Status after(const ir::Instr& instr, const validate::FunctionValidator& v);
 
-  // The finished code (valid after the validator has accepted the whole body).
-  FunctionCode take() { return std::move(out_); }
+  // The finished code (valid after the validator has accepted the whole body), with the pair
+  // ops of fuse_pairs applied: every instruction is final by now.
+  FunctionCode take() {
+    fuse_pairs(out_);
+    return std::move(out_);
+  }
 
 private:
   // Where an operand's value is until something forces it into its own slot: a `local.get`
