@@ -213,6 +213,15 @@ template <IOp op> Exit handle(HANDLER_ARGS) {
   return trap(m, pc, "invalid internal opcode");
 }
 
+// Moves n slots down (dst below src). Results and branch values are mostly one slot, for which
+// a call to memmove cost more than the copy (3.5% of bintrees' time, from Return).
+[[gnu::always_inline]] inline void move_slots_down(uint64_t* dst, const uint64_t* src, uint32_t n) {
+  if (n == 1)
+    *dst = *src;
+  else
+    std::memmove(dst, src, n * sizeof(uint64_t));
+}
+
 // --- internal ops ---------------------------------------------------------------------------
 HANDLER(Copy) {
   fp[pc[1]] = fp[pc[2]];
@@ -220,7 +229,7 @@ HANDLER(Copy) {
   NEXT();
 }
 HANDLER(CopyN) {
-  std::memmove(&fp[pc[1]], &fp[pc[2]], pc[3] * sizeof(uint64_t));
+  move_slots_down(&fp[pc[1]], &fp[pc[2]], pc[3]);
   pc += 4;
   NEXT();
 }
@@ -274,7 +283,7 @@ HANDLER(BrTable) {
   NEXT();
 }
 HANDLER(Return) {
-  if (pc[1] != 0) std::memmove(fp, &fp[pc[1]], pc[2] * sizeof(uint64_t));
+  if (pc[1] != 0) move_slots_down(fp, &fp[pc[1]], pc[2]);
   Frame* f = m->frame--;
   if (f->return_pc == nullptr) return Exit::Done;
   pc = f->return_pc;
