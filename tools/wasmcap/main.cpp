@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr const char* kSubcommands[] = {"run", "wast", "inspect"};
+constexpr const char* kSubcommands[] = {"run", "wast", "inspect", "compile"};
 
 // CLI11's own errors (unknown option, missing value...) in the same one-line style.
 std::string failure_message(const CLI::App* app, const CLI::Error& e) {
@@ -75,8 +75,9 @@ int main(int argc, char** argv) {
   const Action run = add_run_command(app, guest_args);
   const Action wast = add_wast_command(app);
   const Action inspect = add_inspect_command(app);
+  const Action compile = add_compile_command(app);
   if (argc < 2) {
-    std::fprintf(stderr, "Error: no subcommand given (expected run, wast or inspect)\n"
+    std::fprintf(stderr, "Error: no subcommand given (expected run, wast, inspect or compile)\n"
                          "Run 'wasmcap --help' for usage.\n");
     return kExitUsage;
   }
@@ -86,7 +87,7 @@ int main(int argc, char** argv) {
       known = known || std::strcmp(argv[1], s) == 0;
     if (!known) {
       std::fprintf(stderr,
-                   "Error: unknown subcommand \"%s\" (expected run, wast or inspect)\n"
+                   "Error: unknown subcommand \"%s\" (expected run, wast, inspect or compile)\n"
                    "Run 'wasmcap --help' for usage.\n",
                    argv[1]);
       return kExitUsage;
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
     if (sub->get_name() == "run") return run();
     if (sub->get_name() == "wast") return wast();
     if (sub->get_name() == "inspect") return inspect();
+    if (sub->get_name() == "compile") return compile();
   }
   return kExitUsage;
 }
