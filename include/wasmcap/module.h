@@ -57,6 +57,23 @@ public:
   // Picks binary or text by looking at the first bytes (the wasm magic number).
   static Result<Module> from_bytes_or_text(const Engine& engine, std::span<const uint8_t> bytes);
 
+  // Ahead-of-time compilation with the LLVM tier (docs/llvm.md): the bytes of a .cwasm file
+  // holding this wasm binary or WAT text compiled for this CPU. Fails (Usage) when the LLVM tier
+  // cannot be loaded or cannot compile the module (SIMD); errors in the module are as
+  // from_binary's.
+  static Result<std::vector<uint8_t>> precompile(const Engine& engine,
+                                                 std::span<const uint8_t> bytes_or_text);
+  // Loads precompile()'s output without LLVM (the plugin is never loaded). Refuses (Malformed)
+  // a file that is truncated, corrupted, or made for another wasmcap/LLVM version, another
+  // CPU or other wasm features, saying which; and (Usage) an engine that asks for fuel, a
+  // timeout or interruption, which compiled code does not support yet. A .cwasm holds machine
+  // code: load only files you trust as you would a native program.
+  static Result<Module> deserialize(const Engine& engine, std::span<const uint8_t> cwasm);
+  // deserialize() of a file, mapped rather than read (an Io error when it cannot be read).
+  static Result<Module> deserialize_file(const Engine& engine, const std::string& path);
+  // Whether the bytes start like a .cwasm file.
+  static bool is_precompiled(std::span<const uint8_t> bytes);
+
   std::vector<ImportType> imports() const;
   std::vector<ExportType> exports() const;
   std::string_view name() const; // from the name section; "" when absent

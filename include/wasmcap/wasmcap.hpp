@@ -2,6 +2,7 @@
 #pragma once
 
 #include "wasmcap/caller.h"
+#include "wasmcap/code_cache.h"
 #include "wasmcap/config.h"
 #include "wasmcap/engine.h"
 #include "wasmcap/error.h"

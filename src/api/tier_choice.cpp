@@ -33,8 +33,12 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
 }
 
 bool guard_pages_enabled(const Config& config) {
+  return config.tier == Tier::Jit && guard_pages_allowed(config);
+}
+
+bool guard_pages_allowed(const Config& config) {
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  if (config.tier != Tier::Jit || !config.guard_pages) return false;
+  if (!config.guard_pages) return false;
   const char* env = std::getenv("WASMCAP_GUARD_PAGES");
   return env == nullptr || std::string_view(env) != "0";
 #else

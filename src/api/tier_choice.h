@@ -25,5 +25,8 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
 // Whether code compiled for this config drops bounds checks and its memories reserve guard
 // pages: Tier::Jit with the LLVM tier built, Config::guard_pages, and WASMCAP_GUARD_PAGES not 0.
 bool guard_pages_enabled(const Config& config);
+// The same without the tier: precompiled code (Module::precompile/deserialize, the code cache)
+// is compiled code whichever tier the engine names.
+bool guard_pages_allowed(const Config& config);
 
 } // namespace wasmcap::detail

@@ -73,6 +73,13 @@ Status read_body(ByteReader& r, DecodeState& s, ir::Function& fn) {
   const size_t start = r.position();
   WASMCAP_TRY(read_locals(r, fn.locals));
   const uint64_t code_offset = r.offset();
+  if (s.trust_bodies) { // known well-formed: the body is the rest of its declared size
+    const size_t used = r.position() - start;
+    if (used > size) return make_error(ErrorKind::Malformed, "section size mismatch", r.offset());
+    WASMCAP_TRY(r.skip(size - used));
+    fn.body = ir::CodeRange{code_offset, static_cast<uint32_t>(size - used)};
+    return support::ok();
+  }
   BodyScanner scanner(s);
   CodeReader<BodyScanner> code(r.rest(), code_offset, scanner);
   WASMCAP_TRY(code.read_expression());

@@ -217,11 +217,16 @@ Status read_sections(ByteReader& r, detail::DecodeState& s) {
 } // namespace
 
 Result<ir::Module> decode_module(std::span<const uint8_t> bytes) {
+  return decode_module(bytes, DecodeOptions{});
+}
+
+Result<ir::Module> decode_module(std::span<const uint8_t> bytes, const DecodeOptions& options) {
   ir::Module m;
   m.bytes.assign(bytes.begin(), bytes.end());
   ByteReader r(m.bytes);
   WASMCAP_TRY(read_preamble(r));
   detail::DecodeState state(m);
+  state.trust_bodies = options.trust_bodies;
   WASMCAP_TRY(read_sections(r, state));
   fill_index_spaces(m);
   return m;

@@ -16,4 +16,13 @@ namespace wasmcap::binary {
 // are fully decoded (so malformed instructions are reported here), but not typed.
 support::Result<ir::Module> decode_module(std::span<const uint8_t> bytes);
 
+struct DecodeOptions {
+  // Skip the instructions of function bodies (each body's locals are still read and its extent
+  // taken from its size): only for bytes known to have been decoded before, such as the checked
+  // copy inside a .cwasm file (src/llvm/aot.cpp). Saves most of the decoding time of big modules.
+  bool trust_bodies = false;
+};
+support::Result<ir::Module> decode_module(std::span<const uint8_t> bytes,
+                                          const DecodeOptions& options);
+
 } // namespace wasmcap::binary

@@ -23,6 +23,7 @@ struct DecodeState {
   uint32_t function_count = 0; // entries of the function section
   bool has_data_section = false;
   bool code_uses_data_idx = false; // some body has memory.init or data.drop
+  bool trust_bodies = false;       // DecodeOptions::trust_bodies: bodies are not scanned
   // Bodies of the code section, matched with the function section once all sections are read
   // (the count check comes last, as in the reference decoder).
   std::vector<ir::Function> bodies;

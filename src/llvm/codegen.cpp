@@ -25,46 +25,6 @@ namespace wasmcap::llvm_tier {
 
 namespace {
 
-support::Error llvm_error(const std::string& what, llvm::Error e) {
-  return support::make_error(support::ErrorKind::Usage,
-                             "llvm tier: " + what + ": " + llvm::toString(std::move(e)));
-}
-
-void initialize_llvm() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
-
-// The host CPU with all its features: compiled code never leaves this process (until AOT).
-llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target() {
-  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!jtmb) return jtmb.takeError();
-  jtmb->setCPU(llvm::sys::getHostCPUName().str());
-  llvm::SubtargetFeatures features;
-  for (const auto& [name, enabled] : llvm::sys::getHostCPUFeatures())
-    features.AddFeature(name, enabled);
-  jtmb->addFeatures(features.getFeatures());
-  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
-  return jtmb;
-}
-
-void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
-  llvm::LoopAnalysisManager lam;
-  llvm::FunctionAnalysisManager fam;
-  llvm::CGSCCAnalysisManager cgam;
-  llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&tm);
-  pb.registerModuleAnalyses(mam);
-  pb.registerCGSCCAnalyses(cgam);
-  pb.registerFunctionAnalyses(fam);
-  pb.registerLoopAnalyses(lam);
-  pb.crossRegisterProxies(lam, fam, cgam, mam);
-  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
-}
-
 bool has_v128(std::span<const ir::ValType> types) {
   for (ir::ValType t : types)
     if (t == ir::ValType::V128) return true;
@@ -109,11 +69,19 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
 
 } // namespace
 
-support::Result<std::unique_ptr<llvm::orc::LLJIT>>
-generate(const ir::Module& mod, const validate::Features& features, const HostLayout& layout,
-         const HostHelpers& helpers, const GenerateOptions& options, GenerateOutput& result) {
-  std::span<PluginFunction> out = result.functions;
-  if (out.size() != mod.functions.size()) {
+void initialize_llvm() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+support::Result<TranslatedModule> translate_module(const ir::Module& mod,
+                                                   const validate::Features& features,
+                                                   const HostLayout& layout, uint64_t count,
+                                                   bool guard_pages) {
+  if (count != mod.functions.size()) {
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: the host and the plugin disagree on the module");
   }
@@ -125,10 +93,12 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
     }
   }
   initialize_llvm();
-  auto context = std::make_unique<llvm::LLVMContext>();
-  auto llmod = std::make_unique<llvm::Module>("wasm", *context);
-  ModuleEnv env(*context, *llmod, mod, layout);
-  env.guard_pages = options.guard_pages;
+  TranslatedModule out;
+  out.context = std::make_unique<llvm::LLVMContext>();
+  out.module = std::make_unique<llvm::Module>("wasm", *out.context);
+  llvm::Module& llmod = *out.module;
+  ModuleEnv env(*out.context, llmod, mod, layout);
+  env.guard_pages = guard_pages;
   for (uint32_t i = 0; i < mod.functions.size(); ++i)
     declare_function(env, mod.num_imported_funcs + i);
   validate::ModuleContext vctx = validate::compute_module_context(mod);
@@ -139,9 +109,59 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
   }
   std::string broken;
   llvm::raw_string_ostream os(broken);
-  if (llvm::verifyModule(*llmod, &os)) {
+  if (llvm::verifyModule(llmod, &os)) {
     return support::make_error(support::ErrorKind::Usage, "llvm tier: invalid IR: " + broken);
   }
+  return out;
+}
+
+support::Error llvm_error(const std::string& what, llvm::Error e) {
+  return support::make_error(support::ErrorKind::Usage,
+                             "llvm tier: " + what + ": " + llvm::toString(std::move(e)));
+}
+
+// The host CPU with all its features: JIT code never leaves this process, and AOT code records
+// them so a loader on another CPU can refuse it.
+llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target() {
+  auto jtmb = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!jtmb) return jtmb.takeError();
+  jtmb->setCPU(llvm::sys::getHostCPUName().str());
+  llvm::SubtargetFeatures features;
+  for (const auto& [name, enabled] : llvm::sys::getHostCPUFeatures())
+    features.AddFeature(name, enabled);
+  jtmb->addFeatures(features.getFeatures());
+  jtmb->setCodeGenOptLevel(llvm::CodeGenOptLevel::Default);
+  return jtmb;
+}
+
+void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
+  llvm::LoopAnalysisManager lam;
+  llvm::FunctionAnalysisManager fam;
+  llvm::CGSCCAnalysisManager cgam;
+  llvm::ModuleAnalysisManager mam;
+  llvm::PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
+  // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.
+  if (const char* path = std::getenv("WASMCAP_LLVM_DUMP_IR"); path != nullptr && *path != '\0') {
+    std::error_code ec;
+    llvm::raw_fd_ostream dump(path, ec, llvm::sys::fs::OF_Append);
+    if (!ec) module.print(dump, nullptr);
+  }
+}
+
+support::Result<std::unique_ptr<llvm::orc::LLJIT>>
+generate(const ir::Module& mod, const validate::Features& features, const HostLayout& layout,
+         const HostHelpers& helpers, const GenerateOptions& options, GenerateOutput& result) {
+  std::span<PluginFunction> out = result.functions;
+  auto translated = translate_module(mod, features, layout, out.size(), options.guard_pages);
+  if (!translated) return translated.error();
+  std::unique_ptr<llvm::LLVMContext> context = std::move(translated->context);
+  std::unique_ptr<llvm::Module> llmod = std::move(translated->module);
 
   auto jtmb = host_target();
   if (!jtmb) return llvm_error("host target", jtmb.takeError());
@@ -150,12 +170,6 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
   llmod->setDataLayout((*tm)->createDataLayout());
   llmod->setTargetTriple((*tm)->getTargetTriple().str());
   optimize(*llmod, **tm);
-  // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.
-  if (const char* path = std::getenv("WASMCAP_LLVM_DUMP_IR"); path != nullptr && *path != '\0') {
-    std::error_code ec;
-    llvm::raw_fd_ostream dump(path, ec, llvm::sys::fs::OF_Append);
-    if (!ec) llmod->print(dump, nullptr);
-  }
 
   // JITLink (LLJIT's default linker on x86-64 ELF), made here so the code range is recorded.
   auto range = std::make_shared<CodeRange>();

@@ -1,6 +1,7 @@
 // generate(): the plugin's compiler: validates a decoded module, translates every body to LLVM IR
 // in the validator's pass, runs O2 and compiles the whole module with ORC LLJIT, binding the
-// helper calls to the host's addresses. Plugin-only (linked into libwasmcap-llvm.so).
+// helper calls to the host's addresses; generate_object() (emit_object.cpp) the same to a
+// relocatable object for AOT. Plugin-only (linked into libwasmcap-llvm.so).
 #pragma once
 
 #include <memory>
@@ -10,6 +11,11 @@
 #include "support/result.h"
 #include "validate/features.h"
 #include "llvm/tier_abi.h"
+
+#include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
+#include <llvm/IR/LLVMContext.h>
+#include <llvm/IR/Module.h>
+#include <llvm/Support/Error.h>
 
 namespace llvm::orc {
 class LLJIT;
@@ -27,9 +33,43 @@ struct GenerateOutput {
   uint64_t code_end = 0;
 };
 
+// The shared front half: validation and translation of every body to (unoptimized) LLVM IR,
+// with (guard_pages) or without bounds compares on memory 0.
+struct TranslatedModule {
+  std::unique_ptr<llvm::LLVMContext> context;
+  std::unique_ptr<llvm::Module> module;
+};
+support::Result<TranslatedModule> translate_module(const ir::Module& module,
+                                                   const validate::Features& features,
+                                                   const HostLayout& layout,
+                                                   uint64_t function_count, bool guard_pages);
+void initialize_llvm();
+// The host CPU's name and every feature it has.
+llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target();
+// The new pass manager's O2 pipeline for `tm` (then the IR dump of WASMCAP_LLVM_DUMP_IR).
+void optimize(llvm::Module& module, llvm::TargetMachine& tm);
+support::Error llvm_error(const std::string& what, llvm::Error e);
+
 // On success `out.functions` holds the entry points, which live as long as the returned JIT.
 support::Result<std::unique_ptr<llvm::orc::LLJIT>>
 generate(const ir::Module& module, const validate::Features& features, const HostLayout& layout,
          const HostHelpers& helpers, const GenerateOptions& options, GenerateOutput& out);
+
+} // namespace wasmcap::llvm_tier
+
+namespace wasmcap::llvm_tier {
+
+// What generate_object() produced: a relocatable ELF object (tier_abi.h's ObjectRequest) and the
+// target it was generated for.
+struct ObjectCode {
+  std::string object;
+  std::string triple;
+  std::string cpu;
+  std::string cpu_features;
+};
+support::Result<ObjectCode> generate_object(const ir::Module& module,
+                                            const validate::Features& features,
+                                            const HostLayout& layout, uint64_t function_count,
+                                            bool guard_pages);
 
 } // namespace wasmcap::llvm_tier

@@ -4,8 +4,10 @@
 #include "llvm/compile.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
 
+#include "llvm/aot.h"
 #include "llvm/jit_module.h"
 #include "llvm/tier_loader.h"
 
@@ -50,6 +52,17 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
   const LoadedTier& loaded = load_tier();
   if (loaded.tier == nullptr) {
     return support::make_error(support::ErrorKind::Usage, kUnavailablePrefix + loaded.failure);
+  }
+  // A test hook (docs/llvm.md): every JIT compile goes through a .cwasm image and the object
+  // loader instead of ORC, so the spec suite can run on the AOT path (ctest's spec/aot/), with
+  // guard pages or explicit checks as asked (code_for's explicit variant comes here too).
+  static const bool via_object = std::getenv("WASMCAP_JIT_VIA_OBJECT") != nullptr;
+  if (via_object) {
+    auto image = precompile(*module, features, guard_pages);
+    if (!image) return image.error();
+    auto loaded_image = load_precompiled(*image, features, guard_pages);
+    if (!loaded_image) return loaded_image.error();
+    return std::static_pointer_cast<const JitModule>(std::move(loaded_image->code));
   }
   auto compiled = std::make_shared<JitModule>(module, features, guard_pages);
   const ir::Module& mod = *module;
@@ -106,7 +119,7 @@ std::optional<uint32_t> JitModule::function_at_pc(uintptr_t pc) const {
 }
 
 bool JitModule::wants_guard_pages() const {
-  return guard_pages_;
+  return guard_pages_ && reserve_guard_pages_;
 }
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
@@ -119,7 +132,18 @@ JitModule::code_for(const runtime::ModuleInstance& instance) const {
   // reservation) and share it between such instances.
   std::lock_guard<std::mutex> lock(explicit_mutex_);
   if (!explicit_variant_) {
-    WASMCAP_ASSIGN(explicit_variant_, compile_jit_module(module_, features_, false));
+    auto variant = compile_jit_module(module_, features_, false);
+    if (!variant) {
+      support::Error e = variant.error();
+      // Only precompiled code gets here without the plugin loaded: say why it was needed.
+      if (precompiled_) {
+        e.message = "this module was precompiled for memories with guard pages and memory 0 of "
+                    "this instance has none, so it needs its explicit-check variant: " +
+                    e.message + " (recompile it with WASMCAP_GUARD_PAGES=0)";
+      }
+      return e;
+    }
+    explicit_variant_ = std::move(variant).value();
   }
   return std::shared_ptr<const runtime::ModuleCode>(explicit_variant_);
 }
@@ -130,6 +154,10 @@ std::string JitModule::memory_strategy(const runtime::ModuleInstance& instance) 
   if (guard_pages_ && m.guarded()) return "guard pages (8 GiB reserved)";
   if (m.guard() == runtime::Memory::Guard::ReserveFailed) {
     return "explicit bounds checks (the 8 GiB reservation failed)";
+  }
+  // A .cwasm compiled without guard pages run where they are allowed (else: "disabled" below).
+  if (precompiled_ && !guard_pages_ && reserve_guard_pages_) {
+    return "explicit bounds checks (precompiled without guard pages)";
   }
   if (m.guarded()) return "explicit bounds checks (guard pages disabled for this module)";
   const bool own = instance.module().num_imported_memories == 0;

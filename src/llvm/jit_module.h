@@ -60,11 +60,20 @@ public:
     code_end_ = end;
   }
   void index_code(); // after functions() is filled: the sorted table function_at_pc reads
+  // Marks code loaded from a .cwasm (aot.h). Without `guard_pages_allowed` the module's memories
+  // get no guard pages even when its code was compiled for them (code_for then compiles the
+  // explicit-check variant).
+  void set_precompiled(bool guard_pages_allowed) {
+    precompiled_ = true;
+    reserve_guard_pages_ = guard_pages_allowed;
+  }
 
 private:
   std::shared_ptr<const ir::Module> module_;
   validate::Features features_;
   bool guard_pages_ = false;
+  bool precompiled_ = false;
+  bool reserve_guard_pages_ = true; // see set_precompiled()
   void* code_ = nullptr;
   void (*release_)(void*) = nullptr;
   uint64_t code_begin_ = 0;

@@ -54,11 +54,42 @@ void* compile(CompileRequest* request) {
   return nullptr;
 }
 
+int compile_object(const ObjectRequest* request) {
+  CompileRequest errors{}; // report() only needs the error sink
+  errors.error_sink = request->sink;
+  errors.report_error = request->report_error;
+  try {
+    auto module =
+        binary::decode_module(std::span<const uint8_t>(request->wasm, request->wasm_size));
+    if (!module) {
+      report(errors, module.error());
+      return 0;
+    }
+    auto object = generate_object(*module, features_from_bits(request->features), *request->layout,
+                                  request->function_count, request->guard_pages != 0);
+    if (!object) {
+      report(errors, object.error());
+      return 0;
+    }
+    request->write_object(request->sink, reinterpret_cast<const uint8_t*>(object->object.data()),
+                          object->object.size(), object->triple.c_str(), object->cpu.c_str(),
+                          object->cpu_features.c_str());
+    return 1;
+  } catch (const std::exception& e) {
+    report(errors, support::make_error(support::ErrorKind::Usage,
+                                       std::string("llvm tier: internal error: ") + e.what()));
+  } catch (...) {
+    report(errors, support::make_error(support::ErrorKind::Usage, "llvm tier: internal error"));
+  }
+  return 0;
+}
+
 void release(void* code) {
   delete static_cast<llvm::orc::LLJIT*>(code);
 }
 
-constexpr TierV1 kTier = {kTierAbiVersion, sizeof(TierV1), LLVM_VERSION_STRING, &compile, &release};
+constexpr TierV1 kTier = {kTierAbiVersion, sizeof(TierV1), LLVM_VERSION_STRING,
+                          &compile,        &release,       &compile_object};
 
 } // namespace
 

@@ -14,7 +14,8 @@ namespace wasmcap::llvm_tier {
 
 // Bumped on every change to this file; the host refuses a plugin built for another version. The
 // entry symbol stays, so an old plugin is refused by its version, with a message saying so.
-// 2: CompileRequest::guard_pages and the code range (code_begin/code_end).
+// 2: CompileRequest::guard_pages and the code range (code_begin/code_end); compile_object (AOT)
+//    with ObjectRequest::guard_pages.
 inline constexpr uint32_t kTierAbiVersion = 2;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
@@ -103,6 +104,29 @@ struct CompileRequest {
   uint64_t code_end;
 };
 
+// Ahead-of-time compilation (`wasmcap compile`, the code cache): the same module compiled to a
+// relocatable ELF object (PIC, small code model, one .text) instead of into the plugin's JIT, so
+// the host can load it later with no LLVM (object_loader.h). Wasm function i is the symbol
+// "w<i>", its entry wrapper "e<i>" (translator.h); the only undefined symbols are the helpers
+// `wasmcap_jit_<HostHelpers field>` and libc/libm calls LLVM emits (memcpy, memset...). The
+// layout's offsets are baked into the code, so the host keeps a fingerprint of them.
+struct ObjectRequest {
+  const uint8_t* wasm;
+  uint64_t wasm_size;
+  uint32_t features; // feature_bits()
+  const HostLayout* layout;
+  uint64_t function_count; // the host's count of defined functions (checked by the plugin)
+  void* sink;
+  void (*report_error)(void* sink, const PluginError* error);
+  // Called once on success; every pointer is valid only during the call. `triple`, `cpu` and
+  // `cpu_features` ("+avx2,-avx512f,...") are what the code was generated for.
+  void (*write_object)(void* sink, const uint8_t* object, uint64_t size, const char* triple,
+                       const char* cpu, const char* cpu_features);
+  // As CompileRequest::guard_pages: 1 = no bounds compares (the loader must give memory 0 guard
+  // pages, and only then run this code), 0 = explicit checks.
+  uint32_t guard_pages;
+};
+
 // The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the
 // machine code (release() frees it) and fills request->functions, or returns null after calling
 // report_error once. Both are safe to call from any thread.
@@ -112,6 +136,8 @@ struct TierV1 {
   const char* llvm_version;
   void* (*compile)(CompileRequest* request); // fills the request's out fields
   void (*release)(void* code);
+  // Returns 1 after write_object, or 0 after report_error (once). Thread-safe.
+  int (*compile_object)(const ObjectRequest* request);
 };
 
 // validate::Features as bits, so the struct's layout is not part of the ABI.

@@ -27,10 +27,12 @@ Result<std::vector<uint8_t>> read_whole_file(const std::string& path) {
     ::close(fd);
     return fail(dir ? "it is a directory, not a file" : std::strerror(err));
   }
-  std::vector<uint8_t> bytes;
-  uint8_t buf[65536];
+  // Sized from fstat (a .cwasm can be many MB), then grown if the file was still growing.
+  std::vector<uint8_t> bytes(S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) + 1 : 65536);
+  size_t size = 0;
   for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (size == bytes.size()) bytes.resize(bytes.size() * 2);
+    const ssize_t n = ::read(fd, bytes.data() + size, bytes.size() - size);
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -38,8 +40,9 @@ Result<std::vector<uint8_t>> read_whole_file(const std::string& path) {
       ::close(fd);
       return fail(std::strerror(err));
     }
-    bytes.insert(bytes.end(), buf, buf + n);
+    size += static_cast<size_t>(n);
   }
+  bytes.resize(size);
   ::close(fd);
   return bytes;
 }
@@ -67,7 +70,23 @@ char first_visible(const std::vector<uint8_t>& bytes) {
 
 } // namespace
 
+namespace {
+
+// Whether the file starts with the .cwasm magic (only its first bytes are read).
+bool is_precompiled_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  uint8_t head[8];
+  const ssize_t n = ::read(fd, head, sizeof head);
+  ::close(fd);
+  return n == sizeof head && Module::is_precompiled(std::span<const uint8_t>(head, sizeof head));
+}
+
+} // namespace
+
 Result<Module> load_module(const Engine& engine, const std::string& path) {
+  // A .cwasm from `wasmcap compile`: machine code, mapped and loaded without compiling (or LLVM).
+  if (is_precompiled_file(path)) return Module::deserialize_file(engine, path);
   auto bytes = read_whole_file(path);
   if (!bytes) return bytes.error();
   if (bytes->empty()) {

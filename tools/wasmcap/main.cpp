@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr const char* kSubcommands[] = {"run", "wast", "inspect"};
+constexpr const char* kSubcommands[] = {"run", "wast", "inspect", "compile"};
 
 // CLI11's own errors (unknown option, missing value...) in the same one-line style.
 std::string failure_message(const CLI::App* app, const CLI::Error& e) {
@@ -79,8 +79,9 @@ int main(int argc, char** argv) {
   const Action run = wanted("run") ? add_run_command(app, guest_args) : Action{};
   const Action wast = wanted("wast") ? add_wast_command(app) : Action{};
   const Action inspect = wanted("inspect") ? add_inspect_command(app) : Action{};
+  const Action compile = wanted("compile") ? add_compile_command(app) : Action{};
   if (argc < 2) {
-    std::fprintf(stderr, "Error: no subcommand given (expected run, wast or inspect)\n"
+    std::fprintf(stderr, "Error: no subcommand given (expected run, wast, inspect or compile)\n"
                          "Run 'wasmcap --help' for usage.\n");
     return kExitUsage;
   }
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
       known = known || std::strcmp(argv[1], s) == 0;
     if (!known) {
       std::fprintf(stderr,
-                   "Error: unknown subcommand \"%s\" (expected run, wast or inspect)\n"
+                   "Error: unknown subcommand \"%s\" (expected run, wast, inspect or compile)\n"
                    "Run 'wasmcap --help' for usage.\n",
                    argv[1]);
       return kExitUsage;
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
     if (sub->get_name() == "run") return run();
     if (sub->get_name() == "wast") return wast();
     if (sub->get_name() == "inspect") return inspect();
+    if (sub->get_name() == "compile") return compile();
   }
   return kExitUsage;
 }

@@ -17,6 +17,7 @@
 #include "policy_options.h"
 #include "subcommands.h"
 #include "tier_option.h"
+#include "wasmcap/code_cache.h"
 #include "wasmcap/wasi.h"
 #include "wasmcap/wasmcap.hpp"
 
@@ -38,8 +39,41 @@ struct RunOptions {
   PolicyOptions policy; // --allow/--deny/--policy/--strict/--audit/--trace-wasi/--learn-policy
   LimitOptions limits;  // --fuel/--timeout/--max-memory/--max-table-elements/--max-wasm-stack/-W
   Tier tier = Tier::Interpreter; // --tier interp|jit
-  bool verbose = false;          // -v: how the module runs, on stderr
+  bool cache = true;             // --cache / --no-cache (the JIT's code cache)
+  bool verbose = false;          // -v: how the module runs (code cache, memory 0), on stderr
 };
+
+// FILE as a Module: a .cwasm as it is; with `--tier jit` through the code cache (a hit maps
+// machine code and never loads LLVM); else compiled as load_module does.
+Result<Module> load_for_run(const Engine& engine, const RunOptions& opts) {
+  const bool jit = engine.config().tier == Tier::Jit;
+  if (!jit || !opts.cache) {
+    if (jit) warn_if_jit_unavailable();
+    return load_module(engine, opts.file);
+  }
+  auto bytes = read_whole_file(opts.file);
+  if (!bytes) return bytes.error();
+  if (bytes->empty() || Module::is_precompiled(*bytes)) return load_module(engine, opts.file);
+  const CodeCache cache(CodeCache::default_directory());
+  CacheReport report;
+  auto module = cache.load(engine, *bytes, &report);
+  if (opts.verbose) {
+    const char* what = report.outcome == CacheReport::Outcome::Hit    ? "hit"
+                       : report.outcome == CacheReport::Outcome::Miss ? "miss"
+                                                                      : "not used";
+    std::string line = std::string("wasmcap: code cache ") + what;
+    if (!report.path.empty()) line += ": " + report.path;
+    if (!report.note.empty()) line += " (" + report.note + ")";
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+  if (report.outcome == CacheReport::Outcome::Unused) warn_if_jit_unavailable();
+  // A broken module: load_module's diagnosis (text or binary, which mistake) is the better one.
+  if (!module &&
+      (module.error().kind == ErrorKind::Malformed || module.error().kind == ErrorKind::Invalid)) {
+    return load_module(engine, opts.file);
+  }
+  return module;
+}
 
 // Parses a command-line argument as a value of type `t` (integers may be negative or hex).
 Result<Value> parse_arg(const std::string& text, ValType t) {
@@ -162,7 +196,7 @@ int run(const RunOptions& opts) {
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
-  auto module = load_module(engine, opts.file);
+  auto module = load_for_run(engine, opts);
   if (!module) return report_error(opts.file, module.error());
 
   Store store(engine);
@@ -243,9 +277,11 @@ int run(const RunOptions& opts) {
 
 Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args) {
   auto opts = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run a WebAssembly module (.wasm or .wat)");
+  CLI::App* cmd =
+      app.add_subcommand("run", "Run a WebAssembly module (.wasm, .wat, or .cwasm from compile)");
   cmd->footer(
-      "FILE is a wasm binary or WAT text. Nothing is granted by default: no directory, no "
+      "FILE is a wasm binary, WAT text, or a .cwasm file from `wasmcap compile` (run as compiled "
+      "code). Nothing is granted by default: no directory, no "
       "environment variable.\n"
       "SIZE: bytes, or with KiB, MiB, GiB (e.g. 64MiB). DURATION: ms, s or m (e.g. 500ms, 2s; "
       "a bare number is seconds).\n"
@@ -258,7 +294,10 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
                   "Call this exported function instead of _start; ARGS are its arguments")
       ->type_name("NAME");
   add_limit_options(*cmd, opts->limits);
-  add_tier_option(*cmd, opts->tier);
+  add_tier_option(*cmd, opts->tier, /*warn_when_parsed=*/false);
+  cmd->add_flag("--cache,!--no-cache", opts->cache,
+                "With --tier jit, keep compiled code in $XDG_CACHE_HOME/wasmcap (or "
+                "~/.cache/wasmcap) and reuse it (default: on)");
   // allow_extra_args(false): each --dir/--env takes one value, so FILE is never swallowed.
   cmd->add_option("--dir", opts->dirs,
                   "Grant a host directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only); "
@@ -272,11 +311,11 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
       ->allow_extra_args(false);
   cmd->add_flag("--inherit-env", opts->inherit_env, "Give the guest the whole host environment");
   cmd->add_flag("-v,--verbose", opts->verbose,
-                "Print how the module runs to stderr (memory 0: guard pages or explicit bounds "
-                "checks, and why)");
+                "Print how the module runs to stderr: whether the code cache was used (and "
+                "where), memory 0's guard pages or explicit bounds checks (and why)");
   cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)")->type_name("NAME");
   add_policy_options(*cmd, opts->policy);
-  cmd->add_option("FILE", opts->file, "The module to run (.wasm or .wat)")->required();
+  cmd->add_option("FILE", opts->file, "The module to run (.wasm, .wat or .cwasm)")->required();
   cmd->add_option("ARGS", opts->args, "Arguments for the module or the invoked function");
   return [opts, &guest_args]() {
     opts->args.insert(opts->args.end(), guest_args.begin(), guest_args.end());

@@ -34,6 +34,7 @@ using Action = std::function<int()>;
 Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args);
 Action add_wast_command(CLI::App& app);
 Action add_inspect_command(CLI::App& app);
+Action add_compile_command(CLI::App& app);
 
 // Shared by the subcommands (defined in main.cpp).
 
@@ -45,8 +46,9 @@ int report_error(const std::string& file, const Error& e, std::string_view subje
 // Reads a whole file; a missing file, a directory or a read error is an ErrorKind::Io error
 // whose message says which ("cannot read x.wasm: No such file or directory").
 Result<std::vector<uint8_t>> read_whole_file(const std::string& path);
-// Reads FILE and compiles it: a wasm binary, or WAT text. Refuses an empty file, and treats a
-// file that is neither text nor starts with the wasm magic as a binary with a bad magic number.
+// Reads FILE and compiles it: a wasm binary, or WAT text (a .cwasm file is loaded as it is).
+// Refuses an empty file, and treats a file that is neither text nor starts with the wasm magic as a
+// binary with a bad magic number.
 Result<Module> load_module(const Engine& engine, const std::string& path);
 
 } // namespace wasmcap::cli

@@ -11,20 +11,15 @@
 
 namespace wasmcap::cli {
 
-namespace {
-
-// The plugin is loaded when `--tier jit` is parsed (the first compile would load it anyway), so
-// the warning comes once, before any output of the guest.
-void warn_if_jit_unavailable(const std::string& value) {
-  if (CLI::detail::to_lower(value) != "jit") return;
+void warn_if_jit_unavailable() {
   if (auto why = Engine::jit_unavailable_reason()) {
     std::fprintf(stderr, "Warning: --tier jit runs on the interpreter: %s\n", why->c_str());
   }
 }
 
-} // namespace
-
-void add_tier_option(CLI::App& cmd, Tier& tier) {
+// The plugin is loaded when `--tier jit` is parsed (the first compile would load it anyway), so
+// the warning comes once, before any output of the guest.
+void add_tier_option(CLI::App& cmd, Tier& tier, bool warn_when_parsed) {
   static const std::map<std::string, Tier> kNames = {{"interp", Tier::Interpreter},
                                                      {"jit", Tier::Jit}};
   cmd.add_option("--tier", tier,
@@ -34,8 +29,9 @@ void add_tier_option(CLI::App& cmd, Tier& tier) {
       // Transforms run in reverse order of addition: this one sees the user's text, before the
       // name is mapped to the enum's value.
       ->transform(
-          [](std::string value) {
-            warn_if_jit_unavailable(value);
+          [warn_when_parsed](std::string value) {
+            if (warn_when_parsed && CLI::detail::to_lower(value) == "jit")
+              warn_if_jit_unavailable();
             return value;
           },
           "", "warn if jit is unavailable")

@@ -1,0 +1,245 @@
+// precompile() and load_precompiled() (aot.h): the .cwasm header's compatibility checks, the
+// table of host symbols compiled code may refer to by name, and wrapping the loaded object in a
+// JitModule exactly as the JIT's code is (same descriptors, same helpers, same calls).
+#include "llvm/aot.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "binary/decoder.h"
+#include "llvm/compile.h"
+#include "llvm/cpu_features.h"
+#include "llvm/cwasm_format.h"
+#include "llvm/jit_module.h"
+#include "llvm/object_loader.h"
+#include "llvm/tier_loader.h"
+
+namespace wasmcap::llvm_tier {
+
+namespace {
+
+#ifndef WASMCAP_VERSION
+#error "WASMCAP_VERSION is set by src/llvm/CMakeLists.txt"
+#endif
+
+support::Error refuse(const std::string& why) {
+  return support::make_error(support::ErrorKind::Malformed, why);
+}
+
+uint64_t layout_fingerprint() {
+  const HostLayout& l = host_layout();
+  return support::hash128(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&l), sizeof l))
+      .lo;
+}
+
+// What the plugin's write_object callback fills.
+struct ObjectSink {
+  support::Error error;
+  std::string object, triple, cpu, cpu_features;
+};
+
+void sink_error(void* sink, const PluginError* e) noexcept {
+  auto* s = static_cast<ObjectSink*>(sink);
+  s->error = support::make_error(static_cast<support::ErrorKind>(e->kind),
+                                 e->message ? e->message : "", e->offset);
+  s->error.where.function = e->function;
+  if (e->section != nullptr) s->error.where.section = e->section;
+}
+
+void sink_object(void* sink, const uint8_t* object, uint64_t size, const char* triple,
+                 const char* cpu, const char* cpu_features) noexcept {
+  auto* s = static_cast<ObjectSink*>(sink);
+  s->object.assign(reinterpret_cast<const char*>(object), size);
+  s->triple = triple;
+  s->cpu = cpu;
+  s->cpu_features = cpu_features;
+}
+
+// Host symbols compiled code refers to by name: the helpers, and what LLVM lowers to library
+// calls (loop idioms become memset/memcpy; rounding without SSE4.1 becomes libm calls).
+void* host_symbol(std::string_view name) {
+  const HostHelpers& h = host_helpers();
+  struct Entry {
+    const char* name;
+    void* address;
+  };
+  using F1 = double (*)(double);
+  using F1f = float (*)(float);
+  using F2 = double (*)(double, double);
+  using F2f = float (*)(float, float);
+  const Entry table[] = {
+      {"wasmcap_jit_trap", h.trap},
+      {"wasmcap_jit_call", h.call},
+      {"wasmcap_jit_indirect", h.indirect},
+      {"wasmcap_jit_memory_grow", h.memory_grow},
+      {"wasmcap_jit_memory_init", h.memory_init},
+      {"wasmcap_jit_memory_copy", h.memory_copy},
+      {"wasmcap_jit_memory_fill", h.memory_fill},
+      {"wasmcap_jit_data_drop", h.data_drop},
+      {"wasmcap_jit_table_get", h.table_get},
+      {"wasmcap_jit_table_set", h.table_set},
+      {"wasmcap_jit_table_size", h.table_size},
+      {"wasmcap_jit_table_grow", h.table_grow},
+      {"wasmcap_jit_table_fill", h.table_fill},
+      {"wasmcap_jit_table_copy", h.table_copy},
+      {"wasmcap_jit_table_init", h.table_init},
+      {"wasmcap_jit_elem_drop", h.elem_drop},
+      {"memcpy", reinterpret_cast<void*>(&::memcpy)},
+      {"memmove", reinterpret_cast<void*>(&::memmove)},
+      {"memset", reinterpret_cast<void*>(&::memset)},
+      {"ceil", reinterpret_cast<void*>(static_cast<F1>(&::ceil))},
+      {"ceilf", reinterpret_cast<void*>(static_cast<F1f>(&::ceilf))},
+      {"floor", reinterpret_cast<void*>(static_cast<F1>(&::floor))},
+      {"floorf", reinterpret_cast<void*>(static_cast<F1f>(&::floorf))},
+      {"trunc", reinterpret_cast<void*>(static_cast<F1>(&::trunc))},
+      {"truncf", reinterpret_cast<void*>(static_cast<F1f>(&::truncf))},
+      {"rint", reinterpret_cast<void*>(static_cast<F1>(&::rint))},
+      {"rintf", reinterpret_cast<void*>(static_cast<F1f>(&::rintf))},
+      {"nearbyint", reinterpret_cast<void*>(static_cast<F1>(&::nearbyint))},
+      {"nearbyintf", reinterpret_cast<void*>(static_cast<F1f>(&::nearbyintf))},
+      {"roundeven", reinterpret_cast<void*>(static_cast<F1>(&::roundeven))},
+      {"roundevenf", reinterpret_cast<void*>(static_cast<F1f>(&::roundevenf))},
+      {"sqrt", reinterpret_cast<void*>(static_cast<F1>(&::sqrt))},
+      {"sqrtf", reinterpret_cast<void*>(static_cast<F1f>(&::sqrtf))},
+      {"fmin", reinterpret_cast<void*>(static_cast<F2>(&::fmin))},
+      {"fminf", reinterpret_cast<void*>(static_cast<F2f>(&::fminf))},
+      {"fmax", reinterpret_cast<void*>(static_cast<F2>(&::fmax))},
+      {"fmaxf", reinterpret_cast<void*>(static_cast<F2f>(&::fmaxf))},
+      {"copysign", reinterpret_cast<void*>(static_cast<F2>(&::copysign))},
+      {"copysignf", reinterpret_cast<void*>(static_cast<F2f>(&::copysignf))},
+  };
+  for (const Entry& e : table)
+    if (name == e.name) return e.address;
+  return nullptr;
+}
+
+support::Status check_compatible(const CwasmFile& f, const validate::Features& features) {
+  if (f.wasmcap_version != WASMCAP_VERSION) {
+    return refuse("precompiled by wasmcap " + f.wasmcap_version + ", this is wasmcap " +
+                  WASMCAP_VERSION + " (recompile it)");
+  }
+  if (f.llvm_version != WASMCAP_LLVM_VERSION) {
+    return refuse("precompiled with LLVM " + f.llvm_version + ", this wasmcap uses LLVM " +
+                  WASMCAP_LLVM_VERSION + " (recompile it)");
+  }
+  if (f.layout_fingerprint != layout_fingerprint()) {
+    return refuse("precompiled by a wasmcap build with another runtime layout (recompile it)");
+  }
+  if (f.triple.rfind("x86_64", 0) != 0) {
+    return refuse("precompiled for " + f.triple + ", this host is x86_64");
+  }
+  if (auto missing = missing_cpu_feature(f.cpu_features)) {
+    return refuse("precompiled for a CPU with " + *missing + " (" + f.cpu + "), this CPU lacks it");
+  }
+  // Code validated under fewer features is valid under more; the other way round it is not.
+  if ((f.feature_bits & ~feature_bits(features)) != 0) {
+    return refuse("precompiled with wasm features this engine does not enable (e.g. SIMD)");
+  }
+  if (support::hash128(f.wasm) != f.wasm_hash) {
+    return refuse("precompiled module's wasm bytes do not match their recorded hash");
+  }
+  return support::ok();
+}
+
+} // namespace
+
+bool is_precompiled(std::span<const uint8_t> bytes) {
+  return has_cwasm_magic(bytes);
+}
+
+std::string code_identity(const validate::Features& features, bool guard_pages) {
+  return std::string("wasmcap ") + WASMCAP_VERSION + "; llvm " + WASMCAP_LLVM_VERSION +
+         "; layout " + std::to_string(layout_fingerprint()) + "; cpu " + cpu_identity() +
+         "; features " + std::to_string(feature_bits(features)) + "; cwasm " +
+         std::to_string(kCwasmFormatVersion) + "; guard pages " + (guard_pages ? "1" : "0");
+}
+
+support::Result<std::vector<uint8_t>>
+precompile(const ir::Module& module, const validate::Features& features, bool guard_pages) {
+  if (const std::string* why = unavailable_reason()) {
+    return support::make_error(support::ErrorKind::Usage,
+                               "the llvm tier is not available: " + *why);
+  }
+  const TierV1* tier = load_tier().tier;
+  ObjectSink sink;
+  ObjectRequest request{};
+  request.wasm = module.bytes.data();
+  request.wasm_size = module.bytes.size();
+  request.features = feature_bits(features);
+  request.layout = &host_layout();
+  request.function_count = module.functions.size();
+  request.sink = &sink;
+  request.report_error = &sink_error;
+  request.write_object = &sink_object;
+  request.guard_pages = guard_pages ? 1 : 0;
+  if (tier->compile_object(&request) == 0) return sink.error;
+
+  CwasmFile f;
+  f.wasmcap_version = WASMCAP_VERSION;
+  f.llvm_version = WASMCAP_LLVM_VERSION;
+  f.triple = sink.triple;
+  f.cpu = sink.cpu;
+  f.cpu_features = sink.cpu_features;
+  f.layout_fingerprint = layout_fingerprint();
+  f.feature_bits = feature_bits(features);
+  f.flags = guard_pages ? kCwasmGuardPages : 0;
+  f.wasm = module.bytes;
+  f.wasm_hash = support::hash128(f.wasm);
+  f.object = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(sink.object.data()),
+                                      sink.object.size());
+  return write_cwasm(f);
+}
+
+support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
+                                              const validate::Features& features,
+                                              bool guard_pages_allowed) {
+  auto file = parse_cwasm(bytes);
+  if (!file) return file.error();
+  WASMCAP_TRY(check_compatible(*file, features));
+  // Not validated again, and bodies not even scanned: the checksum and hash show these are the
+  // bytes the plugin decoded and validated before it compiled them (a forged file could hold
+  // any machine code anyway: a .cwasm is trusted like a native executable, see docs/llvm.md).
+  auto decoded = binary::decode_module(file->wasm, binary::DecodeOptions{.trust_bodies = true});
+  if (!decoded) return decoded.error();
+  auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
+  // Function i's code is "w<i>", its entry wrapper "e<i>" (tier_abi.h's ObjectRequest).
+  const uint32_t first = module->num_imported_funcs;
+  const size_t count = module->functions.size();
+  std::vector<void*> natives(count), entries(count);
+  auto defined = [&](std::string_view name, void* address) {
+    if (name.size() < 2 || (name[0] != 'w' && name[0] != 'e')) return;
+    uint64_t index = 0;
+    for (char c : name.substr(1)) {
+      if (c < '0' || c > '9' || index > (uint64_t{1} << 32)) return;
+      index = index * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (index < first || index - first >= count) return;
+    (name[0] == 'w' ? natives : entries)[index - first] = address;
+  };
+  auto object = LoadedObject::load(file->object, &host_symbol, defined);
+  if (!object) return object.error();
+
+  const bool guarded = (file->flags & kCwasmGuardPages) != 0;
+  auto compiled = std::make_shared<JitModule>(module, features, guarded);
+  compiled->set_precompiled(guard_pages_allowed);
+  compiled->functions().resize(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    JitFunction& fn = compiled->functions()[i];
+    fn.func_index = first + i;
+    fn.native = natives[i];
+    if (natives[i] == nullptr || entries[i] == nullptr) {
+      return refuse("bad object code: no code for function " + std::to_string(fn.func_index));
+    }
+    fn.entry = reinterpret_cast<void (*)(JitContext*, uint64_t*)>(entries[i]);
+  }
+  // The text mapping's range, so the fault handler claims (guarded code's) faults in it and
+  // names the function.
+  const auto [text_begin, text_end] = (*object)->code_range();
+  compiled->set_code(
+      object->release(), [](void* code) { delete static_cast<LoadedObject*>(code); }, text_begin,
+      text_end);
+  compiled->index_code();
+  return Precompiled{std::move(module), std::move(compiled)};
+}
+
+} // namespace wasmcap::llvm_tier

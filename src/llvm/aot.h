@@ -1,0 +1,49 @@
+// Ahead-of-time compilation in the host: precompile() has the plugin emit a module's code as an
+// ELF object and wraps it in a .cwasm file (cwasm_format.h); load_precompiled() checks that such
+// a file fits this host and maps its code with object_loader, with no LLVM: a process that only
+// loads precompiled modules never loads the plugin or libLLVM.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ir/module.h"
+#include "runtime/tier.h"
+#include "support/result.h"
+#include "validate/features.h"
+
+namespace wasmcap::llvm_tier {
+
+// The .cwasm bytes for a decoded module. Errors as compile()'s: is_unsupported() when the tier
+// cannot compile the module (SIMD) or the plugin cannot be loaded. `guard_pages`: as compile()'s
+// (no bounds compares; recorded in the file, whose loader then reserves guard pages).
+support::Result<std::vector<uint8_t>>
+precompile(const ir::Module& module, const validate::Features& features, bool guard_pages);
+
+struct Precompiled {
+  std::shared_ptr<const ir::Module> module; // decoded from the embedded wasm bytes
+  std::shared_ptr<const runtime::ModuleCode> code;
+};
+
+// Refuses (Malformed) a file that is not a .cwasm, is truncated or corrupted, or was made by
+// another wasmcap/LLVM version, for another target, a CPU with features this one lacks, or other
+// wasm features than `features`; every message says which.
+// Code precompiled for guard pages reserves them for the module's memories when
+// `guard_pages_allowed`; otherwise (WASMCAP_GUARD_PAGES=0, Config::guard_pages off) its memories
+// get none, and instantiation compiles the explicit-check variant with the plugin
+// (JitModule::code_for), which fails clearly when the plugin cannot be loaded.
+support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
+                                              const validate::Features& features,
+                                              bool guard_pages_allowed);
+
+bool is_precompiled(std::span<const uint8_t> bytes);
+
+// Everything besides the wasm bytes that decides whether precompiled code fits this process
+// (wasmcap and LLVM versions, the host layout, this CPU's identity, the wasm features, guard
+// pages or explicit checks), for the code cache's key.
+std::string code_identity(const validate::Features& features, bool guard_pages);
+
+} // namespace wasmcap::llvm_tier
