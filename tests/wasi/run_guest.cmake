@@ -1,6 +1,7 @@
 # Runs one WASI guest under `wasmcap run` and checks its exit status and output (cmake -P).
 # Inputs: WASMCAP, GUEST, SCRATCH, DIRS (bool), CODE, OUTPUT (regex), STDIN (text), ARGS (list
-# with @GUEST@ standing for the module; default: just the module).
+# with @GUEST@ standing for the module; default: just the module), TIER (interp or jit; the JIT
+# runs with a code cache in SCRATCH, never the user's).
 cmake_minimum_required(VERSION 3.25) # sets the policies (CMP0054: quoted strings are not variables)
 file(REMOVE_RECURSE ${SCRATCH})
 file(MAKE_DIRECTORY ${SCRATCH}/grant ${SCRATCH}/ro ${SCRATCH}/outside)
@@ -10,6 +11,10 @@ file(CREATE_LINK ../outside ${SCRATCH}/grant/escape SYMBOLIC)
 file(CREATE_LINK /etc/passwd ${SCRATCH}/grant/abs SYMBOLIC)
 
 set(cmd ${WASMCAP} run)
+if(TIER STREQUAL "jit")
+  list(APPEND cmd --tier jit)
+  set(ENV{XDG_CACHE_HOME} ${SCRATCH}/cache)
+endif()
 if(DIRS)
   list(APPEND cmd --dir ${SCRATCH}/grant::/sandbox --dir ${SCRATCH}/ro::/ro::ro)
 endif()
