@@ -1,6 +1,6 @@
-// CodeCache (include/wasmcap/code_cache.h): key = hash128(module bytes + code identity), one
-// .cwasm file per key, written to a temporary file in the same directory and renamed into place
-// so readers never see a partial entry (two processes racing write the same content).
+// CodeCache (include/wasmcap/code_cache.h): key = hash128(module bytes, seeded by the code
+// identity), one .cwasm file per key, written to a temporary file in the same directory and renamed
+// into place so readers never see a partial entry (two processes racing write the same content).
 #include "wasmcap/code_cache.h"
 
 #include <fcntl.h>
@@ -93,14 +93,15 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
     r.note = dir_.empty() ? "no cache directory" : "the engine does not compile with the JIT";
     return Module::from_bytes_or_text(engine, bytes);
   }
-  validate::Features features;
-  features.simd = config.simd;
-  // The identity is hashed with the bytes, so another CPU or version never finds this entry.
+  // The identity seeds the hash of the bytes, so another CPU or version never finds this entry
+  // (and the module is not copied to be hashed).
   const std::string identity =
-      llvm_tier::code_identity(features, detail::guard_pages_allowed(config));
-  std::vector<uint8_t> keyed(bytes.begin(), bytes.end());
-  keyed.insert(keyed.end(), identity.begin(), identity.end());
-  r.path = dir_ + "/" + support::to_hex(support::hash128(keyed)) + ".cwasm";
+      llvm_tier::code_identity(detail::features_for(config), detail::guard_pages_allowed(config));
+  const uint64_t seed =
+      support::hash128(
+          std::span(reinterpret_cast<const uint8_t*>(identity.data()), identity.size()))
+          .lo;
+  r.path = dir_ + "/" + support::to_hex(support::hash128(bytes, seed)) + ".cwasm";
 
   // Another process may replace the entry while it is mapped: rename() gives it a new inode,
   // so this mapping keeps the old, complete file.

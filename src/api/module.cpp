@@ -2,7 +2,6 @@
 #include "wasmcap/module.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "api/module_data.h"
 #include "api/tier_choice.h"
@@ -13,12 +12,6 @@
 namespace wasmcap {
 
 namespace {
-
-validate::Features features_for(const Config& config) {
-  validate::Features f;
-  f.simd = config.simd;
-  return f;
-}
 
 ExternType import_extern_type(const ir::Module& m, const ir::Import& imp) {
   ExternType t;
@@ -73,8 +66,9 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   const Config& config = engine.config();
   interp::CompileOptions options;
   options.metering = config.fuel || config.timeout_ms || config.interruptible;
-  auto jit = detail::compile_with_jit(config, module, features_for(config));
-  auto code = jit ? std::move(*jit) : interp::compile(module, features_for(config), options);
+  auto jit = detail::compile_with_jit(config, module, detail::features_for(config));
+  auto code =
+      jit ? std::move(*jit) : interp::compile(module, detail::features_for(config), options);
   if (!code) return code.error();
   auto data = std::make_shared<detail::ModuleData>();
   data->module = std::move(module);
@@ -89,8 +83,7 @@ Result<Module> Module::from_text(const Engine& engine, std::string_view text) {
 }
 
 Result<Module> Module::from_bytes_or_text(const Engine& engine, std::span<const uint8_t> bytes) {
-  static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
-  if (bytes.size() >= 4 && std::memcmp(bytes.data(), kMagic, 4) == 0) {
+  if (detail::has_wasm_magic(bytes)) {
     return from_binary(engine, bytes);
   }
   return from_text(engine,

@@ -16,22 +16,11 @@
 
 namespace wasmcap {
 
-namespace {
-
-[[maybe_unused]] validate::Features features_of(const Config& config) {
-  validate::Features f;
-  f.simd = config.simd;
-  return f;
-}
-
-} // namespace
-
 Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
                                                 std::span<const uint8_t> bytes) {
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
   std::vector<uint8_t> binary;
-  if (bytes.size() < 4 || std::memcmp(bytes.data(), kMagic, 4) != 0) {
+  if (!detail::has_wasm_magic(bytes)) {
     auto parsed = text::parse_wat(
         std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
     if (!parsed) return parsed.error();
@@ -41,7 +30,7 @@ Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
   auto decoded = binary::decode_module(bytes);
   if (!decoded) return decoded.error();
   // Guard pages as the engine would use them (recorded in the file, and in the cache's key).
-  return llvm_tier::precompile(*decoded, features_of(engine.config()),
+  return llvm_tier::precompile(*decoded, detail::features_for(engine.config()),
                                detail::guard_pages_allowed(engine.config()));
 #else
   (void)engine;
@@ -59,8 +48,8 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
                       "out or be interrupted yet");
   }
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  auto loaded =
-      llvm_tier::load_precompiled(cwasm, features_of(config), detail::guard_pages_allowed(config));
+  auto loaded = llvm_tier::load_precompiled(cwasm, detail::features_for(config),
+                                            detail::guard_pages_allowed(config));
   if (!loaded) return loaded.error();
   auto data = std::make_shared<detail::ModuleData>();
   data->module = std::move(loaded->module);

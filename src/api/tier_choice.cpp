@@ -32,6 +32,12 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
 #endif
 }
 
+validate::Features features_for(const Config& config) {
+  validate::Features f;
+  f.simd = config.simd;
+  return f;
+}
+
 bool guard_pages_enabled(const Config& config) {
   return config.tier == Tier::Jit && guard_pages_allowed(config);
 }

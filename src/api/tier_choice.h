@@ -16,6 +16,9 @@ namespace wasmcap::detail {
 
 using CodeResult = support::Result<std::shared_ptr<const runtime::ModuleCode>>;
 
+// The proposals a Config turns on, as the validator and the tiers take them.
+validate::Features features_for(const Config& config);
+
 // For Tier::Jit, when the LLVM tier is built and supports what the module and config need: its
 // result (code, or a validation error). nullopt: compile with the interpreter.
 std::optional<CodeResult> compile_with_jit(const Config& config,

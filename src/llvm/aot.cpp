@@ -39,11 +39,7 @@ struct ObjectSink {
 };
 
 void sink_error(void* sink, const PluginError* e) noexcept {
-  auto* s = static_cast<ObjectSink*>(sink);
-  s->error = support::make_error(static_cast<support::ErrorKind>(e->kind),
-                                 e->message ? e->message : "", e->offset);
-  s->error.where.function = e->function;
-  if (e->section != nullptr) s->error.where.section = e->section;
+  static_cast<ObjectSink*>(sink)->error = error_from_plugin(*e);
 }
 
 void sink_object(void* sink, const uint8_t* object, uint64_t size, const char* triple,

@@ -18,14 +18,18 @@ namespace {
 constexpr const char* kUnavailablePrefix = "the llvm tier is not available: ";
 
 void report_error(void* sink, const PluginError* e) noexcept {
-  auto* error = static_cast<support::Error*>(sink);
-  *error = support::make_error(static_cast<support::ErrorKind>(e->kind),
-                               e->message ? e->message : "", e->offset);
-  error->where.function = e->function;
-  if (e->section != nullptr) error->where.section = e->section;
+  *static_cast<support::Error*>(sink) = error_from_plugin(*e);
 }
 
 } // namespace
+
+support::Error error_from_plugin(const PluginError& e) {
+  support::Error error = support::make_error(static_cast<support::ErrorKind>(e.kind),
+                                             e.message ? e.message : "", e.offset);
+  error.where.function = e.function;
+  if (e.section != nullptr) error.where.section = e.section;
+  return error;
+}
 
 bool is_unsupported(const support::Error& error) {
   return error.kind == support::ErrorKind::Usage &&

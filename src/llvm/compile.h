@@ -10,6 +10,7 @@
 #include "runtime/tier.h"
 #include "support/result.h"
 #include "validate/features.h"
+#include "llvm/tier_abi.h"
 
 namespace wasmcap::llvm_tier {
 
@@ -23,6 +24,10 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
         bool guard_pages = false);
 
 bool is_unsupported(const support::Error& error);
+
+// The host's error for one the plugin reported (tier_abi.h: its strings live only during the
+// report), for every request that carries a report_error callback.
+support::Error error_from_plugin(const PluginError& e);
 
 // Loads the plugin if that was not tried yet; null when it is available, else why not (one line
 // naming every path tried, for the CLI's warning).

@@ -70,9 +70,6 @@ char first_visible(const std::vector<uint8_t>& bytes) {
 
 } // namespace
 
-namespace {
-
-// Whether the file starts with the .cwasm magic (only its first bytes are read).
 bool is_precompiled_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
@@ -81,8 +78,6 @@ bool is_precompiled_file(const std::string& path) {
   ::close(fd);
   return n == sizeof head && Module::is_precompiled(std::span<const uint8_t>(head, sizeof head));
 }
-
-} // namespace
 
 Result<Module> load_module(const Engine& engine, const std::string& path) {
   // A .cwasm from `wasmcap compile`: machine code, mapped and loaded without compiling (or LLVM).

@@ -47,13 +47,15 @@ struct RunOptions {
 // machine code and never loads LLVM); else compiled as load_module does.
 Result<Module> load_for_run(const Engine& engine, const RunOptions& opts) {
   const bool jit = engine.config().tier == Tier::Jit;
+  // A .cwasm is mapped by load_module (never read whole here first), and runs without LLVM.
+  if (is_precompiled_file(opts.file)) return load_module(engine, opts.file);
   if (!jit || !opts.cache) {
     if (jit) warn_if_jit_unavailable();
     return load_module(engine, opts.file);
   }
   auto bytes = read_whole_file(opts.file);
   if (!bytes) return bytes.error();
-  if (bytes->empty() || Module::is_precompiled(*bytes)) return load_module(engine, opts.file);
+  if (bytes->empty()) return load_module(engine, opts.file);
   const CodeCache cache(CodeCache::default_directory());
   CacheReport report;
   auto module = cache.load(engine, *bytes, &report);

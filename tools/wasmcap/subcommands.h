@@ -46,6 +46,8 @@ int report_error(const std::string& file, const Error& e, std::string_view subje
 // Reads a whole file; a missing file, a directory or a read error is an ErrorKind::Io error
 // whose message says which ("cannot read x.wasm: No such file or directory").
 Result<std::vector<uint8_t>> read_whole_file(const std::string& path);
+// Whether FILE starts with the .cwasm magic (only its first bytes are read).
+bool is_precompiled_file(const std::string& path);
 // Reads FILE and compiles it: a wasm binary, or WAT text (a .cwasm file is loaded as it is).
 // Refuses an empty file, and treats a file that is neither text nor starts with the wasm magic as a
 // binary with a bad magic number.

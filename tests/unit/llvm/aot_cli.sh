@@ -34,6 +34,9 @@ expect 0 "^$" "$wasmcap" compile "$fac" -o "$work/fac.cwasm"
 expect 0 "^$want$" "$wasmcap" run --invoke fac "$work/fac.cwasm" 20
 # A .cwasm never loads the plugin, whatever the tier option says.
 expect 0 "^$want$" env WASMCAP_LLVM_TIER=/nonexistent "$wasmcap" run --invoke fac "$work/fac.cwasm" 20
+# ... even with --tier jit, which then neither warns nor reads the file through the code cache.
+expect 0 "^$want$" env WASMCAP_LLVM_TIER=/nonexistent "$wasmcap" run --tier jit --invoke fac \
+  "$work/fac.cwasm" 20
 out=$(LD_DEBUG=files "$wasmcap" run --invoke fac "$work/fac.cwasm" 20 2>&1)
 if printf '%s' "$out" | grep -Eq 'libLLVM|libwasmcap-llvm'; then fail ".cwasm run loaded LLVM"; fi
 # A trap in precompiled code has the spec's text and the wasm frame.
