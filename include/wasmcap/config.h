@@ -8,11 +8,17 @@ namespace wasmcap {
 
 // Interpreter: starts at once. Jit: the LLVM tier (docs/llvm.md) compiles each module to native
 // code; when it is not built, or cannot compile a module (SIMD, fuel, timeouts and interruption
-// are not supported yet), that module runs on the interpreter.
-enum class Tier : uint8_t { Interpreter, Jit };
+// are not supported yet), that module runs on the interpreter. Auto: starts on the interpreter;
+// a module whose instance runs longer than `tier_up_delay_ms` is compiled by the LLVM tier on a
+// background thread, and calls made after that compile ends run the compiled code
+// (docs/tiering.md). Where Jit would fall back to the interpreter, Auto stays there.
+enum class Tier : uint8_t { Interpreter, Jit, Auto };
 
 struct Config {
   Tier tier = Tier::Interpreter;
+  // Tier::Auto: milliseconds from a module's first instantiation to the start of its background
+  // compile; a run that ends sooner never loads LLVM. 0 compiles at once.
+  uint32_t tier_up_delay_ms = 20;
   bool simd = true; // 128-bit SIMD (WebAssembly 2.0)
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
@@ -32,9 +38,9 @@ struct Config {
   // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
   uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB
   uint32_t max_table_elements = 10'000'000;
-  // Tier::Jit only: give each memory 8 GiB of reserved address space (guard pages), so compiled
-  // loads and stores need no bounds compare. When the reservation fails (a low `ulimit -v`) the
-  // memory falls back to explicit checks on its own. false, or the environment variable
+  // Tier::Jit and Tier::Auto: give each memory 8 GiB of reserved address space (guard pages), so
+  // compiled loads and stores need no bounds compare. When the reservation fails (a low `ulimit
+  // -v`) the memory falls back to explicit checks on its own. false, or the environment variable
   // WASMCAP_GUARD_PAGES=0, forces explicit checks everywhere.
   bool guard_pages = true;
 };

@@ -19,6 +19,11 @@ public:
   // compile on the interpreter; this only lets a host say so.
   static std::optional<std::string> jit_unavailable_reason();
 
+  // Tier::Auto compiles in background threads that no Module waits for when it goes; exit()
+  // waits for the compiles still running (so none runs under static destructors). A process
+  // that would rather not wait (the CLI) exits with std::_Exit while this is non-zero.
+  static int compiles_in_background();
+
 private:
   Config config_;
 };

@@ -74,6 +74,11 @@ public:
   // Whether the bytes start like a .cwasm file.
   static bool is_precompiled(std::span<const uint8_t> bytes);
 
+  // Tier::Auto (docs/tiering.md): one line on how the background compile went, "" when this
+  // module does not tier up; and a wait until that compile has ended (false when none started).
+  std::string tier_up_report() const;
+  bool wait_for_tier_up() const;
+
   std::vector<ImportType> imports() const;
   std::vector<ExportType> exports() const;
   std::string_view name() const; // from the name section; "" when absent

@@ -14,8 +14,11 @@
 #include <cstring>
 #include <vector>
 
+#include "api/code_cache_file.h"
 #include "api/mapped_file.h"
+#include "api/module_data.h"
 #include "api/tier_choice.h"
+#include "api/tier_up.h"
 #include "support/hash.h"
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
@@ -28,7 +31,7 @@ namespace wasmcap {
 namespace {
 
 // mkdir -p; true when `dir` exists afterwards.
-[[maybe_unused]] bool make_directories(const std::string& dir) {
+bool make_directories(const std::string& dir) {
   for (size_t slash = 1; slash != std::string::npos;) {
     slash = dir.find('/', slash + 1);
     const std::string prefix = dir.substr(0, slash);
@@ -38,9 +41,12 @@ namespace {
   return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// Empty on success, else why not.
-[[maybe_unused]] std::string write_atomically(const std::string& dir, const std::string& path,
-                                              const std::vector<uint8_t>& bytes) {
+} // namespace
+
+namespace detail {
+
+std::string write_cache_entry(const std::string& path, const std::vector<uint8_t>& bytes) {
+  const std::string dir = path.substr(0, path.rfind('/'));
   if (!make_directories(dir)) return "cannot create " + dir + ": " + std::strerror(errno);
   // Unique per process and per call, so concurrent writers never share a temporary file.
   static std::atomic<uint64_t> serial{0};
@@ -68,7 +74,7 @@ namespace {
   return {};
 }
 
-} // namespace
+} // namespace detail
 
 std::string CodeCache::default_directory() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
@@ -87,8 +93,9 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
   r = CacheReport{};
   const Config& config = engine.config();
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  const bool jit =
-      config.tier == Tier::Jit && !config.fuel && !config.timeout_ms && !config.interruptible;
+  const bool auto_tier = detail::tiers_up(config);
+  const bool jit = auto_tier || (config.tier == Tier::Jit && !config.fuel && !config.timeout_ms &&
+                                 !config.interruptible);
   if (!jit || dir_.empty()) {
     r.note = dir_.empty() ? "no cache directory" : "the engine does not compile with the JIT";
     return Module::from_bytes_or_text(engine, bytes);
@@ -113,6 +120,14 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
     }
     r.note = "ignored the cache entry: " + module.error().message;
   }
+  if (auto_tier) {
+    // Tiering: start on the interpreter; the background compile writes the entry.
+    auto module = Module::from_bytes_or_text(engine, bytes);
+    if (module && module->data()->tier_up) module->data()->tier_up->set_cache_path(r.path);
+    r.outcome = CacheReport::Outcome::Miss;
+    r.note += (r.note.empty() ? "" : "; ") + std::string("written by the background compile");
+    return module;
+  }
   auto compiled = Module::precompile(engine, bytes);
   if (!compiled) {
     if (!llvm_tier::is_unsupported(compiled.error())) return compiled.error();
@@ -120,7 +135,7 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
     return Module::from_bytes_or_text(engine, bytes); // the interpreter runs it
   }
   r.outcome = CacheReport::Outcome::Miss;
-  if (std::string why = write_atomically(dir_, r.path, *compiled); !why.empty()) {
+  if (std::string why = detail::write_cache_entry(r.path, *compiled); !why.empty()) {
     r.note += (r.note.empty() ? "" : "; ") + why;
   }
   return Module::deserialize(engine, *compiled);

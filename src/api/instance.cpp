@@ -2,6 +2,7 @@
 #include "wasmcap/instance.h"
 
 #include "api/module_data.h"
+#include "api/tier_up.h"
 #include "runtime/instantiate.h"
 #include "runtime/module_instance.h"
 #include "wasmcap/linker.h"
@@ -45,6 +46,7 @@ Result<Instance> Instance::create(Store& store, const Module& module,
     items.push_back(to_runtime(e));
   auto inst = runtime::instantiate(store.impl(), module.data()->code, items);
   if (!inst) return inst.error();
+  if (const auto& tier_up = module.data()->tier_up) tier_up->watch(store.impl(), **inst);
   return Instance(&store, *inst);
 }
 

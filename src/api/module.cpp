@@ -2,9 +2,11 @@
 #include "wasmcap/module.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "api/module_data.h"
 #include "api/tier_choice.h"
+#include "api/tier_up.h"
 #include "binary/decoder.h"
 #include "interp/compile.h"
 #include "text/wat_parser.h"
@@ -66,11 +68,15 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   const Config& config = engine.config();
   interp::CompileOptions options;
   options.metering = config.fuel || config.timeout_ms || config.interruptible;
+  const bool tiers_up = detail::tiers_up(config);
+  options.poll_calls = tiers_up;
+  options.reserve_guard_pages = tiers_up && detail::guard_pages_allowed(config);
   auto jit = detail::compile_with_jit(config, module, detail::features_for(config));
   auto code =
       jit ? std::move(*jit) : interp::compile(module, detail::features_for(config), options);
   if (!code) return code.error();
   auto data = std::make_shared<detail::ModuleData>();
+  if (tiers_up) data->tier_up = std::make_shared<detail::TierUp>(module, config);
   data->module = std::move(module);
   data->code = std::move(code).value();
   return Module(std::move(data));
@@ -105,6 +111,34 @@ std::vector<ExportType> Module::exports() const {
   for (const ir::Export& e : m.exports)
     out.push_back({e.name, export_extern_type(m, e)});
   return out;
+}
+
+std::string Module::tier_up_report() const {
+  if (!data_->tier_up) return {};
+  const detail::TierUp::Status s = data_->tier_up->status();
+  char line[160];
+  switch (s.state) {
+  case detail::TierUp::State::Idle: return "not instantiated, nothing compiled";
+  case detail::TierUp::State::Waiting:
+    return "ran on the interpreter only (ended before the delay)";
+  case detail::TierUp::State::Compiling:
+    std::snprintf(
+        line, sizeof line,
+        "compile started after %.1f ms, still running at the end (compiled code not used)",
+        s.compile_started_ms);
+    return line;
+  case detail::TierUp::State::Ready:
+    std::snprintf(line, sizeof line,
+                  "compiled in the background after %.1f ms, in %.1f ms; %u instance(s) switched",
+                  s.compile_started_ms, s.compile_ms, s.switched);
+    return s.note.empty() ? std::string(line) : line + std::string(" (") + s.note + ")";
+  case detail::TierUp::State::Failed: return "stays on the interpreter: " + s.note;
+  }
+  return {};
+}
+
+bool Module::wait_for_tier_up() const {
+  return data_->tier_up && data_->tier_up->wait();
 }
 
 std::string_view Module::name() const {

@@ -1,4 +1,5 @@
-// What a public wasmcap::Module holds: the decoded module and the tier's compiled code.
+// What a public wasmcap::Module holds: the decoded module, the tier's compiled code, and under
+// Tier::Auto the compile that will replace it.
 #pragma once
 
 #include <cstring>
@@ -11,9 +12,12 @@
 
 namespace wasmcap::detail {
 
+class TierUp; // api/tier_up.h
+
 struct ModuleData {
   std::shared_ptr<const ir::Module> module;
   std::shared_ptr<const runtime::ModuleCode> code;
+  std::shared_ptr<TierUp> tier_up; // Tier::Auto: the background compile to come
 };
 
 // Whether `bytes` start like a wasm binary (else they are taken for WAT text).

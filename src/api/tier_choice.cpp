@@ -3,6 +3,7 @@
 // run yet; whether that code and its memories use guard pages; and
 // Engine::jit_unavailable_reason(), the public word on whether that plugin loads.
 #include "api/tier_choice.h"
+#include "api/tier_up.h"
 
 #include <cstdlib>
 #include <string_view>
@@ -39,7 +40,16 @@ validate::Features features_for(const Config& config) {
 }
 
 bool guard_pages_enabled(const Config& config) {
-  return config.tier == Tier::Jit && guard_pages_allowed(config);
+  return (config.tier == Tier::Jit || tiers_up(config)) && guard_pages_allowed(config);
+}
+
+bool tiers_up(const Config& config) {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  return config.tier == Tier::Auto && !config.fuel && !config.timeout_ms && !config.interruptible;
+#else
+  (void)config;
+  return false;
+#endif
 }
 
 bool guard_pages_allowed(const Config& config) {
@@ -56,6 +66,10 @@ bool guard_pages_allowed(const Config& config) {
 } // namespace wasmcap::detail
 
 namespace wasmcap {
+
+int Engine::compiles_in_background() {
+  return detail::TierUp::compiles_in_progress();
+}
 
 // The library itself never prints: hosts (the CLI's --tier) decide how to show this.
 std::optional<std::string> Engine::jit_unavailable_reason() {

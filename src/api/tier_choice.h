@@ -26,10 +26,15 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
                                            const validate::Features& features);
 
 // Whether code compiled for this config drops bounds checks and its memories reserve guard
-// pages: Tier::Jit with the LLVM tier built, Config::guard_pages, and WASMCAP_GUARD_PAGES not 0.
+// pages: Tier::Jit (or tiers_up) with the LLVM tier built, Config::guard_pages, and
+// WASMCAP_GUARD_PAGES not 0.
 bool guard_pages_enabled(const Config& config);
 // The same without the tier: precompiled code (Module::precompile/deserialize, the code cache)
 // is compiled code whichever tier the engine names.
 bool guard_pages_allowed(const Config& config);
+
+// Whether modules start on the interpreter and move to the LLVM tier later (Tier::Auto with the
+// tier built and nothing compiled code cannot do yet: fuel, timeouts, interruption).
+bool tiers_up(const Config& config);
 
 } // namespace wasmcap::detail

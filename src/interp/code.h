@@ -9,6 +9,10 @@
 
 #include "ir/opcode.h"
 
+namespace wasmcap::runtime {
+class ModuleCode;
+}
+
 namespace wasmcap::interp {
 
 // Binary ops that also exist with a constant second operand (`NAMEImm`: [dst s, a s, imm], the
@@ -102,6 +106,8 @@ enum class IOp : uint32_t {
   GlobalGet128, // [dst s, g]
   GlobalSet128, // [src s, g]
   CallDirect,   // [callee FunctionCode* lo, hi, arg base s]  a call within the same module
+  // CallDirect's words; checks the store's poll flag first (tiering, CompileOptions::poll_calls)
+  CallDirectPoll,
 #define WASMCAP_IMM_ENUM(name) name##Imm,
   WASMCAP_IMM_BINOPS(WASMCAP_IMM_ENUM)
 #undef WASMCAP_IMM_ENUM
@@ -207,6 +213,8 @@ struct FunctionCode {
   // CallDirect pointer words to fill once every function is lowered: (code position, callee's
   // defined-function index).
   std::vector<std::pair<uint32_t, uint32_t>> direct_calls;
+  // The CompiledModule holding this function (is_foreign: the caller's own module's code).
+  const runtime::ModuleCode* owner = nullptr;
 
   uint64_t wasm_offset_at(uint32_t code_pos) const;
 };

@@ -27,10 +27,12 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   compiled->functions().reserve(mod.functions.size());
   for (uint32_t i = 0; i < mod.functions.size(); ++i) {
     uint32_t func_index = mod.num_imported_funcs + i;
-    Lowering lowering(mod, func_index, options.metering);
+    Lowering lowering(mod, func_index, options.metering, options.poll_calls);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, lowering));
     compiled->functions().push_back(lowering.take());
+    compiled->functions().back().owner = compiled.get();
   }
+  compiled->set_reserve_guard_pages(options.reserve_guard_pages);
   // Direct calls embed the callee's FunctionCode address (stable now: no more push_back).
   for (FunctionCode& fc : compiled->functions()) {
     for (auto [at, callee] : fc.direct_calls) {

@@ -19,6 +19,11 @@ struct CompileOptions {
   // them fuel, timeouts and Store::interrupt have no effect on this module's code, which then
   // pays nothing for them.
   bool metering = false;
+  // Tiering (Tier::Auto): calls within the module check the store's poll flag, so that once
+  // compiled code replaces this code, frames still running here call into it. The module's
+  // memories get guard pages for the compiled code to come.
+  bool poll_calls = false;
+  bool reserve_guard_pages = false;
 };
 
 // Module-level checks (validate_module_without_bodies) plus per-body validation and lowering.

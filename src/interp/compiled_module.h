@@ -24,8 +24,13 @@ public:
 
   std::vector<FunctionCode>& functions() { return functions_; }
 
+  // Tiering: the compiled code that will replace this one wants guard pages.
+  bool wants_guard_pages() const override { return reserve_guard_pages_; }
+  void set_reserve_guard_pages(bool on) { reserve_guard_pages_ = on; }
+
 private:
   std::shared_ptr<const ir::Module> module_;
+  bool reserve_guard_pages_ = false;
   std::vector<FunctionCode> functions_;
 };
 

@@ -134,18 +134,32 @@ uint32_t slot_width(ir::ValType t) {
 }
 
 // True when `f` is wasm code another tier compiled (under Tier::Jit, a module the LLVM tier
-// could not compile runs here and may call compiled modules): its `code` is not a FunctionCode,
-// so it is called through its own ModuleCode, like a host function. Only calls into another
-// instance can be foreign, so calls within a module never pay for the check.
+// could not compile runs here and may call compiled modules; under Tier::Auto, this very
+// instance may have been switched to compiled code): its `code` is not a FunctionCode, so it is
+// called through its own ModuleCode, like a host function. A callee whose code is the running
+// function's own module's never pays for the type check.
 bool is_foreign(const Machine* m, const FuncInstance* f) {
-  return f->instance != m->inst &&
-         dynamic_cast<const CompiledModule*>(f->instance->code.get()) == nullptr;
+  const runtime::ModuleCode* code = f->instance->code.get();
+  return code != m->func->owner && dynamic_cast<const CompiledModule*>(code) == nullptr;
 }
 
 // Calls a host function, or a foreign wasm function, with arguments from `args_fp`; results are
 // written back there.
 [[gnu::noinline]] bool call_host(Machine* m, const uint32_t* pc, uint64_t* fp, FuncInstance* f,
                                  uint64_t* args_fp) {
+  if (f->kind == FuncInstance::Kind::Wasm && f->instance->code->has_slot_calls()) {
+    // Compiled code takes and returns values in our slot layout: no conversions.
+    uint64_t* saved_top = m->stack_top;
+    m->stack_top = fp + m->func->frame_slots;
+    m->store->return_fuel(m->fuel);
+    support::Status s = f->instance->code->call_slots(*m->store, *f, args_fp);
+    m->stack_top = saved_top;
+    if (!s) {
+      trap_error(m, pc, std::move(s).error());
+      return false;
+    }
+    return true;
+  }
   const ir::FuncType& t = *f->type;
   std::vector<Value> vals(t.params.size() + t.results.size());
   uint32_t at = 0;
@@ -318,6 +332,23 @@ HANDLER(CallDirect) {
   pc = fc->code.data();
   fp = new_fp;
   NEXT();
+}
+// CallDirect in code lowered for tiering (CompileOptions::poll_calls). While the store's poll
+// flag is down it is CallDirect; once raised, the store runs its poll hooks (which may switch
+// instances to compiled code) and the callee is looked up as Call does, so a frame that keeps
+// running here calls the compiled code from then on.
+HANDLER(CallDirectPoll) {
+  if (m->poll->load(std::memory_order_relaxed)) [[unlikely]] {
+    const FunctionCode* fc;
+    uint64_t bits = pc[1] | (uint64_t{pc[2]} << 32);
+    std::memcpy(&fc, &bits, sizeof fc);
+    m->store->run_poll_hooks();
+    if (!enter(pc, fp, m, mem, msz, m->inst->funcs[fc->func_index], pc[3], 4)) {
+      return Exit::Trapped;
+    }
+    NEXT();
+  }
+  [[clang::musttail]] return handle<IOp::CallDirect>(pc, fp, m, mem, msz);
 }
 HANDLER(CallIndirect) {
   runtime::Table* table = m->inst->tables[pc[2]];
@@ -688,6 +719,7 @@ const Handler kHandlers[kIOpCount] = {
     &handle<IOp::GlobalGet128>,
     &handle<IOp::GlobalSet128>,
     &handle<IOp::CallDirect>,
+    &handle<IOp::CallDirectPoll>,
 #define IMM_ENTRY(name) &bin_imm<IOp::name>,
     WASMCAP_IMM_BINOPS(IMM_ENTRY)
 #undef IMM_ENTRY
@@ -802,6 +834,7 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   std::memset(fp + fc->num_params, 0, (fc->num_locals - fc->num_params) * sizeof(uint64_t));
   *++m.frame = Frame{nullptr, nullptr, nullptr, nullptr};
   m.store = &store;
+  m.poll = store.poll_flag().get();
   m.func = fc;
   m.code = fc->code.data();
   set_instance(&m, f.instance);
@@ -818,7 +851,11 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
     }
   } else {
     support::Error err = std::move(m.error);
-    err.backtrace = backtrace(m);
+    // A trap in a callee this frame reached through the runtime (a host function re-entering
+    // wasm, another tier's code) already lists that callee's frames, innermost first: ours
+    // follow them.
+    std::vector<TraceFrame> ours = backtrace(m);
+    err.backtrace.insert(err.backtrace.end(), ours.begin(), ours.end());
     result = std::move(err);
   }
   m.inst = saved_inst;

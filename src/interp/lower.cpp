@@ -84,8 +84,8 @@ uint32_t slots_of(std::span<const ir::ValType> types) {
 }
 } // namespace
 
-Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering)
-    : module_(module), metering_(metering) {
+Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls)
+    : module_(module), metering_(metering), poll_calls_(poll_calls) {
   const ir::FuncType& type = module.func_type(func_index);
   const ir::Function& fn = module.functions[func_index - module.num_imported_funcs];
   uint32_t at = 0;
@@ -534,7 +534,7 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
     size_t np = module_.func_type(in.index).params.size();
     if (!metering_ && in.index >= module_.num_imported_funcs) {
       // Same module, same instance: compile() fills in the callee's FunctionCode address.
-      op(IOp::CallDirect, in.offset);
+      op(poll_calls_ ? IOp::CallDirectPoll : IOp::CallDirect, in.offset);
       out_.direct_calls.emplace_back(pos(), in.index - module_.num_imported_funcs);
       word(0);
       word(0);

@@ -16,7 +16,7 @@ namespace wasmcap::interp {
 
 class Lowering {
 public:
-  Lowering(const ir::Module& module, uint32_t func_index, bool metering);
+  Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls = false);
 
   support::Status before(const ir::Instr& instr, const validate::FunctionValidator& v);
   support::Status after(const ir::Instr& instr, const validate::FunctionValidator& v);
@@ -110,7 +110,8 @@ private:
   }
 
   const ir::Module& module_;
-  bool metering_; // emit Fuel ops and entry charges
+  bool metering_;   // emit Fuel ops and entry charges
+  bool poll_calls_; // CallDirectPoll for CallDirect (CompileOptions::poll_calls)
   FunctionCode out_;
   std::vector<Ctrl> ctrls_;
   std::vector<uint32_t> fuel_words_;  // cost words of the open (live) loops' Fuel ops

@@ -36,6 +36,7 @@ struct Machine final : runtime::TierState {
 
   // The running function's context, cached for the handlers.
   runtime::Store* store = nullptr;
+  const runtime::PollFlag* poll = nullptr; // store->poll_flag(), read by CallDirectPoll
   runtime::ModuleInstance* inst = nullptr;
   const FunctionCode* func = nullptr;
   const uint32_t* code = nullptr; // func->code.data(): base of branch targets

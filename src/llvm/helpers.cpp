@@ -181,6 +181,23 @@ support::Error JitModule::fault_trap(uintptr_t pc) const {
 
 support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& func,
                                 std::span<const Value> args, std::span<Value> results) const {
+  uint64_t slots[16];
+  std::unique_ptr<uint64_t[]> big;
+  uint64_t* s = slots;
+  if (std::max(args.size(), results.size()) > 16) {
+    big.reset(new uint64_t[std::max(args.size(), results.size())]);
+    s = big.get();
+  }
+  for (size_t i = 0; i < args.size(); ++i)
+    s[i] = to_slot(args[i]);
+  WASMCAP_TRY(call_slots(store, func, s));
+  for (size_t i = 0; i < results.size(); ++i)
+    results[i] = from_slot(func.type->results[i], s[i]);
+  return support::ok();
+}
+
+support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstance& func,
+                                      uint64_t* slots) const {
   const auto* jf = static_cast<const JitFunction*>(func.code);
   runtime::ModuleInstance* inst = func.instance;
   JitContext ctx;
@@ -199,15 +216,6 @@ support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& fu
   ctx.module = this;
   Activation act;
   ctx.activation = &act;
-  uint64_t slots[16];
-  std::unique_ptr<uint64_t[]> big;
-  uint64_t* s = slots;
-  if (std::max(args.size(), results.size()) > 16) {
-    big.reset(new uint64_t[std::max(args.size(), results.size())]);
-    s = big.get();
-  }
-  for (size_t i = 0; i < args.size(); ++i)
-    s[i] = to_slot(args[i]);
   // Nothing set before setjmp is modified afterwards, so no local needs to be volatile.
   JitContext* const outer = enter_compiled_code(&ctx);
   if (setjmp(act.jump) != 0) {
@@ -215,10 +223,8 @@ support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& fu
     if (act.fault_pc != 0) return fault_trap(act.fault_pc);
     return std::move(act.error);
   }
-  jf->entry(&ctx, s);
+  jf->entry(&ctx, slots);
   leave_compiled_code(outer);
-  for (size_t i = 0; i < results.size(); ++i)
-    results[i] = from_slot(func.type->results[i], s[i]);
   return support::ok();
 }
 

@@ -33,6 +33,10 @@ public:
   support::Status call(runtime::Store& store, runtime::FuncInstance& func,
                        std::span<const runtime::Value> args,
                        std::span<runtime::Value> results) const override;
+  // The same with the values in slots (the entry wrapper's own convention): no conversions.
+  bool has_slot_calls() const override { return true; }
+  support::Status call_slots(runtime::Store& store, runtime::FuncInstance& func,
+                             uint64_t* slots) const override;
 
   bool wants_guard_pages() const override;
   support::Result<std::shared_ptr<const runtime::ModuleCode>>

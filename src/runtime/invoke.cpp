@@ -31,6 +31,7 @@ support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Va
   for (size_t i = 0; i < results.size(); ++i)
     results[i] = Value::zero(type.results[i]);
   if (func.kind == FuncInstance::Kind::Host) return func.callback(args, results);
+  if (store.poll_requested()) store.run_poll_hooks(); // may switch the callee to another tier
   return func.instance->code->call(store, func, args, results);
 }
 

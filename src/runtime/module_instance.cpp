@@ -1,7 +1,14 @@
-// ModuleInstance export lookup.
+// ModuleInstance: export lookup, and the switch of its functions to another tier's code.
 #include "runtime/module_instance.h"
 
 namespace wasmcap::runtime {
+
+void ModuleInstance::switch_code(std::shared_ptr<const ModuleCode> other) {
+  const uint32_t first = code->module().num_imported_funcs;
+  for (size_t i = first; i < funcs.size(); ++i)
+    funcs[i]->code = other->function_code(static_cast<uint32_t>(i - first));
+  code = std::move(other);
+}
 
 std::optional<Extern> ModuleInstance::find_export(std::string_view name) const {
   auto it = exports.find(name);

@@ -44,6 +44,10 @@ public:
   Table* exported_table(std::string_view name) const;
   Global* exported_global(std::string_view name) const;
 
+  // Tiering: every function defined here runs `other` from now on (the same module compiled by
+  // another tier). Frames of the old code may still be running: `other` must keep it alive.
+  void switch_code(std::shared_ptr<const ModuleCode> other);
+
   std::shared_ptr<const ModuleCode> code;
   std::vector<uint32_t> type_ids; // Store::intern_type of each module type
   std::vector<FuncInstance*> funcs;

@@ -63,7 +63,20 @@ uint32_t Store::intern_type(const ir::FuncType& type) {
   return it->second;
 }
 
+void Store::add_poll_hook(std::unique_ptr<PollHook> hook) {
+  poll_hooks_.push_back(std::move(hook));
+}
+
+void Store::run_poll_hooks() {
+  // A hook may call into wasm (it does not today); it must not run itself again meanwhile.
+  if (running_poll_hooks_ || poll_hooks_.empty()) return;
+  running_poll_hooks_ = true;
+  std::erase_if(poll_hooks_, [this](const std::unique_ptr<PollHook>& h) { return !h->run(*this); });
+  running_poll_hooks_ = false;
+}
+
 support::Status Store::refuel(int64_t& counter) {
+  if (poll_requested()) run_poll_hooks();
   if (interrupt_.exchange(false, std::memory_order_relaxed)) {
     counter = 0;
     return make_trap(trap_text::kInterrupted);

@@ -39,6 +39,19 @@ public:
   virtual ~TierState() = default;
 };
 
+// Work another thread asks the store's own thread to do between two wasm instructions: tiering
+// (src/api/tier_up.h) switches an instance over to code compiled in the background. run() returns
+// false once the hook is done (it is then dropped).
+class PollHook {
+public:
+  virtual ~PollHook() = default;
+  virtual bool run(Store& store) = 0;
+};
+
+// The flag other threads raise to have a store run its poll hooks. It stays raised while the
+// store has code whose calls must take the checked path (see Store::poll_requested).
+using PollFlag = std::atomic<bool>;
+
 class Store {
 public:
   explicit Store(StoreLimits limits = {});
@@ -78,6 +91,16 @@ public:
   // An outermost call into wasm starts: arms the timeout's deadline.
   void begin_outermost_call();
 
+  // --- poll hooks (tiering) ------------------------------------------------------------------
+  // Safe points check poll_flag() (one relaxed load) and then call run_poll_hooks(): refuel(),
+  // invoke_into(), and the interpreter's calls in code lowered for tiering. Once raised the flag
+  // stays raised: code switched over to another tier leaves interpreter frames whose calls
+  // must keep looking the callee up (their direct calls would run the old code).
+  void add_poll_hook(std::unique_ptr<PollHook> hook);
+  const std::shared_ptr<PollFlag>& poll_flag() const { return poll_flag_; }
+  bool poll_requested() const { return poll_flag_->load(std::memory_order_relaxed); }
+  void run_poll_hooks();
+
 private:
   StoreLimits limits_;
   bool fuel_enabled_ = false;
@@ -91,6 +114,10 @@ private:
   std::vector<std::unique_ptr<ModuleInstance>> instances_;
   std::map<std::string, uint32_t> type_ids_; // key: encoded params+results
   std::unique_ptr<TierState> tier_state_;
+  // Shared: a background compile may outlive the store and still raise it.
+  std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);
+  std::vector<std::unique_ptr<PollHook>> poll_hooks_;
+  bool running_poll_hooks_ = false;
 };
 
 } // namespace wasmcap::runtime

@@ -35,6 +35,18 @@ public:
   virtual support::Status call(Store& store, FuncInstance& func, std::span<const Value> args,
                                std::span<Value> results) const = 0;
 
+  // A cheaper door for calls from another tier (the interpreter calling compiled code): the
+  // arguments in 8-byte slots, one per value (no v128: code offering this has none), the
+  // results written back from slot 0; `slots` holds max(params, results) values. Code that
+  // does not offer it says so with has_slot_calls() false, and is reached through call().
+  virtual bool has_slot_calls() const { return false; }
+  virtual support::Status call_slots(Store& store, FuncInstance& func, uint64_t* slots) const {
+    (void)store;
+    (void)func;
+    (void)slots;
+    return support::make_error(support::ErrorKind::Usage, "no slot calls");
+  }
+
   // Whether the memories this module defines should be reserved with guard pages (code compiled
   // without bounds checks; Memory::create_raw's `guarded`).
   virtual bool wants_guard_pages() const { return false; }

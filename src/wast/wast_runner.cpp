@@ -70,7 +70,12 @@ private:
   Result<Instance> instantiate(const ScriptModule& m) {
     auto module = compile(m);
     if (!module) return module.error();
-    return linker_.instantiate(store_, *module);
+    auto instance = linker_.instantiate(store_, *module);
+    // Tier::Auto: the module's first action runs on the interpreter; then the script waits for
+    // the background compile, so the actions after it run compiled code (a compile takes longer
+    // than a whole script would).
+    if (instance && engine_.config().tier == Tier::Auto) tiering_ = std::move(*module);
+    return instance;
   }
 
   std::optional<Instance> find_instance(const std::optional<std::string>& name, uint32_t line) {
@@ -109,7 +114,12 @@ private:
     std::vector<Value> args;
     for (const auto& v : a.args)
       args.push_back(to_value(v));
-    return item->func()->call(args);
+    auto results = item->func()->call(args);
+    if (tiering_) {
+      tiering_->wait_for_tier_up();
+      tiering_.reset();
+    }
+    return results;
   }
 
   void run_command(const Command& c) {
@@ -218,6 +228,7 @@ private:
   Store store_;
   Linker linker_;
   std::optional<Instance> current_;
+  std::optional<Module> tiering_; // Tier::Auto: the module whose compile the next action awaits
   std::map<std::string, Instance> named_;
   Report report_;
   std::string setup_error_;

@@ -1,6 +1,7 @@
 // wasmcap: the command-line front end. Parsing and dispatch only; the work is in the library,
 // error reporting in report.cpp and module loading in load_module.cpp.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -112,9 +113,18 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
+  // Tier::Auto may still be compiling on a background thread that nothing waits for: the
+  // process must not run static destructors under it (Engine::compiles_in_background).
+  auto finish = [](int status) {
+    if (wasmcap::Engine::compiles_in_background() > 0) {
+      std::fflush(nullptr);
+      std::_Exit(status);
+    }
+    return status;
+  };
   for (CLI::App* sub : app.get_subcommands()) {
-    if (sub->get_name() == "run") return run();
-    if (sub->get_name() == "wast") return wast();
+    if (sub->get_name() == "run") return finish(run());
+    if (sub->get_name() == "wast") return finish(wast());
     if (sub->get_name() == "inspect") return inspect();
     if (sub->get_name() == "compile") return compile();
   }

@@ -38,18 +38,21 @@ struct RunOptions {
   std::string argv0;
   PolicyOptions policy; // --allow/--deny/--policy/--strict/--audit/--trace-wasi/--learn-policy
   LimitOptions limits;  // --fuel/--timeout/--max-memory/--max-table-elements/--max-wasm-stack/-W
-  Tier tier = Tier::Interpreter; // --tier interp|jit
-  bool cache = true;             // --cache / --no-cache (the JIT's code cache)
-  bool verbose = false;          // -v: how the module runs (code cache, memory 0), on stderr
+  // --tier interp|jit|auto. Auto: a short run is the interpreter's (it never loads LLVM), a long
+  // one gets compiled code without asking (docs/tiering.md).
+  Tier tier = Tier::Auto;
+  bool cache = true;    // --cache / --no-cache (the JIT's code cache)
+  bool verbose = false; // -v: how the module runs (code cache, memory 0), on stderr
 };
 
 // FILE as a Module: a .cwasm as it is; with `--tier jit` through the code cache (a hit maps
 // machine code and never loads LLVM); else compiled as load_module does.
 Result<Module> load_for_run(const Engine& engine, const RunOptions& opts) {
   const bool jit = engine.config().tier == Tier::Jit;
+  const bool compiles = jit || engine.config().tier == Tier::Auto;
   // A .cwasm is mapped by load_module (never read whole here first), and runs without LLVM.
   if (is_precompiled_file(opts.file)) return load_module(engine, opts.file);
-  if (!jit || !opts.cache) {
+  if (!compiles || !opts.cache) {
     if (jit) warn_if_jit_unavailable();
     return load_module(engine, opts.file);
   }
@@ -68,7 +71,7 @@ Result<Module> load_for_run(const Engine& engine, const RunOptions& opts) {
     if (!report.note.empty()) line += " (" + report.note + ")";
     std::fprintf(stderr, "%s\n", line.c_str());
   }
-  if (report.outcome == CacheReport::Outcome::Unused) warn_if_jit_unavailable();
+  if (jit && report.outcome == CacheReport::Outcome::Unused) warn_if_jit_unavailable();
   // A broken module: load_module's diagnosis (text or binary, which mistake) is the better one.
   if (!module &&
       (module.error().kind == ErrorKind::Malformed || module.error().kind == ErrorKind::Invalid)) {
@@ -200,6 +203,15 @@ int run(const RunOptions& opts) {
   Engine engine(engine_config);
   auto module = load_for_run(engine, opts);
   if (!module) return report_error(opts.file, module.error());
+  // -v: how tiering went, on every way out below.
+  struct TierUpLine {
+    const Module& module;
+    bool verbose;
+    ~TierUpLine() {
+      const std::string line = verbose ? module.tier_up_report() : std::string();
+      if (!line.empty()) std::fprintf(stderr, "wasmcap: tier-up: %s\n", line.c_str());
+    }
+  } const tier_up_line{*module, opts.verbose};
 
   Store store(engine);
   Linker linker;
@@ -298,7 +310,7 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
   add_limit_options(*cmd, opts->limits);
   add_tier_option(*cmd, opts->tier, /*warn_when_parsed=*/false);
   cmd->add_flag("--cache,!--no-cache", opts->cache,
-                "With --tier jit, keep compiled code in $XDG_CACHE_HOME/wasmcap (or "
+                "With --tier jit or auto, keep compiled code in $XDG_CACHE_HOME/wasmcap (or "
                 "~/.cache/wasmcap) and reuse it (default: on)");
   // allow_extra_args(false): each --dir/--env takes one value, so FILE is never swallowed.
   cmd->add_option("--dir", opts->dirs,
@@ -314,7 +326,8 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
   cmd->add_flag("--inherit-env", opts->inherit_env, "Give the guest the whole host environment");
   cmd->add_flag("-v,--verbose", opts->verbose,
                 "Print how the module runs to stderr: whether the code cache was used (and "
-                "where), memory 0's guard pages or explicit bounds checks (and why)");
+                "where), memory 0's guard pages or explicit bounds checks (and why), and with "
+                "--tier auto when the background compile ran and what it switched");
   cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)")->type_name("NAME");
   add_policy_options(*cmd, opts->policy);
   cmd->add_option("FILE", opts->file, "The module to run (.wasm, .wat or .cwasm)")->required();

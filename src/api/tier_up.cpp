@@ -1,0 +1,289 @@
+// TierUp (tier_up.h): the background compile and the switch-over of instances.
+#include "api/tier_up.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "api/code_cache_file.h"
+#include "api/tier_choice.h"
+
+#ifdef WASMCAP_HAVE_LLVM_TIER
+#include "llvm/aot.h"
+#include "llvm/compile.h"
+#include "llvm/jit_module.h"
+#endif
+
+namespace wasmcap::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Compiles in progress in this process; exit() waits for them (wait_at_exit).
+std::mutex g_compiles_mutex;
+std::condition_variable g_compiles_done;
+int g_compiles_in_progress = 0;
+
+// Registered with atexit once the plugin is loaded, so it runs before libLLVM's static
+// destructors (atexit runs the last registered first): a compile never runs under them.
+void wait_at_exit() {
+  std::unique_lock lock(g_compiles_mutex);
+  g_compiles_done.wait(lock, [] { return g_compiles_in_progress == 0; });
+}
+
+void begin_compile() {
+  std::lock_guard lock(g_compiles_mutex);
+  ++g_compiles_in_progress;
+}
+
+void end_compile() {
+  {
+    std::lock_guard lock(g_compiles_mutex);
+    --g_compiles_in_progress;
+  }
+  g_compiles_done.notify_all();
+}
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+} // namespace
+
+// Everything the background thread touches: it holds a reference, so the TierUp (and the Module
+// holding it) may go while a compile runs.
+struct TierUp::Job {
+  std::shared_ptr<const ir::Module> module;
+  validate::Features features;
+  bool guard_pages = false;
+  std::chrono::milliseconds delay{0};
+  std::string cache_path;
+
+  mutable std::mutex mutex;
+  mutable std::condition_variable changed;
+  State state = State::Idle;
+  std::atomic<bool> cancelled{false}; // the TierUp is gone: do not start
+  Clock::time_point first_instance;
+  double compile_started_ms = 0;
+  double compile_ms = 0;
+  uint32_t switched = 0;
+  std::string note;
+  std::shared_ptr<const runtime::ModuleCode> code; // when Ready
+  std::vector<std::shared_ptr<runtime::PollFlag>> flags;
+
+  Clock::time_point due() const { return first_instance + delay; }
+  void run(); // on the compile thread, once due
+  support::Result<std::shared_ptr<const runtime::ModuleCode>> compile(std::string& note) const;
+};
+
+support::Result<std::shared_ptr<const runtime::ModuleCode>>
+TierUp::Job::compile(std::string& cache_note) const {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  if (const std::string* why = llvm_tier::unavailable_reason()) {
+    return support::make_error(support::ErrorKind::Usage, *why);
+  }
+  static std::once_flag registered;
+  std::call_once(registered, [] { std::atexit(wait_at_exit); });
+  auto bytes = llvm_tier::precompile(*module, features, guard_pages);
+  if (!bytes) return bytes.error();
+  if (!cache_path.empty()) cache_note = write_cache_entry(cache_path, *bytes);
+  auto loaded = llvm_tier::load_precompiled(*bytes, features, guard_pages);
+  if (!loaded) return loaded.error();
+  return std::move(loaded->code);
+#else
+  (void)cache_note;
+  return support::make_error(support::ErrorKind::Usage,
+                             "this wasmcap was built without the LLVM tier");
+#endif
+}
+
+void TierUp::Job::run() {
+  {
+    std::lock_guard lock(mutex);
+    if (cancelled) return;
+    state = State::Compiling;
+    compile_started_ms = ms_between(first_instance, Clock::now());
+    begin_compile();
+  }
+  const Clock::time_point start = Clock::now();
+  std::string cache_note;
+  auto compiled = compile(cache_note);
+  {
+    std::lock_guard lock(mutex);
+    compile_ms = ms_between(start, Clock::now());
+    if (compiled) {
+      code = std::move(compiled).value();
+      note = std::move(cache_note);
+      // Raised before the state says Ready, so whoever sees Ready sees the flags up.
+      for (const auto& flag : flags)
+        flag->store(true, std::memory_order_relaxed);
+      state = State::Ready;
+    } else {
+      state = State::Failed;
+      note = compiled.error().message;
+    }
+  }
+  end_compile();
+  changed.notify_all();
+}
+
+namespace {
+
+// The process's one compile thread and its queue: compiles run one at a time, in the order they
+// fall due, however many modules tier up (a wast script makes hundreds). Created on first use
+// and never destroyed, so exit() has no thread to join.
+class CompileQueue {
+public:
+  static CompileQueue& get() {
+    static CompileQueue* queue = new CompileQueue;
+    return *queue;
+  }
+  void add(std::shared_ptr<TierUp::Job> job) {
+    {
+      std::lock_guard lock(mutex_);
+      jobs_.push_back(std::move(job));
+      if (!started_) {
+        started_ = true;
+        std::thread([this] { work(); }).detach();
+      }
+    }
+    changed_.notify_one();
+  }
+  // A job was cancelled: the thread may stop waiting for it.
+  void poke() { changed_.notify_one(); }
+
+private:
+  void work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      std::erase_if(jobs_, [](const auto& job) { return job->cancelled.load(); });
+      if (jobs_.empty()) {
+        changed_.wait(lock);
+        continue;
+      }
+      auto next = std::min_element(jobs_.begin(), jobs_.end(), [](const auto& a, const auto& b) {
+        return a->due() < b->due();
+      });
+      if (Clock::now() < (*next)->due()) {
+        changed_.wait_until(lock, (*next)->due());
+        continue;
+      }
+      std::shared_ptr<TierUp::Job> job = std::move(*next);
+      jobs_.erase(next);
+      lock.unlock();
+      job->run();
+      job.reset(); // its last reference may go here, outside the lock
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::shared_ptr<TierUp::Job>> jobs_;
+  bool started_ = false;
+};
+
+} // namespace
+
+// Runs on the store's thread at a safe point once the flag is up: switches the instance when
+// the code is ready (and fits its memory), and is dropped when there is nothing left to do.
+class TierUp::SwitchHook final : public runtime::PollHook {
+public:
+  SwitchHook(std::shared_ptr<Job> job, runtime::ModuleInstance& instance)
+      : job_(std::move(job)), instance_(instance) {}
+
+  bool run(runtime::Store&) override {
+    std::shared_ptr<const runtime::ModuleCode> code;
+    {
+      std::lock_guard lock(job_->mutex);
+      if (job_->state == State::Failed) return false;
+      if (job_->state != State::Ready) return true;
+      code = job_->code;
+    }
+    if (!fits(*code)) return false; // the instance stays on the interpreter
+    // The interpreter's code stays alive as long as the instance: its frames may be running.
+    auto both = std::make_shared<std::pair<std::shared_ptr<const runtime::ModuleCode>,
+                                           std::shared_ptr<const runtime::ModuleCode>>>(
+        instance_.code, code);
+    instance_.switch_code(std::shared_ptr<const runtime::ModuleCode>(both, code.get()));
+    std::lock_guard lock(job_->mutex);
+    ++job_->switched;
+    return false;
+  }
+
+private:
+  // Code compiled without bounds compares needs memory 0's guard pages, which a failed
+  // reservation (a low `ulimit -v`) may have left out.
+  bool fits(const runtime::ModuleCode& code) const {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+    const auto* jit = dynamic_cast<const llvm_tier::JitModule*>(&code);
+    if (jit != nullptr && jit->guard_pages() && !instance_.memories.empty() &&
+        !instance_.memories[0]->guarded()) {
+      return false;
+    }
+#else
+    (void)code;
+#endif
+    return true;
+  }
+
+  std::shared_ptr<Job> job_;
+  runtime::ModuleInstance& instance_;
+};
+
+TierUp::TierUp(std::shared_ptr<const ir::Module> module, const Config& config)
+    : job_(std::make_shared<Job>()) {
+  job_->module = std::move(module);
+  job_->features = features_for(config);
+  job_->guard_pages = guard_pages_allowed(config);
+  job_->delay = std::chrono::milliseconds(config.tier_up_delay_ms);
+  // For tests and experiments with the CLI, which has no option for it.
+  if (const char* env = std::getenv("WASMCAP_TIER_UP_DELAY_MS"); env != nullptr && *env != '\0') {
+    job_->delay = std::chrono::milliseconds(std::strtoul(env, nullptr, 10));
+  }
+}
+
+TierUp::~TierUp() {
+  job_->cancelled = true;
+  job_->changed.notify_all();
+  CompileQueue::get().poke();
+}
+
+void TierUp::set_cache_path(std::string path) {
+  std::lock_guard lock(job_->mutex);
+  job_->cache_path = std::move(path);
+}
+
+void TierUp::watch(runtime::Store& store, runtime::ModuleInstance& instance) {
+  store.add_poll_hook(std::make_unique<SwitchHook>(job_, instance));
+  std::lock_guard lock(job_->mutex);
+  if (std::find(job_->flags.begin(), job_->flags.end(), store.poll_flag()) == job_->flags.end()) {
+    job_->flags.push_back(store.poll_flag());
+  }
+  if (job_->state == State::Ready) store.poll_flag()->store(true, std::memory_order_relaxed);
+  if (job_->state != State::Idle) return;
+  job_->state = State::Waiting;
+  job_->first_instance = Clock::now();
+  CompileQueue::get().add(job_);
+}
+
+TierUp::Status TierUp::status() const {
+  std::lock_guard lock(job_->mutex);
+  return {job_->state, job_->compile_started_ms, job_->compile_ms, job_->switched, job_->note};
+}
+
+bool TierUp::wait() const {
+  std::unique_lock lock(job_->mutex);
+  if (job_->state == State::Idle) return false;
+  job_->changed.wait(lock, [this] {
+    return job_->state == State::Ready || job_->state == State::Failed || job_->cancelled;
+  });
+  return job_->state == State::Ready || job_->state == State::Failed;
+}
+
+int TierUp::compiles_in_progress() {
+  std::lock_guard lock(g_compiles_mutex);
+  return g_compiles_in_progress;
+}
+
+} // namespace wasmcap::detail

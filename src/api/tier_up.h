@@ -1,0 +1,72 @@
+// TierUp: tiering for Tier::Auto (docs/tiering.md). A module starts on the interpreter, lowered so
+// its calls check the store's poll flag. Config::tier_up_delay_ms after its first instantiation,
+// the process's compile thread compiles it with the LLVM tier (as a .cwasm, written to the code
+// cache when the module came through one) and raises the poll flag of every store holding an
+// instance; each store's own thread then switches those instances over at its next safe point (a
+// call), so calls made from then on run compiled code. Frames already running finish on the
+// interpreter: there is no on-stack replacement.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ir/module.h"
+#include "runtime/module_instance.h"
+#include "runtime/store.h"
+#include "runtime/tier.h"
+#include "wasmcap/config.h"
+
+namespace wasmcap::detail {
+
+class TierUp {
+public:
+  enum class State : uint8_t {
+    Idle,      // no instance yet: the delay has not started
+    Waiting,   // the delay runs
+    Compiling, // the background thread is in the LLVM tier
+    Ready,     // compiled: stores switch their instances at their next safe point
+    Failed,    // the tier cannot compile this module (SIMD, no plugin): it stays interpreted
+  };
+  struct Status {
+    State state = State::Idle;
+    double compile_started_ms = 0; // since the first instantiation
+    double compile_ms = 0;         // how long the compile took (Ready)
+    uint32_t switched = 0;         // instances switched over so far
+    std::string note;              // Failed: why; Ready: a cache write that failed
+  };
+
+  TierUp(std::shared_ptr<const ir::Module> module, const Config& config);
+  // Never waits for a compile in progress: the background thread owns what it uses and ends
+  // after it. exit() waits for compiles in progress (a handler registered when the first one
+  // starts); a process that does not want to wait exits with _Exit while compiles_in_progress().
+  ~TierUp();
+  TierUp(const TierUp&) = delete;
+  TierUp& operator=(const TierUp&) = delete;
+
+  // Where the compiled .cwasm goes (the code cache's entry); "" for nowhere. Before watch().
+  void set_cache_path(std::string path);
+  // Called for each new instance of the module: starts the delay on the first one, and adds the
+  // poll hook that switches this instance once the code is ready.
+  void watch(runtime::Store& store, runtime::ModuleInstance& instance);
+
+  Status status() const;
+  // Blocks until the compile has ended (Ready or Failed); false if it never started.
+  bool wait() const;
+
+  // Background compiles running in this process.
+  static int compiles_in_progress();
+
+  struct Job; // shared by this object and the compile queue
+
+private:
+  class SwitchHook;
+  std::shared_ptr<Job> job_;
+};
+
+} // namespace wasmcap::detail
