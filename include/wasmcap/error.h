@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -85,19 +86,20 @@ private:
   std::variant<T, Error> v_;
 };
 
+// The Error is built only on failure: an ok Status is one byte to make and nothing to destroy,
+// which matters on call paths that return one per call (host functions, calls between tiers).
 template <> class [[nodiscard]] Result<void> {
 public:
   Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}
+  Result(Error error) : error_(std::move(error)) {}
 
-  bool has_value() const { return ok_; }
-  explicit operator bool() const { return ok_; }
-  const Error& error() const& { return error_; }
-  Error&& error() && { return std::move(error_); }
+  bool has_value() const { return !error_.has_value(); }
+  explicit operator bool() const { return has_value(); }
+  const Error& error() const& { return *error_; }
+  Error&& error() && { return std::move(*error_); }
 
 private:
-  Error error_;
-  bool ok_ = true;
+  std::optional<Error> error_;
 };
 
 using Status = Result<void>;

@@ -148,10 +148,10 @@ bool is_foreign(const Machine* m, const FuncInstance* f) {
 [[gnu::noinline]] bool call_host(Machine* m, const uint32_t* pc, uint64_t* fp, FuncInstance* f,
                                  uint64_t* args_fp) {
   if (f->kind == FuncInstance::Kind::Wasm && f->instance->code->has_slot_calls()) {
-    // Compiled code takes and returns values in our slot layout: no conversions.
+    // Compiled code takes and returns values in our slot layout: no conversions. It exists only
+    // in configurations without fuel, so the counter need not go back to the store.
     uint64_t* saved_top = m->stack_top;
     m->stack_top = fp + m->func->frame_slots;
-    m->store->return_fuel(m->fuel);
     support::Status s = f->instance->code->call_slots(*m->store, *f, args_fp);
     m->stack_top = saved_top;
     if (!s) {
@@ -343,10 +343,14 @@ HANDLER(CallDirectPoll) {
     uint64_t bits = pc[1] | (uint64_t{pc[2]} << 32);
     std::memcpy(&fc, &bits, sizeof fc);
     m->store->run_poll_hooks();
-    if (!enter(pc, fp, m, mem, msz, m->inst->funcs[fc->func_index], pc[3], 4)) {
-      return Exit::Trapped;
+    FuncInstance* f = m->inst->funcs[fc->func_index];
+    if (f->code != fc) { // switched: this instance's functions are another tier's now
+      if (!call_host(m, pc, fp, f, fp + pc[3])) return Exit::Trapped;
+      mem = load_mem(m);
+      msz = m->mem_size;
+      pc += 4;
+      NEXT();
     }
-    NEXT();
   }
   [[clang::musttail]] return handle<IOp::CallDirect>(pc, fp, m, mem, msz);
 }

@@ -117,6 +117,10 @@ struct AltStack {
 } // namespace
 
 void prepare_fault_handling() {
+  // Called at every entry into compiled code: after the first on a thread, one TLS load.
+  thread_local bool prepared = false;
+  if (prepared) return;
+  prepared = true;
   static std::once_flag once;
   std::call_once(once, [] {
     struct sigaction sa = {};

@@ -138,10 +138,10 @@ const char* trap_message(uint32_t code) {
 // (the moved-from error left behind owns no memory).
 [[noreturn]] void raise(JitContext* ctx, support::Error&& error, uint64_t offset) {
   Activation* act = ctx->activation;
-  act->error = std::move(error);
-  if (act->error.kind == support::ErrorKind::Trap ||
-      act->error.kind == support::ErrorKind::Exhaustion) {
-    act->error.backtrace.push_back(ctx->module->frame_at(offset));
+  act->error.emplace(std::move(error));
+  if (act->error->kind == support::ErrorKind::Trap ||
+      act->error->kind == support::ErrorKind::Exhaustion) {
+    act->error->backtrace.push_back(ctx->module->frame_at(offset));
   }
   std::longjmp(act->jump, 1);
 }
@@ -221,7 +221,7 @@ support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstan
   if (setjmp(act.jump) != 0) {
     leave_compiled_code(outer);
     if (act.fault_pc != 0) return fault_trap(act.fault_pc);
-    return std::move(act.error);
+    return std::move(*act.error);
   }
   jf->entry(&ctx, slots);
   leave_compiled_code(outer);

@@ -7,6 +7,7 @@
 #include <csetjmp>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 #include "runtime/func.h"
 #include "runtime/global.h"
@@ -23,7 +24,9 @@ class JitModule;
 // frames hold no resources, and helpers finish their C++ scopes before they jump.
 struct Activation {
   std::jmp_buf jump;
-  support::Error error;   // set before a longjmp from a helper
+  // Set before a longjmp from a helper. Optional: most entries never trap, and an interpreter
+  // frame calling compiled code in a loop pays for every construction and destruction.
+  std::optional<support::Error> error;
   uintptr_t fault_pc = 0; // set before a longjmp from the fault handler (fault_handler.h)
 };
 

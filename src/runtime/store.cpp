@@ -67,9 +67,9 @@ void Store::add_poll_hook(std::unique_ptr<PollHook> hook) {
   poll_hooks_.push_back(std::move(hook));
 }
 
-void Store::run_poll_hooks() {
+void Store::run_poll_hooks_now() {
   // A hook may call into wasm (it does not today); it must not run itself again meanwhile.
-  if (running_poll_hooks_ || poll_hooks_.empty()) return;
+  if (running_poll_hooks_) return;
   running_poll_hooks_ = true;
   std::erase_if(poll_hooks_, [this](const std::unique_ptr<PollHook>& h) { return !h->run(*this); });
   running_poll_hooks_ = false;

@@ -99,7 +99,9 @@ public:
   void add_poll_hook(std::unique_ptr<PollHook> hook);
   const std::shared_ptr<PollFlag>& poll_flag() const { return poll_flag_; }
   bool poll_requested() const { return poll_flag_->load(std::memory_order_relaxed); }
-  void run_poll_hooks();
+  void run_poll_hooks() {
+    if (!poll_hooks_.empty()) run_poll_hooks_now();
+  }
 
 private:
   StoreLimits limits_;
@@ -118,6 +120,7 @@ private:
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);
   std::vector<std::unique_ptr<PollHook>> poll_hooks_;
   bool running_poll_hooks_ = false;
+  void run_poll_hooks_now();
 };
 
 } // namespace wasmcap::runtime
