@@ -144,11 +144,14 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
       reload_memory();
     }
   }
-  // Native recursion is bounded by the stack itself: the frame address against a limit the
-  // runtime computed from this thread's stack (frames differ in size, so no depth counter).
-  llvm::Value* frame = b_.CreateIntrinsic(llvm::Intrinsic::frameaddress, {env_.ptr}, {u32(0)});
+  // Native recursion is bounded by the stack itself: the stack pointer against a limit the
+  // runtime computed from this thread's stack (frames differ in size, so no depth counter). The
+  // stack pointer (`llvm.stacksave`, read after the prologue made the frame), not
+  // `llvm.frameaddress`: taking the frame address forces a frame pointer, and losing %rbp to it
+  // made register-hungry loops spill (fft's butterfly loop: 8 stack reloads per iteration pair).
+  llvm::Value* sp = b_.CreateIntrinsic(llvm::Intrinsic::stacksave, {env_.ptr}, {});
   llvm::Value* limit = ctx_field(env_.layout.ctx_stack_limit, env_.i64);
-  trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(frame, env_.i64), limit), TrapCode::CallStackExhausted,
+  trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(sp, env_.i64), limit), TrapCode::CallStackExhausted,
           def.body.offset);
 
   Control fc;

@@ -1,0 +1,166 @@
+// What O2 makes of translated code, where speed depends on it (docs/llvm.md, "Code quality"): the
+// stack check reads the stack pointer, not the frame address (which forces a frame pointer), and
+// float results are quieted only after the identity constants that let LLVM fold an operation
+// away. Read through the optimized IR ($WASMCAP_LLVM_DUMP_IR), with the semantics checked too.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "binary/decoder.h"
+#include "runtime/instantiate.h"
+#include "runtime/invoke.h"
+#include "text/wat_parser.h"
+#include "llvm/compile.h"
+
+namespace wasmcap {
+namespace {
+
+using runtime::Value;
+
+support::Result<std::shared_ptr<const runtime::ModuleCode>> compile_wat(std::string_view wat) {
+  auto bytes = text::parse_wat(wat);
+  if (!bytes) return bytes.error();
+  auto module = binary::decode_module(*bytes);
+  if (!module) return module.error();
+  return llvm_tier::compile(std::make_shared<const ir::Module>(std::move(*module)),
+                            validate::Features{});
+}
+
+// Compiles `wat` with the optimized IR dumped to a scratch file, and returns that IR.
+std::string optimized_ir(std::string_view wat) {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("wasmcap_codegen_quality_" + std::to_string(::getpid()) + ".ll");
+  std::filesystem::remove(path);
+  ::setenv("WASMCAP_LLVM_DUMP_IR", path.c_str(), 1);
+  auto code = compile_wat(wat);
+  ::unsetenv("WASMCAP_LLVM_DUMP_IR");
+  EXPECT_TRUE(code) << code.error().to_string();
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::filesystem::remove(path);
+  return text.str();
+}
+
+// The body of `define ... @name(` in `ir`, up to its closing brace.
+std::string function_ir(const std::string& ir, const std::string& name) {
+  size_t at = ir.find("@" + name + "(");
+  while (at != std::string::npos && ir.rfind("define", at) < ir.rfind('\n', at)) {
+    at = ir.find("@" + name + "(", at + 1);
+  }
+  if (at == std::string::npos) return {};
+  size_t end = ir.find("\n}", at);
+  return ir.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+TEST(LlvmCodegen, StackCheckReadsTheStackPointerNotTheFrameAddress) {
+  std::string ir = optimized_ir(R"((module
+    (func $f (export "f") (param i32) (result i32)
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+        (else (i32.add (local.get 0) (call $f (i32.sub (local.get 0) (i32.const 1)))))))))");
+  ASSERT_FALSE(ir.empty());
+  EXPECT_NE(ir.find("llvm.stacksave"), std::string::npos);
+  // llvm.frameaddress forces a frame pointer, one register fewer in every function.
+  EXPECT_EQ(ir.find("llvm.frameaddress"), std::string::npos);
+}
+
+// A frame far larger than the runaway test's: 48 doubles live across the recursive call are
+// spilled to the frame; the check still ends the recursion with the trap, not a crash.
+TEST(LlvmCodegen, LargeFramesStillHitTheStackCheck) {
+  std::string wat = "(module (func $r (export \"r\") (param f64) (result f64)";
+  for (int i = 0; i < 48; ++i)
+    wat += " (local f64)";
+  for (int i = 1; i <= 48; ++i) {
+    wat += " (local.set " + std::to_string(i) + " (f64.mul (local.get 0) (f64.const " +
+           std::to_string(i + 2) + ")))";
+  }
+  wat += " (call $r (f64.add (local.get 0) (f64.const 3)))";
+  for (int i = 1; i <= 48; ++i)
+    wat += " (local.get " + std::to_string(i) + ") (f64.add)";
+  wat += "))";
+  runtime::Store store;
+  auto code = compile_wat(wat);
+  ASSERT_TRUE(code) << code.error().to_string();
+  auto inst = runtime::instantiate(store, *code, {});
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  auto r = runtime::invoke(store, (*inst)->exported_func("r"), {{Value::make_f64(1.0)}});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, support::ErrorKind::Exhaustion);
+  EXPECT_EQ(r.error().message, "call stack exhausted");
+}
+
+constexpr std::string_view kFloatOps = R"((module
+  (func (export "add_c") (param f64) (result f64) (f64.add (local.get 0) (f64.const 0.01)))
+  (func (export "div_c") (param f64) (result f64) (f64.div (f64.const 0.001) (local.get 0)))
+  (func (export "mul_c") (param f32) (result f32) (f32.mul (local.get 0) (f32.const 0.2)))
+  (func (export "mul_1") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 1)))
+  (func (export "div_m1") (param f64) (result f64) (f64.div (local.get 0) (f64.const -1)))
+  (func (export "sub_0") (param f64) (result f64) (f64.sub (local.get 0) (f64.const 0)))
+  (func (export "add_m0") (param f32) (result f32) (f32.add (local.get 0) (f32.const -0)))
+  (func (export "neg_sub") (param f64) (result f64) (f64.sub (f64.const -0) (local.get 0)))
+  (func (export "mul_nan") (param f64) (result f64) (f64.mul (f64.const nan:0x4) (local.get 0))))
+)";
+
+// Exports 0-2 multiply or add by constants no fold can remove: no quieting select (an unordered
+// compare) is left in their code. The identity constants (3-7) keep it; a NaN constant (8) folds
+// the whole operation to a quiet NaN, checked by value below.
+TEST(LlvmCodegen, QuietsOnlyAfterIdentityConstants) {
+  std::string ir = optimized_ir(kFloatOps);
+  ASSERT_FALSE(ir.empty());
+  for (int f = 0; f < 8; ++f) {
+    std::string body = function_ir(ir, "w" + std::to_string(f));
+    ASSERT_FALSE(body.empty()) << "w" << f;
+    bool quieted = body.find("fcmp uno") != std::string::npos;
+    EXPECT_EQ(quieted, f >= 3) << "w" << f << ":\n" << body;
+  }
+}
+
+uint64_t bits_of(double d) {
+  return Value::make_f64(d).f64_bits;
+}
+
+// A signalling NaN through every operation gives a quiet NaN; numbers give IEEE results.
+TEST(LlvmCodegen, FloatResultsWithAndWithoutQuieting) {
+  runtime::Store store;
+  auto code = compile_wat(kFloatOps);
+  ASSERT_TRUE(code) << code.error().to_string();
+  auto inst = runtime::instantiate(store, *code, {});
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  const uint64_t snan64 = 0x7ff0000000000001ull;
+  const uint32_t snan32 = 0x7f800001u;
+  for (const char* name : {"add_c", "div_c", "mul_1", "div_m1", "sub_0", "neg_sub", "mul_nan"}) {
+    auto r = runtime::invoke(store, (*inst)->exported_func(name), {{Value::make_f64_bits(snan64)}});
+    ASSERT_TRUE(r) << name << ": " << r.error().to_string();
+    uint64_t bits = (*r)[0].f64_bits;
+    EXPECT_TRUE(std::isnan((*r)[0].f64())) << name;
+    EXPECT_NE(bits & (1ull << 51), 0u) << name << " returned a signalling NaN";
+  }
+  for (const char* name : {"mul_c", "add_m0"}) {
+    auto r = runtime::invoke(store, (*inst)->exported_func(name), {{Value::make_f32_bits(snan32)}});
+    ASSERT_TRUE(r) << name << ": " << r.error().to_string();
+    uint32_t bits = (*r)[0].f32_bits;
+    EXPECT_EQ(bits & 0x7f800000u, 0x7f800000u) << name;
+    EXPECT_NE(bits & (1u << 22), 0u) << name << " returned a signalling NaN";
+  }
+  auto r = runtime::invoke(store, (*inst)->exported_func("add_c"), {{Value::make_f64(2.0)}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].f64_bits, bits_of(2.0 + 0.01));
+  r = runtime::invoke(store, (*inst)->exported_func("div_c"), {{Value::make_f64(4.0)}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].f64_bits, bits_of(0.001 / 4.0));
+  r = runtime::invoke(store, (*inst)->exported_func("neg_sub"), {{Value::make_f64(0.0)}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ((*r)[0].f64_bits, bits_of(-0.0));
+}
+
+} // namespace
+} // namespace wasmcap
