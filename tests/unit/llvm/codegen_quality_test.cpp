@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "binary/decoder.h"
+#include "compile_wat.h"
 #include "runtime/instantiate.h"
 #include "runtime/invoke.h"
 #include "text/wat_parser.h"
@@ -26,14 +27,7 @@ namespace {
 
 using runtime::Value;
 
-support::Result<std::shared_ptr<const runtime::ModuleCode>> compile_wat(std::string_view wat) {
-  auto bytes = text::parse_wat(wat);
-  if (!bytes) return bytes.error();
-  auto module = binary::decode_module(*bytes);
-  if (!module) return module.error();
-  return llvm_tier::compile(std::make_shared<const ir::Module>(std::move(*module)),
-                            validate::Features{});
-}
+using test::compile_wat;
 
 // Compiles `wat` with the optimized IR dumped to a scratch file, and returns that IR.
 std::string optimized_ir(std::string_view wat) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "binary/decoder.h"
+#include "compile_wat.h"
 #include "runtime/instantiate.h"
 #include "runtime/invoke.h"
 #include "text/wat_parser.h"
@@ -16,14 +17,7 @@ namespace {
 
 using runtime::Value;
 
-support::Result<std::shared_ptr<const runtime::ModuleCode>> compile_wat(std::string_view wat) {
-  auto bytes = text::parse_wat(wat);
-  if (!bytes) return bytes.error();
-  auto module = binary::decode_module(*bytes);
-  if (!module) return module.error();
-  return llvm_tier::compile(std::make_shared<const ir::Module>(std::move(*module)),
-                            validate::Features{});
-}
+using test::compile_wat;
 
 runtime::ModuleInstance* instantiate(runtime::Store& store, std::string_view wat,
                                      std::vector<runtime::Extern> imports = {}) {
