@@ -125,7 +125,8 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
     auto module = Module::from_bytes_or_text(engine, bytes);
     if (module && module->data()->tier_up) module->data()->tier_up->set_cache_path(r.path);
     r.outcome = CacheReport::Outcome::Miss;
-    r.note += (r.note.empty() ? "" : "; ") + std::string("written by the background compile");
+    r.note += (r.note.empty() ? "" : "; ") +
+              std::string("the background compile writes it if the run outlasts it");
     return module;
   }
   auto compiled = Module::precompile(engine, bytes);
