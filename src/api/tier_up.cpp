@@ -261,6 +261,15 @@ void TierUp::watch(runtime::Store& store, runtime::ModuleInstance& instance) {
     job_->flags.push_back(store.poll_flag());
   }
   if (job_->state == State::Ready) store.poll_flag()->store(true, std::memory_order_relaxed);
+  if (job_->state == State::Idle || job_->state == State::Waiting) {
+    // Memory 0 without guard pages (a failed reservation under a low `ulimit -v`, an imported
+    // unguarded memory): compile with explicit bounds checks, which fit every instance. Such
+    // code is not what the cache's key names, so it is not written there.
+    if (!instance.memories.empty() && !instance.memories[0]->guarded() && job_->guard_pages) {
+      job_->guard_pages = false;
+      job_->cache_path.clear();
+    }
+  }
   if (job_->state != State::Idle) return;
   job_->state = State::Waiting;
   job_->first_instance = Clock::now();

@@ -5,6 +5,7 @@
 #include "interp/compiled_module.h"
 #include "interp/lower.h"
 #include "interp/machine.h"
+#include "runtime/module_instance.h"
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
@@ -15,6 +16,15 @@ support::Status CompiledModule::call(runtime::Store& store, runtime::FuncInstanc
                                      std::span<const runtime::Value> args,
                                      std::span<runtime::Value> results) const {
   return execute(store, func, args, results);
+}
+
+std::string CompiledModule::memory_strategy(const runtime::ModuleInstance& instance) const {
+  const std::string mine = ModuleCode::memory_strategy(instance);
+  if (!reserve_guard_pages_ || instance.memories.empty()) return mine;
+  if (instance.memories[0]->guarded()) {
+    return mine + "; guard pages (8 GiB) reserved for the compiled code to come";
+  }
+  return mine + "; no guard pages (the reservation failed): compiled code will check bounds too";
 }
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "interp/code.h"
@@ -26,6 +27,7 @@ public:
 
   // Tiering: the compiled code that will replace this one wants guard pages.
   bool wants_guard_pages() const override { return reserve_guard_pages_; }
+  std::string memory_strategy(const runtime::ModuleInstance& instance) const override;
   void set_reserve_guard_pages(bool on) { reserve_guard_pages_ = on; }
 
 private:
