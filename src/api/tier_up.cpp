@@ -62,7 +62,6 @@ struct TierUp::Job {
   mutable std::mutex mutex;
   mutable std::condition_variable changed;
   State state = State::Idle;
-  std::atomic<bool> cancelled{false}; // the TierUp is gone: do not start
   Clock::time_point first_instance;
   double compile_started_ms = 0;
   double compile_ms = 0;
@@ -100,7 +99,6 @@ TierUp::Job::compile(std::string& cache_note) const {
 void TierUp::Job::run() {
   {
     std::lock_guard lock(mutex);
-    if (cancelled) return;
     state = State::Compiling;
     compile_started_ms = ms_between(first_instance, Clock::now());
     begin_compile();
@@ -130,18 +128,19 @@ void TierUp::Job::run() {
 namespace {
 
 // The process's one compile thread and its queue: compiles run one at a time, in the order they
-// fall due, however many modules tier up (a wast script makes hundreds). Created on first use
-// and never destroyed, so exit() has no thread to join.
+// fall due, however many modules tier up (a wast script makes hundreds). The queue holds jobs
+// weakly: a job whose Module and instances are all gone is dropped without compiling. Created
+// on first use and never destroyed, so exit() has no thread to join.
 class CompileQueue {
 public:
   static CompileQueue& get() {
     static CompileQueue* queue = new CompileQueue;
     return *queue;
   }
-  void add(std::shared_ptr<TierUp::Job> job) {
+  void add(const std::shared_ptr<TierUp::Job>& job) {
     {
       std::lock_guard lock(mutex_);
-      jobs_.push_back(std::move(job));
+      jobs_.push_back(job);
       if (!started_) {
         started_ = true;
         std::thread([this] { work(); }).detach();
@@ -149,27 +148,30 @@ public:
     }
     changed_.notify_one();
   }
-  // A job was cancelled: the thread may stop waiting for it.
-  void poke() { changed_.notify_one(); }
 
 private:
   void work() {
     std::unique_lock lock(mutex_);
     for (;;) {
-      std::erase_if(jobs_, [](const auto& job) { return job->cancelled.load(); });
+      std::erase_if(jobs_, [](const auto& job) { return job.expired(); });
       if (jobs_.empty()) {
         changed_.wait(lock);
         continue;
       }
-      auto next = std::min_element(jobs_.begin(), jobs_.end(), [](const auto& a, const auto& b) {
-        return a->due() < b->due();
-      });
-      if (Clock::now() < (*next)->due()) {
-        changed_.wait_until(lock, (*next)->due());
+      // `due` is fixed once queued, so reading it through a live lock() is stable.
+      auto due = [](const std::weak_ptr<TierUp::Job>& w) {
+        auto job = w.lock();
+        return job ? job->due() : Clock::time_point::min();
+      };
+      auto next = std::min_element(jobs_.begin(), jobs_.end(),
+                                   [&](const auto& a, const auto& b) { return due(a) < due(b); });
+      if (Clock::now() < due(*next)) {
+        changed_.wait_until(lock, due(*next));
         continue;
       }
-      std::shared_ptr<TierUp::Job> job = std::move(*next);
+      std::shared_ptr<TierUp::Job> job = next->lock();
       jobs_.erase(next);
+      if (!job) continue;
       lock.unlock();
       job->run();
       job.reset(); // its last reference may go here, outside the lock
@@ -179,7 +181,7 @@ private:
 
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::vector<std::shared_ptr<TierUp::Job>> jobs_;
+  std::vector<std::weak_ptr<TierUp::Job>> jobs_;
   bool started_ = false;
 };
 
@@ -243,11 +245,7 @@ TierUp::TierUp(std::shared_ptr<const ir::Module> module, const Config& config)
   }
 }
 
-TierUp::~TierUp() {
-  job_->cancelled = true;
-  job_->changed.notify_all();
-  CompileQueue::get().poke();
-}
+TierUp::~TierUp() = default;
 
 void TierUp::set_cache_path(std::string path) {
   std::lock_guard lock(job_->mutex);
@@ -284,10 +282,9 @@ TierUp::Status TierUp::status() const {
 bool TierUp::wait() const {
   std::unique_lock lock(job_->mutex);
   if (job_->state == State::Idle) return false;
-  job_->changed.wait(lock, [this] {
-    return job_->state == State::Ready || job_->state == State::Failed || job_->cancelled;
-  });
-  return job_->state == State::Ready || job_->state == State::Failed;
+  job_->changed.wait(
+      lock, [this] { return job_->state == State::Ready || job_->state == State::Failed; });
+  return true;
 }
 
 int TierUp::compiles_in_progress() {

@@ -42,8 +42,9 @@ public:
   };
 
   TierUp(std::shared_ptr<const ir::Module> module, const Config& config);
-  // Never waits for a compile in progress: the background thread owns what it uses and ends
-  // after it. exit() waits for compiles in progress (a handler registered when the first one
+  // Never waits for a compile in progress: the compile thread holds what it uses. The compile
+  // is dropped before it starts only once the instances are gone too (they may still run and
+  // switch). exit() waits for a compile in progress (a handler registered when the first one
   // starts); a process that does not want to wait exits with _Exit while compiles_in_progress().
   ~TierUp();
   TierUp(const TierUp&) = delete;

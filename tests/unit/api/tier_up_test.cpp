@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "interp/compiled_module.h"
@@ -156,6 +158,24 @@ TEST(TierUp, AnInstanceMadeAfterTheCompileStartsCompiled) {
   auto r = run->call(args); // the call itself is the safe point
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ((*r)[0].i32, expected_sum(5));
+  EXPECT_FALSE(runs_interpreted(*run));
+}
+
+// C API users drop the module right after instantiating (wasm_module_delete): the instance
+// still tiers up.
+TEST(TierUp, AnInstanceOutlivingItsModuleStillSwitches) {
+  if (Engine::jit_unavailable_reason()) GTEST_SKIP() << "no LLVM tier";
+  Fixture t(0);
+  t.instantiate(kLoop);
+  t.module.reset();
+  auto run = t.instance->get_func("run");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (runs_interpreted(*run) && std::chrono::steady_clock::now() < deadline) {
+    auto r = t.run(3, 99); // each call is a safe point
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ((*r)[0].i32, expected_sum(3));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   EXPECT_FALSE(runs_interpreted(*run));
 }
 
