@@ -23,17 +23,22 @@ using Clock = std::chrono::steady_clock;
 std::mutex g_compiles_mutex;
 std::condition_variable g_compiles_done;
 int g_compiles_in_progress = 0;
+bool g_exiting = false; // exit() has begun: no compile may start
 
 // Registered with atexit once the plugin is loaded, so it runs before libLLVM's static
 // destructors (atexit runs the last registered first): a compile never runs under them.
 void wait_at_exit() {
   std::unique_lock lock(g_compiles_mutex);
+  g_exiting = true;
   g_compiles_done.wait(lock, [] { return g_compiles_in_progress == 0; });
 }
 
-void begin_compile() {
+// False once exit() has begun (a job falling due during exit must not start LLVM then).
+bool begin_compile() {
   std::lock_guard lock(g_compiles_mutex);
+  if (g_exiting) return false;
   ++g_compiles_in_progress;
+  return true;
 }
 
 void end_compile() {
@@ -99,9 +104,9 @@ TierUp::Job::compile(std::string& cache_note) const {
 void TierUp::Job::run() {
   {
     std::lock_guard lock(mutex);
+    if (!begin_compile()) return;
     state = State::Compiling;
     compile_started_ms = ms_between(first_instance, Clock::now());
-    begin_compile();
   }
   const Clock::time_point start = Clock::now();
   std::string cache_note;
