@@ -148,6 +148,9 @@ public:
       jobs_.push_back(job);
       if (!started_) {
         started_ = true;
+        // So that exit() stops this thread from starting a compile even before the first one
+        // (whose own registration, after the plugin loads, is the one that waits).
+        std::atexit(wait_at_exit);
         std::thread([this] { work(); }).detach();
       }
     }
