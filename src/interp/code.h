@@ -70,7 +70,7 @@ namespace wasmcap::interp {
   X(I32Add, I32Xor) X(I32Xor, I32And) X(I32Or, I32And) X(I32Add, I32Add)
 #define WASMCAP_IMM_OPERAND_OPS(X) \
   X(I32Add, I32Shl) X(I32Add, I32Mul) X(I32Xor, I32Rotl) X(I32Xor, I32ShrU) X(I32Xor, I32Shl) \
-  X(I32Add, I32Rotl) X(I64Xor, I64ShrU) X(I64Xor, I64Shl) X(I64Add, I64Shl)
+  X(I32Add, I32Rotl) X(I64Xor, I64ShrU) X(I64Xor, I64Shl) X(I64Add, I64Shl) X(I32Add, I32Add)
 // Stores of the multiply-add forms (`OUTERINNERStore`: [base s, offset, a s, b s, c s]).
 #define WASMCAP_BIN_OPERAND_STORES(X) \
   X(F32Add, F32Mul, F32Store) X(F32Sub, F32Mul, F32Store) X(F64Add, F64Mul, F64Store) \
@@ -88,6 +88,19 @@ namespace wasmcap::interp {
 // clang-format on
 // The same for `i32.add x, C` (a loop counter step) followed by a conditional branch:
 // `IncNAME`, NAME being BrIf, BrUnless or a WASMCAP_CMP_OPS branch form.
+// Chain pairs (a second pass of fuse_pairs, from the end backwards): the first may trap (a
+// load or store: reported at its own pc) and the second may itself be a pair op (`IncBrIf`,
+// ...), so up to three instructions run by one dispatch: the float loops' load/op chains and
+// `store; i++; loop`.
+// clang-format off
+// A chain pair that is the second of another one comes first in this list.
+#define WASMCAP_CHAIN_PAIRS(X) \
+  X(F64MulLoad, F64AddLoadStore) X(F64AddLoad, F64AddLoad) X(F64LoadAddImm, F64Add) \
+  X(I32Add, F64AddLoad) X(F64MulImmStore, IncBrIf) X(F64Mul, F64AddLoadStore) \
+  X(F64Mul, F64SubF64MulStore) \
+  X(I32AddImm, F64MulLoadThenF64AddLoadStore) X(F64Mul, F64MulThenF64AddLoadStore) \
+  X(F64Load, F64MulThenF64SubF64MulStore) X(I32AddI32AddImm, I32AddThenF64AddLoad)
+// clang-format on
 
 enum class IOp : uint32_t {
 #define WASM_OP(name, text, prefix, code, imm, sig, align) name,
@@ -137,8 +150,9 @@ enum class IOp : uint32_t {
 #undef WASMCAP_OPERAND_ENUM
 #define WASMCAP_THEN_ENUM(first, second) first##Then##second,
                                       WASMCAP_THEN_PAIRS(WASMCAP_THEN_ENUM)
+                                          WASMCAP_CHAIN_PAIRS(WASMCAP_THEN_ENUM)
 #undef WASMCAP_THEN_ENUM
-                                          IncBrIf,
+                                              IncBrIf,
   IncBrUnless,
 #define WASMCAP_INC_ENUM(name)                                                                     \
   IncBrIf##name, IncBrUnless##name, IncBrIf##name##Imm, IncBrUnless##name##Imm,
@@ -186,6 +200,8 @@ IOp store_form(IOp value, IOp store);
 // The op running `first` and then `second` in one dispatch (`IncNAME` or a WASMCAP_THEN_PAIRS
 // member), else IOp::Count.
 IOp pair_form(IOp first, IOp second);
+// The same for WASMCAP_CHAIN_PAIRS (`second` may be a pair op), else IOp::Count.
+IOp chain_pair_form(IOp first, IOp second);
 
 // `OUTERINNER` / `OUTERINNERImm` for `outer` whose second operand `inner` computed (inner a
 // WASMCAP_BIN_OPERAND_OPS member or the Imm form of a WASMCAP_IMM_OPERAND_OPS one), else
@@ -220,7 +236,8 @@ struct FunctionCode {
 };
 
 // Rewrites the op word of each instruction that pairs with the next (greedily, in code order;
-// an instruction that is the second of a pair does not start one). Run after lowering.
+// an instruction that is the second of a pair does not start one), then, backwards, of each
+// plain instruction forming a chain pair with the next. Run after lowering.
 void fuse_pairs(FunctionCode& fc);
 
 } // namespace wasmcap::interp

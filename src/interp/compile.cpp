@@ -3,6 +3,7 @@
 #include "interp/compile.h"
 
 #include "interp/compiled_module.h"
+#include "interp/dump.h"
 #include "interp/lower.h"
 #include "interp/machine.h"
 #include "runtime/module_instance.h"
@@ -51,6 +52,7 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
       fc.code[at + 1] = static_cast<uint32_t>(bits >> 32);
     }
     fc.direct_calls = {};
+    if (dump_requested()) dump_function(fc, stderr);
     thread_code(fc);
   }
   return std::shared_ptr<const runtime::ModuleCode>(std::move(compiled));

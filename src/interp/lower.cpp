@@ -485,6 +485,19 @@ void Lowering::lower_generic(const ir::Instr& in, size_t h) {
   if (np == 2 && pend_[h - 1].kind == Pending::Const && imm_form(o) != IOp::Count) {
     if (pend_[h - 2].kind == Pending::Const) materialize(h - 2, in.offset);
     uint64_t imm = pend_[h - 1].bits;
+    if (o == IOp::I32Add && prev_.op == IOp::I32Add && just_computed(h - 2)) {
+      // `(x + y) + C` (an address: base + index + field offset) is x + (y + C) in wrapping
+      // arithmetic: one I32AddI32AddImm.
+      uint64_t unused;
+      std::vector<uint32_t> add = take_last(unused); // [x, y]
+      last_ = Last{true, IOp::I32AddI32AddImm, pos()};
+      op(IOp::I32AddI32AddImm, in.offset);
+      word(slot(h - 2));
+      word(add[0]);
+      word(add[1]);
+      word(static_cast<uint32_t>(imm));
+      return;
+    }
     last_ = Last{scalar, imm_form(o), pos()};
     op(imm_form(o), in.offset);
     word(slot(h - 2));
@@ -702,10 +715,14 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
   if (v.unreachable()) return support::ok(); // dead code is never executed: emit nothing
   size_t h = v.operand_height();
   switch (in.op) {
+  // The pushes below emit nothing, so the instruction before them stays the last one (last_):
+  // `(x + y) + C` can still take the add back. Every user of prev_ checks the operand height
+  // it reads against the op's result slot, so a pending operand on top is never mistaken for it.
   case Op::LocalGet:
     if (in.index < local_slots_.size() && !local_wide_[in.index]) {
       push_ = Pending{Pending::Local, local_slots_[in.index], 0};
       push_set_ = true;
+      last_ = prev_;
       return support::ok();
     }
     break;
@@ -715,11 +732,13 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
   case Op::F32Const:
     push_ = Pending{Pending::Const, 0, in.bits & UINT32_MAX};
     push_set_ = true;
+    last_ = prev_;
     return support::ok();
   case Op::I64Const:
   case Op::F64Const:
     push_ = Pending{Pending::Const, 0, in.bits};
     push_set_ = true;
+    last_ = prev_;
     return support::ok();
   case Op::GlobalSet:
     if (h >= 1 && pend_[h - 1].kind == Pending::Const) materialize(h - 1, in.offset);
