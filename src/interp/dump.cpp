@@ -26,6 +26,7 @@ std::string internal_name(IOp op) {
   case IOp::GlobalGet128: return "GlobalGet128";
   case IOp::GlobalSet128: return "GlobalSet128";
   case IOp::CallDirect: return "CallDirect";
+  case IOp::CallDirectPoll: return "CallDirectPoll";
   case IOp::IncBrIf: return "IncBrIf";
   case IOp::IncBrUnless: return "IncBrUnless";
 #define N(name) #name
