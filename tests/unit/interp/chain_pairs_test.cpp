@@ -9,14 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "binary/decoder.h"
-#include "interp/compile.h"
-#include "interp/lower.h"
-#include "runtime/instantiate.h"
-#include "runtime/invoke.h"
-#include "text/wat_parser.h"
-#include "validate/module_validator.h"
-#include "validate/validate_function.h"
+#include "lowered_module.h"
 
 namespace wasmcap {
 namespace {
@@ -115,65 +108,11 @@ const char* kWat = R"((module
     local.get 0 call $clean))
 )";
 
-struct Lowered {
-  std::vector<IOp> ops;
-  std::vector<uint64_t> store_offsets, load_offsets;
-};
-// Lowers defined function `index` as compile() does (pairs included, not threaded) and records
-// the wasm offsets of its loads and stores in body order.
-struct Recorder {
-  interp::Lowering lowering;
-  Lowered* out;
-  support::Status before(const ir::Instr& in, const validate::FunctionValidator& v) {
-    std::string_view text = ir::op_info(in.op).text;
-    if (text.find(".store") != std::string_view::npos) out->store_offsets.push_back(in.offset);
-    if (text.find(".load") != std::string_view::npos) out->load_offsets.push_back(in.offset);
-    return lowering.before(in, v);
-  }
-  support::Status after(const ir::Instr& in, const validate::FunctionValidator& v) {
-    return lowering.after(in, v);
-  }
-};
+using test::Lowered;
 
-class ChainPairs : public ::testing::Test {
+class ChainPairs : public test::LoweredModule {
 protected:
-  void SetUp() override {
-    auto bytes = text::parse_wat(kWat);
-    ASSERT_TRUE(bytes) << bytes.error().to_string();
-    auto module = binary::decode_module(*bytes);
-    ASSERT_TRUE(module) << module.error().to_string();
-    module_ = std::make_shared<const ir::Module>(std::move(*module));
-    ASSERT_TRUE(validate::validate_module_without_bodies(*module_, validate::Features{}));
-    auto code = interp::compile(module_, validate::Features{});
-    ASSERT_TRUE(code) << code.error().to_string();
-    auto inst = runtime::instantiate(store_, *code, {});
-    ASSERT_TRUE(inst) << inst.error().to_string();
-    inst_ = *inst;
-  }
-  Lowered lowered(const std::string& name) {
-    for (const ir::Export& e : module_->exports) {
-      if (e.name != name) continue;
-      Lowered out;
-      Recorder rec{interp::Lowering(*module_, e.index, false), &out};
-      support::Status s = validate::validate_function(*module_, e.index, validate::Features{}, rec);
-      EXPECT_TRUE(s) << s.error().to_string();
-      interp::FunctionCode fc = rec.lowering.take();
-      for (const interp::OffsetEntry& entry : fc.offsets) {
-        if (!entry.inner) out.ops.push_back(static_cast<IOp>(fc.code[entry.code_pos]));
-      }
-      return out;
-    }
-    ADD_FAILURE() << "no export " << name;
-    return {};
-  }
-  support::Result<std::vector<Value>> call(const char* name, std::vector<Value> args) {
-    return runtime::invoke(store_, inst_->exported_func(name), args);
-  }
-  std::vector<Value> ok(const char* name, std::vector<Value> args) {
-    auto r = call(name, std::move(args));
-    EXPECT_TRUE(r) << name << ": " << r.error().to_string();
-    return r ? *r : std::vector<Value>{};
-  }
+  void SetUp() override { load(kWat); }
   double f64_at(uint32_t addr) { return ok("load_f64", {Value::make_i32(addr)})[0].f64(); }
   void set_f64(uint32_t addr, double v) {
     ok("store_f64", {Value::make_i32(addr), Value::make_f64(v)});
@@ -186,10 +125,6 @@ protected:
     EXPECT_FALSE(r.error().backtrace.empty());
     return r.error().backtrace.empty() ? UINT64_MAX : r.error().backtrace[0].offset;
   }
-
-  std::shared_ptr<const ir::Module> module_;
-  runtime::Store store_;
-  runtime::ModuleInstance* inst_ = nullptr;
 };
 
 TEST_F(ChainPairs, MultiplyThenAccumulateStore) {

@@ -13,14 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "binary/decoder.h"
-#include "interp/compile.h"
-#include "interp/lower.h"
-#include "runtime/instantiate.h"
-#include "runtime/invoke.h"
-#include "text/wat_parser.h"
-#include "validate/module_validator.h"
-#include "validate/validate_function.h"
+#include "lowered_module.h"
 
 namespace wasmcap {
 namespace {
@@ -94,72 +87,11 @@ const char* kWat = R"((module
     local.get 1))
 )";
 
-// The op list of defined function `index`, lowered as compile() does but not threaded, and the
-// wasm offsets of its stores and loads (in body order).
-struct Lowered {
-  std::vector<IOp> ops;
-  std::vector<uint64_t> store_offsets, load_offsets;
-};
-struct Recorder {
-  interp::Lowering lowering;
-  Lowered* out;
-  support::Status before(const ir::Instr& in, const validate::FunctionValidator& v) {
-    std::string_view text = ir::op_info(in.op).text;
-    if (text.find(".store") != std::string_view::npos) out->store_offsets.push_back(in.offset);
-    if (text.find(".load") != std::string_view::npos) out->load_offsets.push_back(in.offset);
-    return lowering.before(in, v);
-  }
-  support::Status after(const ir::Instr& in, const validate::FunctionValidator& v) {
-    return lowering.after(in, v);
-  }
-};
-Lowered lower(const ir::Module& module, uint32_t index) {
-  Lowered out;
-  Recorder rec{interp::Lowering(module, index, false), &out};
-  support::Status s = validate::validate_function(module, index, validate::Features{}, rec);
-  EXPECT_TRUE(s) << s.error().to_string();
-  interp::FunctionCode fc = rec.lowering.take();
-  for (const interp::OffsetEntry& e : fc.offsets) {
-    if (!e.inner) out.ops.push_back(static_cast<IOp>(fc.code[e.code_pos]));
-  }
-  return out;
-}
+using test::Lowered;
 
-class FusedStore : public ::testing::Test {
+class FusedStore : public test::LoweredModule {
 protected:
-  void SetUp() override {
-    auto bytes = text::parse_wat(kWat);
-    ASSERT_TRUE(bytes) << bytes.error().to_string();
-    auto module = binary::decode_module(*bytes);
-    ASSERT_TRUE(module) << module.error().to_string();
-    module_ = std::make_shared<const ir::Module>(std::move(*module));
-    ASSERT_TRUE(validate::validate_module_without_bodies(*module_, validate::Features{}));
-    auto code = interp::compile(module_, validate::Features{});
-    ASSERT_TRUE(code) << code.error().to_string();
-    auto inst = runtime::instantiate(store_, *code, {});
-    ASSERT_TRUE(inst) << inst.error().to_string();
-    inst_ = *inst;
-  }
-  // The lowering of the export `name` (exports are in function order here).
-  Lowered lowered(const std::string& name) {
-    for (const ir::Export& e : module_->exports) {
-      if (e.name == name) return lower(*module_, e.index);
-    }
-    ADD_FAILURE() << "no export " << name;
-    return {};
-  }
-  support::Result<std::vector<Value>> call(const char* name, std::vector<Value> args) {
-    return runtime::invoke(store_, inst_->exported_func(name), args);
-  }
-  std::vector<Value> ok(const char* name, std::vector<Value> args) {
-    auto r = call(name, std::move(args));
-    EXPECT_TRUE(r) << name << ": " << r.error().to_string();
-    return r ? *r : std::vector<Value>{};
-  }
-
-  std::shared_ptr<const ir::Module> module_;
-  runtime::Store store_;
-  runtime::ModuleInstance* inst_ = nullptr;
+  void SetUp() override { load(kWat); }
 };
 
 TEST_F(FusedStore, BinopsStoreTheirResult) {
