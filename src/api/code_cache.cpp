@@ -94,8 +94,7 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
   const Config& config = engine.config();
 #ifdef WASMCAP_HAVE_LLVM_TIER
   const bool auto_tier = detail::tiers_up(config);
-  const bool jit = auto_tier || (config.tier == Tier::Jit && !config.fuel && !config.timeout_ms &&
-                                 !config.interruptible);
+  const bool jit = auto_tier || (config.tier == Tier::Jit && !detail::needs_metering(config));
   if (!jit || dir_.empty()) {
     r.note = dir_.empty() ? "no cache directory" : "the engine does not compile with the JIT";
     return Module::from_bytes_or_text(engine, bytes);

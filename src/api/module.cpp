@@ -67,7 +67,7 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
   const Config& config = engine.config();
   interp::CompileOptions options;
-  options.metering = config.fuel || config.timeout_ms || config.interruptible;
+  options.metering = detail::needs_metering(config);
   const bool tiers_up = detail::tiers_up(config);
   options.poll_calls = tiers_up;
   options.reserve_guard_pages = tiers_up && detail::guard_pages_allowed(config);

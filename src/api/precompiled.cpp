@@ -42,7 +42,7 @@ Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
 
 Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t> cwasm) {
   const Config& config = engine.config();
-  if (config.fuel || config.timeout_ms || config.interruptible) {
+  if (detail::needs_metering(config)) {
     return make_error(ErrorKind::Usage,
                       "a precompiled module runs compiled code, which cannot meter fuel, time "
                       "out or be interrupted yet");

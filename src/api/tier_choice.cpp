@@ -21,7 +21,7 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
                                            const validate::Features& features) {
   if (config.tier != Tier::Jit) return std::nullopt;
   // The LLVM tier neither charges fuel nor polls for interruption yet (docs/llvm.md).
-  if (config.fuel || config.timeout_ms || config.interruptible) return std::nullopt;
+  if (needs_metering(config)) return std::nullopt;
 #ifdef WASMCAP_HAVE_LLVM_TIER
   CodeResult code = llvm_tier::compile(module, features, guard_pages_enabled(config));
   if (!code && llvm_tier::is_unsupported(code.error())) return std::nullopt;
@@ -45,7 +45,7 @@ bool guard_pages_enabled(const Config& config) {
 
 bool tiers_up(const Config& config) {
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  return config.tier == Tier::Auto && !config.fuel && !config.timeout_ms && !config.interruptible;
+  return config.tier == Tier::Auto && !needs_metering(config);
 #else
   (void)config;
   return false;

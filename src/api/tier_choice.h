@@ -16,6 +16,12 @@ namespace wasmcap::detail {
 
 using CodeResult = support::Result<std::shared_ptr<const runtime::ModuleCode>>;
 
+// Whether the config needs code that meters fuel or polls for interruption (fuel, timeout_ms,
+// interruptible): only the interpreter's metered code does, so it decides every tier choice.
+inline bool needs_metering(const Config& config) {
+  return config.fuel || config.timeout_ms || config.interruptible;
+}
+
 // The proposals a Config turns on, as the validator and the tiers take them.
 validate::Features features_for(const Config& config);
 

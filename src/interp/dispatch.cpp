@@ -143,23 +143,9 @@ bool is_foreign(const Machine* m, const FuncInstance* f) {
   return code != m->func->owner && dynamic_cast<const CompiledModule*>(code) == nullptr;
 }
 
-// Calls a host function, or a foreign wasm function, with arguments from `args_fp`; results are
-// written back there.
-[[gnu::noinline]] bool call_host(Machine* m, const uint32_t* pc, uint64_t* fp, FuncInstance* f,
-                                 uint64_t* args_fp) {
-  if (f->kind == FuncInstance::Kind::Wasm && f->instance->code->has_slot_calls()) {
-    // Compiled code takes and returns values in our slot layout: no conversions. It exists only
-    // in configurations without fuel, so the counter need not go back to the store.
-    uint64_t* saved_top = m->stack_top;
-    m->stack_top = fp + m->func->frame_slots;
-    support::Status s = f->instance->code->call_slots(*m->store, *f, args_fp);
-    m->stack_top = saved_top;
-    if (!s) {
-      trap_error(m, pc, std::move(s).error());
-      return false;
-    }
-    return true;
-  }
+// A call through the embedder's door (a host function, or another tier's code without slot
+// calls): the arguments at `args_fp` as Values, the results written back there on success.
+support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp) {
   const ir::FuncType& t = *f->type;
   std::vector<Value> vals(t.params.size() + t.results.size());
   uint32_t at = 0;
@@ -170,24 +156,37 @@ bool is_foreign(const Machine* m, const FuncInstance* f) {
   for (size_t i = 0; i < t.results.size(); ++i)
     vals[t.params.size() + i] = Value::zero(t.results[i]);
   std::span<Value> all(vals);
-  uint64_t* saved_top = m->stack_top;
-  m->stack_top = fp + m->func->frame_slots; // a re-entrant invoke starts above this frame
-  m->store->return_fuel(m->fuel);           // the host may read or set the store's fuel
+  m->store->return_fuel(m->fuel); // the host may read or set the store's fuel
   support::Status s = f->kind == FuncInstance::Kind::Host
                           ? f->callback(all.first(t.params.size()), all.subspan(t.params.size()))
                           : f->instance->code->call(*m->store, *f, all.first(t.params.size()),
                                                     all.subspan(t.params.size()));
   m->store->return_fuel(m->fuel);
-  m->stack_top = saved_top;
-  if (!s) {
-    trap_error(m, pc, std::move(s).error());
-    return false;
-  }
+  if (!s) return s;
   at = 0;
   for (size_t i = 0; i < t.results.size(); ++i) {
     Value& r = vals[t.params.size() + i];
     r.type = t.results[i]; // a careless host must not change how many slots a result takes
     at += value_to_slots(r, args_fp + at);
+  }
+  return support::ok();
+}
+
+// Calls a host function, or a foreign wasm function, with arguments from `args_fp`; results are
+// written back there.
+[[gnu::noinline]] bool call_host(Machine* m, const uint32_t* pc, uint64_t* fp, FuncInstance* f,
+                                 uint64_t* args_fp) {
+  uint64_t* saved_top = m->stack_top;
+  m->stack_top = fp + m->func->frame_slots; // a re-entrant invoke starts above this frame
+  // Compiled code takes and returns values in our slot layout: no conversions. It exists only
+  // in configurations without fuel, so the counter need not go back to the store.
+  support::Status s = f->kind == FuncInstance::Kind::Wasm && f->instance->code->has_slot_calls()
+                          ? f->instance->code->call_slots(*m->store, *f, args_fp)
+                          : call_with_values(m, f, args_fp);
+  m->stack_top = saved_top;
+  if (!s) {
+    trap_error(m, pc, std::move(s).error());
+    return false;
   }
   return true;
 }
