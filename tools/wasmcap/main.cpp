@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  // Tier::Auto may still be compiling on a background thread that nothing waits for: the
-  // process must not run static destructors under it (Engine::compiles_in_background).
+  // Tier::Auto may still be compiling in the background when the guest is done. exit() would
+  // wait for that compile (docs/tiering.md), which is of no use to a finished run: leave at once.
   auto finish = [](int status) {
     if (wasmcap::Engine::compiles_in_background() > 0) {
       std::fflush(nullptr);
