@@ -41,7 +41,9 @@ struct TraceFrame {
   uint32_t func_index = 0;
   std::string func_name;   // from the name section; "" when unknown
   std::string module_name; // from the name section or the registered name; may be ""
-  uint64_t offset = 0;     // byte offset of the trapping/calling instruction in the module
+  // Byte offset in the module of the trapping (innermost frame) or calling instruction; for an
+  // outer frame of compiled code, the start of the function's body (no PC -> offset table yet).
+  uint64_t offset = 0;
 };
 
 struct Error {

@@ -231,9 +231,10 @@ support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
   // The text mapping's range, so the fault handler claims (guarded code's) faults in it and
   // names the function.
   const auto [text_begin, text_end] = (*object)->code_range();
+  const uint8_t* unwind_info = (*object)->unwind_info();
   compiled->set_code(
       object->release(), [](void* code) { delete static_cast<LoadedObject*>(code); }, text_begin,
-      text_end);
+      text_end, unwind_info);
   compiled->index_code();
   return Precompiled{std::move(module), std::move(compiled)};
 }

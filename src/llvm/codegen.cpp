@@ -202,6 +202,8 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
     result.code_begin = range->begin;
     result.code_end = range->end;
   }
+  result.eh_frame = range->eh_frame;
+  result.eh_frame_size = range->eh_frame_size;
   return std::move(*jit);
 }
 

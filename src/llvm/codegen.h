@@ -31,6 +31,8 @@ struct GenerateOutput {
   std::span<PluginFunction> functions; // one per defined function
   uint64_t code_begin = 0;             // the machine code's address range
   uint64_t code_end = 0;
+  uint64_t eh_frame = 0; // the linked, null-terminated unwind tables (0: none)
+  uint64_t eh_frame_size = 0;
 };
 
 // The shared front half: validation and translation of every body to (unoptimized) LLVM IR,

@@ -85,7 +85,8 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
   request.guard_pages = guard_pages ? 1 : 0;
   void* code = loaded.tier->compile(&request);
   if (code == nullptr) return error;
-  compiled->set_code(code, loaded.tier->release, request.code_begin, request.code_end);
+  compiled->set_code(code, loaded.tier->release, request.code_begin, request.code_end,
+                     reinterpret_cast<const void*>(request.eh_frame));
   compiled->functions().resize(functions.size());
   for (uint32_t i = 0; i < functions.size(); ++i) {
     JitFunction& f = compiled->functions()[i];
@@ -104,8 +105,8 @@ JitModule::JitModule(std::shared_ptr<const ir::Module> module, const validate::F
 void JitModule::index_code() {
   code_starts_.clear();
   for (const JitFunction& f : functions_) {
-    code_starts_.push_back({reinterpret_cast<uintptr_t>(f.native), f.func_index});
-    code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index});
+    code_starts_.push_back({reinterpret_cast<uintptr_t>(f.native), f.func_index, false});
+    code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index, true});
   }
   std::sort(code_starts_.begin(), code_starts_.end());
 }
@@ -116,10 +117,10 @@ bool JitModule::contains_pc(uintptr_t pc) const {
 
 // The function whose code starts last at or before `pc` (inlined callees count as their caller).
 std::optional<uint32_t> JitModule::function_at_pc(uintptr_t pc) const {
-  auto it = std::upper_bound(code_starts_.begin(), code_starts_.end(),
-                             std::pair<uintptr_t, uint32_t>{pc, UINT32_MAX});
-  if (it == code_starts_.begin()) return std::nullopt;
-  return std::prev(it)->second;
+  auto it = std::upper_bound(code_starts_.begin(), code_starts_.end(), pc,
+                             [](uintptr_t at, const CodeStart& s) { return at < s.address; });
+  if (it == code_starts_.begin() || std::prev(it)->wrapper) return std::nullopt;
+  return std::prev(it)->func_index;
 }
 
 bool JitModule::wants_guard_pages() const {
@@ -170,6 +171,7 @@ std::string JitModule::memory_strategy(const runtime::ModuleInstance& instance) 
 }
 
 JitModule::~JitModule() {
+  unwind_.reset(); // the unwinder must not see the tables once their mapping is gone
   if (release_ != nullptr) release_(code_);
 }
 

@@ -7,11 +7,13 @@
 //   - that context's module was compiled for guard pages,
 //   - the faulting PC lies in that module's machine code (the range JITLink reported), and
 //   - the faulting address lies in the reservation of the context's memory 0.
-// It then records the PC in the activation, restores the signal mask the fault interrupted (a
-// longjmp out of a handler would otherwise leave SIGSEGV blocked, and the next fault would kill
-// the process) and longjmps to the activation's landing in JitModule::call, which builds the
-// trap outside signal context. Compiled code holds no locks and owns nothing, so leaving it from
-// the handler is as safe as the trap helper's own longjmp.
+// It then records the PC in the activation, walks the stack for the backtrace (backtrace.h: the
+// unwinder steps through the signal frame; the thread in compiled code holds no lock the walk
+// could need, and the PCs go to a buffer reserved beforehand), restores the signal mask the fault
+// interrupted (a longjmp out of a handler would otherwise leave SIGSEGV blocked, and the next fault
+// would kill the process) and longjmps to the activation's landing in JitModule::call, which builds
+// the trap outside signal context. Compiled code holds no locks and owns nothing, so leaving it
+// from the handler is as safe as the trap helper's own longjmp.
 #include "llvm/fault_handler.h"
 
 #include <signal.h>
@@ -22,6 +24,7 @@
 #include <cstdint>
 #include <mutex>
 
+#include "llvm/backtrace.h"
 #include "llvm/jit_module.h"
 
 namespace wasmcap::llvm_tier {
@@ -78,6 +81,9 @@ void on_fault(int sig, siginfo_t* info, void* ucv) {
   const auto addr = info != nullptr ? reinterpret_cast<uintptr_t>(info->si_addr) : 0;
   if (info != nullptr && info->si_code > 0 && is_guard_fault(ctx, pc, addr)) {
     ctx->activation->fault_pc = pc;
+    // The stack is still there now, not after the longjmp: walk it here, into the buffer
+    // reserved for this (no allocation in a signal handler).
+    collect_compiled_pcs(*ctx->module, fault_trace(), true);
     pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, nullptr);
     std::longjmp(ctx->activation->jump, 2);
   }
@@ -132,6 +138,7 @@ void prepare_fault_handling() {
   });
   thread_local AltStack alt_stack;
   (void)alt_stack;
+  reserve_fault_trace();
 }
 
 JitContext* enter_compiled_code(JitContext* ctx) {

@@ -10,6 +10,7 @@
 
 #include "runtime/invoke.h"
 #include "runtime/trap.h"
+#include "llvm/backtrace.h"
 #include "llvm/fault_handler.h"
 #include "llvm/jit_context.h"
 #include "llvm/jit_module.h"
@@ -133,7 +134,21 @@ const char* trap_message(uint32_t code) {
   return tt::kUnreachable;
 }
 
-// Moves `error` (plus the trapping frame) into the activation and jumps back to its entry.
+// Appends this activation's compiled frames to a trap's backtrace: the helper's caller at the
+// instruction's own `offset`, then its callers found by walking the stack (backtrace.h).
+void append_compiled_frames(const JitModule& module, uint64_t offset,
+                            std::vector<TraceFrame>& backtrace) {
+  TraceFrame innermost = module.frame_at(offset);
+  std::vector<uintptr_t> pcs;
+  collect_compiled_pcs(module, pcs, false);
+  // The first PC is the helper's caller, which `innermost` already names more precisely, unless
+  // the trapping instruction was in a function inlined into it: then both frames are real.
+  const bool same = !pcs.empty() && module.function_at_pc(pcs[0]) == innermost.func_index;
+  backtrace.push_back(std::move(innermost));
+  module.append_frames(std::span<const uintptr_t>(pcs).subspan(same ? 1 : 0), backtrace);
+}
+
+// Moves `error` (plus the compiled frames) into the activation and jumps back to its entry.
 // Callers must have ended every C++ scope that owns resources: longjmp runs no destructors
 // (the moved-from error left behind owns no memory).
 [[noreturn]] void raise(JitContext* ctx, support::Error&& error, uint64_t offset) {
@@ -141,7 +156,7 @@ const char* trap_message(uint32_t code) {
   act->error.emplace(std::move(error));
   if (act->error->kind == support::ErrorKind::Trap ||
       act->error->kind == support::ErrorKind::Exhaustion) {
-    act->error->backtrace.push_back(ctx->module->frame_at(offset));
+    append_compiled_frames(*ctx->module, offset, act->error->backtrace);
   }
   std::longjmp(act->jump, 1);
 }
@@ -164,18 +179,27 @@ TraceFrame JitModule::frame_at(uint64_t offset) const {
   return f;
 }
 
-// A guard-page fault (fault_handler.cpp): the trap, with the frame of the function whose machine
-// code faulted. Its offset is that function's body start: the faulting instruction's own offset
-// is not recorded (no PC -> wasm offset table yet).
-support::Error JitModule::fault_trap(uintptr_t pc) const {
-  support::Error e = runtime::make_trap(tt::kMemoryOutOfBounds);
-  if (std::optional<uint32_t> f = function_at_pc(pc)) {
+void JitModule::append_frames(std::span<const uintptr_t> pcs, std::vector<TraceFrame>& out) const {
+  for (uintptr_t pc : pcs) {
+    std::optional<uint32_t> f = function_at_pc(pc);
+    if (!f) continue; // an entry wrapper
     const ir::Function& fn = module_->functions[*f - module_->num_imported_funcs];
     TraceFrame frame = frame_at(fn.body.offset);
     frame.func_index = *f;
     frame.func_name = std::string(module_->func_name(*f));
-    e.backtrace.push_back(std::move(frame));
+    out.push_back(std::move(frame));
   }
+}
+
+// A guard-page fault (fault_handler.cpp): the trap, with the frames the handler's walk found (the
+// faulting function first), or the faulting function's alone if the walk found none. Offsets are
+// function body starts: the faulting instruction's own offset is not recorded (no PC -> wasm
+// offset table yet).
+support::Error JitModule::fault_trap(uintptr_t pc) const {
+  support::Error e = runtime::make_trap(tt::kMemoryOutOfBounds);
+  const std::vector<uintptr_t>& walked = fault_trace();
+  const uintptr_t only[] = {pc};
+  append_frames(walked.empty() ? std::span<const uintptr_t>(only) : walked, e.backtrace);
   return e;
 }
 

@@ -8,12 +8,14 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "runtime/tier.h"
 #include "validate/features.h"
+#include "llvm/backtrace.h"
 #include "llvm/jit_context.h"
 
 namespace wasmcap::llvm_tier {
@@ -45,6 +47,10 @@ public:
 
   // The wasm frame for an instruction at `offset` (its function found from the code ranges).
   TraceFrame frame_at(uint64_t offset) const;
+  // The frames of compiled code at `pcs` (backtrace.h), innermost first. Machine code maps to a
+  // function, not to an instruction, so each frame's offset is its function body's start, and a
+  // function inlined into another shows as the one it was inlined into.
+  void append_frames(std::span<const uintptr_t> pcs, std::vector<TraceFrame>& out) const;
 
   // The trap for a guard-page fault at `pc` in this module's code.
   support::Error fault_trap(uintptr_t pc) const;
@@ -52,16 +58,20 @@ public:
   bool guard_pages() const { return guard_pages_; }
   // Whether `pc` lies in this module's machine code (async-signal-safe).
   bool contains_pc(uintptr_t pc) const;
-  // The function index whose machine code holds `pc` (nullopt: before the first function).
+  // The function index whose machine code holds `pc` (nullopt: before the first function, or in
+  // an entry wrapper, which is no wasm frame).
   std::optional<uint32_t> function_at_pc(uintptr_t pc) const;
 
   std::vector<JitFunction>& functions() { return functions_; }
-  // Takes ownership of the plugin's code handle; `release` frees it with the module.
-  void set_code(void* code, void (*release)(void*), uint64_t begin, uint64_t end) {
+  // Takes ownership of the plugin's code handle; `release` frees it with the module. The code's
+  // unwind tables (`eh_frame`, zero-terminated; may be null) are registered until then.
+  void set_code(void* code, void (*release)(void*), uint64_t begin, uint64_t end,
+                const void* eh_frame) {
     code_ = code;
     release_ = release;
     code_begin_ = begin;
     code_end_ = end;
+    unwind_ = std::make_unique<UnwindRegistration>(eh_frame);
   }
   void index_code(); // after functions() is filled: the sorted table function_at_pc reads
   // Marks code loaded from a .cwasm (aot.h). Without `guard_pages_allowed` the module's memories
@@ -82,8 +92,17 @@ private:
   void (*release_)(void*) = nullptr;
   uint64_t code_begin_ = 0;
   uint64_t code_end_ = 0;
+  std::unique_ptr<UnwindRegistration> unwind_; // released before the code it describes
   std::vector<JitFunction> functions_;
-  std::vector<std::pair<uintptr_t, uint32_t>> code_starts_; // (entry address, function index)
+  // Where each function's machine code starts, sorted; entry wrappers are marked, since their
+  // frames are the runtime's calls, not wasm frames.
+  struct CodeStart {
+    uintptr_t address;
+    uint32_t func_index;
+    bool wrapper;
+    auto operator<=>(const CodeStart&) const = default;
+  };
+  std::vector<CodeStart> code_starts_;
   mutable std::mutex explicit_mutex_;
   mutable std::shared_ptr<const JitModule> explicit_variant_; // see code_for()
 };

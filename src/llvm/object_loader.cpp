@@ -72,7 +72,8 @@ private:
   const LoadedObject::SymbolSink& defined_;
   std::vector<Elf64_Shdr> sections_;
   std::vector<SectionPlan> plans_;
-  uint32_t symtab_ = 0; // section index, 0 = none
+  uint32_t symtab_ = 0;       // section index, 0 = none
+  size_t unwind_section_ = 0; // the .eh_frame section's index, 0 = none
   std::vector<Elf64_Sym> symbols_;
   std::vector<uint64_t> symbol_addrs_; // resolved address per symbol; 0 = not yet
   std::vector<int64_t> got_slot_;      // per symbol: GOT index, -1 = none
@@ -139,11 +140,19 @@ support::Status ObjectLinker::read_headers() {
 }
 
 support::Status ObjectLinker::plan() {
-  // Which sections are loaded, and into which part. Unwind tables (.eh_frame) are not: compiled
-  // code never unwinds (traps longjmp), so nothing registers them.
+  // Which sections are loaded, and into which part. The unwind tables (.eh_frame) go with the
+  // constants: nothing unwinds compiled code (traps longjmp), but backtraces walk it (the host
+  // registers them, backtrace.h).
   for (size_t i = 0; i < sections_.size(); ++i) {
     const Elf64_Shdr& s = sections_[i];
-    if ((s.sh_flags & SHF_ALLOC) == 0 || s.sh_type == SHT_X86_64_UNWIND) continue;
+    if ((s.sh_flags & SHF_ALLOC) == 0) continue;
+    if (s.sh_type == SHT_X86_64_UNWIND) {
+      if (unwind_section_ != 0) return bad("more than one unwind table section");
+      if ((s.sh_flags & (SHF_WRITE | SHF_EXECINSTR)) != 0) return bad("a writable unwind table");
+      unwind_section_ = i;
+      plans_[i].part = Part::ReadOnly;
+      continue;
+    }
     if (s.sh_type != SHT_PROGBITS && s.sh_type != SHT_NOBITS && s.sh_type != SHT_INIT_ARRAY &&
         s.sh_type != SHT_FINI_ARRAY)
       return bad("unsupported allocated section type " + std::to_string(s.sh_type));
@@ -186,6 +195,9 @@ support::Status ObjectLinker::plan() {
       at = align_up(at, sections_[i].sh_addralign == 0 ? 1 : sections_[i].sh_addralign);
       plans_[i].offset = at;
       at += sections_[i].sh_size;
+      // An object's .eh_frame has no terminator (the static linker adds one); the unwinder
+      // reads entries until a zero length, and the mapping is zero-filled.
+      if (i == unwind_section_) at += 4;
     }
   };
   place(Part::Code);
@@ -349,6 +361,8 @@ support::Result<std::unique_ptr<LoadedObject>> ObjectLinker::run() {
     out_->base_ = static_cast<uint8_t*>(map);
     out_->size_ = total_;
     out_->code_size_ = code_end_;
+    if (unwind_section_ != 0 && sections_[unwind_section_].sh_size != 0)
+      out_->unwind_info_ = out_->base_ + plans_[unwind_section_].offset;
   }
   for (size_t i = 0; i < sections_.size(); ++i) {
     const Elf64_Shdr& s = sections_[i];

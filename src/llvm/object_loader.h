@@ -38,11 +38,16 @@ public:
     return {begin, begin + code_size_};
   }
 
+  // The relocated, zero-terminated .eh_frame section (null: the object has none), for the
+  // host's unwinder (backtrace.h). Read-only once loaded.
+  const uint8_t* unwind_info() const { return unwind_info_; }
+
 private:
   LoadedObject() = default;
   uint8_t* base_ = nullptr;
   size_t size_ = 0;
   size_t code_size_ = 0; // the executable prefix of the mapping
+  const uint8_t* unwind_info_ = nullptr;
 
   friend class ObjectLinker;
 };

@@ -44,6 +44,8 @@ void* compile(CompileRequest* request) {
     }
     request->code_begin = out.code_begin;
     request->code_end = out.code_end;
+    request->eh_frame = out.eh_frame;
+    request->eh_frame_size = out.eh_frame_size;
     return jit->release(); // owned by the host's JitModule until release()
   } catch (const std::exception& e) {
     report(*request, support::make_error(support::ErrorKind::Usage,

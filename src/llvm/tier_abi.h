@@ -16,7 +16,8 @@ namespace wasmcap::llvm_tier {
 // entry symbol stays, so an old plugin is refused by its version, with a message saying so.
 // 2: CompileRequest::guard_pages and the code range (code_begin/code_end); compile_object (AOT)
 //    with ObjectRequest::guard_pages.
-inline constexpr uint32_t kTierAbiVersion = 2;
+// 3: CompileRequest::eh_frame/eh_frame_size (compiled code has unwind tables, for backtraces).
+inline constexpr uint32_t kTierAbiVersion = 3;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -102,6 +103,10 @@ struct CompileRequest {
   // tell a fault in compiled code from one in the host.
   uint64_t code_begin;
   uint64_t code_end;
+  // out: the linked .eh_frame section, null-terminated (0 and 0: none). The plugin does not
+  // register it; the host does, with the unwinder that walks its backtraces.
+  uint64_t eh_frame;
+  uint64_t eh_frame_size;
 };
 
 // Ahead-of-time compilation (`wasmcap compile`, the code cache): the same module compiled to a

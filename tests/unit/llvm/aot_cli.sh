@@ -76,7 +76,7 @@ expect 4 "corrupted precompiled module [(]checksum mismatch[)]" \
   "$wasmcap" run --invoke fac "$work/corrupt.cwasm" 20
 cp "$cwasm" "$work/version.cwasm"
 printf '\x07' | dd of="$work/version.cwasm" bs=1 seek=8 conv=notrunc 2>/dev/null
-expect 4 "precompiled module format version 7, this wasmcap reads version 2" \
+expect 4 "precompiled module format version 7, this wasmcap reads version 3" \
   "$wasmcap" run --invoke fac "$work/version.cwasm" 20
 # Compiled code cannot meter fuel yet: a usage error, not a silent unmetered run.
 expect 2 "cannot meter fuel" "$wasmcap" run --fuel 1000 --invoke fac "$cwasm" 20

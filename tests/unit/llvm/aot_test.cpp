@@ -168,9 +168,10 @@ TEST(Aot, DamagedOrForeignImagesNameTheReason) {
   EXPECT_EQ(refusal(bad), "corrupted precompiled module (checksum mismatch)");
   bad = image;
   bad[8] = 9; // the format version
-  EXPECT_EQ(
-      refusal(bad).rfind("precompiled module format version 9, this wasmcap reads version 2", 0),
-      0u);
+  EXPECT_EQ(refusal(bad).rfind("precompiled module format version 9, this wasmcap reads version " +
+                                   std::to_string(llvm_tier::kCwasmFormatVersion),
+                               0),
+            0u);
   bad = image;
   bad[1] = 'x';
   EXPECT_EQ(refusal(bad), "not a precompiled wasmcap module (bad magic number)");
