@@ -42,16 +42,27 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
       m->guard_ = Guard::ReserveFailed; // compiled code falls back to explicit checks
     }
   }
-  if (m->base_ == nullptr) {
-    m->reserved_bytes_ = max_pages * ir::kPageSize;
-    if (m->reserved_bytes_ > 0) {
-      void* p = reserve(m->reserved_bytes_);
-      if (p == nullptr) {
-        delete m;
-        return support::make_error(support::ErrorKind::Exhaustion, "cannot reserve memory");
-      }
-      m->base_ = static_cast<uint8_t*>(p);
+  if (m->base_ == nullptr && max_pages > 0) {
+    // The whole maximum, so the base never moves. Where address space is scarce (a low
+    // `ulimit -v`: a memory without a declared maximum wants 4 GiB) take less, halving down to the
+    // initial size: memory.grow then fails past the reservation, which the spec allows (a grow
+    // may always fail), instead of the module failing to instantiate.
+    uint64_t pages = max_pages;
+    void* p = reserve(pages * ir::kPageSize);
+    while (p == nullptr && pages > type.limits.min) {
+      pages = std::max<uint64_t>(pages / 2, type.limits.min);
+      if (pages == 0) break; // an empty memory that cannot grow needs no address space
+      p = reserve(pages * ir::kPageSize);
     }
+    if (p == nullptr && pages > 0) {
+      delete m;
+      return support::make_error(support::ErrorKind::Exhaustion,
+                                 "cannot reserve " + std::to_string(pages * ir::kPageSize) +
+                                     " bytes of address space for memory");
+    }
+    m->base_ = static_cast<uint8_t*>(p);
+    m->reserved_bytes_ = pages * ir::kPageSize;
+    m->max_pages_ = static_cast<uint32_t>(pages);
   }
   if (m->grow(static_cast<uint32_t>(type.limits.min)) < 0) {
     delete m;

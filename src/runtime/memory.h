@@ -3,6 +3,8 @@
 // memory made for guard-page code (the LLVM tier) reserves 8 GiB instead, so every
 // zext(i32 address) + u32 offset lands inside the reservation and faults past the committed
 // size; if that reservation fails it falls back to the plain layout (explicit bounds checks).
+// Where even the maximum cannot be reserved (a low `ulimit -v`), less is, down to the initial
+// size, and grow fails past it (growable_pages() says how far it can go).
 #pragma once
 
 #include <cstdint>
@@ -46,6 +48,8 @@ public:
   bool guarded() const { return guard_ == Guard::Guarded; }
   // The reserved address range [data(), data() + reserved_bytes()) (async-signal-safe reads).
   uint64_t reserved_bytes() const { return reserved_bytes_; }
+  // How far grow can go: the declared maximum, the host limit, or a smaller reservation.
+  uint32_t growable_pages() const { return max_pages_; }
 
   // Grows by `delta` pages; returns the old size in pages, or -1 when the declared maximum, the
   // host limit or the OS refuses. Never traps.
@@ -61,7 +65,7 @@ private:
   uint8_t* base_ = nullptr;
   uint64_t size_bytes_ = 0;     // committed, accessible bytes
   uint64_t reserved_bytes_ = 0; // reserved address space (the effective maximum, or 8 GiB)
-  uint32_t max_pages_ = 0;      // min(declared max, host limit)
+  uint32_t max_pages_ = 0;      // min(declared max, host limit, what could be reserved)
   Guard guard_ = Guard::NotRequested;
   ir::MemoryType declared_;
 };
