@@ -1,5 +1,6 @@
 // generate(): module validation, translation of every body to LLVM IR in the validator's pass,
-// the O2 pipeline, then ORC LLJIT code generation of the whole module at once (plugin side).
+// the O2 pipeline (and SignSelectPass at its end), then ORC LLJIT code generation of the whole
+// module at once (plugin side).
 #include "llvm/codegen.h"
 
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
 #include "llvm/code_range.h"
+#include "llvm/sign_select.h"
 #include "llvm/translator.h"
 
 namespace wasmcap::llvm_tier {
@@ -145,6 +147,10 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  // Last, after every InstCombine (which would turn its xor back into a select).
+  pb.registerOptimizerLastEPCallback([](llvm::ModulePassManager& mpm, llvm::OptimizationLevel) {
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(SignSelectPass()));
+  });
   pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
   // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.
   if (const char* path = std::getenv("WASMCAP_LLVM_DUMP_IR"); path != nullptr && *path != '\0') {

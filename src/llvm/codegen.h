@@ -48,7 +48,8 @@ support::Result<TranslatedModule> translate_module(const ir::Module& module,
 void initialize_llvm();
 // The host CPU's name and every feature it has.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target();
-// The new pass manager's O2 pipeline for `tm` (then the IR dump of WASMCAP_LLVM_DUMP_IR).
+// The new pass manager's O2 pipeline for `tm`, SignSelectPass at its end (sign_select.h), then
+// the IR dump of WASMCAP_LLVM_DUMP_IR.
 void optimize(llvm::Module& module, llvm::TargetMachine& tm);
 support::Error llvm_error(const std::string& what, llvm::Error e);
 

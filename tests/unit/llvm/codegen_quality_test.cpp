@@ -1,7 +1,8 @@
 // What O2 makes of translated code, where speed depends on it (docs/llvm.md, "Code quality"): the
 // stack check reads the stack pointer, not the frame address (which forces a frame pointer), and
 // float results are quieted only after the identity constants that let LLVM fold an operation
-// away. Read through the optimized IR ($WASMCAP_LLVM_DUMP_IR), with the semantics checked too.
+// away, and a select between x and -x becomes an xor with a sign mask chosen once. Read through the
+// optimized IR ($WASMCAP_LLVM_DUMP_IR), with the semantics checked too.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -154,6 +155,80 @@ TEST(LlvmCodegen, FloatResultsWithAndWithoutQuieting) {
   r = runtime::invoke(store, (*inst)->exported_func("neg_sub"), {{Value::make_f64(0.0)}});
   ASSERT_TRUE(r);
   EXPECT_EQ((*r)[0].f64_bits, bits_of(-0.0));
+}
+
+// `select(-x, x, c)` and `select(x, -x, c)` (C's `sign * x` with sign = +-1.0, as in fft.c), in
+// straight code and in a loop over memory whose condition is loop-invariant.
+constexpr std::string_view kSignSelects = R"((module
+  (memory 1)
+  (func (export "neg_if") (param f64 i32) (result f64)
+    (select (f64.neg (local.get 0)) (local.get 0) (local.get 1)))
+  (func (export "neg_unless") (param f32 i32) (result f32)
+    (select (local.get 0) (f32.neg (local.get 0)) (local.get 1)))
+  (func (export "scale") (param $n i32) (param $inverse i32) (result f64)
+    (local $i i32) (local $x f64) (local $sum f64)
+    (loop $next
+      (local.set $x (f64.load (i32.shl (local.get $i) (i32.const 3))))
+      (local.set $sum (f64.add (local.get $sum) (f64.mul (f64.const 3)
+        (select (f64.neg (local.get $x)) (local.get $x) (local.get $inverse)))))
+      (br_if $next (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                             (local.get $n))))
+    (local.get $sum))
+  (func (export "store") (param i32 f64) (f64.store (local.get 0) (local.get 1))))
+)";
+
+TEST(LlvmCodegen, SignSelectsBecomeAnXorWithAMaskChosenOnce) {
+  std::string ir = optimized_ir(kSignSelects);
+  ASSERT_FALSE(ir.empty());
+  for (int f = 0; f < 3; ++f) {
+    std::string body = function_ir(ir, "w" + std::to_string(f));
+    ASSERT_FALSE(body.empty()) << "w" << f;
+    EXPECT_EQ(body.find("fneg"), std::string::npos) << "w" << f << ":\n" << body;
+    EXPECT_NE(body.find("sign.mask"), std::string::npos) << "w" << f << ":\n" << body;
+    EXPECT_NE(body.find("xor i"), std::string::npos) << "w" << f << ":\n" << body;
+  }
+  // In the loop the mask is chosen before the loop's header.
+  std::string loop = function_ir(ir, "w2");
+  EXPECT_LT(loop.find("sign.mask"), loop.find("\nloop:")) << loop;
+}
+
+// Bit-exact: only the sign bit changes, for numbers, zeros, infinities and NaN payloads alike.
+TEST(LlvmCodegen, SignSelectsFlipOnlyTheSignBit) {
+  runtime::Store store;
+  auto code = compile_wat(kSignSelects);
+  ASSERT_TRUE(code) << code.error().to_string();
+  auto inst = runtime::instantiate(store, *code, {});
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  const uint64_t sign64 = 1ull << 63;
+  for (uint64_t bits : {bits_of(1.5), bits_of(-0.0), bits_of(0.0), uint64_t{0x7ff0000000000000},
+                        uint64_t{0x7ff0000000000001}, uint64_t{0xfff8000000000123}}) {
+    for (int32_t c : {0, 1, -7}) {
+      auto r = runtime::invoke(
+          store, (*inst)->exported_func("neg_if"),
+          {{Value::make_f64_bits(bits), Value::make_i32(static_cast<uint32_t>(c))}});
+      ASSERT_TRUE(r) << r.error().to_string();
+      EXPECT_EQ((*r)[0].f64_bits, c != 0 ? bits ^ sign64 : bits) << std::hex << bits << " " << c;
+    }
+  }
+  for (uint32_t bits : {0x3fc00000u, 0x80000000u, 0x7f800001u, 0xffc00042u}) {
+    for (int32_t c : {0, 1}) {
+      auto r = runtime::invoke(
+          store, (*inst)->exported_func("neg_unless"),
+          {{Value::make_f32_bits(bits), Value::make_i32(static_cast<uint32_t>(c))}});
+      ASSERT_TRUE(r) << r.error().to_string();
+      EXPECT_EQ((*r)[0].f32_bits, c != 0 ? bits : bits ^ 0x80000000u) << std::hex << bits;
+    }
+  }
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(runtime::invoke(store, (*inst)->exported_func("store"),
+                                {{Value::make_i32(8 * i), Value::make_f64(i + 0.5)}}));
+  }
+  for (int32_t inverse : {0, 1}) {
+    auto r = runtime::invoke(store, (*inst)->exported_func("scale"),
+                             {{Value::make_i32(4), Value::make_i32(inverse)}});
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ((*r)[0].f64(), inverse != 0 ? -24.0 : 24.0);
+  }
 }
 
 } // namespace
