@@ -71,6 +71,7 @@ std::string write_cache_entry(const std::string& path, const std::vector<uint8_t
     ::unlink(tmp.c_str());
     return "cannot rename " + tmp + ": " + std::strerror(e);
   }
+  trim_cache_directory(dir, cache_max_bytes(), path);
   return {};
 }
 
@@ -115,6 +116,7 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
     auto module = Module::deserialize(engine, cached.bytes());
     if (module) {
       r.outcome = CacheReport::Outcome::Hit;
+      detail::mark_cache_entry_used(r.path);
       return module;
     }
     r.note = "ignored the cache entry: " + module.error().message;
