@@ -84,14 +84,19 @@ namespace wasmcap::interp {
 #define WASMCAP_THEN_PAIRS(X) \
   X(Copy, Copy) X(Copy, Br) X(Copy, BrIf) X(Copy, BrUnless) X(Copy, I32AddImm) X(Copy, Const32) \
   X(I32AddImm, I32AddImm) X(I32AddImm, Copy) X(I32AddImm, Br) X(I32AddImm, I32Store) \
-  X(Const32, Const32) X(Const32, Copy) X(Const32, Br) X(Const32, I32Store)
+  X(Const32, Const32) X(Const32, Copy) X(Const32, Br) X(Const32, I32Store) \
+  X(Copy, I32RotlImm) X(Copy, I32XorImm) X(Copy, I32OrI32And) X(Copy, Select) X(Copy, Return) \
+  X(Copy, CallDirect) X(I32AddImm, CallDirect) X(I32Add, Return) X(Const32, I32Load) \
+  X(I32AndImm, BrIf) X(I32AndImm, BrUnless) X(Const32, BrIfI32LtUImm) X(Const32, BrIfI32LtSImm) \
+  X(Const32, BrIfI32GtUImm) X(Const32, BrIfI32GtSImm) X(Const32, BrIfI32EqImm) \
+  X(Const32, BrIfI32NeImm) X(I32AddImm, Return) X(I32Add, I32Add) X(I32Add, I32AddImm) \
+  X(I32Add, I32Load) X(I32Add, F64Load)
 // clang-format on
 // The same for `i32.add x, C` (a loop counter step) followed by a conditional branch:
 // `IncNAME`, NAME being BrIf, BrUnless or a WASMCAP_CMP_OPS branch form.
-// Chain pairs (a second pass of fuse_pairs, from the end backwards): the first may trap (a
-// load or store: reported at its own pc) and the second may itself be a pair op (`IncBrIf`,
-// ...), so up to three instructions run by one dispatch: the float loops' load/op chains and
-// `store; i++; loop`.
+// Chain pairs: the first may trap (a load or store: reported at its own pc) and the second may
+// itself be a pair or chain op (`IncBrIf`, ...), so several instructions run by one dispatch:
+// the float loops' load/op chains, `store; i++; loop`, copy runs, a stencil's whole update.
 // clang-format off
 // A chain pair that is the second of another one comes first in this list.
 #define WASMCAP_CHAIN_PAIRS(X) \
@@ -99,7 +104,35 @@ namespace wasmcap::interp {
   X(I32Add, F64AddLoad) X(F64MulImmStore, IncBrIf) X(F64Mul, F64AddLoadStore) \
   X(F64Mul, F64SubF64MulStore) \
   X(I32AddImm, F64MulLoadThenF64AddLoadStore) X(F64Mul, F64MulThenF64AddLoadStore) \
-  X(F64Load, F64MulThenF64SubF64MulStore) X(I32AddI32AddImm, I32AddThenF64AddLoad)
+  X(F64Load, F64MulThenF64SubF64MulStore) X(I32AddI32AddImm, I32AddThenF64AddLoad) \
+  X(I32AddI32ShlImm, I32Load) X(I32AddI32ShlImm, I64Load) \
+  WASMCAP_COPY_CHAINS(X) WASMCAP_STEP_CHAINS(X) WASMCAP_STENCIL_CHAIN(X)
+// Runs of three and four copies (the a..h rotation of a hash round, block results), copies of
+// call arguments, `x = y; i++; loop`.
+#define WASMCAP_COPY_CHAINS(X) X(Copy, CopyThenCopy) X(Copy, CopyThenCopyThenCopy) \
+  X(Copy, CopyThenCallDirect) X(Copy, CopyThenCopyThenCallDirect) \
+  X(I32AddImm, CopyThenCallDirect) X(I32AddImm, CopyThenCopyThenCallDirect) X(Copy, IncBrIf)
+// Two counter steps before a loop branch: `p += C; q += C; if (i != n) continue`, and a sum
+// before one: `s += x; i++; if (i < n) continue`.
+#define WASMCAP_STEP_CHAINS(X) \
+  X(I32AddImm, IncBrIfI32Ne) X(I32AddImm, IncBrIfI32NeImm) \
+  X(I32AddImm, I32AddImmThenIncBrIfI32Ne) X(I32AddImm, I32AddImmThenIncBrIfI32NeImm) \
+  X(I32Add, IncBrIf) X(I32Add, IncBrIfI32Ne) X(I32Add, IncBrIfI32NeImm) X(I32Add, IncBrIfI32LtS) \
+  X(I32Add, IncBrIfI32LtSImm) X(I32Add, IncBrIfI32LtU) X(I32Add, IncBrIfI32LtUImm) \
+  X(I32Add, IncBrIfI32GtSImm) X(I32Add, IncBrIfI32GtUImm)
+// A five-point stencil's whole update: three address adds, five loads summed, a scaled store,
+// the counter step and the loop branch, in one dispatch (each link a direct jump).
+#define WASMCAP_STENCIL_CHAIN(X) \
+  X(F64AddLoad, F64MulImmStoreThenIncBrIf) \
+  X(F64AddLoad, F64AddLoadThenF64MulImmStoreThenIncBrIf) \
+  X(F64Add, F64AddLoadThenF64AddLoadThenF64MulImmStoreThenIncBrIf) \
+  X(F64LoadAddImm, F64AddThenF64AddLoadThenF64AddLoadThenF64MulImmStoreThenIncBrIf) \
+  X(F64AddLoad, \
+    F64LoadAddImmThenF64AddThenF64AddLoadThenF64AddLoadThenF64MulImmStoreThenIncBrIf) \
+  X(I32Add, \
+    F64AddLoadThenF64LoadAddImmThenF64AddThenF64AddLoadThenF64AddLoadThenF64MulImmStoreThenIncBrIf) \
+  X(I32AddI32AddImm, \
+    I32AddThenF64AddLoadThenF64LoadAddImmThenF64AddThenF64AddLoadThenF64AddLoadThenF64MulImmStoreThenIncBrIf)
 // clang-format on
 
 enum class IOp : uint32_t {
@@ -235,9 +268,9 @@ struct FunctionCode {
   uint64_t wasm_offset_at(uint32_t code_pos) const;
 };
 
-// Rewrites the op word of each instruction that pairs with the next (greedily, in code order;
-// an instruction that is the second of a pair does not start one), then, backwards, of each
-// plain instruction forming a chain pair with the next. Run after lowering.
+// Rewrites the op word of each instruction that forms a chain pair with the (already rewritten)
+// next one, else a pair with the plain next one: one pass from the end backwards, so every
+// instruction starts the longest run it can. Run after lowering.
 void fuse_pairs(FunctionCode& fc);
 
 } // namespace wasmcap::interp

@@ -69,6 +69,15 @@ IOp swapped(IOp op) {
   default: return IOp::Count;
   }
 }
+// An op on integers (its first parameter is i32 or i64): commuting its operands never changes
+// the result bits.
+bool is_integer_op(IOp op) {
+  auto o = static_cast<uint32_t>(op);
+  if (o >= ir::kOpCount) return false;
+  ir::SigTypes sig = ir::sig_types(ir::op_info(static_cast<Op>(o)).sig);
+  return !sig.params.empty() &&
+         (sig.params[0] == ir::ValType::I32 || sig.params[0] == ir::ValType::I64);
+}
 bool is_i64_op(IOp op) {
   auto o = static_cast<uint32_t>(op);
   return o < ir::kOpCount && ir::op_info(static_cast<Op>(o)).text[1] == '6';
@@ -390,8 +399,28 @@ std::vector<uint32_t> Lowering::take_last(uint64_t& wasm_offset) {
 
 bool Lowering::fuse_with_last(const ir::Instr& in, size_t h, size_t np) {
   // The cheap test first: most instructions do not follow an op that computed their operand.
-  if (!prev_.valid || h < np || np == 0 || !just_computed(h - 1)) return false;
+  if (!prev_.valid || h < np || np == 0) return false;
   IOp o = iop(in.op);
+  if (!just_computed(h - 1)) {
+    // `inner; local.get a; outer`: the previous op computed the *first* operand (`x ^ (x >> C)`
+    // written `(x >> C) ^ x`, as clang emits hash mixing steps). For a commutative integer outer
+    // op that is outer(a, inner(...)): the same fused op. (Not for float add/mul: which NaN
+    // payload x86 returns depends on the operand order, see docs/interpreter.md.)
+    if (np != 2 || !just_computed(h - 2) || pend_[h - 1].kind == Pending::Const ||
+        swapped(o) != o || !is_integer_op(o) || operand_form(o, prev_.op) == IOp::Count) {
+      return false;
+    }
+    IOp fused = operand_form(o, prev_.op);
+    uint64_t unused;
+    std::vector<uint32_t> inner = take_last(unused); // [b, c] or [b, imm...]
+    last_ = Last{true, fused, pos()};
+    op(fused, in.offset);
+    word(slot(h - 2));
+    word(src(h - 1));
+    for (uint32_t w : inner)
+      word(w);
+    return true;
+  }
   bool add_imm = prev_.op == IOp::I32AddImm;
   if (np == 1 && (add_imm || prev_.op == IOp::I32Add) && add_imm_form(o) != IOp::Count &&
       just_computed(h - 1)) {
