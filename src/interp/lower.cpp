@@ -397,6 +397,19 @@ std::vector<uint32_t> Lowering::take_last(uint64_t& wasm_offset) {
   return words;
 }
 
+// outer(a, inner(b, c)) as one `fused` op writing `dst`: the last op's words (b, c or b and its
+// immediates) become the fused op's inner operands, `a` is read from `other`.
+void Lowering::emit_outer_of_last(IOp fused, const ir::Instr& in, uint32_t dst, uint32_t other) {
+  uint64_t unused;
+  std::vector<uint32_t> inner = take_last(unused); // [b, c] or [b, imm...]
+  last_ = Last{true, fused, pos()};
+  op(fused, in.offset);
+  word(dst);
+  word(other);
+  for (uint32_t w : inner)
+    word(w);
+}
+
 bool Lowering::fuse_with_last(const ir::Instr& in, size_t h, size_t np) {
   // The cheap test first: most instructions do not follow an op that computed their operand.
   if (!prev_.valid || h < np || np == 0) return false;
@@ -410,15 +423,7 @@ bool Lowering::fuse_with_last(const ir::Instr& in, size_t h, size_t np) {
         swapped(o) != o || !is_integer_op(o) || operand_form(o, prev_.op) == IOp::Count) {
       return false;
     }
-    IOp fused = operand_form(o, prev_.op);
-    uint64_t unused;
-    std::vector<uint32_t> inner = take_last(unused); // [b, c] or [b, imm...]
-    last_ = Last{true, fused, pos()};
-    op(fused, in.offset);
-    word(slot(h - 2));
-    word(src(h - 1));
-    for (uint32_t w : inner)
-      word(w);
+    emit_outer_of_last(operand_form(o, prev_.op), in, slot(h - 2), src(h - 1));
     return true;
   }
   bool add_imm = prev_.op == IOp::I32AddImm;
@@ -457,15 +462,7 @@ bool Lowering::fuse_with_last(const ir::Instr& in, size_t h, size_t np) {
       just_computed(h - 1)) {
     // `a; b; c; inner; outer`: outer(a, inner(b, c)) in one dispatch (e.g. a + b * c, rounded
     // twice as wasm requires). Neither op traps.
-    IOp fused = operand_form(o, prev_.op);
-    uint64_t unused;
-    std::vector<uint32_t> inner = take_last(unused); // [b, c] or [b, imm...]
-    last_ = Last{true, fused, pos()};
-    op(fused, in.offset);
-    word(slot(h - 2));
-    word(src(h - 2));
-    for (uint32_t w : inner)
-      word(w);
+    emit_outer_of_last(operand_form(o, prev_.op), in, slot(h - 2), src(h - 2));
     return true;
   }
   if (np == 2 && store_form(prev_.op, o) != IOp::Count && pend_[h - 2].kind != Pending::Const &&

@@ -104,6 +104,7 @@ private:
   // Superinstructions: a load whose address is `i32.add x, C` emitted just before, and a binop
   // whose second operand is a load emitted just before. True when `in` was emitted fused.
   bool fuse_with_last(const ir::Instr& in, size_t h, size_t np);
+  void emit_outer_of_last(IOp fused, const ir::Instr& in, uint32_t dst, uint32_t other);
   void lower_special(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
   bool wide_global(uint32_t index) const {
     return module_.all_globals[index].type == ir::ValType::V128;

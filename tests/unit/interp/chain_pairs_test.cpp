@@ -113,18 +113,6 @@ using test::Lowered;
 class ChainPairs : public test::LoweredModule {
 protected:
   void SetUp() override { load(kWat); }
-  double f64_at(uint32_t addr) { return ok("load_f64", {Value::make_i32(addr)})[0].f64(); }
-  void set_f64(uint32_t addr, double v) {
-    ok("store_f64", {Value::make_i32(addr), Value::make_f64(v)});
-  }
-  // The offset of the innermost frame of a trap, after checking it is a memory trap.
-  uint64_t trap_offset(const support::Result<std::vector<Value>>& r) {
-    EXPECT_FALSE(r);
-    if (r) return UINT64_MAX;
-    EXPECT_EQ(r.error().message, "out of bounds memory access");
-    EXPECT_FALSE(r.error().backtrace.empty());
-    return r.error().backtrace.empty() ? UINT64_MAX : r.error().backtrace[0].offset;
-  }
 };
 
 TEST_F(ChainPairs, MultiplyThenAccumulateStore) {

@@ -150,22 +150,6 @@ using test::Lowered;
 class LongChains : public test::LoweredModule {
 protected:
   void SetUp() override { load(kWat); }
-  double f64_at(uint32_t addr) { return ok("load_f64", {Value::make_i32(addr)})[0].f64(); }
-  void set_f64(uint32_t addr, double v) {
-    ok("store_f64", {Value::make_i32(addr), Value::make_f64(v)});
-  }
-  uint32_t i32_at(uint32_t addr) { return ok("load_i32", {Value::make_i32(addr)})[0].i32; }
-  void set_i32(uint32_t addr, uint32_t v) {
-    ok("store_i32", {Value::make_i32(addr), Value::make_i32(v)});
-  }
-  // The offset of the innermost frame of a trap, after checking it is a memory trap.
-  uint64_t trap_offset(const support::Result<std::vector<Value>>& r) {
-    EXPECT_FALSE(r);
-    if (r) return UINT64_MAX;
-    EXPECT_EQ(r.error().message, "out of bounds memory access");
-    EXPECT_FALSE(r.error().backtrace.empty());
-    return r.error().backtrace.empty() ? UINT64_MAX : r.error().backtrace[0].offset;
-  }
   // stencil_row computed separately: the expected contents of out[-count .. -1].
   std::vector<double> stencil_expected(uint32_t row, uint32_t count) {
     std::vector<double> want;

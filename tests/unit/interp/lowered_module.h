@@ -1,6 +1,7 @@
-// Test fixture shared by the interpreter's fusion tests (fused_ops_test, chain_pairs_test): a WAT
-// module compiled and instantiated on the interpreter, the op list each export lowers to (pairs
-// included, not threaded) with the wasm offsets of its loads and stores, and calls.
+// Test fixture shared by the interpreter's fusion tests (fused_ops_test, chain_pairs_test,
+// long_chains_test): a WAT module compiled and instantiated on the interpreter, the op list each
+// export lowers to (pairs included, not threaded) with the wasm offsets of its loads and stores,
+// calls, memory accessors and the offset of a memory trap.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -84,6 +85,25 @@ protected:
     auto r = call(name, std::move(args));
     EXPECT_TRUE(r) << name << ": " << r.error().to_string();
     return r ? *r : std::vector<runtime::Value>{};
+  }
+
+  // Memory through the module's own accessor exports (load_f64, store_f64, load_i32,
+  // store_i32: each test module defines the ones it uses).
+  double f64_at(uint32_t addr) { return ok("load_f64", {runtime::Value::make_i32(addr)})[0].f64(); }
+  void set_f64(uint32_t addr, double v) {
+    ok("store_f64", {runtime::Value::make_i32(addr), runtime::Value::make_f64(v)});
+  }
+  uint32_t i32_at(uint32_t addr) { return ok("load_i32", {runtime::Value::make_i32(addr)})[0].i32; }
+  void set_i32(uint32_t addr, uint32_t v) {
+    ok("store_i32", {runtime::Value::make_i32(addr), runtime::Value::make_i32(v)});
+  }
+  // The offset of the innermost frame of a trap, after checking it is a memory trap.
+  uint64_t trap_offset(const support::Result<std::vector<runtime::Value>>& r) {
+    EXPECT_FALSE(r);
+    if (r) return UINT64_MAX;
+    EXPECT_EQ(r.error().message, "out of bounds memory access");
+    EXPECT_FALSE(r.error().backtrace.empty());
+    return r.error().backtrace.empty() ? UINT64_MAX : r.error().backtrace[0].offset;
   }
 
   std::shared_ptr<const ir::Module> module_;
