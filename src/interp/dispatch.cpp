@@ -502,7 +502,8 @@ template <IOp op> struct Bin;
     using A = A_;                                                                                  \
     using R = R_;                                                                                  \
     static R f(A a, A b) {                                                                         \
-      return static_cast<R>(EXPR);                                                                 \
+      R r = static_cast<R>(EXPR);                                                                  \
+      return r;                                                                                    \
     }                                                                                              \
   };                                                                                               \
   HANDLER(NAME) {                                                                                  \
