@@ -51,20 +51,17 @@ uint32_t first_length(IOp op) {
 // Whether an op is the second of some WASMCAP_THEN_PAIRS / WASMCAP_CHAIN_PAIRS member: the pair
 // lookups below compare against every list entry, and most instructions are nobody's second
 // (without this test the lookups were 1.5% of a small run's instructions, all compile time).
-constexpr std::array<bool, kIOpCount> kThenSecond = [] {
-  std::array<bool, kIOpCount> t{};
 #define WASMCAP_SECOND(a, b) t[static_cast<size_t>(IOp::b)] = true;
-  WASMCAP_THEN_PAIRS(WASMCAP_SECOND)
+#define WASMCAP_SECONDS_OF(LIST)                                                                   \
+  [] {                                                                                             \
+    std::array<bool, kIOpCount> t{};                                                               \
+    LIST(WASMCAP_SECOND)                                                                           \
+    return t;                                                                                      \
+  }()
+constexpr std::array<bool, kIOpCount> kThenSecond = WASMCAP_SECONDS_OF(WASMCAP_THEN_PAIRS);
+constexpr std::array<bool, kIOpCount> kChainSecond = WASMCAP_SECONDS_OF(WASMCAP_CHAIN_PAIRS);
+#undef WASMCAP_SECONDS_OF
 #undef WASMCAP_SECOND
-  return t;
-}();
-constexpr std::array<bool, kIOpCount> kChainSecond = [] {
-  std::array<bool, kIOpCount> t{};
-#define WASMCAP_SECOND(a, b) t[static_cast<size_t>(IOp::b)] = true;
-  WASMCAP_CHAIN_PAIRS(WASMCAP_SECOND)
-#undef WASMCAP_SECOND
-  return t;
-}();
 } // namespace
 
 IOp pair_form(IOp first, IOp second) {

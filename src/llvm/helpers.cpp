@@ -183,11 +183,8 @@ void JitModule::append_frames(std::span<const uintptr_t> pcs, std::vector<TraceF
   for (uintptr_t pc : pcs) {
     std::optional<uint32_t> f = function_at_pc(pc);
     if (!f) continue; // an entry wrapper
-    const ir::Function& fn = module_->functions[*f - module_->num_imported_funcs];
-    TraceFrame frame = frame_at(fn.body.offset);
-    frame.func_index = *f;
-    frame.func_name = std::string(module_->func_name(*f));
-    out.push_back(std::move(frame));
+    // frame_at names the function whose body holds the offset: this one.
+    out.push_back(frame_at(module_->functions[*f - module_->num_imported_funcs].body.offset));
   }
 }
 
