@@ -64,24 +64,23 @@ constexpr std::array<bool, kIOpCount> kChainSecond = WASMCAP_SECONDS_OF(WASMCAP_
 #undef WASMCAP_SECOND
 } // namespace
 
+// One `if` per list member: the pair op `aThenb` when (first, second) is (a, b).
+#define WASMCAP_THEN_CASE(a, b)                                                                    \
+  if (first == IOp::a && second == IOp::b) return IOp::a##Then##b;
+
 IOp pair_form(IOp first, IOp second) {
   if (first == IOp::I32AddImm && inc_form(second) != IOp::Count) return inc_form(second);
   if (second >= IOp::Count || !kThenSecond[static_cast<size_t>(second)]) return IOp::Count;
-#define WASMCAP_THEN_CASE(a, b)                                                                    \
-  if (first == IOp::a && second == IOp::b) return IOp::a##Then##b;
   WASMCAP_THEN_PAIRS(WASMCAP_THEN_CASE)
-#undef WASMCAP_THEN_CASE
   return IOp::Count;
 }
 
 IOp chain_pair_form(IOp first, IOp second) {
   if (second >= IOp::Count || !kChainSecond[static_cast<size_t>(second)]) return IOp::Count;
-#define WASMCAP_THEN_CASE(a, b)                                                                    \
-  if (first == IOp::a && second == IOp::b) return IOp::a##Then##b;
   WASMCAP_CHAIN_PAIRS(WASMCAP_THEN_CASE)
-#undef WASMCAP_THEN_CASE
   return IOp::Count;
 }
+#undef WASMCAP_THEN_CASE
 
 void fuse_pairs(FunctionCode& fc) {
   const std::vector<OffsetEntry>& offs = fc.offsets;
