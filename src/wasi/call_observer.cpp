@@ -200,7 +200,10 @@ void CallObserver::finish(Call& call, Errno e, bool policy, FdTable& fds) {
     std::string line = record(call, "refused");
     line += ",\"errno\":76,\"reason\":";
     append_json_string(line, refusal_text(reason));
-    add_group(line, policy ? denied(call.needed) : std::nullopt);
+    // A read-only grant's refusal is a refused write, whatever group the call itself is in.
+    add_group(line, policy                        ? denied(call.needed)
+                    : reason == Refusal::ReadOnly ? std::optional<Group>(Group::FsWrite)
+                                                  : std::nullopt);
     line += "}\n";
     write_line(config_.audit_fd, line);
   }

@@ -61,7 +61,7 @@ Errno fd_fdstat_get(Ctx& ctx, Mem&, Fd fd, OutRecord<kFdstatSize> out) {
   store_u8(out.p + 0, static_cast<uint8_t>(e->type));
   store_u16(out.p + 2, flags);
   store_u64(out.p + 8, e->base);
-  store_u64(out.p + 16, e->inheriting);
+  store_u64(out.p + 16, e->advertised_inheriting());
   return Errno::Success;
 }
 

@@ -54,12 +54,12 @@ Errno FdTable::restrict_rights(Fd fd, Rights base, Rights inheriting) {
   auto it = entries_.find(fd);
   if (it == entries_.end()) return Errno::Badf;
   FdEntry& e = *it->second;
-  if ((base & ~e.base) != 0 || (inheriting & ~e.inheriting) != 0) {
-    refusal_ = Refusal::Rights;
+  if ((base & ~e.base) != 0 || (inheriting & ~e.advertised_inheriting()) != 0) {
+    refusal_ = e.read_only ? Refusal::ReadOnly : Refusal::Rights;
     return Errno::Notcapable;
   }
   e.base = base;
-  e.inheriting = inheriting;
+  e.inheriting = inheriting & e.inheriting; // the advertised write rights stay advertisement
   return Errno::Success;
 }
 

@@ -38,6 +38,13 @@ struct FdEntry {
   bool has_snapshot = false;
 
   int fd() const { return host.get(); }
+  // The inheriting rights fd_fdstat_get reports. A read-only directory also names the rights of
+  // writing a file (which it never passes on): wasi-libc masks what open() asks for by this
+  // value, so without them an O_WRONLY open would silently ask for no write right, succeed, and
+  // fail at the first write with EBADF. With them, path_open sees the intent and refuses it.
+  Rights advertised_inheriting() const {
+    return read_only && type == Filetype::Directory ? inheriting | right::kWriteIntent : inheriting;
+  }
 };
 
 // Why a call was refused with Notcapable, for the audit log. Set where the refusal happens;
@@ -62,7 +69,8 @@ public:
   // fd_renumber: both must be open; `from` replaces `to` (which is closed) and `from` becomes
   // free. Renumbering an fd onto itself succeeds without change.
   Errno renumber(Fd from, Fd to);
-  // fd_fdstat_set_rights: rights can only be dropped.
+  // fd_fdstat_set_rights: rights can only be dropped (below what fd_fdstat_get reports; a
+  // read-only entry never gains a write right that way).
   Errno restrict_rights(Fd fd, Rights base, Rights inheriting);
 
   size_t size() const { return entries_.size(); }

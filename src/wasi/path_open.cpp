@@ -20,8 +20,20 @@ Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, u
   if (oflags & kCreat) need |= right::kPathCreateFile;
   if (oflags & kTrunc) need |= right::kPathFilestatSetSize;
   WASI_TRY_ASSIGN(FdEntry * dir, ctx.fds().get(dirfd, need));
-  if ((rights_base | rights_inheriting) & ~dir->inheriting) {
-    ctx.fds().note_refusal(dir->read_only ? Refusal::ReadOnly : Refusal::Rights);
+  if (dir->read_only) {
+    // A read-only grant refuses, here and now, an open that means to write: write rights, or
+    // creating or truncating (those also fail the `need` check above). Other rights beyond the
+    // grant are dropped, not refused: wasi-libc asks for every right its open mode allows
+    // (path_create_*, fd_filestat_set_times, ...) even for O_RDONLY, and the descriptor just
+    // never gets them.
+    if ((rights_base & right::kWriteContents) || (oflags & (kCreat | kTrunc))) {
+      ctx.fds().note_refusal(Refusal::ReadOnly);
+      return Errno::Notcapable;
+    }
+    rights_base &= dir->inheriting;
+    rights_inheriting &= dir->inheriting;
+  } else if ((rights_base | rights_inheriting) & ~dir->inheriting) {
+    ctx.fds().note_refusal(Refusal::Rights);
     return Errno::Notcapable;
   }
 

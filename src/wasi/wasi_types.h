@@ -67,6 +67,12 @@ constexpr Rights kMutating = kFdDatasync | kFdWrite | kFdAllocate | kFdFilestatS
                              kPathLinkSource | kPathLinkTarget | kPathRenameSource |
                              kPathRenameTarget | kPathFilestatSetSize | kPathFilestatSetTimes |
                              kPathSymlink | kPathRemoveDirectory | kPathUnlinkFile;
+// The rights that write a file's contents. wasi-libc's open() asks for exactly these (with
+// fd_datasync) when the program opens for writing, masked by the directory's inheriting rights,
+// so a read-only grant advertises them (FdEntry::advertised_inheriting) and path_open refuses an
+// open that asks for any of them: the refusal comes at open, as on a read-only file system.
+constexpr Rights kWriteContents = kFdWrite | kFdAllocate | kFdFilestatSetSize;
+constexpr Rights kWriteIntent = kWriteContents | kFdDatasync;
 } // namespace right
 
 enum class Filetype : uint8_t {

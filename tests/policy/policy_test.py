@@ -88,10 +88,11 @@ def case_strict():
 
 
 def case_readonly():
-    run(["run", "--dir", "ro::/ro::ro", "--audit", "audit.jsonl", wat("readonly")], 5, SCRATCH)
+    run(["run", "--dir", "ro::/ro::ro", "--audit", "audit.jsonl", wat("readonly")], 6, SCRATCH)
     lines = json_lines(os.path.join(SCRATCH, "audit.jsonl"))
     got = [(e["func"], e["args"].get("path", e["args"].get("old_path")), e["reason"]) for e in lines]
     want = [("path_open", "new.txt", "read-only grant"),
+            ("path_open", "keep.txt", "read-only grant"),
             ("path_rename", "keep.txt", "read-only grant"),
             ("path_unlink_file", "keep.txt", "read-only grant"),
             ("path_create_directory", "newdir", "read-only grant"),
@@ -101,6 +102,9 @@ def case_readonly():
     for e in lines:
         if e["errno"] != 76 or e["args"]["fd_preopen"] != "/ro":
             fail(f"errno or preopen name wrong: {e}")
+        # A read-only grant's refusals are refused writes.
+        if e["reason"] == "read-only grant" and e.get("group") != "fs-write":
+            fail(f"a read-only refusal is not logged as fs-write: {e}")
     if sorted(os.listdir(os.path.join(SCRATCH, "ro"))) != ["in.txt", "keep.txt"]:
         fail("the read-only grant changed")
 

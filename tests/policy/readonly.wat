@@ -1,5 +1,6 @@
-;; Mutations through a read-only grant (fd 3): create, rename, unlink, mkdir, then a path that
-;; escapes the grant. Exits with how many were refused with ENOTCAPABLE (76): 5 expected.
+;; Mutations through a read-only grant (fd 3): create, an existing file opened for writing (no
+;; create, no truncate: refused at open, not at the first write), rename, unlink, mkdir, then a
+;; path that escapes the grant. Exits with how many were refused with ENOTCAPABLE (76): 6.
 (module
   (import "wasi_snapshot_preview1" "path_open"
     (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
@@ -23,6 +24,8 @@
   (func (export "_start")
     (call $count (call $path_open (i32.const 3) (i32.const 1) (i32.const 16) (i32.const 7)
       (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 400)))
+    (call $count (call $path_open (i32.const 3) (i32.const 1) (i32.const 32) (i32.const 8)
+      (i32.const 0) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 400)))
     (call $count (call $rename (i32.const 3) (i32.const 32) (i32.const 8) (i32.const 3)
       (i32.const 48) (i32.const 9)))
     (call $count (call $unlink (i32.const 3) (i32.const 32) (i32.const 8)))
