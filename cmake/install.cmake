@@ -8,7 +8,7 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 # The layers the public API needs, in dependency order (wast and the CLI are not part of it).
-set(wasmcap_bundled_layers support ir binary validate text runtime interp llvm wasi api)
+set(wasmcap_bundled_layers support ir binary validate component text runtime interp llvm wasi api)
 set(wasmcap_bundled_objects)
 foreach(layer ${wasmcap_bundled_layers})
   if(TARGET wasmcap_${layer})

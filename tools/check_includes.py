@@ -13,11 +13,13 @@ ALLOWED = {
     "binary": {"ir", "support"},
     "validate": {"binary", "ir", "support"},
     "text": {"binary", "ir", "support"},
+    "component": {"validate", "binary", "ir", "support"},
     "runtime": {"ir", "support"},
     "interp": {"runtime", "validate", "binary", "ir", "support"},
     "llvm": {"runtime", "validate", "binary", "ir", "support"},
     "wasi": {"runtime", "support", "ir"},
-    "api": {"support", "ir", "binary", "validate", "text", "runtime", "interp", "llvm", "wasi"},
+    "api": {"support", "ir", "binary", "validate", "component", "text", "runtime", "interp", "llvm",
+            "wasi"},
     "wast": {"text", "api", "support", "ir"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')

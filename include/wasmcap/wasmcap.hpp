@@ -3,6 +3,7 @@
 
 #include "wasmcap/caller.h"
 #include "wasmcap/code_cache.h"
+#include "wasmcap/component.h"
 #include "wasmcap/config.h"
 #include "wasmcap/engine.h"
 #include "wasmcap/error.h"

@@ -216,14 +216,17 @@ Action add_inspect_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "inspect", "Show a module's imports, exports, sections and the capabilities it wants, "
                  "without running it");
-  cmd->footer("FILE is a wasm binary or WAT text (precompiled .cwasm is not supported yet: there "
-              "is no AOT format).\n"
+  cmd->footer("FILE is a wasm binary or WAT text, or a component (its world in WIT, its core "
+              "modules).\n"
               "Example: wasmcap inspect --json tool.wasm\n"
               "Exit status: 0, or 3 cannot read FILE, 4 malformed, 5 invalid.");
   cmd->add_flag("--json", *json, "Print one JSON object instead of text");
   cmd->add_option("FILE", *file, "The module to inspect (.wasm or .wat)")->required();
   return [file, json]() {
     Engine engine;
+    if (auto bytes = read_whole_file(*file); bytes && Component::is_component(*bytes)) {
+      return inspect_component(engine, *file, *bytes, *json);
+    }
     auto module = load_module(engine, *file);
     if (!module) return report_error(*file, module.error());
     Inspection insp;

@@ -88,6 +88,15 @@ Result<Module> load_module(const Engine& engine, const std::string& path) {
     return make_error(ErrorKind::Malformed,
                       "the file is empty (expected a wasm binary or WAT text)");
   }
+  if (Component::is_component(*bytes)) {
+    // Decoded and validated first, so a broken component gets its own diagnosis.
+    auto component = Component::from_binary(engine, *bytes);
+    if (!component) return component.error();
+    return make_error(ErrorKind::Unlinkable,
+                      "this is a WebAssembly component (WASI 0.2); running components is not "
+                      "supported yet (`wasmcap inspect " +
+                          path + "` shows its world)");
+  }
   static constexpr uint8_t kMagic[4] = {0x00, 0x61, 0x73, 0x6d};
   const bool has_magic = bytes->size() >= 4 && std::memcmp(bytes->data(), kMagic, 4) == 0;
   if (has_magic || looks_binary(*bytes)) return Module::from_binary(engine, *bytes);

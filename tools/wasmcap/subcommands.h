@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,5 +53,8 @@ bool is_precompiled_file(const std::string& path);
 // Refuses an empty file, and treats a file that is neither text nor starts with the wasm magic as a
 // binary with a bad magic number.
 Result<Module> load_module(const Engine& engine, const std::string& path);
+// `inspect` of a component (inspect_component.cpp); returns the exit status.
+int inspect_component(const Engine& engine, const std::string& file,
+                      std::span<const uint8_t> bytes, bool json);
 
 } // namespace wasmcap::cli

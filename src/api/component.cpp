@@ -1,0 +1,100 @@
+// wasmcap::Component (include/wasmcap/component.h) over src/component: decode, validate, and
+// describe a component in the public vocabulary (strings in WIT's spelling).
+#include "wasmcap/component.h"
+
+#include "component/decoder.h"
+#include "component/print.h"
+#include "component/validate.h"
+#include "wasi/p2_groups.h"
+
+namespace wasmcap {
+
+namespace detail {
+struct ComponentData {
+  std::vector<uint8_t> bytes;
+  component::Component ast;
+  component::ComponentInfo info;
+  std::vector<Component::Item> imports, exports;
+};
+} // namespace detail
+
+namespace {
+
+std::vector<Component::Item> items(const std::vector<component::NamedExtern>& list,
+                                   const std::map<const component::Type*, std::string>& names) {
+  std::vector<Component::Item> out;
+  for (const component::NamedExtern& e : list) {
+    Component::Item item;
+    item.name = e.name;
+    item.kind = component::extern_kind_name(e.type->kind);
+    if (e.type->kind == component::ExternType::Kind::Func) {
+      item.wit = component::type_to_wit(e.type->type, &names);
+    }
+    if (e.type->kind == component::ExternType::Kind::Instance) {
+      for (const component::NamedExtern& f : e.type->type->exports) {
+        if (f.type->kind != component::ExternType::Kind::Func) continue;
+        item.functions.push_back({f.name, component::type_to_wit(f.type->type, &names),
+                                  wasi::p2_capability_group(e.name, f.name)});
+      }
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+} // namespace
+
+bool Component::is_component(std::span<const uint8_t> bytes) {
+  return component::is_component(bytes);
+}
+
+Result<Component> Component::from_binary(const Engine&, std::span<const uint8_t> bytes) {
+  auto data = std::make_shared<detail::ComponentData>();
+  data->bytes.assign(bytes.begin(), bytes.end());
+  WASMCAP_ASSIGN(data->ast, component::decode_component(data->bytes));
+  WASMCAP_ASSIGN(data->info, component::validate_component(data->ast, data->bytes));
+  data->imports = items(data->info.imports, data->info.type_names);
+  data->exports = items(data->info.exports, data->info.type_names);
+  Component c;
+  c.data_ = std::move(data);
+  return c;
+}
+
+const std::vector<Component::Item>& Component::imports() const {
+  return data_->imports;
+}
+
+const std::vector<Component::Item>& Component::exports() const {
+  return data_->exports;
+}
+
+CapabilitySet Component::capability_groups() const {
+  CapabilitySet set;
+  for (const Item& i : data_->imports) {
+    for (const Function& f : i.functions) {
+      if (f.group) set.add(*f.group);
+    }
+  }
+  return set;
+}
+
+std::string Component::world_wit() const {
+  return component::world_to_wit(data_->info);
+}
+
+size_t Component::core_module_count() const {
+  return data_->info.core_modules.size();
+}
+
+uint64_t Component::core_module_bytes() const {
+  uint64_t total = 0;
+  for (const component::CoreModuleRef& r : data_->info.core_modules)
+    total += r.size;
+  return total;
+}
+
+size_t Component::nested_component_count() const {
+  return data_->info.components;
+}
+
+} // namespace wasmcap

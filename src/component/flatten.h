@@ -1,0 +1,25 @@
+// The Canonical ABI's flattening (CanonicalABI.md, "Flattening"): how a component-level value or
+// function type becomes core wasm parameters and results. Validation uses it to type `canon
+// lift` (the core function must have the flattened signature) and `canon lower` (the core
+// function it makes has it); the runtime's lift/lower code follows the same rules.
+#pragma once
+
+#include <vector>
+
+#include "component/types.h"
+
+namespace wasmcap::component {
+
+// At most this many core parameters / results are passed directly; beyond it, through memory.
+constexpr size_t kMaxFlatParams = 16;
+constexpr size_t kMaxFlatResults = 1;
+
+void flatten_type(const Type& t, std::vector<ir::ValType>& out);
+
+// The core signature of a component function type `ft` seen from the lifting side (`lift`:
+// the core function the component exports) or the lowering side (the core function a
+// component imports). They differ only when the results do not fit: a lifted function returns
+// a pointer, a lowered one takes a pointer to write the results to.
+ir::FuncType flatten_functype(const Type& ft, bool lift);
+
+} // namespace wasmcap::component

@@ -1,0 +1,794 @@
+// validate_component (validate.h): one pass over the definitions in binary order. Each scope (a
+// component, or a component/instance type being declared) has its own index spaces; outer
+// aliases look up the chain of enclosing scopes.
+#include "component/validate.h"
+
+#include <set>
+
+#include "binary/decoder.h"
+#include "component/flatten.h"
+#include "validate/module_validator.h"
+
+namespace wasmcap::component {
+
+using support::Result;
+
+namespace {
+
+struct CoreItem {
+  CoreSort sort = CoreSort::Func;
+  ir::FuncType func; // sort == Func
+};
+using CoreInstanceItems = std::map<std::string, CoreItem>;
+
+struct Scope {
+  Scope* parent = nullptr;
+  std::vector<TypePtr> types, core_types, funcs, instances, components, core_modules;
+  std::vector<CoreInstanceItems> core_instances;
+  std::vector<ir::FuncType> core_funcs;
+  uint32_t core_tables = 0, core_memories = 0, core_globals = 0, core_tags = 0, values = 0;
+  std::vector<NamedExtern> imports, exports;
+  std::set<std::string> import_names, export_names;
+};
+
+Error invalid(uint64_t at, std::string message) {
+  return make_error(ErrorKind::Invalid, std::move(message), at);
+}
+
+std::string idx_msg(const char* what, uint32_t i) {
+  return std::string("unknown ") + what + " " + std::to_string(i);
+}
+
+class Validator {
+public:
+  Validator(std::span<const uint8_t> bytes, ComponentInfo& info) : bytes_(bytes), info_(info) {}
+
+  Result<TypePtr> component(const Component& c, Scope* parent) {
+    Scope s;
+    s.parent = parent;
+    for (const Definition& d : c.definitions)
+      WASMCAP_TRY(definition(s, d));
+    auto t = std::make_shared<Type>();
+    t->kind = Type::Kind::Component;
+    t->imports = s.imports;
+    t->exports = s.exports;
+    if (!parent) {
+      info_.imports = s.imports;
+      info_.exports = s.exports;
+    }
+    return TypePtr(t);
+  }
+
+private:
+  std::span<const uint8_t> bytes_;
+  ComponentInfo& info_;
+  uint64_t next_resource_ = 1;
+
+  static TypePtr prim(PrimType p) {
+    static const auto table = [] {
+      std::vector<TypePtr> v;
+      for (int i = 0; i <= static_cast<int>(PrimType::ErrorContext); ++i) {
+        auto t = std::make_shared<Type>();
+        t->prim = static_cast<PrimType>(i);
+        v.push_back(t);
+      }
+      return v;
+    }();
+    return table[static_cast<size_t>(p)];
+  }
+
+  TypePtr fresh_resource(const std::string& name, bool defined) {
+    auto t = std::make_shared<Type>();
+    t->kind = Type::Kind::Resource;
+    t->resource = std::make_shared<ResourceId>();
+    t->resource->id = next_resource_++;
+    t->resource->name = name;
+    t->resource->defined = defined;
+    return t;
+  }
+
+  Result<TypePtr> type_at(Scope& s, uint32_t i, uint64_t at) {
+    if (i >= s.types.size()) return invalid(at, idx_msg("type", i));
+    return s.types[i];
+  }
+
+  Result<TypePtr> valtype(Scope& s, const ValTypeRef& v, uint64_t at) {
+    if (!v.is_index) return prim(v.prim);
+    WASMCAP_ASSIGN(TypePtr t, type_at(s, v.index, at));
+    if (!t->is_value())
+      return invalid(at, "type " + std::to_string(v.index) + " is not a value type");
+    return t;
+  }
+
+  Result<TypePtr> opt_valtype(Scope& s, const std::optional<ValTypeRef>& v, uint64_t at) {
+    if (!v) return TypePtr();
+    return valtype(s, *v, at);
+  }
+
+  Result<TypePtr> resource_at(Scope& s, uint32_t i, uint64_t at) {
+    WASMCAP_ASSIGN(TypePtr t, type_at(s, i, at));
+    if (t->kind != Type::Kind::Resource)
+      return invalid(at, "type " + std::to_string(i) + " is not a resource");
+    return t;
+  }
+
+  static Status unique_labels(const std::vector<std::string>& labels, uint64_t at,
+                              const char* what) {
+    std::set<std::string> seen;
+    for (const std::string& l : labels) {
+      std::string lower = l;
+      for (char& ch : lower)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (!seen.insert(lower).second)
+        return invalid(at, std::string(what) + " name `" + l + "` conflicts with previous name");
+    }
+    return ok();
+  }
+
+  Result<TypePtr> defvaltype(Scope& s, const DefValType& d, uint64_t at) {
+    using K = DefValType::Kind;
+    auto t = std::make_shared<Type>();
+    std::vector<std::string> labels;
+    switch (d.kind) {
+    case K::Prim: return prim(d.prim);
+    case K::Record: {
+      t->kind = Type::Kind::Record;
+      if (d.fields.empty()) return invalid(at, "record type must have at least one field");
+      for (const LabeledType& f : d.fields) {
+        WASMCAP_ASSIGN(TypePtr ft, valtype(s, f.type, at));
+        t->fields.emplace_back(f.label, ft);
+        labels.push_back(f.label);
+      }
+      WASMCAP_TRY(unique_labels(labels, at, "record field"));
+      return TypePtr(t);
+    }
+    case K::Variant: {
+      t->kind = Type::Kind::Variant;
+      if (d.cases.empty()) return invalid(at, "variant type must have at least one case");
+      for (const Case& c : d.cases) {
+        WASMCAP_ASSIGN(TypePtr ct, opt_valtype(s, c.type, at));
+        t->fields.emplace_back(c.label, ct);
+        labels.push_back(c.label);
+      }
+      WASMCAP_TRY(unique_labels(labels, at, "variant case"));
+      return TypePtr(t);
+    }
+    case K::List:
+    case K::FixedList:
+    case K::Option: {
+      t->kind = d.kind == K::List     ? Type::Kind::List
+                : d.kind == K::Option ? Type::Kind::Option
+                                      : Type::Kind::FixedList;
+      WASMCAP_ASSIGN(TypePtr e, valtype(s, d.types[0], at));
+      t->types.push_back(e);
+      t->length = d.length;
+      if (d.kind == K::FixedList && d.length == 0)
+        return invalid(at, "fixed-length list must have a length above zero");
+      return TypePtr(t);
+    }
+    case K::Tuple: {
+      t->kind = Type::Kind::Tuple;
+      if (d.types.empty()) return invalid(at, "tuple type must have at least one type");
+      for (const ValTypeRef& m : d.types) {
+        WASMCAP_ASSIGN(TypePtr mt, valtype(s, m, at));
+        t->types.push_back(mt);
+      }
+      return TypePtr(t);
+    }
+    case K::Flags:
+    case K::Enum: {
+      t->kind = d.kind == K::Flags ? Type::Kind::Flags : Type::Kind::Enum;
+      t->labels = d.labels;
+      if (d.labels.empty())
+        return invalid(at, std::string(d.kind == K::Flags ? "flags" : "enum") +
+                               " must have at least one entry");
+      if (d.kind == K::Flags && d.labels.size() > 32)
+        return invalid(at, "cannot have more than 32 flags");
+      WASMCAP_TRY(unique_labels(d.labels, at, d.kind == K::Flags ? "flag" : "enum tag"));
+      return TypePtr(t);
+    }
+    case K::Result: {
+      t->kind = Type::Kind::Result;
+      WASMCAP_ASSIGN(t->ok, opt_valtype(s, d.ok, at));
+      WASMCAP_ASSIGN(t->err, opt_valtype(s, d.err, at));
+      return TypePtr(t);
+    }
+    case K::Own:
+    case K::Borrow: {
+      t->kind = d.kind == K::Own ? Type::Kind::Own : Type::Kind::Borrow;
+      WASMCAP_ASSIGN(TypePtr r, resource_at(s, d.index, at));
+      t->resource = r->resource;
+      t->types.push_back(r);
+      return TypePtr(t);
+    }
+    case K::Stream:
+    case K::Future:
+    case K::Map: break;
+    }
+    return invalid(at, "stream, future and map types are not supported (component model async)");
+  }
+
+  Result<TypePtr> functype(Scope& s, const FuncType& f, uint64_t at) {
+    auto t = std::make_shared<Type>();
+    t->kind = Type::Kind::Func;
+    t->async = f.async;
+    if (f.async) return invalid(at, "async functions are not supported (component model async)");
+    std::vector<std::string> labels;
+    for (const LabeledType& p : f.params) {
+      WASMCAP_ASSIGN(TypePtr pt, valtype(s, p.type, at));
+      t->fields.emplace_back(p.label, pt);
+      labels.push_back(p.label);
+    }
+    WASMCAP_TRY(unique_labels(labels, at, "function parameter"));
+    WASMCAP_ASSIGN(t->result, opt_valtype(s, f.result, at));
+    if (t->result && contains_borrow(*t->result))
+      return invalid(at, "function result cannot contain a `borrow` type");
+    return TypePtr(t);
+  }
+
+  static bool contains_borrow(const Type& t) {
+    if (t.kind == Type::Kind::Borrow) return true;
+    for (const auto& [n, f] : t.fields)
+      if (f && contains_borrow(*f)) return true;
+    for (const TypePtr& m : t.types)
+      if (m && m->kind != Type::Kind::Resource && contains_borrow(*m)) return true;
+    return (t.ok && contains_borrow(*t.ok)) || (t.err && contains_borrow(*t.err));
+  }
+
+  Result<TypePtr> deftype(Scope& s, const TypeDef& d, bool in_type_scope) {
+    switch (d.kind) {
+    case TypeDef::Kind::Val: return defvaltype(s, d.val, d.offset);
+    case TypeDef::Kind::Func: return functype(s, d.func, d.offset);
+    case TypeDef::Kind::Component:
+    case TypeDef::Kind::Instance: {
+      Scope inner;
+      inner.parent = &s;
+      const bool component_type = d.kind == TypeDef::Kind::Component;
+      for (const Decl& decl : d.decls)
+        WASMCAP_TRY(declarator(inner, decl));
+      auto t = std::make_shared<Type>();
+      t->kind = component_type ? Type::Kind::Component : Type::Kind::Instance;
+      t->imports = inner.imports;
+      t->exports = inner.exports;
+      return TypePtr(t);
+    }
+    case TypeDef::Kind::Resource: {
+      if (in_type_scope)
+        return invalid(d.offset, "resources can only be defined within a concrete component");
+      if (d.resource.rep != ir::ValType::I32)
+        return invalid(d.offset, "resources can only be represented by `i32`");
+      if (d.resource.dtor) {
+        if (*d.resource.dtor >= s.core_funcs.size())
+          return invalid(d.offset, idx_msg("core func", *d.resource.dtor));
+        const ir::FuncType want{{ir::ValType::I32}, {}};
+        if (!(s.core_funcs[*d.resource.dtor] == want))
+          return invalid(d.offset, "resource destructor has the wrong type, expected [i32] -> []");
+      }
+      return fresh_resource("", true);
+    }
+    }
+    return invalid(d.offset, "unknown type");
+  }
+
+  Result<TypePtr> core_type(Scope& s, const CoreTypeDef& d) {
+    auto t = std::make_shared<Type>();
+    if (d.kind == CoreTypeDef::Kind::Func) {
+      t->kind = Type::Kind::CoreFunc;
+      t->core_func = d.func;
+      return TypePtr(t);
+    }
+    t->kind = Type::Kind::CoreModule;
+    std::vector<TypePtr> local_types;
+    for (const CoreModuleDecl& m : d.decls) {
+      switch (m.kind) {
+      case CoreModuleDecl::Kind::Type: {
+        WASMCAP_ASSIGN(TypePtr ct, core_type(s, *m.type));
+        local_types.push_back(ct);
+        break;
+      }
+      case CoreModuleDecl::Kind::Alias: {
+        Scope* target = &s;
+        for (uint32_t i = 0; i + 1 < m.outer_count && target; ++i)
+          target = target->parent;
+        if (m.outer_count == 0)
+          return invalid(m.offset, "outer alias of a module type's own types is not supported");
+        if (!target || m.outer_index >= target->core_types.size())
+          return invalid(m.offset, "invalid outer alias count or index");
+        local_types.push_back(target->core_types[m.outer_index]);
+        break;
+      }
+      case CoreModuleDecl::Kind::Import:
+      case CoreModuleDecl::Kind::Export: {
+        Type::CoreExtern e;
+        e.module = m.module;
+        e.name = m.name;
+        e.kind = m.extern_kind;
+        if (m.extern_kind == ir::ExternKind::Func) {
+          if (m.func_type >= local_types.size() ||
+              local_types[m.func_type]->kind != Type::Kind::CoreFunc) {
+            return invalid(m.offset, idx_msg("type", m.func_type));
+          }
+          e.func = local_types[m.func_type]->core_func;
+        }
+        (m.kind == CoreModuleDecl::Kind::Import ? t->core_imports : t->core_exports)
+            .push_back(std::move(e));
+        break;
+      }
+      }
+    }
+    return TypePtr(t);
+  }
+
+  Result<std::shared_ptr<const ExternType>> extern_desc(Scope& s, const ExternDesc& d,
+                                                        const std::string& name, uint64_t at) {
+    auto e = std::make_shared<ExternType>();
+    using K = ExternDesc::Kind;
+    auto want = [&](Type::Kind kind, const char* what) -> Result<TypePtr> {
+      WASMCAP_ASSIGN(TypePtr t, type_at(s, d.index, at));
+      if (t->kind != kind)
+        return invalid(at, "type index " + std::to_string(d.index) + " is not a " + what + " type");
+      return t;
+    };
+    switch (d.kind) {
+    case K::CoreModule: {
+      e->kind = ExternType::Kind::CoreModule;
+      if (d.index >= s.core_types.size()) return invalid(at, idx_msg("core type", d.index));
+      e->type = s.core_types[d.index];
+      if (e->type->kind != Type::Kind::CoreModule)
+        return invalid(at, "core type index " + std::to_string(d.index) + " is not a module type");
+      break;
+    }
+    case K::Func: {
+      e->kind = ExternType::Kind::Func;
+      WASMCAP_ASSIGN(e->type, want(Type::Kind::Func, "function"));
+      break;
+    }
+    case K::Component: {
+      e->kind = ExternType::Kind::Component;
+      WASMCAP_ASSIGN(e->type, want(Type::Kind::Component, "component"));
+      break;
+    }
+    case K::Instance: {
+      e->kind = ExternType::Kind::Instance;
+      WASMCAP_ASSIGN(e->type, want(Type::Kind::Instance, "instance"));
+      break;
+    }
+    case K::Type: {
+      e->kind = ExternType::Kind::Type;
+      if (d.sub_resource) {
+        e->type = fresh_resource(name, false);
+      } else {
+        WASMCAP_ASSIGN(e->type, type_at(s, d.index, at));
+      }
+      break;
+    }
+    case K::Value: return invalid(at, "value imports and exports are not supported");
+    }
+    return std::shared_ptr<const ExternType>(e);
+  }
+
+  static void add_extern(Scope& s, const ExternType& e) {
+    switch (e.kind) {
+    case ExternType::Kind::CoreModule: s.core_modules.push_back(e.type); break;
+    case ExternType::Kind::Func: s.funcs.push_back(e.type); break;
+    case ExternType::Kind::Value: ++s.values; break;
+    case ExternType::Kind::Type: s.types.push_back(e.type); break;
+    case ExternType::Kind::Component: s.components.push_back(e.type); break;
+    case ExternType::Kind::Instance: s.instances.push_back(e.type); break;
+    }
+  }
+
+  void name_type(const NamedExtern& n) {
+    // Primitive types are shared nodes: naming one (`type instant = u64`) would rename every u64.
+    if (n.type->kind == ExternType::Kind::Type && n.type->type &&
+        n.type->type->kind != Type::Kind::Prim) {
+      info_.type_names.emplace(n.type->type.get(), n.name);
+    }
+  }
+
+  Status import_(Scope& s, const ExternName& name, const ExternDesc& d) {
+    WASMCAP_ASSIGN(auto et, extern_desc(s, d, name.name, name.offset));
+    if (!s.import_names.insert(name.name).second)
+      return invalid(name.offset, "import name `" + name.name + "` conflicts with previous name");
+    s.imports.push_back({name.name, et});
+    name_type(s.imports.back());
+    add_extern(s, *et);
+    return ok();
+  }
+
+  Status export_(Scope& s, const ExternName& name, std::shared_ptr<const ExternType> et) {
+    if (!s.export_names.insert(name.name).second)
+      return invalid(name.offset, "export name `" + name.name + "` conflicts with previous name");
+    s.exports.push_back({name.name, et});
+    name_type(s.exports.back());
+    add_extern(s, *et);
+    return ok();
+  }
+
+  Status declarator(Scope& s, const Decl& d) {
+    switch (d.kind) {
+    case Decl::Kind::CoreType: {
+      WASMCAP_ASSIGN(TypePtr t, core_type(s, *d.core_type));
+      s.core_types.push_back(t);
+      return ok();
+    }
+    case Decl::Kind::Type: {
+      WASMCAP_ASSIGN(TypePtr t, deftype(s, *d.type, true));
+      s.types.push_back(t);
+      return ok();
+    }
+    case Decl::Kind::Alias: return alias(s, d.alias);
+    case Decl::Kind::Import: return import_(s, d.name, d.desc);
+    case Decl::Kind::Export: {
+      WASMCAP_ASSIGN(auto et, extern_desc(s, d.desc, d.name.name, d.name.offset));
+      return export_(s, d.name, et);
+    }
+    }
+    return ok();
+  }
+
+  Status alias(Scope& s, const Alias& a) {
+    switch (a.kind) {
+    case Alias::Kind::Outer: {
+      Scope* target = &s;
+      for (uint32_t i = 0; i < a.count && target; ++i)
+        target = target->parent;
+      if (!target)
+        return invalid(a.offset, "invalid outer alias count of " + std::to_string(a.count));
+      if (a.sort == Sort::Type) {
+        if (a.index >= target->types.size()) return invalid(a.offset, idx_msg("type", a.index));
+        s.types.push_back(target->types[a.index]);
+      } else if (a.sort == Sort::Core && a.core == CoreSort::Type) {
+        if (a.index >= target->core_types.size())
+          return invalid(a.offset, idx_msg("core type", a.index));
+        s.core_types.push_back(target->core_types[a.index]);
+      } else if (a.sort == Sort::Core && a.core == CoreSort::Module) {
+        if (a.index >= target->core_modules.size())
+          return invalid(a.offset, idx_msg("module", a.index));
+        s.core_modules.push_back(target->core_modules[a.index]);
+      } else if (a.sort == Sort::Component) {
+        if (a.index >= target->components.size())
+          return invalid(a.offset, idx_msg("component", a.index));
+        s.components.push_back(target->components[a.index]);
+      } else {
+        return invalid(a.offset, std::string("outer aliases of ") + sort_name(a.sort, a.core) +
+                                     " are not allowed");
+      }
+      return ok();
+    }
+    case Alias::Kind::Export: {
+      if (a.instance >= s.instances.size())
+        return invalid(a.offset, idx_msg("instance", a.instance));
+      const Type& inst = *s.instances[a.instance];
+      for (const NamedExtern& e : inst.exports) {
+        if (e.name != a.name) continue;
+        if (!sort_matches(a.sort, a.core, e.type->kind)) {
+          return invalid(a.offset, "export `" + a.name + "` for instance " +
+                                       std::to_string(a.instance) + " is not a " +
+                                       sort_name(a.sort, a.core));
+        }
+        add_extern(s, *e.type);
+        return ok();
+      }
+      return invalid(a.offset, "instance " + std::to_string(a.instance) + " has no export named `" +
+                                   a.name + "`");
+    }
+    case Alias::Kind::CoreExport: {
+      if (a.instance >= s.core_instances.size())
+        return invalid(a.offset, idx_msg("core instance", a.instance));
+      const auto& items = s.core_instances[a.instance];
+      auto it = items.find(a.name);
+      if (it == items.end())
+        return invalid(a.offset, "core instance " + std::to_string(a.instance) +
+                                     " has no export named `" + a.name + "`");
+      if (a.sort != Sort::Core || it->second.sort != a.core)
+        return invalid(a.offset, "export `" + a.name + "` is not a " + sort_name(a.sort, a.core));
+      add_core(s, it->second);
+      return ok();
+    }
+    }
+    return ok();
+  }
+
+  static bool sort_matches(Sort sort, CoreSort core, ExternType::Kind k) {
+    switch (sort) {
+    case Sort::Core: return core == CoreSort::Module && k == ExternType::Kind::CoreModule;
+    case Sort::Func: return k == ExternType::Kind::Func;
+    case Sort::Value: return k == ExternType::Kind::Value;
+    case Sort::Type: return k == ExternType::Kind::Type;
+    case Sort::Component: return k == ExternType::Kind::Component;
+    case Sort::Instance: return k == ExternType::Kind::Instance;
+    }
+    return false;
+  }
+
+  static void add_core(Scope& s, const CoreItem& item) {
+    switch (item.sort) {
+    case CoreSort::Func: s.core_funcs.push_back(item.func); break;
+    case CoreSort::Table: ++s.core_tables; break;
+    case CoreSort::Memory: ++s.core_memories; break;
+    case CoreSort::Global: ++s.core_globals; break;
+    case CoreSort::Tag: ++s.core_tags; break;
+    default: break;
+    }
+  }
+
+  static CoreSort core_sort_of(ir::ExternKind k) {
+    switch (k) {
+    case ir::ExternKind::Func: return CoreSort::Func;
+    case ir::ExternKind::Table: return CoreSort::Table;
+    case ir::ExternKind::Memory: return CoreSort::Memory;
+    case ir::ExternKind::Global: return CoreSort::Global;
+    }
+    return CoreSort::Func;
+  }
+
+  Result<TypePtr> core_module(const Definition& d) {
+    const CoreModuleRef& ref = d.core_module;
+    info_.core_modules.push_back(ref);
+    WASMCAP_ASSIGN(ir::Module m, binary::decode_module(bytes_.subspan(ref.offset, ref.size)));
+    if (auto st = validate::validate_module(m, validate::Features{}); !st) {
+      Error e = std::move(st).error();
+      if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
+      return e;
+    }
+    auto t = std::make_shared<Type>();
+    t->kind = Type::Kind::CoreModule;
+    for (const ir::Import& i : m.imports) {
+      Type::CoreExtern e{i.module, i.name, i.kind, {}};
+      if (i.kind == ir::ExternKind::Func) e.func = m.types[i.func_type];
+      t->core_imports.push_back(std::move(e));
+    }
+    for (const ir::Export& x : m.exports) {
+      Type::CoreExtern e{"", x.name, x.kind, {}};
+      if (x.kind == ir::ExternKind::Func) e.func = m.func_type(x.index);
+      t->core_exports.push_back(std::move(e));
+    }
+    return TypePtr(t);
+  }
+
+  Status core_instance(Scope& s, const CoreInstance& ci, uint64_t at) {
+    CoreInstanceItems items;
+    if (ci.instantiate) {
+      if (ci.module >= s.core_modules.size()) return invalid(at, idx_msg("module", ci.module));
+      const Type& m = *s.core_modules[ci.module];
+      std::map<std::string, uint32_t> args;
+      for (const CoreInstance::Arg& a : ci.args) {
+        if (a.instance >= s.core_instances.size())
+          return invalid(at, idx_msg("core instance", a.instance));
+        if (!args.emplace(a.name, a.instance).second)
+          return invalid(at, "duplicate module instantiation argument named `" + a.name + "`");
+      }
+      for (const Type::CoreExtern& imp : m.core_imports) {
+        auto arg = args.find(imp.module);
+        if (arg == args.end())
+          return invalid(at, "missing module instantiation argument named `" + imp.module + "`");
+        const auto& from = s.core_instances[arg->second];
+        auto it = from.find(imp.name);
+        if (it == from.end())
+          return invalid(at, "module instantiation argument `" + imp.module +
+                                 "` does not export an item named `" + imp.name + "`");
+        if (it->second.sort != core_sort_of(imp.kind))
+          return invalid(at, "module instantiation argument `" + imp.module + "` export `" +
+                                 imp.name + "` has the wrong kind");
+        if (imp.kind == ir::ExternKind::Func && !(it->second.func == imp.func)) {
+          return invalid(at, "type mismatch for export `" + imp.name +
+                                 "` of module instantiation argument `" + imp.module +
+                                 "`: expected " + ir::functype_to_string(imp.func) + ", found " +
+                                 ir::functype_to_string(it->second.func));
+        }
+      }
+      for (const Type::CoreExtern& e : m.core_exports)
+        items[e.name] = CoreItem{core_sort_of(e.kind), e.func};
+    } else {
+      for (const CoreInstance::Export& e : ci.exports) {
+        CoreItem item{e.sort, {}};
+        switch (e.sort) {
+        case CoreSort::Func:
+          if (e.index >= s.core_funcs.size()) return invalid(at, idx_msg("core func", e.index));
+          item.func = s.core_funcs[e.index];
+          break;
+        case CoreSort::Table:
+          if (e.index >= s.core_tables) return invalid(at, idx_msg("core table", e.index));
+          break;
+        case CoreSort::Memory:
+          if (e.index >= s.core_memories) return invalid(at, idx_msg("core memory", e.index));
+          break;
+        case CoreSort::Global:
+          if (e.index >= s.core_globals) return invalid(at, idx_msg("core global", e.index));
+          break;
+        default:
+          return invalid(at, std::string("cannot export a ") + sort_name(Sort::Core, e.sort) +
+                                 " from a core instance");
+        }
+        if (!items.emplace(e.name, item).second)
+          return invalid(at, "export name `" + e.name + "` already defined");
+      }
+    }
+    s.core_instances.push_back(std::move(items));
+    return ok();
+  }
+
+  Result<std::shared_ptr<const ExternType>> item_type(Scope& s, const SortIdx& si, uint64_t at) {
+    auto e = std::make_shared<ExternType>();
+    auto pick = [&](const std::vector<TypePtr>& space, ExternType::Kind kind,
+                    const char* what) -> Status {
+      if (si.index >= space.size()) return invalid(at, idx_msg(what, si.index));
+      e->kind = kind;
+      e->type = space[si.index];
+      return ok();
+    };
+    switch (si.sort) {
+    case Sort::Func: WASMCAP_TRY(pick(s.funcs, ExternType::Kind::Func, "function")); break;
+    case Sort::Type: WASMCAP_TRY(pick(s.types, ExternType::Kind::Type, "type")); break;
+    case Sort::Component:
+      WASMCAP_TRY(pick(s.components, ExternType::Kind::Component, "component"));
+      break;
+    case Sort::Instance:
+      WASMCAP_TRY(pick(s.instances, ExternType::Kind::Instance, "instance"));
+      break;
+    case Sort::Core:
+      if (si.core != CoreSort::Module)
+        return invalid(at, std::string("cannot export a ") + sort_name(si.sort, si.core));
+      WASMCAP_TRY(pick(s.core_modules, ExternType::Kind::CoreModule, "module"));
+      break;
+    case Sort::Value: return invalid(at, "values are not supported");
+    }
+    return std::shared_ptr<const ExternType>(e);
+  }
+
+  Status instance(Scope& s, const Instance& in, uint64_t at) {
+    auto t = std::make_shared<Type>();
+    t->kind = Type::Kind::Instance;
+    if (in.instantiate) {
+      if (in.component >= s.components.size())
+        return invalid(at, idx_msg("component", in.component));
+      const Type& c = *s.components[in.component];
+      std::map<std::string, std::shared_ptr<const ExternType>> args;
+      for (const Instance::Arg& a : in.args) {
+        WASMCAP_ASSIGN(auto et, item_type(s, a.item, at));
+        if (!args.emplace(a.name, et).second)
+          return invalid(at, "instantiation argument `" + a.name +
+                                 "` conflicts with previous argument");
+      }
+      for (const NamedExtern& imp : c.imports) {
+        auto it = args.find(imp.name);
+        if (it == args.end()) return invalid(at, "missing import named `" + imp.name + "`");
+        if (it->second->kind != imp.type->kind)
+          return invalid(at, "expected " + std::string(extern_kind_name(imp.type->kind)) +
+                                 " found " + extern_kind_name(it->second->kind) + " for import `" +
+                                 imp.name + "`");
+      }
+      t->exports = c.exports;
+    } else {
+      std::set<std::string> names;
+      for (const Instance::Export& e : in.exports) {
+        WASMCAP_ASSIGN(auto et, item_type(s, e.item, at));
+        if (!names.insert(e.name.name).second)
+          return invalid(at, "export name `" + e.name.name + "` conflicts with previous name");
+        t->exports.push_back({e.name.name, et});
+      }
+    }
+    s.instances.push_back(t);
+    return ok();
+  }
+
+  Status canon(Scope& s, const Canon& c, uint64_t at) {
+    const CanonOptions& o = c.options;
+    if (o.memory && *o.memory >= s.core_memories)
+      return invalid(at, idx_msg("core memory", *o.memory));
+    for (const auto& f : {o.realloc, o.post_return, o.callback}) {
+      if (f && *f >= s.core_funcs.size()) return invalid(at, idx_msg("core func", *f));
+    }
+    if (o.async || o.callback)
+      return invalid(at, "async canonical options are not supported (component model async)");
+    switch (c.kind) {
+    case Canon::Kind::Lift: {
+      if (c.func >= s.core_funcs.size()) return invalid(at, idx_msg("core func", c.func));
+      WASMCAP_ASSIGN(TypePtr ft, type_at(s, c.type, at));
+      if (ft->kind != Type::Kind::Func)
+        return invalid(at, "type index " + std::to_string(c.type) + " is not a function type");
+      const ir::FuncType want = flatten_functype(*ft, true);
+      if (!(s.core_funcs[c.func] == want)) {
+        return invalid(at, "lowered function type mismatch: the core function has type " +
+                               ir::functype_to_string(s.core_funcs[c.func]) +
+                               ", the canonical ABI needs " + ir::functype_to_string(want));
+      }
+      s.funcs.push_back(ft);
+      return ok();
+    }
+    case Canon::Kind::Lower: {
+      if (c.func >= s.funcs.size()) return invalid(at, idx_msg("function", c.func));
+      s.core_funcs.push_back(flatten_functype(*s.funcs[c.func], false));
+      return ok();
+    }
+    case Canon::Kind::ResourceNew:
+    case Canon::Kind::ResourceDrop:
+    case Canon::Kind::ResourceRep: {
+      WASMCAP_ASSIGN(TypePtr r, resource_at(s, c.type, at));
+      if (c.kind != Canon::Kind::ResourceDrop && !r->resource->defined) {
+        return invalid(at,
+                       "resource.new and resource.rep need a resource defined by this component");
+      }
+      ir::FuncType f{{ir::ValType::I32}, {}};
+      if (c.kind != Canon::Kind::ResourceDrop) f.results.push_back(ir::ValType::I32);
+      s.core_funcs.push_back(f);
+      return ok();
+    }
+    case Canon::Kind::Other: break;
+    }
+    return invalid(at, "canonical built-in 0x" + std::to_string(c.opcode) +
+                           " is not supported (component model async and threads)");
+  }
+
+  Status definition(Scope& s, const Definition& d) {
+    using K = Definition::Kind;
+    switch (d.kind) {
+    case K::CoreModule: {
+      WASMCAP_ASSIGN(TypePtr t, core_module(d));
+      s.core_modules.push_back(t);
+      return ok();
+    }
+    case K::CoreInstance: return core_instance(s, d.core_instance, d.offset);
+    case K::CoreType: {
+      WASMCAP_ASSIGN(TypePtr t, core_type(s, *d.core_type));
+      s.core_types.push_back(t);
+      return ok();
+    }
+    case K::Component: {
+      ++info_.components;
+      WASMCAP_ASSIGN(TypePtr t, component(*d.component, &s));
+      s.components.push_back(t);
+      return ok();
+    }
+    case K::Instance: return instance(s, d.instance, d.offset);
+    case K::Alias: return alias(s, d.alias);
+    case K::Type: {
+      WASMCAP_ASSIGN(TypePtr t, deftype(s, *d.type, false));
+      s.types.push_back(t);
+      return ok();
+    }
+    case K::Canon: return canon(s, d.canon, d.offset);
+    case K::Start:
+      return invalid(d.offset, "start definitions are not supported (component model values)");
+    case K::Import: return import_(s, d.import.name, d.import.desc);
+    case K::Export: {
+      WASMCAP_ASSIGN(auto et, item_type(s, d.export_.item, d.offset));
+      if (d.export_.desc) {
+        WASMCAP_ASSIGN(auto ascribed,
+                       extern_desc(s, *d.export_.desc, d.export_.name.name, d.offset));
+        if (ascribed->kind != et->kind)
+          return invalid(d.offset, "export `" + d.export_.name.name +
+                                       "` has the wrong kind for its type ascription");
+        if (ascribed->kind != ExternType::Kind::Type) et = ascribed;
+      }
+      return export_(s, d.export_.name, et);
+    }
+    case K::Value: return invalid(d.offset, "value definitions are not supported");
+    }
+    return ok();
+  }
+};
+
+} // namespace
+
+const char* extern_kind_name(ExternType::Kind kind) {
+  switch (kind) {
+  case ExternType::Kind::CoreModule: return "module";
+  case ExternType::Kind::Func: return "func";
+  case ExternType::Kind::Value: return "value";
+  case ExternType::Kind::Type: return "type";
+  case ExternType::Kind::Component: return "component";
+  case ExternType::Kind::Instance: return "instance";
+  }
+  return "?";
+}
+
+Result<ComponentInfo> validate_component(const Component& c, std::span<const uint8_t> bytes) {
+  ComponentInfo info;
+  Validator v(bytes, info);
+  WASMCAP_TRY(v.component(c, nullptr));
+  return info;
+}
+
+} // namespace wasmcap::component

@@ -1,0 +1,33 @@
+// validate_component: walks a decoded component in binary order, building each index space
+// (types, functions, instances, components, core modules/instances/functions/...) with resolved
+// types, and checks what the component model's validation requires of each definition that this
+// slice covers: indices in range and of the right sort, types of the right kind, aliases that
+// name real exports, nested core modules valid. The result is the component's type: its
+// imports and exports, which `inspect` prints as a WIT world.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "component/ast.h"
+#include "component/types.h"
+#include "support/result.h"
+
+namespace wasmcap::component {
+
+struct ComponentInfo {
+  std::vector<NamedExtern> imports;
+  std::vector<NamedExtern> exports;
+  // Every core module of the component, nested components' included, in binary order.
+  std::vector<CoreModuleRef> core_modules;
+  uint32_t components = 0; // nested components, recursively
+  // Names under which types were exported/imported (for printing records, resources, ...).
+  std::map<const Type*, std::string> type_names;
+};
+
+// `bytes` is the binary `c` was decoded from (nested core modules are ranges of it).
+support::Result<ComponentInfo> validate_component(const Component& c,
+                                                  std::span<const uint8_t> bytes);
+
+} // namespace wasmcap::component
