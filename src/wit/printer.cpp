@@ -221,6 +221,8 @@ private:
     for (Id t : w.types)
       typedef_(t, scope, 1, nullptr);
     for (bool is_export : {false, true}) {
+      // A blank line between imports and exports, as wasm-tools and jco print worlds.
+      if (is_export && !w.imports.empty() && !w.exports.empty()) out_ += "\n";
       for (const WorldItem& item : is_export ? w.exports : w.imports) {
         gate(item.gate, 1);
         indent(1);

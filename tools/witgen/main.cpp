@@ -3,6 +3,7 @@
 // every function of every named interface, every named type, with type signatures.
 //
 //   wasmcap_witgen OUTPUT.cpp DIR...
+//   wasmcap_witgen --print DIR...    (prints the first directory's package as the printer sees it)
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "wit/model.h"
+#include "wit/printer.h"
 #include "wit/resolver.h"
 #include "wit/signature.h"
 
@@ -143,7 +145,7 @@ std::string generate(const Resolve& r) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s OUTPUT.cpp WIT-DIR...\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUTPUT.cpp|--print WIT-DIR...\n", argv[0]);
     return 2;
   }
   std::vector<SourceGroup> groups;
@@ -161,6 +163,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s:%u:%u: error: %s\n", e.where.section.c_str(), e.where.line,
                  e.where.column, e.message.c_str());
     return 1;
+  }
+  if (std::string_view(argv[1]) == "--print") {
+    if (resolved->root != kNoId)
+      std::fputs(print_package(*resolved, resolved->root).c_str(), stdout);
+    return 0;
   }
   std::string text = generate(*resolved);
   std::ofstream out(argv[1], std::ios::binary | std::ios::trunc);

@@ -67,6 +67,7 @@ world w {
   import host: interface {
     log: func(msg: string);
   }
+
   export run: func(x: b) -> result;
 }
 )");
@@ -95,6 +96,7 @@ world base { import cache: b; import f: func(); }
 world both {
   include base with { cache as my-cache }
   import cache: func();
+
   export b;
 }
 )"}}});
@@ -105,6 +107,7 @@ world both {
   import my-cache: b;
   import f: func();
   import cache: func();
+
   export b;
 }
 )");
