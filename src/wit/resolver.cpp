@@ -142,6 +142,7 @@ private:
         return invalid(ctx, u.pos, "duplicate name `" + u.as + "`");
     for (const ast::Interface& i : body.interfaces) {
       WASMCAP_TRY(check_package_name_free(ctx, i.name, i.pos));
+      WASMCAP_TRY(check_gate(ctx, i.gate, i.pos));
       Interface m;
       m.name = i.name;
       m.package = pkg;
@@ -153,6 +154,7 @@ private:
     }
     for (const ast::World& w : body.worlds) {
       WASMCAP_TRY(check_package_name_free(ctx, w.name, w.pos));
+      WASMCAP_TRY(check_gate(ctx, w.gate, w.pos));
       World m;
       m.name = w.name;
       m.package = pkg;
@@ -163,6 +165,15 @@ private:
       world_src_.push_back({&w, ctx, State::Todo});
     }
     return support::ok();
+  }
+
+  // WIT.md, "Rules for feature gate usage": a package with gates must have a version (the
+  // versions gates name are relative to it).
+  Status check_gate(const Context& ctx, const Gate& g, ast::Pos pos) const {
+    if (g.empty() || !out_.packages[ctx.package].version.empty()) return support::ok();
+    return invalid(ctx, pos,
+                   "feature gates need a versioned package (`package " +
+                       out_.packages[ctx.package].full_name() + "@x.y.z;`)");
   }
 
   // Interfaces and worlds share one namespace per package.
@@ -281,6 +292,7 @@ private:
     for (const ast::UseDecl& u : uses) {
       WASMCAP_ASSIGN(Id from, lookup_interface(ctx, u.path));
       WASMCAP_TRY(resolve_interface(from, std::pair{ctx, u.path.pos}));
+      WASMCAP_TRY(check_gate(ctx, u.gate, u.pos));
       Use use;
       use.from = from;
       use.gate = u.gate;
@@ -298,6 +310,7 @@ private:
     }
     std::vector<Id> ids;
     for (const ast::TypeDecl& t : types) {
+      WASMCAP_TRY(check_gate(ctx, t.gate, t.pos));
       TypeDef def;
       def.name = t.name;
       def.kind = t.kind;
@@ -439,6 +452,7 @@ private:
 
   Result<Function> resolve_function(const Context& ctx, Owner owner, const ast::Func& f,
                                     Id resource) {
+    WASMCAP_TRY(check_gate(ctx, f.gate, f.pos));
     Function fn;
     fn.item_name = f.name;
     fn.kind = f.kind;
@@ -484,6 +498,7 @@ private:
     Owner owner{Owner::World, id};
     WASMCAP_TRY(resolve_items(ctx, owner, w.uses, w.types));
     for (const ast::WorldItem& item : w.items) {
+      WASMCAP_TRY(check_gate(ctx, item.gate, item.pos));
       switch (item.kind) {
       case ast::WorldItem::Path:
       case ast::WorldItem::NamedPath: {

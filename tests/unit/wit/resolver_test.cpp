@@ -229,6 +229,23 @@ TEST(WitResolveError, BorrowOfANonResource) {
   EXPECT_EQ(e.message, "`u` is not a resource");
 }
 
+TEST(WitResolveError, GatesNeedAVersionedPackage) {
+  support::Error e =
+      resolve_error("package a:b;\ninterface i {\n  @since(version = 1.0.0)\n  f: func();\n}");
+  EXPECT_EQ(e.where.line, 4u);
+  EXPECT_EQ(e.where.column, 3u);
+  EXPECT_NE(e.message.find("versioned package"), std::string::npos) << e.message;
+}
+
+TEST(WitResolveError, IncludeWithUnknownName) {
+  support::Error e =
+      resolve_error("package a:b;\ninterface i {}\nworld v { import i; import f: func(); }\n"
+                    "world w { include v with { f as g, i as j } }");
+  EXPECT_EQ(e.where.line, 4u);
+  EXPECT_EQ(e.where.column, 36u);
+  EXPECT_EQ(e.message, "`i` is not a plain-named import or export of world `v`");
+}
+
 TEST(WitResolveError, MissingDirectoryIsAnIoError) {
   auto r = load_packages("/nonexistent/wit/dir");
   ASSERT_FALSE(r);
