@@ -431,7 +431,19 @@ private:
   }
 
   // ---- types ----
+  // Types nest (`list<option<..>>`) and every later pass recurses over them, so the depth is
+  // bounded here, where a hostile file would otherwise exhaust the native stack.
+  static constexpr int kMaxTypeDepth = 100;
+
   Result<ast::TypeExpr> type_expr() {
+    if (depth_ >= kMaxTypeDepth) return fail("type nested too deeply");
+    ++depth_;
+    Result<ast::TypeExpr> t = type_expr_inner();
+    --depth_;
+    return t;
+  }
+
+  Result<ast::TypeExpr> type_expr_inner() {
     ast::TypeExpr t;
     t.pos = here();
     if (at(TokenKind::ExplicitId)) {
@@ -621,6 +633,7 @@ private:
   std::string_view path_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 } // namespace

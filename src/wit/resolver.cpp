@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "wit/ast.h"
@@ -176,17 +177,12 @@ private:
                        out_.packages[ctx.package].full_name() + "@x.y.z;`)");
   }
 
-  // Interfaces and worlds share one namespace per package.
+  // Interfaces and worlds share one namespace per package (case-insensitively).
   Status check_package_name_free(const Context& ctx, const std::string& name, ast::Pos pos) {
-    const Package& p = out_.packages[ctx.package];
-    for (Id i : p.interfaces)
-      if (lower(out_.interfaces[i].name) == lower(name))
-        return invalid(ctx, pos,
-                       "duplicate name `" + name + "` in package `" + p.full_name() + "`");
-    for (Id w : p.worlds)
-      if (lower(out_.worlds[w].name) == lower(name))
-        return invalid(ctx, pos,
-                       "duplicate name `" + name + "` in package `" + p.full_name() + "`");
+    if (!package_names_.emplace(ctx.package, lower(name)).second)
+      return invalid(ctx, pos,
+                     "duplicate name `" + name + "` in package `" +
+                         out_.packages[ctx.package].full_name() + "`");
     return support::ok();
   }
 
@@ -263,7 +259,12 @@ private:
       return invalid(from->first, from->second,
                      "interface `" + out_.interfaces[id].name +
                          "` depends on itself through `use`");
+    // Resolution recurses along `use` and `include` chains; bounded so that a hostile set of
+    // files fails with an error instead of exhausting the native stack.
+    if (from && depth_ >= kMaxDepth)
+      return invalid(from->first, from->second, "`use` chain too deep");
     src.state = State::Busy;
+    DepthGuard guard(depth_);
     WASMCAP_TRY(resolve_items(src.ctx, Owner{Owner::Interface, id}, src.ast->uses, src.ast->types));
     for (const ast::Func& f : src.ast->funcs) {
       WASMCAP_ASSIGN(Function fn, resolve_function(src.ctx, Owner{Owner::Interface, id}, f, kNoId));
@@ -492,7 +493,10 @@ private:
     if (src.state == State::Busy)
       return invalid(from->first, from->second,
                      "world `" + out_.worlds[id].name + "` includes itself");
+    if (from && depth_ >= kMaxDepth)
+      return invalid(from->first, from->second, "`include` chain too deep");
     src.state = State::Busy;
+    DepthGuard guard(depth_);
     const ast::World& w = *src.ast;
     const Context ctx = src.ctx;
     Owner owner{Owner::World, id};
@@ -658,6 +662,15 @@ private:
     }
     w.imports = std::move(imports);
   }
+
+  static constexpr int kMaxDepth = 100;
+  struct DepthGuard {
+    explicit DepthGuard(int& d) : depth(d) { ++depth; }
+    ~DepthGuard() { --depth; }
+    int& depth;
+  };
+  int depth_ = 0;
+  std::set<std::pair<Id, std::string>> package_names_; // (package, lowercased name)
 
   std::vector<ast::File> files_;
   std::vector<std::pair<size_t, size_t>> group_ranges_;

@@ -157,6 +157,15 @@ TEST(WitParser, MissingSemicolon) {
   EXPECT_EQ(e.message, "expected `;`, found `}`");
 }
 
+TEST(WitParser, DeepTypesAreAnErrorNotACrash) {
+  std::string deep = "package a:b;\ninterface i { type t = ";
+  for (int k = 0; k < 100000; ++k)
+    deep += "list<";
+  support::Error e = parse_error(deep);
+  EXPECT_EQ(e.message, "type nested too deeply");
+  EXPECT_EQ(e.where.line, 2u);
+}
+
 TEST(WitSemver, AcceptsSemverOnly) {
   EXPECT_TRUE(is_valid_semver("0.2.12"));
   EXPECT_TRUE(is_valid_semver("1.0.0-rc.1+build.5"));

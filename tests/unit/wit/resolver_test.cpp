@@ -246,6 +246,22 @@ TEST(WitResolveError, IncludeWithUnknownName) {
   EXPECT_EQ(e.message, "`i` is not a plain-named import or export of world `v`");
 }
 
+TEST(WitResolveError, LongUseChainsAreAnErrorNotACrash) {
+  // i-a uses i-b uses ... (names spelled with letters: identifiers' words start with one).
+  auto name = [](int k) {
+    std::string s = "i";
+    for (char c : std::to_string(k))
+      s += std::string("-") + static_cast<char>('a' + (c - '0'));
+    return s;
+  };
+  std::string text = "package a:b;\n";
+  for (int k = 0; k < 500; ++k)
+    text += "interface " + name(k) + " { use " + name(k + 1) + ".{t}; }\n";
+  text += "interface " + name(500) + " { type t = u8; }\n";
+  support::Error e = resolve_error(text);
+  EXPECT_EQ(e.message, "`use` chain too deep");
+}
+
 TEST(WitResolveError, MissingDirectoryIsAnIoError) {
   auto r = load_packages("/nonexistent/wit/dir");
   ASSERT_FALSE(r);
