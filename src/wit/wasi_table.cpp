@@ -12,6 +12,8 @@ extern const TypeDef kTypes[];
 extern const uint32_t kTypeCount;
 extern const Interface kInterfaces[];
 extern const uint32_t kInterfaceCount;
+extern const World kWorlds[];
+extern const uint32_t kWorldCount;
 } // namespace detail
 
 std::span<const Function> functions() {
@@ -22,6 +24,9 @@ std::span<const TypeDef> types() {
 }
 std::span<const Interface> interfaces() {
   return {detail::kInterfaces, detail::kInterfaceCount};
+}
+std::span<const World> worlds() {
+  return {detail::kWorlds, detail::kWorldCount};
 }
 
 const Function* find_function(std::string_view interface, std::string_view name) {
@@ -44,6 +49,12 @@ const TypeDef* find_type(std::string_view qualified_name) {
 const Interface* find_interface(std::string_view name) {
   for (const Interface& i : interfaces())
     if (i.name == name) return &i;
+  return nullptr;
+}
+
+const World* find_world(std::string_view name) {
+  for (const World& w : worlds())
+    if (w.name == name) return &w;
   return nullptr;
 }
 

@@ -67,15 +67,31 @@ struct Interface {
   Gates gates;         // e.g. timezone is `@unstable(feature = clocks-timezone)`
 };
 
+// A world's imports and exports, as interface full names or, for a function or an inline
+// interface, its plain name. Includes are merged and `use`d interfaces added as imports, so
+// `wasi:cli/command@0.2.12` lists every interface a command may import.
+struct World {
+  const char* name; // `wasi:cli/command@0.2.12`
+  const char* const* imports;
+  uint32_t import_count;
+  const char* const* exports;
+  uint32_t export_count;
+  Gates gates;
+  std::span<const char* const> import_names() const { return {imports, import_count}; }
+  std::span<const char* const> export_names() const { return {exports, export_count}; }
+};
+
 // Sorted by (interface, name).
 std::span<const Function> functions();
 // Sorted by name.
 std::span<const TypeDef> types();
 std::span<const Interface> interfaces();
+std::span<const World> worlds();
 
 // nullptr when absent. `interface` is the full name, version included.
 const Function* find_function(std::string_view interface, std::string_view name);
 const TypeDef* find_type(std::string_view qualified_name);
 const Interface* find_interface(std::string_view name);
+const World* find_world(std::string_view name);
 
 } // namespace wasmcap::wit::table

@@ -67,7 +67,24 @@ std::string generate(const Resolve& r) {
   std::vector<FunctionRow> funcs;
   std::vector<TypeRow> types;
   std::vector<std::string> interfaces;
+  struct WorldRow {
+    std::string name, gates;
+    std::vector<std::string> imports, exports;
+  };
+  std::vector<WorldRow> worlds;
   for (const Package& p : r.packages) {
+    for (Id id : p.worlds) {
+      const World& w = r.worlds[id];
+      WorldRow row{p.ns + ":" + p.name + "/" + w.name + (p.version.empty() ? "" : "@" + p.version),
+                   gates(w.gate),
+                   {},
+                   {}};
+      for (const WorldItem& i : w.imports)
+        row.imports.push_back(i.name);
+      for (const WorldItem& e : w.exports)
+        row.exports.push_back(e.name);
+      worlds.push_back(std::move(row));
+    }
     for (Id id : p.interfaces) {
       const Interface& iface = r.interfaces[id];
       std::string full = r.interface_full_name(id);
@@ -112,6 +129,19 @@ std::string generate(const Resolve& r) {
     out += "};\n";
     return array;
   };
+  auto names = [&](const std::string& array, const std::vector<std::string>& list) {
+    if (list.empty()) return std::string("nullptr");
+    out += "const char* const " + array + "[] = {\n";
+    for (const std::string& n : list)
+      out += "    " + quote(n) + ",\n";
+    out += "};\n";
+    return array;
+  };
+  std::vector<std::string> world_imports, world_exports;
+  for (size_t k = 0; k < worlds.size(); ++k) {
+    world_imports.push_back(names("imports" + std::to_string(k), worlds[k].imports));
+    world_exports.push_back(names("exports" + std::to_string(k), worlds[k].exports));
+  }
   std::vector<std::string> param_arrays, member_arrays;
   for (size_t k = 0; k < funcs.size(); ++k)
     param_arrays.push_back(members("params" + std::to_string(k), funcs[k].params, "Param"));
@@ -136,7 +166,16 @@ std::string generate(const Resolve& r) {
   out += "extern const Interface kInterfaces[] = {\n";
   for (const std::string& i : interfaces)
     out += "    " + i + ",\n";
-  out += "};\nextern const uint32_t kInterfaceCount = " + std::to_string(interfaces.size()) +
+  out +=
+      "};\nextern const uint32_t kInterfaceCount = " + std::to_string(interfaces.size()) + ";\n\n";
+  out += "extern const World kWorlds[] = {\n";
+  for (size_t k = 0; k < worlds.size(); ++k) {
+    const WorldRow& w = worlds[k];
+    out += "    {" + quote(w.name) + ", " + world_imports[k] + ", " +
+           std::to_string(w.imports.size()) + ", " + world_exports[k] + ", " +
+           std::to_string(w.exports.size()) + ", " + w.gates + "},\n";
+  }
+  out += "};\nextern const uint32_t kWorldCount = " + std::to_string(worlds.size()) +
          ";\n\n} // namespace wasmcap::wit::table::detail\n";
   return out;
 }

@@ -81,6 +81,22 @@ TEST(WitTable, ConstructorsStaticsAndGates) {
   EXPECT_EQ(find_function("wasi:clocks/monotonic-clock@0.2.11", "now"), nullptr);
 }
 
+TEST(WitTable, CommandWorldListsItsInterfaces) {
+  const World* command = find_world("wasi:cli/command@0.2.12");
+  ASSERT_NE(command, nullptr);
+  std::vector<std::string_view> imports(command->import_names().begin(),
+                                        command->import_names().end());
+  EXPECT_NE(std::find(imports.begin(), imports.end(), "wasi:io/poll@0.2.12"), imports.end());
+  EXPECT_NE(std::find(imports.begin(), imports.end(), "wasi:filesystem/preopens@0.2.12"),
+            imports.end());
+  ASSERT_EQ(command->export_count, 1u);
+  EXPECT_STREQ(command->exports[0], "wasi:cli/run@0.2.12");
+  // Every import of every world is an interface of the table.
+  for (const World& w : worlds())
+    for (const char* name : w.import_names())
+      EXPECT_NE(find_interface(name), nullptr) << name;
+}
+
 TEST(WitTable, SortedAndComplete) {
   auto fs = functions();
   EXPECT_EQ(fs.size(), 181u); // as counted in wit/wasi-0.2.12
