@@ -18,7 +18,7 @@ ALLOWED = {
     "runtime": {"ir", "support"},
     "interp": {"runtime", "validate", "binary", "ir", "support"},
     "llvm": {"runtime", "validate", "binary", "ir", "support"},
-    "wasi": {"runtime", "support", "ir"},
+    "wasi": {"runtime", "component", "wit", "support", "ir"},
     "api": {"support", "ir", "binary", "validate", "component", "text", "runtime", "interp", "llvm",
             "wasi"},
     "wast": {"text", "api", "support", "ir"},

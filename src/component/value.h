@@ -48,6 +48,9 @@ struct Val {
   Encoding str_encoding = Encoding::Utf8; // String: where it came from
   uint32_t str_units = 0;                 // String: its length in that encoding's code units
   std::vector<Val> items; // List/Record/Tuple members; Variant/Option/Result payload (0 or 1)
+  // A list<u8> may be packed: its bytes in `str`, `items` empty. Lifting makes byte lists
+  // packed (stream writes and reads are list<u8>: one Val per byte would cost ~40x the copy).
+  bool packed_bytes = false;
   const void* resource = nullptr; // Own/Borrow: the runtime resource type (identity only)
 
   static Val make(Kind k, uint64_t b = 0) {
@@ -63,6 +66,14 @@ struct Val {
     v.str = std::move(s);
     return v;
   }
+  static Val bytes(std::string b) {
+    Val v;
+    v.kind = Kind::List;
+    v.packed_bytes = true;
+    v.str = std::move(b);
+    return v;
+  }
+  size_t list_size() const { return packed_bytes ? str.size() : items.size(); }
   static Val with_payload(Kind k, uint64_t index, std::vector<Val> payload) {
     Val v = make(k, index);
     v.items = std::move(payload);
