@@ -55,6 +55,8 @@ public:
   uint64_t core_module_bytes() const;
   size_t nested_component_count() const;
 
+  const std::shared_ptr<const detail::ComponentData>& data() const { return data_; }
+
 private:
   std::shared_ptr<const detail::ComponentData> data_;
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "wasmcap/capability_group.h"
+#include "wasmcap/component.h"
 #include "wasmcap/error.h"
 #include "wasmcap/instance.h"
 #include "wasmcap/linker.h"
@@ -92,6 +93,12 @@ public:
   // once. Then call its exports yourself. A proc_exit inside _initialize is an Exit error.
   // Refused (Usage) after a start or initialize of this Wasi.
   Status initialize(const Instance& instance);
+  // Runs `component` as a WASI 0.2 command (docs/components.md): instantiates it with this
+  // Wasi's arguments, environment, preopens, stdio and policy as its wasi:* imports (any 0.2.x
+  // version), calls its `wasi:cli/run` export and returns the exit code: 0 when run returns
+  // ok, 1 when it returns an error, or the code of wasi:cli/exit. An import the host does not
+  // provide is Unlinkable; traps come back as errors. One Wasi runs one command.
+  Result<int> run_component(Store& store, const Component& component);
   // What the run used so far (empty unless WasiConfig::learn).
   WasiUsage usage() const;
   // The guest's proc_exit code, once it called it.

@@ -2,6 +2,7 @@
 // describe a component in the public vocabulary (strings in WIT's spelling).
 #include "wasmcap/component.h"
 
+#include "api/component_data.h"
 #include "component/decoder.h"
 #include "component/print.h"
 #include "component/validate.h"
@@ -9,14 +10,6 @@
 
 namespace wasmcap {
 
-namespace detail {
-struct ComponentData {
-  std::vector<uint8_t> bytes;
-  component::Component ast;
-  component::ComponentInfo info;
-  std::vector<Component::Item> imports, exports;
-};
-} // namespace detail
 
 namespace {
 

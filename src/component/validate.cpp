@@ -721,7 +721,35 @@ private:
                            " is not supported (component model async and threads)");
   }
 
+  // Records what `d` added to its index space (validate.h's ComponentInfo::items).
+  void record(const Definition& d, ExternType::Kind kind, TypePtr type) {
+    auto e = std::make_shared<ExternType>();
+    e->kind = kind;
+    e->type = std::move(type);
+    info_.items[&d] = e;
+  }
+
   Status definition(Scope& s, const Definition& d) {
+    const size_t funcs = s.funcs.size(), types = s.types.size(), instances = s.instances.size(),
+                 components = s.components.size(), core_funcs = s.core_funcs.size();
+    WASMCAP_TRY(definition_(s, d));
+    if (s.funcs.size() > funcs) record(d, ExternType::Kind::Func, s.funcs.back());
+    if (s.types.size() > types) record(d, ExternType::Kind::Type, s.types.back());
+    if (s.instances.size() > instances) record(d, ExternType::Kind::Instance, s.instances.back());
+    if (s.components.size() > components) record(d, ExternType::Kind::Component, s.components.back());
+    if (d.kind == Definition::Kind::Canon && s.core_funcs.size() > core_funcs) {
+      // canon lower: the function it lowers; resource.*: the resource type.
+      const Canon& c = d.canon;
+      if (c.kind == Canon::Kind::Lower) {
+        record(d, ExternType::Kind::Func, s.funcs[c.func]);
+      } else if (c.type < s.types.size()) {
+        record(d, ExternType::Kind::Type, s.types[c.type]);
+      }
+    }
+    return ok();
+  }
+
+  Status definition_(Scope& s, const Definition& d) {
     using K = Definition::Kind;
     switch (d.kind) {
     case K::CoreModule: {

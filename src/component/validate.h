@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "component/ast.h"
@@ -24,6 +25,11 @@ struct ComponentInfo {
   uint32_t components = 0; // nested components, recursively
   // Names under which types were exported/imported (for printing records, resources, ...).
   std::map<const Type*, std::string> type_names;
+  // What each definition (of this component and nested ones) adds to its index space, for the
+  // instantiation code, which walks the same definitions without resolving types again:
+  // imports, exports, aliases, types and canonical definitions (a lifted or lowered function's
+  // type; a resource built-in's resource type, kind Type).
+  std::unordered_map<const Definition*, std::shared_ptr<const ExternType>> items;
 };
 
 // `bytes` is the binary `c` was decoded from (nested core modules are ranges of it).

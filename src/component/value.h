@@ -38,7 +38,8 @@ struct Val {
   };
   // How a string was encoded where it came from, so storing it elsewhere follows the Canonical
   // ABI's transcoding steps exactly (their realloc calls are observable by the guest).
-  enum class Encoding : uint8_t { Utf8, Utf16, Latin1 };
+  // Latin1 and Utf16Tagged come from a latin1+utf16 memory; plain Utf16 from a utf16 one.
+  enum class Encoding : uint8_t { Utf8, Utf16, Latin1, Utf16Tagged };
 
   Kind kind = Kind::Bool;
   uint64_t bits = 0; // integers (sign-extended for s*), bool, char (a code point), f32/f64 bits,

@@ -191,6 +191,31 @@ Result<WasiConfig> wasi_config(const RunOptions& opts) {
   return c;
 }
 
+// A WASI 0.2 command component: the same grants, policy and logs as a module, served through
+// the WASI 0.2 host; the exit status is wasi:cli/exit's code, or 0/1 for run's ok/error.
+int run_component(const RunOptions& opts, const Engine& engine, WasiConfig config,
+                  std::span<const uint8_t> bytes) {
+  if (!opts.invoke.empty()) {
+    return report_error(opts.file, make_error(ErrorKind::Usage,
+                                              "--invoke is not supported for components yet"));
+  }
+  auto component = Component::from_binary(engine, bytes);
+  if (!component) return report_error(opts.file, component.error(), "component");
+  if (auto s = apply_policy_options(opts.policy, config); !s) {
+    return report_error(opts.file, s.error());
+  }
+  auto wasi = Wasi::create(config);
+  if (!wasi) {
+    Error e = wasi.error();
+    if (e.kind == ErrorKind::Io) e.kind = ErrorKind::Usage;
+    return report_error(opts.file, e);
+  }
+  Store store(engine);
+  auto code = wasi->run_component(store, *component);
+  if (!code) return report_error(opts.file, code.error(), "component");
+  return *code;
+}
+
 int run(const RunOptions& opts) {
   // The command line is checked before FILE is read: a usage error is reported as one.
   Config engine_config;
@@ -201,6 +226,9 @@ int run(const RunOptions& opts) {
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
+  if (auto bytes = read_whole_file(opts.file); bytes && Component::is_component(*bytes)) {
+    return run_component(opts, engine, *config, *bytes);
+  }
   auto module = load_for_run(engine, opts);
   if (!module) return report_error(opts.file, module.error());
   // -v: how tiering went, on every way out below.

@@ -1,0 +1,627 @@
+// The component runtime (component_runtime.h): walks a component's definitions in binary order
+// once per instantiation, building runtime index spaces, and wraps core functions into lifted
+// component functions and component functions into lowered core functions.
+#include "api/component_runtime.h"
+
+#include "api/component_data.h"
+#include "component/flatten.h"
+
+namespace wasmcap::detail {
+
+using component::Alias;
+using component::Canon;
+using component::CoreSort;
+using component::Definition;
+using component::ExternType;
+using component::Sort;
+using component::Type;
+
+namespace {
+
+Error trap(std::string message) {
+  return make_error(ErrorKind::Trap, std::move(message));
+}
+
+// ---- handle tables ---------------------------------------------------------------------------
+
+struct Handle {
+  const void* rt = nullptr;
+  uint32_t rep = 0;
+  bool own = false;
+  bool live = false;
+};
+
+// One component instance's handles (CanonicalABI.md, "Handle tables"): index 0 is never used,
+// freed slots are reused.
+class HandleTable {
+public:
+  uint32_t add(Handle h) {
+    h.live = true;
+    if (!free_.empty()) {
+      const uint32_t i = free_.back();
+      free_.pop_back();
+      slots_[i] = h;
+      return i;
+    }
+    slots_.push_back(h);
+    return static_cast<uint32_t>(slots_.size() - 1);
+  }
+  Result<Handle*> get(uint32_t i) {
+    if (i == 0 || i >= slots_.size() || !slots_[i].live) return trap("unknown handle index " + std::to_string(i));
+    return &slots_[i];
+  }
+  void remove(uint32_t i) {
+    slots_[i].live = false;
+    free_.push_back(i);
+  }
+
+private:
+  std::vector<Handle> slots_{1};
+  std::vector<uint32_t> free_;
+};
+
+// A resource type defined by a component instance: its destructor runs in that instance.
+struct GuestResource {
+  std::optional<Func> dtor;
+};
+
+} // namespace
+
+// ---- scopes ------------------------------------------------------------------------------------
+
+struct RScope {
+  RScope* parent = nullptr; // lexical: the scope the component was defined in
+  const component::ComponentInfo* info = nullptr;
+  HandleTable handles;
+  std::vector<RItem> funcs, types, instances, components, core_modules;
+  std::vector<std::map<std::string, Extern, std::less<>>> core_instances;
+  std::vector<Func> core_funcs;
+  std::vector<Memory> core_memories;
+  std::vector<Table> core_tables;
+  std::vector<Global> core_globals;
+  std::map<const component::ResourceId*, const void*> rts; // static resource -> runtime identity
+  std::vector<std::unique_ptr<GuestResource>> own_resources;
+  std::map<std::string, RItem, std::less<>> exports;
+
+  const void* rt_for(const component::ResourceId* id) const {
+    for (const RScope* s = this; s; s = s->parent) {
+      auto it = s->rts.find(id);
+      if (it != s->rts.end()) return it->second;
+    }
+    return nullptr;
+  }
+  bool defines(const void* rt) const {
+    for (const auto& r : own_resources) {
+      if (r.get() == rt) return true;
+    }
+    return false;
+  }
+};
+
+struct ComponentInstanceData {
+  Store* store = nullptr;
+  ComponentHost* host = nullptr;
+  std::shared_ptr<const ComponentData> component;
+  std::vector<std::unique_ptr<RScope>> scopes; // every scope stays alive with the instance
+  RScope* top = nullptr;
+};
+
+namespace {
+
+// ---- the Canonical ABI over a scope -----------------------------------------------------------
+
+class ScopeAbi final : public component::AbiContext {
+public:
+  ScopeAbi(RScope& scope, const component::CanonOptions& o) : scope_(scope) {
+    encoding = o.encoding;
+    if (o.memory && *o.memory < scope.core_memories.size()) memory_ = &scope.core_memories[*o.memory];
+    if (o.realloc && *o.realloc < scope.core_funcs.size()) realloc_ = scope.core_funcs[*o.realloc];
+  }
+
+  std::span<uint8_t> memory() override {
+    if (!memory_) return {};
+    return {memory_->data(), static_cast<size_t>(memory_->size_bytes())};
+  }
+
+  Result<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override {
+    if (!realloc_) return trap("canonical option `realloc` is required");
+    const Value args[4] = {Value::make_i32(old_ptr), Value::make_i32(old_size), Value::make_i32(align),
+                           Value::make_i32(new_size)};
+    WASMCAP_ASSIGN(std::vector<Value> r, realloc_->call(args));
+    if (r.size() != 1 || r[0].type != ValType::I32) return trap("realloc has the wrong type");
+    return r[0].i32;
+  }
+
+  Result<Val> lift_own(uint32_t index, const Type& t) override {
+    WASMCAP_ASSIGN(Handle * h, scope_.handles.get(index));
+    if (!h->own) return trap("handle " + std::to_string(index) + " is a borrow, an own was expected");
+    WASMCAP_TRY(check_type(*h, t, index));
+    Val v = Val::make(Val::Kind::Own, h->rep);
+    v.resource = h->rt;
+    scope_.handles.remove(index);
+    return v;
+  }
+
+  Result<Val> lift_borrow(uint32_t index, const Type& t) override {
+    WASMCAP_ASSIGN(Handle * h, scope_.handles.get(index));
+    WASMCAP_TRY(check_type(*h, t, index));
+    Val v = Val::make(Val::Kind::Borrow, h->rep);
+    v.resource = h->rt;
+    return v;
+  }
+
+  Result<uint32_t> lower_own(const Val& v, const Type& t) override {
+    if (v.kind != Val::Kind::Own) return trap("value does not match its type (an own handle)");
+    return scope_.handles.add({resource_of(v, t), static_cast<uint32_t>(v.bits), true, true});
+  }
+
+  Result<uint32_t> lower_borrow(const Val& v, const Type& t) override {
+    if (v.kind != Val::Kind::Borrow && v.kind != Val::Kind::Own) {
+      return trap("value does not match its type (a borrow handle)");
+    }
+    const void* rt = resource_of(v, t);
+    // A borrow of a resource this instance defines is its representation (CanonicalABI.md:
+    // lower_borrow), else a handle that lives for the call.
+    if (scope_.defines(rt)) return static_cast<uint32_t>(v.bits);
+    const uint32_t i = scope_.handles.add({rt, static_cast<uint32_t>(v.bits), false, true});
+    borrows.push_back(i);
+    return i;
+  }
+
+  std::vector<uint32_t> borrows; // borrow handles lowered for the current call
+
+private:
+  const void* resource_of(const Val& v, const Type& t) const {
+    if (v.resource) return v.resource;
+    return t.resource ? scope_.rt_for(t.resource.get()) : nullptr;
+  }
+  Status check_type(const Handle& h, const Type& t, uint32_t index) const {
+    const void* want = t.resource ? scope_.rt_for(t.resource.get()) : nullptr;
+    if (want && h.rt && want != h.rt) {
+      return trap("handle " + std::to_string(index) + " is of another resource type");
+    }
+    return ok();
+  }
+
+  RScope& scope_;
+  Memory* memory_ = nullptr;
+  std::optional<Func> realloc_;
+};
+
+// Flat bits <-> core values of the given types.
+std::vector<Value> to_values(std::span<const uint64_t> bits, std::span<const ValType> types) {
+  std::vector<Value> out;
+  for (size_t i = 0; i < types.size() && i < bits.size(); ++i) {
+    switch (types[i]) {
+    case ValType::I64: out.push_back(Value::make_i64(bits[i])); break;
+    case ValType::F32: out.push_back(Value::make_f32_bits(static_cast<uint32_t>(bits[i]))); break;
+    case ValType::F64: out.push_back(Value::make_f64_bits(bits[i])); break;
+    default: out.push_back(Value::make_i32(static_cast<uint32_t>(bits[i]))); break;
+    }
+  }
+  return out;
+}
+
+uint64_t to_bits(const Value& v) {
+  switch (v.type) {
+  case ValType::I64: return v.i64;
+  case ValType::F32: return v.f32_bits;
+  case ValType::F64: return v.f64_bits;
+  default: return v.i32;
+  }
+}
+
+// ---- instantiation --------------------------------------------------------------------------
+
+class Instantiator {
+public:
+  explicit Instantiator(ComponentInstanceData& inst) : inst_(inst) {}
+
+  Result<RScope*> instantiate(const component::Component& c, RScope* parent,
+                              const std::map<std::string, RItem, std::less<>>* args) {
+    auto owned = std::make_unique<RScope>();
+    RScope* s = owned.get();
+    s->parent = parent;
+    s->info = &inst_.component->info;
+    inst_.scopes.push_back(std::move(owned));
+    for (const Definition& d : c.definitions) WASMCAP_TRY(definition(*s, d, args));
+    return s;
+  }
+
+private:
+  ComponentInstanceData& inst_;
+
+  const ExternType* item_type(const Definition& d) const {
+    auto it = inst_.component->info.items.find(&d);
+    return it == inst_.component->info.items.end() ? nullptr : it->second.get();
+  }
+
+  Store& store() { return *inst_.store; }
+
+  static void push(RScope& s, const RItem& item) {
+    switch (item.kind) {
+    case ExternType::Kind::Func: s.funcs.push_back(item); break;
+    case ExternType::Kind::Type: s.types.push_back(item); break;
+    case ExternType::Kind::Instance: s.instances.push_back(item); break;
+    case ExternType::Kind::Component: s.components.push_back(item); break;
+    case ExternType::Kind::CoreModule: s.core_modules.push_back(item); break;
+    case ExternType::Kind::Value: break;
+    }
+  }
+
+  // Binds the static resources of an imported item's type to the runtime ones it brings.
+  static void bind_resources(RScope& s, const ExternType& type, const RItem& item) {
+    if (type.kind == ExternType::Kind::Type && type.type && type.type->resource && item.rt) {
+      s.rts[type.type->resource.get()] = item.rt;
+    }
+    if (type.kind == ExternType::Kind::Instance && item.instance && type.type) {
+      for (const component::NamedExtern& e : type.type->exports) {
+        auto it = item.instance->exports.find(e.name);
+        if (it != item.instance->exports.end()) bind_resources(s, *e.type, it->second);
+      }
+    }
+  }
+
+  Result<std::shared_ptr<const Module>> core_module(const component::CoreModuleRef& ref) {
+    const ComponentData& cd = *inst_.component;
+    std::lock_guard lock(cd.modules_mu);
+    auto it = cd.modules.find(ref.offset);
+    if (it != cd.modules.end()) return it->second;
+    WASMCAP_ASSIGN(Module m, Module::from_binary(store().engine(),
+                                                 std::span<const uint8_t>(cd.bytes).subspan(ref.offset, ref.size)));
+    auto shared = std::make_shared<const Module>(std::move(m));
+    cd.modules.emplace(ref.offset, shared);
+    return shared;
+  }
+
+  Result<Extern> core_item(RScope& s, CoreSort sort, uint32_t index) {
+    auto pick = [&](auto& space, const char* what) -> Result<Extern> {
+      if (index >= space.size()) return make_error(ErrorKind::Unlinkable, std::string("unknown core ") + what);
+      return Extern(space[index]);
+    };
+    switch (sort) {
+    case CoreSort::Func: return pick(s.core_funcs, "func");
+    case CoreSort::Memory: return pick(s.core_memories, "memory");
+    case CoreSort::Table: return pick(s.core_tables, "table");
+    case CoreSort::Global: return pick(s.core_globals, "global");
+    default: break;
+    }
+    return make_error(ErrorKind::Unlinkable, "unsupported core export sort");
+  }
+
+  static void push_core(RScope& s, const Extern& e) {
+    switch (e.kind()) {
+    case ExternKind::Func: s.core_funcs.push_back(*e.func()); break;
+    case ExternKind::Memory: s.core_memories.push_back(*e.memory()); break;
+    case ExternKind::Table: s.core_tables.push_back(*e.table()); break;
+    case ExternKind::Global: s.core_globals.push_back(*e.global()); break;
+    }
+  }
+
+  Result<RItem> item_at(RScope& s, const component::SortIdx& si) {
+    auto pick = [&](std::vector<RItem>& space) -> Result<RItem> {
+      if (si.index >= space.size()) return make_error(ErrorKind::Unlinkable, "unknown item index");
+      return space[si.index];
+    };
+    switch (si.sort) {
+    case Sort::Func: return pick(s.funcs);
+    case Sort::Type: return pick(s.types);
+    case Sort::Instance: return pick(s.instances);
+    case Sort::Component: return pick(s.components);
+    case Sort::Core:
+      if (si.core == CoreSort::Module) return pick(s.core_modules);
+      break;
+    default: break;
+    }
+    return make_error(ErrorKind::Unlinkable, "unsupported item sort");
+  }
+
+  // canon lift: a component function around core function `core`.
+  RItem lift(RScope& s, const Canon& c, const TypePtr& type) {
+    auto f = std::make_shared<RFunc>();
+    f->type = type;
+    const Func core = s.core_funcs[c.func];
+    std::optional<Func> post_return;
+    if (c.options.post_return) post_return = s.core_funcs[*c.options.post_return];
+    const ir::FuncType core_type = component::flatten_functype(*type, true);
+    RScope* scope = &s;
+    const component::CanonOptions options = c.options;
+    f->call = [scope, options, type, core, post_return, core_type](std::span<const Val> args) -> CallResult {
+      ScopeAbi cx(*scope, options);
+      WASMCAP_ASSIGN(std::vector<uint64_t> flat, component::lower_export_args(cx, *type, args));
+      const std::vector<Value> core_args = to_values(flat, core_type.params);
+      WASMCAP_ASSIGN(std::vector<Value> core_results, core.call(core_args));
+      std::vector<uint64_t> result_bits;
+      for (const Value& v : core_results) result_bits.push_back(to_bits(v));
+      WASMCAP_ASSIGN(std::optional<Val> r, component::lift_export_result(cx, *type, result_bits));
+      if (post_return) WASMCAP_TRY(post_return->call(core_results));
+      for (const uint32_t b : cx.borrows) {
+        if (scope->handles.get(b)) {
+          return trap("borrow handles still remain at the end of the call");
+        }
+      }
+      return r;
+    };
+    RItem item;
+    item.kind = ExternType::Kind::Func;
+    item.func = std::move(f);
+    item.type = type;
+    return item;
+  }
+
+  // canon lower: a core function around component function `callee`.
+  Func lower(RScope& s, const Canon& c, const std::shared_ptr<RFunc>& callee) {
+    const ir::FuncType core_type = component::flatten_functype(*callee->type, false);
+    RScope* scope = &s;
+    const component::CanonOptions options = c.options;
+    HostCallback cb = [scope, options, callee, core_type](std::span<const Value> args,
+                                                                  std::span<Value> results) -> Status {
+      ScopeAbi cx(*scope, options);
+      std::vector<uint64_t> bits;
+      bits.reserve(args.size());
+      for (const Value& v : args) bits.push_back(to_bits(v));
+      WASMCAP_ASSIGN(std::vector<Val> vals, component::lift_call_args(cx, *callee->type, bits));
+      WASMCAP_ASSIGN(std::optional<Val> r, callee->call(vals));
+      std::vector<uint64_t> out;
+      WASMCAP_TRY(component::lower_call_result(cx, *callee->type, r, bits, out));
+      const std::vector<Value> vs = to_values(out, core_type.results);
+      for (size_t i = 0; i < results.size() && i < vs.size(); ++i) results[i] = vs[i];
+      return ok();
+    };
+    return Func::create_host(store(), core_type, std::move(cb));
+  }
+
+  Func resource_builtin(RScope& s, const Canon& c, const TypePtr& rtype) {
+    RScope* scope = &s;
+    ComponentHost* host = inst_.host;
+    const component::ResourceId* id = rtype->resource.get();
+    ir::FuncType ft{{ValType::I32}, {}};
+    if (c.kind != Canon::Kind::ResourceDrop) ft.results.push_back(ValType::I32);
+    HostCallback cb;
+    switch (c.kind) {
+    case Canon::Kind::ResourceNew:
+      cb = [scope, id](std::span<const Value> a, std::span<Value> r) -> Status {
+        r[0] = Value::make_i32(scope->handles.add({scope->rt_for(id), a[0].i32, true, true}));
+        return ok();
+      };
+      break;
+    case Canon::Kind::ResourceRep:
+      cb = [scope, id](std::span<const Value> a, std::span<Value> r) -> Status {
+        WASMCAP_ASSIGN(Handle * h, scope->handles.get(a[0].i32));
+        if (h->rt != scope->rt_for(id)) return trap("handle is of another resource type");
+        r[0] = Value::make_i32(h->rep);
+        return ok();
+      };
+      break;
+    default:
+      cb = [scope, id, host](std::span<const Value> a, std::span<Value>) -> Status {
+        WASMCAP_ASSIGN(Handle * h, scope->handles.get(a[0].i32));
+        const void* want = scope->rt_for(id);
+        if (want && h->rt != want) return trap("handle is of another resource type");
+        const Handle dropped = *h;
+        scope->handles.remove(a[0].i32);
+        if (!dropped.own) return ok();
+        if (host->owns(dropped.rt)) return host->drop(dropped.rt, dropped.rep);
+        const auto* guest = static_cast<const GuestResource*>(dropped.rt);
+        if (guest && guest->dtor) {
+          const Value arg = Value::make_i32(dropped.rep);
+          WASMCAP_TRY(guest->dtor->call(std::span<const Value>(&arg, 1)));
+        }
+        return ok();
+      };
+      break;
+    }
+    return Func::create_host(store(), ft, std::move(cb));
+  }
+
+  Status definition(RScope& s, const Definition& d, const std::map<std::string, RItem, std::less<>>* args) {
+    using K = Definition::Kind;
+    const ExternType* et = item_type(d);
+    switch (d.kind) {
+    case K::CoreModule: {
+      WASMCAP_ASSIGN(auto m, core_module(d.core_module));
+      RItem item;
+      item.kind = ExternType::Kind::CoreModule;
+      item.module = std::move(m);
+      s.core_modules.push_back(std::move(item));
+      return ok();
+    }
+    case K::CoreInstance: {
+      const component::CoreInstance& ci = d.core_instance;
+      std::map<std::string, Extern, std::less<>> exports;
+      if (ci.instantiate) {
+        const Module& m = *s.core_modules[ci.module].module;
+        std::map<std::string, uint32_t> by_name;
+        for (const auto& a : ci.args) by_name[a.name] = a.instance;
+        std::vector<Extern> imports;
+        for (const ImportType& imp : m.imports()) {
+          auto arg = by_name.find(imp.module);
+          if (arg == by_name.end()) return make_error(ErrorKind::Unlinkable, "missing module instantiation argument `" + imp.module + "`");
+          const auto& from = s.core_instances[arg->second];
+          auto it = from.find(imp.name);
+          if (it == from.end()) return make_error(ErrorKind::Unlinkable, "`" + imp.module + "` has no export `" + imp.name + "`");
+          imports.push_back(it->second);
+        }
+        WASMCAP_ASSIGN(Instance instance, Instance::create(store(), m, imports));
+        for (auto& [name, e] : instance.exports()) exports.emplace(name, e);
+      } else {
+        for (const auto& e : ci.exports) {
+          WASMCAP_ASSIGN(Extern x, core_item(s, e.sort, e.index));
+          exports.emplace(e.name, x);
+        }
+      }
+      s.core_instances.push_back(std::move(exports));
+      return ok();
+    }
+    case K::CoreType: return ok();
+    case K::Component: {
+      RItem item;
+      item.kind = ExternType::Kind::Component;
+      item.component = std::make_shared<RComponent>(RComponent{d.component.get(), &s});
+      s.components.push_back(std::move(item));
+      return ok();
+    }
+    case K::Instance: {
+      const component::Instance& in = d.instance;
+      auto ri = std::make_shared<RInstance>();
+      if (in.instantiate) {
+        const RItem& comp = s.components[in.component];
+        std::map<std::string, RItem, std::less<>> inner_args;
+        for (const auto& a : in.args) {
+          WASMCAP_ASSIGN(RItem item, item_at(s, a.item));
+          inner_args.emplace(a.name, std::move(item));
+        }
+        WASMCAP_ASSIGN(RScope * inner, instantiate(*comp.component->ast, comp.component->parent, &inner_args));
+        ri->exports = inner->exports;
+      } else {
+        for (const auto& e : in.exports) {
+          WASMCAP_ASSIGN(RItem item, item_at(s, e.item));
+          ri->exports.emplace(e.name.name, std::move(item));
+        }
+      }
+      RItem item;
+      item.kind = ExternType::Kind::Instance;
+      item.instance = std::move(ri);
+      if (et) item.type = et->type;
+      s.instances.push_back(std::move(item));
+      return ok();
+    }
+    case K::Alias: return alias(s, d.alias, et);
+    case K::Type: {
+      RItem item;
+      item.kind = ExternType::Kind::Type;
+      if (et) item.type = et->type;
+      if (item.type && item.type->kind == Type::Kind::Resource && item.type->resource) {
+        auto r = std::make_unique<GuestResource>();
+        if (d.type->resource.dtor) r->dtor = s.core_funcs[*d.type->resource.dtor];
+        item.rt = r.get();
+        s.rts[item.type->resource.get()] = item.rt;
+        s.own_resources.push_back(std::move(r));
+      }
+      s.types.push_back(std::move(item));
+      return ok();
+    }
+    case K::Canon: {
+      const Canon& c = d.canon;
+      if (!et) return make_error(ErrorKind::Unlinkable, "canonical definition without a type");
+      switch (c.kind) {
+      case Canon::Kind::Lift: s.funcs.push_back(lift(s, c, et->type)); return ok();
+      case Canon::Kind::Lower: s.core_funcs.push_back(lower(s, c, s.funcs[c.func].func)); return ok();
+      default: s.core_funcs.push_back(resource_builtin(s, c, et->type)); return ok();
+      }
+    }
+    case K::Import: {
+      if (!et) return make_error(ErrorKind::Unlinkable, "import without a type");
+      const std::string& name = d.import.name.name;
+      RItem item;
+      if (args) {
+        auto it = args->find(name);
+        if (it == args->end()) return make_error(ErrorKind::Unlinkable, "missing import named `" + name + "`");
+        item = it->second;
+      } else {
+        WASMCAP_ASSIGN(item, inst_.host->provide(name, *et));
+      }
+      if (!item.type) item.type = et->type;
+      bind_resources(s, *et, item);
+      push(s, item);
+      return ok();
+    }
+    case K::Export: {
+      WASMCAP_ASSIGN(RItem item, item_at(s, d.export_.item));
+      if (et && item.kind == ExternType::Kind::Func) item.type = et->type;
+      s.exports[d.export_.name.name] = item;
+      push(s, item);
+      return ok();
+    }
+    case K::Start:
+    case K::Value: break;
+    }
+    return make_error(ErrorKind::Unlinkable, "unsupported definition");
+  }
+
+  Status alias(RScope& s, const Alias& a, const ExternType* et) {
+    switch (a.kind) {
+    case Alias::Kind::CoreExport: {
+      const auto& from = s.core_instances[a.instance];
+      auto it = from.find(a.name);
+      if (it == from.end()) return make_error(ErrorKind::Unlinkable, "core instance has no export `" + a.name + "`");
+      push_core(s, it->second);
+      return ok();
+    }
+    case Alias::Kind::Export: {
+      const RItem& inst = s.instances[a.instance];
+      auto it = inst.instance->exports.find(a.name);
+      if (it == inst.instance->exports.end()) return make_error(ErrorKind::Unlinkable, "instance has no export `" + a.name + "`");
+      RItem item = it->second;
+      if (et) {
+        if (!item.type) item.type = et->type;
+        bind_resources(s, *et, item);
+      }
+      push(s, item);
+      return ok();
+    }
+    case Alias::Kind::Outer: {
+      RScope* target = &s;
+      for (uint32_t i = 0; i < a.count && target; ++i) target = target->parent;
+      if (!target) return make_error(ErrorKind::Unlinkable, "outer alias out of range");
+      if (a.sort == Sort::Type) {
+        RItem item = a.index < target->types.size() ? target->types[a.index] : RItem{};
+        item.kind = ExternType::Kind::Type;
+        if (et && !item.type) item.type = et->type;
+        s.types.push_back(item);
+      } else if (a.sort == Sort::Component) {
+        s.components.push_back(target->components[a.index]);
+      } else if (a.sort == Sort::Core && a.core == CoreSort::Module) {
+        s.core_modules.push_back(target->core_modules[a.index]);
+      }
+      return ok();
+    }
+    }
+    return ok();
+  }
+};
+
+} // namespace
+
+Result<std::shared_ptr<ComponentInstanceData>> instantiate_component(Store& store, const Component& c,
+                                                                     ComponentHost& host) {
+  auto inst = std::make_shared<ComponentInstanceData>();
+  inst->store = &store;
+  inst->host = &host;
+  inst->component = c.data();
+  Instantiator in(*inst);
+  WASMCAP_ASSIGN(inst->top, in.instantiate(inst->component->ast, nullptr, nullptr));
+  return inst;
+}
+
+namespace {
+
+// "wasi:cli/run@0.2.3" matches "wasi:cli/run@0.2.12": the same interface, any 0.2.x.
+bool same_interface(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  const size_t at_a = a.find('@'), at_b = b.find('@');
+  if (at_a == std::string_view::npos || at_b == std::string_view::npos) return false;
+  return a.substr(0, at_a) == b.substr(0, at_b) && a.substr(at_a, 5) == "@0.2." && b.substr(at_b, 5) == "@0.2.";
+}
+
+} // namespace
+
+std::shared_ptr<RFunc> find_export_func(const ComponentInstanceData& inst, std::string_view instance,
+                                        std::string_view name) {
+  for (const auto& [ename, item] : inst.top->exports) {
+    if (instance.empty()) {
+      if (ename == name && item.kind == ExternType::Kind::Func) return item.func;
+      continue;
+    }
+    if (!same_interface(ename, instance) || !item.instance) continue;
+    auto it = item.instance->exports.find(name);
+    if (it != item.instance->exports.end() && it->second.kind == ExternType::Kind::Func) return it->second.func;
+  }
+  return nullptr;
+}
+
+const std::map<std::string, RItem, std::less<>>& component_exports(const ComponentInstanceData& inst) {
+  return inst.top->exports;
+}
+
+} // namespace wasmcap::detail

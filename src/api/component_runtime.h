@@ -1,0 +1,90 @@
+// Instantiating a component and calling into it (the api layer's component runtime). A
+// component instance is a graph of runtime scopes, one per component instance (nested ones
+// included), each with its index spaces of runtime items and its own handle table, as the
+// Canonical ABI has them. Core instances are ordinary wasmcap Instances in the Store, so core
+// code runs on whatever tier the Engine picks; lifted and lowered functions are host functions
+// around them that lift and lower values (src/component/abi.h).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "component/abi.h"
+#include "component/validate.h"
+#include "component/value.h"
+#include "wasmcap/component.h"
+#include "wasmcap/externs.h"
+#include "wasmcap/instance.h"
+#include "wasmcap/module.h"
+#include "wasmcap/store.h"
+
+namespace wasmcap::detail {
+
+using component::TypePtr;
+using component::Val;
+
+using CallResult = Result<std::optional<Val>>;
+
+// A component-level function: a lifted core function, a host function, or another
+// component's export.
+struct RFunc {
+  TypePtr type;
+  std::function<CallResult(std::span<const Val>)> call;
+};
+
+struct RInstance;
+struct RScope;
+
+// A component definition not yet instantiated, with the scope it was defined in (for outer
+// aliases).
+struct RComponent {
+  const component::Component* ast = nullptr;
+  RScope* parent = nullptr;
+};
+
+struct RItem {
+  component::ExternType::Kind kind = component::ExternType::Kind::Func;
+  std::shared_ptr<RFunc> func;
+  std::shared_ptr<RInstance> instance;
+  std::shared_ptr<RComponent> component;
+  std::shared_ptr<const Module> module;
+  TypePtr type;             // Type items (and the static type of the others)
+  const void* rt = nullptr; // Type items that are resources: the runtime resource identity
+};
+
+struct RInstance {
+  std::map<std::string, RItem, std::less<>> exports;
+};
+
+// What serves a component's top-level imports and ends host resources.
+class ComponentHost {
+public:
+  virtual ~ComponentHost() = default;
+  // The item for import `name` of static type `type`, or an Unlinkable error.
+  virtual Result<RItem> provide(const std::string& name, const component::ExternType& type) = 0;
+  // The guest dropped its last owning handle to the host resource `rt` with representation
+  // `rep`.
+  virtual Status drop(const void* rt, uint32_t rep) = 0;
+  // Whether `rt` is one of this host's resource types.
+  virtual bool owns(const void* rt) const = 0;
+};
+
+struct ComponentInstanceData;
+
+// Instantiates `c` (its ComponentData) in `store` with imports from `host`.
+Result<std::shared_ptr<ComponentInstanceData>> instantiate_component(
+    Store& store, const Component& c, ComponentHost& host);
+
+// The function `name` exported at the top level, or `name` of the exported instance
+// `instance` ("wasi:cli/run@0.2.12", "run"); an interface name matches any 0.2.x version.
+std::shared_ptr<RFunc> find_export_func(const ComponentInstanceData& inst,
+                                        std::string_view instance, std::string_view name);
+// Every top-level export, for listing.
+const std::map<std::string, RItem, std::less<>>& component_exports(const ComponentInstanceData&);
+
+} // namespace wasmcap::detail

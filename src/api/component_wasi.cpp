@@ -1,0 +1,113 @@
+// WASI 0.2 for components: the ComponentHost that serves `wasi:*` instance imports from the
+// WASI 0.2 host (src/wasi/p2) over the same WasiCtx as preview1, and Wasi::run_component.
+#include "api/component_runtime.h"
+#include "wasi/p2/host.h"
+#include "wasi/wasi_ctx.h"
+#include "wasmcap/wasi.h"
+
+namespace wasmcap {
+
+namespace {
+
+using component::ExternType;
+using detail::RFunc;
+using detail::RInstance;
+using detail::RItem;
+
+class WasiComponentHost final : public detail::ComponentHost {
+public:
+  explicit WasiComponentHost(wasi::WasiCtx& ctx) : p2_(ctx) {}
+
+  Result<RItem> provide(const std::string& name, const ExternType& type) override {
+    if (type.kind != ExternType::Kind::Instance || !type.type) {
+      return make_error(ErrorKind::Unlinkable,
+                        "import `" + name + "` is not a WASI 0.2 interface (wasmcap provides " +
+                            "instances of wasi:* interfaces, version 0.2.x)");
+    }
+    auto inst = std::make_shared<RInstance>();
+    for (const component::NamedExtern& e : type.type->exports) {
+      RItem item;
+      item.kind = e.type->kind;
+      item.type = e.type->type;
+      if (e.type->kind == ExternType::Kind::Func) {
+        const wasi::p2::HostFunction* hf = wasi::p2::find_host_function(name, e.name);
+        if (!hf) {
+          return make_error(ErrorKind::Unlinkable, "`" + name + "` function `" + e.name +
+                                                       "` is not provided by the WASI 0.2 host");
+        }
+        auto f = std::make_shared<RFunc>();
+        f->type = e.type->type;
+        wasi::p2::P2Ctx* cx = &p2_;
+        f->call = [cx, hf](std::span<const component::Val> args) { return hf->fn(*cx, args); };
+        item.func = std::move(f);
+      } else if (e.type->kind == ExternType::Kind::Type && e.type->type &&
+                 e.type->type->kind == component::Type::Kind::Resource) {
+        // A resource of this interface, or one it re-exports from an earlier import (wasi:io/
+        // streams' `error` is wasi:io/error's): the same static node, bound already.
+        const component::ResourceId* id = e.type->type->resource.get();
+        auto known = bound_.find(id);
+        item.rt = known != bound_.end() ? known->second : wasi::p2::find_host_resource(name, e.name);
+        if (item.rt) bound_[id] = item.rt;
+        if (!item.rt) {
+          return make_error(ErrorKind::Unlinkable, "`" + name + "` resource `" + e.name +
+                                                       "` is not provided by the WASI 0.2 host");
+        }
+      } else if (e.type->kind != ExternType::Kind::Type) {
+        return make_error(ErrorKind::Unlinkable, "`" + name + "` export `" + e.name +
+                                                     "` is not a function or a type");
+      }
+      inst->exports.emplace(e.name, std::move(item));
+    }
+    RItem out;
+    out.kind = ExternType::Kind::Instance;
+    out.instance = std::move(inst);
+    out.type = type.type;
+    return out;
+  }
+
+  Status drop(const void* rt, uint32_t rep) override {
+    return p2_.drop(*static_cast<const wasi::p2::HostResourceType*>(rt), rep);
+  }
+
+  bool owns(const void* rt) const override {
+    using namespace wasi::p2::resources;
+    for (const void* t : {static_cast<const void*>(&kError), static_cast<const void*>(&kPollable),
+                          static_cast<const void*>(&kInputStream),
+                          static_cast<const void*>(&kOutputStream),
+                          static_cast<const void*>(&kTerminalInput),
+                          static_cast<const void*>(&kTerminalOutput),
+                          static_cast<const void*>(&kDescriptor),
+                          static_cast<const void*>(&kDirectoryEntryStream)}) {
+      if (t == rt) return true;
+    }
+    return false;
+  }
+
+private:
+  wasi::p2::P2Ctx p2_;
+  std::map<const component::ResourceId*, const void*> bound_;
+};
+
+} // namespace
+
+Result<int> Wasi::run_component(Store& store, const Component& component) {
+  if (started_) return make_error(ErrorKind::Usage, "this Wasi has already run a guest");
+  started_ = true;
+  WasiComponentHost host(*ctx_);
+  WASMCAP_ASSIGN(auto inst, detail::instantiate_component(store, component, host));
+  auto run = detail::find_export_func(*inst, "wasi:cli/run@0.2.0", "run");
+  if (!run) {
+    return make_error(ErrorKind::Usage,
+                      "the component exports no `wasi:cli/run` interface (it is not a command; "
+                      "a wasi:http proxy runs with `wasmcap serve`)");
+  }
+  auto r = run->call({});
+  if (!r) {
+    if (auto code = exit_code_of(r.error())) return *code;
+    return std::move(r).error();
+  }
+  // run: func() -> result: ok is exit status 0, error 1 (as wasmtime).
+  return *r && (*r)->bits != 0 ? 1 : 0;
+}
+
+} // namespace wasmcap

@@ -1,0 +1,172 @@
+// The Canonical ABI's memory layout of component types (CanonicalABI.md, "Alignment" and
+// "Element Size"): alignment and size of every value type in linear memory.
+#include <algorithm>
+
+#include "component/abi.h"
+
+namespace wasmcap::component {
+
+namespace {
+
+uint32_t align_to(uint32_t x, uint32_t a) {
+  return (x + a - 1) / a * a;
+}
+
+uint32_t discriminant_size(size_t cases) {
+  return cases <= 256 ? 1 : cases <= 65536 ? 2 : 4;
+}
+
+uint32_t flags_size(size_t n) {
+  return n <= 8 ? 1 : n <= 16 ? 2 : 4 * static_cast<uint32_t>((n + 31) / 32);
+}
+
+// The cases of a variant-like type (variant, option, result, enum) as optional payload types.
+std::vector<const Type*> cases_of(const Type& t) {
+  std::vector<const Type*> out;
+  switch (t.kind) {
+  case Type::Kind::Variant:
+    for (const auto& [label, c] : t.fields) out.push_back(c.get());
+    break;
+  case Type::Kind::Option:
+    out = {nullptr, t.types[0].get()};
+    break;
+  case Type::Kind::Result:
+    out = {t.ok.get(), t.err.get()};
+    break;
+  case Type::Kind::Enum: out.assign(t.labels.size(), nullptr); break;
+  default: break;
+  }
+  return out;
+}
+
+uint32_t max_case_alignment(const std::vector<const Type*>& cases) {
+  uint32_t a = 1;
+  for (const Type* c : cases) {
+    if (c) a = std::max(a, abi_alignment(*c));
+  }
+  return a;
+}
+
+} // namespace
+
+uint32_t abi_alignment(const Type& t) {
+  using K = Type::Kind;
+  switch (t.kind) {
+  case K::Prim:
+    switch (t.prim) {
+    case PrimType::Bool:
+    case PrimType::S8:
+    case PrimType::U8: return 1;
+    case PrimType::S16:
+    case PrimType::U16: return 2;
+    case PrimType::S64:
+    case PrimType::U64:
+    case PrimType::F64: return 8;
+    default: return 4; // s32, u32, f32, char, string (pointer + length), error-context
+    }
+  case K::List:
+  case K::Map:
+  case K::Own:
+  case K::Borrow:
+  case K::Stream:
+  case K::Future: return 4;
+  case K::FixedList: return abi_alignment(*t.types[0]);
+  case K::Record: {
+    uint32_t a = 1;
+    for (const auto& [label, f] : t.fields) a = std::max(a, abi_alignment(*f));
+    return a;
+  }
+  case K::Tuple: {
+    uint32_t a = 1;
+    for (const TypePtr& m : t.types) a = std::max(a, abi_alignment(*m));
+    return a;
+  }
+  case K::Variant:
+  case K::Option:
+  case K::Result:
+  case K::Enum: {
+    const auto cases = cases_of(t);
+    return std::max(discriminant_size(cases.size()), max_case_alignment(cases));
+  }
+  case K::Flags: return std::min<uint32_t>(flags_size(t.labels.size()), 4);
+  default: return 1;
+  }
+}
+
+uint32_t abi_size(const Type& t) {
+  using K = Type::Kind;
+  switch (t.kind) {
+  case K::Prim:
+    switch (t.prim) {
+    case PrimType::Bool:
+    case PrimType::S8:
+    case PrimType::U8: return 1;
+    case PrimType::S16:
+    case PrimType::U16: return 2;
+    case PrimType::S64:
+    case PrimType::U64:
+    case PrimType::F64:
+    case PrimType::String: return 8;
+    default: return 4;
+    }
+  case K::List:
+  case K::Map: return 8;
+  case K::Own:
+  case K::Borrow:
+  case K::Stream:
+  case K::Future: return 4;
+  case K::FixedList: return abi_size(*t.types[0]) * t.length;
+  case K::Record:
+  case K::Tuple: {
+    uint32_t s = 0;
+    auto add = [&](const Type& f) {
+      s = align_to(s, abi_alignment(f));
+      s += abi_size(f);
+    };
+    if (t.kind == K::Record) {
+      for (const auto& [label, f] : t.fields) add(*f);
+    } else {
+      for (const TypePtr& m : t.types) add(*m);
+    }
+    return align_to(s, abi_alignment(t));
+  }
+  case K::Variant:
+  case K::Option:
+  case K::Result:
+  case K::Enum: {
+    const auto cases = cases_of(t);
+    uint32_t s = discriminant_size(cases.size());
+    s = align_to(s, max_case_alignment(cases));
+    uint32_t cs = 0;
+    for (const Type* c : cases) {
+      if (c) cs = std::max(cs, abi_size(*c));
+    }
+    return align_to(s + cs, abi_alignment(t));
+  }
+  case K::Flags: return flags_size(t.labels.size());
+  default: return 0;
+  }
+}
+
+namespace detail {
+
+std::vector<const Type*> abi_cases(const Type& t) {
+  return cases_of(t);
+}
+uint32_t abi_discriminant_size(size_t cases) {
+  return discriminant_size(cases);
+}
+uint32_t abi_payload_offset(const Type& t) {
+  const auto cases = cases_of(t);
+  return align_to(discriminant_size(cases.size()), max_case_alignment(cases));
+}
+uint32_t abi_align_to(uint32_t x, uint32_t a) {
+  return align_to(x, a);
+}
+uint32_t abi_flags_size(size_t n) {
+  return flags_size(n);
+}
+
+} // namespace detail
+
+} // namespace wasmcap::component
