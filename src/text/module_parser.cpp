@@ -53,6 +53,8 @@ support::Result<uint64_t> nat_atom(const std::vector<Sexpr>& items, size_t pos, 
   return n.value;
 }
 
+} // namespace
+
 // `min max?` limits; `limit` is the largest value the index type allows.
 Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& kw, uint64_t limit,
                     ByteWriter& w) {
@@ -107,6 +109,8 @@ Status parse_global_type(const std::vector<Sexpr>& items, size_t& pos, const Tok
   }
   return support::ok();
 }
+
+namespace {
 
 class ModuleParser {
 public:
