@@ -4,6 +4,8 @@
 // component_fields.cpp, types in component_types.cpp.
 #include "text/component_encoder.h"
 
+#include <algorithm>
+
 #include "text/literals.h"
 
 namespace wasmcap::text {
@@ -121,6 +123,42 @@ std::vector<uint8_t> Scope::encode() const {
     out.u32(static_cast<uint32_t>(body.size()));
     out.bytes(body.data());
     i = next;
+  }
+  // The `component-name` section (Binary.md, Name Section): the component's own $id, then the
+  // $ids of each sort in sort order, by index. Optional, but it makes our bytes those of
+  // wasm-tools and gives tools names to show.
+  ByteWriter section;
+  if (!id.empty()) {
+    ByteWriter sub;
+    sub.name(std::string_view(id).substr(1));
+    section.u8(0x00);
+    section.u32(static_cast<uint32_t>(sub.size()));
+    section.bytes(sub.data());
+  }
+  for (size_t sort = 0; sort < kSortCount; ++sort) {
+    if (names[sort].empty()) continue;
+    std::vector<std::pair<uint32_t, std::string_view>> sorted;
+    for (const auto& [name, index] : names[sort])
+      sorted.emplace_back(index, name);
+    std::sort(sorted.begin(), sorted.end());
+    ByteWriter sub;
+    write_sort(sub, static_cast<Sort>(sort));
+    sub.u32(static_cast<uint32_t>(sorted.size()));
+    for (const auto& [index, name] : sorted) {
+      sub.u32(index);
+      sub.name(name.substr(1));
+    }
+    section.u8(0x01);
+    section.u32(static_cast<uint32_t>(sub.size()));
+    section.bytes(sub.data());
+  }
+  if (section.size() != 0) {
+    ByteWriter custom;
+    custom.name("component-name");
+    custom.bytes(section.data());
+    out.u8(0x00);
+    out.u32(static_cast<uint32_t>(custom.size()));
+    out.bytes(custom.data());
   }
   return out.take();
 }

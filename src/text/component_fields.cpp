@@ -109,6 +109,53 @@ constexpr Builtin kBuiltins[] = {
     {"thread.yield-then-promote", 0x2d, Imm::Cancel},
 };
 
+// Reads a LEB128 u32 of our own encoder's output at bytes[pos]; false if it runs off the end.
+bool read_u32(const std::vector<uint8_t>& bytes, size_t& pos, uint32_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 35 && pos < bytes.size(); shift += 7) {
+    const uint8_t b = bytes[pos++];
+    v |= static_cast<uint32_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+// `(core module $m ...)`: the module name subsection (id 0) goes first in the module's `name`
+// section, which is created if the module has none (as wasm-tools does).
+std::vector<uint8_t> with_module_name(std::vector<uint8_t> m, std::string_view name) {
+  ByteWriter sub;
+  sub.name(name);
+  ByteWriter names;
+  names.u8(0x00);
+  names.u32(static_cast<uint32_t>(sub.size()));
+  names.bytes(sub.data());
+  size_t pos = 8;
+  while (pos < m.size()) {
+    const size_t start = pos;
+    const uint8_t id = m[pos++];
+    uint32_t size, len;
+    if (!read_u32(m, pos, size) || size > m.size() - pos) return m;
+    const size_t end = pos + size;
+    size_t p = pos;
+    if (id == 0 && read_u32(m, p, len) && len == 4 && p + 4 <= end &&
+        std::string_view(reinterpret_cast<const char*>(&m[p]), 4) == "name") {
+      names.bytes(std::span<const uint8_t>(m.data() + p + 4, end - (p + 4)));
+      m.erase(m.begin() + static_cast<ptrdiff_t>(start), m.begin() + static_cast<ptrdiff_t>(end));
+      break;
+    }
+    pos = end;
+  }
+  ByteWriter custom;
+  custom.name("name");
+  custom.bytes(names.data());
+  ByteWriter out;
+  out.bytes(m);
+  out.u8(0x00);
+  out.u32(static_cast<uint32_t>(custom.size()));
+  out.bytes(custom.data());
+  return out.take();
+}
+
 } // namespace
 
 bool is_inline_export(const Sexpr& s) {
@@ -196,6 +243,7 @@ Status Encoder::core_field(const Sexpr& f) {
       bytes.assign(b.begin(), b.end());
     } else {
       WASMCAP_ASSIGN(bytes, encode_module_fields(f.items, h.pos));
+      if (h.id) bytes = with_module_name(std::move(bytes), h.id->text.substr(1));
     }
     const uint32_t idx = add(kCoreModule, std::move(bytes), Sort::CoreModule);
     WASMCAP_TRY(bind(h.id, Sort::CoreModule, idx));

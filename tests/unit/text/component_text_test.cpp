@@ -21,6 +21,47 @@ std::string hex(const std::vector<uint8_t>& bytes) {
   return s;
 }
 
+uint32_t read_leb(const std::vector<uint8_t>& b, size_t& i) {
+  uint32_t v = 0;
+  for (int shift = 0; i < b.size(); shift += 7) {
+    v |= static_cast<uint32_t>(b[i] & 0x7f) << shift;
+    if (!(b[i++] & 0x80)) break;
+  }
+  return v;
+}
+
+// The bytes without custom sections, recursing into nested modules and components, to compare
+// encodings whose only difference is the names $ids give.
+std::vector<uint8_t> strip_custom(const std::vector<uint8_t>& b) {
+  if (b.size() < 8) return b;
+  const bool component = b[4] == 0x0d;
+  std::vector<uint8_t> out(b.begin(), b.begin() + 8);
+  for (size_t i = 8; i < b.size();) {
+    const uint8_t id = b[i++];
+    const uint32_t size = read_leb(b, i);
+    std::vector<uint8_t> body(b.begin() + static_cast<ptrdiff_t>(i),
+                              b.begin() + static_cast<ptrdiff_t>(i + size));
+    i += size;
+    if (id == 0) continue;
+    if (component && (id == 1 || id == 4)) body = strip_custom(body);
+    out.push_back(id);
+    for (uint32_t n = static_cast<uint32_t>(body.size());;) { // LEB128
+      out.push_back(static_cast<uint8_t>((n & 0x7f) | (n > 0x7f ? 0x80 : 0)));
+      n >>= 7;
+      if (n == 0) break;
+    }
+    out.insert(out.end(), body.begin(), body.end());
+  }
+  return out;
+}
+
+// Encodes without custom sections (for comparing a named form with its numeric form).
+std::string encode_stripped(const std::string& wat) {
+  auto r = parse_wat(wat);
+  if (!r) return "error " + r.error().message;
+  return hex(strip_custom(*r));
+}
+
 std::string encode_hex(const std::string& wat) {
   auto r = parse_wat(wat);
   if (!r)
@@ -92,7 +133,7 @@ TEST(ComponentText, GoldenBytesMatchJco) {
 
 // $ids resolve to the indices the numeric form spells out (the bytes are then equal).
 TEST(ComponentText, IdsResolveInEveryIndexSpace) {
-  EXPECT_EQ(encode_hex(R"((component $C
+  EXPECT_EQ(encode_stripped(R"((component $C
       (core module $M (func (export "f")))
       (core instance $m (instantiate $M))
       (core func $f (alias core export $m "f"))
@@ -101,7 +142,7 @@ TEST(ComponentText, IdsResolveInEveryIndexSpace) {
       (component $D (import "x" (func)))
       (instance $i (instantiate $D (with "x" (func $g))))
       (export "g" (func $g))))"),
-            encode_hex(R"((component
+            encode_stripped(R"((component
       (core module (func (export "f")))
       (core instance (instantiate 0))
       (core func (alias core export 0 "f"))
@@ -114,11 +155,11 @@ TEST(ComponentText, IdsResolveInEveryIndexSpace) {
 
 // A reference may name a definition that comes later in the text.
 TEST(ComponentText, ForwardReferences) {
-  EXPECT_EQ(encode_hex(R"((component
+  EXPECT_EQ(encode_stripped(R"((component
       (core module $m)
       (core instance (instantiate $m (with "a" (instance (export "x" (func $f))))))
       (core func $f (canon resource.drop 0))))"),
-            encode_hex(R"((component
+            encode_stripped(R"((component
       (core module)
       (core instance (instantiate 0 (with "a" (instance (export "x" (func 0))))))
       (core func (canon resource.drop 0))))"));
@@ -126,20 +167,20 @@ TEST(ComponentText, ForwardReferences) {
 
 // `(type $t u8)` in an outer component, used by name inside a nested one: an implicit outer alias.
 TEST(ComponentText, ImplicitOuterAlias) {
-  EXPECT_EQ(
-      encode_hex(R"((component (type $t u8) (component (type (list $t)))))"),
-      encode_hex(R"((component (type u8) (component (alias outer 1 0 (type)) (type (list 0)))))"));
+  EXPECT_EQ(encode_stripped(R"((component (type $t u8) (component (type (list $t)))))"),
+            encode_stripped(
+                R"((component (type u8) (component (alias outer 1 0 (type)) (type (list 0)))))"));
 }
 
 TEST(ComponentText, InlineAbbreviations) {
   // `(func (export "f") ...)` exports come after every other definition (wasm-tools' layout);
   // `(core func $i "f")` is a core export alias, the func's inline type a type definition.
-  EXPECT_EQ(encode_hex(R"((component
+  EXPECT_EQ(encode_stripped(R"((component
       (core module (func (export "f")))
       (core instance $i (instantiate 0))
       (func (export "a") (canon lift (core func $i "f")))
       (func (export "b") (canon lift (core func $i "f")))))"),
-            encode_hex(R"((component
+            encode_stripped(R"((component
       (core module (func (export "f")))
       (core instance (instantiate 0))
       (type (func))
@@ -152,8 +193,24 @@ TEST(ComponentText, InlineAbbreviations) {
       (export "b" (func 1))))"));
   // `(func $f (import "x") ...)` is `(import "x" (func $f ...))`.
   EXPECT_EQ(
-      encode_hex(R"((component (func $f (import "x") (param "a" u32)) (export "y" (func $f))))"),
-      encode_hex(R"((component (import "x" (func (param "a" u32))) (export "y" (func 0))))"));
+      encode_stripped(
+          R"((component (func $f (import "x") (param "a" u32)) (export "y" (func $f))))"),
+      encode_stripped(R"((component (import "x" (func (param "a" u32))) (export "y" (func 0))))"));
+}
+
+// With $ids: the `component-name` section and the core `name` sections (module, function, type,
+// memory, ... names) are wasm-tools' too.
+TEST(ComponentText, NameSectionsMatchJco) {
+  EXPECT_EQ(
+      encode_hex(R"((component $c (core module $m (memory $mem 1) (global $g i32 (i32.const 0)))
+      (core instance $i (instantiate $m)) (type $t (func)) (import "x" (func $h (type $t)))
+      (component $d))
+)"),
+      "0061736d0d000100012e0061736d0100000005030100010606017f0041000b0017046e616d650002"
+      "016d06060100036d656d070401000167020401000000070501400001000a06010001780100041d00"
+      "61736d0d00010000130e636f6d706f6e656e742d6e616d650002016400380e636f6d706f6e656e74"
+      "2d6e616d6500020163010600110100016d0106001201000169010501010001680105030100017401"
+      "050401000164");
 }
 
 TEST(ComponentText, MalformedHasLineAndColumn) {
