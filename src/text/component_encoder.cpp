@@ -405,7 +405,9 @@ support::Result<std::vector<uint8_t>> encode_body(const Sexpr& c, size_t from, c
     e.finish();
     return support::ok();
   };
-  if (kind != Scope::Kind::Component) {
+  // Type scopes need one pass. So does a component inside a first pass: only its index counts
+  // there, and a single pass keeps the work quadratic rather than exponential in the nesting.
+  if (kind != Scope::Kind::Component || outer_tolerant) {
     Scope scope;
     scope.tolerant = outer_tolerant;
     WASMCAP_TRY(run(scope));

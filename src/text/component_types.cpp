@@ -244,11 +244,12 @@ Status Encoder::deftype(const std::vector<Sexpr>& items, size_t pos, const Token
     return support::ok();
   }
   if (kw == "resource") {
+    // `(resource (rep i32|i64) (dtor (core func $f))?)`
     if (n < 2 || n > 3 || !a[1].is_list_of("rep") || a[1].items.size() != 2 ||
-        !a[1].items[1].is_keyword("i32"))
+        !(a[1].items[1].is_keyword("i32") || a[1].items[1].is_keyword("i64")))
       return unexpected(t.token);
     w.u8(0x3f);
-    w.u8(0x7f);
+    w.u8(a[1].items[1].is_keyword("i32") ? 0x7f : 0x7e);
     if (n == 2) {
       w.u8(0x00);
       return support::ok();
@@ -257,7 +258,7 @@ Status Encoder::deftype(const std::vector<Sexpr>& items, size_t pos, const Token
     if (!dtor.is_list_of("dtor") || dtor.items.size() != 2) return unexpected(dtor.token);
     uint32_t f;
     if (dtor.items[1].is_list) {
-      WASMCAP_ASSIGN(f, item_ref(dtor.items[1], Sort::CoreFunc, true));
+      WASMCAP_ASSIGN(f, item_ref(dtor.items[1], Sort::CoreFunc)); // needs the `core` prefix
     } else {
       WASMCAP_ASSIGN(f, resolve(Sort::CoreFunc, dtor.items[1]));
     }
