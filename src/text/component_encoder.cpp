@@ -215,16 +215,16 @@ support::Result<uint32_t> Encoder::resolve(Sort sort, const Sexpr& ref) {
                       "unknown " + std::string(sort_name(sort)) + " " + std::string(name));
 }
 
-support::Result<Sort> Encoder::parse_sort(const std::vector<Sexpr>& items, size_t& pos,
-                                          bool core_ctx) {
-  if (pos >= items.size() || !items[pos].is_atom(TokenKind::Keyword))
-    return malformed_at(pos < items.size() ? items[pos].token : items.back().token,
+support::Result<Sort> Encoder::parse_sort(const Sexpr& list, size_t& pos, bool core_ctx) {
+  const auto& items = list.items;
+  if (!list.is_list || pos >= items.size() || !items[pos].is_atom(TokenKind::Keyword))
+    return malformed_at(pos < items.size() ? items[pos].token : list.last_token(),
                         "unexpected token");
   bool core = core_ctx;
   if (items[pos].is_keyword("core")) {
     core = true;
     ++pos;
-    if (pos >= items.size()) return malformed_at(items.back().token, "unexpected token");
+    if (pos >= items.size()) return malformed_at(list.last_token(), "unexpected token");
   }
   const std::string_view kw = items[pos].token.text;
   for (size_t i = 0; i < kSortCount; ++i) {
@@ -239,7 +239,7 @@ support::Result<Sort> Encoder::parse_sort(const std::vector<Sexpr>& items, size_
 support::Result<uint32_t> Encoder::item_ref(const Sexpr& list, Sort sort, bool core_ctx) {
   if (!list.is_list) return malformed_at(list.token, "unexpected token");
   size_t pos = 0;
-  WASMCAP_ASSIGN(Sort got, parse_sort(list.items, pos, core_ctx));
+  WASMCAP_ASSIGN(Sort got, parse_sort(list, pos, core_ctx));
   if (got != sort) return malformed_at(list.token, "unexpected token");
   if (pos >= list.items.size()) return malformed_at(list.last_token(), "unexpected token");
   const Sexpr& ref = list.items[pos++];
@@ -336,7 +336,7 @@ Status Encoder::alias_field(const Sexpr& f) {
   if (items.size() < 2 || !items.back().is_list) return malformed_at(f.token, "unexpected token");
   const Sexpr& target = items.back();
   size_t pos = 0;
-  WASMCAP_ASSIGN(Sort sort, parse_sort(target.items, pos, false));
+  WASMCAP_ASSIGN(Sort sort, parse_sort(target, pos, false));
   const Token* id = nullptr;
   if (pos < target.items.size() && target.items[pos].is_atom(TokenKind::Id))
     id = &target.items[pos++].token;

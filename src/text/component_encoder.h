@@ -137,8 +137,8 @@ private:
   // `(sort ref "export"*)` item references, creating aliases for export names. `core_ctx`:
   // unprefixed sort keywords are core sorts (inside core instances).
   support::Result<uint32_t> item_ref(const Sexpr& list, Sort sort, bool core_ctx = false);
-  // A sort keyword (`func`, `core module`, ...) at items[pos], advancing pos.
-  support::Result<Sort> parse_sort(const std::vector<Sexpr>& items, size_t& pos, bool core_ctx);
+  // A sort keyword (`func`, `core module`, ...) at list.items[pos], advancing pos.
+  support::Result<Sort> parse_sort(const Sexpr& list, size_t& pos, bool core_ctx);
   // An alias target `export $i "n"`, `core export $i "n"` or `outer $c $x` at items[pos..end)
   // defining one `sort` item bound to `id`; returns its index.
   support::Result<uint32_t> alias(const std::vector<Sexpr>& items, size_t pos, size_t end,

@@ -255,7 +255,7 @@ Status Encoder::core_field(const Sexpr& f) {
     return bind(h.id, Sort::CoreInstance, idx);
   }
   size_t pos = 1;
-  WASMCAP_ASSIGN(Sort sort, parse_sort(f.items, pos, true));
+  WASMCAP_ASSIGN(Sort sort, parse_sort(f, pos, true));
   if (h.pos + 1 != f.items.size() || !h.exports.empty() || h.import) return unexpected(f.token);
   const Sexpr& body = f.items[h.pos];
   if (body.is_list_of("alias")) {
@@ -306,7 +306,7 @@ support::Result<uint32_t> Encoder::core_instance(const std::vector<Sexpr>& items
         return unexpected(e.token);
       WASMCAP_ASSIGN(std::string name, decode_string(e.items[1].token));
       size_t p = 0;
-      WASMCAP_ASSIGN(Sort sort, parse_sort(e.items[2].items, p, true));
+      WASMCAP_ASSIGN(Sort sort, parse_sort(e.items[2], p, true));
       WASMCAP_ASSIGN(uint32_t idx, item_ref(e.items[2], sort, true));
       exports.name(name);
       exports.u8(sort_code(sort));
@@ -324,7 +324,7 @@ support::Result<uint32_t> Encoder::core_instance(const std::vector<Sexpr>& items
 support::Result<Sort> Encoder::sort_ref(const Sexpr& r, ByteWriter& w) {
   if (!r.is_list) return unexpected(r.token);
   size_t p = 0;
-  WASMCAP_ASSIGN(Sort sort, parse_sort(r.items, p, false));
+  WASMCAP_ASSIGN(Sort sort, parse_sort(r, p, false));
   uint32_t idx;
   if (sort == Sort::Instance && (r.items.size() == 1 || r.items[1].is_list)) {
     WASMCAP_ASSIGN(idx, instance_body(r.items, 1));
@@ -421,7 +421,7 @@ Status Encoder::canon_field(const Sexpr& f) {
   if (items.size() < 3 || !items.back().is_list) return unexpected(f.token);
   const Sexpr& target = items.back();
   size_t pos = 0;
-  WASMCAP_ASSIGN(Sort sort, parse_sort(target.items, pos, false));
+  WASMCAP_ASSIGN(Sort sort, parse_sort(target, pos, false));
   const Token* id = take_id(target.items, pos);
   std::optional<uint32_t> type;
   if (sort == Sort::Func) {

@@ -313,7 +313,7 @@ support::Result<uint32_t> Encoder::type_use(const std::vector<Sexpr>& items, siz
 support::Result<std::pair<Sort, const Token*>> Encoder::externdesc(const Sexpr& d, ByteWriter& w) {
   if (!d.is_list) return unexpected(d.token);
   size_t pos = 0;
-  WASMCAP_ASSIGN(Sort sort, parse_sort(d.items, pos, false));
+  WASMCAP_ASSIGN(Sort sort, parse_sort(d, pos, false));
   const Token* id = take_id(d.items, pos);
   const size_t end = d.items.size();
   switch (sort) {
