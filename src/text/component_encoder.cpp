@@ -193,9 +193,12 @@ support::Result<uint32_t> Encoder::resolve(Sort sort, const Sexpr& ref) {
   for (const Scope* p = s_.parent; p; p = p->parent, ++depth) {
     const uint32_t* i = find_name(*p, sort, name);
     if (!i) continue;
-    if (!outer_aliasable(sort))
+    if (!outer_aliasable(sort)) {
+      // A first pass may not know yet that a later local definition has this name.
+      if (s_.tolerant) return 0u;
       return malformed_at(ref.token, "outer item `" + std::string(name.substr(1)) +
                                          "` is not a module, type, or component");
+    }
     ByteWriter w;
     if (s_.kind == Scope::Kind::ModuleType) {
       w.u8(0x10);

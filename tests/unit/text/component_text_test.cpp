@@ -213,6 +213,16 @@ TEST(ComponentText, NameSectionsMatchJco) {
       "050401000164");
 }
 
+// A later local definition wins over an outer one of the same name (and an export adds an index).
+TEST(ComponentText, LocalForwardReferenceBeatsOuterName) {
+  EXPECT_EQ(
+      encode_hex(
+          R"((component (import "f" (func $f)) (component (export "x" (func $f)) (import "g" (func $f)))))"),
+      "0061736d0d000100070501400001000a0601000166010004380061736d0d0001000b070100017801"
+      "0100070501400001000a0601000167010000160e636f6d706f6e656e742d6e616d65010501010101"
+      "6600160e636f6d706f6e656e742d6e616d6501050101000166");
+}
+
 TEST(ComponentText, MalformedHasLineAndColumn) {
   EXPECT_EQ(encode_hex("(component\n  (foo))"), "error 2:4 unexpected token");
   EXPECT_EQ(encode_hex("(component\n  (export \"x\" (func $nope)))"),
