@@ -145,7 +145,7 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
   bool any_space_names = false;
   for (const auto& [sub_id, space] : spaces)
     any_space_names |= !space->names.empty();
-  if (!func_names.empty() || !local_names.empty() || any_space_names) {
+  if (!func_names.empty() || !local_names.empty() || !label_names.empty() || any_space_names) {
     support::ByteWriter body;
     body.name("name");
     if (!func_names.empty()) {
@@ -157,18 +157,21 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
       }
       section(body, 1, sub);
     }
-    if (!local_names.empty()) {
+    // Locals (2) and labels (3): an indirect name map per function.
+    for (const auto& [sub_id, names] :
+         {std::pair{uint8_t{2}, &local_names}, std::pair{uint8_t{3}, &label_names}}) {
+      if (names->empty()) continue;
       support::ByteWriter sub;
-      sub.u32(static_cast<uint32_t>(local_names.size()));
-      for (const auto& [func, locals] : local_names) {
+      sub.u32(static_cast<uint32_t>(names->size()));
+      for (const auto& [func, inner] : *names) {
         sub.u32(func);
-        sub.u32(static_cast<uint32_t>(locals.size()));
-        for (const auto& [index, name] : locals) {
+        sub.u32(static_cast<uint32_t>(inner.size()));
+        for (const auto& [index, name] : inner) {
           sub.u32(index);
           sub.name(name);
         }
       }
-      section(body, 2, sub);
+      section(body, sub_id, sub);
     }
     for (const auto& [sub_id, space] : spaces) {
       if (space->names.empty()) continue;
