@@ -51,7 +51,7 @@ struct ScriptValue {
     NanArithmetic, // expected result only, with `type` F32 or F64
     // Component values (component scripts; `f32.const`/`f64.const` stay F32/F64). `bits` holds
     // Bool (0/1), the unsigned kinds zero-extended, the signed kinds sign-extended to 64 bits
-    // (two's complement), and Char's code point.
+    // (two's complement), and Char's code point. `type` is not used by these kinds.
     Bool,
     S8,
     U8,
