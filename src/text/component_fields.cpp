@@ -57,7 +57,10 @@ enum class Imm : uint8_t {
   ValIdx,
   ResultOpts,
   Async,
-  CoreTypeTable
+  CoreTypeTable,
+  Shared,
+  SharedCoreType,
+  SharedCoreTypeTable,
 };
 struct Builtin {
   std::string_view name;
@@ -107,6 +110,9 @@ constexpr Builtin kBuiltins[] = {
     {"thread.yield-then-resume", 0x2b, Imm::Cancel},
     {"thread.suspend-then-promote", 0x2c, Imm::Cancel},
     {"thread.yield-then-promote", 0x2d, Imm::Cancel},
+    {"thread.spawn-ref", 0x40, Imm::SharedCoreType},
+    {"thread.spawn-indirect", 0x41, Imm::SharedCoreTypeTable},
+    {"thread.available-parallelism", 0x42, Imm::Shared},
 };
 
 // Reads a LEB128 u32 of our own encoder's output at bytes[pos]; false if it runs off the end.
@@ -568,6 +574,17 @@ Status Encoder::canon(const Sexpr& c, size_t end, std::optional<uint32_t> lift_t
       WASMCAP_TRY(canon_opts(items, pos, end, w));
       break;
     }
+    case Imm::Shared: flag("shared"); break;
+    case Imm::SharedCoreType: {
+      flag("shared");
+      if (pos >= end) return unexpected(c.token);
+      WASMCAP_ASSIGN(uint32_t t, items[pos].is_list ? item_ref(items[pos], Sort::CoreType)
+                                                    : resolve(Sort::CoreType, items[pos]));
+      ++pos;
+      w.u32(t);
+      break;
+    }
+    case Imm::SharedCoreTypeTable: flag("shared"); [[fallthrough]];
     case Imm::CoreTypeTable: {
       if (pos + 1 >= end) return unexpected(c.token);
       uint32_t t, tbl;
