@@ -211,6 +211,13 @@ support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vecto
   return use;
 }
 
+void InstrParser::push_label(const Token* label) {
+  // Every block, loop and if has a label index (in textual order) for the name section.
+  if (label) label_names_.emplace_back(block_count_, std::string(label->text.substr(1)));
+  ++block_count_;
+  labels_.push_back(label ? label->text : std::string_view());
+}
+
 const Token* InstrParser::take_label(const std::vector<Sexpr>& items, size_t& pos) {
   const Sexpr* a = atom_at(items, pos);
   if (a && a->token.kind == TokenKind::Id) {
@@ -488,7 +495,7 @@ Status InstrParser::parse_seq_at(const std::vector<Sexpr>& items, size_t from, s
       const Token* label = take_label(items, pos);
       write_op(out_, *ir::op_from_text(kw));
       WASMCAP_TRY(parse_block_type(items, pos, out_));
-      labels_.push_back(label ? label->text : std::string_view());
+      push_label(label);
       open.push_back({kw == "if", false});
     } else if (kw == "else") {
       if (open.empty() || !open.back().is_if || open.back().seen_else)
@@ -521,7 +528,7 @@ Status InstrParser::parse_folded(const Sexpr& list, size_t depth) {
     const Token* label = take_label(items, pos);
     write_op(out_, *ir::op_from_text(kw));
     WASMCAP_TRY(parse_block_type(items, pos, out_));
-    labels_.push_back(label ? label->text : std::string_view());
+    push_label(label);
     WASMCAP_TRY(parse_seq_at(items, pos, depth));
     labels_.pop_back();
     write_op(out_, ir::Op::End);
@@ -539,7 +546,7 @@ Status InstrParser::parse_folded(const Sexpr& list, size_t depth) {
       return malformed_at(blame(items, pos, list.token), "unexpected token");
     write_op(out_, ir::Op::If);
     out_.bytes(bt.data());
-    labels_.push_back(label ? label->text : std::string_view());
+    push_label(label);
     WASMCAP_TRY(parse_seq_at(items[pos].items, 1, depth));
     ++pos;
     if (pos < items.size() && items[pos].is_list_of("else")) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,8 @@ public:
   // Encodes one folded instruction (an offset or element expression abbreviation).
   support::Status parse_one(const Sexpr& list);
   support::ByteWriter& out() { return out_; }
+  // The named labels, by label index (every block/loop/if in order), for the name section.
+  const std::vector<std::pair<uint32_t, std::string>>& label_names() const { return label_names_; }
 
 private:
   support::Status parse_folded(const Sexpr& list, size_t depth);
@@ -46,10 +49,13 @@ private:
   support::Result<uint32_t> label_depth(const Sexpr& s) const;
   support::Result<uint32_t> local_index(const Sexpr& s) const;
   const Token* take_label(const std::vector<Sexpr>& items, size_t& pos);
+  void push_label(const Token* label);
 
   ModuleBuilder& m_;
   const std::unordered_map<std::string_view, uint32_t>* locals_;
   std::vector<std::string_view> labels_; // innermost last; "" for an unnamed block
+  uint32_t block_count_ = 0;
+  std::vector<std::pair<uint32_t, std::string>> label_names_;
   support::ByteWriter out_;
 };
 

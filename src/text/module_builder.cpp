@@ -1,6 +1,8 @@
 // ModuleBuilder: index spaces, type interning and the final section layout of the binary.
 #include "text/module_builder.h"
 
+#include <algorithm>
+
 #include "text/literals.h"
 
 namespace wasmcap::text {
@@ -136,7 +138,14 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
     section(out, 10, body);
   }
   vec_section(out, 11, datas_sec);
-  if (!func_names.empty() || !local_names.empty()) {
+  // The extended name subsections (types 4, tables 5, memories 6, globals 7, elems 8, data 9),
+  // as wasm-tools writes them, so component text with core modules encodes identically.
+  const std::pair<uint8_t, const IndexSpace*> spaces[] = {
+      {4, &types}, {5, &tables}, {6, &memories}, {7, &globals}, {8, &elems}, {9, &datas}};
+  bool any_space_names = false;
+  for (const auto& [sub_id, space] : spaces)
+    any_space_names |= !space->names.empty();
+  if (!func_names.empty() || !local_names.empty() || !label_names.empty() || any_space_names) {
     support::ByteWriter body;
     body.name("name");
     if (!func_names.empty()) {
@@ -148,18 +157,35 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
       }
       section(body, 1, sub);
     }
-    if (!local_names.empty()) {
+    // Locals (2) and labels (3): an indirect name map per function.
+    for (const auto& [sub_id, names] :
+         {std::pair{uint8_t{2}, &local_names}, std::pair{uint8_t{3}, &label_names}}) {
+      if (names->empty()) continue;
       support::ByteWriter sub;
-      sub.u32(static_cast<uint32_t>(local_names.size()));
-      for (const auto& [func, locals] : local_names) {
+      sub.u32(static_cast<uint32_t>(names->size()));
+      for (const auto& [func, inner] : *names) {
         sub.u32(func);
-        sub.u32(static_cast<uint32_t>(locals.size()));
-        for (const auto& [index, name] : locals) {
+        sub.u32(static_cast<uint32_t>(inner.size()));
+        for (const auto& [index, name] : inner) {
           sub.u32(index);
           sub.name(name);
         }
       }
-      section(body, 2, sub);
+      section(body, sub_id, sub);
+    }
+    for (const auto& [sub_id, space] : spaces) {
+      if (space->names.empty()) continue;
+      std::vector<std::pair<uint32_t, std::string_view>> sorted;
+      for (const auto& [name, index] : space->names)
+        sorted.emplace_back(index, name.substr(1));
+      std::sort(sorted.begin(), sorted.end());
+      support::ByteWriter sub;
+      sub.u32(static_cast<uint32_t>(sorted.size()));
+      for (const auto& [index, name] : sorted) {
+        sub.u32(index);
+        sub.name(name);
+      }
+      section(body, sub_id, sub);
     }
     section(out, 0, body);
   }

@@ -62,6 +62,7 @@ public:
   // Names for the `name` custom section.
   std::vector<std::pair<uint32_t, std::string>> func_names;
   std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> local_names;
+  std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> label_names;
 
   std::vector<uint8_t> encode() const;
 };

@@ -53,6 +53,8 @@ support::Result<uint64_t> nat_atom(const std::vector<Sexpr>& items, size_t pos, 
   return n.value;
 }
 
+} // namespace
+
 // `min max?` limits; `limit` is the largest value the index type allows.
 Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& kw, uint64_t limit,
                     ByteWriter& w) {
@@ -107,6 +109,8 @@ Status parse_global_type(const std::vector<Sexpr>& items, size_t& pos, const Tok
   }
   return support::ok();
 }
+
+namespace {
 
 class ModuleParser {
 public:
@@ -333,6 +337,7 @@ private:
     code.u8(0x0B);
     m_.codes.push_back(code.take());
     if (!local_names.empty()) m_.local_names.emplace_back(index, std::move(local_names));
+    if (!body.label_names().empty()) m_.label_names.emplace_back(index, body.label_names());
     return support::ok();
   }
 
@@ -551,8 +556,8 @@ private:
     const uint8_t kind = list.exprs ? static_cast<uint8_t>(list.type) : 0x00;
     const uint8_t expr_bit = list.exprs ? 4 : 0;
     if (mode == Active) {
-      const bool plain =
-          (!table || *table == 0) && (!list.exprs || list.type == ir::ValType::FuncRef);
+      // A table written out, even table 0, keeps the explicit form (as wasm-tools encodes it).
+      const bool plain = !table && (!list.exprs || list.type == ir::ValType::FuncRef);
       if (plain) {
         w.u8(expr_bit);
         w.bytes(offset.data());

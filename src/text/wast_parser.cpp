@@ -2,6 +2,7 @@
 // only bytes; a module that fails to encode keeps its error for assert_malformed to check.
 #include "text/wast_script.h"
 
+#include "text/component_encoder.h"
 #include "text/literals.h"
 #include "text/module_parser.h"
 #include "text/sexpr.h"
@@ -85,6 +86,130 @@ support::Result<ScriptValue> v128_value(const Sexpr& s) {
   return v;
 }
 
+support::Result<ScriptValue> value(const Sexpr& s);
+
+// A component value whose keyword is items[from] and whose arguments follow it: the items of
+// `(u32.const 1)`, or the rest of `(field "n" u32.const 1)` where the value is not parenthesized.
+support::Result<std::optional<ScriptValue>> component_value(const std::vector<Sexpr>& items,
+                                                            size_t from, const Token& where) {
+  using K = ScriptValue::Kind;
+  const std::string_view kw = items[from].token.text;
+  const size_t nargs = items.size() - from - 1;
+  auto arg = [&](size_t i) -> const Sexpr& { return items[from + 1 + i]; };
+  ScriptValue v;
+  struct Int {
+    std::string_view name;
+    K kind;
+    int bits;
+    bool is_signed;
+  };
+  static constexpr Int kInts[] = {
+      {"u8.const", K::U8, 8, false},    {"s8.const", K::S8, 8, true},
+      {"u16.const", K::U16, 16, false}, {"s16.const", K::S16, 16, true},
+      {"u32.const", K::U32, 32, false}, {"s32.const", K::S32, 32, true},
+      {"u64.const", K::U64, 64, false}, {"s64.const", K::S64, 64, true},
+  };
+  for (const Int& i : kInts) {
+    if (kw != i.name) continue;
+    if (nargs != 1 || arg(0).is_list) return malformed_at(where, "unexpected token");
+    const Token& t = arg(0).token;
+    v.kind = i.kind;
+    if (!i.is_signed) {
+      WASMCAP_ASSIGN(v.bits, literal(parse_nat(t.text), t));
+      if (i.bits < 64 && v.bits >> i.bits) return malformed_at(t, "constant out of range");
+    } else {
+      WASMCAP_ASSIGN(uint64_t bits, literal(parse_i64(t.text), t));
+      const auto value = static_cast<int64_t>(bits);
+      const int64_t lo = i.bits == 64 ? INT64_MIN : -(int64_t{1} << (i.bits - 1));
+      const int64_t hi = i.bits == 64 ? INT64_MAX : (int64_t{1} << (i.bits - 1)) - 1;
+      const bool negative_literal = !t.text.empty() && t.text[0] == '-';
+      if (value < lo || value > hi || (value < 0 && !negative_literal))
+        return malformed_at(t, "constant out of range");
+      v.bits = bits;
+    }
+    return std::optional<ScriptValue>(v);
+  }
+  auto elements = [&](size_t first) -> support::Status {
+    for (size_t i = first; i < nargs; ++i) {
+      WASMCAP_ASSIGN(ScriptValue e, value(arg(i)));
+      v.elements.push_back(std::move(e));
+    }
+    return support::ok();
+  };
+  if (kw == "bool.const") {
+    if (nargs != 1 || !(arg(0).is_keyword("true") || arg(0).is_keyword("false")))
+      return malformed_at(where, "unexpected token");
+    v.kind = K::Bool;
+    v.bits = arg(0).is_keyword("true") ? 1 : 0;
+  } else if (kw == "char.const") {
+    if (nargs != 1) return malformed_at(where, "unexpected token");
+    WASMCAP_ASSIGN(std::string c, string_of(arg(0)));
+    // Exactly one UTF-8 encoded scalar value.
+    const auto b = [&](size_t i) { return static_cast<uint8_t>(c[i]); };
+    const size_t len = c.empty() ? 0 : b(0) < 0x80 ? 1 : b(0) < 0xe0 ? 2 : b(0) < 0xf0 ? 3 : 4;
+    if (len == 0 || c.size() != len || !is_valid_utf8(c))
+      return malformed_at(arg(0).token, "malformed char");
+    uint32_t cp = len == 1 ? b(0) : b(0) & (0xff >> (len + 1));
+    for (size_t i = 1; i < len; ++i)
+      cp = (cp << 6) | (b(i) & 0x3f);
+    v.kind = K::Char;
+    v.bits = cp;
+  } else if (kw == "str.const") {
+    if (nargs != 1) return malformed_at(where, "unexpected token");
+    v.kind = K::String;
+    WASMCAP_ASSIGN(v.text, string_of(arg(0)));
+  } else if (kw == "list.const" || kw == "tuple.const") {
+    v.kind = kw == "list.const" ? K::List : K::Tuple;
+    WASMCAP_TRY(elements(0));
+  } else if (kw == "record.const") {
+    v.kind = K::Record;
+    for (size_t i = 0; i < nargs; ++i) {
+      const Sexpr& f = arg(i);
+      if (!f.is_list_of("field") || f.items.size() < 3)
+        return malformed_at(f.token, "unexpected token");
+      WASMCAP_ASSIGN(std::string label, string_of(f.items[1]));
+      ScriptValue e;
+      if (f.items.size() == 3 && f.items[2].is_list) {
+        WASMCAP_ASSIGN(e, value(f.items[2]));
+      } else {
+        if (!f.items[2].is_atom(TokenKind::Keyword))
+          return malformed_at(f.token, "unexpected token");
+        WASMCAP_ASSIGN(auto cv, component_value(f.items, 2, f.token));
+        if (!cv) return malformed_at(f.items[2].token, "unexpected token");
+        e = std::move(*cv);
+      }
+      v.labels.push_back(std::move(label));
+      v.elements.push_back(std::move(e));
+    }
+  } else if (kw == "variant.const" || kw == "enum.const") {
+    if (nargs < 1 || nargs > (kw == "enum.const" ? 1u : 2u))
+      return malformed_at(where, "unexpected token");
+    v.kind = kw == "enum.const" ? K::Enum : K::Variant;
+    WASMCAP_ASSIGN(v.text, string_of(arg(0)));
+    WASMCAP_TRY(elements(1));
+  } else if (kw == "flags.const") {
+    v.kind = K::Flags;
+    for (size_t i = 0; i < nargs; ++i) {
+      WASMCAP_ASSIGN(std::string label, string_of(arg(i)));
+      v.labels.push_back(std::move(label));
+    }
+  } else if (kw == "option.none") {
+    if (nargs != 0) return malformed_at(where, "unexpected token");
+    v.kind = K::OptionNone;
+  } else if (kw == "option.some") {
+    if (nargs != 1) return malformed_at(where, "unexpected token");
+    v.kind = K::OptionSome;
+    WASMCAP_TRY(elements(0));
+  } else if (kw == "result.ok" || kw == "result.err") {
+    if (nargs > 1) return malformed_at(where, "unexpected token");
+    v.kind = kw == "result.ok" ? K::ResultOk : K::ResultErr;
+    WASMCAP_TRY(elements(0));
+  } else {
+    return std::optional<ScriptValue>();
+  }
+  return std::optional<ScriptValue>(std::move(v));
+}
+
 // `(i32.const 1)`, `(f32.const nan:canonical)`, `(ref.null func)`, `(ref.extern 1)`, ...
 support::Result<ScriptValue> value(const Sexpr& s) {
   if (!s.is_list || s.items.empty() || !s.items[0].is_atom(TokenKind::Keyword))
@@ -92,6 +217,8 @@ support::Result<ScriptValue> value(const Sexpr& s) {
   const std::string_view kw = s.items[0].token.text;
   ScriptValue v;
   if (kw == "v128.const") return v128_value(s);
+  WASMCAP_ASSIGN(std::optional<ScriptValue> cv, component_value(s.items, 0, s.token));
+  if (cv) return std::move(*cv);
   if (kw == "ref.func" && s.items.size() == 1) {
     v.kind = ScriptValue::Kind::RefFunc;
     v.type = ir::ValType::FuncRef;
@@ -133,7 +260,46 @@ support::Result<ScriptValue> value(const Sexpr& s) {
   return malformed_at(s.items[0].token, "unexpected token");
 }
 
+// `(component definition? $id? ...)`: like a module, but the text is encoded as a component and
+// quoted text is wrapped in `(component ...)`.
+support::Result<ScriptModule> component(const Sexpr& s) {
+  ScriptModule m;
+  m.is_component = true;
+  size_t pos = 1;
+  if (pos < s.items.size() && s.items[pos].is_keyword("definition")) {
+    m.is_definition = true;
+    ++pos;
+  }
+  const Token* id = nullptr;
+  if (pos < s.items.size() && s.items[pos].is_atom(TokenKind::Id)) {
+    id = &s.items[pos].token;
+    m.name = std::string(s.items[pos++].token.text);
+  }
+  if (pos < s.items.size() && s.items[pos].is_keyword("binary")) {
+    m.kind = ScriptModule::Kind::Binary;
+    WASMCAP_ASSIGN(std::string bytes, concat_strings(s.items, pos + 1));
+    m.bytes.assign(bytes.begin(), bytes.end());
+  } else if (pos < s.items.size() && s.items[pos].is_keyword("quote")) {
+    m.kind = ScriptModule::Kind::Quote;
+    m.quote = "(component ";
+    for (size_t i = pos + 1; i < s.items.size(); ++i) {
+      WASMCAP_ASSIGN(std::string part, string_of(s.items[i]));
+      m.quote += part;
+      m.quote += ' ';
+    }
+    m.quote += ')';
+  } else {
+    auto bytes = encode_component(s, pos, id);
+    if (bytes)
+      m.bytes = std::move(*bytes);
+    else
+      m.encode_error = std::move(bytes).error();
+  }
+  return m;
+}
+
 support::Result<ScriptModule> module(const Sexpr& s) {
+  if (s.is_list_of("component")) return component(s);
   if (!s.is_list_of("module")) return malformed_at(s.token, "unexpected token");
   ScriptModule m;
   size_t pos = 1;
@@ -197,7 +363,14 @@ support::Result<Command> command(const Sexpr& s) {
     return malformed_at(s.token, "unexpected token");
   const std::string_view kw = s.items[0].token.text;
   using K = Command::Kind;
-  if (kw == "module") {
+  if (kw == "component" && s.items.size() > 1 && s.items[1].is_keyword("instance")) {
+    c.kind = K::ComponentInstance;
+    if (s.items.size() != 4 || !s.items[2].is_atom(TokenKind::Id) ||
+        !s.items[3].is_atom(TokenKind::Id))
+      return malformed_at(s.token, "unexpected token");
+    c.instance_name = std::string(s.items[2].token.text);
+    c.definition_name = std::string(s.items[3].token.text);
+  } else if (kw == "module" || kw == "component") {
     c.kind = K::Module;
     WASMCAP_ASSIGN(c.module, module(s));
   } else if (kw == "register") {
@@ -223,7 +396,8 @@ support::Result<Command> command(const Sexpr& s) {
   } else if (kw == "assert_trap" || kw == "assert_exhaustion") {
     c.kind = kw == "assert_trap" ? K::AssertTrap : K::AssertExhaustion;
     if (s.items.size() != 3) return malformed_at(s.token, "unexpected token");
-    if (kw == "assert_trap" && s.items[1].is_list_of("module")) {
+    if (kw == "assert_trap" &&
+        (s.items[1].is_list_of("module") || s.items[1].is_list_of("component"))) {
       WASMCAP_ASSIGN(c.module, module(s.items[1]));
     } else {
       WASMCAP_ASSIGN(c.action, action(s.items[1]));
@@ -254,7 +428,8 @@ support::Result<Script> parse_wast(std::string_view source) {
   Script script;
   // A script may also be a bare module's fields (e.g. a .wat file run as a script).
   if (!top.empty() && top[0].is_list && !top[0].items.empty() &&
-      !top[0].items[0].is_keyword("module") && !top[0].items[0].token.text.starts_with("assert_") &&
+      !top[0].items[0].is_keyword("module") && !top[0].items[0].is_keyword("component") &&
+      !top[0].items[0].token.text.starts_with("assert_") &&
       !top[0].items[0].is_keyword("register") && !top[0].items[0].is_keyword("invoke") &&
       !top[0].items[0].is_keyword("get")) {
     Command c;

@@ -1,6 +1,8 @@
 // The .wast script format as data: commands with their line numbers, produced by parse_wast()
-// and executed by the wast/ runner. Text modules are already encoded to binary bytes here, so
-// the runner only ever sees bytes (text has one door into the engine).
+// and executed by the wast/ runner. Scripts may hold core modules and components (the component
+// model's reference tests); ScriptModule::is_component tells them apart. Text modules are already
+// encoded to binary bytes here, so the runner only ever sees bytes (text has one door into the
+// engine).
 #pragma once
 
 #include <array>
@@ -19,9 +21,16 @@ struct ScriptModule {
   enum class Kind : uint8_t { Text, Binary, Quote };
   Kind kind = Kind::Text;
   std::optional<std::string> name; // the module's $id, including the '$'
+  // `(component ...)` rather than `(module ...)`: bytes (Text, Binary) are a component binary.
+  bool is_component = false;
+  // `(component definition $x ...)`: only defines $x (no instance); `(component instance $y $x)`
+  // commands instantiate it later.
+  bool is_definition = false;
   // Text: the encoded binary; Binary: the literal bytes. Empty for Quote.
   std::vector<uint8_t> bytes;
   // Quote: the concatenated source strings, to be parsed by parse_wat() when the command runs.
+  // For a component the strings are already wrapped in `(component ...)`, so parse_wat(quote)
+  // encodes the component as well.
   std::string quote;
   // Text: set when the module could not be encoded (a malformed text module).
   std::optional<support::Error> encode_error;
@@ -40,6 +49,30 @@ struct ScriptValue {
     RefFunc,       // expected result only: any non-null funcref
     NanCanonical,  // expected result only, with `type` F32 or F64
     NanArithmetic, // expected result only, with `type` F32 or F64
+    // Component values (component scripts; `f32.const`/`f64.const` stay F32/F64). `bits` holds
+    // Bool (0/1), the unsigned kinds zero-extended, the signed kinds sign-extended to 64 bits
+    // (two's complement), and Char's code point. `type` is not used by these kinds.
+    Bool,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+    S64,
+    U64,
+    Char,
+    String,     // `text` (escapes decoded)
+    List,       // `elements`
+    Tuple,      // `elements`
+    Record,     // `elements`, with the field names in `labels` (one per element)
+    Variant,    // `text` is the case label; `elements` holds the payload, if any (0 or 1)
+    Enum,       // `text` is the case label
+    Flags,      // `labels`: the flags that are set, in textual order
+    OptionNone, //
+    OptionSome, // `elements[0]`
+    ResultOk,   // `elements`: the payload, if any (0 or 1)
+    ResultErr,  // `elements`: the payload, if any (0 or 1)
   };
   Kind kind = Kind::I32;
   ir::ValType type = ir::ValType::I32; // the value's type (F32/F64 for NaN patterns)
@@ -49,6 +82,10 @@ struct ScriptValue {
   // patterns. For integer shapes each lane is Kind::I32/I64 holding the lane's bits.
   std::string lane_shape;
   std::vector<ScriptValue> lanes;
+  // Component values, as described at their kinds.
+  std::string text;
+  std::vector<std::string> labels;
+  std::vector<ScriptValue> elements;
 };
 
 struct Action {
@@ -61,7 +98,7 @@ struct Action {
 
 struct Command {
   enum class Kind : uint8_t {
-    Module,               // `module`
+    Module,               // `module`, `component` (also `component definition`)
     Register,             // register "name" $id?
     Action,               // a bare invoke/get
     AssertReturn,         // action + expected
@@ -71,6 +108,7 @@ struct Command {
     AssertMalformed,      // module + message
     AssertUnlinkable,     // module + message
     AssertUninstantiable, // module + message
+    ComponentInstance,    // `(component instance $y $x)`: instance_name from definition_name
   };
   Kind kind = Kind::Module;
   uint32_t line = 0; // 1-based line of the command's opening parenthesis
@@ -81,6 +119,8 @@ struct Command {
   std::string message;                // the assertion's expected failure text
   std::string register_name;          // Register: the name other modules import from
   std::optional<std::string> register_module; // Register: $id, or nullopt = most recent
+  std::string instance_name;                  // ComponentInstance: the new instance's $id
+  std::string definition_name;                // ComponentInstance: the `component definition`'s $id
 };
 
 struct Script {

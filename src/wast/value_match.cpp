@@ -93,8 +93,8 @@ bool matches(const ScriptValue& e, const Value& got, Store&) {
     }
     return true;
   }
+  default: return false; // component values: matched by the component runner
   }
-  return false;
 }
 
 std::string describe(const ScriptValue& e) {
