@@ -21,7 +21,7 @@ ALLOWED = {
     "wasi": {"runtime", "component", "wit", "support", "ir"},
     "api": {"support", "ir", "binary", "validate", "component", "text", "runtime", "interp", "llvm",
             "wasi"},
-    "wast": {"text", "api", "support", "ir"},
+    "wast": {"text", "api", "component", "support", "ir"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
 

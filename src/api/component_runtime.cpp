@@ -47,7 +47,8 @@ public:
     return static_cast<uint32_t>(slots_.size() - 1);
   }
   Result<Handle*> get(uint32_t i) {
-    if (i == 0 || i >= slots_.size() || !slots_[i].live) return trap("unknown handle index " + std::to_string(i));
+    if (i == 0 || i >= slots_.size() || !slots_[i].live)
+      return trap("unknown handle index " + std::to_string(i));
     return &slots_[i];
   }
   void remove(uint32_t i) {
@@ -114,7 +115,8 @@ class ScopeAbi final : public component::AbiContext {
 public:
   ScopeAbi(RScope& scope, const component::CanonOptions& o) : scope_(scope) {
     encoding = o.encoding;
-    if (o.memory && *o.memory < scope.core_memories.size()) memory_ = &scope.core_memories[*o.memory];
+    if (o.memory && *o.memory < scope.core_memories.size())
+      memory_ = &scope.core_memories[*o.memory];
     if (o.realloc && *o.realloc < scope.core_funcs.size()) realloc_ = scope.core_funcs[*o.realloc];
   }
 
@@ -123,10 +125,11 @@ public:
     return {memory_->data(), static_cast<size_t>(memory_->size_bytes())};
   }
 
-  Result<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align, uint32_t new_size) override {
+  Result<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
+                           uint32_t new_size) override {
     if (!realloc_) return trap("canonical option `realloc` is required");
-    const Value args[4] = {Value::make_i32(old_ptr), Value::make_i32(old_size), Value::make_i32(align),
-                           Value::make_i32(new_size)};
+    const Value args[4] = {Value::make_i32(old_ptr), Value::make_i32(old_size),
+                           Value::make_i32(align), Value::make_i32(new_size)};
     WASMCAP_ASSIGN(std::vector<Value> r, realloc_->call(args));
     if (r.size() != 1 || r[0].type != ValType::I32) return trap("realloc has the wrong type");
     return r[0].i32;
@@ -134,7 +137,8 @@ public:
 
   Result<Val> lift_own(uint32_t index, const Type& t) override {
     WASMCAP_ASSIGN(Handle * h, scope_.handles.get(index));
-    if (!h->own) return trap("handle " + std::to_string(index) + " is a borrow, an own was expected");
+    if (!h->own)
+      return trap("handle " + std::to_string(index) + " is a borrow, an own was expected");
     WASMCAP_TRY(check_type(*h, t, index));
     Val v = Val::make(Val::Kind::Own, h->rep);
     v.resource = h->rt;
@@ -224,7 +228,8 @@ public:
     s->parent = parent;
     s->info = &inst_.component->info;
     inst_.scopes.push_back(std::move(owned));
-    for (const Definition& d : c.definitions) WASMCAP_TRY(definition(*s, d, args));
+    for (const Definition& d : c.definitions)
+      WASMCAP_TRY(definition(*s, d, args));
     return s;
   }
 
@@ -267,8 +272,9 @@ private:
     std::lock_guard lock(cd.modules_mu);
     auto it = cd.modules.find(ref.offset);
     if (it != cd.modules.end()) return it->second;
-    WASMCAP_ASSIGN(Module m, Module::from_binary(store().engine(),
-                                                 std::span<const uint8_t>(cd.bytes).subspan(ref.offset, ref.size)));
+    WASMCAP_ASSIGN(Module m,
+                   Module::from_binary(store().engine(), std::span<const uint8_t>(cd.bytes).subspan(
+                                                             ref.offset, ref.size)));
     auto shared = std::make_shared<const Module>(std::move(m));
     cd.modules.emplace(ref.offset, shared);
     return shared;
@@ -276,7 +282,8 @@ private:
 
   Result<Extern> core_item(RScope& s, CoreSort sort, uint32_t index) {
     auto pick = [&](auto& space, const char* what) -> Result<Extern> {
-      if (index >= space.size()) return make_error(ErrorKind::Unlinkable, std::string("unknown core ") + what);
+      if (index >= space.size())
+        return make_error(ErrorKind::Unlinkable, std::string("unknown core ") + what);
       return Extern(space[index]);
     };
     switch (sort) {
@@ -326,13 +333,15 @@ private:
     const ir::FuncType core_type = component::flatten_functype(*type, true);
     RScope* scope = &s;
     const component::CanonOptions options = c.options;
-    f->call = [scope, options, type, core, post_return, core_type](std::span<const Val> args) -> CallResult {
+    f->call = [scope, options, type, core, post_return,
+               core_type](std::span<const Val> args) -> CallResult {
       ScopeAbi cx(*scope, options);
       WASMCAP_ASSIGN(std::vector<uint64_t> flat, component::lower_export_args(cx, *type, args));
       const std::vector<Value> core_args = to_values(flat, core_type.params);
       WASMCAP_ASSIGN(std::vector<Value> core_results, core.call(core_args));
       std::vector<uint64_t> result_bits;
-      for (const Value& v : core_results) result_bits.push_back(to_bits(v));
+      for (const Value& v : core_results)
+        result_bits.push_back(to_bits(v));
       WASMCAP_ASSIGN(std::optional<Val> r, component::lift_export_result(cx, *type, result_bits));
       if (post_return) WASMCAP_TRY(post_return->call(core_results));
       for (const uint32_t b : cx.borrows) {
@@ -355,17 +364,19 @@ private:
     RScope* scope = &s;
     const component::CanonOptions options = c.options;
     HostCallback cb = [scope, options, callee, core_type](std::span<const Value> args,
-                                                                  std::span<Value> results) -> Status {
+                                                          std::span<Value> results) -> Status {
       ScopeAbi cx(*scope, options);
       std::vector<uint64_t> bits;
       bits.reserve(args.size());
-      for (const Value& v : args) bits.push_back(to_bits(v));
+      for (const Value& v : args)
+        bits.push_back(to_bits(v));
       WASMCAP_ASSIGN(std::vector<Val> vals, component::lift_call_args(cx, *callee->type, bits));
       WASMCAP_ASSIGN(std::optional<Val> r, callee->call(vals));
       std::vector<uint64_t> out;
       WASMCAP_TRY(component::lower_call_result(cx, *callee->type, r, bits, out));
       const std::vector<Value> vs = to_values(out, core_type.results);
-      for (size_t i = 0; i < results.size() && i < vs.size(); ++i) results[i] = vs[i];
+      for (size_t i = 0; i < results.size() && i < vs.size(); ++i)
+        results[i] = vs[i];
       return ok();
     };
     return Func::create_host(store(), core_type, std::move(cb));
@@ -414,7 +425,8 @@ private:
     return Func::create_host(store(), ft, std::move(cb));
   }
 
-  Status definition(RScope& s, const Definition& d, const std::map<std::string, RItem, std::less<>>* args) {
+  Status definition(RScope& s, const Definition& d,
+                    const std::map<std::string, RItem, std::less<>>* args) {
     using K = Definition::Kind;
     const ExternType* et = item_type(d);
     switch (d.kind) {
@@ -432,18 +444,24 @@ private:
       if (ci.instantiate) {
         const Module& m = *s.core_modules[ci.module].module;
         std::map<std::string, uint32_t> by_name;
-        for (const auto& a : ci.args) by_name[a.name] = a.instance;
+        for (const auto& a : ci.args)
+          by_name[a.name] = a.instance;
         std::vector<Extern> imports;
         for (const ImportType& imp : m.imports()) {
           auto arg = by_name.find(imp.module);
-          if (arg == by_name.end()) return make_error(ErrorKind::Unlinkable, "missing module instantiation argument `" + imp.module + "`");
+          if (arg == by_name.end())
+            return make_error(ErrorKind::Unlinkable,
+                              "missing module instantiation argument `" + imp.module + "`");
           const auto& from = s.core_instances[arg->second];
           auto it = from.find(imp.name);
-          if (it == from.end()) return make_error(ErrorKind::Unlinkable, "`" + imp.module + "` has no export `" + imp.name + "`");
+          if (it == from.end())
+            return make_error(ErrorKind::Unlinkable,
+                              "`" + imp.module + "` has no export `" + imp.name + "`");
           imports.push_back(it->second);
         }
         WASMCAP_ASSIGN(Instance instance, Instance::create(store(), m, imports));
-        for (auto& [name, e] : instance.exports()) exports.emplace(name, e);
+        for (auto& [name, e] : instance.exports())
+          exports.emplace(name, e);
       } else {
         for (const auto& e : ci.exports) {
           WASMCAP_ASSIGN(Extern x, core_item(s, e.sort, e.index));
@@ -471,7 +489,8 @@ private:
           WASMCAP_ASSIGN(RItem item, item_at(s, a.item));
           inner_args.emplace(a.name, std::move(item));
         }
-        WASMCAP_ASSIGN(RScope * inner, instantiate(*comp.component->ast, comp.component->parent, &inner_args));
+        WASMCAP_ASSIGN(RScope * inner,
+                       instantiate(*comp.component->ast, comp.component->parent, &inner_args));
         ri->exports = inner->exports;
       } else {
         for (const auto& e : in.exports) {
@@ -506,7 +525,9 @@ private:
       if (!et) return make_error(ErrorKind::Unlinkable, "canonical definition without a type");
       switch (c.kind) {
       case Canon::Kind::Lift: s.funcs.push_back(lift(s, c, et->type)); return ok();
-      case Canon::Kind::Lower: s.core_funcs.push_back(lower(s, c, s.funcs[c.func].func)); return ok();
+      case Canon::Kind::Lower:
+        s.core_funcs.push_back(lower(s, c, s.funcs[c.func].func));
+        return ok();
       default: s.core_funcs.push_back(resource_builtin(s, c, et->type)); return ok();
       }
     }
@@ -516,7 +537,8 @@ private:
       RItem item;
       if (args) {
         auto it = args->find(name);
-        if (it == args->end()) return make_error(ErrorKind::Unlinkable, "missing import named `" + name + "`");
+        if (it == args->end())
+          return make_error(ErrorKind::Unlinkable, "missing import named `" + name + "`");
         item = it->second;
       } else {
         WASMCAP_ASSIGN(item, inst_.host->provide(name, *et));
@@ -544,14 +566,16 @@ private:
     case Alias::Kind::CoreExport: {
       const auto& from = s.core_instances[a.instance];
       auto it = from.find(a.name);
-      if (it == from.end()) return make_error(ErrorKind::Unlinkable, "core instance has no export `" + a.name + "`");
+      if (it == from.end())
+        return make_error(ErrorKind::Unlinkable, "core instance has no export `" + a.name + "`");
       push_core(s, it->second);
       return ok();
     }
     case Alias::Kind::Export: {
       const RItem& inst = s.instances[a.instance];
       auto it = inst.instance->exports.find(a.name);
-      if (it == inst.instance->exports.end()) return make_error(ErrorKind::Unlinkable, "instance has no export `" + a.name + "`");
+      if (it == inst.instance->exports.end())
+        return make_error(ErrorKind::Unlinkable, "instance has no export `" + a.name + "`");
       RItem item = it->second;
       if (et) {
         if (!item.type) item.type = et->type;
@@ -562,7 +586,8 @@ private:
     }
     case Alias::Kind::Outer: {
       RScope* target = &s;
-      for (uint32_t i = 0; i < a.count && target; ++i) target = target->parent;
+      for (uint32_t i = 0; i < a.count && target; ++i)
+        target = target->parent;
       if (!target) return make_error(ErrorKind::Unlinkable, "outer alias out of range");
       if (a.sort == Sort::Type) {
         RItem item = a.index < target->types.size() ? target->types[a.index] : RItem{};
@@ -583,8 +608,8 @@ private:
 
 } // namespace
 
-Result<std::shared_ptr<ComponentInstanceData>> instantiate_component(Store& store, const Component& c,
-                                                                     ComponentHost& host) {
+Result<std::shared_ptr<ComponentInstanceData>>
+instantiate_component(Store& store, const Component& c, ComponentHost& host) {
   auto inst = std::make_shared<ComponentInstanceData>();
   inst->store = &store;
   inst->host = &host;
@@ -601,13 +626,14 @@ bool same_interface(std::string_view a, std::string_view b) {
   if (a == b) return true;
   const size_t at_a = a.find('@'), at_b = b.find('@');
   if (at_a == std::string_view::npos || at_b == std::string_view::npos) return false;
-  return a.substr(0, at_a) == b.substr(0, at_b) && a.substr(at_a, 5) == "@0.2." && b.substr(at_b, 5) == "@0.2.";
+  return a.substr(0, at_a) == b.substr(0, at_b) && a.substr(at_a, 5) == "@0.2." &&
+         b.substr(at_b, 5) == "@0.2.";
 }
 
 } // namespace
 
-std::shared_ptr<RFunc> find_export_func(const ComponentInstanceData& inst, std::string_view instance,
-                                        std::string_view name) {
+std::shared_ptr<RFunc> find_export_func(const ComponentInstanceData& inst,
+                                        std::string_view instance, std::string_view name) {
   for (const auto& [ename, item] : inst.top->exports) {
     if (instance.empty()) {
       if (ename == name && item.kind == ExternType::Kind::Func) return item.func;
@@ -615,12 +641,14 @@ std::shared_ptr<RFunc> find_export_func(const ComponentInstanceData& inst, std::
     }
     if (!same_interface(ename, instance) || !item.instance) continue;
     auto it = item.instance->exports.find(name);
-    if (it != item.instance->exports.end() && it->second.kind == ExternType::Kind::Func) return it->second.func;
+    if (it != item.instance->exports.end() && it->second.kind == ExternType::Kind::Func)
+      return it->second.func;
   }
   return nullptr;
 }
 
-const std::map<std::string, RItem, std::less<>>& component_exports(const ComponentInstanceData& inst) {
+const std::map<std::string, RItem, std::less<>>&
+component_exports(const ComponentInstanceData& inst) {
   return inst.top->exports;
 }
 

@@ -77,8 +77,8 @@ public:
 struct ComponentInstanceData;
 
 // Instantiates `c` (its ComponentData) in `store` with imports from `host`.
-Result<std::shared_ptr<ComponentInstanceData>> instantiate_component(
-    Store& store, const Component& c, ComponentHost& host);
+Result<std::shared_ptr<ComponentInstanceData>>
+instantiate_component(Store& store, const Component& c, ComponentHost& host);
 
 // The function `name` exported at the top level, or `name` of the exported instance
 // `instance` ("wasi:cli/run@0.2.12", "run"); an interface name matches any 0.2.x version.

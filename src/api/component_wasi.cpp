@@ -46,15 +46,16 @@ public:
         // streams' `error` is wasi:io/error's): the same static node, bound already.
         const component::ResourceId* id = e.type->type->resource.get();
         auto known = bound_.find(id);
-        item.rt = known != bound_.end() ? known->second : wasi::p2::find_host_resource(name, e.name);
+        item.rt =
+            known != bound_.end() ? known->second : wasi::p2::find_host_resource(name, e.name);
         if (item.rt) bound_[id] = item.rt;
         if (!item.rt) {
           return make_error(ErrorKind::Unlinkable, "`" + name + "` resource `" + e.name +
                                                        "` is not provided by the WASI 0.2 host");
         }
       } else if (e.type->kind != ExternType::Kind::Type) {
-        return make_error(ErrorKind::Unlinkable, "`" + name + "` export `" + e.name +
-                                                     "` is not a function or a type");
+        return make_error(ErrorKind::Unlinkable,
+                          "`" + name + "` export `" + e.name + "` is not a function or a type");
       }
       inst->exports.emplace(e.name, std::move(item));
     }
@@ -71,13 +72,12 @@ public:
 
   bool owns(const void* rt) const override {
     using namespace wasi::p2::resources;
-    for (const void* t : {static_cast<const void*>(&kError), static_cast<const void*>(&kPollable),
-                          static_cast<const void*>(&kInputStream),
-                          static_cast<const void*>(&kOutputStream),
-                          static_cast<const void*>(&kTerminalInput),
-                          static_cast<const void*>(&kTerminalOutput),
-                          static_cast<const void*>(&kDescriptor),
-                          static_cast<const void*>(&kDirectoryEntryStream)}) {
+    for (const void* t :
+         {static_cast<const void*>(&kError), static_cast<const void*>(&kPollable),
+          static_cast<const void*>(&kInputStream), static_cast<const void*>(&kOutputStream),
+          static_cast<const void*>(&kTerminalInput), static_cast<const void*>(&kTerminalOutput),
+          static_cast<const void*>(&kDescriptor),
+          static_cast<const void*>(&kDirectoryEntryStream)}) {
       if (t == rt) return true;
     }
     return false;

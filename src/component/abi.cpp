@@ -18,12 +18,14 @@ constexpr uint32_t kMaxListBytes = (1u << 28) - 1;
 
 uint64_t load_int(std::span<const uint8_t> p, uint32_t size) {
   uint64_t v = 0;
-  for (uint32_t i = 0; i < size; ++i) v |= uint64_t{p[i]} << (8 * i);
+  for (uint32_t i = 0; i < size; ++i)
+    v |= uint64_t{p[i]} << (8 * i);
   return v;
 }
 
 void store_int(std::span<uint8_t> p, uint64_t v, uint32_t size) {
-  for (uint32_t i = 0; i < size; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
+  for (uint32_t i = 0; i < size; ++i)
+    p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
 uint64_t sign_extend(uint64_t v, unsigned bits) {
@@ -45,7 +47,8 @@ uint64_t canon_f64(uint64_t b) {
 
 Result<Val> make_char(uint64_t cp) {
   if (cp >= 0x110000 || (cp >= 0xd800 && cp <= 0xdfff)) {
-    return trap("invalid `char` bit pattern: " + std::to_string(cp) + " is not a Unicode scalar value");
+    return trap("invalid `char` bit pattern: " + std::to_string(cp) +
+                " is not a Unicode scalar value");
   }
   return Val::make(Val::Kind::Char, cp);
 }
@@ -99,7 +102,8 @@ bool is_u8(const Type& t) {
 }
 
 Status check_kind(const Val& v, Val::Kind k, const char* what) {
-  if (v.kind != k) return trap(std::string("value does not match its type (expected ") + what + ")");
+  if (v.kind != k)
+    return trap(std::string("value does not match its type (expected ") + what + ")");
   return ok();
 }
 
@@ -108,7 +112,8 @@ Result<Val> load_list_range(AbiContext& cx, const Type& elem, uint32_t ptr, uint
   if (uint64_t{len} * size > kMaxListBytes) return trap("list is longer than 2^28 - 1 bytes");
   if (ptr % abi_alignment(elem) != 0) return trap("list pointer is not aligned");
   WASMCAP_ASSIGN(std::span<uint8_t> range, mem_range(cx, ptr, uint64_t{len} * size));
-  if (is_u8(elem)) return Val::bytes(std::string(reinterpret_cast<const char*>(range.data()), range.size()));
+  if (is_u8(elem))
+    return Val::bytes(std::string(reinterpret_cast<const char*>(range.data()), range.size()));
   Val v = Val::make(Val::Kind::List);
   v.items.reserve(len);
   for (uint32_t i = 0; i < len; ++i) {
@@ -118,7 +123,8 @@ Result<Val> load_list_range(AbiContext& cx, const Type& elem, uint32_t ptr, uint
   return v;
 }
 
-Result<std::pair<uint32_t, uint32_t>> store_list_range(AbiContext& cx, const Type& elem, const Val& v) {
+Result<std::pair<uint32_t, uint32_t>> store_list_range(AbiContext& cx, const Type& elem,
+                                                       const Val& v) {
   WASMCAP_TRY(check_kind(v, Val::Kind::List, "a list"));
   const uint32_t size = abi_size(elem);
   const auto len = static_cast<uint32_t>(v.list_size());
@@ -133,7 +139,8 @@ Result<std::pair<uint32_t, uint32_t>> store_list_range(AbiContext& cx, const Typ
     std::memcpy(dst.data(), v.str.data(), len);
     return std::pair(ptr, len);
   }
-  for (uint32_t i = 0; i < len; ++i) WASMCAP_TRY(abi_store(cx, elem, v.items[i], ptr + i * size));
+  for (uint32_t i = 0; i < len; ++i)
+    WASMCAP_TRY(abi_store(cx, elem, v.items[i], ptr + i * size));
   return std::pair(ptr, len);
 }
 
@@ -141,14 +148,17 @@ Result<std::pair<uint32_t, uint32_t>> store_list_range(AbiContext& cx, const Typ
 std::vector<const Type*> members(const Type& t) {
   std::vector<const Type*> out;
   if (t.kind == Type::Kind::Record) {
-    for (const auto& [label, f] : t.fields) out.push_back(f.get());
+    for (const auto& [label, f] : t.fields)
+      out.push_back(f.get());
   } else {
-    for (const TypePtr& m : t.types) out.push_back(m.get());
+    for (const TypePtr& m : t.types)
+      out.push_back(m.get());
   }
   return out;
 }
 
-Result<Val> load_members(AbiContext& cx, const std::vector<const Type*>& ms, uint32_t ptr, Val::Kind kind) {
+Result<Val> load_members(AbiContext& cx, const std::vector<const Type*>& ms, uint32_t ptr,
+                         Val::Kind kind) {
   Val v = Val::make(kind);
   for (const Type* m : ms) {
     ptr = abi_align_to(ptr, abi_alignment(*m));
@@ -159,7 +169,8 @@ Result<Val> load_members(AbiContext& cx, const std::vector<const Type*>& ms, uin
   return v;
 }
 
-Status store_members(AbiContext& cx, const std::vector<const Type*>& ms, const Val& v, uint32_t ptr) {
+Status store_members(AbiContext& cx, const std::vector<const Type*>& ms, const Val& v,
+                     uint32_t ptr) {
   if (v.items.size() != ms.size()) return trap("value does not match its type (member count)");
   for (size_t i = 0; i < ms.size(); ++i) {
     ptr = abi_align_to(ptr, abi_alignment(*ms[i]));
@@ -263,7 +274,8 @@ Status abi_store(AbiContext& cx, const Type& t, const Val& v, uint32_t ptr) {
     if (v.list_size() != t.length) return trap("value does not match its type (list length)");
     const uint32_t size = abi_size(*t.types[0]);
     for (uint32_t i = 0; i < t.length; ++i) {
-      Val e = v.packed_bytes ? Val::make(Val::Kind::U8, static_cast<uint8_t>(v.str[i])) : v.items[i];
+      Val e =
+          v.packed_bytes ? Val::make(Val::Kind::U8, static_cast<uint8_t>(v.str[i])) : v.items[i];
       WASMCAP_TRY(abi_store(cx, *t.types[0], e, ptr + i * size));
     }
     return ok();
@@ -293,7 +305,8 @@ Status abi_store(AbiContext& cx, const Type& t, const Val& v, uint32_t ptr) {
   }
   case K::Own:
   case K::Borrow: {
-    WASMCAP_ASSIGN(const uint32_t index, t.kind == K::Own ? cx.lower_own(v, t) : cx.lower_borrow(v, t));
+    WASMCAP_ASSIGN(const uint32_t index,
+                   t.kind == K::Own ? cx.lower_own(v, t) : cx.lower_borrow(v, t));
     WASMCAP_ASSIGN(std::span<uint8_t> p, mem_range(cx, ptr, 4));
     store_int(p, index, 4);
     return ok();
@@ -303,7 +316,8 @@ Status abi_store(AbiContext& cx, const Type& t, const Val& v, uint32_t ptr) {
   return trap("unsupported type in the Canonical ABI");
 }
 
-Result<Val> abi_lift_flat(AbiContext& cx, const Type& t, std::span<const uint64_t> flat, size_t& pos) {
+Result<Val> abi_lift_flat(AbiContext& cx, const Type& t, std::span<const uint64_t> flat,
+                          size_t& pos) {
   using K = Type::Kind;
   auto next = [&]() -> Result<uint64_t> {
     if (pos >= flat.size()) return trap("too few flat values");
@@ -350,7 +364,8 @@ Result<Val> abi_lift_flat(AbiContext& cx, const Type& t, std::span<const uint64_
     const size_t start = pos;
     WASMCAP_ASSIGN(const uint64_t index, next());
     const auto cases = abi_cases(t);
-    if ((index & 0xffffffffu) >= cases.size()) return trap("invalid variant discriminant " + std::to_string(index));
+    if ((index & 0xffffffffu) >= cases.size())
+      return trap("invalid variant discriminant " + std::to_string(index));
     Val v = Val::make(variant_kind(t), index & 0xffffffffu);
     if (const Type* c = cases[v.bits]) {
       WASMCAP_ASSIGN(Val payload, abi_lift_flat(cx, *c, flat, pos));
@@ -403,7 +418,8 @@ Status abi_lower_flat(AbiContext& cx, const Type& t, const Val& v, std::vector<u
   case K::FixedList:
     for (uint32_t i = 0; i < t.length; ++i) {
       if (i >= v.list_size()) return trap("value does not match its type (list length)");
-      Val e = v.packed_bytes ? Val::make(Val::Kind::U8, static_cast<uint8_t>(v.str[i])) : v.items[i];
+      Val e =
+          v.packed_bytes ? Val::make(Val::Kind::U8, static_cast<uint8_t>(v.str[i])) : v.items[i];
       WASMCAP_TRY(abi_lower_flat(cx, *t.types[0], e, out));
     }
     return ok();
@@ -411,7 +427,8 @@ Status abi_lower_flat(AbiContext& cx, const Type& t, const Val& v, std::vector<u
   case K::Tuple: {
     const auto ms = members(t);
     if (v.items.size() != ms.size()) return trap("value does not match its type (member count)");
-    for (size_t i = 0; i < ms.size(); ++i) WASMCAP_TRY(abi_lower_flat(cx, *ms[i], v.items[i], out));
+    for (size_t i = 0; i < ms.size(); ++i)
+      WASMCAP_TRY(abi_lower_flat(cx, *ms[i], v.items[i], out));
     return ok();
   }
   case K::Variant:
@@ -434,7 +451,8 @@ Status abi_lower_flat(AbiContext& cx, const Type& t, const Val& v, std::vector<u
   case K::Flags: out.push_back(v.bits & 0xffffffffu); return ok();
   case K::Own:
   case K::Borrow: {
-    WASMCAP_ASSIGN(const uint32_t index, t.kind == K::Own ? cx.lower_own(v, t) : cx.lower_borrow(v, t));
+    WASMCAP_ASSIGN(const uint32_t index,
+                   t.kind == K::Own ? cx.lower_own(v, t) : cx.lower_borrow(v, t));
     out.push_back(index);
     return ok();
   }
@@ -447,7 +465,8 @@ namespace {
 
 std::vector<const Type*> param_types(const Type& func) {
   std::vector<const Type*> out;
-  for (const auto& [name, p] : func.fields) out.push_back(p.get());
+  for (const auto& [name, p] : func.fields)
+    out.push_back(p.get());
   return out;
 }
 
@@ -469,10 +488,12 @@ size_t flat_count(const Type& t) {
 
 } // namespace
 
-Result<std::vector<Val>> lift_call_args(AbiContext& cx, const Type& func, std::span<const uint64_t> core_args) {
+Result<std::vector<Val>> lift_call_args(AbiContext& cx, const Type& func,
+                                        std::span<const uint64_t> core_args) {
   const auto ps = param_types(func);
   size_t flat = 0;
-  for (const Type* p : ps) flat += flat_count(*p);
+  for (const Type* p : ps)
+    flat += flat_count(*p);
   std::vector<Val> out;
   if (flat > kMaxFlatParams) {
     if (core_args.empty()) return trap("missing parameter pointer");
@@ -505,13 +526,16 @@ Status lower_call_result(AbiContext& cx, const Type& func, const std::optional<V
   return abi_lower_flat(cx, *func.result, *r, core_results);
 }
 
-Result<std::vector<uint64_t>> lower_export_args(AbiContext& cx, const Type& func, std::span<const Val> args) {
+Result<std::vector<uint64_t>> lower_export_args(AbiContext& cx, const Type& func,
+                                                std::span<const Val> args) {
   const auto ps = param_types(func);
   if (args.size() != ps.size()) {
-    return make_error(ErrorKind::Usage, "expected " + std::to_string(ps.size()) + " arguments, got " + std::to_string(args.size()));
+    return make_error(ErrorKind::Usage, "expected " + std::to_string(ps.size()) +
+                                            " arguments, got " + std::to_string(args.size()));
   }
   size_t flat = 0;
-  for (const Type* p : ps) flat += flat_count(*p);
+  for (const Type* p : ps)
+    flat += flat_count(*p);
   std::vector<uint64_t> out;
   if (flat > kMaxFlatParams) {
     const auto [align, size] = tuple_layout(ps);
@@ -524,11 +548,13 @@ Result<std::vector<uint64_t>> lower_export_args(AbiContext& cx, const Type& func
     out.push_back(ptr);
     return out;
   }
-  for (size_t i = 0; i < ps.size(); ++i) WASMCAP_TRY(abi_lower_flat(cx, *ps[i], args[i], out));
+  for (size_t i = 0; i < ps.size(); ++i)
+    WASMCAP_TRY(abi_lower_flat(cx, *ps[i], args[i], out));
   return out;
 }
 
-Result<std::optional<Val>> lift_export_result(AbiContext& cx, const Type& func, std::span<const uint64_t> core_results) {
+Result<std::optional<Val>> lift_export_result(AbiContext& cx, const Type& func,
+                                              std::span<const uint64_t> core_results) {
   if (!func.result) return std::optional<Val>();
   if (flat_count(*func.result) > kMaxFlatResults) {
     if (core_results.empty()) return trap("missing result pointer");

@@ -25,14 +25,11 @@ std::vector<const Type*> cases_of(const Type& t) {
   std::vector<const Type*> out;
   switch (t.kind) {
   case Type::Kind::Variant:
-    for (const auto& [label, c] : t.fields) out.push_back(c.get());
+    for (const auto& [label, c] : t.fields)
+      out.push_back(c.get());
     break;
-  case Type::Kind::Option:
-    out = {nullptr, t.types[0].get()};
-    break;
-  case Type::Kind::Result:
-    out = {t.ok.get(), t.err.get()};
-    break;
+  case Type::Kind::Option: out = {nullptr, t.types[0].get()}; break;
+  case Type::Kind::Result: out = {t.ok.get(), t.err.get()}; break;
   case Type::Kind::Enum: out.assign(t.labels.size(), nullptr); break;
   default: break;
   }
@@ -73,12 +70,14 @@ uint32_t abi_alignment(const Type& t) {
   case K::FixedList: return abi_alignment(*t.types[0]);
   case K::Record: {
     uint32_t a = 1;
-    for (const auto& [label, f] : t.fields) a = std::max(a, abi_alignment(*f));
+    for (const auto& [label, f] : t.fields)
+      a = std::max(a, abi_alignment(*f));
     return a;
   }
   case K::Tuple: {
     uint32_t a = 1;
-    for (const TypePtr& m : t.types) a = std::max(a, abi_alignment(*m));
+    for (const TypePtr& m : t.types)
+      a = std::max(a, abi_alignment(*m));
     return a;
   }
   case K::Variant:
@@ -124,9 +123,11 @@ uint32_t abi_size(const Type& t) {
       s += abi_size(f);
     };
     if (t.kind == K::Record) {
-      for (const auto& [label, f] : t.fields) add(*f);
+      for (const auto& [label, f] : t.fields)
+        add(*f);
     } else {
-      for (const TypePtr& m : t.types) add(*m);
+      for (const TypePtr& m : t.types)
+        add(*m);
     }
     return align_to(s, abi_alignment(t));
   }

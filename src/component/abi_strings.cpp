@@ -138,7 +138,8 @@ Result<Val> load_string_range(AbiContext& cx, uint32_t ptr, uint32_t tagged_unit
     if (!support::is_valid_utf8(v.str)) return trap("string is not valid UTF-8");
     break;
   case Val::Encoding::Latin1:
-    for (const uint8_t b : src) append_utf8(v.str, b);
+    for (const uint8_t b : src)
+      append_utf8(v.str, b);
     break;
   case Val::Encoding::Utf16:
   case Val::Encoding::Utf16Tagged:
@@ -162,11 +163,11 @@ Result<Val> load_string_range(AbiContext& cx, uint32_t ptr, uint32_t tagged_unit
 Result<std::pair<uint32_t, uint32_t>> store_string_range(AbiContext& cx, const Val& v) {
   const std::vector<uint32_t> cps = code_points(v.str);
   uint32_t max_cp = 0;
-  for (const uint32_t cp : cps) max_cp = std::max(max_cp, cp);
+  for (const uint32_t cp : cps)
+    max_cp = std::max(max_cp, cp);
   // The source's code units as the ABI counts them: UTF-8 bytes, UTF-16 units, Latin-1 bytes.
-  const uint32_t units = v.str_encoding == Val::Encoding::Utf8
-                             ? static_cast<uint32_t>(v.str.size())
-                             : v.str_units;
+  const uint32_t units =
+      v.str_encoding == Val::Encoding::Utf8 ? static_cast<uint32_t>(v.str.size()) : v.str_units;
   const bool src_utf8 = v.str_encoding == Val::Encoding::Utf8;
   const bool src_latin1 = v.str_encoding == Val::Encoding::Latin1;
   const bool src_utf16 = !src_utf8 && !src_latin1;
@@ -204,8 +205,8 @@ Result<std::pair<uint32_t, uint32_t>> store_string_range(AbiContext& cx, const V
       WASMCAP_TRY(write_utf16(cx, ptr, u16));
       const auto len = static_cast<uint32_t>(2 * u16.size());
       if (len < worst) {
-      WASMCAP_ASSIGN(ptr, resize(cx, ptr, worst, 2, len));
-    }
+        WASMCAP_ASSIGN(ptr, resize(cx, ptr, worst, 2, len));
+      }
       return std::pair(ptr, static_cast<uint32_t>(u16.size()));
     }
     WASMCAP_ASSIGN(const uint32_t ptr, alloc(cx, 2, 2 * static_cast<uint32_t>(u16.size())));
@@ -216,7 +217,8 @@ Result<std::pair<uint32_t, uint32_t>> store_string_range(AbiContext& cx, const V
     if (src_latin1) { // a copy, one byte a unit, 2-aligned
       WASMCAP_ASSIGN(const uint32_t ptr, alloc(cx, 2, units));
       WASMCAP_ASSIGN(std::span<uint8_t> dst, mem_range(cx, ptr, units));
-      for (size_t i = 0; i < cps.size(); ++i) dst[i] = static_cast<uint8_t>(cps[i]);
+      for (size_t i = 0; i < cps.size(); ++i)
+        dst[i] = static_cast<uint8_t>(cps[i]);
       return std::pair(ptr, units);
     }
     const std::vector<uint16_t> u16 = utf16_units(cps);
@@ -228,7 +230,8 @@ Result<std::pair<uint32_t, uint32_t>> store_string_range(AbiContext& cx, const V
       if (max_cp >= 0x100) return std::pair(ptr, static_cast<uint32_t>(u16.size()) | kUtf16Tag);
       const auto latin1 = static_cast<uint32_t>(u16.size());
       WASMCAP_ASSIGN(std::span<uint8_t> dst, mem_range(cx, ptr, src_bytes));
-      for (uint32_t i = 0; i < latin1; ++i) dst[i] = dst[2 * i];
+      for (uint32_t i = 0; i < latin1; ++i)
+        dst[i] = dst[2 * i];
       WASMCAP_ASSIGN(ptr, resize(cx, ptr, src_bytes, 1, latin1));
       return std::pair(ptr, latin1);
     }
@@ -237,10 +240,11 @@ Result<std::pair<uint32_t, uint32_t>> store_string_range(AbiContext& cx, const V
     if (max_cp < 0x100) {
       const auto len = static_cast<uint32_t>(cps.size());
       WASMCAP_ASSIGN(std::span<uint8_t> dst, mem_range(cx, ptr, len));
-      for (uint32_t i = 0; i < len; ++i) dst[i] = static_cast<uint8_t>(cps[i]);
+      for (uint32_t i = 0; i < len; ++i)
+        dst[i] = static_cast<uint8_t>(cps[i]);
       if (len < units) {
-      WASMCAP_ASSIGN(ptr, resize(cx, ptr, units, 2, len));
-    }
+        WASMCAP_ASSIGN(ptr, resize(cx, ptr, units, 2, len));
+      }
       return std::pair(ptr, len);
     }
     const uint32_t worst = 2 * units;

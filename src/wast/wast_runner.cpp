@@ -10,6 +10,7 @@
 
 #include "text/wat_parser.h"
 #include "wasmcap/wasmcap.hpp"
+#include "wast/component_script.h"
 #include "wast/spectest.h"
 #include "wast/value_match.h"
 
@@ -123,10 +124,8 @@ private:
   }
 
   void run_command(const Command& c) {
-    // Component scripts parse (text::ScriptModule::is_component) but are run by the component
-    // runner, which is not wired in here yet.
-    if ((c.module && c.module->is_component) || c.kind == Command::Kind::ComponentInstance)
-      return fail(c.line, "components are not supported by the core wast runner");
+    // Component commands (and actions on the current component) go to the component runner.
+    if (components_.run(c)) return;
     switch (c.kind) {
     case Command::Kind::Module: {
       auto instance = instantiate(*c.module);
@@ -237,6 +236,8 @@ private:
   std::map<std::string, Instance> named_;
   Report report_;
   std::string setup_error_;
+  ComponentScript components_{store_, [this] { pass(); },
+                              [this](uint32_t line, std::string m) { fail(line, std::move(m)); }};
 };
 
 } // namespace

@@ -196,8 +196,8 @@ Result<WasiConfig> wasi_config(const RunOptions& opts) {
 int run_component(const RunOptions& opts, const Engine& engine, WasiConfig config,
                   std::span<const uint8_t> bytes) {
   if (!opts.invoke.empty()) {
-    return report_error(opts.file, make_error(ErrorKind::Usage,
-                                              "--invoke is not supported for components yet"));
+    return report_error(
+        opts.file, make_error(ErrorKind::Usage, "--invoke is not supported for components yet"));
   }
   auto component = Component::from_binary(engine, bytes);
   if (!component) return report_error(opts.file, component.error(), "component");
