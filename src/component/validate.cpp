@@ -7,6 +7,7 @@
 
 #include "binary/decoder.h"
 #include "component/flatten.h"
+#include "component/names.h"
 #include "validate/module_validator.h"
 
 namespace wasmcap::component {
@@ -28,7 +29,12 @@ struct Scope {
   std::vector<ir::FuncType> core_funcs;
   uint32_t core_tables = 0, core_memories = 0, core_globals = 0, core_tags = 0, values = 0;
   std::vector<NamedExtern> imports, exports;
-  std::set<std::string> import_names, export_names;
+  std::set<std::string> import_names, export_names; // strongly-unique keys
+  // Types that have a name here (imports, exports, and types aliased from instances, which
+  // their instance named): what exported and imported functions may mention.
+  std::set<const Type*> named;
+  // Resource types imported or exported under a plain name, for [method]R.f and the like.
+  std::map<std::string, const ResourceId*> resource_names;
 };
 
 Error invalid(uint64_t at, std::string message) {
@@ -116,6 +122,9 @@ private:
                               const char* what) {
     std::set<std::string> seen;
     for (const std::string& l : labels) {
+      if (!is_kebab_label(l)) {
+        return invalid(at, std::string(what) + " name `" + l + "` is not in kebab case");
+      }
       std::string lower = l;
       for (char& ch : lower)
         ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -386,19 +395,144 @@ private:
     }
   }
 
+  // The rules every import and export name follows (names.h), and those of the annotated
+  // names: [constructor]R, [method]R.f and [static]R.f belong to a resource R named before them
+  // in the same scope, with the signatures Binary.md requires.
+  Status check_name(Scope& s, const ExternName& name, const ExternType& et, bool is_import) {
+    WASMCAP_ASSIGN(const ParsedName p, parse_extern_name(name.name, name.offset));
+    const char* what = is_import ? "import" : "export";
+    if (!(is_import ? s.import_names : s.export_names)
+             .insert(strongly_unique_key(name.name))
+             .second) {
+      return invalid(name.offset,
+                     std::string(what) + " name `" + name.name + "` conflicts with previous name");
+    }
+    if (name.implements) {
+      if (et.kind != ExternType::Kind::Instance) {
+        return invalid(name.offset, "only instances can have an `implements` attribute");
+      }
+      if (p.kind != ParsedName::Kind::Plain) {
+        return invalid(name.offset, "name `" + name.name + "` is not valid with `implements`");
+      }
+      WASMCAP_TRY(check_interface_name(*name.implements, name.offset));
+    }
+    if (p.kind == ParsedName::Kind::Plain || p.kind == ParsedName::Kind::Interface) return ok();
+    if (et.kind != ExternType::Kind::Func) {
+      return invalid(name.offset, "`" + name.name + "` is not a func, as its annotation requires");
+    }
+    auto r = s.resource_names.find(p.resource);
+    if (r == s.resource_names.end()) {
+      return invalid(name.offset,
+                     "function does not match expected resource name `" + p.resource + "`");
+    }
+    const Type& f = *et.type;
+    auto is_handle = [&](const TypePtr& t, Type::Kind k) {
+      return t && t->kind == k && t->resource.get() == r->second;
+    };
+    if (p.kind == ParsedName::Kind::Method &&
+        (f.fields.empty() || f.fields[0].first != "self" ||
+         !is_handle(f.fields[0].second, Type::Kind::Borrow))) {
+      return invalid(name.offset, "`" + name.name +
+                                      "`: a method's first parameter must be `self`, a borrow "
+                                      "of its resource");
+    }
+    if (p.kind == ParsedName::Kind::Constructor) {
+      const TypePtr& res = f.result;
+      const bool own = is_handle(res, Type::Kind::Own) || (res && res->kind == Type::Kind::Result &&
+                                                           is_handle(res->ok, Type::Kind::Own));
+      if (!own) {
+        return invalid(name.offset, "function should return `(own $" + p.resource +
+                                        ")` or `(result (own $" + p.resource + "))`");
+      }
+    }
+    return ok();
+  }
+
+  static bool nominal(const Type& t) {
+    return t.kind == Type::Kind::Record || t.kind == Type::Kind::Variant ||
+           t.kind == Type::Kind::Enum || t.kind == Type::Kind::Flags ||
+           t.kind == Type::Kind::Resource;
+  }
+
+  // The node an import or export of type `et` introduces: a named copy of a nominal type.
+  static std::shared_ptr<const ExternType> named_copy(Scope& s,
+                                                      std::shared_ptr<const ExternType> et) {
+    if (et->kind != ExternType::Kind::Type || !et->type) return et;
+    if (!nominal(*et->type)) return et;
+    auto copy = std::make_shared<Type>(*et->type);
+    copy->origin = et->type->origin ? et->type->origin : et->type.get();
+    auto e = std::make_shared<ExternType>(*et);
+    e->type = copy;
+    s.named.insert(copy.get());
+    return e;
+  }
+
+  // External visibility: every nominal type a function or type mentions must have a name here.
+  Status visible(const Scope& s, const TypePtr& t, bool top, uint64_t at, const char* what) {
+    if (!t) return ok();
+    if (!top && nominal(*t)) {
+      if (s.named.count(t.get())) return ok();
+      return invalid(at, std::string(what));
+    }
+    switch (t->kind) {
+    case Type::Kind::Own:
+    case Type::Kind::Borrow:
+      if (!t->types.empty() && !s.named.count(t->types[0].get())) return invalid(at, what);
+      return ok();
+    case Type::Kind::Record:
+    case Type::Kind::Variant:
+    case Type::Kind::Func:
+      for (const auto& [label, f] : t->fields)
+        WASMCAP_TRY(visible(s, f, false, at, what));
+      return visible(s, t->result, false, at, what);
+    case Type::Kind::List:
+    case Type::Kind::FixedList:
+    case Type::Kind::Option:
+    case Type::Kind::Tuple:
+      for (const TypePtr& m : t->types)
+        WASMCAP_TRY(visible(s, m, false, at, what));
+      return ok();
+    case Type::Kind::Result:
+      WASMCAP_TRY(visible(s, t->ok, false, at, what));
+      return visible(s, t->err, false, at, what);
+    default: return ok();
+    }
+  }
+
+  Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import) {
+    const std::string dir = is_import ? "import" : "export";
+    if (et.kind == ExternType::Kind::Func) {
+      return visible(s, et.type, true, at, ("func not valid to be used as " + dir).c_str());
+    }
+    if (et.kind == ExternType::Kind::Type) {
+      return visible(s, et.type, true, at, ("type not valid to be used as " + dir).c_str());
+    }
+    return ok();
+  }
+
+  static void note_resource(Scope& s, const ExternName& name, const ExternType& et) {
+    if (et.kind == ExternType::Kind::Type && et.type && et.type->kind == Type::Kind::Resource) {
+      s.resource_names[name.name] = et.type->resource.get();
+    }
+  }
+
   Status import_(Scope& s, const ExternName& name, const ExternDesc& d) {
-    WASMCAP_ASSIGN(auto et, extern_desc(s, d, name.name, name.offset));
-    if (!s.import_names.insert(name.name).second)
-      return invalid(name.offset, "import name `" + name.name + "` conflicts with previous name");
+    WASMCAP_ASSIGN(auto described, extern_desc(s, d, name.name, name.offset));
+    WASMCAP_TRY(check_visible(s, *described, name.offset, true));
+    auto et = named_copy(s, described);
+    WASMCAP_TRY(check_name(s, name, *et, true));
+    note_resource(s, name, *et);
     s.imports.push_back({name.name, et});
     name_type(s.imports.back());
     add_extern(s, *et);
     return ok();
   }
 
-  Status export_(Scope& s, const ExternName& name, std::shared_ptr<const ExternType> et) {
-    if (!s.export_names.insert(name.name).second)
-      return invalid(name.offset, "export name `" + name.name + "` conflicts with previous name");
+  Status export_(Scope& s, const ExternName& name, std::shared_ptr<const ExternType> given) {
+    WASMCAP_TRY(check_visible(s, *given, name.offset, false));
+    auto et = named_copy(s, given);
+    WASMCAP_TRY(check_name(s, name, *et, false));
+    note_resource(s, name, *et);
     s.exports.push_back({name.name, et});
     name_type(s.exports.back());
     add_extern(s, *et);
@@ -468,6 +602,9 @@ private:
                                        sort_name(a.sort, a.core));
         }
         add_extern(s, *e.type);
+        // A type an instance exports has that name.
+        if (e.type->kind == ExternType::Kind::Type && e.type->type)
+          s.named.insert(e.type->type.get());
         return ok();
       }
       return invalid(a.offset, "instance " + std::to_string(a.instance) + " has no export named `" +
@@ -731,12 +868,16 @@ private:
 
   Status definition(Scope& s, const Definition& d) {
     const size_t funcs = s.funcs.size(), types = s.types.size(), instances = s.instances.size(),
-                 components = s.components.size(), core_funcs = s.core_funcs.size();
+                 components = s.components.size(), core_funcs = s.core_funcs.size(),
+                 modules = s.core_modules.size();
     WASMCAP_TRY(definition_(s, d));
     if (s.funcs.size() > funcs) record(d, ExternType::Kind::Func, s.funcs.back());
     if (s.types.size() > types) record(d, ExternType::Kind::Type, s.types.back());
     if (s.instances.size() > instances) record(d, ExternType::Kind::Instance, s.instances.back());
-    if (s.components.size() > components) record(d, ExternType::Kind::Component, s.components.back());
+    if (s.components.size() > components)
+      record(d, ExternType::Kind::Component, s.components.back());
+    if (s.core_modules.size() > modules)
+      record(d, ExternType::Kind::CoreModule, s.core_modules.back());
     if (d.kind == Definition::Kind::Canon && s.core_funcs.size() > core_funcs) {
       // canon lower: the function it lowers; resource.*: the resource type.
       const Canon& c = d.canon;
