@@ -88,6 +88,9 @@ struct Type {
   // it a name, and functions exported from a component may only mention types that have one
   // (Explainer.md, "external visibility"). The copy points at the type it names.
   const Type* origin = nullptr;
+  // Component: the ids of the resources created while validating it; each instantiation gives
+  // the ones it exports new identities.
+  uint64_t resources_begin = 0, resources_end = 0;
 
   bool is_value() const { return kind <= Kind::Map; }
 };

@@ -8,6 +8,7 @@
 #include "binary/decoder.h"
 #include "component/flatten.h"
 #include "component/names.h"
+#include "component/subtype.h"
 #include "validate/module_validator.h"
 
 namespace wasmcap::component {
@@ -52,10 +53,13 @@ public:
   Result<TypePtr> component(const Component& c, Scope* parent) {
     Scope s;
     s.parent = parent;
+    const uint64_t begin = next_resource_;
     for (const Definition& d : c.definitions)
       WASMCAP_TRY(definition(s, d));
     auto t = std::make_shared<Type>();
     t->kind = Type::Kind::Component;
+    t->resources_begin = begin;
+    t->resources_end = next_resource_;
     t->imports = s.imports;
     t->exports = s.exports;
     if (!parent) {
@@ -788,15 +792,23 @@ private:
           return invalid(at, "instantiation argument `" + a.name +
                                  "` conflicts with previous argument");
       }
+      // Each argument against its import, in order: an abstract resource import is bound to the
+      // resource supplied, and later imports are checked with that binding.
+      ResourceMap map;
       for (const NamedExtern& imp : c.imports) {
         auto it = args.find(imp.name);
         if (it == args.end()) return invalid(at, "missing import named `" + imp.name + "`");
-        if (it->second->kind != imp.type->kind)
-          return invalid(at, "expected " + std::string(extern_kind_name(imp.type->kind)) +
-                                 " found " + extern_kind_name(it->second->kind) + " for import `" +
-                                 imp.name + "`");
+        if (auto st = check_subtype(*it->second, *imp.type, map, at); !st) {
+          Error e = std::move(st).error();
+          e.message = "type mismatch for import `" + imp.name + "`: " + e.message;
+          return e;
+        }
       }
-      t->exports = c.exports;
+      // Resources the component creates get new identities in every instance of it.
+      for (const NamedExtern& e : c.exports)
+        fresh_resources(e.type->type, c, map);
+      for (const NamedExtern& e : c.exports)
+        t->exports.push_back({e.name, substitute(e.type, map)});
     } else {
       std::set<std::string> names;
       for (const Instance::Export& e : in.exports) {
@@ -808,6 +820,25 @@ private:
     }
     s.instances.push_back(t);
     return ok();
+  }
+
+  void fresh_resources(const TypePtr& t, const Type& comp, ResourceMap& map) {
+    if (!t) return;
+    if (t->resource && t->resource->id >= comp.resources_begin &&
+        t->resource->id < comp.resources_end && !map.count(t->resource.get())) {
+      auto r = std::make_shared<ResourceId>(*t->resource);
+      r->id = next_resource_++;
+      map[t->resource.get()] = r;
+    }
+    for (const auto& [label, f] : t->fields)
+      fresh_resources(f, comp, map);
+    for (const TypePtr& m : t->types)
+      fresh_resources(m, comp, map);
+    fresh_resources(t->ok, comp, map);
+    fresh_resources(t->err, comp, map);
+    fresh_resources(t->result, comp, map);
+    for (const NamedExtern& e : t->exports)
+      fresh_resources(e.type->type, comp, map);
   }
 
   Status canon(Scope& s, const Canon& c, uint64_t at) {
