@@ -134,6 +134,8 @@ protected:
     return ::testing::AssertionFailure()
            << "error-code " << code_name(r.payload().bits) << ", expected " << code;
   }
+  void check_escapes();
+
   uint32_t handle(const Val& r) {
     EXPECT_TRUE(ok(r));
     return r.has_payload() ? static_cast<uint32_t>(r.payload().bits) : 0;
@@ -408,7 +410,8 @@ TEST_F(P2FsTest, PathOperations) {
   EXPECT_EQ(tree_.read("grant/sub/new"), "ok");
 }
 
-TEST_F(P2FsTest, SandboxEscapesAreNotPermitted) {
+// The escapes of preview1's path tests, through every wasi:filesystem path method.
+void P2FsTest::check_escapes() {
   tree_.symlink("../outside/secret", "grant/out");
   tree_.symlink("/etc/passwd", "grant/abs");
   tree_.mkdir("grant/a");
@@ -452,6 +455,20 @@ TEST_F(P2FsTest, SandboxEscapesAreNotPermitted) {
     Val r = try_open(rw_, "proc_root/etc/passwd", open_flags({}), rd, true);
     EXPECT_TRUE(err(r, "not-permitted") || err(r, "loop"));
   }
+}
+
+TEST_F(P2FsTest, SandboxEscapesAreNotPermitted) {
+  check_escapes();
+}
+
+// The same through the portable walk resolver (what hosts without openat2 use).
+class P2FsWalkTest : public P2FsTest {
+protected:
+  void configure(WasiConfig& c) override { c.resolve_mode = sandbox::ResolveMode::Walk; }
+};
+
+TEST_F(P2FsWalkTest, SandboxEscapesAreNotPermitted) {
+  check_escapes();
 }
 
 TEST_F(P2FsTest, ReadOnlyGrantRefusesEveryChange) {
@@ -581,6 +598,25 @@ TEST_F(P2FsAuditTest, ReadOnlyRefusalIsAudited) {
   EXPECT_NE(log.find("\"reason\":\"read-only grant\""), std::string::npos) << log;
   EXPECT_NE(log.find("\"reason\":\"path escapes the grant\""), std::string::npos) << log;
   EXPECT_EQ(tree_.read("ro/keep.txt"), "keep");
+}
+
+// Learn mode counts 0.2 calls as preview1's: per grant, read or written; get-directories (run by
+// SetUp) uses nothing.
+class P2FsLearnTest : public P2FsTest {
+protected:
+  void configure(WasiConfig& c) override { c.learn = true; }
+};
+
+TEST_F(P2FsLearnTest, UsageNamesTheGrantsUsed) {
+  EXPECT_TRUE(wasi_->usage().groups.empty());
+  EXPECT_TRUE(ok(m("create-directory-at", rw_, {str("d")})));
+  open(ro_, "keep.txt", open_flags({}), desc_flags({"read"}));
+  const Usage& u = wasi_->usage();
+  EXPECT_TRUE(u.groups.has(CapabilityGroup::FsWrite));
+  EXPECT_TRUE(u.groups.has(CapabilityGroup::FsRead));
+  ASSERT_EQ(u.preopen_use.size(), 2u);
+  EXPECT_EQ(u.preopen_use[0], 2); // written
+  EXPECT_EQ(u.preopen_use[1], 1); // read
 }
 
 } // namespace
