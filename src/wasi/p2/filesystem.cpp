@@ -236,6 +236,16 @@ Val empty_answer(std::string_view name) {
   return bool_val(false); // is-same-object
 }
 
+// The value a function returns for its body's outcome `r` (`why`: the refusal behind a
+// Notcapable).
+Ret answer(const FsFunction& f, FsOr& r, Refusal why) {
+  if (f.shape == Shape::Plain) {
+    return r.ok() ? std::move(*r) : std::optional<Val>(empty_answer(f.name));
+  }
+  if (r.ok()) return std::optional<Val>((*r) ? ok_val(std::move(**r)) : ok_val());
+  return std::optional<Val>(err_val(fs_error_code(r.error(), why, f.deny)));
+}
+
 Ret run(P2Ctx& cx, std::span<const Val> a, size_t index) {
   const FsFunction& f = kFs[index];
   FdTable& fds = cx.wasi().fds();
@@ -243,11 +253,7 @@ Ret run(P2Ctx& cx, std::span<const Val> a, size_t index) {
   if (!obs.active()) {
     fds.take_refusal(); // a reason left from an earlier call must not colour this one
     WASMCAP_ASSIGN(FsOr r, f.body(cx, a));
-    if (f.shape == Shape::Plain) {
-      return r.ok() ? std::move(*r) : std::optional<Val>(empty_answer(f.name));
-    }
-    if (r.ok()) return std::optional<Val>((*r) ? ok_val(std::move(**r)) : ok_val());
-    return std::optional<Val>(err_val(fs_error_code(r.error(), fds.take_refusal(), f.deny)));
+    return answer(f, r, fds.take_refusal());
   }
   const Observed& o = observed();
   CallObserver::Call call = obs.begin(o.infos[index], f.interface, {}, fds);
@@ -263,11 +269,7 @@ Ret run(P2Ctx& cx, std::span<const Val> a, size_t index) {
   const Refusal why = refused ? Refusal::Policy : fds.take_refusal();
   fds.note_refusal(why); // finish() reads it again for the log
   obs.finish(call, r.ok() ? Errno::Success : r.error(), refused, fds);
-  if (f.shape == Shape::Plain) {
-    return r.ok() ? std::move(*r) : std::optional<Val>(empty_answer(f.name));
-  }
-  if (r.ok()) return std::optional<Val>((*r) ? ok_val(std::move(**r)) : ok_val());
-  return std::optional<Val>(err_val(fs_error_code(r.error(), why, f.deny)));
+  return answer(f, r, why);
 }
 
 template <size_t I> Ret entry(P2Ctx& cx, std::span<const Val> a) {
