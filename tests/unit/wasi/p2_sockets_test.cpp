@@ -83,9 +83,10 @@ public:
   }
 
   // A context whose guest holds `grants` (and an audit log in a pipe).
-  void make(const NetGrants& grants, bool net_group = true) {
+  void make(const NetGrants& grants, bool net_group = true, bool learn = false) {
     ASSERT_EQ(::pipe2(audit_, O_NONBLOCK | O_CLOEXEC), 0);
     WasiConfig c;
+    c.learn = learn;
     c.stdin_fd = c.stdout_fd = c.stderr_fd = -1;
     c.net = grants;
     c.audit_fd = audit_[1];
@@ -549,6 +550,63 @@ TEST_F(SocketsTest, UdpDatagramsOnLoopback) {
                      "access-denied"));
   // The wildcard with port 0 (a client's bind) is allowed by any udp grant.
   EXPECT_TRUE(is_ok(udp("[method]udp-socket.start-bind", {c, net_, v4(0, 0, 0, 0, 0)})));
+}
+
+TEST_F(SocketsTest, PeerGoneIsAStreamErrorWithANetworkErrorCode) {
+  const uint16_t port = free_port();
+  NetGrants g;
+  g.tcp_listen.push_back(rule("127.0.0.1:" + std::to_string(port)));
+  g.tcp_connect.push_back(rule("127.0.0.1:" + std::to_string(port)));
+  make(g, true, /*learn=*/true);
+  const Val l = listener(port);
+  const Val c = tcp_socket();
+  ASSERT_TRUE(is_ok(tcp("start-connect", {c, net_, v4(127, 0, 0, 1, port)})));
+  const Val conn = until_done("finish-connect", c);
+  ASSERT_TRUE(is_ok(conn));
+  const Val acc = until_done("accept", l);
+  ASSERT_TRUE(is_ok(acc));
+  // The server side goes away entirely (socket and both streams).
+  ASSERT_TRUE(cx_->drop(resources::kInputStream, acc.payload().items[1].bits));
+  ASSERT_TRUE(cx_->drop(resources::kOutputStream, acc.payload().items[2].bits));
+  ASSERT_TRUE(cx_->drop(resources::kTcpSocket, acc.payload().items[0].bits));
+  // Writing on: the host must not die of SIGPIPE; the stream fails with an error whose
+  // network-error-code says what happened.
+  const Val& out = conn.payload().items[1];
+  Val r;
+  for (int i = 0; i < kTries; ++i) {
+    r = write(out, std::string(1024, 'x'));
+    if (!is_ok(r)) break;
+    std::this_thread::sleep_for(kPause);
+  }
+  ASSERT_EQ(r.bits, 1u);
+  ASSERT_EQ(r.payload().bits, case_index("wasi:io/streams.stream-error", "last-operation-failed"));
+  const Val code = call("wasi:sockets/network", "network-error-code", {r.payload().payload()});
+  ASSERT_EQ(code.bits, 1u); // some(...)
+  EXPECT_EQ(code.payload().bits, case_index(kErr, "connection-reset"));
+  // Learn mode saw the endpoints used.
+  const Usage& u = ctx_->usage();
+  ASSERT_EQ(u.net.tcp_connect.size(), 1u);
+  EXPECT_EQ(format_net_rule(u.net.tcp_connect[0]), "127.0.0.1:" + std::to_string(port));
+  ASSERT_EQ(u.net.tcp_listen.size(), 1u);
+  EXPECT_TRUE(u.groups.has(Group::Net));
+}
+
+TEST_F(SocketsTest, PollMixesSocketsAndTimers) {
+  const uint16_t port = free_port();
+  NetGrants g;
+  g.tcp_listen.push_back(rule("127.0.0.1:" + std::to_string(port)));
+  make(g);
+  const Val l = listener(port);
+  const Val idle = tcp("subscribe", {l}); // nothing will connect
+  const Val timer =
+      call("wasi:clocks/monotonic-clock", "subscribe-duration", {u64_val(20'000'000)});
+  const auto start = std::chrono::steady_clock::now();
+  const Val ready = call("wasi:io/poll", "poll", {list_val({idle, timer})});
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(ready.items.size(), 1u);
+  EXPECT_EQ(ready.items[0].bits, 1u); // the timer
+  EXPECT_GE(took, std::chrono::milliseconds(15));
+  EXPECT_LT(took, std::chrono::seconds(5));
 }
 
 TEST_F(SocketsTest, WrongHandlesTrap) {
