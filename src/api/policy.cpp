@@ -112,6 +112,7 @@ Result<WasiPolicy> parse_policy(std::string_view text) {
     const std::string_view word = line.substr(0, sp);
     const std::string_view rest = sp == std::string_view::npos ? "" : trim(line.substr(sp));
     const std::string where = "policy line " + std::to_string(line_no) + ": ";
+    if (word == "ip-name-lookup") return usage_error(where + "ip-name-lookup takes no value");
     if (rest.empty()) return usage_error(where + "\"" + std::string(word) + "\" needs a value");
     if (word == "allow" || word == "deny") {
       auto groups = parse_group_list(rest);

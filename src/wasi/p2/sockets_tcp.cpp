@@ -193,7 +193,7 @@ Ret accept(P2Ctx& cx, std::span<const Val> a) {
   do {
     fd = ::accept4(s->fd.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
   } while (fd < 0 && errno == EINTR);
-  if (fd < 0) return fail_errno(errno == EAGAIN ? EAGAIN : errno);
+  if (fd < 0) return fail_errno(errno); // EAGAIN (the peer gave up): would-block
   // Non-blocking only for accept4's sake (a connection reset before accept must not hang it).
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   auto c = std::make_unique<TcpSocket>();

@@ -210,8 +210,8 @@ TEST(Policy, NetworkGrantLines) {
 }
 
 TEST(Policy, BadNetworkLinesNameTheLine) {
-  for (const char* bad :
-       {"tcp-connect example.com:80\n", "udp 1.2.3.4\n", "tcp-listen\n", "tcp-connect ::1:80\n"}) {
+  for (const char* bad : {"tcp-connect example.com:80\n", "udp 1.2.3.4\n", "tcp-listen\n",
+                          "tcp-connect ::1:80\n", "ip-name-lookup yes\n"}) {
     auto p = parse_policy(std::string("allow net\n") + bad);
     ASSERT_FALSE(p) << bad;
     EXPECT_EQ(p.error().kind, ErrorKind::Usage);
