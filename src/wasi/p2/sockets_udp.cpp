@@ -55,6 +55,16 @@ support::Result<UdpSocket*> udp(P2Ctx& cx, const Val& h) {
   return cx.get_as<UdpSocket>(rep, resources::kUdpSocket);
 }
 
+// An option<ip-socket-address> argument; a Trap error when it does not have that shape.
+support::Result<std::optional<SocketAddress>> optional_address(const Val& v) {
+  if (v.kind != Val::Kind::Option || (v.bits == 1 && !v.has_payload())) {
+    return make_error(ErrorKind::Trap, "malformed option<ip-socket-address> value");
+  }
+  if (v.bits == 0) return std::optional<SocketAddress>();
+  WASMCAP_ASSIGN(const SocketAddress a, socket_address(v.payload()));
+  return std::optional<SocketAddress>(a);
+}
+
 bool same_endpoint(const SocketAddress& a, const SocketAddress& b) {
   return a.ep.v6 == b.ep.v6 && a.ep.address == b.ep.address && a.ep.port == b.ep.port;
 }
@@ -109,11 +119,7 @@ bool valid_remote(bool v6, const SocketAddress& addr) {
 
 Ret stream(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(UdpSocket * s, udp(cx, a[0]));
-  std::optional<SocketAddress> remote;
-  if (a[1].bits == 1) {
-    WASMCAP_ASSIGN(SocketAddress r, socket_address(a[1].payload()));
-    remote = r;
-  }
+  WASMCAP_ASSIGN(const std::optional<SocketAddress> remote, optional_address(a[1]));
   if (s->state != UdpState::Bound) return fail("invalid-state");
   if (remote) {
     if (!valid_remote(s->v6, *remote)) return fail("invalid-argument");
@@ -247,11 +253,7 @@ Ret check_send(P2Ctx& cx, std::span<const Val> a) {
 // Sends one datagram (record {data, remote-address: option}); 0, or the error-code case.
 support::Result<std::string_view> send_one(P2Ctx& cx, OutgoingDatagramStream& out, const Val& dg) {
   if (dg.items.size() != 2) return make_error(ErrorKind::Trap, "malformed outgoing-datagram");
-  std::optional<SocketAddress> to;
-  if (dg.items[1].bits == 1) {
-    WASMCAP_ASSIGN(SocketAddress r, socket_address(dg.items[1].payload()));
-    to = r;
-  }
+  WASMCAP_ASSIGN(const std::optional<SocketAddress> to, optional_address(dg.items[1]));
   if (to) {
     if (!valid_remote(out.v6, *to)) return std::string_view("invalid-argument");
     if (out.remote && !same_endpoint(*to, *out.remote)) return std::string_view("invalid-argument");

@@ -620,6 +620,14 @@ TEST_F(SocketsTest, WrongHandlesTrap) {
   r = raw(kTcp, "[method]tcp-socket.start-bind", {s, pollable, v4(127, 0, 0, 1, 0)});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::Trap);
+  // A value without the WIT's shape (a runtime bug, never a guest's doing) is a trap too.
+  r = raw(kTcp, "[method]tcp-socket.start-connect", {s, net_, u32_val(1)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::Trap);
+  const Val u = udp_socket();
+  r = raw(kUdp, "[method]udp-socket.stream", {u, Val::make(Val::Kind::Option, 1)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::Trap);
   ASSERT_TRUE(cx_->drop(resources::kTcpSocket, s.bits));
   EXPECT_FALSE(raw(kTcp, "[method]tcp-socket.finish-bind", {s})); // dropped
 }
