@@ -1,6 +1,8 @@
 // WASI policies as text: which capability groups a guest may use and which directories it is
 // granted, in the line format `wasmcap run --policy FILE` reads and `--learn-policy` writes
-// (`allow GROUP,...`, `deny GROUP,...`, `dir HOST::GUEST[::ro|::rw]`; docs/security.md).
+// (`allow GROUP,...`, `deny GROUP,...`, `dir HOST::GUEST[::ro|::rw]`, and the network grants
+// `tcp-connect ADDR:PORT`, `tcp-listen ADDR:PORT`, `udp ADDR:PORT`, `ip-name-lookup`;
+// docs/security.md).
 #pragma once
 
 #include <string>
@@ -19,9 +21,11 @@ struct WasiPolicy {
   CapabilitySet allow;
   CapabilitySet deny;
   std::vector<WasiPreopen> dirs;
+  NetGrants net; // wasi:sockets grants
 
   CapabilitySet allowed() const;
-  // Adds `other`'s lines to this one (allow lists unite, denies unite, dirs append).
+  // Adds `other`'s lines to this one (allow lists unite, denies unite, dirs and net rules
+  // append).
   void merge(const WasiPolicy& other);
 };
 
@@ -34,7 +38,7 @@ Result<WasiPolicy> parse_policy(std::string_view text);
 // Text that parse_policy reads back to the same policy.
 std::string format_policy(const WasiPolicy& policy);
 // The smallest policy a learn-mode run needed: the groups it used and the directories it used,
-// read-only unless something beneath them was written.
+// read-only unless something beneath them was written, and the socket endpoints it used.
 WasiPolicy learned_policy(const WasiConfig& config, const WasiUsage& usage);
 
 } // namespace wasmcap

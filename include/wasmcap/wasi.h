@@ -15,6 +15,7 @@
 #include "wasmcap/error.h"
 #include "wasmcap/instance.h"
 #include "wasmcap/linker.h"
+#include "wasmcap/net_grants.h"
 #include "wasmcap/store.h"
 
 namespace wasmcap {
@@ -49,6 +50,10 @@ struct WasiConfig {
   int trace_fd = -1;
   // Record what the run used (Wasi::usage), to write the smallest policy (learned_policy).
   bool learn = false;
+  // WASI 0.2 sockets (wasi:sockets): the addresses a component may connect to, listen on and
+  // exchange datagrams with, and whether it may resolve names. Nothing by default; a refused
+  // call returns the WIT's access-denied and is written to the audit log.
+  NetGrants net;
   // Preview1 links only "wasi_snapshot_preview1", Unstable only "wasi_unstable" (the old ABI);
   // a module importing the other name then fails to link (Unlinkable).
   WasiVersion version = WasiVersion::Both;
@@ -64,6 +69,7 @@ enum class PreopenUse : uint8_t { Unused, Read, Write };
 struct WasiUsage {
   CapabilitySet groups;             // the groups successful calls needed
   std::vector<PreopenUse> preopens; // per WasiConfig::preopens entry
+  NetGrants net;                    // the socket endpoints used (exact rules) and name lookups
 };
 
 class Wasi {

@@ -71,13 +71,7 @@ public:
   }
 
   bool owns(const void* rt) const override {
-    using namespace wasi::p2::resources;
-    for (const void* t :
-         {static_cast<const void*>(&kError), static_cast<const void*>(&kPollable),
-          static_cast<const void*>(&kInputStream), static_cast<const void*>(&kOutputStream),
-          static_cast<const void*>(&kTerminalInput), static_cast<const void*>(&kTerminalOutput),
-          static_cast<const void*>(&kDescriptor),
-          static_cast<const void*>(&kDirectoryEntryStream)}) {
+    for (const wasi::p2::HostResourceType* t : wasi::p2::host_resources()) {
       if (t == rt) return true;
     }
     return false;

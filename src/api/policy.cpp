@@ -39,6 +39,7 @@ void WasiPolicy::merge(const WasiPolicy& other) {
     if (other.deny.has(static_cast<CapabilityGroup>(i))) deny.add(static_cast<CapabilityGroup>(i));
   }
   dirs.insert(dirs.end(), other.dirs.begin(), other.dirs.end());
+  net.merge(other.net);
 }
 
 Result<CapabilitySet> parse_group_list(std::string_view list) {
@@ -103,10 +104,15 @@ Result<WasiPolicy> parse_policy(std::string_view text) {
     }
     line = trim(line);
     if (line.empty()) continue;
+    if (line == "ip-name-lookup") {
+      policy.net.ip_name_lookup = true;
+      continue;
+    }
     const size_t sp = line.find_first_of(" \t");
     const std::string_view word = line.substr(0, sp);
     const std::string_view rest = sp == std::string_view::npos ? "" : trim(line.substr(sp));
     const std::string where = "policy line " + std::to_string(line_no) + ": ";
+    if (word == "ip-name-lookup") return usage_error(where + "ip-name-lookup takes no value");
     if (rest.empty()) return usage_error(where + "\"" + std::string(word) + "\" needs a value");
     if (word == "allow" || word == "deny") {
       auto groups = parse_group_list(rest);
@@ -123,9 +129,17 @@ Result<WasiPolicy> parse_policy(std::string_view text) {
       auto dir = parse_dir_grant(rest);
       if (!dir) return usage_error(where + dir.error().message);
       policy.dirs.push_back(std::move(*dir));
+    } else if (word == "tcp-connect" || word == "tcp-listen" || word == "udp") {
+      auto rule = parse_net_rule(rest);
+      if (!rule) return usage_error(where + std::string(word) + " " + rule.error().message);
+      auto& list = word == "tcp-connect"  ? policy.net.tcp_connect
+                   : word == "tcp-listen" ? policy.net.tcp_listen
+                                          : policy.net.udp;
+      list.push_back(*rule);
     } else {
       return usage_error(where + "unknown directive \"" + std::string(word) +
-                         "\" (expected allow, deny or dir)");
+                         "\" (expected allow, deny, dir, tcp-connect, tcp-listen, udp or "
+                         "ip-name-lookup)");
     }
   }
   return policy;
@@ -146,6 +160,13 @@ std::string format_policy(const WasiPolicy& policy) {
   for (const WasiPreopen& d : policy.dirs) {
     text += "dir " + d.host_path + "::" + d.guest_path + (d.read_only ? "::ro" : "::rw") + "\n";
   }
+  for (const auto& [word, rules] :
+       {std::pair{"tcp-connect", &policy.net.tcp_connect},
+        std::pair{"tcp-listen", &policy.net.tcp_listen}, std::pair{"udp", &policy.net.udp}}) {
+    for (const NetRule& r : *rules)
+      text += std::string(word) + " " + format_net_rule(r) + "\n";
+  }
+  if (policy.net.ip_name_lookup) text += "ip-name-lookup\n";
   return text;
 }
 
@@ -159,6 +180,7 @@ WasiPolicy learned_policy(const WasiConfig& config, const WasiUsage& usage) {
     d.read_only = d.read_only || usage.preopens[i] == PreopenUse::Read;
     p.dirs.push_back(std::move(d));
   }
+  p.net = usage.net;
   return p;
 }
 

@@ -60,6 +60,7 @@ Result<Wasi> Wasi::create(const WasiConfig& config) {
   c.audit_fd = config.audit_fd;
   c.trace_fd = config.trace_fd;
   c.learn = config.learn;
+  c.net = config.net;
   auto ctx = wasi::WasiCtx::create(c);
   if (!ctx) return ctx.error();
   return Wasi(std::move(ctx.value()), config.version, config.return_on_exit);
@@ -148,6 +149,7 @@ WasiUsage Wasi::usage() const {
   out.groups = u.groups;
   for (const uint8_t use : u.preopen_use)
     out.preopens.push_back(static_cast<PreopenUse>(use));
+  out.net = u.net;
   return out;
 }
 

@@ -236,6 +236,43 @@ void CallObserver::finish_exit(Call& call, uint32_t code, bool refused) {
   if (config_.learn && !refused) usage_.groups.add(Group::Proc);
 }
 
+void CallObserver::refused_p2(std::string_view module, std::string_view func, std::string_view args,
+                              std::string_view reason, Group group) {
+  if (config_.audit_fd < 0) return;
+  std::string line = "{\"time\":\"" + utc_now() + "\",\"event\":\"refused\",\"module\":";
+  append_json_string(line, module);
+  line += ",\"func\":";
+  append_json_string(line, func);
+  line += ",\"args\":{" + std::string(args) + "},\"error\":\"access-denied\",\"reason\":";
+  append_json_string(line, reason);
+  add_group(line, group);
+  line += "}\n";
+  write_line(config_.audit_fd, line);
+}
+
+void CallObserver::learn_net(NetOp op, const NetEndpoint& ep) {
+  if (!config_.learn) return;
+  usage_.groups.add(Group::Net);
+  std::vector<NetRule>& rules = op == NetOp::TcpConnect  ? usage_.net.tcp_connect
+                                : op == NetOp::TcpListen ? usage_.net.tcp_listen
+                                                         : usage_.net.udp;
+  for (const NetRule& r : rules) {
+    if (rule_matches(r, ep)) return;
+  }
+  NetRule r;
+  r.v6 = ep.v6;
+  r.address = ep.address;
+  r.prefix = ep.v6 ? 128 : 32;
+  r.port_lo = r.port_hi = ep.port;
+  rules.push_back(r);
+}
+
+void CallObserver::learn_name_lookup() {
+  if (!config_.learn) return;
+  usage_.groups.add(Group::Net);
+  usage_.net.ip_name_lookup = true;
+}
+
 void CallObserver::learn(const Call& call, FdTable& fds) {
   // A call that needed nothing (fd_prestat_*: wasi-libc's start-up scan of the preopens, or an
   // unknown fd) used nothing.

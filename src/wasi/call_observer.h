@@ -13,6 +13,7 @@
 #include "wasi/errno.h"
 #include "wasi/fd_table.h"
 #include "wasi/function_info.h"
+#include "wasi/net_grants.h"
 
 namespace wasmcap::wasi {
 
@@ -32,6 +33,8 @@ struct CallSite {
 struct Usage {
   CapabilitySet groups;
   std::vector<uint8_t> preopen_use; // 0 unused, 1 read, 2 written
+  NetGrants
+      net; // the endpoints sockets used (one exact rule each) and whether names were looked up
 };
 
 struct ObserverConfig {
@@ -74,6 +77,15 @@ public:
 
   // The call returned `e`. `policy` says the policy refused it before the body ran.
   void finish(Call& call, Errno e, bool policy, FdTable& fds);
+  // A WASI 0.2 call refused with the WIT's access-denied (e.g. a socket without a network
+  // grant): one audit line of the same shape as preview1's, with "error" for "errno".
+  // `args` is JSON object members without braces; `module` the interface.
+  void refused_p2(std::string_view module, std::string_view func, std::string_view args,
+                  std::string_view reason, Group group);
+  // Learn mode: a socket used `ep` for `op`; a name was looked up.
+  void learn_net(NetOp op, const NetEndpoint& ep);
+  void learn_name_lookup();
+
   // proc_exit ran (or was refused: then it ends the guest as a trap, see docs/security.md).
   void finish_exit(Call& call, uint32_t code, bool refused);
 

@@ -19,6 +19,7 @@
 #include "wasi/call_observer.h"
 #include "wasi/fd_table.h"
 #include "wasi/sandbox/resolve_beneath.h"
+#include "wasmcap/net_grants.h"
 
 namespace wasmcap::wasi {
 
@@ -42,6 +43,9 @@ struct WasiConfig {
   CapabilitySet allowed = CapabilitySet::all();
   int audit_fd = -1, trace_fd = -1;
   bool learn = false;
+  // wasi:sockets: the addresses the guest may reach and whether it may look names up (none by
+  // default); a refusal is the WIT's access-denied, logged to audit_fd.
+  NetGrants net;
 };
 
 class WasiCtx {

@@ -194,6 +194,33 @@ def case_policy_errors():
     run(["run", "--deny", "nope", wat("compute")], 2, SCRATCH)
 
 
+def case_net_grants():
+    # Network grants: flags, -S settings and policy lines are accepted (a module has no
+    # wasi:sockets, so it runs as before); a bad rule names the option or the line.
+    with open(os.path.join(SCRATCH, "net.policy"), "w") as f:
+        f.write("# network\ntcp-connect 127.0.0.1:8080\ntcp-listen 0.0.0.0:8000-8010\n"
+                "udp 10.0.0.0/8:53\nudp [::1]:*\nip-name-lookup\n")
+    run(["run", "--policy", "net.policy", wat("compute")], 0, SCRATCH)
+    run(["run", "--tcp-connect", "127.0.0.1:80", "--tcp-listen", "[::]/0:0", "--udp", "*:53",
+         "--allow-ip-name-lookup", "-S", "inherit-network", "-S", "allow-ip-name-lookup=y",
+         wat("compute")], 0, SCRATCH)
+    for args, words in (
+        (["--tcp-connect", "127.0.0.1"], ["--tcp-connect", "PORT"]),
+        (["--udp", "10.0.0.0/33:53"], ["--udp", "prefix length"]),
+        (["--tcp-listen", "::1:80"], ["--tcp-listen", "brackets"]),
+        (["-S", "inherit-env"], ["-S", "unknown WASI setting"]),
+        (["-S", "inherit-network=maybe"], ["boolean"]),
+    ):
+        p = run(["run"] + args + [wat("compute")], 2, SCRATCH)
+        if not all(w in p.stderr for w in words):
+            fail(f"{args}: message {p.stderr}")
+    with open(os.path.join(SCRATCH, "badnet.policy"), "w") as f:
+        f.write("allow net\ntcp-connect 127.0.0.1:99999\n")
+    p = run(["run", "--policy", "badnet.policy", wat("compute")], 2, SCRATCH)
+    if "line 2" not in p.stderr or "tcp-connect" not in p.stderr:
+        fail(f"policy error message: {p.stderr}")
+
+
 def inspect(name):
     p = run(["inspect", "--json", wat(name)], 0, SCRATCH)
     return json.loads(p.stdout)

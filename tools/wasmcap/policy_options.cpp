@@ -2,7 +2,11 @@
 // policy files, strict mode, the audit and trace logs, and learn mode.
 #include "policy_options.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +14,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <tuple>
 
 #include "subcommands.h"
 #include "wasmcap/capabilities.h"
@@ -27,6 +32,76 @@ Result<int> open_log(const std::string& option, const std::string& path) {
                       option + " " + path + ": cannot open " + path + ": " + std::strerror(errno));
   }
   return fd;
+}
+
+// A network grant from the command line: ADDR:PORT as parse_net_rule reads it, or NAME:PORT
+// with a host name, resolved once, now, to one rule per address it has (the guest's grant is
+// those addresses; a later change of the name's addresses is not followed).
+Status add_net_rules(const std::string& option, const std::string& spec,
+                     std::vector<NetRule>& out) {
+  auto rule = parse_net_rule(spec);
+  if (rule) {
+    out.push_back(*rule);
+    return ok();
+  }
+  const size_t colon = spec.rfind(':');
+  const std::string host = colon == std::string::npos ? std::string() : spec.substr(0, colon);
+  const bool name = !host.empty() && host.find_first_of(":[]/*") == std::string::npos &&
+                    host.find_first_not_of("0123456789.") != std::string::npos;
+  if (!name) return make_error(ErrorKind::Usage, option + " " + rule.error().message);
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  if (const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0) {
+    return make_error(ErrorKind::Usage,
+                      option + " " + spec + ": cannot resolve " + host + ": " + ::gai_strerror(rc));
+  }
+  Status status = ok();
+  for (const addrinfo* r = res; r && status; r = r->ai_next) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    const void* a =
+        r->ai_family == AF_INET6
+            ? static_cast<const void*>(
+                  &reinterpret_cast<const sockaddr_in6*>(r->ai_addr)->sin6_addr)
+            : static_cast<const void*>(&reinterpret_cast<const sockaddr_in*>(r->ai_addr)->sin_addr);
+    if (r->ai_family != AF_INET && r->ai_family != AF_INET6) continue;
+    ::inet_ntop(r->ai_family, a, buf, sizeof buf);
+    const std::string addr =
+        r->ai_family == AF_INET6 ? "[" + std::string(buf) + "]" : std::string(buf);
+    auto resolved = parse_net_rule(addr + spec.substr(colon));
+    if (!resolved) {
+      status = make_error(ErrorKind::Usage, option + " " + resolved.error().message);
+    } else {
+      out.push_back(*resolved);
+    }
+  }
+  ::freeaddrinfo(res);
+  return status;
+}
+
+// -S KEY[=VALUE]: wasmtime's WASI settings; the two that grant the network are accepted.
+Status apply_wasi_setting(const std::string& setting, NetGrants& net) {
+  const size_t eq = setting.find('=');
+  const std::string key = setting.substr(0, eq);
+  const std::string value = eq == std::string::npos ? "y" : setting.substr(eq + 1);
+  bool on = false;
+  if (value == "y" || value == "yes" || value == "true" || value == "1") {
+    on = true;
+  } else if (value != "n" && value != "no" && value != "false" && value != "0") {
+    return make_error(ErrorKind::Usage,
+                      "-S " + setting + ": expected a boolean (y/n, yes/no, true/false, 1/0)");
+  }
+  if (key == "inherit-network") {
+    if (on) net.grant_all_sockets();
+  } else if (key == "allow-ip-name-lookup") {
+    net.ip_name_lookup = net.ip_name_lookup || on;
+  } else {
+    return make_error(ErrorKind::Usage, "-S " + setting + ": unknown WASI setting \"" + key +
+                                            "\" (accepted: inherit-network, "
+                                            "allow-ip-name-lookup)");
+  }
+  return ok();
 }
 
 } // namespace
@@ -52,6 +127,28 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& opts) {
   cmd.add_option("--learn-policy", opts.learn_file,
                  "Write the smallest policy this run needed, in the --policy format")
       ->type_name("FILE");
+  const std::string rule = "ADDR is an IPv4 address or CIDR, a bracketed IPv6 one, * or a host "
+                           "name; PORT a number, LO-HI or *; repeatable";
+  cmd.add_option("--tcp-connect", opts.tcp_connect,
+                 "Let the guest open TCP connections to ADDR:PORT (" + rule + ")")
+      ->type_name("ADDR:PORT")
+      ->allow_extra_args(false);
+  cmd.add_option("--tcp-listen", opts.tcp_listen,
+                 "Let the guest bind and listen on the local ADDR:PORT (port 0: one the host "
+                 "picks); repeatable")
+      ->type_name("ADDR:PORT")
+      ->allow_extra_args(false);
+  cmd.add_option("--udp", opts.udp,
+                 "Let the guest bind UDP sockets to, and send datagrams to, ADDR:PORT; repeatable")
+      ->type_name("ADDR:PORT")
+      ->allow_extra_args(false);
+  cmd.add_flag("--allow-ip-name-lookup", opts.allow_ip_name_lookup,
+               "Let the guest resolve host names (wasi:sockets/ip-name-lookup)");
+  cmd.add_option("-S", opts.wasi_settings,
+                 "wasmtime's WASI settings: inherit-network (every address and port) and "
+                 "allow-ip-name-lookup")
+      ->type_name("KEY[=VALUE]")
+      ->allow_extra_args(false);
 }
 
 Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
@@ -85,6 +182,19 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
     policy.merge(one);
   }
   config.allowed = policy.allowed();
+  config.net.merge(policy.net);
+  for (const auto& [option, specs, rules] :
+       {std::tuple{"--tcp-connect", &opts.tcp_connect, &config.net.tcp_connect},
+        std::tuple{"--tcp-listen", &opts.tcp_listen, &config.net.tcp_listen},
+        std::tuple{"--udp", &opts.udp, &config.net.udp}}) {
+    for (const std::string& spec : *specs) {
+      if (auto s = add_net_rules(option, spec, *rules); !s) return s;
+    }
+  }
+  if (opts.allow_ip_name_lookup) config.net.ip_name_lookup = true;
+  for (const std::string& setting : opts.wasi_settings) {
+    if (auto s = apply_wasi_setting(setting, config.net); !s) return s;
+  }
   // A policy's dir that repeats a --dir (same host and guest) is one grant, read-only if
   // either says so; otherwise it is added after the --dir grants.
   for (const WasiPreopen& d : policy.dirs) {

@@ -1,6 +1,8 @@
 // The run command's policy options (--allow, --deny, --policy, --strict, --audit, --trace-wasi,
-// --learn-policy): registered, applied to the WasiConfig, checked before instantiation, and the
-// learned policy written when the run ends, however it ends.
+// --learn-policy) and network grants (--tcp-connect, --tcp-listen, --udp,
+// --allow-ip-name-lookup, -S inherit-network, -S allow-ip-name-lookup): registered, applied to
+// the WasiConfig, checked before instantiation, and the learned policy written when the run
+// ends, however it ends.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -17,11 +19,15 @@ struct PolicyOptions {
   std::vector<std::string> allow, deny; // group lists, as given
   std::string policy_file, audit_file, trace_file, learn_file;
   bool strict = false;
+  // Network grants (WASI 0.2 sockets): ADDR:PORT rules, repeatable; -S KEY[=VALUE] settings.
+  std::vector<std::string> tcp_connect, tcp_listen, udp;
+  bool allow_ip_name_lookup = false;
+  std::vector<std::string> wasi_settings;
 };
 
 void add_policy_options(CLI::App& cmd, PolicyOptions& opts);
-// Reads --policy, merges the groups and dirs into `config`, opens the log files (their fds stay
-// open for the process's life: the logs must outlive any way the guest ends).
+// Reads --policy, merges the groups, dirs and network grants into `config`, opens the log files
+// (their fds stay open for the process's life: the logs must outlive any way the guest ends).
 Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config);
 // --strict: the imports the policy refuses, printed; returns kExitPolicy, or 0 to go on.
 int check_strict_policy(const PolicyOptions& opts, const WasiConfig& config, const Module& module,

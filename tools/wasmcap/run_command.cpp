@@ -206,6 +206,7 @@ int run_component(const RunOptions& opts, const Engine& engine, WasiConfig confi
     if (e.kind == ErrorKind::Io) e.kind = ErrorKind::Usage;
     return report_error(opts.file, e);
   }
+  const LearnedPolicyWriter learned(opts.policy, config, *wasi); // socket grants included
   Store store(engine);
   if (!opts.invoke.empty()) {
     // --invoke 'name(ARGS)': arguments and result in WAVE, as wasmtime prints them.
@@ -342,7 +343,7 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
   cmd->footer(
       "FILE is a wasm binary, WAT text, or a .cwasm file from `wasmcap compile` (run as compiled "
       "code). Nothing is granted by default: no directory, no "
-      "environment variable.\n"
+      "environment variable, no network address.\n"
       "SIZE: bytes, or with KiB, MiB, GiB (e.g. 64MiB). DURATION: ms, s or m (e.g. 500ms, 2s; "
       "a bare number is seconds).\n"
       "Examples:\n"

@@ -17,6 +17,30 @@ const HostResourceType kTerminalInput{"wasi:cli/terminal-input", "terminal-input
 const HostResourceType kTerminalOutput{"wasi:cli/terminal-output", "terminal-output"};
 const HostResourceType kDescriptor{"wasi:filesystem/types", "descriptor"};
 const HostResourceType kDirectoryEntryStream{"wasi:filesystem/types", "directory-entry-stream"};
+const HostResourceType kNetwork{"wasi:sockets/network", "network"};
+const HostResourceType kTcpSocket{"wasi:sockets/tcp", "tcp-socket"};
+const HostResourceType kUdpSocket{"wasi:sockets/udp", "udp-socket"};
+const HostResourceType kIncomingDatagramStream{"wasi:sockets/udp", "incoming-datagram-stream"};
+const HostResourceType kOutgoingDatagramStream{"wasi:sockets/udp", "outgoing-datagram-stream"};
+const HostResourceType kResolveAddressStream{"wasi:sockets/ip-name-lookup",
+                                             "resolve-address-stream"};
+
+namespace {
+const HostResourceType* const kAll[] = {&kError,
+                                        &kPollable,
+                                        &kInputStream,
+                                        &kOutputStream,
+                                        &kTerminalInput,
+                                        &kTerminalOutput,
+                                        &kDescriptor,
+                                        &kDirectoryEntryStream,
+                                        &kNetwork,
+                                        &kTcpSocket,
+                                        &kUdpSocket,
+                                        &kIncomingDatagramStream,
+                                        &kOutgoingDatagramStream,
+                                        &kResolveAddressStream};
+} // namespace
 } // namespace resources
 
 namespace {
@@ -35,7 +59,7 @@ const std::vector<HostFunction>& table() {
   static const std::vector<HostFunction> all = [] {
     std::vector<HostFunction> v;
     for (auto list : {cli_functions(), clocks_functions(), random_functions(), io_functions(),
-                      filesystem_functions()}) {
+                      filesystem_functions(), sockets_functions()}) {
       v.insert(v.end(), list.begin(), list.end());
     }
     std::sort(v.begin(), v.end(), [](const HostFunction& a, const HostFunction& b) {
@@ -66,14 +90,15 @@ const HostFunction* find_host_function(std::string_view interface, std::string_v
 }
 
 const HostResourceType* find_host_resource(std::string_view interface, std::string_view name) {
-  using namespace resources;
   const std::string_view iface = served_interface(interface);
-  for (const HostResourceType* t :
-       {&kError, &kPollable, &kInputStream, &kOutputStream, &kTerminalInput, &kTerminalOutput,
-        &kDescriptor, &kDirectoryEntryStream}) {
+  for (const HostResourceType* t : resources::kAll) {
     if (t->interface == iface && t->name == name) return t;
   }
   return nullptr;
+}
+
+std::span<const HostResourceType* const> host_resources() {
+  return resources::kAll;
 }
 
 uint32_t P2Ctx::add(std::unique_ptr<HostObject> object) {

@@ -58,6 +58,8 @@ std::span<const HostFunction> host_functions();
 const HostFunction* find_host_function(std::string_view interface, std::string_view name);
 // The host's resource type `name` of `interface` (versioned or not), or null.
 const HostResourceType* find_host_resource(std::string_view interface, std::string_view name);
+// Every resource type the host implements (to tell the host's handles from a guest's).
+std::span<const HostResourceType* const> host_resources();
 
 class P2Ctx {
 public:
@@ -86,14 +88,20 @@ private:
 
 // Every resource type the host implements (io, cli, filesystem, ...): defined once, here.
 namespace resources {
-extern const HostResourceType kError;                // wasi:io/error.error
-extern const HostResourceType kPollable;             // wasi:io/poll.pollable
-extern const HostResourceType kInputStream;          // wasi:io/streams.input-stream
-extern const HostResourceType kOutputStream;         // wasi:io/streams.output-stream
-extern const HostResourceType kTerminalInput;        // wasi:cli/terminal-input.terminal-input
-extern const HostResourceType kTerminalOutput;       // wasi:cli/terminal-output.terminal-output
-extern const HostResourceType kDescriptor;           // wasi:filesystem/types.descriptor (FdTable)
-extern const HostResourceType kDirectoryEntryStream; // wasi:filesystem/types
+extern const HostResourceType kError;                  // wasi:io/error.error
+extern const HostResourceType kPollable;               // wasi:io/poll.pollable
+extern const HostResourceType kInputStream;            // wasi:io/streams.input-stream
+extern const HostResourceType kOutputStream;           // wasi:io/streams.output-stream
+extern const HostResourceType kTerminalInput;          // wasi:cli/terminal-input.terminal-input
+extern const HostResourceType kTerminalOutput;         // wasi:cli/terminal-output.terminal-output
+extern const HostResourceType kDescriptor;             // wasi:filesystem/types.descriptor (FdTable)
+extern const HostResourceType kDirectoryEntryStream;   // wasi:filesystem/types
+extern const HostResourceType kNetwork;                // wasi:sockets/network.network
+extern const HostResourceType kTcpSocket;              // wasi:sockets/tcp.tcp-socket
+extern const HostResourceType kUdpSocket;              // wasi:sockets/udp.udp-socket
+extern const HostResourceType kIncomingDatagramStream; // wasi:sockets/udp
+extern const HostResourceType kOutgoingDatagramStream; // wasi:sockets/udp
+extern const HostResourceType kResolveAddressStream;   // wasi:sockets/ip-name-lookup
 } // namespace resources
 
 } // namespace wasmcap::wasi::p2

@@ -1,8 +1,11 @@
-// wasi:io: error (a message), poll (pollables that are ready now or at a monotonic deadline)
-// and streams over host file descriptors. Writes are complete before they return (the host
-// does no buffering of its own), so flush is a no-op and check-write always offers a window.
+// wasi:io: error (a message), poll (pollables that are ready now, at a monotonic deadline, or
+// when a host fd is ready) and streams over host file descriptors. Writes are complete before they
+// return (the host does no buffering of its own), so flush is a no-op and check-write always offers
+// a window.
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/uio.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,7 +44,18 @@ Ret error_to_debug_string(P2Ctx& cx, std::span<const Val> a) {
   return std::optional<Val>(Val::string(e->message));
 }
 
+// Waits up to `timeout_ms` (-1: no limit) for the fd pollable; true when it is ready.
+bool fd_ready(const Pollable& p, int timeout_ms) {
+  pollfd f{p.fd.get(), p.events, 0};
+  for (;;) {
+    const int n = ::poll(&f, 1, timeout_ms);
+    if (n < 0 && errno == EINTR) continue;
+    return n != 0; // an error of poll itself: ready, so the guest's retry sees the real error
+  }
+}
+
 bool ready(const Pollable& p) {
+  if (p.fd.get() >= 0) return fd_ready(p, 0);
   return !p.deadline_ns || monotonic_now_ns() >= *p.deadline_ns;
 }
 
@@ -64,7 +78,11 @@ Ret pollable_ready(P2Ctx& cx, std::span<const Val> a) {
 Ret pollable_block(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(const uint32_t rep, handle_rep(a[0], resources::kPollable));
   WASMCAP_ASSIGN(Pollable * p, cx.get_as<Pollable>(rep, resources::kPollable));
-  if (p->deadline_ns) sleep_until(*p->deadline_ns);
+  if (p->fd.get() >= 0) {
+    fd_ready(*p, -1);
+  } else if (p->deadline_ns) {
+    sleep_until(*p->deadline_ns);
+  }
   return std::optional<Val>();
 }
 
@@ -78,10 +96,32 @@ Ret poll(P2Ctx& cx, std::span<const Val> a) {
     WASMCAP_ASSIGN(Pollable * p, cx.get_as<Pollable>(rep, resources::kPollable));
     ps.push_back(p);
   }
+  // Fd pollables wait in poll(2); clock pollables set its timeout (the earliest deadline,
+  // 0 when one is ready now). Without fds this is a sleep until the earliest deadline.
+  std::vector<pollfd> fds;
   uint64_t earliest = ~uint64_t{0};
-  for (Pollable* p : ps)
-    earliest = std::min(earliest, p->deadline_ns.value_or(0));
-  sleep_until(earliest);
+  for (Pollable* p : ps) {
+    if (p->fd.get() >= 0) {
+      fds.push_back({p->fd.get(), p->events, 0});
+    } else {
+      earliest = std::min(earliest, p->deadline_ns.value_or(0));
+    }
+  }
+  if (fds.empty()) {
+    sleep_until(earliest);
+  } else {
+    for (;;) {
+      int timeout = -1;
+      if (earliest != ~uint64_t{0}) {
+        const uint64_t now = monotonic_now_ns();
+        const uint64_t ms = earliest > now ? (earliest - now + 999999) / 1000000 : 0;
+        timeout = static_cast<int>(std::min<uint64_t>(ms, INT32_MAX));
+      }
+      const int n = ::poll(fds.data(), fds.size(), timeout);
+      if (n < 0 && errno == EINTR) continue;
+      if (n != 0 || timeout == -1 || monotonic_now_ns() >= earliest) break;
+    }
+  }
   std::vector<Val> out;
   for (uint32_t i = 0; i < ps.size(); ++i) {
     if (ready(*ps[i])) out.push_back(u32_val(i));
@@ -117,6 +157,8 @@ int write_all(OutputStream& s, std::string_view data) {
       n = ::pwrite(s.fd.get(), data.data() + done, data.size() - done,
                    static_cast<off_t>(*s.offset));
       if (n > 0) *s.offset += static_cast<uint64_t>(n);
+    } else if (s.socket) {
+      n = ::send(s.fd.get(), data.data() + done, data.size() - done, MSG_NOSIGNAL);
     } else {
       n = ::write(s.fd.get(), data.data() + done, data.size() - done);
     }
@@ -259,7 +301,11 @@ Ret blocking_splice(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret in_subscribe(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_TRY(in_stream(cx, a[0]));
+  WASMCAP_ASSIGN(InputStream * s, in_stream(cx, a[0]));
+  if (s->socket && !s->closed) {
+    return std::optional<Val>(
+        own_val(resources::kPollable, add_fd_pollable(cx, s->fd.get(), POLLIN)));
+  }
   return ready_pollable(cx);
 }
 
@@ -286,6 +332,13 @@ const HostFunction kIo[] = {
 };
 
 } // namespace
+
+uint32_t add_fd_pollable(P2Ctx& cx, int fd, short events) {
+  auto p = std::make_unique<Pollable>();
+  p->fd.reset(::fcntl(fd, F_DUPFD_CLOEXEC, 3));
+  p->events = events;
+  return cx.add(std::move(p));
+}
 
 std::span<const HostFunction> io_functions() {
   return kIo;

@@ -20,6 +20,8 @@ struct OutputStream : HostObject {
   std::optional<uint64_t> offset;
   bool append = false;
   bool closed = false; // the last write failed: the stream reports `closed` from then on
+  bool socket = false; // a TCP connection: written with send(MSG_NOSIGNAL), so a peer that
+                       // went away is an error value, never a SIGPIPE that ends the host
 };
 
 struct InputStream : HostObject {
@@ -27,18 +29,23 @@ struct InputStream : HostObject {
   sandbox::UniqueFd fd;
   std::optional<uint64_t> offset; // files: the read position; stdin: none
   bool closed = false;            // end of stream reached
+  bool socket = false;            // a TCP connection: subscribe waits for data
 };
 
 struct ErrorObject : HostObject {
   ErrorObject() { type = &resources::kError; }
   std::string message;
-  int host_errno = 0; // the failed host call's errno (wasi:filesystem's filesystem-error-code)
+  int host_errno = 0; // the failed host call's errno (filesystem-error-code, network-error-code)
 };
 
-// A pollable: ready now, or when the monotonic clock reaches `deadline_ns`.
+// A pollable: ready now, when the monotonic clock reaches `deadline_ns`, or when host fd `fd`
+// (a duplicate: the pollable may outlive its socket or stream) has one of `events` (or an error
+// or hang-up, after which the operation it waits for no longer blocks).
 struct Pollable : HostObject {
   Pollable() { type = &resources::kPollable; }
   std::optional<uint64_t> deadline_ns;
+  sandbox::UniqueFd fd;
+  short events = 0;
 };
 
 // A directory listing taken when read-directory was called (without `.` and `..`), handed out
@@ -48,6 +55,10 @@ struct DirectoryEntryStream : HostObject {
   std::vector<DirEntry> entries;
   size_t next = 0;
 };
+
+// A pollable that is ready when `fd` has one of `events` (poll(2) bits); ready now when the fd
+// cannot be duplicated.
+uint32_t add_fd_pollable(P2Ctx& cx, int fd, short events);
 
 struct Terminal : HostObject {
   explicit Terminal(const HostResourceType& t) { type = &t; }

@@ -13,5 +13,6 @@ std::span<const HostFunction> clocks_functions();     // clocks_random.cpp
 std::span<const HostFunction> random_functions();     // clocks_random.cpp
 std::span<const HostFunction> io_functions();         // io.cpp: error, poll, streams
 std::span<const HostFunction> filesystem_functions(); // filesystem.cpp: types, preopens
+std::span<const HostFunction> sockets_functions();    // sockets*.cpp: network, tcp, udp, lookup
 
 } // namespace wasmcap::wasi::p2

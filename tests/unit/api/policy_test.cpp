@@ -184,6 +184,53 @@ TEST(Producers, ParsesFieldsAndRejectsTruncation) {
   }
 }
 
+TEST(Policy, NetworkGrantLines) {
+  auto p = parse_policy("tcp-connect 127.0.0.1:8080\ntcp-listen 0.0.0.0:8000-8010\n"
+                        "udp 10.0.0.0/8:53  # DNS\nudp [fd00::]/8:*\nip-name-lookup\n");
+  ASSERT_TRUE(p) << p.error().to_string();
+  ASSERT_EQ(p->net.tcp_connect.size(), 1u);
+  EXPECT_EQ(p->net.tcp_connect[0].port_lo, 8080);
+  ASSERT_EQ(p->net.tcp_listen.size(), 1u);
+  EXPECT_EQ(p->net.tcp_listen[0].port_hi, 8010);
+  ASSERT_EQ(p->net.udp.size(), 2u);
+  EXPECT_EQ(p->net.udp[0].prefix, 8);
+  EXPECT_TRUE(p->net.udp[1].v6);
+  EXPECT_TRUE(p->net.ip_name_lookup);
+  // Printed and read back: the same grants.
+  const std::string text = format_policy(*p);
+  EXPECT_EQ(text, "tcp-connect 127.0.0.1:8080\ntcp-listen 0.0.0.0:8000-8010\n"
+                  "udp 10.0.0.0/8:53\nudp [fd00::]/8:*\nip-name-lookup\n");
+  auto again = parse_policy(text);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(format_policy(*again), text);
+  // Merging appends.
+  WasiPolicy merged = *p;
+  merged.merge(*again);
+  EXPECT_EQ(merged.net.udp.size(), 4u);
+}
+
+TEST(Policy, BadNetworkLinesNameTheLine) {
+  for (const char* bad : {"tcp-connect example.com:80\n", "udp 1.2.3.4\n", "tcp-listen\n",
+                          "tcp-connect ::1:80\n", "ip-name-lookup yes\n"}) {
+    auto p = parse_policy(std::string("allow net\n") + bad);
+    ASSERT_FALSE(p) << bad;
+    EXPECT_EQ(p.error().kind, ErrorKind::Usage);
+    EXPECT_NE(p.error().message.find("policy line 2"), std::string::npos) << p.error().message;
+  }
+}
+
+TEST(Policy, LearnedPolicyListsTheEndpointsUsed) {
+  WasiConfig config;
+  WasiUsage usage;
+  usage.groups.add(CapabilityGroup::Net);
+  auto r = parse_net_rule("127.0.0.1:8080");
+  ASSERT_TRUE(r);
+  usage.net.tcp_connect.push_back(*r);
+  usage.net.ip_name_lookup = true;
+  const std::string text = format_policy(learned_policy(config, usage));
+  EXPECT_EQ(text, "allow net\ntcp-connect 127.0.0.1:8080\nip-name-lookup\n");
+}
+
 TEST(ModuleInfo, CustomSectionsStartAndDefinitions) {
   Engine engine;
   auto m = Module::from_text(engine, R"((module $m
