@@ -1,4 +1,4 @@
-# Making WASI 0.2 components for the tests: finds the pinned jco (tests/components/package.json,
+# Making WASI 0.2 components for the tests: finds the pinned jco (tests/wasi_p2/package.json,
 # installed by `./dev` with `npm ci`) and defines
 #   jco_command(OUTPUT IN [ARGS...])  a build step running `jco ARGS`, writing OUTPUT from IN
 #   component_guest(NAME C_FILE WIT_DIR WORLD)  a C guest importing wasi:* directly -> NAME.wasm
@@ -7,8 +7,8 @@
 # component tests are then skipped, never a build failure.
 include_guard(GLOBAL)
 
-set(WASMCAP_JCO_VERSION 1.35.0) # keep in step with tests/components/package.json
-set(WASMCAP_NODE_TOOLS ${PROJECT_SOURCE_DIR}/tests/components)
+set(WASMCAP_JCO_VERSION 1.35.0) # keep in step with tests/wasi_p2/package.json
+set(WASMCAP_NODE_TOOLS ${PROJECT_SOURCE_DIR}/tests/wasi_p2)
 # Re-configure when `npm ci` changes what is installed (npm rewrites this file on every install).
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
   ${WASMCAP_NODE_TOOLS}/package-lock.json)
@@ -25,7 +25,7 @@ set(jco_js ${WASMCAP_NODE_TOOLS}/node_modules/@bytecodealliance/jco/dist/jco.js)
 if(NOT WASMCAP_NODE)
   set(WASMCAP_JCO_MISSING "node is not installed")
 elseif(NOT EXISTS ${jco_js})
-  set(WASMCAP_JCO_MISSING "jco is not installed in tests/components/node_modules")
+  set(WASMCAP_JCO_MISSING "jco is not installed in tests/wasi_p2/node_modules")
 else()
   execute_process(COMMAND ${WASMCAP_NODE} ${jco_js} --version RESULT_VARIABLE rc
     OUTPUT_VARIABLE version ERROR_VARIABLE err OUTPUT_STRIP_TRAILING_WHITESPACE TIMEOUT 60)
@@ -40,7 +40,7 @@ endif()
 if(WASMCAP_JCO_MISSING)
   # NOTICE (stderr): `./dev` hides the configure step's stdout, and this should be seen.
   message(NOTICE "wasmcap: component tests skipped: ${WASMCAP_JCO_MISSING} "
-    "(./dev installs it: `npm ci` in tests/components, which needs registry.npmjs.org)")
+    "(./dev installs it: `npm ci` in tests/wasi_p2, which needs registry.npmjs.org)")
 endif()
 
 # jco_command(OUTPUT IN [ARGS...]): a custom command running `jco ARGS...` that makes OUTPUT
@@ -56,14 +56,14 @@ endfunction()
 
 # component_guest(NAME C_FILE WIT_DIR WORLD): builds ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm, a
 # component from a C file that calls wasi:* functions directly (declared by hand in canonical-ABI
-# form, see tests/components/wasi_p2.h) and exports what WORLD exports (wasi:cli/run's `run` as
+# form, see tests/wasi_p2/wasi_p2.h) and exports what WORLD exports (wasi:cli/run's `run` as
 # the export name "wasi:cli/run@0.2.12#run", plus `cabi_realloc` and the memory).
 #   C_FILE  compiled with clang-19 for wasm32 without libc (-ffreestanding -nostdlib: no preview1
-#           imports, so no adapter); -Wall -Wextra -Werror; tests/components on the include path.
+#           imports, so no adapter); -Wall -Wextra -Werror; tests/wasi_p2 on the include path.
 #   WIT_DIR a folder with the world's .wit file(s) (one package); its dependencies are the vendored
 #           WASI packages (wit/wasi-0.2.12), found through a deps/ folder made in the build tree.
 #   WORLD   the world of WIT_DIR to embed.
-# Steps: clang -> NAME.core.wasm, `jco embed` (tests/components/jco_embed.mjs, which says why not
+# Steps: clang -> NAME.core.wasm, `jco embed` (tests/wasi_p2/jco_embed.mjs, which says why not
 # the CLI's) -> NAME.embed.wasm, `jco new` -> NAME.wasm (no adapter: the guest imports no preview1).
 # Adds the target component_NAME (part of ALL). Needs WASMCAP_JCO and WASI_CLANG.
 function(component_guest name c_file wit_dir world)
@@ -89,9 +89,9 @@ function(component_guest name c_file wit_dir world)
 
   add_custom_command(OUTPUT ${out}/${name}.core.wasm
     COMMAND ${WASI_CLANG} --target=wasm32-wasi -ffreestanding -nostdlib -O2 -Wall -Wextra -Werror
-            -I${PROJECT_SOURCE_DIR}/tests/components -Wl,--no-entry -Wl,--strip-debug
+            -I${PROJECT_SOURCE_DIR}/tests/wasi_p2 -Wl,--no-entry -Wl,--strip-debug
             ${c_file} -o ${out}/${name}.core.wasm
-    DEPENDS ${c_file} ${PROJECT_SOURCE_DIR}/tests/components/wasi_p2.h
+    DEPENDS ${c_file} ${PROJECT_SOURCE_DIR}/tests/wasi_p2/wasi_p2.h
     COMMENT "component guest ${name}: core module"
     VERBATIM)
   add_custom_command(OUTPUT ${out}/${name}.embed.wasm

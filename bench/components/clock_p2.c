@@ -1,5 +1,5 @@
 /* Host-call cost, component side: calls wasi:clocks/monotonic-clock.now argv[1] times (default
- * 1000000) through its hand-declared canonical-ABI import (tests/components/wasi_p2.h), then
+ * 1000000) through its hand-declared canonical-ABI import (tests/wasi_p2/wasi_p2.h), then
  * prints how many calls it made and how many times the clock went backwards (always 0). No libc:
  * the arguments come from wasi:cli/environment.get-arguments. */
 #include "wasi_p2.h"

@@ -84,6 +84,14 @@ struct Type {
   };
   std::vector<CoreExtern> core_imports, core_exports;
 
+  // A named copy: importing or exporting a record, variant, enum, flags or resource type gives
+  // it a name, and functions exported from a component may only mention types that have one
+  // (Explainer.md, "external visibility"). The copy points at the type it names.
+  const Type* origin = nullptr;
+  // Component: the ids of the resources created while validating it; each instantiation gives
+  // the ones it exports new identities.
+  uint64_t resources_begin = 0, resources_end = 0;
+
   bool is_value() const { return kind <= Kind::Map; }
 };
 

@@ -7,6 +7,8 @@
 
 #include "binary/decoder.h"
 #include "component/flatten.h"
+#include "component/names.h"
+#include "component/subtype.h"
 #include "validate/module_validator.h"
 
 namespace wasmcap::component {
@@ -28,7 +30,12 @@ struct Scope {
   std::vector<ir::FuncType> core_funcs;
   uint32_t core_tables = 0, core_memories = 0, core_globals = 0, core_tags = 0, values = 0;
   std::vector<NamedExtern> imports, exports;
-  std::set<std::string> import_names, export_names;
+  std::set<std::string> import_names, export_names; // strongly-unique keys
+  // Types that have a name here (imports, exports, and types aliased from instances, which
+  // their instance named): what exported and imported functions may mention.
+  std::set<const Type*> named;
+  // Resource types imported or exported under a plain name, for [method]R.f and the like.
+  std::map<std::string, const ResourceId*> resource_names;
 };
 
 Error invalid(uint64_t at, std::string message) {
@@ -46,10 +53,13 @@ public:
   Result<TypePtr> component(const Component& c, Scope* parent) {
     Scope s;
     s.parent = parent;
+    const uint64_t begin = next_resource_;
     for (const Definition& d : c.definitions)
       WASMCAP_TRY(definition(s, d));
     auto t = std::make_shared<Type>();
     t->kind = Type::Kind::Component;
+    t->resources_begin = begin;
+    t->resources_end = next_resource_;
     t->imports = s.imports;
     t->exports = s.exports;
     if (!parent) {
@@ -116,6 +126,9 @@ private:
                               const char* what) {
     std::set<std::string> seen;
     for (const std::string& l : labels) {
+      if (!is_kebab_label(l)) {
+        return invalid(at, std::string(what) + " name `" + l + "` is not in kebab case");
+      }
       std::string lower = l;
       for (char& ch : lower)
         ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -386,19 +399,144 @@ private:
     }
   }
 
+  // The rules every import and export name follows (names.h), and those of the annotated
+  // names: [constructor]R, [method]R.f and [static]R.f belong to a resource R named before them
+  // in the same scope, with the signatures Binary.md requires.
+  Status check_name(Scope& s, const ExternName& name, const ExternType& et, bool is_import) {
+    WASMCAP_ASSIGN(const ParsedName p, parse_extern_name(name.name, name.offset));
+    const char* what = is_import ? "import" : "export";
+    if (!(is_import ? s.import_names : s.export_names)
+             .insert(strongly_unique_key(name.name))
+             .second) {
+      return invalid(name.offset,
+                     std::string(what) + " name `" + name.name + "` conflicts with previous name");
+    }
+    if (name.implements) {
+      if (et.kind != ExternType::Kind::Instance) {
+        return invalid(name.offset, "only instances can have an `implements` attribute");
+      }
+      if (p.kind != ParsedName::Kind::Plain) {
+        return invalid(name.offset, "name `" + name.name + "` is not valid with `implements`");
+      }
+      WASMCAP_TRY(check_interface_name(*name.implements, name.offset));
+    }
+    if (p.kind == ParsedName::Kind::Plain || p.kind == ParsedName::Kind::Interface) return ok();
+    if (et.kind != ExternType::Kind::Func) {
+      return invalid(name.offset, "`" + name.name + "` is not a func, as its annotation requires");
+    }
+    auto r = s.resource_names.find(p.resource);
+    if (r == s.resource_names.end()) {
+      return invalid(name.offset,
+                     "function does not match expected resource name `" + p.resource + "`");
+    }
+    const Type& f = *et.type;
+    auto is_handle = [&](const TypePtr& t, Type::Kind k) {
+      return t && t->kind == k && t->resource.get() == r->second;
+    };
+    if (p.kind == ParsedName::Kind::Method &&
+        (f.fields.empty() || f.fields[0].first != "self" ||
+         !is_handle(f.fields[0].second, Type::Kind::Borrow))) {
+      return invalid(name.offset, "`" + name.name +
+                                      "`: a method's first parameter must be `self`, a borrow "
+                                      "of its resource");
+    }
+    if (p.kind == ParsedName::Kind::Constructor) {
+      const TypePtr& res = f.result;
+      const bool own = is_handle(res, Type::Kind::Own) || (res && res->kind == Type::Kind::Result &&
+                                                           is_handle(res->ok, Type::Kind::Own));
+      if (!own) {
+        return invalid(name.offset, "function should return `(own $" + p.resource +
+                                        ")` or `(result (own $" + p.resource + "))`");
+      }
+    }
+    return ok();
+  }
+
+  static bool nominal(const Type& t) {
+    return t.kind == Type::Kind::Record || t.kind == Type::Kind::Variant ||
+           t.kind == Type::Kind::Enum || t.kind == Type::Kind::Flags ||
+           t.kind == Type::Kind::Resource;
+  }
+
+  // The node an import or export of type `et` introduces: a named copy of a nominal type.
+  static std::shared_ptr<const ExternType> named_copy(Scope& s,
+                                                      std::shared_ptr<const ExternType> et) {
+    if (et->kind != ExternType::Kind::Type || !et->type) return et;
+    if (!nominal(*et->type)) return et;
+    auto copy = std::make_shared<Type>(*et->type);
+    copy->origin = et->type->origin ? et->type->origin : et->type.get();
+    auto e = std::make_shared<ExternType>(*et);
+    e->type = copy;
+    s.named.insert(copy.get());
+    return e;
+  }
+
+  // External visibility: every nominal type a function or type mentions must have a name here.
+  Status visible(const Scope& s, const TypePtr& t, bool top, uint64_t at, const char* what) {
+    if (!t) return ok();
+    if (!top && nominal(*t)) {
+      if (s.named.count(t.get())) return ok();
+      return invalid(at, std::string(what));
+    }
+    switch (t->kind) {
+    case Type::Kind::Own:
+    case Type::Kind::Borrow:
+      if (!t->types.empty() && !s.named.count(t->types[0].get())) return invalid(at, what);
+      return ok();
+    case Type::Kind::Record:
+    case Type::Kind::Variant:
+    case Type::Kind::Func:
+      for (const auto& [label, f] : t->fields)
+        WASMCAP_TRY(visible(s, f, false, at, what));
+      return visible(s, t->result, false, at, what);
+    case Type::Kind::List:
+    case Type::Kind::FixedList:
+    case Type::Kind::Option:
+    case Type::Kind::Tuple:
+      for (const TypePtr& m : t->types)
+        WASMCAP_TRY(visible(s, m, false, at, what));
+      return ok();
+    case Type::Kind::Result:
+      WASMCAP_TRY(visible(s, t->ok, false, at, what));
+      return visible(s, t->err, false, at, what);
+    default: return ok();
+    }
+  }
+
+  Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import) {
+    const std::string dir = is_import ? "import" : "export";
+    if (et.kind == ExternType::Kind::Func) {
+      return visible(s, et.type, true, at, ("func not valid to be used as " + dir).c_str());
+    }
+    if (et.kind == ExternType::Kind::Type) {
+      return visible(s, et.type, true, at, ("type not valid to be used as " + dir).c_str());
+    }
+    return ok();
+  }
+
+  static void note_resource(Scope& s, const ExternName& name, const ExternType& et) {
+    if (et.kind == ExternType::Kind::Type && et.type && et.type->kind == Type::Kind::Resource) {
+      s.resource_names[name.name] = et.type->resource.get();
+    }
+  }
+
   Status import_(Scope& s, const ExternName& name, const ExternDesc& d) {
-    WASMCAP_ASSIGN(auto et, extern_desc(s, d, name.name, name.offset));
-    if (!s.import_names.insert(name.name).second)
-      return invalid(name.offset, "import name `" + name.name + "` conflicts with previous name");
+    WASMCAP_ASSIGN(auto described, extern_desc(s, d, name.name, name.offset));
+    WASMCAP_TRY(check_visible(s, *described, name.offset, true));
+    auto et = named_copy(s, described);
+    WASMCAP_TRY(check_name(s, name, *et, true));
+    note_resource(s, name, *et);
     s.imports.push_back({name.name, et});
     name_type(s.imports.back());
     add_extern(s, *et);
     return ok();
   }
 
-  Status export_(Scope& s, const ExternName& name, std::shared_ptr<const ExternType> et) {
-    if (!s.export_names.insert(name.name).second)
-      return invalid(name.offset, "export name `" + name.name + "` conflicts with previous name");
+  Status export_(Scope& s, const ExternName& name, std::shared_ptr<const ExternType> given) {
+    WASMCAP_TRY(check_visible(s, *given, name.offset, false));
+    auto et = named_copy(s, given);
+    WASMCAP_TRY(check_name(s, name, *et, false));
+    note_resource(s, name, *et);
     s.exports.push_back({name.name, et});
     name_type(s.exports.back());
     add_extern(s, *et);
@@ -468,6 +606,9 @@ private:
                                        sort_name(a.sort, a.core));
         }
         add_extern(s, *e.type);
+        // A type an instance exports has that name.
+        if (e.type->kind == ExternType::Kind::Type && e.type->type)
+          s.named.insert(e.type->type.get());
         return ok();
       }
       return invalid(a.offset, "instance " + std::to_string(a.instance) + " has no export named `" +
@@ -651,15 +792,23 @@ private:
           return invalid(at, "instantiation argument `" + a.name +
                                  "` conflicts with previous argument");
       }
+      // Each argument against its import, in order: an abstract resource import is bound to the
+      // resource supplied, and later imports are checked with that binding.
+      ResourceMap map;
       for (const NamedExtern& imp : c.imports) {
         auto it = args.find(imp.name);
         if (it == args.end()) return invalid(at, "missing import named `" + imp.name + "`");
-        if (it->second->kind != imp.type->kind)
-          return invalid(at, "expected " + std::string(extern_kind_name(imp.type->kind)) +
-                                 " found " + extern_kind_name(it->second->kind) + " for import `" +
-                                 imp.name + "`");
+        if (auto st = check_subtype(*it->second, *imp.type, map, at); !st) {
+          Error e = std::move(st).error();
+          e.message = "type mismatch for import `" + imp.name + "`: " + e.message;
+          return e;
+        }
       }
-      t->exports = c.exports;
+      // Resources the component creates get new identities in every instance of it.
+      for (const NamedExtern& e : c.exports)
+        fresh_resources(e.type->type, c, map);
+      for (const NamedExtern& e : c.exports)
+        t->exports.push_back({e.name, substitute(e.type, map)});
     } else {
       std::set<std::string> names;
       for (const Instance::Export& e : in.exports) {
@@ -670,6 +819,81 @@ private:
       }
     }
     s.instances.push_back(t);
+    return ok();
+  }
+
+  void fresh_resources(const TypePtr& t, const Type& comp, ResourceMap& map) {
+    if (!t) return;
+    if (t->resource && t->resource->id >= comp.resources_begin &&
+        t->resource->id < comp.resources_end && !map.count(t->resource.get())) {
+      auto r = std::make_shared<ResourceId>(*t->resource);
+      r->id = next_resource_++;
+      map[t->resource.get()] = r;
+    }
+    for (const auto& [label, f] : t->fields)
+      fresh_resources(f, comp, map);
+    for (const TypePtr& m : t->types)
+      fresh_resources(m, comp, map);
+    fresh_resources(t->ok, comp, map);
+    fresh_resources(t->err, comp, map);
+    fresh_resources(t->result, comp, map);
+    for (const NamedExtern& e : t->exports)
+      fresh_resources(e.type->type, comp, map);
+  }
+
+  // Whether values of `t` live in linear memory (strings and lists, at any depth).
+  static bool uses_memory(const TypePtr& t) {
+    if (!t) return false;
+    if (t->kind == Type::Kind::List || t->kind == Type::Kind::Map ||
+        (t->kind == Type::Kind::Prim && t->prim == PrimType::String)) {
+      return true;
+    }
+    if (t->kind == Type::Kind::Own || t->kind == Type::Kind::Borrow) return false;
+    for (const auto& [label, f] : t->fields) {
+      if (uses_memory(f)) return true;
+    }
+    for (const TypePtr& m : t->types) {
+      if (uses_memory(m)) return true;
+    }
+    return uses_memory(t->ok) || uses_memory(t->err);
+  }
+
+  // CanonicalABI.md's validation of canonical options: `memory` whenever a value crosses
+  // through memory, `realloc` whenever the callee side must allocate, `post-return` only on
+  // lifts and with the lifted results as its parameters.
+  Status check_options(const Scope& s, const Canon& c, const Type& ft, bool lift, uint64_t at) {
+    const CanonOptions& o = c.options;
+    bool params_mem = false, result_mem = uses_memory(ft.result);
+    for (const auto& [label, p] : ft.fields)
+      params_mem = params_mem || uses_memory(p);
+    std::vector<ir::ValType> flat_params, flat_results;
+    for (const auto& [label, p] : ft.fields)
+      flatten_type(*p, flat_params);
+    if (ft.result) flatten_type(*ft.result, flat_results);
+    const bool spill_params = flat_params.size() > kMaxFlatParams;
+    const bool spill_results = flat_results.size() > kMaxFlatResults;
+    const bool need_memory = params_mem || result_mem || spill_params || spill_results;
+    const bool need_realloc = lift ? (params_mem || spill_params) : result_mem;
+    if (need_memory && !o.memory) return invalid(at, "canonical option `memory` is required");
+    if (need_realloc && !o.realloc) return invalid(at, "canonical option `realloc` is required");
+    if (o.realloc) {
+      const ir::FuncType want{
+          {ir::ValType::I32, ir::ValType::I32, ir::ValType::I32, ir::ValType::I32},
+          {ir::ValType::I32}};
+      if (!(s.core_funcs[*o.realloc] == want)) {
+        return invalid(
+            at, "canonical option `realloc` uses a core function with an incorrect signature");
+      }
+    }
+    if (o.post_return) {
+      if (!lift)
+        return invalid(at, "canonical option `post-return` cannot be specified for lowerings");
+      const ir::FuncType want{flatten_functype(ft, true).results, {}};
+      if (!(s.core_funcs[*o.post_return] == want)) {
+        return invalid(
+            at, "canonical option `post-return` uses a core function with an incorrect signature");
+      }
+    }
     return ok();
   }
 
@@ -694,11 +918,13 @@ private:
                                ir::functype_to_string(s.core_funcs[c.func]) +
                                ", the canonical ABI needs " + ir::functype_to_string(want));
       }
+      WASMCAP_TRY(check_options(s, c, *ft, true, at));
       s.funcs.push_back(ft);
       return ok();
     }
     case Canon::Kind::Lower: {
       if (c.func >= s.funcs.size()) return invalid(at, idx_msg("function", c.func));
+      WASMCAP_TRY(check_options(s, c, *s.funcs[c.func], false, at));
       s.core_funcs.push_back(flatten_functype(*s.funcs[c.func], false));
       return ok();
     }
@@ -731,12 +957,16 @@ private:
 
   Status definition(Scope& s, const Definition& d) {
     const size_t funcs = s.funcs.size(), types = s.types.size(), instances = s.instances.size(),
-                 components = s.components.size(), core_funcs = s.core_funcs.size();
+                 components = s.components.size(), core_funcs = s.core_funcs.size(),
+                 modules = s.core_modules.size();
     WASMCAP_TRY(definition_(s, d));
     if (s.funcs.size() > funcs) record(d, ExternType::Kind::Func, s.funcs.back());
     if (s.types.size() > types) record(d, ExternType::Kind::Type, s.types.back());
     if (s.instances.size() > instances) record(d, ExternType::Kind::Instance, s.instances.back());
-    if (s.components.size() > components) record(d, ExternType::Kind::Component, s.components.back());
+    if (s.components.size() > components)
+      record(d, ExternType::Kind::Component, s.components.back());
+    if (s.core_modules.size() > modules)
+      record(d, ExternType::Kind::CoreModule, s.core_modules.back());
     if (d.kind == Definition::Kind::Canon && s.core_funcs.size() > core_funcs) {
       // canon lower: the function it lowers; resource.*: the resource type.
       const Canon& c = d.canon;

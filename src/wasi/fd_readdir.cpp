@@ -1,6 +1,7 @@
 // fd_readdir: directory listings with stable cookies. A listing is captured (sorted by name, `.`
 // and `..` included) when the guest starts at cookie 0; cookie n means "entry n of that
 // snapshot", so a listing never loops or repeats however the directory changes meanwhile.
+// ops::list_directory, the listing itself, is shared with WASI 0.2's read-directory.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,9 +10,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include "wasi/fs_ops.h"
 #include "wasi/wasi_functions.h"
 
-namespace wasmcap::wasi::fns {
+namespace wasmcap::wasi {
 
 namespace {
 
@@ -28,8 +30,24 @@ Filetype filetype_from_dtype(unsigned char t) {
 }
 
 Errno take_snapshot(FdEntry& e) {
+  WASI_TRY_ASSIGN(std::vector<DirEntry> entries, ops::list_directory(e.fd()));
+  struct stat self;
+  const bool have_self = ::fstat(e.fd(), &self) == 0;
+  for (DirEntry& de : entries) {
+    // A preopen's `..` is outside the grant: report the directory itself rather than leak
+    // anything about its host parent.
+    if (de.name == ".." && e.preopen_name && have_self) de.ino = self.st_ino;
+  }
+  e.dir_snapshot = std::move(entries);
+  e.has_snapshot = true;
+  return Errno::Success;
+}
+
+} // namespace
+
+ErrnoOr<std::vector<DirEntry>> ops::list_directory(int dir_fd) {
   // A fresh open of the same directory: its own read position, and the guest's fd untouched.
-  const int fd = ::openat(e.fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int fd = ::openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return last_host_errno();
   DIR* dir = ::fdopendir(fd);
   if (!dir) {
@@ -51,22 +69,13 @@ Errno take_snapshot(FdEntry& e) {
     }
     entries.push_back(std::move(de));
   }
-  struct stat self;
-  const bool have_self = ::fstat(fd, &self) == 0;
   ::closedir(dir);
-  for (DirEntry& de : entries) {
-    // A preopen's `..` is outside the grant: report the directory itself rather than leak
-    // anything about its host parent.
-    if (de.name == ".." && e.preopen_name && have_self) de.ino = self.st_ino;
-  }
   std::sort(entries.begin(), entries.end(),
             [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
-  e.dir_snapshot = std::move(entries);
-  e.has_snapshot = true;
-  return Errno::Success;
+  return entries;
 }
 
-} // namespace
+namespace fns {
 
 Errno fd_readdir(Ctx& ctx, Mem&, Fd fd, GuestBuffer buf, uint64_t cookie, Out<uint32_t> used) {
   WASI_TRY_ASSIGN(FdEntry * e, ctx.fds().get(fd, right::kFdReaddir));
@@ -94,4 +103,5 @@ Errno fd_readdir(Ctx& ctx, Mem&, Fd fd, GuestBuffer buf, uint64_t cookie, Out<ui
   return Errno::Success;
 }
 
-} // namespace wasmcap::wasi::fns
+} // namespace fns
+} // namespace wasmcap::wasi

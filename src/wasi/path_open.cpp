@@ -1,21 +1,18 @@
 // path_open: opens a file or directory beneath a directory fd. The rights asked for must be
 // within what the directory passes on (its inheriting rights); the host open mode is derived
 // from those rights, so an fd without write rights is never open for writing on the host.
+// ops::open_beneath is the open itself, shared with WASI 0.2's descriptor.open-at.
 #include <fcntl.h>
 
+#include "wasi/fs_ops.h"
 #include "wasi/wasi_functions.h"
 
-namespace wasmcap::wasi::fns {
+namespace wasmcap::wasi {
 
-Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, uint32_t oflags,
-                uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags,
-                Out<uint32_t> opened) {
+ErrnoOr<Fd> ops::open_beneath(WasiCtx& ctx, Fd dirfd, const OpenRequest& req) {
   using namespace oflag;
-  if (oflags & ~uint32_t{kCreat | kDirectory | kExcl | kTrunc}) return Errno::Inval;
-  if (fdflags & ~uint32_t{fdflag::kAppend | fdflag::kDsync | fdflag::kNonblock | fdflag::kRsync |
-                          fdflag::kSync}) {
-    return Errno::Inval;
-  }
+  const uint32_t oflags = req.oflags;
+  Rights rights_base = req.base, rights_inheriting = req.inheriting;
   Rights need = right::kPathOpen;
   if (oflags & kCreat) need |= right::kPathCreateFile;
   if (oflags & kTrunc) need |= right::kPathFilestatSetSize;
@@ -45,20 +42,20 @@ Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, u
   if (oflags & kExcl) flags |= O_EXCL;
   if (oflags & kTrunc) flags |= O_TRUNC;
   if (oflags & kDirectory) flags |= O_DIRECTORY;
-  if (fdflags & fdflag::kAppend) flags |= O_APPEND;
-  if (fdflags & fdflag::kNonblock) flags |= O_NONBLOCK;
-  if (fdflags & fdflag::kDsync) flags |= O_DSYNC;
-  if (fdflags & fdflag::kRsync) flags |= O_RSYNC;
-  if (fdflags & fdflag::kSync) flags |= O_SYNC;
+  if (req.fdflags & fdflag::kAppend) flags |= O_APPEND;
+  if (req.fdflags & fdflag::kNonblock) flags |= O_NONBLOCK;
+  if (req.fdflags & fdflag::kDsync) flags |= O_DSYNC;
+  if (req.fdflags & fdflag::kRsync) flags |= O_RSYNC;
+  if (req.fdflags & fdflag::kSync) flags |= O_SYNC;
   // Defence in depth: the rights masks of a read-only grant already exclude all of these.
   if (dir->read_only && (flags & (O_CREAT | O_TRUNC | O_WRONLY | O_RDWR))) {
     ctx.fds().note_refusal(Refusal::ReadOnly);
     return Errno::Notcapable;
   }
 
-  WASI_TRY_ASSIGN(sandbox::UniqueFd host,
-                  sandbox::resolve_beneath(dir->fd(), path.text, dirflags & kLookupSymlinkFollow,
-                                           flags, 0666, ctx.resolve_mode()));
+  WASI_TRY_ASSIGN(
+      sandbox::UniqueFd host,
+      sandbox::resolve_beneath(dir->fd(), req.path, req.follow, flags, 0666, ctx.resolve_mode()));
   WASI_TRY_ASSIGN(const Filetype type, host_filetype(host.get()));
   auto entry = std::make_unique<FdEntry>();
   entry->host = std::move(host);
@@ -67,9 +64,31 @@ Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, u
   entry->inheriting = type == Filetype::Directory ? rights_inheriting & right::kDirInheriting : 0;
   entry->read_only = dir->read_only;
   entry->origin = dir->origin;
-  WASI_TRY_ASSIGN(const Fd fd, ctx.fds().insert(std::move(entry)));
+  return ctx.fds().insert(std::move(entry));
+}
+
+namespace fns {
+
+Errno path_open(Ctx& ctx, Mem&, Fd dirfd, uint32_t dirflags, GuestString path, uint32_t oflags,
+                uint64_t rights_base, uint64_t rights_inheriting, uint32_t fdflags,
+                Out<uint32_t> opened) {
+  using namespace oflag;
+  if (oflags & ~uint32_t{kCreat | kDirectory | kExcl | kTrunc}) return Errno::Inval;
+  if (fdflags & ~uint32_t{fdflag::kAppend | fdflag::kDsync | fdflag::kNonblock | fdflag::kRsync |
+                          fdflag::kSync}) {
+    return Errno::Inval;
+  }
+  ops::OpenRequest req;
+  req.follow = dirflags & kLookupSymlinkFollow;
+  req.path = path.text;
+  req.oflags = oflags;
+  req.base = rights_base;
+  req.inheriting = rights_inheriting;
+  req.fdflags = static_cast<uint16_t>(fdflags);
+  WASI_TRY_ASSIGN(const Fd fd, ops::open_beneath(ctx, dirfd, req));
   opened.set(fd);
   return Errno::Success;
 }
 
-} // namespace wasmcap::wasi::fns
+} // namespace fns
+} // namespace wasmcap::wasi

@@ -2,6 +2,7 @@
 // and streams over host file descriptors. Writes are complete before they return (the host
 // does no buffering of its own), so flush is a no-op and check-write always offers a window.
 #include <poll.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@ Val closed() {
 Val failed(P2Ctx& cx, int err) {
   auto e = std::make_unique<ErrorObject>();
   e->message = std::strerror(err);
+  e->host_errno = err;
   return err_val(variant_val(kStreamError, "last-operation-failed",
                              own_val(resources::kError, cx.add(std::move(e)))));
 }
@@ -106,7 +108,12 @@ int write_all(OutputStream& s, std::string_view data) {
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n;
-    if (s.offset && !s.append) {
+    if (s.append) {
+      // RWF_APPEND: each write lands at the end, atomically, without setting O_APPEND on the
+      // open file description the stream shares with its descriptor.
+      iovec v{const_cast<char*>(data.data() + done), data.size() - done};
+      n = ::pwritev2(s.fd.get(), &v, 1, -1, RWF_APPEND);
+    } else if (s.offset) {
       n = ::pwrite(s.fd.get(), data.data() + done, data.size() - done,
                    static_cast<off_t>(*s.offset));
       if (n > 0) *s.offset += static_cast<uint64_t>(n);

@@ -78,6 +78,16 @@ inline Val variant_val(std::string_view type, std::string_view case_name, Val pa
   return Val::with_payload(Val::Kind::Variant, case_index(type, case_name), {std::move(payload)});
 }
 
+// Flags: bit i of a flags value is the i-th flag of the WIT type (looked up by name, like cases).
+// An unknown flag gives 0 (a host bug, caught by the tests that use every flag).
+inline uint64_t flag_bit(std::string_view type, std::string_view flag) {
+  const uint32_t i = case_index(type, flag);
+  return i < 64 ? uint64_t{1} << i : 0;
+}
+inline bool has_flag(const Val& flags, std::string_view type, std::string_view flag) {
+  return (flags.bits & flag_bit(type, flag)) != 0;
+}
+
 // The representation of a handle argument (own or borrow) of the host's resource type `t`; a
 // Trap error when the handle is of another type.
 support::Result<uint32_t> handle_rep(const Val& v, const HostResourceType& t);

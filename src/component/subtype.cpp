@@ -1,0 +1,175 @@
+// Type matching and resource substitution (subtype.h).
+#include "component/subtype.h"
+
+namespace wasmcap::component {
+
+namespace {
+
+Error mismatch(uint64_t at, std::string what) {
+  return make_error(ErrorKind::Invalid, std::move(what), at);
+}
+
+const ResourceId* resolve(const ResourcePtr& r, const ResourceMap& map) {
+  if (!r) return nullptr;
+  auto it = map.find(r.get());
+  return it == map.end() ? r.get() : it->second.get();
+}
+
+Status same(const TypePtr& a, const TypePtr& b, ResourceMap& map, uint64_t at);
+
+Status same_resource(const Type& a, const Type& b, ResourceMap& map, uint64_t at) {
+  if (!a.resource || !b.resource) return mismatch(at, "expected a resource type");
+  if (resolve(b.resource, map) != a.resource.get())
+    return mismatch(at, "resource types are not the same");
+  return ok();
+}
+
+Status same(const TypePtr& a, const TypePtr& b, ResourceMap& map, uint64_t at) {
+  if (!a || !b) {
+    if (a || b)
+      return mismatch(
+          at, "type mismatch: expected a type where there is none, or none where there is one");
+    return ok();
+  }
+  if (a.get() == b.get() && map.empty()) return ok();
+  if (a->kind != b->kind)
+    return mismatch(at, "type mismatch: expected " + type_to_wit(b, nullptr) + ", found " +
+                            type_to_wit(a, nullptr));
+  switch (a->kind) {
+  case Type::Kind::Prim:
+    if (a->prim != b->prim)
+      return mismatch(at, "type mismatch: expected " + std::string(prim_name(b->prim)) +
+                              ", found " + prim_name(a->prim));
+    return ok();
+  case Type::Kind::Own:
+  case Type::Kind::Borrow:
+  case Type::Kind::Resource: return same_resource(*a, *b, map, at);
+  case Type::Kind::Record:
+  case Type::Kind::Variant:
+  case Type::Kind::Func:
+    if (a->fields.size() != b->fields.size())
+      return mismatch(at, "type mismatch: different number of fields, cases or parameters");
+    for (size_t i = 0; i < a->fields.size(); ++i) {
+      if (a->fields[i].first != b->fields[i].first)
+        return mismatch(at, "type mismatch: expected `" + b->fields[i].first + "`, found `" +
+                                a->fields[i].first + "`");
+      WASMCAP_TRY(same(a->fields[i].second, b->fields[i].second, map, at));
+    }
+    return same(a->result, b->result, map, at);
+  case Type::Kind::Flags:
+  case Type::Kind::Enum:
+    if (a->labels != b->labels) return mismatch(at, "type mismatch: different labels");
+    return ok();
+  case Type::Kind::List:
+  case Type::Kind::FixedList:
+  case Type::Kind::Option:
+  case Type::Kind::Tuple:
+    if (a->types.size() != b->types.size() || a->length != b->length)
+      return mismatch(at, "type mismatch");
+    for (size_t i = 0; i < a->types.size(); ++i)
+      WASMCAP_TRY(same(a->types[i], b->types[i], map, at));
+    return ok();
+  case Type::Kind::Result:
+    WASMCAP_TRY(same(a->ok, b->ok, map, at));
+    return same(a->err, b->err, map, at);
+  case Type::Kind::Instance:
+  case Type::Kind::Component: {
+    // Every export the expected side wants, with a matching type; (components) every import
+    // the actual side needs is one the expected side provides.
+    for (const NamedExtern& want : b->exports) {
+      const NamedExtern* have = nullptr;
+      for (const NamedExtern& e : a->exports) {
+        if (e.name == want.name) have = &e;
+      }
+      if (!have) return mismatch(at, "type mismatch: missing expected export `" + want.name + "`");
+      WASMCAP_TRY(check_subtype(*have->type, *want.type, map, at));
+    }
+    for (const NamedExtern& need : a->imports) {
+      const NamedExtern* given = nullptr;
+      for (const NamedExtern& e : b->imports) {
+        if (e.name == need.name) given = &e;
+      }
+      if (!given) return mismatch(at, "type mismatch: missing expected import `" + need.name + "`");
+    }
+    return ok();
+  }
+  case Type::Kind::CoreFunc:
+    if (!(a->core_func == b->core_func)) return mismatch(at, "type mismatch in core function");
+    return ok();
+  default: return ok();
+  }
+}
+
+} // namespace
+
+Status check_subtype(const ExternType& actual, const ExternType& expected, ResourceMap& map,
+                     uint64_t at) {
+  if (actual.kind != expected.kind) {
+    return mismatch(at, std::string("expected ") + extern_kind_name(expected.kind) + ", found " +
+                            extern_kind_name(actual.kind));
+  }
+  if (expected.kind == ExternType::Kind::Type && expected.type &&
+      expected.type->kind == Type::Kind::Resource && !map.count(expected.type->resource.get()) &&
+      !expected.type->resource->defined) {
+    // An abstract resource of the expected side: whatever resource is supplied becomes it.
+    if (!actual.type || actual.type->kind != Type::Kind::Resource)
+      return mismatch(at, "expected resource, found a defined type");
+    map[expected.type->resource.get()] = actual.type->resource;
+    return ok();
+  }
+  return same(actual.type, expected.type, map, at);
+}
+
+TypePtr substitute(const TypePtr& t, const ResourceMap& map) {
+  if (!t || map.empty()) return t;
+  bool changed = false;
+  auto copy = std::make_shared<Type>(*t);
+  auto sub = [&](TypePtr& p) {
+    TypePtr n = substitute(p, map);
+    if (n != p) {
+      p = n;
+      changed = true;
+    }
+  };
+  if (copy->resource) {
+    auto it = map.find(copy->resource.get());
+    if (it != map.end()) {
+      copy->resource = it->second;
+      changed = true;
+    }
+  }
+  for (auto& [label, f] : copy->fields)
+    sub(f);
+  for (TypePtr& m : copy->types)
+    sub(m);
+  sub(copy->ok);
+  sub(copy->err);
+  sub(copy->result);
+  for (NamedExtern& e : copy->imports) {
+    auto n = substitute(e.type, map);
+    if (n != e.type) {
+      e.type = n;
+      changed = true;
+    }
+  }
+  for (NamedExtern& e : copy->exports) {
+    auto n = substitute(e.type, map);
+    if (n != e.type) {
+      e.type = n;
+      changed = true;
+    }
+  }
+  return changed ? TypePtr(copy) : t;
+}
+
+std::shared_ptr<const ExternType> substitute(const std::shared_ptr<const ExternType>& e,
+                                             const ResourceMap& map) {
+  if (!e) return e;
+  TypePtr n = substitute(e->type, map);
+  if (n == e->type) return e;
+  auto copy = std::make_shared<ExternType>(*e);
+  copy->type = n;
+  return copy;
+}
+
+} // namespace wasmcap::component

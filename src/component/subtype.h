@@ -1,0 +1,29 @@
+// Type matching for instantiation and export ascriptions (Explainer.md, "Type checking"): an
+// argument's type against an import's, with the import's abstract resources bound to the
+// argument's as they are supplied, and the substitution of those resources into the types of
+// the instance's exports.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "component/types.h"
+#include "support/result.h"
+
+namespace wasmcap::component {
+
+// Abstract resources of the expected side -> the resources that replace them.
+using ResourceMap = std::map<const ResourceId*, ResourcePtr>;
+
+// Checks that `actual` may be used where `expected` is. Abstract resources of `expected` not
+// yet in `map` are bound to `actual`'s as they are met. An Invalid error at `at` otherwise
+// ("resource types are not the same", "type mismatch ...").
+support::Status check_subtype(const ExternType& actual, const ExternType& expected,
+                              ResourceMap& map, uint64_t at);
+
+// `t` with the resources of `map` replaced (the same node when nothing changes).
+TypePtr substitute(const TypePtr& t, const ResourceMap& map);
+std::shared_ptr<const ExternType> substitute(const std::shared_ptr<const ExternType>& e,
+                                             const ResourceMap& map);
+
+} // namespace wasmcap::component
