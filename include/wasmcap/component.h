@@ -5,13 +5,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "wasmcap/capability_group.h"
+#include "wasmcap/component_value.h"
 #include "wasmcap/engine.h"
 #include "wasmcap/error.h"
 
@@ -19,7 +23,11 @@ namespace wasmcap {
 
 namespace detail {
 struct ComponentData;
-}
+struct ComponentInstanceData;
+} // namespace detail
+
+class Store;
+class Wasi;
 
 class Component {
 public:
@@ -27,6 +35,8 @@ public:
   static bool is_component(std::span<const uint8_t> bytes);
   // Decodes and validates a component binary (nested core modules included).
   static Result<Component> from_binary(const Engine& engine, std::span<const uint8_t> bytes);
+  // A component in the text format (`(component ...)`), parsed then decoded like a binary.
+  static Result<Component> from_text(const Engine& engine, std::string_view text);
 
   // One import or export of the component: its name (a plain name like `run`, or an interface
   // name like `wasi:cli/environment@0.2.12`), its kind (`instance`, `func`, `type`,
@@ -59,6 +69,50 @@ public:
 
 private:
   std::shared_ptr<const detail::ComponentData> data_;
+};
+
+// An instantiated component. Valid while its Store lives.
+class ComponentInstance {
+public:
+  // Calls the exported function `name` of the component, or (with `instance`) the function
+  // `name` of its exported instance `instance` (an interface name matches any 0.2.x version of
+  // it, e.g. "wasi:cli/run@0.2.0"). Arguments and result are component values; their types
+  // must match the function's (function_type() says it in WIT). Traps are errors.
+  Result<std::optional<ComponentValue>> call(std::string_view name,
+                                             std::span<const ComponentValue> args) const;
+  Result<std::optional<ComponentValue>> call(std::string_view instance, std::string_view name,
+                                             std::span<const ComponentValue> args) const;
+  // The WIT type of an exported function ("func(x: u32) -> string"), or nullopt.
+  std::optional<std::string> function_type(std::string_view instance,
+                                           std::string_view name) const;
+
+  explicit ComponentInstance(std::shared_ptr<detail::ComponentInstanceData> data)
+      : data_(std::move(data)) {}
+  const std::shared_ptr<detail::ComponentInstanceData>& data() const { return data_; }
+
+private:
+  std::shared_ptr<detail::ComponentInstanceData> data_;
+};
+
+// Provides a component's imports: host functions, by the interface (instance import) or plain
+// name they are imported under, and WASI 0.2 for every `wasi:*` interface.
+class ComponentLinker {
+public:
+  using HostFunc =
+      std::function<Result<std::optional<ComponentValue>>(std::span<const ComponentValue> args)>;
+  // A function `func` of the imported instance `interface` ("example:app/log"; any version of
+  // it), or with `interface` empty a function imported directly under the plain name `func`.
+  // The component's declared type is what the values follow.
+  void define_func(std::string interface, std::string func, HostFunc f);
+  // Serves `wasi:*` interface imports (any 0.2.x) from `wasi`'s grants, which must outlive the
+  // instances.
+  void define_wasi(Wasi& wasi);
+  // Instantiates `component` in `store`; an import nothing provides is Unlinkable.
+  Result<ComponentInstance> instantiate(Store& store, const Component& component) const;
+
+private:
+  std::map<std::pair<std::string, std::string>, HostFunc> funcs_;
+  Wasi* wasi_ = nullptr;
 };
 
 } // namespace wasmcap

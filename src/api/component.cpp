@@ -6,6 +6,7 @@
 #include "component/decoder.h"
 #include "component/print.h"
 #include "component/validate.h"
+#include "text/wat_parser.h"
 #include "wasi/p2_groups.h"
 
 namespace wasmcap {
@@ -36,6 +37,14 @@ std::vector<Component::Item> items(const std::vector<component::NamedExtern>& li
 }
 
 } // namespace
+
+Result<Component> Component::from_text(const Engine& engine, std::string_view text) {
+  WASMCAP_ASSIGN(std::vector<uint8_t> bytes, text::parse_wat(text));
+  if (!component::is_component(bytes)) {
+    return make_error(ErrorKind::Malformed, "the text is a module, not a component");
+  }
+  return from_binary(engine, bytes);
+}
 
 bool Component::is_component(std::span<const uint8_t> bytes) {
   return component::is_component(bytes);

@@ -102,6 +102,7 @@ struct RScope {
 struct ComponentInstanceData {
   Store* store = nullptr;
   ComponentHost* host = nullptr;
+  std::shared_ptr<ComponentHost> host_owner;
   std::shared_ptr<const ComponentData> component;
   std::vector<std::unique_ptr<RScope>> scopes; // every scope stays alive with the instance
   RScope* top = nullptr;
@@ -609,10 +610,11 @@ private:
 } // namespace
 
 Result<std::shared_ptr<ComponentInstanceData>>
-instantiate_component(Store& store, const Component& c, ComponentHost& host) {
+instantiate_component(Store& store, const Component& c, std::shared_ptr<ComponentHost> host) {
   auto inst = std::make_shared<ComponentInstanceData>();
   inst->store = &store;
-  inst->host = &host;
+  inst->host = host.get();
+  inst->host_owner = std::move(host);
   inst->component = c.data();
   Instantiator in(*inst);
   WASMCAP_ASSIGN(inst->top, in.instantiate(inst->component->ast, nullptr, nullptr));
@@ -651,5 +653,12 @@ const std::map<std::string, RItem, std::less<>>&
 component_exports(const ComponentInstanceData& inst) {
   return inst.top->exports;
 }
+
+TypePtr export_func_type(const ComponentInstanceData& inst, std::string_view instance,
+                         std::string_view name) {
+  auto f = find_export_func(inst, instance, name);
+  return f ? f->type : nullptr;
+}
+
 
 } // namespace wasmcap::detail

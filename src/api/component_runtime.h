@@ -23,6 +23,10 @@
 #include "wasmcap/module.h"
 #include "wasmcap/store.h"
 
+namespace wasmcap::wasi {
+class WasiCtx;
+}
+
 namespace wasmcap::detail {
 
 using component::TypePtr;
@@ -76,9 +80,16 @@ public:
 
 struct ComponentInstanceData;
 
-// Instantiates `c` (its ComponentData) in `store` with imports from `host`.
+// Instantiates `c` (its ComponentData) in `store` with imports from `host`, which the instance
+// keeps alive.
 Result<std::shared_ptr<ComponentInstanceData>>
-instantiate_component(Store& store, const Component& c, ComponentHost& host);
+instantiate_component(Store& store, const Component& c, std::shared_ptr<ComponentHost> host);
+
+// The WASI 0.2 host over a preview1 context (component_wasi.cpp).
+std::shared_ptr<ComponentHost> make_wasi_component_host(wasi::WasiCtx& ctx);
+// The static type of an exported function, for ComponentInstance::function_type.
+TypePtr export_func_type(const ComponentInstanceData& inst, std::string_view instance,
+                         std::string_view name);
 
 // The function `name` exported at the top level, or `name` of the exported instance
 // `instance` ("wasi:cli/run@0.2.12", "run"); an interface name matches any 0.2.x version.

@@ -90,12 +90,19 @@ private:
 
 } // namespace
 
+namespace detail {
+std::shared_ptr<ComponentHost> make_wasi_component_host(wasi::WasiCtx& ctx) {
+  return std::make_shared<WasiComponentHost>(ctx);
+}
+} // namespace detail
+
 Result<int> Wasi::run_component(Store& store, const Component& component) {
   if (started_) return make_error(ErrorKind::Usage, "this Wasi has already run a guest");
   started_ = true;
-  WasiComponentHost host(*ctx_);
-  WASMCAP_ASSIGN(auto inst, detail::instantiate_component(store, component, host));
-  auto run = detail::find_export_func(*inst, "wasi:cli/run@0.2.0", "run");
+  ComponentLinker linker;
+  linker.define_wasi(*this);
+  WASMCAP_ASSIGN(ComponentInstance inst, linker.instantiate(store, component));
+  auto run = detail::find_export_func(*inst.data(), "wasi:cli/run@0.2.0", "run");
   if (!run) {
     return make_error(ErrorKind::Usage,
                       "the component exports no `wasi:cli/run` interface (it is not a command; "

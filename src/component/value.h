@@ -1,90 +1,11 @@
-// component::Val: a component-level value (what the Canonical ABI lifts out of and lowers into
-// core wasm): the host side of every call between a component and its host or another component.
-// One plain tree type for every value type, so host functions, the wast runner and `--invoke`
-// share it.
+// component::Val: the engine's name for the public ComponentValue (wasmcap/component_value.h),
+// a component-level value.
 #pragma once
 
-#include <cstdint>
-#include <string>
-#include <vector>
+#include "wasmcap/component_value.h"
 
 namespace wasmcap::component {
 
-struct Val {
-  enum class Kind : uint8_t {
-    Bool,
-    S8,
-    U8,
-    S16,
-    U16,
-    S32,
-    U32,
-    S64,
-    U64,
-    F32,
-    F64,
-    Char,
-    String,
-    List,
-    Record,
-    Tuple,
-    Variant,
-    Enum,
-    Option,
-    Result,
-    Flags,
-    Own,
-    Borrow,
-  };
-  // How a string was encoded where it came from, so storing it elsewhere follows the Canonical
-  // ABI's transcoding steps exactly (their realloc calls are observable by the guest).
-  // Latin1 and Utf16Tagged come from a latin1+utf16 memory; plain Utf16 from a utf16 one.
-  enum class Encoding : uint8_t { Utf8, Utf16, Latin1, Utf16Tagged };
-
-  Kind kind = Kind::Bool;
-  uint64_t bits = 0; // integers (sign-extended for s*), bool, char (a code point), f32/f64 bits,
-                     // Variant/Enum case index, Option (0 none, 1 some), Result (0 ok, 1 error),
-                     // Flags (bit i = label i), Own/Borrow: the resource's representation
-  std::string str;   // String, always UTF-8 here
-  Encoding str_encoding = Encoding::Utf8; // String: where it came from
-  uint32_t str_units = 0;                 // String: its length in that encoding's code units
-  std::vector<Val> items; // List/Record/Tuple members; Variant/Option/Result payload (0 or 1)
-  // A list<u8> may be packed: its bytes in `str`, `items` empty. Lifting makes byte lists
-  // packed (stream writes and reads are list<u8>: one Val per byte would cost ~40x the copy).
-  bool packed_bytes = false;
-  const void* resource = nullptr; // Own/Borrow: the runtime resource type (identity only)
-
-  static Val make(Kind k, uint64_t b = 0) {
-    Val v;
-    v.kind = k;
-    v.bits = b;
-    return v;
-  }
-  static Val string(std::string s) {
-    Val v;
-    v.kind = Kind::String;
-    v.str_units = static_cast<uint32_t>(s.size());
-    v.str = std::move(s);
-    return v;
-  }
-  static Val bytes(std::string b) {
-    Val v;
-    v.kind = Kind::List;
-    v.packed_bytes = true;
-    v.str = std::move(b);
-    return v;
-  }
-  size_t list_size() const { return packed_bytes ? str.size() : items.size(); }
-  static Val with_payload(Kind k, uint64_t index, std::vector<Val> payload) {
-    Val v = make(k, index);
-    v.items = std::move(payload);
-    return v;
-  }
-
-  int64_t s() const { return static_cast<int64_t>(bits); }
-  uint64_t u() const { return bits; }
-  bool has_payload() const { return !items.empty(); }
-  const Val& payload() const { return items.front(); }
-};
+using Val = wasmcap::ComponentValue;
 
 } // namespace wasmcap::component

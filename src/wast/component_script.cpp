@@ -192,7 +192,6 @@ struct ComponentScript::State {
   Store& store;
   std::function<void()> pass;
   std::function<void(uint32_t, std::string)> fail;
-  NoHost host;
   std::map<std::string, std::shared_ptr<const Component>> definitions;
   std::map<std::string, std::shared_ptr<detail::ComponentInstanceData>> named;
   std::shared_ptr<detail::ComponentInstanceData> current;
@@ -208,7 +207,7 @@ struct ComponentScript::State {
 
   Result<std::shared_ptr<detail::ComponentInstanceData>> instantiate(const ScriptModule& m) {
     WASMCAP_ASSIGN(Component c, compile(m));
-    return detail::instantiate_component(store, c, host);
+    return detail::instantiate_component(store, c, std::make_shared<NoHost>());
   }
 
   void module(const Command& c) {
@@ -218,7 +217,7 @@ struct ComponentScript::State {
       if (c.module->name) definitions[*c.module->name] = std::make_shared<const Component>(*comp);
       return;
     }
-    auto inst = detail::instantiate_component(store, *comp, host);
+    auto inst = detail::instantiate_component(store, *comp, std::make_shared<NoHost>());
     if (!inst) return fail(c.line, "component failed to instantiate: " + inst.error().to_string());
     current = *inst;
     if (c.module->name) named[*c.module->name] = current;
@@ -228,7 +227,7 @@ struct ComponentScript::State {
     auto it = definitions.find(c.definition_name);
     if (it == definitions.end())
       return fail(c.line, "unknown component definition " + c.definition_name);
-    auto inst = detail::instantiate_component(store, *it->second, host);
+    auto inst = detail::instantiate_component(store, *it->second, std::make_shared<NoHost>());
     if (!inst) return fail(c.line, "component failed to instantiate: " + inst.error().to_string());
     current = *inst;
     named[c.instance_name] = current;
@@ -320,7 +319,7 @@ struct ComponentScript::State {
 ComponentScript::ComponentScript(Store& store, std::function<void()> pass,
                                  std::function<void(uint32_t, std::string)> fail)
     : state_(
-          std::make_unique<State>(State{store, std::move(pass), std::move(fail), {}, {}, {}, {}})) {
+          std::make_unique<State>(State{store, std::move(pass), std::move(fail), {}, {}, {}})) {
 }
 
 ComponentScript::~ComponentScript() = default;

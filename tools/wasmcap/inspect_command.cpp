@@ -224,7 +224,7 @@ Action add_inspect_command(CLI::App& app) {
   cmd->add_option("FILE", *file, "The module to inspect (.wasm or .wat)")->required();
   return [file, json]() {
     Engine engine;
-    if (auto bytes = read_whole_file(*file); bytes && Component::is_component(*bytes)) {
+    if (auto bytes = read_whole_file(*file); bytes && looks_like_component(*bytes)) {
       return inspect_component(engine, *file, *bytes, *json);
     }
     auto module = load_module(engine, *file);

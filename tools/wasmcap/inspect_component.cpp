@@ -62,7 +62,7 @@ std::string items_json(const std::vector<Component::Item>& items) {
 
 int inspect_component(const Engine& engine, const std::string& file, std::span<const uint8_t> bytes,
                       bool json) {
-  auto c = Component::from_binary(engine, bytes);
+  auto c = load_component(engine, bytes);
   if (!c) return report_error(file, c.error(), "component");
   const CapabilitySet groups = c->capability_groups();
   if (json) {

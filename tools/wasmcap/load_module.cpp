@@ -70,6 +70,36 @@ char first_visible(const std::vector<uint8_t>& bytes) {
 
 } // namespace
 
+bool looks_like_component(std::span<const uint8_t> bytes) {
+  if (Component::is_component(bytes)) return true;
+  // Text: skip whitespace and comments, then `(component`.
+  const std::string_view s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+      ++i;
+    } else if (s.compare(i, 2, ";;") == 0) {
+      i = s.find('\n', i);
+      if (i == std::string_view::npos) return false;
+    } else if (s.compare(i, 2, "(;") == 0) {
+      i = s.find(";)", i);
+      if (i == std::string_view::npos) return false;
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  if (s.compare(i, 10, "(component") != 0) return false;
+  const char next = i + 10 < s.size() ? s[i + 10] : ' ';
+  return next == ' ' || next == '\n' || next == '\t' || next == '\r' || next == ')' || next == '$';
+}
+
+Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes) {
+  if (Component::is_component(bytes)) return Component::from_binary(engine, bytes);
+  return Component::from_text(
+      engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
 bool is_precompiled_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;

@@ -199,7 +199,7 @@ int run_component(const RunOptions& opts, const Engine& engine, WasiConfig confi
     return report_error(
         opts.file, make_error(ErrorKind::Usage, "--invoke is not supported for components yet"));
   }
-  auto component = Component::from_binary(engine, bytes);
+  auto component = load_component(engine, bytes);
   if (!component) return report_error(opts.file, component.error(), "component");
   if (auto s = apply_policy_options(opts.policy, config); !s) {
     return report_error(opts.file, s.error());
@@ -226,7 +226,7 @@ int run(const RunOptions& opts) {
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
-  if (auto bytes = read_whole_file(opts.file); bytes && Component::is_component(*bytes)) {
+  if (auto bytes = read_whole_file(opts.file); bytes && looks_like_component(*bytes)) {
     return run_component(opts, engine, *config, *bytes);
   }
   auto module = load_for_run(engine, opts);

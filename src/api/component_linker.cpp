@@ -1,0 +1,127 @@
+// ComponentLinker and ComponentInstance (include/wasmcap/component.h): the public face of the
+// component runtime. The linker's host serves each top-level import from the embedder's
+// functions (by interface and function name) or, for `wasi:*` interfaces, from WASI 0.2.
+#include "api/component_runtime.h"
+#include "wasi/wasi_ctx.h"
+#include "wasmcap/component.h"
+#include "wasmcap/wasi.h"
+
+namespace wasmcap {
+
+namespace {
+
+using component::ExternType;
+using detail::RFunc;
+using detail::RInstance;
+using detail::RItem;
+
+std::string_view unversioned(std::string_view name) {
+  const size_t at = name.find('@');
+  return at == std::string_view::npos ? name : name.substr(0, at);
+}
+
+class LinkerHost final : public detail::ComponentHost {
+public:
+  LinkerHost(const std::map<std::pair<std::string, std::string>, ComponentLinker::HostFunc>& funcs,
+             std::shared_ptr<detail::ComponentHost> wasi)
+      : funcs_(funcs), wasi_(std::move(wasi)) {}
+
+  Result<RItem> provide(const std::string& name, const ExternType& type) override {
+    if (wasi_ && name.compare(0, 5, "wasi:") == 0) return wasi_->provide(name, type);
+    if (type.kind == ExternType::Kind::Func) {
+      auto f = find("", name);
+      if (!f) return make_error(ErrorKind::Unlinkable, "no host function for import `" + name + "`");
+      return func_item(*f, type.type);
+    }
+    if (type.kind != ExternType::Kind::Instance || !type.type) {
+      return make_error(ErrorKind::Unlinkable, "import `" + name + "`: only functions and instances of functions can be provided");
+    }
+    auto inst = std::make_shared<RInstance>();
+    for (const component::NamedExtern& e : type.type->exports) {
+      if (e.type->kind == ExternType::Kind::Func) {
+        auto f = find(name, e.name);
+        if (!f) return make_error(ErrorKind::Unlinkable, "`" + name + "` function `" + e.name + "` is not defined in the linker");
+        inst->exports.emplace(e.name, func_item(*f, e.type->type));
+      } else if (e.type->kind == ExternType::Kind::Type && e.type->type &&
+                 e.type->type->kind != component::Type::Kind::Resource) {
+        RItem item;
+        item.kind = ExternType::Kind::Type;
+        item.type = e.type->type;
+        inst->exports.emplace(e.name, std::move(item));
+      } else {
+        return make_error(ErrorKind::Unlinkable, "`" + name + "` export `" + e.name + "`: host resources and nested instances are not supported by ComponentLinker yet");
+      }
+    }
+    RItem out;
+    out.kind = ExternType::Kind::Instance;
+    out.instance = std::move(inst);
+    out.type = type.type;
+    return out;
+  }
+
+  Status drop(const void* rt, uint32_t rep) override {
+    return wasi_ ? wasi_->drop(rt, rep) : Status(ok());
+  }
+  bool owns(const void* rt) const override { return wasi_ && wasi_->owns(rt); }
+
+private:
+  const ComponentLinker::HostFunc* find(std::string_view iface, std::string_view name) const {
+    for (const auto& [key, f] : funcs_) {
+      if (key.second == name && unversioned(key.first) == unversioned(iface)) return &f;
+    }
+    return nullptr;
+  }
+  static RItem func_item(const ComponentLinker::HostFunc& f, const component::TypePtr& type) {
+    auto rf = std::make_shared<RFunc>();
+    rf->type = type;
+    rf->call = f;
+    RItem item;
+    item.kind = ExternType::Kind::Func;
+    item.func = std::move(rf);
+    item.type = type;
+    return item;
+  }
+
+  std::map<std::pair<std::string, std::string>, ComponentLinker::HostFunc> funcs_;
+  std::shared_ptr<detail::ComponentHost> wasi_;
+};
+
+} // namespace
+
+void ComponentLinker::define_func(std::string interface, std::string func, HostFunc f) {
+  funcs_[{std::move(interface), std::move(func)}] = std::move(f);
+}
+
+void ComponentLinker::define_wasi(Wasi& wasi) {
+  wasi_ = &wasi;
+}
+
+Result<ComponentInstance> ComponentLinker::instantiate(Store& store, const Component& component) const {
+  auto host = std::make_shared<LinkerHost>(
+      funcs_, wasi_ ? detail::make_wasi_component_host(*wasi_->ctx_) : nullptr);
+  WASMCAP_ASSIGN(auto data, detail::instantiate_component(store, component, std::move(host)));
+  return ComponentInstance(std::move(data));
+}
+
+Result<std::optional<ComponentValue>> ComponentInstance::call(std::string_view name,
+                                                              std::span<const ComponentValue> args) const {
+  return call("", name, args);
+}
+
+Result<std::optional<ComponentValue>> ComponentInstance::call(std::string_view instance, std::string_view name,
+                                                              std::span<const ComponentValue> args) const {
+  auto f = detail::find_export_func(*data_, instance, name);
+  if (!f) {
+    return make_error(ErrorKind::Usage, "the component exports no function `" + std::string(name) + "`" +
+                                            (instance.empty() ? "" : " in `" + std::string(instance) + "`"));
+  }
+  return f->call(args);
+}
+
+std::optional<std::string> ComponentInstance::function_type(std::string_view instance, std::string_view name) const {
+  auto t = detail::export_func_type(*data_, instance, name);
+  if (!t) return std::nullopt;
+  return component::type_to_wit(t, nullptr);
+}
+
+} // namespace wasmcap
