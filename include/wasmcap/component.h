@@ -82,9 +82,12 @@ public:
                                              std::span<const ComponentValue> args) const;
   Result<std::optional<ComponentValue>> call(std::string_view instance, std::string_view name,
                                              std::span<const ComponentValue> args) const;
+  // Calls a function written in WAVE notation, as `wasmcap run --invoke` does:
+  // `greet("wasm")`, `add(40, 2)`, `iface#name(...)` for a function of an exported instance.
+  // Returns the result in WAVE ("\"hello, wasm\"", "42"), or "" for a function without one.
+  Result<std::string> call_wave(std::string_view call) const;
   // The WIT type of an exported function ("func(x: u32) -> string"), or nullopt.
-  std::optional<std::string> function_type(std::string_view instance,
-                                           std::string_view name) const;
+  std::optional<std::string> function_type(std::string_view instance, std::string_view name) const;
 
   explicit ComponentInstance(std::shared_ptr<detail::ComponentInstanceData> data)
       : data_(std::move(data)) {}

@@ -49,7 +49,8 @@ struct ComponentValue {
   std::string str;   // String, always UTF-8 here
   Encoding str_encoding = Encoding::Utf8; // String: where it came from
   uint32_t str_units = 0;                 // String: its length in that encoding's code units
-  std::vector<ComponentValue> items; // List/Record/Tuple members; Variant/Option/Result payload (0 or 1)
+  std::vector<ComponentValue>
+      items; // List/Record/Tuple members; Variant/Option/Result payload (0 or 1)
   // A list<u8> may be packed: its bytes in `str`, `items` empty. Lifting makes byte lists
   // packed (stream writes and reads are list<u8>: one value per byte would cost ~40x the copy).
   bool packed_bytes = false;

@@ -2,6 +2,7 @@
 // component runtime. The linker's host serves each top-level import from the embedder's
 // functions (by interface and function name) or, for `wasi:*` interfaces, from WASI 0.2.
 #include "api/component_runtime.h"
+#include "component/wave.h"
 #include "wasi/wasi_ctx.h"
 #include "wasmcap/component.h"
 #include "wasmcap/wasi.h"
@@ -30,17 +31,22 @@ public:
     if (wasi_ && name.compare(0, 5, "wasi:") == 0) return wasi_->provide(name, type);
     if (type.kind == ExternType::Kind::Func) {
       auto f = find("", name);
-      if (!f) return make_error(ErrorKind::Unlinkable, "no host function for import `" + name + "`");
+      if (!f)
+        return make_error(ErrorKind::Unlinkable, "no host function for import `" + name + "`");
       return func_item(*f, type.type);
     }
     if (type.kind != ExternType::Kind::Instance || !type.type) {
-      return make_error(ErrorKind::Unlinkable, "import `" + name + "`: only functions and instances of functions can be provided");
+      return make_error(ErrorKind::Unlinkable,
+                        "import `" + name +
+                            "`: only functions and instances of functions can be provided");
     }
     auto inst = std::make_shared<RInstance>();
     for (const component::NamedExtern& e : type.type->exports) {
       if (e.type->kind == ExternType::Kind::Func) {
         auto f = find(name, e.name);
-        if (!f) return make_error(ErrorKind::Unlinkable, "`" + name + "` function `" + e.name + "` is not defined in the linker");
+        if (!f)
+          return make_error(ErrorKind::Unlinkable, "`" + name + "` function `" + e.name +
+                                                       "` is not defined in the linker");
         inst->exports.emplace(e.name, func_item(*f, e.type->type));
       } else if (e.type->kind == ExternType::Kind::Type && e.type->type &&
                  e.type->type->kind != component::Type::Kind::Resource) {
@@ -49,7 +55,10 @@ public:
         item.type = e.type->type;
         inst->exports.emplace(e.name, std::move(item));
       } else {
-        return make_error(ErrorKind::Unlinkable, "`" + name + "` export `" + e.name + "`: host resources and nested instances are not supported by ComponentLinker yet");
+        return make_error(
+            ErrorKind::Unlinkable,
+            "`" + name + "` export `" + e.name +
+                "`: host resources and nested instances are not supported by ComponentLinker yet");
       }
     }
     RItem out;
@@ -96,29 +105,59 @@ void ComponentLinker::define_wasi(Wasi& wasi) {
   wasi_ = &wasi;
 }
 
-Result<ComponentInstance> ComponentLinker::instantiate(Store& store, const Component& component) const {
+Result<ComponentInstance> ComponentLinker::instantiate(Store& store,
+                                                       const Component& component) const {
   auto host = std::make_shared<LinkerHost>(
       funcs_, wasi_ ? detail::make_wasi_component_host(*wasi_->ctx_) : nullptr);
   WASMCAP_ASSIGN(auto data, detail::instantiate_component(store, component, std::move(host)));
   return ComponentInstance(std::move(data));
 }
 
-Result<std::optional<ComponentValue>> ComponentInstance::call(std::string_view name,
-                                                              std::span<const ComponentValue> args) const {
+Result<std::optional<ComponentValue>>
+ComponentInstance::call(std::string_view name, std::span<const ComponentValue> args) const {
   return call("", name, args);
 }
 
-Result<std::optional<ComponentValue>> ComponentInstance::call(std::string_view instance, std::string_view name,
-                                                              std::span<const ComponentValue> args) const {
+Result<std::optional<ComponentValue>>
+ComponentInstance::call(std::string_view instance, std::string_view name,
+                        std::span<const ComponentValue> args) const {
   auto f = detail::find_export_func(*data_, instance, name);
   if (!f) {
-    return make_error(ErrorKind::Usage, "the component exports no function `" + std::string(name) + "`" +
-                                            (instance.empty() ? "" : " in `" + std::string(instance) + "`"));
+    return make_error(ErrorKind::Usage,
+                      "the component exports no function `" + std::string(name) + "`" +
+                          (instance.empty() ? "" : " in `" + std::string(instance) + "`"));
   }
   return f->call(args);
 }
 
-std::optional<std::string> ComponentInstance::function_type(std::string_view instance, std::string_view name) const {
+Result<std::string> ComponentInstance::call_wave(std::string_view call) const {
+  WASMCAP_ASSIGN(auto parts, component::wave_split_call(call));
+  std::string instance, name = parts.first;
+  if (const size_t hash = name.find('#'); hash != std::string::npos) {
+    instance = name.substr(0, hash);
+    name = name.substr(hash + 1);
+  }
+  auto f = detail::find_export_func(*data_, instance, name);
+  if (!f)
+    return make_error(ErrorKind::Usage, "the component exports no function `" + parts.first + "`");
+  if (parts.second.size() != f->type->fields.size()) {
+    return make_error(ErrorKind::Usage,
+                      "`" + parts.first + "` takes " + std::to_string(f->type->fields.size()) +
+                          " argument(s): " + component::type_to_wit(f->type, nullptr));
+  }
+  std::vector<ComponentValue> args;
+  for (size_t i = 0; i < parts.second.size(); ++i) {
+    WASMCAP_ASSIGN(ComponentValue v,
+                   component::wave_parse(parts.second[i], *f->type->fields[i].second));
+    args.push_back(std::move(v));
+  }
+  WASMCAP_ASSIGN(std::optional<ComponentValue> r, f->call(args));
+  if (!r || !f->type->result) return std::string();
+  return component::wave_print(*r, *f->type->result);
+}
+
+std::optional<std::string> ComponentInstance::function_type(std::string_view instance,
+                                                            std::string_view name) const {
   auto t = detail::export_func_type(*data_, instance, name);
   if (!t) return std::nullopt;
   return component::type_to_wit(t, nullptr);

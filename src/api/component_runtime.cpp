@@ -660,5 +660,4 @@ TypePtr export_func_type(const ComponentInstanceData& inst, std::string_view ins
   return f ? f->type : nullptr;
 }
 
-
 } // namespace wasmcap::detail

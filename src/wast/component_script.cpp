@@ -318,9 +318,7 @@ struct ComponentScript::State {
 
 ComponentScript::ComponentScript(Store& store, std::function<void()> pass,
                                  std::function<void(uint32_t, std::string)> fail)
-    : state_(
-          std::make_unique<State>(State{store, std::move(pass), std::move(fail), {}, {}, {}})) {
-}
+    : state_(std::make_unique<State>(State{store, std::move(pass), std::move(fail), {}, {}, {}})) {}
 
 ComponentScript::~ComponentScript() = default;
 

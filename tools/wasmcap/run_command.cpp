@@ -195,10 +195,6 @@ Result<WasiConfig> wasi_config(const RunOptions& opts) {
 // the WASI 0.2 host; the exit status is wasi:cli/exit's code, or 0/1 for run's ok/error.
 int run_component(const RunOptions& opts, const Engine& engine, WasiConfig config,
                   std::span<const uint8_t> bytes) {
-  if (!opts.invoke.empty()) {
-    return report_error(
-        opts.file, make_error(ErrorKind::Usage, "--invoke is not supported for components yet"));
-  }
   auto component = load_component(engine, bytes);
   if (!component) return report_error(opts.file, component.error(), "component");
   if (auto s = apply_policy_options(opts.policy, config); !s) {
@@ -211,6 +207,28 @@ int run_component(const RunOptions& opts, const Engine& engine, WasiConfig confi
     return report_error(opts.file, e);
   }
   Store store(engine);
+  if (!opts.invoke.empty()) {
+    // --invoke 'name(ARGS)': arguments and result in WAVE, as wasmtime prints them.
+    ComponentLinker linker;
+    linker.define_wasi(*wasi);
+    auto inst = linker.instantiate(store, *component);
+    if (!inst) return report_error(opts.file, inst.error(), "component");
+    // `--invoke 'add(40, 2)'` (wasmtime's spelling), or `--invoke add 40 2` as for modules.
+    std::string call = opts.invoke;
+    if (call.find('(') == std::string::npos) {
+      call += "(";
+      for (size_t i = 0; i < opts.args.size(); ++i)
+        call += (i ? ", " : "") + opts.args[i];
+      call += ")";
+    }
+    auto result = inst->call_wave(call);
+    if (!result) {
+      if (auto code = exit_code_of(result.error())) return *code;
+      return report_error(opts.file, result.error(), "component");
+    }
+    if (!result->empty()) std::printf("%s\n", result->c_str());
+    return kExitOk;
+  }
   auto code = wasi->run_component(store, *component);
   if (!code) return report_error(opts.file, code.error(), "component");
   return *code;

@@ -49,11 +49,12 @@ TEST(ComponentApi, CallsExportsAndImportsWithComponentValues) {
   ASSERT_TRUE(c) << c.error().to_string();
   std::vector<std::string> logged;
   ComponentLinker linker;
-  linker.define_func("example:app/log@1.0.0", "log",
-                     [&](std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
-                       logged.push_back(args[0].str);
-                       return std::optional<ComponentValue>();
-                     });
+  linker.define_func(
+      "example:app/log@1.0.0", "log",
+      [&](std::span<const ComponentValue> args) -> Result<std::optional<ComponentValue>> {
+        logged.push_back(args[0].str);
+        return std::optional<ComponentValue>();
+      });
   Store store(engine);
   auto inst = linker.instantiate(store, *c);
   ASSERT_TRUE(inst) << inst.error().to_string();
