@@ -11,7 +11,6 @@
 
 namespace wasmcap {
 
-
 namespace {
 
 std::vector<Component::Item> items(const std::vector<component::NamedExtern>& list,
@@ -50,11 +49,40 @@ bool Component::is_component(std::span<const uint8_t> bytes) {
   return component::is_component(bytes);
 }
 
-Result<Component> Component::from_binary(const Engine&, std::span<const uint8_t> bytes) {
+namespace {
+
+// The core modules are compiled while the component is validated -- decoded and validated
+// once, by the module path every tier takes -- and kept for every instantiation.
+component::CoreModuleLoader compiling_loader(const Engine& engine, detail::ComponentData& data) {
+  return [&engine, &data](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
+    auto compiled = Module::from_binary(
+        engine, std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size));
+    if (!compiled) {
+      Error e = std::move(compiled).error();
+      if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
+      return e;
+    }
+    auto m = std::make_shared<const Module>(std::move(*compiled));
+    auto t = std::make_shared<component::Type>();
+    t->kind = component::Type::Kind::CoreModule;
+    for (const ImportType& i : m->imports())
+      t->core_imports.push_back({i.module, i.name, i.type.kind, i.type.func});
+    for (const ExportType& x : m->exports())
+      t->core_exports.push_back({"", x.name, x.type.kind, x.type.func});
+    std::lock_guard lock(data.modules_mu);
+    data.modules.emplace(ref.offset, std::move(m));
+    return component::TypePtr(t);
+  };
+}
+
+} // namespace
+
+Result<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
   auto data = std::make_shared<detail::ComponentData>();
   data->bytes.assign(bytes.begin(), bytes.end());
   WASMCAP_ASSIGN(data->ast, component::decode_component(data->bytes));
-  WASMCAP_ASSIGN(data->info, component::validate_component(data->ast, data->bytes));
+  WASMCAP_ASSIGN(data->info, component::validate_component(data->ast, data->bytes,
+                                                           compiling_loader(engine, *data)));
   data->imports = items(data->info.imports, data->info.type_names);
   data->exports = items(data->info.exports, data->info.type_names);
   Component c;

@@ -48,7 +48,8 @@ std::string idx_msg(const char* what, uint32_t i) {
 
 class Validator {
 public:
-  Validator(std::span<const uint8_t> bytes, ComponentInfo& info) : bytes_(bytes), info_(info) {}
+  Validator(std::span<const uint8_t> bytes, ComponentInfo& info, const CoreModuleLoader& load)
+      : bytes_(bytes), info_(info), load_(load) {}
 
   Result<TypePtr> component(const Component& c, Scope* parent) {
     Scope s;
@@ -72,6 +73,7 @@ public:
 private:
   std::span<const uint8_t> bytes_;
   ComponentInfo& info_;
+  const CoreModuleLoader& load_;
   uint64_t next_resource_ = 1;
 
   static TypePtr prim(PrimType p) {
@@ -667,6 +669,7 @@ private:
   Result<TypePtr> core_module(const Definition& d) {
     const CoreModuleRef& ref = d.core_module;
     info_.core_modules.push_back(ref);
+    if (load_) return load_(ref);
     WASMCAP_ASSIGN(ir::Module m, binary::decode_module(bytes_.subspan(ref.offset, ref.size)));
     if (auto st = validate::validate_module(m, validate::Features{}); !st) {
       Error e = std::move(st).error();
@@ -1042,9 +1045,10 @@ const char* extern_kind_name(ExternType::Kind kind) {
   return "?";
 }
 
-Result<ComponentInfo> validate_component(const Component& c, std::span<const uint8_t> bytes) {
+Result<ComponentInfo> validate_component(const Component& c, std::span<const uint8_t> bytes,
+                                         const CoreModuleLoader& load) {
   ComponentInfo info;
-  Validator v(bytes, info);
+  Validator v(bytes, info, load);
   WASMCAP_TRY(v.component(c, nullptr));
   return info;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <unordered_map>
 #include <vector>
@@ -32,8 +33,14 @@ struct ComponentInfo {
   std::unordered_map<const Definition*, std::shared_ptr<const ExternType>> items;
 };
 
+// Decodes and validates one nested core module and says what it imports and exports (a
+// CoreModule type). The default decodes and validates it here; an embedder that compiles the
+// module anyway passes one that compiles it once and keeps the result.
+using CoreModuleLoader = std::function<support::Result<TypePtr>(const CoreModuleRef& ref)>;
+
 // `bytes` is the binary `c` was decoded from (nested core modules are ranges of it).
 support::Result<ComponentInfo> validate_component(const Component& c,
-                                                  std::span<const uint8_t> bytes);
+                                                  std::span<const uint8_t> bytes,
+                                                  const CoreModuleLoader& load = nullptr);
 
 } // namespace wasmcap::component
