@@ -82,7 +82,7 @@ Result<ExternName> read_extern_name(ByteReader& r) {
     default:
       return make_error(ErrorKind::Malformed, "invalid name attribute 0x" + hex_byte(kind), at);
     }
-    if (slot->has_value()) return make_error(ErrorKind::Malformed, "duplicate name attribute", at);
+    if (slot->has_value()) return make_error(ErrorKind::Invalid, "duplicate name attribute", at);
     WASMCAP_ASSIGN(*slot, read_string(r));
   }
   return n;
@@ -177,6 +177,16 @@ Result<Alias> read_alias(ByteReader& r) {
   }
   case 0x02: {
     a.kind = Alias::Kind::Outer;
+    // Only types, core types, core modules and components can be aliased from outer scopes.
+    const bool allowed =
+        a.sort == Sort::Type || a.sort == Sort::Component ||
+        (a.sort == Sort::Core && (a.core == CoreSort::Type || a.core == CoreSort::Module));
+    if (!allowed) {
+      return make_error(ErrorKind::Malformed,
+                        std::string("invalid leading byte for component outer alias kind (") +
+                            sort_name(a.sort, a.core) + ")",
+                        a.offset);
+    }
     WASMCAP_ASSIGN(a.count, r.read_u32());
     WASMCAP_ASSIGN(a.index, r.read_u32());
     return a;

@@ -294,6 +294,7 @@ private:
     }
     t->kind = Type::Kind::CoreModule;
     std::vector<TypePtr> local_types;
+    std::set<std::string> import_keys, export_keys;
     for (const CoreModuleDecl& m : d.decls) {
       switch (m.kind) {
       case CoreModuleDecl::Kind::Type: {
@@ -325,8 +326,19 @@ private:
           }
           e.func = local_types[m.func_type]->core_func;
         }
-        (m.kind == CoreModuleDecl::Kind::Import ? t->core_imports : t->core_exports)
-            .push_back(std::move(e));
+        // Two-level import names mangle to one (`module:name`), so they must be unique too.
+        const bool is_import = m.kind == CoreModuleDecl::Kind::Import;
+        const std::string key = is_import ? m.module + ":" + m.name : m.name;
+        if (!(is_import ? import_keys : export_keys).insert(key).second) {
+          return invalid(m.offset, is_import ? "duplicate import name `" + key + "`"
+                                             : "export name `" + key + "` already defined");
+        }
+        if (m.extern_kind == ir::ExternKind::Memory &&
+            (m.memory.limits.min > ir::kMaxPages ||
+             (m.memory.limits.max && *m.memory.limits.max > ir::kMaxPages))) {
+          return invalid(m.offset, "memory size must be at most 65536 pages (4GiB)");
+        }
+        (is_import ? t->core_imports : t->core_exports).push_back(std::move(e));
         break;
       }
       }
@@ -816,7 +828,8 @@ private:
       std::set<std::string> names;
       for (const Instance::Export& e : in.exports) {
         WASMCAP_ASSIGN(auto et, item_type(s, e.item, at));
-        if (!names.insert(e.name.name).second)
+        WASMCAP_TRY(parse_extern_name(e.name.name, e.name.offset));
+        if (!names.insert(strongly_unique_key(e.name.name)).second)
           return invalid(at, "export name `" + e.name.name + "` conflicts with previous name");
         t->exports.push_back({e.name.name, et});
       }
