@@ -2,6 +2,7 @@
 // WASI 0.2 host (src/wasi/p2) over the same WasiCtx as preview1, and Wasi::run_component.
 #include "api/component_runtime.h"
 #include "wasi/p2/host.h"
+#include "wasi/p2_groups.h"
 #include "wasi/wasi_ctx.h"
 #include "wasmcap/wasi.h"
 
@@ -39,6 +40,23 @@ public:
         f->type = e.type->type;
         wasi::p2::P2Ctx* cx = &p2_;
         f->call = [cx, hf](std::span<const component::Val> args) { return hf->fn(*cx, args); };
+        // The policy, for the interfaces whose functions have no error to answer with
+        // (wasi:filesystem and wasi:sockets refuse with their own error codes, and log it):
+        // a denied group's function traps when called, with an audit line, as preview1's
+        // refused proc_exit does.
+        const std::string_view iface = name;
+        const bool self_policed =
+            iface.rfind("wasi:filesystem/", 0) == 0 || iface.rfind("wasi:sockets/", 0) == 0;
+        const auto group = wasi::p2_capability_group(name, e.name);
+        if (group && !self_policed && !p2_.wasi().observer().config().allowed.has(*group)) {
+          const std::string what = name + " " + e.name;
+          f->call = [cx, what, g = *group, fname = e.name, iname = std::string(name)](
+                        std::span<const component::Val>) -> detail::CallResult {
+            cx->wasi().observer().refused_p2(iname, fname, "", "denied by policy", g);
+            return make_error(ErrorKind::Trap, what + ": denied by policy (" +
+                                                   std::string(capability_group_name(g)) + ")");
+          };
+        }
         item.func = std::move(f);
       } else if (e.type->kind == ExternType::Kind::Type && e.type->type &&
                  e.type->type->kind == component::Type::Kind::Resource) {
