@@ -28,13 +28,17 @@ struct ComponentInstanceData;
 
 class Store;
 class Wasi;
+class CodeCache;
 
 class Component {
 public:
   // True when `bytes` start with a component's preamble (a core module's has layer 0).
   static bool is_component(std::span<const uint8_t> bytes);
   // Decodes and validates a component binary (nested core modules included).
-  static Result<Component> from_binary(const Engine& engine, std::span<const uint8_t> bytes);
+  // With `cache`, each core module's compiled code comes from (and goes to) the code cache, as
+  // a module's does under `--tier jit|auto` (docs/llvm.md).
+  static Result<Component> from_binary(const Engine& engine, std::span<const uint8_t> bytes,
+                                       const CodeCache* cache = nullptr);
   // A component in the text format (`(component ...)`), parsed then decoded like a binary.
   static Result<Component> from_text(const Engine& engine, std::string_view text);
 

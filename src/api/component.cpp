@@ -7,6 +7,7 @@
 #include "component/print.h"
 #include "component/validate.h"
 #include "text/wat_parser.h"
+#include "wasmcap/code_cache.h"
 #include "wasi/p2_groups.h"
 
 namespace wasmcap {
@@ -53,10 +54,11 @@ namespace {
 
 // The core modules are compiled while the component is validated -- decoded and validated
 // once, by the module path every tier takes -- and kept for every instantiation.
-component::CoreModuleLoader compiling_loader(const Engine& engine, detail::ComponentData& data) {
-  return [&engine, &data](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
-    auto compiled = Module::from_binary(
-        engine, std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size));
+component::CoreModuleLoader compiling_loader(const Engine& engine, detail::ComponentData& data,
+                                             const CodeCache* cache) {
+  return [&engine, &data, cache](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
+    const auto bytes = std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size);
+    auto compiled = cache ? cache->load(engine, bytes) : Module::from_binary(engine, bytes);
     if (!compiled) {
       Error e = std::move(compiled).error();
       if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
@@ -77,12 +79,13 @@ component::CoreModuleLoader compiling_loader(const Engine& engine, detail::Compo
 
 } // namespace
 
-Result<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
+Result<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes,
+                                         const CodeCache* cache) {
   auto data = std::make_shared<detail::ComponentData>();
   data->bytes.assign(bytes.begin(), bytes.end());
   WASMCAP_ASSIGN(data->ast, component::decode_component(data->bytes));
   WASMCAP_ASSIGN(data->info, component::validate_component(data->ast, data->bytes,
-                                                           compiling_loader(engine, *data)));
+                                                           compiling_loader(engine, *data, cache)));
   data->imports = items(data->info.imports, data->info.type_names);
   data->exports = items(data->info.exports, data->info.type_names);
   Component c;

@@ -94,8 +94,9 @@ bool looks_like_component(std::span<const uint8_t> bytes) {
   return next == ' ' || next == '\n' || next == '\t' || next == '\r' || next == ')' || next == '$';
 }
 
-Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes) {
-  if (Component::is_component(bytes)) return Component::from_binary(engine, bytes);
+Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes,
+                                 const CodeCache* cache) {
+  if (Component::is_component(bytes)) return Component::from_binary(engine, bytes, cache);
   return Component::from_text(
       engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }

@@ -195,7 +195,11 @@ Result<WasiConfig> wasi_config(const RunOptions& opts) {
 // the WASI 0.2 host; the exit status is wasi:cli/exit's code, or 0/1 for run's ok/error.
 int run_component(const RunOptions& opts, const Engine& engine, WasiConfig config,
                   std::span<const uint8_t> bytes) {
-  auto component = load_component(engine, bytes);
+  // Under --tier jit|auto each core module's compiled code goes through the code cache, as a
+  // module's does.
+  const bool compiles = engine.config().tier != Tier::Interpreter;
+  const CodeCache cache(CodeCache::default_directory());
+  auto component = load_component(engine, bytes, compiles && opts.cache ? &cache : nullptr);
   if (!component) return report_error(opts.file, component.error(), "component");
   if (auto s = apply_policy_options(opts.policy, config); !s) {
     return report_error(opts.file, s.error());
