@@ -4,6 +4,7 @@
 // this file: it learns field offsets and helper addresses through tier_abi.h.
 #pragma once
 
+#include <atomic>
 #include <csetjmp>
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +46,8 @@ struct JitContext {
   runtime::Store* store = nullptr;
   Activation* activation = nullptr;
   const JitModule* module = nullptr;
+  std::atomic<uint32_t>* interrupt = nullptr; // the store's interrupt word (kCheckInterrupt)
+  int64_t* fuel = nullptr;                    // the store's compiled-code counter (kCheckFuel)
 };
 
 // What FuncInstance::code points at for a compiled function.
@@ -87,4 +90,6 @@ void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint32_
 void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
                             uint32_t n, uint64_t offset);
 void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg);
+void wasmcap_jit_interrupt(JitContext* ctx, uint64_t offset);
+void wasmcap_jit_refuel(JitContext* ctx, uint64_t offset);
 }

@@ -86,10 +86,32 @@ public:
   void return_fuel(int64_t& counter);
   void set_fuel(uint64_t fuel); // also enables fuel accounting
   std::optional<uint64_t> fuel() const;
-  // Thread-safe: the running (or next) wasm call traps "interrupted".
-  void interrupt() { interrupt_.store(true, std::memory_order_relaxed); }
-  // An outermost call into wasm starts: arms the timeout's deadline.
-  void begin_outermost_call();
+  // The counter compiled code charges (the LLVM tier's fuel checks): one per store, shared by
+  // every compiled activation, given back to the reserve (return_fuel) whenever compiled code
+  // leaves for the runtime, so the interpreter and hosts see the true fuel.
+  int64_t& compiled_fuel() { return compiled_fuel_; }
+
+  // The interrupt word: non-zero asks running wasm to stop at its next check. Compiled code with
+  // interruption checks loads it at every function entry and loop header (one load and a branch,
+  // no clock read) and calls check_interrupt() when it is set; the interpreter's metered code
+  // reads it in refuel(). interrupt() sets kInterruptRequested; the timeout's timer thread
+  // (deadline_timer.h) sets kDeadlineReached when the deadline passes.
+  static constexpr uint32_t kInterruptRequested = 1;
+  static constexpr uint32_t kDeadlineReached = 2;
+  std::atomic<uint32_t>* interrupt_word() { return interrupt_word_.get(); }
+  // Thread-safe and async-signal-safe (one atomic OR): the running (or next) wasm call traps
+  // "interrupted".
+  void interrupt() { interrupt_word_->fetch_or(kInterruptRequested, std::memory_order_relaxed); }
+  // The interrupt word was seen set: the trap "interrupted" when asked for or past the deadline
+  // (consuming an interrupt() request), else ok (a stale deadline bit is cleared).
+  support::Status check_interrupt();
+
+  // A tier's call() enters wasm (begin_call) and leaves it (end_call); the outermost entry of
+  // the store, whichever tier it is, arms the timeout's deadline.
+  void begin_call() {
+    if (call_depth_++ == 0) begin_outermost_call();
+  }
+  void end_call() { --call_depth_; }
 
   // --- poll hooks (tiering) ------------------------------------------------------------------
   // Safe points check poll_flag() (one relaxed load) and then call run_poll_hooks(): refuel(),
@@ -107,8 +129,14 @@ private:
   StoreLimits limits_;
   bool fuel_enabled_ = false;
   uint64_t fuel_reserve_ = 0;
-  std::atomic<bool> interrupt_{false};
+  int64_t compiled_fuel_ = 0;
+  // Shared with the timer thread, which may fire after the store is gone.
+  std::shared_ptr<std::atomic<uint32_t>> interrupt_word_ =
+      std::make_shared<std::atomic<uint32_t>>(0);
   std::optional<std::chrono::steady_clock::time_point> deadline_;
+  uint64_t deadline_timer_ = 0; // DeadlineTimer id, 0 = none armed
+  uint32_t call_depth_ = 0;
+  void begin_outermost_call();
   std::deque<FuncInstance> funcs_;
   std::deque<Global> globals_;
   std::vector<std::unique_ptr<Table>> tables_;
@@ -121,6 +149,18 @@ private:
   std::vector<std::unique_ptr<PollHook>> poll_hooks_;
   bool running_poll_hooks_ = false;
   void run_poll_hooks_now();
+};
+
+// begin_call() and end_call() around one tier's call().
+class CallScope {
+public:
+  explicit CallScope(Store& store) : store_(store) { store_.begin_call(); }
+  ~CallScope() { store_.end_call(); }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+private:
+  Store& store_;
 };
 
 } // namespace wasmcap::runtime

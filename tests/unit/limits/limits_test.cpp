@@ -1,5 +1,7 @@
 // Resource limits through the public API: fuel, interruption, timeout, memory and table caps.
-// Every limit must end runaway guest code with an Error value, never a hang or a crash.
+// Every limit must end runaway guest code with an Error value, never a hang or a crash, on every
+// tier: each test runs on the interpreter, the LLVM JIT and precompiled (.cwasm) code, whose
+// checks are compiled in only when the Config asks (docs/llvm.md, "Interruption and fuel").
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -24,10 +26,39 @@ constexpr const char* kLoops = R"(
     (func (export "tgrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))
 )";
 
+enum class Way { Interpreter, Jit, Precompiled };
+
+std::string way_name(const testing::TestParamInfo<Way>& info) {
+  switch (info.param) {
+  case Way::Interpreter: return "Interpreter";
+  case Way::Jit: return "Jit";
+  case Way::Precompiled: return "Precompiled";
+  }
+  return "";
+}
+
+Config on(Way way, Config c) {
+  c.tier = way == Way::Interpreter ? Tier::Interpreter : Tier::Jit;
+  return c;
+}
+
+// The module as `way` runs it: a .cwasm goes through precompile and deserialize with the same
+// engine, so it carries the checks that engine's config asks for.
+Result<Module> load(const Engine& engine, Way way, const char* text) {
+  if (way != Way::Precompiled) return Module::from_text(engine, text);
+  const std::string_view t(text);
+  auto image =
+      Module::precompile(engine, std::span(reinterpret_cast<const uint8_t*>(t.data()), t.size()));
+  if (!image) return image.error();
+  return Module::deserialize(engine, *image);
+}
+
+Way g_way = Way::Interpreter; // the running test's parameter (set by LimitsOn's SetUp)
+
 struct Fixture {
-  explicit Fixture(Config c) : engine(c), store(engine) {
-    auto m = Module::from_text(engine, kLoops);
-    EXPECT_TRUE(m.has_value());
+  explicit Fixture(Config c) : engine(on(g_way, c)), store(engine) {
+    auto m = load(engine, g_way, kLoops);
+    EXPECT_TRUE(m.has_value()) << m.error().message;
     module.emplace(std::move(*m));
     auto i = Instance::create(store, *module, {});
     EXPECT_TRUE(i.has_value());
@@ -42,7 +73,17 @@ struct Fixture {
   Instance instance;
 };
 
-TEST(Limits, FuelEndsAnInfiniteLoop) {
+class LimitsOn : public testing::TestWithParam<Way> {
+protected:
+  void SetUp() override {
+    g_way = GetParam();
+#ifndef WASMCAP_TEST_HAVE_LLVM
+    if (g_way != Way::Interpreter) GTEST_SKIP() << "built without the LLVM tier";
+#endif
+  }
+};
+
+TEST_P(LimitsOn, FuelEndsAnInfiniteLoop) {
   Config c;
   c.fuel = 100'000;
   Fixture f(c);
@@ -58,7 +99,7 @@ TEST(Limits, FuelEndsAnInfiniteLoop) {
   EXPECT_EQ((*ok)[0].i32, 0u);
 }
 
-TEST(Limits, FuelEndsInfiniteRecursion) {
+TEST_P(LimitsOn, FuelEndsInfiniteRecursion) {
   Config c;
   c.fuel = 10'000;
   Fixture f(c);
@@ -67,7 +108,7 @@ TEST(Limits, FuelEndsInfiniteRecursion) {
   EXPECT_EQ(r.error().message, "all fuel consumed");
 }
 
-TEST(Limits, FuelIsDeterministic) {
+TEST_P(LimitsOn, FuelIsDeterministic) {
   Config c;
   c.fuel = 1'000'000;
   Fixture f(c);
@@ -91,7 +132,7 @@ Config interruptible() {
   return c;
 }
 
-TEST(Limits, InterruptFromAnotherThread) {
+TEST_P(LimitsOn, InterruptFromAnotherThread) {
   Fixture f(interruptible());
   std::thread t([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -106,7 +147,7 @@ TEST(Limits, InterruptFromAnotherThread) {
   EXPECT_TRUE(f.call("count", {Value::make_i32(5)}).has_value());
 }
 
-TEST(Limits, InterruptBeforeACallStopsTheNextCall) {
+TEST_P(LimitsOn, InterruptBeforeACallStopsTheNextCall) {
   Fixture f(interruptible());
   f.store.interrupt();
   auto r = f.call("count", {Value::make_i32(5)});
@@ -114,7 +155,7 @@ TEST(Limits, InterruptBeforeACallStopsTheNextCall) {
   EXPECT_EQ(r.error().message, "interrupted");
 }
 
-TEST(Limits, CodeWithoutPollsIgnoresInterrupt) {
+TEST_P(LimitsOn, CodeWithoutPollsIgnoresInterrupt) {
   // Polls are opt-in (Config::interruptible, fuel, timeout_ms): default code pays nothing for
   // them and runs to completion.
   Fixture f(Config{});
@@ -124,7 +165,7 @@ TEST(Limits, CodeWithoutPollsIgnoresInterrupt) {
   EXPECT_EQ((*r)[0].i32, 0u);
 }
 
-TEST(Limits, TimeoutEndsAnInfiniteLoop) {
+TEST_P(LimitsOn, TimeoutEndsAnInfiniteLoop) {
   Config c;
   c.timeout_ms = 50;
   Fixture f(c);
@@ -139,7 +180,7 @@ TEST(Limits, TimeoutEndsAnInfiniteLoop) {
   EXPECT_TRUE(f.call("count", {Value::make_i32(5)}).has_value());
 }
 
-TEST(Limits, MaxMemoryPages) {
+TEST_P(LimitsOn, MaxMemoryPages) {
   Config c;
   c.max_memory_pages = 3;
   Fixture f(c);
@@ -152,12 +193,15 @@ TEST(Limits, MaxMemoryPages) {
   EXPECT_EQ(i.error().kind, ErrorKind::Exhaustion);
 }
 
-TEST(Limits, MaxTableElements) {
+TEST_P(LimitsOn, MaxTableElements) {
   Config c;
   c.max_table_elements = 10;
   Fixture f(c);
   EXPECT_EQ((*f.call("tgrow", {Value::make_i32(9)}))[0].i32, 1u);
   EXPECT_EQ((*f.call("tgrow", {Value::make_i32(1)}))[0].i32, UINT32_MAX);
 }
+
+INSTANTIATE_TEST_SUITE_P(Limits, LimitsOn,
+                         testing::Values(Way::Interpreter, Way::Jit, Way::Precompiled), way_name);
 
 } // namespace
