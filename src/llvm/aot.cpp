@@ -82,6 +82,7 @@ void* host_symbol(std::string_view name) {
       {"wasmcap_jit_elem_drop", h.elem_drop},
       {"wasmcap_jit_interrupt", h.interrupt},
       {"wasmcap_jit_refuel", h.refuel},
+      {"wasmcap_jit_entry_check", h.entry_check},
       {"memcpy", reinterpret_cast<void*>(&::memcpy)},
       {"memmove", reinterpret_cast<void*>(&::memmove)},
       {"memset", reinterpret_cast<void*>(&::memset)},

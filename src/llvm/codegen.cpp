@@ -59,6 +59,7 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   add("wasmcap_jit_elem_drop", h.elem_drop);
   add("wasmcap_jit_interrupt", h.interrupt);
   add("wasmcap_jit_refuel", h.refuel);
+  add("wasmcap_jit_entry_check", h.entry_check);
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   if (llvm::Error e = jd.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
     return llvm_error("defining helpers", std::move(e));

@@ -66,6 +66,7 @@ const HostHelpers& host_helpers() {
       reinterpret_cast<void*>(&wasmcap_jit_elem_drop),
       reinterpret_cast<void*>(&wasmcap_jit_interrupt),
       reinterpret_cast<void*>(&wasmcap_jit_refuel),
+      reinterpret_cast<void*>(&wasmcap_jit_entry_check),
   };
   return helpers;
 }
@@ -243,7 +244,9 @@ support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstan
   ctx.instance = inst;
   ctx.store = &store;
   ctx.module = this;
-  ctx.interrupt = store.interrupt_word();
+  runtime::InterruptState& interrupt = store.interrupt_state();
+  ctx.interrupt = &interrupt.trigger;
+  if ((checks_ & kCheckInterrupt) != 0) interrupt.arm(ctx.stack_limit);
   ctx.fuel = &store.compiled_fuel();
   Activation act;
   ctx.activation = &act;
@@ -402,15 +405,27 @@ void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg) {
   ctx->instance->elems[seg].refs.clear();
 }
 
-// kCheckInterrupt: the word was set at a function entry or loop header (`offset`).
-void wasmcap_jit_interrupt(JitContext* ctx, uint64_t offset) {
+// kCheckInterrupt: a loop header (`offset`) found the trigger raised. Re-armed first, so a
+// request that was stale (consumed by the interpreter) costs one visit here.
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_interrupt(JitContext* ctx, uint64_t offset) {
+  ctx->store->interrupt_state().disarm(ctx->stack_limit);
   support::Status s = ctx->store->check_interrupt();
   if (!s) llvm_tier::raise(ctx, std::move(s).error(), offset);
 }
 
+// kCheckInterrupt: a function entry's stack pointer `sp` was below the trigger: the stack is
+// exhausted, or the trigger was raised.
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_entry_check(JitContext* ctx, uintptr_t sp,
+                                                      uint64_t offset) {
+  if (sp < ctx->stack_limit) {
+    llvm_tier::raise(ctx, runtime::make_exhaustion(tt::kCallStackExhausted), offset);
+  }
+  wasmcap_jit_interrupt(ctx, offset);
+}
+
 // kCheckFuel: a charge took the counter below zero at `offset` (a call, a loop header; the entry
 // wrapper's charge passes kNoFrame: it fails before the callee's frame exists).
-void wasmcap_jit_refuel(JitContext* ctx, uint64_t offset) {
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_refuel(JitContext* ctx, uint64_t offset) {
   support::Status s = ctx->store->refuel(*ctx->fuel);
   if (!s) llvm_tier::raise(ctx, std::move(s).error(), offset);
 }

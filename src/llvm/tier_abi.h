@@ -29,9 +29,10 @@ inline constexpr const char* kUnsupportedPrefix = "the llvm tier does not suppor
 
 // The checks compiled code carries (CompileRequest::checks, ObjectRequest::checks; recorded in a
 // .cwasm's flags and the code cache's key). None of them: no check at all, as before.
-// kCheckInterrupt: at every function entry and loop header, one load of the store's interrupt
-//   word (runtime::Store::interrupt_word) and a branch to the `interrupt` helper when it is set
-//   (timeouts, Store::interrupt, Ctrl-C).
+// kCheckInterrupt: the store's interrupt trigger (runtime::InterruptState) replaces the stack
+//   limit in every function entry's stack check (below it: the `entry_check` helper), and every
+//   loop header compares it with UINT64_MAX (equal: the `interrupt` helper): timeouts,
+//   Store::interrupt, Ctrl-C.
 // kCheckFuel: the interpreter's fuel charges, the same amounts at the same places (a call's callee
 //   entry cost at the call, a loop's body cost at its header, an entry from the runtime in the
 //   entry wrapper), on the store's compiled-code counter; below zero the `refuel` helper decides
@@ -63,7 +64,7 @@ struct HostLayout {
   uint64_t func_instance;   // FuncInstance::instance
   uint64_t func_code;       // FuncInstance::code
   uint64_t jit_native;      // JitFunction::native
-  uint64_t ctx_interrupt;   // JitContext::interrupt (-> the store's interrupt word, a u32)
+  uint64_t ctx_interrupt;   // JitContext::interrupt (-> the store's interrupt trigger, a u64)
   uint64_t ctx_fuel;        // JitContext::fuel (-> the store's compiled-code fuel counter, i64)
 };
 
@@ -86,9 +87,10 @@ struct HostHelpers {
   void* table_copy;
   void* table_init;
   void* elem_drop;
-  void* interrupt; // (ctx, offset): the interrupt word was set; traps or returns
-  void* refuel;    // (ctx, offset): the fuel counter went below zero; traps or returns; offset
-                   // UINT64_MAX (the entry wrapper's charge): the trap has no frame of its own
+  void* interrupt;   // (ctx, offset): the interrupt word was set; traps or returns
+  void* refuel;      // (ctx, offset): the fuel counter went below zero; traps or returns; offset
+                     // UINT64_MAX (the entry wrapper's charge): the trap has no frame of its own
+  void* entry_check; // (ctx, sp, offset): sp below the trigger: exhausted stack, or interrupt
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only

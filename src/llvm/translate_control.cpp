@@ -62,8 +62,8 @@ void FunctionTranslator::open_block(const ir::Instr& instr) {
     if (fuel_counter_ != nullptr) {
       c.fuel_cost = fuel_loops_.back(); // before() opened it: a live loop here is live there
       c.fuel_charge = emit_fuel_charge(env_, b_, ctx_, fuel_counter_, instr.offset);
-    } else if (interrupt_word_ != nullptr) {
-      interrupt_check(instr.offset);
+    } else if (interrupt_trigger_ != nullptr) {
+      c.interrupt_branch = interrupt_check(instr.offset);
     }
     stack_.resize(c.height);
     stack_.insert(stack_.end(), c.header_phis.begin(), c.header_phis.end());
@@ -86,6 +86,7 @@ void FunctionTranslator::end_block() {
   if (c.kind == Op::Loop) {
     // The body is read: its cost is known (before() counted this end into it).
     if (c.fuel_charge != nullptr) c.fuel_charge->setOperand(1, u64(loop_costs_[c.fuel_cost]));
+    if (c.calls_first) remove_interrupt_check(c.interrupt_branch);
     // Nothing branches to a loop's end: its results are whatever falls through.
     controls_.pop_back();
     return;

@@ -56,8 +56,12 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   elem_drop = declare("wasmcap_jit_elem_drop", void_type, {ptr, i32});
   interrupt = declare("wasmcap_jit_interrupt", void_type, {ptr, i64});
   refuel = declare("wasmcap_jit_refuel", void_type, {ptr, i64});
-  for (llvm::FunctionCallee c : {interrupt, refuel}) {
-    llvm::cast<llvm::Function>(c.getCallee())->addFnAttr(llvm::Attribute::Cold);
+  entry_check = declare("wasmcap_jit_entry_check", void_type, {ptr, i64, i64});
+  // The host defines these preserve_most (jit_context.h): the hot path keeps its registers.
+  for (llvm::FunctionCallee c : {interrupt, refuel, entry_check}) {
+    auto* f = llvm::cast<llvm::Function>(c.getCallee());
+    f->addFnAttr(llvm::Attribute::Cold);
+    f->setCallingConv(llvm::CallingConv::PreserveMost);
   }
   entry_costs.assign(wasm.func_type_indices.size(), 0);
   cold_weights = llvm::MDBuilder(ctx).createBranchWeights(1, 1u << 20);
@@ -106,7 +110,8 @@ llvm::BinaryOperator* emit_fuel_charge(ModuleEnv& env, llvm::IRBuilder<>& b, llv
   b.CreateCondBr(b.CreateICmpSLT(after, llvm::ConstantInt::get(env.i64, 0)), slow, cont,
                  env.cold_weights);
   b.SetInsertPoint(slow);
-  b.CreateCall(env.refuel, {ctx, llvm::ConstantInt::get(env.i64, offset)});
+  b.CreateCall(env.refuel, {ctx, llvm::ConstantInt::get(env.i64, offset)})
+      ->setCallingConv(llvm::CallingConv::PreserveMost);
   b.CreateBr(cont);
   b.SetInsertPoint(cont);
   return after;
@@ -200,16 +205,31 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
   // stack pointer (`llvm.stacksave`, read after the prologue made the frame), not
   // `llvm.frameaddress`: taking the frame address forces a frame pointer, and losing %rbp to it
   // made register-hungry loops spill (fft's butterfly loop: 8 stack reloads per iteration pair).
-  llvm::Value* sp = b_.CreateIntrinsic(llvm::Intrinsic::stacksave, {env_.ptr}, {});
-  llvm::Value* limit = ctx_field(env_.layout.ctx_stack_limit, env_.i64);
-  trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(sp, env_.i64), limit), TrapCode::CallStackExhausted,
-          def.body.offset);
+  llvm::Value* sp =
+      b_.CreatePtrToInt(b_.CreateIntrinsic(llvm::Intrinsic::stacksave, {env_.ptr}, {}), env_.i64);
   // The checks' pointers never change during an activation: loaded once, like the memory base.
   if ((env_.checks & kCheckFuel) != 0) {
     fuel_counter_ = ctx_field(env_.layout.ctx_fuel, env_.ptr);
   } else if ((env_.checks & kCheckInterrupt) != 0) {
-    interrupt_word_ = ctx_field(env_.layout.ctx_interrupt, env_.ptr);
-    interrupt_check(def.body.offset);
+    interrupt_trigger_ = ctx_field(env_.layout.ctx_interrupt, env_.ptr);
+  }
+  if (interrupt_trigger_ != nullptr) {
+    // Interruption costs the entry one load more than the stack check alone: the trigger is the
+    // stack limit until an interrupt raises it above every stack pointer (runtime::InterruptState).
+    llvm::LoadInst* limit = b_.CreateLoad(env_.i64, interrupt_trigger_);
+    limit->setAtomic(llvm::AtomicOrdering::Monotonic);
+    limit->setAlignment(llvm::Align(8)); // else an atomic i64 may become a libcall
+    auto* slow = llvm::BasicBlock::Create(env_.context, "entry_check", fn_);
+    auto* cont = llvm::BasicBlock::Create(env_.context, "", fn_);
+    b_.CreateCondBr(b_.CreateICmpULT(sp, limit), slow, cont, env_.cold_weights);
+    b_.SetInsertPoint(slow);
+    b_.CreateCall(env_.entry_check, {ctx_, sp, u64(def.body.offset)})
+        ->setCallingConv(llvm::CallingConv::PreserveMost);
+    b_.CreateBr(cont);
+    b_.SetInsertPoint(cont);
+  } else {
+    llvm::Value* limit = ctx_field(env_.layout.ctx_stack_limit, env_.i64);
+    trap_if(b_.CreateICmpULT(sp, limit), TrapCode::CallStackExhausted, def.body.offset);
   }
 
   Control fc;
@@ -253,17 +273,53 @@ void FunctionTranslator::trap_if(llvm::Value* cond, TrapCode code, uint64_t offs
   b_.SetInsertPoint(ok_bb);
 }
 
-// One relaxed atomic load and a branch the hot path never takes; the helper traps or returns.
-void FunctionTranslator::interrupt_check(uint64_t offset) {
-  llvm::LoadInst* word = b_.CreateLoad(env_.i32, interrupt_word_);
-  word->setAtomic(llvm::AtomicOrdering::Monotonic); // re-read every time: never hoisted
+// A loop header's check: one relaxed atomic load and a compare with the raised value, a branch
+// the hot path never takes; the helper traps or returns.
+llvm::BranchInst* FunctionTranslator::interrupt_check(uint64_t offset) {
+  llvm::LoadInst* trigger = b_.CreateLoad(env_.i64, interrupt_trigger_);
+  trigger->setAtomic(llvm::AtomicOrdering::Monotonic); // re-read every time: never hoisted
+  trigger->setAlignment(llvm::Align(8));
   auto* slow = llvm::BasicBlock::Create(env_.context, "interrupt", fn_);
   auto* cont = llvm::BasicBlock::Create(env_.context, "", fn_);
-  b_.CreateCondBr(b_.CreateICmpNE(word, u32(0)), slow, cont, env_.cold_weights);
+  llvm::BranchInst* branch =
+      b_.CreateCondBr(b_.CreateICmpEQ(trigger, u64(UINT64_MAX)), slow, cont, env_.cold_weights);
   b_.SetInsertPoint(slow);
-  b_.CreateCall(env_.interrupt, {ctx_, u64(offset)});
+  b_.CreateCall(env_.interrupt, {ctx_, u64(offset)})
+      ->setCallingConv(llvm::CallingConv::PreserveMost);
   b_.CreateBr(cont);
   b_.SetInsertPoint(cont);
+  return branch;
+}
+
+// Undoes interrupt_check(): the branch goes straight on, and its compare, load and slow block go.
+void FunctionTranslator::remove_interrupt_check(llvm::BranchInst* branch) {
+  llvm::BasicBlock* slow = branch->getSuccessor(0);
+  llvm::BasicBlock* cont = branch->getSuccessor(1);
+  auto* compare = llvm::cast<llvm::Instruction>(branch->getCondition());
+  auto* trigger = llvm::cast<llvm::Instruction>(compare->getOperand(0));
+  llvm::BranchInst::Create(cont, branch);
+  branch->eraseFromParent();
+  compare->eraseFromParent();
+  trigger->eraseFromParent();
+  slow->eraseFromParent();
+}
+
+// Tracks, for the innermost loop, whether a call to a function of this module comes before any
+// control instruction of its body (see Control::calls_first).
+void FunctionTranslator::note_for_interrupt_checks(const ir::Instr& instr) {
+  Control& c = controls_.back();
+  if (c.kind != Op::Loop || !c.straight || c.interrupt_branch == nullptr || dead_) return;
+  const ir::OpInfo& info = ir::op_info(instr.op);
+  if (instr.op == Op::Call) {
+    c.calls_first = instr.index >= wasm_.num_imported_funcs; // imports have no entry check
+    c.straight = false;
+  } else if (instr.op == Op::End) {
+    // the loop's own end: nothing to learn
+  } else if (info.imm == ir::Imm::BlockType || info.imm == ir::Imm::Label ||
+             info.imm == ir::Imm::BrTable || instr.op == Op::Return ||
+             instr.op == Op::Unreachable || instr.op == Op::CallIndirect) {
+    c.straight = false;
+  }
 }
 
 support::Status FunctionTranslator::before(const ir::Instr& instr,
@@ -301,6 +357,7 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   const ir::OpInfo& info = ir::op_info(instr.op);
   at_ = instr.offset;
   if (info.prefix == 0xFD) return unsupported("SIMD instructions");
+  if (interrupt_trigger_ != nullptr) note_for_interrupt_checks(instr);
   switch (instr.op) {
   case Op::Block:
   case Op::Loop:

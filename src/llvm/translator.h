@@ -44,7 +44,7 @@ struct ModuleEnv {
   std::vector<llvm::Function*> funcs;          // per function index; nullptr for imports
   llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
       data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
-      elem_drop, interrupt, refuel;
+      elem_drop, interrupt, refuel, entry_check;
   llvm::MDNode* cold_weights;
   // kCheckFuel: each function's entry cost (by function index, known once its body is read) and
   // the charges that need it (at calls and in entry wrappers), patched by patch_entry_charges().
@@ -97,6 +97,13 @@ private:
     size_t height = 0;                           // value stack height below the parameters
     llvm::BinaryOperator* fuel_charge = nullptr; // loop: the header's charge (kCheckFuel)
     size_t fuel_cost = 0;                        // loop: its index in loop_costs_
+    // kCheckInterrupt, loop: the header check's branch, and whether its body so far is straight
+    // code from the header (no control instruction yet), then whether a call to a function of
+    // this module came first (every iteration then passes that callee's entry check, so the
+    // header's is removed at the loop's end: recursion compiled to a loop, like fib's).
+    llvm::BranchInst* interrupt_branch = nullptr;
+    bool straight = true;
+    bool calls_first = false;
   };
 
   // translate_control.cpp
@@ -141,7 +148,9 @@ private:
   void trap(TrapCode code, uint64_t offset);
   void reload_memory();
   // kCheckInterrupt: the interrupt word's check, at function entries and loop headers.
-  void interrupt_check(uint64_t offset);
+  llvm::BranchInst* interrupt_check(uint64_t offset); // returns the check's branch
+  void remove_interrupt_check(llvm::BranchInst* branch);
+  void note_for_interrupt_checks(const ir::Instr& instr);
   llvm::Value* bool_to_i32(llvm::Value* b) { return b_.CreateZExt(b, env_.i32); }
   llvm::Constant* u32(uint64_t v) { return llvm::ConstantInt::get(env_.i32, v); }
   llvm::Constant* u64(uint64_t v) { return llvm::ConstantInt::get(env_.i64, v); }
@@ -165,8 +174,8 @@ private:
     llvm::PHINode* offset = nullptr;
   };
   SharedTrap traps_[8];
-  llvm::Value* interrupt_word_ = nullptr; // JitContext::interrupt, loaded once (kCheckInterrupt)
-  llvm::Value* fuel_counter_ = nullptr;   // JitContext::fuel, loaded once (kCheckFuel)
+  llvm::Value* interrupt_trigger_ = nullptr; // JitContext::interrupt, loaded once (kCheckInterrupt)
+  llvm::Value* fuel_counter_ = nullptr;      // JitContext::fuel, loaded once (kCheckFuel)
   // Fuel costs, counted as the interpreter's lowering counts them (interp/lower.cpp): every
   // instruction is charged to the innermost loop the validator saw as reachable when it opened,
   // or to the function's entry. Kept apart from the translator's own notion of dead code, which

@@ -13,7 +13,7 @@ namespace wasmcap::runtime {
 namespace {
 
 struct Entry {
-  std::weak_ptr<std::atomic<uint32_t>> word;
+  std::weak_ptr<InterruptState> state;
   uint32_t bits;
   DeadlineTimer::Clock::time_point at;
 };
@@ -41,9 +41,7 @@ struct TimerState {
         changed.wait_until(lock, at); // re-examines the table: an arm or cancel may come first
         continue;
       }
-      if (auto word = earliest->second.word.lock()) {
-        word->fetch_or(earliest->second.bits, std::memory_order_relaxed);
-      }
+      if (auto target = earliest->second.state.lock()) target->raise(earliest->second.bits);
       entries.erase(earliest);
     }
   }
@@ -56,7 +54,7 @@ TimerState& state() {
 
 } // namespace
 
-uint64_t DeadlineTimer::arm(std::weak_ptr<std::atomic<uint32_t>> word, uint32_t bits,
+uint64_t DeadlineTimer::arm(std::weak_ptr<InterruptState> target, uint32_t bits,
                             Clock::time_point at) {
   TimerState& s = state();
   std::lock_guard<std::mutex> lock(s.mutex);
@@ -65,7 +63,7 @@ uint64_t DeadlineTimer::arm(std::weak_ptr<std::atomic<uint32_t>> word, uint32_t 
     std::thread([&s] { s.run(); }).detach();
   }
   const uint64_t id = s.next_id++;
-  s.entries.emplace(id, Entry{std::move(word), bits, at});
+  s.entries.emplace(id, Entry{std::move(target), bits, at});
   s.changed.notify_one();
   return id;
 }

@@ -80,7 +80,7 @@ void Store::run_poll_hooks_now() {
 
 support::Status Store::refuel(int64_t& counter) {
   if (poll_requested()) run_poll_hooks();
-  if (interrupt_word_->load(std::memory_order_relaxed) != 0 || deadline_) {
+  if (interrupt_state_->word.load(std::memory_order_relaxed) != 0 || deadline_) {
     if (support::Status s = check_interrupt(); !s) {
       counter = 0;
       return s;
@@ -120,9 +120,9 @@ std::optional<uint64_t> Store::fuel() const {
 }
 
 support::Status Store::check_interrupt() {
-  const uint32_t word = interrupt_word_->load(std::memory_order_relaxed);
+  const uint32_t word = interrupt_state_->word.load(std::memory_order_relaxed);
   if ((word & kInterruptRequested) != 0) {
-    interrupt_word_->fetch_and(~kInterruptRequested, std::memory_order_relaxed);
+    interrupt_state_->word.fetch_and(~kInterruptRequested, std::memory_order_relaxed);
     return make_trap(trap_text::kInterrupted);
   }
   // The clock decides, not the bit: the bit may be left from an earlier call's deadline, and
@@ -132,7 +132,7 @@ support::Status Store::check_interrupt() {
     return make_trap(trap_text::kInterrupted);
   }
   if ((word & kDeadlineReached) != 0) {
-    interrupt_word_->fetch_and(~kDeadlineReached, std::memory_order_relaxed);
+    interrupt_state_->word.fetch_and(~kDeadlineReached, std::memory_order_relaxed);
   }
   return support::ok();
 }
@@ -140,9 +140,9 @@ support::Status Store::check_interrupt() {
 void Store::begin_outermost_call() {
   if (limits_.timeout_ms) {
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(*limits_.timeout_ms);
-    interrupt_word_->fetch_and(~kDeadlineReached, std::memory_order_relaxed);
+    interrupt_state_->word.fetch_and(~kDeadlineReached, std::memory_order_relaxed);
     DeadlineTimer::cancel(deadline_timer_);
-    deadline_timer_ = DeadlineTimer::arm(interrupt_word_, kDeadlineReached, *deadline_);
+    deadline_timer_ = DeadlineTimer::arm(interrupt_state_, kDeadlineReached, *deadline_);
   }
 }
 

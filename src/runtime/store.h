@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/deadline_timer.h"
 #include "runtime/func.h"
 #include "runtime/global.h"
 #include "runtime/memory.h"
@@ -91,17 +92,17 @@ public:
   // leaves for the runtime, so the interpreter and hosts see the true fuel.
   int64_t& compiled_fuel() { return compiled_fuel_; }
 
-  // The interrupt word: non-zero asks running wasm to stop at its next check. Compiled code with
-  // interruption checks loads it at every function entry and loop header (one load and a branch,
-  // no clock read) and calls check_interrupt() when it is set; the interpreter's metered code
-  // reads it in refuel(). interrupt() sets kInterruptRequested; the timeout's timer thread
-  // (deadline_timer.h) sets kDeadlineReached when the deadline passes.
+  // The interrupt state (deadline_timer.h): its word, non-zero, asks running wasm to stop at its
+  // next check; its trigger is what compiled code with interruption checks compares at every
+  // function entry and loop header (no clock read), calling check_interrupt() when raised; the
+  // interpreter's metered code reads the word in refuel(). interrupt() raises
+  // kInterruptRequested; the timeout's timer thread raises kDeadlineReached at the deadline.
   static constexpr uint32_t kInterruptRequested = 1;
   static constexpr uint32_t kDeadlineReached = 2;
-  std::atomic<uint32_t>* interrupt_word() { return interrupt_word_.get(); }
-  // Thread-safe and async-signal-safe (one atomic OR): the running (or next) wasm call traps
+  InterruptState& interrupt_state() { return *interrupt_state_; }
+  // Thread-safe and async-signal-safe (two atomic stores): the running (or next) wasm call traps
   // "interrupted".
-  void interrupt() { interrupt_word_->fetch_or(kInterruptRequested, std::memory_order_relaxed); }
+  void interrupt() { interrupt_state_->raise(kInterruptRequested); }
   // The interrupt word was seen set: the trap "interrupted" when asked for or past the deadline
   // (consuming an interrupt() request), else ok (a stale deadline bit is cleared).
   support::Status check_interrupt();
@@ -131,8 +132,7 @@ private:
   uint64_t fuel_reserve_ = 0;
   int64_t compiled_fuel_ = 0;
   // Shared with the timer thread, which may fire after the store is gone.
-  std::shared_ptr<std::atomic<uint32_t>> interrupt_word_ =
-      std::make_shared<std::atomic<uint32_t>>(0);
+  std::shared_ptr<InterruptState> interrupt_state_ = std::make_shared<InterruptState>();
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   uint64_t deadline_timer_ = 0; // DeadlineTimer id, 0 = none armed
   uint32_t call_depth_ = 0;

@@ -19,6 +19,9 @@ constexpr const char* kLoops = R"(
     (table 1 funcref)
     (func (export "spin") (loop (br 0)))
     (func $rec (export "rec") (call $rec))
+    (func $nop)
+    ;; Its loop's header check is left out (the call comes first, and $nop's entry checks).
+    (func (export "spin_calls") (loop (call $nop) (br 0)))
     (func (export "count") (param i32) (result i32)
       (loop (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br_if 0 (local.get 0)))
       (local.get 0))
@@ -145,6 +148,18 @@ TEST_P(LimitsOn, InterruptFromAnotherThread) {
   EXPECT_EQ(r.error().message, "interrupted");
   // The interrupt is consumed: the next call runs normally.
   EXPECT_TRUE(f.call("count", {Value::make_i32(5)}).has_value());
+}
+
+TEST_P(LimitsOn, InterruptStopsALoopThatOnlyCalls) {
+  Fixture f(interruptible());
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    f.store.interrupt();
+  });
+  auto r = f.call("spin_calls");
+  t.join();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "interrupted");
 }
 
 TEST_P(LimitsOn, InterruptBeforeACallStopsTheNextCall) {
