@@ -20,6 +20,7 @@
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
 #include "llvm/code_range.h"
+#include "llvm/loop_checks.h"
 #include "llvm/sign_select.h"
 #include "llvm/translator.h"
 
@@ -155,6 +156,7 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
   // Last, after every InstCombine (which would turn its xor back into a select).
   pb.registerOptimizerLastEPCallback([](llvm::ModulePassManager& mpm, llvm::OptimizationLevel) {
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(SignSelectPass()));
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(LoopCheckPass()));
   });
   pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
   // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.

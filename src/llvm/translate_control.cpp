@@ -63,7 +63,7 @@ void FunctionTranslator::open_block(const ir::Instr& instr) {
       c.fuel_cost = fuel_loops_.back(); // before() opened it: a live loop here is live there
       c.fuel_charge = emit_fuel_charge(env_, b_, ctx_, fuel_counter_, instr.offset);
     } else if (interrupt_trigger_ != nullptr) {
-      c.interrupt_branch = interrupt_check(instr.offset);
+      c.loop_check = interrupt_check(instr.offset);
     }
     stack_.resize(c.height);
     stack_.insert(stack_.end(), c.header_phis.begin(), c.header_phis.end());
@@ -86,7 +86,7 @@ void FunctionTranslator::end_block() {
   if (c.kind == Op::Loop) {
     // The body is read: its cost is known (before() counted this end into it).
     if (c.fuel_charge != nullptr) c.fuel_charge->setOperand(1, u64(loop_costs_[c.fuel_cost]));
-    if (c.calls_first) remove_interrupt_check(c.interrupt_branch);
+    if (c.calls_first) c.loop_check->eraseFromParent();
     // Nothing branches to a loop's end: its results are whatever falls through.
     controls_.pop_back();
     return;

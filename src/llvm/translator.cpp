@@ -5,6 +5,8 @@
 
 #include <llvm/IR/Intrinsics.h>
 
+#include "llvm/loop_checks.h"
+
 namespace wasmcap::llvm_tier {
 
 using ir::Op;
@@ -273,42 +275,22 @@ void FunctionTranslator::trap_if(llvm::Value* cond, TrapCode code, uint64_t offs
   b_.SetInsertPoint(ok_bb);
 }
 
-// A loop header's check: one relaxed atomic load and a compare with the raised value, a branch
-// the hot path never takes; the helper traps or returns.
-llvm::BranchInst* FunctionTranslator::interrupt_check(uint64_t offset) {
-  llvm::LoadInst* trigger = b_.CreateLoad(env_.i64, interrupt_trigger_);
-  trigger->setAtomic(llvm::AtomicOrdering::Monotonic); // re-read every time: never hoisted
-  trigger->setAlignment(llvm::Align(8));
-  auto* slow = llvm::BasicBlock::Create(env_.context, "interrupt", fn_);
-  auto* cont = llvm::BasicBlock::Create(env_.context, "", fn_);
-  llvm::BranchInst* branch =
-      b_.CreateCondBr(b_.CreateICmpEQ(trigger, u64(UINT64_MAX)), slow, cont, env_.cold_weights);
-  b_.SetInsertPoint(slow);
-  b_.CreateCall(env_.interrupt, {ctx_, u64(offset)})
-      ->setCallingConv(llvm::CallingConv::PreserveMost);
-  b_.CreateBr(cont);
-  b_.SetInsertPoint(cont);
-  return branch;
-}
-
-// Undoes interrupt_check(): the branch goes straight on, and its compare, load and slow block go.
-void FunctionTranslator::remove_interrupt_check(llvm::BranchInst* branch) {
-  llvm::BasicBlock* slow = branch->getSuccessor(0);
-  llvm::BasicBlock* cont = branch->getSuccessor(1);
-  auto* compare = llvm::cast<llvm::Instruction>(branch->getCondition());
-  auto* trigger = llvm::cast<llvm::Instruction>(compare->getOperand(0));
-  llvm::BranchInst::Create(cont, branch);
-  branch->eraseFromParent();
-  compare->eraseFromParent();
-  trigger->eraseFromParent();
-  slow->eraseFromParent();
+// A loop header's check, as a placeholder LoopCheckPass expands after O2 (loop_checks.h): a call
+// of llvm.sideeffect (which also keeps an empty infinite loop from being deleted) tagged with
+// the offset and the trigger's field.
+llvm::CallInst* FunctionTranslator::interrupt_check(uint64_t offset) {
+  llvm::CallInst* placeholder = b_.CreateIntrinsic(llvm::Intrinsic::sideeffect, {}, {});
+  llvm::Metadata* ops[] = {llvm::ConstantAsMetadata::get(u64(offset)),
+                           llvm::ConstantAsMetadata::get(u64(env_.layout.ctx_interrupt))};
+  placeholder->setMetadata(kLoopCheckTag, llvm::MDNode::get(env_.context, ops));
+  return placeholder;
 }
 
 // Tracks, for the innermost loop, whether a call to a function of this module comes before any
 // control instruction of its body (see Control::calls_first).
 void FunctionTranslator::note_for_interrupt_checks(const ir::Instr& instr) {
   Control& c = controls_.back();
-  if (c.kind != Op::Loop || !c.straight || c.interrupt_branch == nullptr || dead_) return;
+  if (c.kind != Op::Loop || !c.straight || c.loop_check == nullptr || dead_) return;
   const ir::OpInfo& info = ir::op_info(instr.op);
   if (instr.op == Op::Call) {
     c.calls_first = instr.index >= wasm_.num_imported_funcs; // imports have no entry check

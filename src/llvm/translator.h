@@ -97,11 +97,11 @@ private:
     size_t height = 0;                           // value stack height below the parameters
     llvm::BinaryOperator* fuel_charge = nullptr; // loop: the header's charge (kCheckFuel)
     size_t fuel_cost = 0;                        // loop: its index in loop_costs_
-    // kCheckInterrupt, loop: the header check's branch, and whether its body so far is straight
-    // code from the header (no control instruction yet), then whether a call to a function of
-    // this module came first (every iteration then passes that callee's entry check, so the
-    // header's is removed at the loop's end: recursion compiled to a loop, like fib's).
-    llvm::BranchInst* interrupt_branch = nullptr;
+    // kCheckInterrupt, loop: the header check (a placeholder, loop_checks.h), and whether its body
+    // so far is straight code from the header (no control instruction yet), then whether a call to
+    // a function of this module came first (every iteration then passes that callee's entry check,
+    // so the header's is removed at the loop's end: recursion compiled to a loop, like fib's).
+    llvm::CallInst* loop_check = nullptr;
     bool straight = true;
     bool calls_first = false;
   };
@@ -148,8 +148,8 @@ private:
   void trap(TrapCode code, uint64_t offset);
   void reload_memory();
   // kCheckInterrupt: the interrupt word's check, at function entries and loop headers.
-  llvm::BranchInst* interrupt_check(uint64_t offset); // returns the check's branch
-  void remove_interrupt_check(llvm::BranchInst* branch);
+  llvm::CallInst* interrupt_check(uint64_t offset); // returns the placeholder
+
   void note_for_interrupt_checks(const ir::Instr& instr);
   llvm::Value* bool_to_i32(llvm::Value* b) { return b_.CreateZExt(b, env_.i32); }
   llvm::Constant* u32(uint64_t v) { return llvm::ConstantInt::get(env_.i32, v); }
