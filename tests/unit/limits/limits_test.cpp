@@ -1,7 +1,8 @@
 // Resource limits through the public API: fuel, interruption, timeout, memory and table caps.
 // Every limit must end runaway guest code with an Error value, never a hang or a crash, on every
-// tier: each test runs on the interpreter, the LLVM JIT and precompiled (.cwasm) code, whose
-// checks are compiled in only when the Config asks (docs/llvm.md, "Interruption and fuel").
+// tier: each test runs on the interpreter, the LLVM JIT, precompiled (.cwasm) code and tiering
+// (Auto), whose compiled code carries checks only when the Config asks (docs/llvm.md,
+// "Interruption and fuel").
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -29,19 +30,23 @@ constexpr const char* kLoops = R"(
     (func (export "tgrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))
 )";
 
-enum class Way { Interpreter, Jit, Precompiled };
+// Auto: tiering with no delay, so later calls of a test run the background compile's code
+// (FuelIsDeterministic then compares an interpreted call with a compiled one).
+enum class Way { Interpreter, Jit, Precompiled, Auto };
 
 std::string way_name(const testing::TestParamInfo<Way>& info) {
   switch (info.param) {
   case Way::Interpreter: return "Interpreter";
   case Way::Jit: return "Jit";
   case Way::Precompiled: return "Precompiled";
+  case Way::Auto: return "Auto";
   }
   return "";
 }
 
 Config on(Way way, Config c) {
-  c.tier = way == Way::Interpreter ? Tier::Interpreter : Tier::Jit;
+  c.tier = way == Way::Interpreter ? Tier::Interpreter : way == Way::Auto ? Tier::Auto : Tier::Jit;
+  c.tier_up_delay_ms = 0;
   return c;
 }
 
@@ -117,10 +122,19 @@ TEST_P(LimitsOn, FuelIsDeterministic) {
   Fixture f(c);
   ASSERT_TRUE(f.call("count", {Value::make_i32(1000)}).has_value());
   uint64_t used1 = 1'000'000 - *f.store.fuel();
+  if (g_way == Way::Auto) {
+    // The first call ran on the interpreter; once the background compile is done, a call
+    // switches the instance to compiled code with fuel checks, which must charge the same.
+    for (int i = 0; i < 1000 && !f.instance.checks().starts_with("fuel (charged"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      ASSERT_TRUE(f.call("count", {Value::make_i32(1)}).has_value());
+    }
+  }
   f.store.set_fuel(1'000'000);
   ASSERT_TRUE(f.call("count", {Value::make_i32(1000)}).has_value());
   uint64_t used2 = 1'000'000 - *f.store.fuel();
   EXPECT_EQ(used1, used2);
+  if (g_way == Way::Auto) EXPECT_TRUE(f.instance.checks().starts_with("fuel (charged"));
   // About the instructions executed: 7 per iteration here.
   EXPECT_GE(used1, 1000u * 5);
   EXPECT_LE(used1, 1000u * 10);
@@ -217,6 +231,7 @@ TEST_P(LimitsOn, MaxTableElements) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Limits, LimitsOn,
-                         testing::Values(Way::Interpreter, Way::Jit, Way::Precompiled), way_name);
+                         testing::Values(Way::Interpreter, Way::Jit, Way::Precompiled, Way::Auto),
+                         way_name);
 
 } // namespace
