@@ -3,12 +3,15 @@
 // one canonical line per event (the same text fuzz/differential/run.mjs prints for V8):
 //   import NAME ARGS... | export NAME -> RESULTS... | export NAME trap KIND | instantiate ...
 // Values: i32:/i64: unsigned decimal, f32:/f64: bit patterns in hex (any NaN is "nan").
-// `--tier jit` runs the module on the LLVM tier (no fuel: compiled code does not meter, and ttf
-// modules carry their own hang limits); tests/differential compares it with the interpreter.
+// `--tier jit` runs the module on the LLVM tier (no fuel by default: ttf modules carry their own
+// hang limits); tests/differential compares it with the interpreter. `--fuel N` runs either tier
+// with N fuel and prints `fuel-left N` after every export and `out-of-fuel` when it runs out, so
+// the tiers' run-out points are compared too (they must be the same instruction).
 #include <cinttypes>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +44,7 @@ std::string fmt(const Value& v) {
 
 // wasmcap's trap texts -> the canonical kinds shared with run.mjs.
 std::string kind_of(const Error& e) {
+  if (e.kind == ErrorKind::Exhaustion && e.message == "all fuel consumed") return "out-of-fuel";
   if (e.kind == ErrorKind::Exhaustion) return "exhausted";
   if (e.kind != ErrorKind::Trap) return std::string("error ") + e.to_string();
   const std::string& m = e.message;
@@ -57,11 +61,24 @@ std::string kind_of(const Error& e) {
 } // namespace
 
 int main(int argc, char** argv) {
-  const bool jit = argc == 4 && std::string(argv[1]) == "--tier" && std::string(argv[2]) == "jit";
-  const bool interp = argc == 2 || (argc == 4 && std::string(argv[1]) == "--tier" &&
-                                    std::string(argv[2]) == "interp");
-  if (!jit && !interp) {
-    std::fprintf(stderr, "usage: wasmcap_diff [--tier interp|jit] MODULE.wasm\n");
+  std::string tier = "interp", path;
+  std::optional<uint64_t> fuel;
+  bool usage = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--tier" && i + 1 < argc) {
+      tier = argv[++i];
+    } else if (a == "--fuel" && i + 1 < argc) {
+      fuel = std::strtoull(argv[++i], nullptr, 10);
+    } else if (path.empty() && !a.starts_with("--")) {
+      path = a;
+    } else {
+      usage = true;
+    }
+  }
+  const bool jit = tier == "jit";
+  if (usage || path.empty() || (tier != "jit" && tier != "interp")) {
+    std::fprintf(stderr, "usage: wasmcap_diff [--tier interp|jit] [--fuel N] MODULE.wasm\n");
     return 2;
   }
   if (jit) {
@@ -70,13 +87,15 @@ int main(int argc, char** argv) {
       return 3;
     }
   }
-  std::ifstream in(argv[argc - 1], std::ios::binary);
+  std::ifstream in(path, std::ios::binary);
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   Config config;
-  if (jit)
-    config.tier = Tier::Jit;
-  else
+  if (jit) config.tier = Tier::Jit;
+  if (fuel) {
+    config.fuel = *fuel;
+  } else if (!jit) {
     config.fuel = 2'000'000'000; // ttf modules carry their own hang limits; this is a backstop
+  }
   Engine engine(config);
   auto module = Module::from_binary(engine, bytes);
   if (!module) {
@@ -119,12 +138,14 @@ int main(int argc, char** argv) {
       std::string k = kind_of(r.error());
       std::printf("export %s %s\n", name.c_str(), k.c_str());
       if (k == "exhausted") break; // the two engines' stack depths differ: stop comparing
+      if (fuel) std::printf("fuel-left %" PRIu64 "\n", store.fuel().value_or(0));
       continue;
     }
     std::string line = "export " + name + " ->";
     for (const Value& v : *r)
       line += " " + fmt(v);
     std::printf("%s\n", line.c_str());
+    if (fuel) std::printf("fuel-left %" PRIu64 "\n", store.fuel().value_or(0));
   }
   return 0;
 }

@@ -34,8 +34,8 @@ public:
   static std::string default_directory();
 
   // Compiles a wasm binary or WAT text for `engine` as Module::from_bytes_or_text does, through
-  // the cache when the engine compiles with the JIT (Tier::Jit, no fuel, timeout or
-  // interruption).
+  // the cache when the engine compiles with the JIT (Tier::Jit or Tier::Auto); the key names
+  // the checks compiled in (fuel, interruption, none).
   Result<Module> load(const Engine& engine, std::span<const uint8_t> bytes_or_text,
                       CacheReport* report = nullptr) const;
 

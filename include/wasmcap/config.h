@@ -7,8 +7,9 @@
 namespace wasmcap {
 
 // Interpreter: starts at once. Jit: the LLVM tier (docs/llvm.md) compiles each module to native
-// code; when it is not built, or cannot compile a module (SIMD, fuel, timeouts and interruption
-// are not supported yet), that module runs on the interpreter. Auto: starts on the interpreter;
+// code; when it is not built, or cannot compile a module (SIMD is not supported yet), that module
+// runs on the interpreter. Fuel, timeouts and interruption are compiled in as checks (docs/llvm.md,
+// "Interruption and fuel"); without them compiled code has none. Auto: starts on the interpreter;
 // a module whose instance runs longer than `tier_up_delay_ms` is compiled by the LLVM tier on a
 // background thread, and calls made after that compile ends run the compiled code
 // (docs/tiering.md). Where Jit would fall back to the interpreter, Auto stays there.
@@ -24,14 +25,19 @@ struct Config {
   uint64_t max_wasm_stack = 8u << 20;
   // Fuel: a deterministic budget of executed wasm instructions per store (charged at function
   // entry and loop iterations, a few instructions at a time). When it runs out, execution ends
-  // in ErrorKind::Exhaustion "all fuel consumed". Unset = unlimited. Store::set_fuel refills.
+  // in ErrorKind::Exhaustion "all fuel consumed", at the same instruction on every tier. Unset =
+  // unlimited. Store::set_fuel refills. On the LLVM tier only an engine with `fuel` set compiles
+  // fuel checks (interruptible or timeout_ms alone compile the cheaper interruption check), so
+  // set_fuel on a store of such an engine limits only interpreted code.
   std::optional<uint64_t> fuel;
   // Wall-clock budget of each outermost call into wasm (Func::call, a start function); when it
   // passes, execution ends in ErrorKind::Trap "interrupted". Unset = none. Checked at the same
-  // places as fuel, so a looping module stops within about a millisecond of the deadline.
+  // places as fuel (compiled code: a timer thread raises the store's interrupt word at the
+  // deadline), so a looping module stops within about a millisecond of the deadline.
   std::optional<uint64_t> timeout_ms;
   // Compile code that polls for Store::interrupt() (at function entries and loop headers). Off by
-  // default because the polls cost time in tight loops; fuel and timeout_ms turn them on too.
+  // default because the polls cost time in tight loops (compiled code: one load and a branch
+  // each); fuel and timeout_ms turn them on too.
   // Like fuel and timeout_ms, it applies to modules compiled by this engine.
   bool interruptible = false;
   // Host caps on every memory and table of a store: growing beyond fails (memory.grow -> -1),

@@ -41,6 +41,8 @@ public:
   // How this instance's code bounds-checks memory 0, for diagnostics (`wasmcap run --verbose`):
   // "guard pages (8 GiB reserved)", "explicit bounds checks (<why>)" or "no memory".
   std::string memory_strategy() const;
+  // The fuel and interruption checks its code carries (for `wasmcap run -v`): "none", or which.
+  std::string checks() const;
 
   void* handle() const { return handle_; }
   Instance(Store* store, void* handle) : store_(store), handle_(handle) {}

@@ -65,8 +65,9 @@ public:
                                                  std::span<const uint8_t> bytes_or_text);
   // Loads precompile()'s output without LLVM (the plugin is never loaded). Refuses (Malformed)
   // a file that is truncated, corrupted, or made for another wasmcap/LLVM version, another
-  // CPU or other wasm features, saying which; and (Usage) an engine that asks for fuel, a
-  // timeout or interruption, which compiled code does not support yet. A .cwasm holds machine
+  // CPU or other wasm features, saying which; and (Usage) a file without the checks the engine
+  // needs (fuel checks for Config::fuel, interruption or fuel checks for a timeout or
+  // interruptible; precompile() compiles those its engine needs). A .cwasm holds machine
   // code: load only files you trust as you would a native program.
   static Result<Module> deserialize(const Engine& engine, std::span<const uint8_t> cwasm);
   // deserialize() of a file, mapped rather than read (an Io error when it cannot be read).

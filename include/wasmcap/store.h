@@ -29,8 +29,9 @@ public:
   // call it while wasm runs. Only code compiled with Config::fuel, timeout_ms or interruptible
   // is metered: other modules run unmetered whatever the store's fuel.
   void set_fuel(uint64_t fuel);
-  // Thread-safe: the wasm code running in this store (or, if none, the next call) stops with
-  // ErrorKind::Trap "interrupted" within about a millisecond. Use it for timeouts and Ctrl-C.
+  // Thread-safe and async-signal-safe (one atomic OR; the CLI calls it from its SIGINT handler):
+  // the wasm code running in this store (or, if none, the next call) stops with ErrorKind::Trap
+  // "interrupted" within about a millisecond, on every tier. Use it for timeouts and Ctrl-C.
   // Effective only for modules compiled by an engine with Config::interruptible, fuel or
   // timeout_ms set: other code has no polls and runs to completion.
   void interrupt();

@@ -95,7 +95,7 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
   const Config& config = engine.config();
 #ifdef WASMCAP_HAVE_LLVM_TIER
   const bool auto_tier = detail::tiers_up(config);
-  const bool jit = auto_tier || (config.tier == Tier::Jit && !detail::needs_metering(config));
+  const bool jit = auto_tier || config.tier == Tier::Jit;
   if (!jit || dir_.empty()) {
     r.note = dir_.empty() ? "no cache directory" : "the engine does not compile with the JIT";
     return Module::from_bytes_or_text(engine, bytes);
@@ -103,7 +103,8 @@ Result<Module> CodeCache::load(const Engine& engine, std::span<const uint8_t> by
   // The identity seeds the hash of the bytes, so another CPU or version never finds this entry
   // (and the module is not copied to be hashed).
   const std::string identity =
-      llvm_tier::code_identity(detail::features_for(config), detail::guard_pages_allowed(config));
+      llvm_tier::code_identity(detail::features_for(config), detail::guard_pages_allowed(config),
+                               detail::checks_for(config));
   const uint64_t seed =
       support::hash128(
           std::span(reinterpret_cast<const uint8_t*>(identity.data()), identity.size()))

@@ -143,4 +143,10 @@ std::string Instance::memory_strategy() const {
   return inst->code->memory_strategy(*inst);
 }
 
+std::string Instance::checks() const {
+  const runtime::ModuleInstance* inst = as_instance(handle_);
+  if (inst == nullptr) return "none";
+  return inst->code->checks();
+}
+
 } // namespace wasmcap

@@ -30,8 +30,10 @@ Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
   auto decoded = binary::decode_module(bytes);
   if (!decoded) return decoded.error();
   // Guard pages as the engine would use them (recorded in the file, and in the cache's key).
+  // Checks as the engine would compile them (recorded in the file, and in the cache's key).
   return llvm_tier::precompile(*decoded, detail::features_for(engine.config()),
-                               detail::guard_pages_allowed(engine.config()));
+                               detail::guard_pages_allowed(engine.config()),
+                               detail::checks_for(engine.config()));
 #else
   (void)engine;
   (void)bytes;
@@ -42,14 +44,10 @@ Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
 
 Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t> cwasm) {
   const Config& config = engine.config();
-  if (detail::needs_metering(config)) {
-    return make_error(ErrorKind::Usage,
-                      "a precompiled module runs compiled code, which cannot meter fuel, time "
-                      "out or be interrupted yet");
-  }
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  auto loaded = llvm_tier::load_precompiled(cwasm, detail::features_for(config),
-                                            detail::guard_pages_allowed(config));
+  auto loaded =
+      llvm_tier::load_precompiled(cwasm, detail::features_for(config),
+                                  detail::guard_pages_allowed(config), detail::checks_for(config));
   if (!loaded) return loaded.error();
   auto data = std::make_shared<detail::ModuleData>();
   data->module = std::move(loaded->module);

@@ -20,10 +20,9 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
                                            const std::shared_ptr<const ir::Module>& module,
                                            const validate::Features& features) {
   if (config.tier != Tier::Jit) return std::nullopt;
-  // The LLVM tier neither charges fuel nor polls for interruption yet (docs/llvm.md).
-  if (needs_metering(config)) return std::nullopt;
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  CodeResult code = llvm_tier::compile(module, features, guard_pages_enabled(config));
+  CodeResult code =
+      llvm_tier::compile(module, features, guard_pages_enabled(config), checks_for(config));
   if (!code && llvm_tier::is_unsupported(code.error())) return std::nullopt;
   return code;
 #else
@@ -31,6 +30,16 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
   (void)features;
   return std::nullopt;
 #endif
+}
+
+uint32_t checks_for(const Config& config) {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  if (config.fuel) return llvm_tier::kCheckFuel;
+  if (config.timeout_ms || config.interruptible) return llvm_tier::kCheckInterrupt;
+#else
+  (void)config;
+#endif
+  return 0;
 }
 
 validate::Features features_for(const Config& config) {
@@ -45,7 +54,7 @@ bool guard_pages_enabled(const Config& config) {
 
 bool tiers_up(const Config& config) {
 #ifdef WASMCAP_HAVE_LLVM_TIER
-  return config.tier == Tier::Auto && !needs_metering(config);
+  return config.tier == Tier::Auto;
 #else
   (void)config;
   return false;

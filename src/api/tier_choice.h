@@ -17,10 +17,15 @@ namespace wasmcap::detail {
 using CodeResult = support::Result<std::shared_ptr<const runtime::ModuleCode>>;
 
 // Whether the config needs code that meters fuel or polls for interruption (fuel, timeout_ms,
-// interruptible): only the interpreter's metered code does, so it decides every tier choice.
+// interruptible): the interpreter's metered code, or compiled code with checks_for(config).
 inline bool needs_metering(const Config& config) {
   return config.fuel || config.timeout_ms || config.interruptible;
 }
+
+// The checks the LLVM tier compiles in for this config (llvm_tier::kCheck* bits): fuel when
+// Config::fuel is set (fuel code serves interruption too), else interruption when a timeout or
+// Config::interruptible asks for it, else none: code without limits carries no check at all.
+uint32_t checks_for(const Config& config);
 
 // The proposals a Config turns on, as the validator and the tiers take them.
 validate::Features features_for(const Config& config);
@@ -40,7 +45,7 @@ bool guard_pages_enabled(const Config& config);
 bool guard_pages_allowed(const Config& config);
 
 // Whether modules start on the interpreter and move to the LLVM tier later (Tier::Auto with the
-// tier built and nothing compiled code cannot do yet: fuel, timeouts, interruption).
+// tier built).
 bool tiers_up(const Config& config);
 
 } // namespace wasmcap::detail

@@ -61,6 +61,7 @@ struct TierUp::Job {
   std::shared_ptr<const ir::Module> module;
   validate::Features features;
   bool guard_pages = false;
+  uint32_t checks = 0; // llvm_tier::kCheck*, as the engine's config asks (checks_for)
   std::chrono::milliseconds delay{0};
   std::string cache_path;
 
@@ -88,10 +89,10 @@ TierUp::Job::compile(std::string& cache_note) const {
   }
   static std::once_flag registered;
   std::call_once(registered, [] { std::atexit(wait_at_exit); });
-  auto bytes = llvm_tier::precompile(*module, features, guard_pages);
+  auto bytes = llvm_tier::precompile(*module, features, guard_pages, checks);
   if (!bytes) return bytes.error();
   if (!cache_path.empty()) cache_note = write_cache_entry(cache_path, *bytes);
-  auto loaded = llvm_tier::load_precompiled(*bytes, features, guard_pages);
+  auto loaded = llvm_tier::load_precompiled(*bytes, features, guard_pages, checks);
   if (!loaded) return loaded.error();
   return std::move(loaded->code);
 #else
@@ -246,6 +247,7 @@ TierUp::TierUp(std::shared_ptr<const ir::Module> module, const Config& config)
   job_->module = std::move(module);
   job_->features = features_for(config);
   job_->guard_pages = guard_pages_allowed(config);
+  job_->checks = checks_for(config);
   job_->delay = std::chrono::milliseconds(config.tier_up_delay_ms);
   // For tests and experiments with the CLI, which has no option for it.
   if (const char* env = std::getenv("WASMCAP_TIER_UP_DELAY_MS"); env != nullptr && *env != '\0') {

@@ -44,6 +44,7 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
     compiled->functions().back().owner = compiled.get();
   }
   compiled->set_reserve_guard_pages(options.reserve_guard_pages);
+  compiled->set_metered(options.metering);
   // Direct calls embed the callee's FunctionCode address (stable now: no more push_back).
   for (FunctionCode& fc : compiled->functions()) {
     for (auto [at, callee] : fc.direct_calls) {

@@ -29,10 +29,15 @@ public:
   bool wants_guard_pages() const override { return reserve_guard_pages_; }
   std::string memory_strategy(const runtime::ModuleInstance& instance) const override;
   void set_reserve_guard_pages(bool on) { reserve_guard_pages_ = on; }
+  std::string checks() const override {
+    return metered_ ? "fuel and interruption (the interpreter's fuel counter)" : "none";
+  }
+  void set_metered(bool on) { metered_ = on; }
 
 private:
   std::shared_ptr<const ir::Module> module_;
   bool reserve_guard_pages_ = false;
+  bool metered_ = false;
   std::vector<FunctionCode> functions_;
 };
 

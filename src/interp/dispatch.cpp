@@ -178,11 +178,16 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
                                  uint64_t* args_fp) {
   uint64_t* saved_top = m->stack_top;
   m->stack_top = fp + m->func->frame_slots; // a re-entrant invoke starts above this frame
-  // Compiled code takes and returns values in our slot layout: no conversions. It exists only
-  // in configurations without fuel, so the counter need not go back to the store.
-  support::Status s = f->kind == FuncInstance::Kind::Wasm && f->instance->code->has_slot_calls()
-                          ? f->instance->code->call_slots(*m->store, *f, args_fp)
-                          : call_with_values(m, f, args_fp);
+  // Compiled code takes and returns values in our slot layout: no conversions. It keeps a fuel
+  // counter of its own (Store::compiled_fuel), so ours goes back to the store around the call.
+  support::Status s;
+  if (f->kind == FuncInstance::Kind::Wasm && f->instance->code->has_slot_calls()) {
+    m->store->return_fuel(m->fuel);
+    s = f->instance->code->call_slots(*m->store, *f, args_fp);
+    m->store->return_fuel(m->fuel);
+  } else {
+    s = call_with_values(m, f, args_fp);
+  }
   m->stack_top = saved_top;
   if (!s) {
     trap_error(m, pc, std::move(s).error());
@@ -851,8 +856,8 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   if (fp + fc->frame_slots > m.stack_end || m.frame + 1 >= m.frames_end) {
     return runtime::make_exhaustion(runtime::trap_text::kCallStackExhausted);
   }
-  bool outermost = m.frame == m.frames.get();
-  if (outermost) store.begin_outermost_call();
+  // The store's outermost call (of any tier) arms the timeout.
+  runtime::CallScope call_scope(store);
   if ((m.fuel -= fc->entry_cost) < 0) WASMCAP_TRY(store.refuel(m.fuel));
   uint32_t at = 0;
   for (size_t i = 0; i < args.size(); ++i)
@@ -891,7 +896,9 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   m.mem_size = saved_mem_size;
   m.frame = saved_frame;
   m.store = saved_store;
-  if (outermost) store.return_fuel(m.fuel);
+  // Every exit gives the counter back: a caller in another tier (compiled code calling an
+  // import) charges the store's reserve, which must hold all fuel not yet charged.
+  store.return_fuel(m.fuel);
   return result;
 }
 

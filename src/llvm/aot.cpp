@@ -80,6 +80,9 @@ void* host_symbol(std::string_view name) {
       {"wasmcap_jit_table_copy", h.table_copy},
       {"wasmcap_jit_table_init", h.table_init},
       {"wasmcap_jit_elem_drop", h.elem_drop},
+      {"wasmcap_jit_interrupt", h.interrupt},
+      {"wasmcap_jit_refuel", h.refuel},
+      {"wasmcap_jit_entry_check", h.entry_check},
       {"memcpy", reinterpret_cast<void*>(&::memcpy)},
       {"memmove", reinterpret_cast<void*>(&::memmove)},
       {"memset", reinterpret_cast<void*>(&::memset)},
@@ -143,15 +146,23 @@ bool is_precompiled(std::span<const uint8_t> bytes) {
   return has_cwasm_magic(bytes);
 }
 
-std::string code_identity(const validate::Features& features, bool guard_pages) {
+bool checks_cover(uint32_t have, uint32_t need) {
+  if ((need & kCheckFuel) != 0) return (have & kCheckFuel) != 0;
+  if ((need & kCheckInterrupt) != 0) return (have & (kCheckFuel | kCheckInterrupt)) != 0;
+  return true;
+}
+
+std::string code_identity(const validate::Features& features, bool guard_pages, uint32_t checks) {
   return std::string("wasmcap ") + WASMCAP_VERSION + "; llvm " + WASMCAP_LLVM_VERSION +
          "; layout " + std::to_string(layout_fingerprint()) + "; cpu " + cpu_identity() +
          "; features " + std::to_string(feature_bits(features)) + "; cwasm " +
-         std::to_string(kCwasmFormatVersion) + "; guard pages " + (guard_pages ? "1" : "0");
+         std::to_string(kCwasmFormatVersion) + "; guard pages " + (guard_pages ? "1" : "0") +
+         "; checks " + std::to_string(checks);
 }
 
-support::Result<std::vector<uint8_t>>
-precompile(const ir::Module& module, const validate::Features& features, bool guard_pages) {
+support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
+                                                 const validate::Features& features,
+                                                 bool guard_pages, uint32_t checks) {
   if (const std::string* why = unavailable_reason()) {
     return support::make_error(support::ErrorKind::Usage,
                                "the llvm tier is not available: " + *why);
@@ -168,6 +179,7 @@ precompile(const ir::Module& module, const validate::Features& features, bool gu
   request.report_error = &sink_error;
   request.write_object = &sink_object;
   request.guard_pages = guard_pages ? 1 : 0;
+  request.checks = checks;
   if (tier->compile_object(&request) == 0) return sink.error;
 
   CwasmFile f;
@@ -178,7 +190,7 @@ precompile(const ir::Module& module, const validate::Features& features, bool gu
   f.cpu_features = sink.cpu_features;
   f.layout_fingerprint = layout_fingerprint();
   f.feature_bits = feature_bits(features);
-  f.flags = guard_pages ? kCwasmGuardPages : 0;
+  f.flags = (guard_pages ? kCwasmGuardPages : 0) | (checks << kCwasmChecksShift);
   f.wasm = module.bytes;
   f.wasm_hash = support::hash128(f.wasm);
   f.object = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(sink.object.data()),
@@ -188,10 +200,20 @@ precompile(const ir::Module& module, const validate::Features& features, bool gu
 
 support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
                                               const validate::Features& features,
-                                              bool guard_pages_allowed) {
+                                              bool guard_pages_allowed, uint32_t checks) {
   auto file = parse_cwasm(bytes);
   if (!file) return file.error();
   WASMCAP_TRY(check_compatible(*file, features));
+  const uint32_t file_checks = (file->flags >> kCwasmChecksShift) & kKnownChecks;
+  if (!checks_cover(file_checks, checks)) {
+    const bool fuel = (checks & kCheckFuel) != 0;
+    return support::make_error(
+        support::ErrorKind::Usage,
+        std::string("precompiled without ") + (fuel ? "fuel" : "interruption") +
+            " checks, which this engine needs (" + (fuel ? "fuel" : "a timeout or interruption") +
+            "): recompile it with `wasmcap compile --checks " + (fuel ? "fuel" : "interrupt") +
+            "`");
+  }
   // Not validated again, and bodies not even scanned: the checksum and hash show these are the
   // bytes the plugin decoded and validated before it compiled them (a forged file could hold
   // any machine code anyway: a .cwasm is trusted like a native executable, see docs/llvm.md).
@@ -216,7 +238,7 @@ support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
   if (!object) return object.error();
 
   const bool guarded = (file->flags & kCwasmGuardPages) != 0;
-  auto compiled = std::make_shared<JitModule>(module, features, guarded);
+  auto compiled = std::make_shared<JitModule>(module, features, guarded, file_checks);
   compiled->set_precompiled(guard_pages_allowed);
   compiled->functions().resize(count);
   for (uint32_t i = 0; i < count; ++i) {

@@ -20,8 +20,9 @@ namespace wasmcap::llvm_tier {
 // The .cwasm bytes for a decoded module. Errors as compile()'s: is_unsupported() when the tier
 // cannot compile the module (SIMD) or the plugin cannot be loaded. `guard_pages`: as compile()'s
 // (no bounds compares; recorded in the file, whose loader then reserves guard pages).
-support::Result<std::vector<uint8_t>>
-precompile(const ir::Module& module, const validate::Features& features, bool guard_pages);
+support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
+                                                 const validate::Features& features,
+                                                 bool guard_pages, uint32_t checks = 0);
 
 struct Precompiled {
   std::shared_ptr<const ir::Module> module; // decoded from the embedded wasm bytes
@@ -35,15 +36,22 @@ struct Precompiled {
 // `guard_pages_allowed`; otherwise (WASMCAP_GUARD_PAGES=0, Config::guard_pages off) its memories
 // get none, and instantiation compiles the explicit-check variant with the plugin
 // (JitModule::code_for), which fails clearly when the plugin cannot be loaded.
+// `checks`: the kCheck* bits the engine needs (fuel, timeouts, interruption); a file without them
+// is refused (Usage), saying which are missing. A file with more checks than needed runs.
 support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
                                               const validate::Features& features,
-                                              bool guard_pages_allowed);
+                                              bool guard_pages_allowed, uint32_t checks = 0);
+
+// Whether code compiled with `have` serves an engine that needs `need` (fuel code also polls
+// for interruption; code with checks runs where none are needed).
+bool checks_cover(uint32_t have, uint32_t need);
 
 bool is_precompiled(std::span<const uint8_t> bytes);
 
 // Everything besides the wasm bytes that decides whether precompiled code fits this process
 // (wasmcap and LLVM versions, the host layout, this CPU's identity, the wasm features, guard
 // pages or explicit checks), for the code cache's key.
-std::string code_identity(const validate::Features& features, bool guard_pages);
+std::string code_identity(const validate::Features& features, bool guard_pages,
+                          uint32_t checks = 0);
 
 } // namespace wasmcap::llvm_tier

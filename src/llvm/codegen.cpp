@@ -20,6 +20,7 @@
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
 #include "llvm/code_range.h"
+#include "llvm/loop_checks.h"
 #include "llvm/sign_select.h"
 #include "llvm/translator.h"
 
@@ -57,6 +58,9 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   add("wasmcap_jit_table_copy", h.table_copy);
   add("wasmcap_jit_table_init", h.table_init);
   add("wasmcap_jit_elem_drop", h.elem_drop);
+  add("wasmcap_jit_interrupt", h.interrupt);
+  add("wasmcap_jit_refuel", h.refuel);
+  add("wasmcap_jit_entry_check", h.entry_check);
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   if (llvm::Error e = jd.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
     return llvm_error("defining helpers", std::move(e));
@@ -82,7 +86,7 @@ void initialize_llvm() {
 support::Result<TranslatedModule> translate_module(const ir::Module& mod,
                                                    const validate::Features& features,
                                                    const HostLayout& layout, uint64_t count,
-                                                   bool guard_pages) {
+                                                   bool guard_pages, uint32_t checks) {
   if (count != mod.functions.size()) {
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: the host and the plugin disagree on the module");
@@ -101,6 +105,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   llvm::Module& llmod = *out.module;
   ModuleEnv env(*out.context, llmod, mod, layout);
   env.guard_pages = guard_pages;
+  env.checks = checks;
   for (uint32_t i = 0; i < mod.functions.size(); ++i)
     declare_function(env, mod.num_imported_funcs + i);
   validate::ModuleContext vctx = validate::compute_module_context(mod);
@@ -109,6 +114,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
     FunctionTranslator translator(env, func_index);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, vctx, translator));
   }
+  patch_entry_charges(env);
   std::string broken;
   llvm::raw_string_ostream os(broken);
   if (llvm::verifyModule(llmod, &os)) {
@@ -150,6 +156,7 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
   // Last, after every InstCombine (which would turn its xor back into a select).
   pb.registerOptimizerLastEPCallback([](llvm::ModulePassManager& mpm, llvm::OptimizationLevel) {
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(SignSelectPass()));
+    mpm.addPass(llvm::createModuleToFunctionPassAdaptor(LoopCheckPass()));
   });
   pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
   // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.
@@ -164,7 +171,8 @@ support::Result<std::unique_ptr<llvm::orc::LLJIT>>
 generate(const ir::Module& mod, const validate::Features& features, const HostLayout& layout,
          const HostHelpers& helpers, const GenerateOptions& options, GenerateOutput& result) {
   std::span<PluginFunction> out = result.functions;
-  auto translated = translate_module(mod, features, layout, out.size(), options.guard_pages);
+  auto translated =
+      translate_module(mod, features, layout, out.size(), options.guard_pages, options.checks);
   if (!translated) return translated.error();
   std::unique_ptr<llvm::LLVMContext> context = std::move(translated->context);
   std::unique_ptr<llvm::Module> llmod = std::move(translated->module);

@@ -26,6 +26,7 @@ namespace wasmcap::llvm_tier {
 // What generate() is asked for and what it returns besides the JIT.
 struct GenerateOptions {
   bool guard_pages = false; // memory 0 has guard pages: no bounds compares
+  uint32_t checks = 0;      // kCheck* (tier_abi.h)
 };
 struct GenerateOutput {
   std::span<PluginFunction> functions; // one per defined function
@@ -44,7 +45,8 @@ struct TranslatedModule {
 support::Result<TranslatedModule> translate_module(const ir::Module& module,
                                                    const validate::Features& features,
                                                    const HostLayout& layout,
-                                                   uint64_t function_count, bool guard_pages);
+                                                   uint64_t function_count, bool guard_pages,
+                                                   uint32_t checks);
 void initialize_llvm();
 // The host CPU's name and every feature it has.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target();
@@ -73,6 +75,6 @@ struct ObjectCode {
 support::Result<ObjectCode> generate_object(const ir::Module& module,
                                             const validate::Features& features,
                                             const HostLayout& layout, uint64_t function_count,
-                                            bool guard_pages);
+                                            bool guard_pages, uint32_t checks);
 
 } // namespace wasmcap::llvm_tier

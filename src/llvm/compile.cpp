@@ -44,15 +44,15 @@ const std::string* unavailable_reason() {
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
 compile(std::shared_ptr<const ir::Module> module, const validate::Features& features,
-        bool guard_pages) {
+        bool guard_pages, uint32_t checks) {
   WASMCAP_ASSIGN(std::shared_ptr<const JitModule> m,
-                 compile_jit_module(std::move(module), features, guard_pages));
+                 compile_jit_module(std::move(module), features, guard_pages, checks));
   return std::shared_ptr<const runtime::ModuleCode>(std::move(m));
 }
 
 support::Result<std::shared_ptr<const JitModule>>
 compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Features& features,
-                   bool guard_pages) {
+                   bool guard_pages, uint32_t checks) {
   const LoadedTier& loaded = load_tier();
   if (loaded.tier == nullptr) {
     return support::make_error(support::ErrorKind::Usage, kUnavailablePrefix + loaded.failure);
@@ -62,13 +62,13 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
   // guard pages or explicit checks as asked (code_for's explicit variant comes here too).
   static const bool via_object = std::getenv("WASMCAP_JIT_VIA_OBJECT") != nullptr;
   if (via_object) {
-    auto image = precompile(*module, features, guard_pages);
+    auto image = precompile(*module, features, guard_pages, checks);
     if (!image) return image.error();
-    auto loaded_image = load_precompiled(*image, features, guard_pages);
+    auto loaded_image = load_precompiled(*image, features, guard_pages, checks);
     if (!loaded_image) return loaded_image.error();
     return std::static_pointer_cast<const JitModule>(std::move(loaded_image->code));
   }
-  auto compiled = std::make_shared<JitModule>(module, features, guard_pages);
+  auto compiled = std::make_shared<JitModule>(module, features, guard_pages, checks);
   const ir::Module& mod = *module;
   std::vector<PluginFunction> functions(mod.functions.size());
   support::Error error;
@@ -83,6 +83,7 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
   request.error_sink = &error;
   request.report_error = &report_error;
   request.guard_pages = guard_pages ? 1 : 0;
+  request.checks = checks;
   void* code = loaded.tier->compile(&request);
   if (code == nullptr) return error;
   compiled->set_code(code, loaded.tier->release, request.code_begin, request.code_end,
@@ -99,8 +100,22 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
 }
 
 JitModule::JitModule(std::shared_ptr<const ir::Module> module, const validate::Features& features,
-                     bool guard_pages)
-    : module_(std::move(module)), features_(features), guard_pages_(guard_pages) {}
+                     bool guard_pages, uint32_t checks)
+    : module_(std::move(module)), features_(features), guard_pages_(guard_pages), checks_(checks) {}
+
+std::string describe_checks(uint32_t checks) {
+  if ((checks & kCheckFuel) != 0) {
+    return "fuel (charged at calls and loop headers; it serves interruption and timeouts too)";
+  }
+  if ((checks & kCheckInterrupt) != 0) {
+    return "interruption (the store's interrupt word at function entries and loop headers)";
+  }
+  return "none";
+}
+
+std::string JitModule::checks() const {
+  return describe_checks(checks_);
+}
 
 void JitModule::index_code() {
   code_starts_.clear();
@@ -137,7 +152,7 @@ JitModule::code_for(const runtime::ModuleInstance& instance) const {
   // reservation) and share it between such instances.
   std::lock_guard<std::mutex> lock(explicit_mutex_);
   if (!explicit_variant_) {
-    auto variant = compile_jit_module(module_, features_, false);
+    auto variant = compile_jit_module(module_, features_, false, checks_);
     if (!variant) {
       support::Error e = variant.error();
       // Only precompiled code gets here without the plugin loaded: say why it was needed.

@@ -17,11 +17,15 @@ namespace wasmcap::llvm_tier {
 // Errors are the validator's (Invalid / Malformed), or one for which is_unsupported() is true
 // when the module uses something this tier cannot compile yet (SIMD, v128 values) or the plugin
 // cannot be loaded: the caller then runs the module on the interpreter.
+// `checks`: the kCheck* bits (tier_abi.h) to compile in: interruption, fuel, or none.
 // `guard_pages`: compile loads and stores without bounds compares, for memories with guard pages;
 // an instance whose memory 0 has none gets a variant with explicit checks (JitModule::code_for).
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
 compile(std::shared_ptr<const ir::Module> module, const validate::Features& features,
-        bool guard_pages = false);
+        bool guard_pages = false, uint32_t checks = 0);
+
+// What a .cwasm's or compiled code's `checks` (kCheck* bits) say, for `wasmcap run -v`.
+std::string describe_checks(uint32_t checks);
 
 bool is_unsupported(const support::Error& error);
 

@@ -3,7 +3,7 @@
 // aot.cpp. Layout (little-endian; str = u32 length + bytes, blob = u64 length + bytes):
 //   magic "\0cwasm\r\n" (8), u32 format version,
 //   str wasmcap version, str LLVM version, str target triple, str CPU name, str CPU features,
-//   u64 host layout fingerprint, u32 wasm feature bits, u32 flags (kCwasmGuardPages),
+//   u64 host layout fingerprint, u32 wasm feature bits, u32 flags (guard pages, checks),
 //   16 bytes hash128(wasm),
 //   blob wasm (the original module), blob object (ELF64 relocatable),
 //   16 bytes hash128(everything before it).
@@ -25,7 +25,10 @@ inline constexpr uint8_t kCwasmMagic[8] = {0x00, 'c', 'w', 'a', 's', 'm', '\r', 
 inline constexpr uint32_t kCwasmFormatVersion = 3;
 // Flag bit 0: the code has no bounds compares and must only run on memories with guard pages.
 inline constexpr uint32_t kCwasmGuardPages = 1u << 0;
-inline constexpr uint32_t kCwasmKnownFlags = kCwasmGuardPages;
+// Bits 1 and 2: the checks compiled in (tier_abi.h's kCheckInterrupt and kCheckFuel, shifted by
+// one).
+inline constexpr uint32_t kCwasmChecksShift = 1;
+inline constexpr uint32_t kCwasmKnownFlags = kCwasmGuardPages | (0x3u << kCwasmChecksShift);
 
 struct CwasmFile {
   uint32_t format_version = kCwasmFormatVersion;

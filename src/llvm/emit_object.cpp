@@ -14,8 +14,8 @@ namespace wasmcap::llvm_tier {
 support::Result<ObjectCode> generate_object(const ir::Module& mod,
                                             const validate::Features& features,
                                             const HostLayout& layout, uint64_t function_count,
-                                            bool guard_pages) {
-  auto translated = translate_module(mod, features, layout, function_count, guard_pages);
+                                            bool guard_pages, uint32_t checks) {
+  auto translated = translate_module(mod, features, layout, function_count, guard_pages, checks);
   if (!translated) return translated.error();
   llvm::Module& llmod = *translated->module;
 

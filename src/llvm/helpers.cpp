@@ -39,6 +39,8 @@ const HostLayout& host_layout() {
     l.func_code =
         static_cast<uint64_t>(reinterpret_cast<char*>(&f.code) - reinterpret_cast<char*>(&f));
     l.jit_native = offsetof(JitFunction, native);
+    l.ctx_interrupt = offsetof(JitContext, interrupt);
+    l.ctx_fuel = offsetof(JitContext, fuel);
     return l;
   }();
   return layout;
@@ -62,6 +64,9 @@ const HostHelpers& host_helpers() {
       reinterpret_cast<void*>(&wasmcap_jit_table_copy),
       reinterpret_cast<void*>(&wasmcap_jit_table_init),
       reinterpret_cast<void*>(&wasmcap_jit_elem_drop),
+      reinterpret_cast<void*>(&wasmcap_jit_interrupt),
+      reinterpret_cast<void*>(&wasmcap_jit_refuel),
+      reinterpret_cast<void*>(&wasmcap_jit_entry_check),
   };
   return helpers;
 }
@@ -148,14 +153,18 @@ void append_compiled_frames(const JitModule& module, uint64_t offset,
   module.append_frames(std::span<const uintptr_t>(pcs).subspan(same ? 1 : 0), backtrace);
 }
 
+// The offset an entry wrapper passes: its trap has no frame of this activation (the interpreter's
+// entry charge fails before the callee's frame exists, too).
+constexpr uint64_t kNoFrame = UINT64_MAX;
+
 // Moves `error` (plus the compiled frames) into the activation and jumps back to its entry.
 // Callers must have ended every C++ scope that owns resources: longjmp runs no destructors
 // (the moved-from error left behind owns no memory).
 [[noreturn]] void raise(JitContext* ctx, support::Error&& error, uint64_t offset) {
   Activation* act = ctx->activation;
   act->error.emplace(std::move(error));
-  if (act->error->kind == support::ErrorKind::Trap ||
-      act->error->kind == support::ErrorKind::Exhaustion) {
+  if (offset != kNoFrame && (act->error->kind == support::ErrorKind::Trap ||
+                             act->error->kind == support::ErrorKind::Exhaustion)) {
     append_compiled_frames(*ctx->module, offset, act->error->backtrace);
   }
   std::longjmp(act->jump, 1);
@@ -235,17 +244,25 @@ support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstan
   ctx.instance = inst;
   ctx.store = &store;
   ctx.module = this;
+  runtime::InterruptState& interrupt = store.interrupt_state();
+  ctx.interrupt = &interrupt.trigger;
+  if ((checks_ & kCheckInterrupt) != 0) interrupt.arm(ctx.stack_limit);
+  ctx.fuel = &store.compiled_fuel();
   Activation act;
   ctx.activation = &act;
+  runtime::CallScope call_scope(store); // the outermost call arms the timeout
   // Nothing set before setjmp is modified afterwards, so no local needs to be volatile.
   JitContext* const outer = enter_compiled_code(&ctx);
   if (setjmp(act.jump) != 0) {
     leave_compiled_code(outer);
+    store.return_fuel(store.compiled_fuel());
     if (act.fault_pc != 0) return fault_trap(act.fault_pc);
     return std::move(*act.error);
   }
   jf->entry(&ctx, slots);
   leave_compiled_code(outer);
+  // The caller may be the interpreter or a host, which read the store's reserve.
+  store.return_fuel(store.compiled_fuel());
   return support::ok();
 }
 
@@ -274,6 +291,8 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
     std::vector<runtime::Value> results(t.results.size());
     for (size_t i = 0; i < args.size(); ++i)
       args[i] = llvm_tier::from_slot(t.params[i], slots[i]);
+    // The callee (a host, the interpreter, another activation) charges the store's reserve.
+    ctx->store->return_fuel(*ctx->fuel);
     st = runtime::invoke_into(*ctx->store, *f, args, results);
     if (st) {
       for (size_t i = 0; i < results.size(); ++i)
@@ -384,6 +403,31 @@ void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint3
 
 void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg) {
   ctx->instance->elems[seg].refs.clear();
+}
+
+// kCheckInterrupt: a loop header (`offset`) found the trigger raised. Re-armed first, so a
+// request that was stale (consumed by the interpreter) costs one visit here.
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_interrupt(JitContext* ctx, uint64_t offset) {
+  ctx->store->interrupt_state().disarm(ctx->stack_limit);
+  support::Status s = ctx->store->check_interrupt();
+  if (!s) llvm_tier::raise(ctx, std::move(s).error(), offset);
+}
+
+// kCheckInterrupt: a function entry's stack pointer `sp` was below the trigger: the stack is
+// exhausted, or the trigger was raised.
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_entry_check(JitContext* ctx, uintptr_t sp,
+                                                      uint64_t offset) {
+  if (sp < ctx->stack_limit) {
+    llvm_tier::raise(ctx, runtime::make_exhaustion(tt::kCallStackExhausted), offset);
+  }
+  wasmcap_jit_interrupt(ctx, offset);
+}
+
+// kCheckFuel: a charge took the counter below zero at `offset` (a call, a loop header; the entry
+// wrapper's charge passes kNoFrame: it fails before the callee's frame exists).
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_refuel(JitContext* ctx, uint64_t offset) {
+  support::Status s = ctx->store->refuel(*ctx->fuel);
+  if (!s) llvm_tier::raise(ctx, std::move(s).error(), offset);
 }
 
 } // extern "C"

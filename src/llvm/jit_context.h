@@ -4,6 +4,7 @@
 // this file: it learns field offsets and helper addresses through tier_abi.h.
 #pragma once
 
+#include <atomic>
 #include <csetjmp>
 #include <cstddef>
 #include <cstdint>
@@ -45,6 +46,10 @@ struct JitContext {
   runtime::Store* store = nullptr;
   Activation* activation = nullptr;
   const JitModule* module = nullptr;
+  // kCheckInterrupt: the store's interrupt trigger (runtime::InterruptState): this thread's stack
+  // limit, or InterruptState::kRaised when the store was asked to stop.
+  std::atomic<uintptr_t>* interrupt = nullptr;
+  int64_t* fuel = nullptr; // the store's compiled-code counter (kCheckFuel)
 };
 
 // What FuncInstance::code points at for a compiled function.
@@ -87,4 +92,14 @@ void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint32_
 void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
                             uint32_t n, uint64_t offset);
 void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg);
+// The checks' slow paths preserve the general-purpose registers (LLVM's preserve_mostcc, which
+// the plugin's calls use too): the check sits in every function entry and loop header, and a
+// plain call there made the caller save its arguments on the hot path (fib ran 38% slower so).
+// Not preserve_all: the host is compiled for baseline x86-64, the code for this CPU's vectors,
+// and preserve_all would promise registers (the upper halves of YMM/ZMM) the host cannot keep.
+#define WASMCAP_JIT_CHECK_HELPER __attribute__((preserve_most))
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_interrupt(JitContext* ctx, uint64_t offset);
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_refuel(JitContext* ctx, uint64_t offset);
+WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_entry_check(JitContext* ctx, uintptr_t sp,
+                                                      uint64_t offset);
 }

@@ -23,7 +23,7 @@ namespace wasmcap::llvm_tier {
 class JitModule final : public runtime::ModuleCode {
 public:
   JitModule(std::shared_ptr<const ir::Module> module, const validate::Features& features,
-            bool guard_pages);
+            bool guard_pages, uint32_t checks);
   ~JitModule() override;
 
   const ir::Module& module() const override { return *module_; }
@@ -44,6 +44,8 @@ public:
   support::Result<std::shared_ptr<const runtime::ModuleCode>>
   code_for(const runtime::ModuleInstance& instance) const override;
   std::string memory_strategy(const runtime::ModuleInstance& instance) const override;
+  std::string checks() const override;
+  uint32_t check_bits() const { return checks_; } // kCheck*
 
   // The wasm frame for an instruction at `offset` (its function found from the code ranges).
   TraceFrame frame_at(uint64_t offset) const;
@@ -86,6 +88,7 @@ private:
   std::shared_ptr<const ir::Module> module_;
   validate::Features features_;
   bool guard_pages_ = false;
+  uint32_t checks_ = 0; // kCheck*
   bool precompiled_ = false;
   bool reserve_guard_pages_ = true; // see set_precompiled()
   void* code_ = nullptr;
@@ -110,6 +113,6 @@ private:
 // compile() returning the concrete type (code_for() compiles its variant with it).
 support::Result<std::shared_ptr<const JitModule>>
 compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Features& features,
-                   bool guard_pages);
+                   bool guard_pages, uint32_t checks);
 
 } // namespace wasmcap::llvm_tier

@@ -34,6 +34,7 @@ void* compile(CompileRequest* request) {
     }
     GenerateOptions options;
     options.guard_pages = request->guard_pages != 0;
+    options.checks = request->checks & kKnownChecks;
     GenerateOutput out;
     out.functions = std::span<PluginFunction>(request->functions, request->function_count);
     auto jit = generate(*module, features_from_bits(request->features), *request->layout,
@@ -68,7 +69,8 @@ int compile_object(const ObjectRequest* request) {
       return 0;
     }
     auto object = generate_object(*module, features_from_bits(request->features), *request->layout,
-                                  request->function_count, request->guard_pages != 0);
+                                  request->function_count, request->guard_pages != 0,
+                                  request->checks & kKnownChecks);
     if (!object) {
       report(errors, object.error());
       return 0;

@@ -17,12 +17,29 @@ namespace wasmcap::llvm_tier {
 // 2: CompileRequest::guard_pages and the code range (code_begin/code_end); compile_object (AOT)
 //    with ObjectRequest::guard_pages.
 // 3: CompileRequest::eh_frame/eh_frame_size (compiled code has unwind tables, for backtraces).
-inline constexpr uint32_t kTierAbiVersion = 3;
+// 4: checks (interruption and fuel): CompileRequest/ObjectRequest::checks,
+// HostLayout::ctx_interrupt
+//    and ctx_fuel, HostHelpers::interrupt and refuel.
+inline constexpr uint32_t kTierAbiVersion = 4;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
 // the api then runs the module on the interpreter.
 inline constexpr const char* kUnsupportedPrefix = "the llvm tier does not support ";
+
+// The checks compiled code carries (CompileRequest::checks, ObjectRequest::checks; recorded in a
+// .cwasm's flags and the code cache's key). None of them: no check at all, as before.
+// kCheckInterrupt: the store's interrupt trigger (runtime::InterruptState) replaces the stack
+//   limit in every function entry's stack check (below it: the `entry_check` helper), and every
+//   loop header compares it with UINT64_MAX (equal: the `interrupt` helper): timeouts,
+//   Store::interrupt, Ctrl-C.
+// kCheckFuel: the interpreter's fuel charges, the same amounts at the same places (a call's callee
+//   entry cost at the call, a loop's body cost at its header, an entry from the runtime in the
+//   entry wrapper), on the store's compiled-code counter; below zero the `refuel` helper decides
+//   (more fuel, out of fuel, interrupted, timed out), so it serves interruption too.
+inline constexpr uint32_t kCheckInterrupt = 1u << 0;
+inline constexpr uint32_t kCheckFuel = 1u << 1;
+inline constexpr uint32_t kKnownChecks = kCheckInterrupt | kCheckFuel;
 
 // Trap codes compiled code passes to the host's trap helper.
 enum class TrapCode : uint32_t {
@@ -47,6 +64,8 @@ struct HostLayout {
   uint64_t func_instance;   // FuncInstance::instance
   uint64_t func_code;       // FuncInstance::code
   uint64_t jit_native;      // JitFunction::native
+  uint64_t ctx_interrupt;   // JitContext::interrupt (-> the store's interrupt trigger, a u64)
+  uint64_t ctx_fuel;        // JitContext::fuel (-> the store's compiled-code fuel counter, i64)
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
@@ -68,6 +87,10 @@ struct HostHelpers {
   void* table_copy;
   void* table_init;
   void* elem_drop;
+  void* interrupt;   // (ctx, offset): the interrupt word was set; traps or returns
+  void* refuel;      // (ctx, offset): the fuel counter went below zero; traps or returns; offset
+                     // UINT64_MAX (the entry wrapper's charge): the trap has no frame of its own
+  void* entry_check; // (ctx, sp, offset): sp below the trigger: exhausted stack, or interrupt
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only
@@ -107,6 +130,7 @@ struct CompileRequest {
   // register it; the host does, with the unwinder that walks its backtraces.
   uint64_t eh_frame;
   uint64_t eh_frame_size;
+  uint32_t checks; // kCheck* bits
 };
 
 // Ahead-of-time compilation (`wasmcap compile`, the code cache): the same module compiled to a
@@ -130,6 +154,7 @@ struct ObjectRequest {
   // As CompileRequest::guard_pages: 1 = no bounds compares (the loader must give memory 0 guard
   // pages, and only then run this code), 0 = explicit checks.
   uint32_t guard_pages;
+  uint32_t checks; // kCheck* bits
 };
 
 // The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the

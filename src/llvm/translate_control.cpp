@@ -57,6 +57,14 @@ void FunctionTranslator::open_block(const ir::Instr& instr) {
     add_incoming(c, b_.GetInsertBlock());
     b_.CreateBr(c.header);
     b_.SetInsertPoint(c.header);
+    // Every iteration (entry and back-edges alike) runs the header's check, as the
+    // interpreter's Fuel op at the loop's start.
+    if (fuel_counter_ != nullptr) {
+      c.fuel_cost = fuel_loops_.back(); // before() opened it: a live loop here is live there
+      c.fuel_charge = emit_fuel_charge(env_, b_, ctx_, fuel_counter_, instr.offset);
+    } else if (interrupt_trigger_ != nullptr) {
+      c.loop_check = interrupt_check(instr.offset);
+    }
     stack_.resize(c.height);
     stack_.insert(stack_.end(), c.header_phis.begin(), c.header_phis.end());
   } else if (instr.op == Op::If) {
@@ -76,6 +84,9 @@ void FunctionTranslator::end_block() {
     return;
   }
   if (c.kind == Op::Loop) {
+    // The body is read: its cost is known (before() counted this end into it).
+    if (c.fuel_charge != nullptr) c.fuel_charge->setOperand(1, u64(loop_costs_[c.fuel_cost]));
+    if (c.calls_first) c.loop_check->eraseFromParent();
     // Nothing branches to a loop's end: its results are whatever falls through.
     controls_.pop_back();
     return;
@@ -149,7 +160,8 @@ void FunctionTranslator::branch_table(const ir::Instr& instr) {
 }
 
 void FunctionTranslator::finish_function() {
-  Control& c = controls_.back(); // the function's frame; `end` has not popped it yet
+  env_.entry_costs[func_index_] = entry_cost_; // before() has counted this final end
+  Control& c = controls_.back();               // the function's frame; `end` has not popped it yet
   if (!dead_) {
     add_incoming(c, b_.GetInsertBlock());
     b_.CreateBr(c.cont);

@@ -5,6 +5,8 @@
 
 #include <llvm/IR/Intrinsics.h>
 
+#include "llvm/loop_checks.h"
+
 namespace wasmcap::llvm_tier {
 
 using ir::Op;
@@ -54,6 +56,16 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   table_copy = declare("wasmcap_jit_table_copy", void_type, {ptr, i32, i32, i32, i32, i32, i64});
   table_init = declare("wasmcap_jit_table_init", void_type, {ptr, i32, i32, i32, i32, i32, i64});
   elem_drop = declare("wasmcap_jit_elem_drop", void_type, {ptr, i32});
+  interrupt = declare("wasmcap_jit_interrupt", void_type, {ptr, i64});
+  refuel = declare("wasmcap_jit_refuel", void_type, {ptr, i64});
+  entry_check = declare("wasmcap_jit_entry_check", void_type, {ptr, i64, i64});
+  // The host defines these preserve_most (jit_context.h): the hot path keeps its registers.
+  for (llvm::FunctionCallee c : {interrupt, refuel, entry_check}) {
+    auto* f = llvm::cast<llvm::Function>(c.getCallee());
+    f->addFnAttr(llvm::Attribute::Cold);
+    f->setCallingConv(llvm::CallingConv::PreserveMost);
+  }
+  entry_costs.assign(wasm.func_type_indices.size(), 0);
   cold_weights = llvm::MDBuilder(ctx).createBranchWeights(1, 1u << 20);
 }
 
@@ -86,6 +98,32 @@ std::string entry_symbol(uint32_t func_index) {
   return "e" + std::to_string(func_index);
 }
 
+llvm::BinaryOperator* emit_fuel_charge(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
+                                       llvm::Value* counter, uint64_t offset) {
+  llvm::Value* before = b.CreateLoad(env.i64, counter);
+  // Built outside the builder, so no folder turns the placeholder `- 0` into nothing.
+  llvm::BinaryOperator* after =
+      llvm::BinaryOperator::CreateSub(before, llvm::ConstantInt::get(env.i64, 0));
+  b.Insert(after);
+  b.CreateStore(after, counter);
+  llvm::Function* fn = b.GetInsertBlock()->getParent();
+  auto* slow = llvm::BasicBlock::Create(env.context, "refuel", fn);
+  auto* cont = llvm::BasicBlock::Create(env.context, "", fn);
+  b.CreateCondBr(b.CreateICmpSLT(after, llvm::ConstantInt::get(env.i64, 0)), slow, cont,
+                 env.cold_weights);
+  b.SetInsertPoint(slow);
+  b.CreateCall(env.refuel, {ctx, llvm::ConstantInt::get(env.i64, offset)})
+      ->setCallingConv(llvm::CallingConv::PreserveMost);
+  b.CreateBr(cont);
+  b.SetInsertPoint(cont);
+  return after;
+}
+
+void patch_entry_charges(ModuleEnv& env) {
+  for (auto [charge, func_index] : env.entry_charges)
+    charge->setOperand(1, llvm::ConstantInt::get(env.i64, env.entry_costs[func_index]));
+}
+
 support::Error unsupported(const std::string& what) {
   return support::make_error(support::ErrorKind::Usage, kUnsupportedPrefix + what + " yet");
 }
@@ -113,6 +151,14 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   e->addFnAttr(llvm::Attribute::NoUnwind);
   e->setUWTableKind(llvm::UWTableKind::Async);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(env.context, "", e));
+  if ((env.checks & kCheckFuel) != 0) {
+    // An entry from the runtime (the host, the interpreter, another instance) pays the callee's
+    // entry cost here; calls within compiled code pay it at the call.
+    llvm::Value* counter = b.CreateLoad(
+        env.ptr, b.CreateConstInBoundsGEP1_64(env.i8, e->getArg(0), env.layout.ctx_fuel));
+    env.entry_charges.emplace_back(emit_fuel_charge(env, b, e->getArg(0), counter, UINT64_MAX),
+                                   func_index);
+  }
   llvm::Value* slots = e->getArg(1);
   std::vector<llvm::Value*> args{e->getArg(0)};
   for (size_t i = 0; i < t.params.size(); ++i) {
@@ -161,10 +207,32 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
   // stack pointer (`llvm.stacksave`, read after the prologue made the frame), not
   // `llvm.frameaddress`: taking the frame address forces a frame pointer, and losing %rbp to it
   // made register-hungry loops spill (fft's butterfly loop: 8 stack reloads per iteration pair).
-  llvm::Value* sp = b_.CreateIntrinsic(llvm::Intrinsic::stacksave, {env_.ptr}, {});
-  llvm::Value* limit = ctx_field(env_.layout.ctx_stack_limit, env_.i64);
-  trap_if(b_.CreateICmpULT(b_.CreatePtrToInt(sp, env_.i64), limit), TrapCode::CallStackExhausted,
-          def.body.offset);
+  llvm::Value* sp =
+      b_.CreatePtrToInt(b_.CreateIntrinsic(llvm::Intrinsic::stacksave, {env_.ptr}, {}), env_.i64);
+  // The checks' pointers never change during an activation: loaded once, like the memory base.
+  if ((env_.checks & kCheckFuel) != 0) {
+    fuel_counter_ = ctx_field(env_.layout.ctx_fuel, env_.ptr);
+  } else if ((env_.checks & kCheckInterrupt) != 0) {
+    interrupt_trigger_ = ctx_field(env_.layout.ctx_interrupt, env_.ptr);
+  }
+  if (interrupt_trigger_ != nullptr) {
+    // Interruption costs the entry one load more than the stack check alone: the trigger is the
+    // stack limit until an interrupt raises it above every stack pointer (runtime::InterruptState).
+    llvm::LoadInst* limit = b_.CreateLoad(env_.i64, interrupt_trigger_);
+    limit->setAtomic(llvm::AtomicOrdering::Monotonic);
+    limit->setAlignment(llvm::Align(8)); // else an atomic i64 may become a libcall
+    auto* slow = llvm::BasicBlock::Create(env_.context, "entry_check", fn_);
+    auto* cont = llvm::BasicBlock::Create(env_.context, "", fn_);
+    b_.CreateCondBr(b_.CreateICmpULT(sp, limit), slow, cont, env_.cold_weights);
+    b_.SetInsertPoint(slow);
+    b_.CreateCall(env_.entry_check, {ctx_, sp, u64(def.body.offset)})
+        ->setCallingConv(llvm::CallingConv::PreserveMost);
+    b_.CreateBr(cont);
+    b_.SetInsertPoint(cont);
+  } else {
+    llvm::Value* limit = ctx_field(env_.layout.ctx_stack_limit, env_.i64);
+    trap_if(b_.CreateICmpULT(sp, limit), TrapCode::CallStackExhausted, def.body.offset);
+  }
 
   Control fc;
   fc.kind = Op::Call;
@@ -207,11 +275,71 @@ void FunctionTranslator::trap_if(llvm::Value* cond, TrapCode code, uint64_t offs
   b_.SetInsertPoint(ok_bb);
 }
 
+// A loop header's check, as a placeholder LoopCheckPass expands after O2 (loop_checks.h): a call
+// of llvm.sideeffect (which also keeps an empty infinite loop from being deleted) tagged with
+// the offset and the trigger's field.
+llvm::CallInst* FunctionTranslator::interrupt_check(uint64_t offset) {
+  llvm::CallInst* placeholder = b_.CreateIntrinsic(llvm::Intrinsic::sideeffect, {}, {});
+  llvm::Metadata* ops[] = {llvm::ConstantAsMetadata::get(u64(offset)),
+                           llvm::ConstantAsMetadata::get(u64(env_.layout.ctx_interrupt))};
+  placeholder->setMetadata(kLoopCheckTag, llvm::MDNode::get(env_.context, ops));
+  return placeholder;
+}
+
+// Tracks, for the innermost loop, whether a call to a function of this module comes before any
+// control instruction of its body (see Control::calls_first).
+void FunctionTranslator::note_for_interrupt_checks(const ir::Instr& instr) {
+  Control& c = controls_.back();
+  if (c.kind != Op::Loop || !c.straight || c.loop_check == nullptr || dead_) return;
+  const ir::OpInfo& info = ir::op_info(instr.op);
+  if (instr.op == Op::Call) {
+    c.calls_first = instr.index >= wasm_.num_imported_funcs; // imports have no entry check
+    c.straight = false;
+  } else if (instr.op == Op::End) {
+    // the loop's own end: nothing to learn
+  } else if (info.imm == ir::Imm::BlockType || info.imm == ir::Imm::Label ||
+             info.imm == ir::Imm::BrTable || instr.op == Op::Return ||
+             instr.op == Op::Unreachable || instr.op == Op::CallIndirect) {
+    c.straight = false;
+  }
+}
+
+support::Status FunctionTranslator::before(const ir::Instr& instr,
+                                           const validate::FunctionValidator& validator) {
+  if ((env_.checks & kCheckFuel) == 0) return support::ok();
+  if (fuel_loops_.empty()) {
+    ++entry_cost_;
+  } else {
+    ++loop_costs_[fuel_loops_.back()];
+  }
+  switch (instr.op) {
+  case Op::Block:
+  case Op::If: fuel_controls_.push_back(false); break;
+  case Op::Loop: {
+    const bool live = !validator.unreachable();
+    fuel_controls_.push_back(live);
+    if (live) {
+      fuel_loops_.push_back(loop_costs_.size());
+      loop_costs_.push_back(0);
+    }
+    break;
+  }
+  case Op::End:
+    if (fuel_controls_.empty()) break; // the function's own end
+    if (fuel_controls_.back()) fuel_loops_.pop_back();
+    fuel_controls_.pop_back();
+    break;
+  default: break;
+  }
+  return support::ok();
+}
+
 support::Status FunctionTranslator::after(const ir::Instr& instr,
                                           const validate::FunctionValidator&) {
   const ir::OpInfo& info = ir::op_info(instr.op);
   at_ = instr.offset;
   if (info.prefix == 0xFD) return unsupported("SIMD instructions");
+  if (interrupt_trigger_ != nullptr) note_for_interrupt_checks(instr);
   switch (instr.op) {
   case Op::Block:
   case Op::Loop:
@@ -336,6 +464,11 @@ void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
     call_generic(f, t, offset);
     return;
   }
+  if (fuel_counter_ != nullptr) {
+    // The interpreter charges a callee's entry cost at the call, so its trap is the call's.
+    env_.entry_charges.emplace_back(emit_fuel_charge(env_, b_, ctx_, fuel_counter_, offset),
+                                    func_index);
+  }
   std::vector<llvm::Value*> args(t.params.size() + 1);
   args[0] = ctx_;
   for (size_t i = t.params.size(); i > 0; --i)
@@ -372,6 +505,12 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   llvm::Value* index = pop();
   llvm::Value* f = b_.CreateCall(
       env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
+  if (fuel_counter_ != nullptr) {
+    // The callee's entry cost is not known here: its entry wrapper charges it, through the
+    // runtime (metered runs only; unmetered code keeps the direct path below).
+    call_generic(f, t, instr.offset);
+    return;
+  }
   const HostLayout& layout = env_.layout;
   llvm::Value* inst =
       b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_instance));

@@ -31,6 +31,7 @@ struct ModuleEnv {
   const ir::Module& wasm;
   const HostLayout& layout; // offsets of the host's fields compiled code reads
   bool guard_pages = false; // memory 0 has guard pages: no bounds compares (CompileRequest)
+  uint32_t checks = 0;      // kCheck* (tier_abi.h): interruption and fuel checks to compile in
   llvm::Type* ptr;
   llvm::Type* i8;
   llvm::Type* i32;
@@ -43,8 +44,13 @@ struct ModuleEnv {
   std::vector<llvm::Function*> funcs;          // per function index; nullptr for imports
   llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
       data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
-      elem_drop;
-  llvm::MDNode* cold_weights; // branch weights: the trap side of a check is never taken
+      elem_drop, interrupt, refuel, entry_check;
+  llvm::MDNode* cold_weights;
+  // kCheckFuel: each function's entry cost (by function index, known once its body is read) and
+  // the charges that need it (at calls and in entry wrappers), patched by patch_entry_charges().
+  std::vector<uint64_t> entry_costs;
+  std::vector<std::pair<llvm::BinaryOperator*, uint32_t>>
+      entry_charges; // branch weights: the trap side of a check is never taken
 
   llvm::Type* type(ir::ValType t) const;
   llvm::Type* result_type(const ir::FuncType& t) const; // void, the one result, or a struct
@@ -58,6 +64,14 @@ std::string entry_symbol(uint32_t func_index);
 // `void e<i>(JitContext*, uint64_t* slots)` (arguments in slots, results written back).
 void declare_function(ModuleEnv& env, uint32_t func_index);
 
+// After every body: sets each entry charge's amount to its function's entry cost.
+void patch_entry_charges(ModuleEnv& env);
+
+// kCheckFuel: `counter -= 0` (the amount patched in later), and a call of the refuel helper
+// with `offset` when it went below zero; returns the subtraction, whose amount is operand 1.
+llvm::BinaryOperator* emit_fuel_charge(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
+                                       llvm::Value* counter, uint64_t offset);
+
 // Returns an error naming what this slice of the tier cannot compile (see is_unsupported()).
 support::Error unsupported(const std::string& what);
 
@@ -65,10 +79,8 @@ class FunctionTranslator {
 public:
   FunctionTranslator(ModuleEnv& env, uint32_t func_index);
 
-  // validate_function observer interface.
-  support::Status before(const ir::Instr&, const validate::FunctionValidator&) {
-    return support::ok();
-  }
+  // validate_function observer interface. before() counts fuel costs (kCheckFuel).
+  support::Status before(const ir::Instr& instr, const validate::FunctionValidator& validator);
   support::Status after(const ir::Instr& instr, const validate::FunctionValidator& validator);
 
 private:
@@ -79,10 +91,19 @@ private:
     llvm::BasicBlock* cont = nullptr;   // after `end` (block, if, function)
     llvm::BasicBlock* header = nullptr; // loop
     llvm::BasicBlock* else_bb = nullptr;
-    std::vector<llvm::PHINode*> cont_phis;   // the results, at cont
-    std::vector<llvm::PHINode*> header_phis; // loop parameters, at header
-    std::vector<llvm::Value*> if_params;     // what the else arm starts with
-    size_t height = 0;                       // value stack height below the parameters
+    std::vector<llvm::PHINode*> cont_phis;       // the results, at cont
+    std::vector<llvm::PHINode*> header_phis;     // loop parameters, at header
+    std::vector<llvm::Value*> if_params;         // what the else arm starts with
+    size_t height = 0;                           // value stack height below the parameters
+    llvm::BinaryOperator* fuel_charge = nullptr; // loop: the header's charge (kCheckFuel)
+    size_t fuel_cost = 0;                        // loop: its index in loop_costs_
+    // kCheckInterrupt, loop: the header check (a placeholder, loop_checks.h), and whether its body
+    // so far is straight code from the header (no control instruction yet), then whether a call to
+    // a function of this module came first (every iteration then passes that callee's entry check,
+    // so the header's is removed at the loop's end: recursion compiled to a loop, like fib's).
+    llvm::CallInst* loop_check = nullptr;
+    bool straight = true;
+    bool calls_first = false;
   };
 
   // translate_control.cpp
@@ -126,6 +147,10 @@ private:
   void trap_if(llvm::Value* cond, TrapCode code, uint64_t offset);
   void trap(TrapCode code, uint64_t offset);
   void reload_memory();
+  // kCheckInterrupt: the interrupt word's check, at function entries and loop headers.
+  llvm::CallInst* interrupt_check(uint64_t offset); // returns the placeholder
+
+  void note_for_interrupt_checks(const ir::Instr& instr);
   llvm::Value* bool_to_i32(llvm::Value* b) { return b_.CreateZExt(b, env_.i32); }
   llvm::Constant* u32(uint64_t v) { return llvm::ConstantInt::get(env_.i32, v); }
   llvm::Constant* u64(uint64_t v) { return llvm::ConstantInt::get(env_.i64, v); }
@@ -149,8 +174,18 @@ private:
     llvm::PHINode* offset = nullptr;
   };
   SharedTrap traps_[8];
-  uint64_t at_ = 0;   // offset of the instruction being translated
-  bool dead_ = false; // the current position cannot be reached: skip until else/end
+  llvm::Value* interrupt_trigger_ = nullptr; // JitContext::interrupt, loaded once (kCheckInterrupt)
+  llvm::Value* fuel_counter_ = nullptr;      // JitContext::fuel, loaded once (kCheckFuel)
+  // Fuel costs, counted as the interpreter's lowering counts them (interp/lower.cpp): every
+  // instruction is charged to the innermost loop the validator saw as reachable when it opened,
+  // or to the function's entry. Kept apart from the translator's own notion of dead code, which
+  // is wider (a block nothing reaches the end of), so the amounts match the interpreter's.
+  uint64_t entry_cost_ = 0;
+  std::vector<uint64_t> loop_costs_;
+  std::vector<size_t> fuel_loops_;  // open live loops, indexes into loop_costs_
+  std::vector<bool> fuel_controls_; // per open block/loop/if: a live loop?
+  uint64_t at_ = 0;                 // offset of the instruction being translated
+  bool dead_ = false;               // the current position cannot be reached: skip until else/end
 };
 
 } // namespace wasmcap::llvm_tier

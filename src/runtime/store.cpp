@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "runtime/deadline_timer.h"
 #include "runtime/trap.h"
 
 namespace wasmcap::runtime {
@@ -10,7 +11,9 @@ namespace wasmcap::runtime {
 Store::Store(StoreLimits limits) : limits_(limits) {
   if (limits.fuel) set_fuel(*limits.fuel);
 }
-Store::~Store() = default;
+Store::~Store() {
+  DeadlineTimer::cancel(deadline_timer_);
+}
 
 FuncInstance* Store::new_func() {
   return &funcs_.emplace_back();
@@ -77,13 +80,11 @@ void Store::run_poll_hooks_now() {
 
 support::Status Store::refuel(int64_t& counter) {
   if (poll_requested()) run_poll_hooks();
-  if (interrupt_.exchange(false, std::memory_order_relaxed)) {
-    counter = 0;
-    return make_trap(trap_text::kInterrupted);
-  }
-  if (deadline_ && std::chrono::steady_clock::now() >= *deadline_) {
-    counter = 0;
-    return make_trap(trap_text::kInterrupted);
+  if (interrupt_state_->word.load(std::memory_order_relaxed) != 0 || deadline_) {
+    if (support::Status s = check_interrupt(); !s) {
+      counter = 0;
+      return s;
+    }
   }
   if (!fuel_enabled_) {
     counter = kFuelChunk;
@@ -118,9 +119,30 @@ std::optional<uint64_t> Store::fuel() const {
   return fuel_reserve_;
 }
 
+support::Status Store::check_interrupt() {
+  const uint32_t word = interrupt_state_->word.load(std::memory_order_relaxed);
+  if ((word & kInterruptRequested) != 0) {
+    interrupt_state_->word.fetch_and(~kInterruptRequested, std::memory_order_relaxed);
+    return make_trap(trap_text::kInterrupted);
+  }
+  // The clock decides, not the bit: the bit may be left from an earlier call's deadline, and
+  // the interpreter's refuel() reads the clock without waiting for the timer. Past the deadline
+  // the bit stays set, so every later check of this call traps as well.
+  if (deadline_ && std::chrono::steady_clock::now() >= *deadline_) {
+    return make_trap(trap_text::kInterrupted);
+  }
+  if ((word & kDeadlineReached) != 0) {
+    interrupt_state_->word.fetch_and(~kDeadlineReached, std::memory_order_relaxed);
+  }
+  return support::ok();
+}
+
 void Store::begin_outermost_call() {
   if (limits_.timeout_ms) {
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(*limits_.timeout_ms);
+    interrupt_state_->word.fetch_and(~kDeadlineReached, std::memory_order_relaxed);
+    DeadlineTimer::cancel(deadline_timer_);
+    deadline_timer_ = DeadlineTimer::arm(interrupt_state_, kDeadlineReached, *deadline_);
   }
 }
 

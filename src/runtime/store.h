@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/deadline_timer.h"
 #include "runtime/func.h"
 #include "runtime/global.h"
 #include "runtime/memory.h"
@@ -86,10 +87,32 @@ public:
   void return_fuel(int64_t& counter);
   void set_fuel(uint64_t fuel); // also enables fuel accounting
   std::optional<uint64_t> fuel() const;
-  // Thread-safe: the running (or next) wasm call traps "interrupted".
-  void interrupt() { interrupt_.store(true, std::memory_order_relaxed); }
-  // An outermost call into wasm starts: arms the timeout's deadline.
-  void begin_outermost_call();
+  // The counter compiled code charges (the LLVM tier's fuel checks): one per store, shared by
+  // every compiled activation, given back to the reserve (return_fuel) whenever compiled code
+  // leaves for the runtime, so the interpreter and hosts see the true fuel.
+  int64_t& compiled_fuel() { return compiled_fuel_; }
+
+  // The interrupt state (deadline_timer.h): its word, non-zero, asks running wasm to stop at its
+  // next check; its trigger is what compiled code with interruption checks compares at every
+  // function entry and loop header (no clock read), calling check_interrupt() when raised; the
+  // interpreter's metered code reads the word in refuel(). interrupt() raises
+  // kInterruptRequested; the timeout's timer thread raises kDeadlineReached at the deadline.
+  static constexpr uint32_t kInterruptRequested = 1;
+  static constexpr uint32_t kDeadlineReached = 2;
+  InterruptState& interrupt_state() { return *interrupt_state_; }
+  // Thread-safe and async-signal-safe (two atomic stores): the running (or next) wasm call traps
+  // "interrupted".
+  void interrupt() { interrupt_state_->raise(kInterruptRequested); }
+  // The interrupt word was seen set: the trap "interrupted" when asked for or past the deadline
+  // (consuming an interrupt() request), else ok (a stale deadline bit is cleared).
+  support::Status check_interrupt();
+
+  // A tier's call() enters wasm (begin_call) and leaves it (end_call); the outermost entry of
+  // the store, whichever tier it is, arms the timeout's deadline.
+  void begin_call() {
+    if (call_depth_++ == 0) begin_outermost_call();
+  }
+  void end_call() { --call_depth_; }
 
   // --- poll hooks (tiering) ------------------------------------------------------------------
   // Safe points check poll_flag() (one relaxed load) and then call run_poll_hooks(): refuel(),
@@ -107,8 +130,13 @@ private:
   StoreLimits limits_;
   bool fuel_enabled_ = false;
   uint64_t fuel_reserve_ = 0;
-  std::atomic<bool> interrupt_{false};
+  int64_t compiled_fuel_ = 0;
+  // Shared with the timer thread, which may fire after the store is gone.
+  std::shared_ptr<InterruptState> interrupt_state_ = std::make_shared<InterruptState>();
   std::optional<std::chrono::steady_clock::time_point> deadline_;
+  uint64_t deadline_timer_ = 0; // DeadlineTimer id, 0 = none armed
+  uint32_t call_depth_ = 0;
+  void begin_outermost_call();
   std::deque<FuncInstance> funcs_;
   std::deque<Global> globals_;
   std::vector<std::unique_ptr<Table>> tables_;
@@ -121,6 +149,18 @@ private:
   std::vector<std::unique_ptr<PollHook>> poll_hooks_;
   bool running_poll_hooks_ = false;
   void run_poll_hooks_now();
+};
+
+// begin_call() and end_call() around one tier's call().
+class CallScope {
+public:
+  explicit CallScope(Store& store) : store_(store) { store_.begin_call(); }
+  ~CallScope() { store_.end_call(); }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+
+private:
+  Store& store_;
 };
 
 } // namespace wasmcap::runtime

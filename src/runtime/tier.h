@@ -65,6 +65,9 @@ public:
     (void)instance;
     return "explicit bounds checks (interpreter)";
   }
+
+  // One line for `wasmcap run --verbose`: the fuel and interruption checks this code carries.
+  virtual std::string checks() const { return "none"; }
 };
 
 } // namespace wasmcap::runtime

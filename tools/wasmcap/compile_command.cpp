@@ -20,6 +20,9 @@ namespace {
 struct CompileOptions {
   std::string file;
   std::string output;
+  // --checks: what the code polls. `run` compiles with interruption (its Ctrl-C), and a .cwasm
+  // runs only where its checks cover what the engine needs (fuel needs "fuel").
+  std::string checks = "interrupt";
 };
 
 Status write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
@@ -62,6 +65,10 @@ int compile(const CompileOptions& opts) {
   }
   Config config;
   config.tier = Tier::Jit;
+  // The checks follow the engine's config (Module::precompile): the amount of fuel is not part
+  // of the code, only that there is some.
+  if (opts.checks == "fuel") config.fuel = 1;
+  if (opts.checks == "interrupt") config.interruptible = true;
   const Engine engine(config);
   auto compiled = Module::precompile(engine, *bytes);
   if (!compiled) return report_error(opts.file, compiled.error());
@@ -88,6 +95,11 @@ Action add_compile_command(CLI::App& app) {
   cmd->add_option("-o,--output", opts->output, "Where to write the .cwasm file")
       ->type_name("OUT")
       ->required();
+  cmd->add_option("--checks", opts->checks,
+                  "What the code checks: interrupt (default: Ctrl-C, --timeout), fuel (--fuel "
+                  "too), none (runs only with `run --no-interrupt` and no limits)")
+      ->type_name("interrupt|fuel|none")
+      ->check(CLI::IsMember({"interrupt", "fuel", "none"}));
   return [opts]() { return compile(*opts); };
 }
 

@@ -3,13 +3,16 @@
 // ARGS as the guest's arguments, or the --invoke function with ARGS parsed by its parameter types.
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,9 +44,64 @@ struct RunOptions {
   // --tier interp|jit|auto. Auto: a short run is the interpreter's (it never loads LLVM), a long
   // one gets compiled code without asking (docs/tiering.md).
   Tier tier = Tier::Auto;
-  bool cache = true;    // --cache / --no-cache (the JIT's code cache)
+  bool cache = true; // --cache / --no-cache (the JIT's code cache)
+  // --interrupt / --no-interrupt: compile interruption checks so Ctrl-C stops the guest with a
+  // trap and its backtrace (default); without them Ctrl-C kills the process as it always did.
+  bool interrupt = true;
   bool verbose = false; // -v: how the module runs (code cache, memory 0), on stderr
 };
+
+// Ctrl-C. The first SIGINT while the guest runs interrupts its store (one atomic OR, safe in a
+// signal handler): the guest stops at its next check with the trap "interrupted", and run()
+// exits with kExitInterrupted. A second SIGINT, or one before the guest runs, kills the process
+// at once (the default action). SA_RESTART: a guest blocked in a host call (reading stdin)
+// keeps waiting rather than seeing EINTR; the second Ctrl-C is the way out of that.
+std::atomic<Store*> g_running_store{nullptr};
+volatile std::sig_atomic_t g_sigint_seen = 0;
+
+extern "C" void on_sigint(int) {
+  Store* store = g_running_store.load(std::memory_order_relaxed);
+  if (g_sigint_seen != 0 || store == nullptr) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+    return;
+  }
+  g_sigint_seen = 1;
+  store->interrupt();
+}
+
+// Installs on_sigint for the store's lifetime (the previous action comes back afterwards).
+class SigintScope {
+public:
+  explicit SigintScope(Store& store) {
+    g_running_store.store(&store, std::memory_order_relaxed);
+    struct sigaction sa = {};
+    sa.sa_handler = &on_sigint;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    installed_ = sigaction(SIGINT, &sa, &previous_) == 0;
+  }
+  ~SigintScope() {
+    if (installed_) sigaction(SIGINT, &previous_, nullptr);
+    g_running_store.store(nullptr, std::memory_order_relaxed);
+  }
+  SigintScope(const SigintScope&) = delete;
+  SigintScope& operator=(const SigintScope&) = delete;
+
+private:
+  struct sigaction previous_ = {};
+  bool installed_ = false;
+};
+
+// A guest error's exit status: the trap "interrupted" after Ctrl-C is kExitInterrupted (a
+// --timeout's is a trap like any other).
+int report_guest_error(const std::string& file, const Error& e) {
+  const int status = report_error(file, e);
+  if (g_sigint_seen != 0 && e.kind == ErrorKind::Trap && e.message == "interrupted") {
+    return kExitInterrupted;
+  }
+  return status;
+}
 
 // FILE as a Module: a .cwasm as it is; with `--tier jit` through the code cache (a hit maps
 // machine code and never loads LLVM); else compiled as load_module does.
@@ -246,6 +304,9 @@ int run(const RunOptions& opts) {
     return report_error(opts.file, s.error());
   }
   engine_config.tier = opts.tier;
+  // Ctrl-C needs code that polls; on compiled code that is one load and branch per function
+  // entry and loop header (docs/llvm.md, "Interruption and fuel").
+  if (opts.interrupt) engine_config.interruptible = true;
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
@@ -265,6 +326,8 @@ int run(const RunOptions& opts) {
   } const tier_up_line{*module, opts.verbose};
 
   Store store(engine);
+  std::optional<SigintScope> sigint;
+  if (opts.interrupt) sigint.emplace(store);
   Linker linker;
   if (auto s = apply_policy_options(opts.policy, *config); !s) {
     return report_error(opts.file, s.error());
@@ -283,11 +346,12 @@ int run(const RunOptions& opts) {
   auto instance = linker.instantiate(store, *module);
   if (!instance) {
     if (auto code = exit_code_of(instance.error())) return *code; // proc_exit in start
-    return report_error(opts.file, instance.error());
+    return report_guest_error(opts.file, instance.error());
   }
   if (auto s = wasi->bind_instance(*instance); !s) return report_error(opts.file, s.error());
   if (opts.verbose) {
     std::fprintf(stderr, "wasmcap: memory 0: %s\n", instance->memory_strategy().c_str());
+    std::fprintf(stderr, "wasmcap: checks: %s\n", instance->checks().c_str());
   }
 
   // A reactor (a module exporting _initialize instead of _start) is initialised once before
@@ -297,7 +361,7 @@ int run(const RunOptions& opts) {
       auto done = init->call({});
       if (!done) {
         if (auto code = exit_code_of(done.error())) return *code;
-        return report_error(opts.file, done.error());
+        return report_guest_error(opts.file, done.error());
       }
     }
   }
@@ -331,7 +395,7 @@ int run(const RunOptions& opts) {
   if (!results) {
     // proc_exit is not a failure: its code becomes the process status.
     if (auto code = exit_code_of(results.error())) return *code;
-    return report_error(opts.file, results.error());
+    return report_guest_error(opts.file, results.error());
   }
   for (const Value& v : *results)
     print_result(v);
@@ -354,12 +418,17 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
       "  wasmcap run --invoke fac examples/factorial.wat 20\n"
       "  wasmcap run --dir ./data::/data::ro --env LANG --timeout 2s tool.wasm input.txt\n"
       "Exit status: the guest's proc_exit code (0 when _start returns); 2 bad command line, 3 "
-      "cannot read FILE, 4 malformed, 5 invalid, 6 cannot link, 7 refused by --strict, 134 trap.");
+      "cannot read FILE, 4 malformed, 5 invalid, 6 cannot link, 7 refused by --strict, 130 "
+      "interrupted by Ctrl-C, 134 trap.");
   cmd->add_option("--invoke", opts->invoke,
                   "Call this exported function instead of _start; ARGS are its arguments")
       ->type_name("NAME");
   add_limit_options(*cmd, opts->limits);
   add_tier_option(*cmd, opts->tier, /*warn_when_parsed=*/false);
+  cmd->add_flag("--interrupt,!--no-interrupt", opts->interrupt,
+                "Compile checks so Ctrl-C stops the guest with a trap and backtrace (exit status "
+                "130; a second Ctrl-C kills at once). --no-interrupt: code without them, and "
+                "Ctrl-C kills the process (default: on)");
   cmd->add_flag("--cache,!--no-cache", opts->cache,
                 "With --tier jit or auto, keep compiled code in $XDG_CACHE_HOME/wasmcap (or "
                 "~/.cache/wasmcap) and reuse it (default: on)");

@@ -27,6 +27,7 @@ constexpr int kExitInvalid = 5;    // FILE decodes but fails validation (e.g. a 
 constexpr int kExitUnlinkable = 6; // an import is missing or has the wrong type
 constexpr int kExitPolicy = 7;     // --strict: the policy refuses some of the module's imports
 constexpr int kExitTrap = 134;     // the guest trapped or hit a limit (128 + SIGABRT, as wasmtime)
+constexpr int kExitInterrupted = 130; // `run`: Ctrl-C stopped the guest (128 + SIGINT, as shells)
 
 using Action = std::function<int()>;
 

@@ -1,4 +1,5 @@
-// `wasmcap wast [--quiet] [--tier interp|jit] FILE...`: runs spec scripts and prints each failure
+// `wasmcap wast [--quiet] [--tier interp|jit] [--checks fuel|interrupt|none] FILE...`: runs spec
+// scripts (with the code carrying the checks asked for, to test them) and prints each failure
 // with file:line, then the totals as `N passed, M failed`. Exits 1 when an assertion failed, or
 // with the status of the first script that could not be read or parsed.
 #include <cstdio>
@@ -25,7 +26,15 @@ Action add_wast_command(CLI::App& app) {
   cmd->add_option("FILE", *files, "The .wast scripts to run")->required();
   cmd->add_flag("-q,--quiet", *quiet, "Print only the totals");
   add_tier_option(*cmd, config->tier);
-  return [files, quiet, config]() {
+  auto checks = std::make_shared<std::string>("none");
+  cmd->add_option("--checks", *checks,
+                  "Run with fuel (more than any script needs) or interruption, so the code "
+                  "carries those checks (default: none)")
+      ->type_name("fuel|interrupt|none")
+      ->check(CLI::IsMember({"fuel", "interrupt", "none"}));
+  return [files, quiet, config, checks]() {
+    if (*checks == "fuel") config->fuel = uint64_t{1} << 62;
+    if (*checks == "interrupt") config->interruptible = true;
     wast::Report total;
     int status = kExitOk; // of the first script that could not be run
     for (const std::string& file : *files) {

@@ -1,5 +1,8 @@
 // Resource limits through the public API: fuel, interruption, timeout, memory and table caps.
-// Every limit must end runaway guest code with an Error value, never a hang or a crash.
+// Every limit must end runaway guest code with an Error value, never a hang or a crash, on every
+// tier: each test runs on the interpreter, the LLVM JIT, precompiled (.cwasm) code and tiering
+// (Auto), whose compiled code carries checks only when the Config asks (docs/llvm.md,
+// "Interruption and fuel").
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -17,6 +20,9 @@ constexpr const char* kLoops = R"(
     (table 1 funcref)
     (func (export "spin") (loop (br 0)))
     (func $rec (export "rec") (call $rec))
+    (func $nop)
+    ;; Its loop's header check is left out (the call comes first, and $nop's entry checks).
+    (func (export "spin_calls") (loop (call $nop) (br 0)))
     (func (export "count") (param i32) (result i32)
       (loop (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br_if 0 (local.get 0)))
       (local.get 0))
@@ -24,10 +30,43 @@ constexpr const char* kLoops = R"(
     (func (export "tgrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))
 )";
 
+// Auto: tiering with no delay, so later calls of a test run the background compile's code
+// (FuelIsDeterministic then compares an interpreted call with a compiled one).
+enum class Way { Interpreter, Jit, Precompiled, Auto };
+
+std::string way_name(const testing::TestParamInfo<Way>& info) {
+  switch (info.param) {
+  case Way::Interpreter: return "Interpreter";
+  case Way::Jit: return "Jit";
+  case Way::Precompiled: return "Precompiled";
+  case Way::Auto: return "Auto";
+  }
+  return "";
+}
+
+Config on(Way way, Config c) {
+  c.tier = way == Way::Interpreter ? Tier::Interpreter : way == Way::Auto ? Tier::Auto : Tier::Jit;
+  c.tier_up_delay_ms = 0;
+  return c;
+}
+
+// The module as `way` runs it: a .cwasm goes through precompile and deserialize with the same
+// engine, so it carries the checks that engine's config asks for.
+Result<Module> load(const Engine& engine, Way way, const char* text) {
+  if (way != Way::Precompiled) return Module::from_text(engine, text);
+  const std::string_view t(text);
+  auto image =
+      Module::precompile(engine, std::span(reinterpret_cast<const uint8_t*>(t.data()), t.size()));
+  if (!image) return image.error();
+  return Module::deserialize(engine, *image);
+}
+
+Way g_way = Way::Interpreter; // the running test's parameter (set by LimitsOn's SetUp)
+
 struct Fixture {
-  explicit Fixture(Config c) : engine(c), store(engine) {
-    auto m = Module::from_text(engine, kLoops);
-    EXPECT_TRUE(m.has_value());
+  explicit Fixture(Config c) : engine(on(g_way, c)), store(engine) {
+    auto m = load(engine, g_way, kLoops);
+    EXPECT_TRUE(m.has_value()) << m.error().message;
     module.emplace(std::move(*m));
     auto i = Instance::create(store, *module, {});
     EXPECT_TRUE(i.has_value());
@@ -42,7 +81,17 @@ struct Fixture {
   Instance instance;
 };
 
-TEST(Limits, FuelEndsAnInfiniteLoop) {
+class LimitsOn : public testing::TestWithParam<Way> {
+protected:
+  void SetUp() override {
+    g_way = GetParam();
+#ifndef WASMCAP_TEST_HAVE_LLVM
+    if (g_way != Way::Interpreter) GTEST_SKIP() << "built without the LLVM tier";
+#endif
+  }
+};
+
+TEST_P(LimitsOn, FuelEndsAnInfiniteLoop) {
   Config c;
   c.fuel = 100'000;
   Fixture f(c);
@@ -58,7 +107,7 @@ TEST(Limits, FuelEndsAnInfiniteLoop) {
   EXPECT_EQ((*ok)[0].i32, 0u);
 }
 
-TEST(Limits, FuelEndsInfiniteRecursion) {
+TEST_P(LimitsOn, FuelEndsInfiniteRecursion) {
   Config c;
   c.fuel = 10'000;
   Fixture f(c);
@@ -67,16 +116,25 @@ TEST(Limits, FuelEndsInfiniteRecursion) {
   EXPECT_EQ(r.error().message, "all fuel consumed");
 }
 
-TEST(Limits, FuelIsDeterministic) {
+TEST_P(LimitsOn, FuelIsDeterministic) {
   Config c;
   c.fuel = 1'000'000;
   Fixture f(c);
   ASSERT_TRUE(f.call("count", {Value::make_i32(1000)}).has_value());
   uint64_t used1 = 1'000'000 - *f.store.fuel();
+  if (g_way == Way::Auto) {
+    // The first call ran on the interpreter; once the background compile is done, a call
+    // switches the instance to compiled code with fuel checks, which must charge the same.
+    for (int i = 0; i < 1000 && !f.instance.checks().starts_with("fuel (charged"); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      ASSERT_TRUE(f.call("count", {Value::make_i32(1)}).has_value());
+    }
+  }
   f.store.set_fuel(1'000'000);
   ASSERT_TRUE(f.call("count", {Value::make_i32(1000)}).has_value());
   uint64_t used2 = 1'000'000 - *f.store.fuel();
   EXPECT_EQ(used1, used2);
+  if (g_way == Way::Auto) EXPECT_TRUE(f.instance.checks().starts_with("fuel (charged"));
   // About the instructions executed: 7 per iteration here.
   EXPECT_GE(used1, 1000u * 5);
   EXPECT_LE(used1, 1000u * 10);
@@ -91,7 +149,7 @@ Config interruptible() {
   return c;
 }
 
-TEST(Limits, InterruptFromAnotherThread) {
+TEST_P(LimitsOn, InterruptFromAnotherThread) {
   Fixture f(interruptible());
   std::thread t([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -106,7 +164,19 @@ TEST(Limits, InterruptFromAnotherThread) {
   EXPECT_TRUE(f.call("count", {Value::make_i32(5)}).has_value());
 }
 
-TEST(Limits, InterruptBeforeACallStopsTheNextCall) {
+TEST_P(LimitsOn, InterruptStopsALoopThatOnlyCalls) {
+  Fixture f(interruptible());
+  std::thread t([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    f.store.interrupt();
+  });
+  auto r = f.call("spin_calls");
+  t.join();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "interrupted");
+}
+
+TEST_P(LimitsOn, InterruptBeforeACallStopsTheNextCall) {
   Fixture f(interruptible());
   f.store.interrupt();
   auto r = f.call("count", {Value::make_i32(5)});
@@ -114,7 +184,7 @@ TEST(Limits, InterruptBeforeACallStopsTheNextCall) {
   EXPECT_EQ(r.error().message, "interrupted");
 }
 
-TEST(Limits, CodeWithoutPollsIgnoresInterrupt) {
+TEST_P(LimitsOn, CodeWithoutPollsIgnoresInterrupt) {
   // Polls are opt-in (Config::interruptible, fuel, timeout_ms): default code pays nothing for
   // them and runs to completion.
   Fixture f(Config{});
@@ -124,7 +194,7 @@ TEST(Limits, CodeWithoutPollsIgnoresInterrupt) {
   EXPECT_EQ((*r)[0].i32, 0u);
 }
 
-TEST(Limits, TimeoutEndsAnInfiniteLoop) {
+TEST_P(LimitsOn, TimeoutEndsAnInfiniteLoop) {
   Config c;
   c.timeout_ms = 50;
   Fixture f(c);
@@ -139,7 +209,7 @@ TEST(Limits, TimeoutEndsAnInfiniteLoop) {
   EXPECT_TRUE(f.call("count", {Value::make_i32(5)}).has_value());
 }
 
-TEST(Limits, MaxMemoryPages) {
+TEST_P(LimitsOn, MaxMemoryPages) {
   Config c;
   c.max_memory_pages = 3;
   Fixture f(c);
@@ -152,12 +222,16 @@ TEST(Limits, MaxMemoryPages) {
   EXPECT_EQ(i.error().kind, ErrorKind::Exhaustion);
 }
 
-TEST(Limits, MaxTableElements) {
+TEST_P(LimitsOn, MaxTableElements) {
   Config c;
   c.max_table_elements = 10;
   Fixture f(c);
   EXPECT_EQ((*f.call("tgrow", {Value::make_i32(9)}))[0].i32, 1u);
   EXPECT_EQ((*f.call("tgrow", {Value::make_i32(1)}))[0].i32, UINT32_MAX);
 }
+
+INSTANTIATE_TEST_SUITE_P(Limits, LimitsOn,
+                         testing::Values(Way::Interpreter, Way::Jit, Way::Precompiled, Way::Auto),
+                         way_name);
 
 } // namespace

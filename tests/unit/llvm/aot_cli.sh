@@ -78,8 +78,18 @@ cp "$cwasm" "$work/version.cwasm"
 printf '\x07' | dd of="$work/version.cwasm" bs=1 seek=8 conv=notrunc 2>/dev/null
 expect 4 "precompiled module format version 7, this wasmcap reads version 3" \
   "$wasmcap" run --invoke fac "$work/version.cwasm" 20
-# Compiled code cannot meter fuel yet: a usage error, not a silent unmetered run.
-expect 2 "cannot meter fuel" "$wasmcap" run --fuel 1000 --invoke fac "$cwasm" 20
+# Checks (docs/llvm.md, "Interruption and fuel"): a .cwasm carries interruption checks by
+# default; --fuel needs one compiled with fuel checks, and says so rather than running unmetered.
+expect 0 "checks: interruption" "$wasmcap" run -v --timeout 10s --invoke fac "$cwasm" 20
+expect 2 "precompiled without fuel checks.*--checks fuel" \
+  "$wasmcap" run --fuel 1000 --invoke fac "$cwasm" 20
+expect 0 "^$" "$wasmcap" compile --checks fuel "$fac" -o "$work/fac-fuel.cwasm"
+expect 134 "all fuel consumed" "$wasmcap" run --fuel 10 --invoke fac "$work/fac-fuel.cwasm" 20
+expect 0 "$want" "$wasmcap" run --fuel 100000 --invoke fac "$work/fac-fuel.cwasm" 20
+expect 0 "^$" "$wasmcap" compile --checks none "$fac" -o "$work/fac-none.cwasm"
+expect 2 "precompiled without interruption checks" \
+  "$wasmcap" run --invoke fac "$work/fac-none.cwasm" 20
+expect 0 "checks: none" "$wasmcap" run -v --no-interrupt --invoke fac "$work/fac-none.cwasm" 20
 # What the tier cannot compile is refused by compile (run falls back to the interpreter).
 printf '(module (func (export "f") (result v128) (v128.const i32x4 1 2 3 4)))' > "$work/simd.wat"
 expect 2 "does not support v128" "$wasmcap" compile "$work/simd.wat" -o "$work/simd.cwasm"

@@ -150,6 +150,40 @@ TEST(Aot, CodeIdentityNamesGuardPages) {
             llvm_tier::code_identity(validate::Features{}, false));
 }
 
+// The code cache keeps code with each set of checks apart (docs/llvm.md, "Interruption and fuel").
+TEST(Aot, CodeIdentityNamesTheChecks) {
+  const validate::Features f;
+  const std::string none = llvm_tier::code_identity(f, true, 0);
+  const std::string interrupt = llvm_tier::code_identity(f, true, llvm_tier::kCheckInterrupt);
+  const std::string fuel = llvm_tier::code_identity(f, true, llvm_tier::kCheckFuel);
+  EXPECT_NE(none, interrupt);
+  EXPECT_NE(none, fuel);
+  EXPECT_NE(interrupt, fuel);
+}
+
+// A .cwasm runs where its checks cover the engine's needs, and says how to recompile otherwise.
+TEST(Aot, ChecksMustCoverTheEnginesNeeds) {
+  using llvm_tier::checks_cover;
+  using llvm_tier::kCheckFuel;
+  using llvm_tier::kCheckInterrupt;
+  EXPECT_TRUE(checks_cover(0, 0));
+  EXPECT_TRUE(checks_cover(kCheckInterrupt, 0));
+  EXPECT_TRUE(checks_cover(kCheckFuel, kCheckInterrupt)); // refuel also polls
+  EXPECT_FALSE(checks_cover(0, kCheckInterrupt));
+  EXPECT_FALSE(checks_cover(kCheckInterrupt, kCheckFuel));
+  auto module = binary::decode_module(*text::parse_wat(kModule));
+  ASSERT_TRUE(module);
+  auto image = llvm_tier::precompile(*module, validate::Features{}, true, kCheckInterrupt);
+  ASSERT_TRUE(image) << image.error().to_string();
+  auto refused = llvm_tier::load_precompiled(*image, validate::Features{}, true, kCheckFuel);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, support::ErrorKind::Usage);
+  EXPECT_NE(refused.error().message.find("--checks fuel"), std::string::npos);
+  auto loaded = llvm_tier::load_precompiled(*image, validate::Features{}, true, kCheckInterrupt);
+  ASSERT_TRUE(loaded) << loaded.error().to_string();
+  EXPECT_EQ(loaded->code->checks().rfind("interruption", 0), 0u);
+}
+
 TEST(Aot, EveryTruncationIsRefused) {
   const std::vector<uint8_t> image = precompile_wat(kModule);
   ASSERT_FALSE(image.empty());

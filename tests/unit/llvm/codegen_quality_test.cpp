@@ -31,12 +31,12 @@ using runtime::Value;
 using test::compile_wat;
 
 // Compiles `wat` with the optimized IR dumped to a scratch file, and returns that IR.
-std::string optimized_ir(std::string_view wat) {
+std::string optimized_ir(std::string_view wat, uint32_t checks = 0) {
   std::filesystem::path path = std::filesystem::temp_directory_path() /
                                ("wasmcap_codegen_quality_" + std::to_string(::getpid()) + ".ll");
   std::filesystem::remove(path);
   ::setenv("WASMCAP_LLVM_DUMP_IR", path.c_str(), 1);
-  auto code = compile_wat(wat);
+  auto code = compile_wat(wat, checks);
   ::unsetenv("WASMCAP_LLVM_DUMP_IR");
   EXPECT_TRUE(code) << code.error().to_string();
   std::ifstream in(path);
@@ -229,6 +229,49 @@ TEST(LlvmCodegen, SignSelectsFlipOnlyTheSignBit) {
     ASSERT_TRUE(r) << r.error().to_string();
     EXPECT_EQ((*r)[0].f64(), inverse != 0 ? -24.0 : 24.0);
   }
+}
+
+} // namespace
+} // namespace wasmcap
+
+namespace wasmcap {
+namespace {
+
+size_t count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+// Interruption checks (docs/llvm.md, "Interruption and fuel"): none without the flag; with it the
+// entry's stack check reads the trigger (one atomic load, no call of its own on the hot path),
+// a loop header gets its check after O2 (LoopCheckPass), and a loop that calls a function of
+// the module first gets none (the callee's entry checks).
+TEST(LlvmCodegen, InterruptChecksAtEntriesAndLoopHeaders) {
+  constexpr const char* kWat = R"((module
+    (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "count") (param i32) (result i32)
+      (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))) (local.get 0))
+    (func (export "calls") (param i32) (result i32)
+      (loop (local.set 0 (call $leaf (local.get 0))) (br_if 0 (local.get 0))) (local.get 0)))
+  )";
+  const std::string none = optimized_ir(kWat);
+  EXPECT_EQ(count(none, "load atomic"), 0u);
+  EXPECT_EQ(count(none, "wasmcap_jit_interrupt("), 0u);
+  const std::string ir = optimized_ir(kWat, llvm_tier::kCheckInterrupt);
+  const std::string leaf = function_ir(ir, "w0");
+  const std::string counted = function_ir(ir, "w1");
+  const std::string calls = function_ir(ir, "w2");
+  EXPECT_EQ(count(leaf, "load atomic i64"), 1u) << leaf; // the stack check's trigger
+  EXPECT_EQ(count(leaf, "@wasmcap_jit_entry_check("), 1u) << leaf;
+  // The entry's, then the header's (at most one per block, however O2 unrolled the loop).
+  EXPECT_GE(count(counted, "load atomic i64"), 2u) << counted;
+  EXPECT_GE(count(counted, "preserve_mostcc void @wasmcap_jit_interrupt("), 1u) << counted;
+  EXPECT_LE(count(counted, "preserve_mostcc void @wasmcap_jit_interrupt("), 2u) << counted;
+  EXPECT_EQ(count(calls, "load atomic i64"), 1u) << calls; // entry only
+  EXPECT_EQ(count(calls, "@wasmcap_jit_interrupt("), 0u) << calls;
+  EXPECT_EQ(count(ir, "llvm.sideeffect"), 0u); // every placeholder expanded
 }
 
 } // namespace
