@@ -72,6 +72,12 @@ struct Fixture {
     EXPECT_TRUE(i.has_value());
     instance = *i;
   }
+  // Tier::Auto: the background compile finishes before the test does. A process that exits
+  // while LLVM compiles can crash in LLVM's static destructors (statics LLVM creates lazily
+  // during a compile are destroyed before exit() waits for it; the CLI leaves with _Exit).
+  ~Fixture() {
+    if (module) module->wait_for_tier_up();
+  }
   Result<std::vector<Value>> call(const char* name, std::vector<Value> args = {}) {
     return instance.get_func(name)->call(args);
   }
