@@ -136,7 +136,7 @@ Result<std::pair<uint32_t, uint32_t>> store_list_range(AbiContext& cx, const Typ
   WASMCAP_ASSIGN(std::span<uint8_t> dst, mem_range(cx, ptr, bytes));
   if (v.packed_bytes) {
     if (!is_u8(elem)) return trap("value does not match its type (a byte list)");
-    std::memcpy(dst.data(), v.str.data(), len);
+    if (len != 0) std::memcpy(dst.data(), v.str.data(), len); // an empty memory has no data
     return std::pair(ptr, len);
   }
   for (uint32_t i = 0; i < len; ++i)

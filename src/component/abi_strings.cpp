@@ -13,6 +13,12 @@ namespace wasmcap::component::detail {
 namespace {
 
 using Enc = CanonOptions::Encoding;
+
+// memcpy of `n` bytes; an empty copy into an empty memory (whose span has no data pointer) is
+// not a memcpy with a null pointer, which C leaves undefined.
+void copy_bytes(std::span<uint8_t> dst, const char* src, size_t n) {
+  if (n != 0) std::memcpy(dst.data(), src, n);
+}
 constexpr uint32_t kUtf16Tag = 1u << 31;
 constexpr uint32_t kMaxStringBytes = (1u << 28) - 1;
 
@@ -177,7 +183,7 @@ Result<std::pair<uint32_t, uint32_t>> store_string_range(AbiContext& cx, const V
     if (src_utf8) { // a copy
       WASMCAP_ASSIGN(const uint32_t ptr, alloc(cx, 1, units));
       WASMCAP_ASSIGN(std::span<uint8_t> dst, mem_range(cx, ptr, units));
-      std::memcpy(dst.data(), v.str.data(), units);
+      copy_bytes(dst, v.str.data(), units);
       return std::pair(ptr, units);
     }
     // From UTF-16 or Latin-1: optimistic (one byte a unit), then the worst case, then exact.
@@ -185,13 +191,13 @@ Result<std::pair<uint32_t, uint32_t>> store_string_range(AbiContext& cx, const V
     WASMCAP_ASSIGN(uint32_t ptr, alloc(cx, 1, units));
     if (max_cp < 0x80) {
       WASMCAP_ASSIGN(std::span<uint8_t> dst, mem_range(cx, ptr, units));
-      std::memcpy(dst.data(), v.str.data(), units);
+      copy_bytes(dst, v.str.data(), units);
       return std::pair(ptr, units);
     }
     WASMCAP_ASSIGN(ptr, resize(cx, ptr, units, 1, worst));
     const auto len = static_cast<uint32_t>(v.str.size());
     WASMCAP_ASSIGN(std::span<uint8_t> dst, mem_range(cx, ptr, len));
-    std::memcpy(dst.data(), v.str.data(), len);
+    copy_bytes(dst, v.str.data(), len);
     if (worst > len) {
       WASMCAP_ASSIGN(ptr, resize(cx, ptr, worst, 1, len));
     }

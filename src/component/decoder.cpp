@@ -56,7 +56,11 @@ Result<CanonOptions> read_canon_options(ByteReader& r) {
 // The immediates of the async, thread and error-context built-ins, read so the section can be
 // decoded; validation refuses them (they are WASI 0.3's), naming the definition.
 Status skip_builtin(ByteReader& r, uint8_t op) {
-  auto u32 = [&]() -> Status { return r.read_u32().has_value() ? ok() : r.read_u32().error(); };
+  auto u32 = [&]() -> Status {
+    auto v = r.read_u32();
+    if (!v) return std::move(v).error();
+    return ok();
+  };
   auto byte = [&]() -> Status {
     auto b = r.read_u8();
     if (!b) return std::move(b).error();
