@@ -545,10 +545,29 @@ template <class R> bool outcome(const TestContext& cx, const R& r) {
 constexpr Enc kEncodings[] = {Enc::Utf8, Enc::Utf16, Enc::Latin1Utf16};
 
 // Memory: store `v` at a fresh aligned address, load it back.
+// Eight guard bytes on each side of the value check that a store stays within abi_size().
+constexpr uint8_t kGuard = 0xa5;
+void set_guard(TestContext& cx, uint32_t at) {
+  std::memset(cx.memory().data() + at, kGuard, 8);
+}
+void check_guard(TestContext& cx, uint32_t at) {
+  const std::span<uint8_t> m = cx.memory();
+  check(at + 8 <= m.size());
+  for (uint32_t i = 0; i < 8; ++i)
+    check(m[at + i] == kGuard);
+}
+
 std::optional<Val> through_memory(TestContext& cx, const Type& t, const Val& v) {
+  const uint32_t before = cx.area(8, 8);
   const uint32_t ptr = cx.area(abi_alignment(t), abi_size(t));
+  const uint32_t after = cx.area(1, 8);
+  check(ptr == before + 8 && after == ptr + abi_size(t));
+  set_guard(cx, before);
+  set_guard(cx, after);
   auto stored = abi_store(cx, t, v, ptr);
   if (!outcome(cx, stored)) return std::nullopt;
+  check_guard(cx, before);
+  check_guard(cx, after);
   auto loaded = abi_load(cx, t, ptr);
   if (!loaded) {
     check(loaded.error().kind == ErrorKind::Trap && cx.load_may_fail());
