@@ -75,7 +75,7 @@ class TestContext : public AbiContext {
 public:
   static constexpr uint32_t kMaxMemory = 1u << 20;
   static constexpr uint32_t kMaxCalls = 4096;
-  static constexpr bool kZeroSizeInEmptyMemory = false;
+  static constexpr bool kZeroSizeInEmptyMemory = true;
 
   // `initial`: the memory's size before the first realloc (0: an empty memory, whose data()
   // may be null).
