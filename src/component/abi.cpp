@@ -112,6 +112,9 @@ Result<Val> load_list_range(AbiContext& cx, const Type& elem, uint32_t ptr, uint
   if (uint64_t{len} * size > kMaxListBytes) return trap("list is longer than 2^28 - 1 bytes");
   if (ptr % abi_alignment(elem) != 0) return trap("list pointer is not aligned");
   WASMCAP_ASSIGN(std::span<uint8_t> range, mem_range(cx, ptr, uint64_t{len} * size));
+  // A byte list is packed (its bytes); other elements each become a Val.
+  WASMCAP_TRY(cx.charge(is_u8(elem) ? uint64_t{len}
+                                    : uint64_t{len} * std::max<uint64_t>(size, sizeof(Val))));
   if (is_u8(elem))
     return Val::bytes(std::string(reinterpret_cast<const char*>(range.data()), range.size()));
   Val v = Val::make(Val::Kind::List);

@@ -35,6 +35,20 @@ public:
   virtual support::Result<Val> lift_borrow(uint32_t index, const Type& handle) = 0;
   virtual support::Result<uint32_t> lower_own(const Val& v, const Type& handle) = 0;
   virtual support::Result<uint32_t> lower_borrow(const Val& v, const Type& handle) = 0;
+
+  // What one lift may build on the host. Lists and strings may all point at the same bytes,
+  // so a guest with a small memory could otherwise make the host build a value of any size
+  // (a list of 100,000 strings of 1 MiB each, say): past this a lift traps.
+  static constexpr uint64_t kMaxLiftedBytes = uint64_t{256} << 20;
+  uint64_t lifted_bytes = 0;
+  // Charges `n` bytes of lifted strings and list elements; a trap past kMaxLiftedBytes.
+  support::Status charge(uint64_t n) {
+    lifted_bytes += n;
+    if (lifted_bytes > kMaxLiftedBytes) {
+      return make_error(ErrorKind::Trap, "a lifted value is larger than 256 MiB");
+    }
+    return ok();
+  }
 };
 
 uint32_t abi_alignment(const Type& t);

@@ -133,6 +133,7 @@ Result<Val> load_string_range(AbiContext& cx, uint32_t ptr, uint32_t tagged_unit
     break;
   }
   if (bytes > kMaxStringBytes) return trap("string is longer than 2^28 - 1 bytes");
+  WASMCAP_TRY(cx.charge(bytes + sizeof(Val)));
   if (ptr % align != 0) return trap("string pointer is not aligned");
   WASMCAP_ASSIGN(std::span<uint8_t> src, mem_range(cx, ptr, bytes));
   Val v = Val::make(Val::Kind::String);

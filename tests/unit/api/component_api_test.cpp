@@ -112,7 +112,7 @@ TEST(ComponentApi, AnOutOfBoundsStringFromTheGuestTraps) {
     (component
       (core module $M (memory (export "mem") 1)
         (func (export "f") (result i32)
-          (i32.store (i32.const 0) (i32.const 65530)) (i32.store (i32.const 4) (i32.const 100))
+          (i32.store (i32.const 0) (i32.const 65530)) (i32.store (i32.const 4) (i32.const 200))
           (i32.const 0)))
       (core instance $m (instantiate $M))
       (func (export "f") (result string) (canon lift (core func $m "f") (memory (core memory $m "mem")))))
@@ -124,6 +124,38 @@ TEST(ComponentApi, AnOutOfBoundsStringFromTheGuestTraps) {
   auto r = inst->call("f", {});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::Trap);
+}
+
+// A guest with three pages of memory returns a list of 15,000 strings that all point at the
+// same 60,000 bytes: 900 MB of strings on the host, plus their values, if it were built. The
+// lift stops at 256 MiB with a trap.
+TEST(ComponentApi, AnAmplifiedListTrapsInsteadOfExhaustingTheHost) {
+  Engine engine;
+  auto c = Component::from_text(engine, R"(
+    (component
+      (core module $M (memory (export "mem") 3)
+        (func (export "f") (result i32) (local $i i32)
+          ;; 15,000 string descriptors at 65536: each (ptr 200, len 60000), zero bytes
+          (loop $l
+            (i32.store (i32.add (i32.const 65536) (i32.shl (local.get $i) (i32.const 3))) (i32.const 200))
+            (i32.store (i32.add (i32.const 65540) (i32.shl (local.get $i) (i32.const 3))) (i32.const 60000))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $l (i32.lt_u (local.get $i) (i32.const 15000))))
+          (i32.store (i32.const 0) (i32.const 65536))
+          (i32.store (i32.const 4) (i32.const 15000))
+          (i32.const 0)))
+      (core instance $m (instantiate $M))
+      (func (export "f") (result (list string))
+        (canon lift (core func $m "f") (memory (core memory $m "mem")))))
+  )");
+  ASSERT_TRUE(c) << c.error().to_string();
+  Store store(engine);
+  auto inst = ComponentLinker().instantiate(store, *c);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  auto r = inst->call("f", {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::Trap);
+  EXPECT_NE(r.error().message.find("larger than 256 MiB"), std::string::npos) << r.error().message;
 }
 
 } // namespace
