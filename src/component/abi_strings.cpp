@@ -7,6 +7,7 @@
 
 #include "component/abi.h"
 #include "component/abi_detail.h"
+#include "component/utf8.h"
 
 namespace wasmcap::component::detail {
 
@@ -21,24 +22,6 @@ void copy_bytes(std::span<uint8_t> dst, const char* src, size_t n) {
 }
 constexpr uint32_t kUtf16Tag = 1u << 31;
 constexpr uint32_t kMaxStringBytes = (1u << 28) - 1;
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
 
 // The code points of a valid UTF-8 string.
 std::vector<uint32_t> code_points(const std::string& s) {

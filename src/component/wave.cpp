@@ -1,6 +1,8 @@
 // WAVE parsing and printing (wave.h): a small recursive-descent reader guided by the type.
 #include "component/wave.h"
 
+#include "component/utf8.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -13,24 +15,6 @@ using support::Result;
 
 Error bad(std::string message) {
   return make_error(ErrorKind::Usage, "WAVE: " + std::move(message));
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
 }
 
 class Reader {
