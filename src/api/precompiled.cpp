@@ -43,8 +43,8 @@ Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
 }
 
 Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t> cwasm) {
-  const Config& config = engine.config();
 #ifdef WASMCAP_HAVE_LLVM_TIER
+  const Config& config = engine.config();
   auto loaded =
       llvm_tier::load_precompiled(cwasm, detail::features_for(config),
                                   detail::guard_pages_allowed(config), detail::checks_for(config));
@@ -54,6 +54,7 @@ Result<Module> Module::deserialize(const Engine& engine, std::span<const uint8_t
   data->code = std::move(loaded->code);
   return Module(std::move(data));
 #else
+  (void)engine;
   (void)cwasm;
   return make_error(ErrorKind::Usage,
                     "this wasmcap was built without the LLVM tier (WASMCAP_LLVM=OFF)");
