@@ -27,6 +27,7 @@
 #include "component/abi.h"
 #include "component/flatten.h"
 #include "component/types.h"
+#include "component/utf8.h"
 #include "component/value.h"
 
 namespace {
@@ -329,24 +330,6 @@ struct TypeGen {
 };
 
 // ---- random values ----
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xc0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xe0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (cp & 0x3f));
-  }
-}
 
 uint64_t sign_extend(uint64_t v, unsigned bits) {
   const uint64_t m = uint64_t{1} << (bits - 1);
