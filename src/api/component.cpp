@@ -7,8 +7,8 @@
 #include "component/print.h"
 #include "component/validate.h"
 #include "text/wat_parser.h"
-#include "wasmcap/code_cache.h"
 #include "wasi/p2_groups.h"
+#include "wasmcap/code_cache.h"
 
 namespace wasmcap {
 
@@ -56,25 +56,26 @@ namespace {
 // once, by the module path every tier takes -- and kept for every instantiation.
 component::CoreModuleLoader compiling_loader(const Engine& engine, detail::ComponentData& data,
                                              const CodeCache* cache) {
-  return [&engine, &data, cache](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
-    const auto bytes = std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size);
-    auto compiled = cache ? cache->load(engine, bytes) : Module::from_binary(engine, bytes);
-    if (!compiled) {
-      Error e = std::move(compiled).error();
-      if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
-      return e;
-    }
-    auto m = std::make_shared<const Module>(std::move(*compiled));
-    auto t = std::make_shared<component::Type>();
-    t->kind = component::Type::Kind::CoreModule;
-    for (const ImportType& i : m->imports())
-      t->core_imports.push_back({i.module, i.name, i.type.kind, i.type.func});
-    for (const ExportType& x : m->exports())
-      t->core_exports.push_back({"", x.name, x.type.kind, x.type.func});
-    std::lock_guard lock(data.modules_mu);
-    data.modules.emplace(ref.offset, std::move(m));
-    return component::TypePtr(t);
-  };
+  return
+      [&engine, &data, cache](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
+        const auto bytes = std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size);
+        auto compiled = cache ? cache->load(engine, bytes) : Module::from_binary(engine, bytes);
+        if (!compiled) {
+          Error e = std::move(compiled).error();
+          if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
+          return e;
+        }
+        auto m = std::make_shared<const Module>(std::move(*compiled));
+        auto t = std::make_shared<component::Type>();
+        t->kind = component::Type::Kind::CoreModule;
+        for (const ImportType& i : m->imports())
+          t->core_imports.push_back({i.module, i.name, i.type.kind, i.type.func});
+        for (const ExportType& x : m->exports())
+          t->core_exports.push_back({"", x.name, x.type.kind, x.type.func});
+        std::lock_guard lock(data.modules_mu);
+        data.modules.emplace(ref.offset, std::move(m));
+        return component::TypePtr(t);
+      };
 }
 
 } // namespace

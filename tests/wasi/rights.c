@@ -35,7 +35,7 @@ int main(void) {
   REFUSED(open("/ro/new.txt", O_WRONLY | O_CREAT, 0644));
   CHECK(fopen("/ro/keep.txt", "a") == NULL && errno == ENOTCAPABLE);
   CHECK(fopen("/ro/keep.txt", "r+") == NULL && errno == ENOTCAPABLE);
-  FILE *f = fopen("/ro/keep.txt", "r");
+  FILE* f = fopen("/ro/keep.txt", "r");
   CHECK(f != NULL && fgetc(f) == 'k');
   fclose(f);
 

@@ -59,7 +59,7 @@ bool looks_like_component(std::span<const uint8_t> bytes);
 Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes,
                                  const CodeCache* cache = nullptr);
 // `inspect` of a component (inspect_component.cpp); returns the exit status.
-int inspect_component(const Engine& engine, const std::string& file,
-                      std::span<const uint8_t> bytes, bool json);
+int inspect_component(const Engine& engine, const std::string& file, std::span<const uint8_t> bytes,
+                      bool json);
 
 } // namespace wasmcap::cli

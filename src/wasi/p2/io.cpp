@@ -4,8 +4,8 @@
 // a window.
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/uio.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
