@@ -25,6 +25,9 @@ using CoreInstanceItems = std::map<std::string, CoreItem>;
 
 struct Scope {
   Scope* parent = nullptr;
+  // An instance or component type's declarations: the names of the scope it is declared in count
+  // here too (a nested component's do not: each component names its own types).
+  bool type_decl = false;
   std::vector<TypePtr> types, core_types, funcs, instances, components, core_modules;
   std::vector<CoreInstanceItems> core_instances;
   std::vector<ir::FuncType> core_funcs;
@@ -258,6 +261,7 @@ private:
     case TypeDef::Kind::Instance: {
       Scope inner;
       inner.parent = &s;
+      inner.type_decl = true;
       const bool component_type = d.kind == TypeDef::Kind::Component;
       for (const Decl& decl : d.decls)
         WASMCAP_TRY(declarator(inner, decl));
@@ -486,16 +490,26 @@ private:
   }
 
   // External visibility: every nominal type a function or type mentions must have a name here.
+  // Named here or, from a type declaration, in the scope declaring it (an instance type declared
+  // inside a component may mention, through outer aliases, the types the component's imports
+  // named).
+  static bool is_named(const Scope& s, const Type* t) {
+    for (const Scope* p = &s; p; p = p->type_decl ? p->parent : nullptr) {
+      if (p->named.count(t)) return true;
+    }
+    return false;
+  }
+
   Status visible(const Scope& s, const TypePtr& t, bool top, uint64_t at, const char* what) {
     if (!t) return ok();
     if (!top && nominal(*t)) {
-      if (s.named.count(t.get())) return ok();
+      if (is_named(s, t.get())) return ok();
       return invalid(at, std::string(what));
     }
     switch (t->kind) {
     case Type::Kind::Own:
     case Type::Kind::Borrow:
-      if (!t->types.empty() && !s.named.count(t->types[0].get())) return invalid(at, what);
+      if (!t->types.empty() && !is_named(s, t->types[0].get())) return invalid(at, what);
       return ok();
     case Type::Kind::Record:
     case Type::Kind::Variant:
@@ -543,6 +557,13 @@ private:
     s.imports.push_back({name.name, et});
     name_type(s.imports.back());
     add_extern(s, *et);
+    // The types an imported instance exports have their names (as an alias of each would).
+    if (et->kind == ExternType::Kind::Instance && et->type) {
+      for (const NamedExtern& e : et->type->exports) {
+        if (e.type->kind == ExternType::Kind::Type && e.type->type)
+          s.named.insert(e.type->type.get());
+      }
+    }
     return ok();
   }
 
