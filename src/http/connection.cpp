@@ -164,13 +164,19 @@ void Connection::on_head(boost::system::error_code ec) {
     info.head.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     if (field.name() == bhttp::field::host)
       ++hosts, info.head.authority = std::string(field.value());
-    if (field.name() == bhttp::field::expect && iequals(field.value(), "100-continue"))
+    // HTTP/1.0 clients cannot ask for 100 Continue (RFC 9110 10.1.1).
+    if (field.name() == bhttp::field::expect && req.version() == 11 &&
+        iequals(field.value(), "100-continue"))
       info.expect_continue = true;
     ++head_fields_;
   }
   // RFC 9112 3.2: exactly one Host in HTTP/1.1.
   if (hosts > 1 || (hosts == 0 && req.version() == 11))
     return respond_error(400, "missing or repeated Host header");
+  // RFC 9112 6.3: a request whose last transfer coding is not chunked has no knowable length
+  // (Beast would read it as bodiless, which a proxy in front may not).
+  if (req.find(bhttp::field::transfer_encoding) != req.end() && !parser_->chunked())
+    return respond_error(400, "unsupported Transfer-Encoding");
   if (auto length = parser_->content_length()) info.content_length = *length;
   info.head_method = req.method() == bhttp::verb::head;
   info.keep_alive = req.keep_alive();

@@ -6,6 +6,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <ctime>
 
@@ -154,12 +155,12 @@ Result<bool> ExchangeImpl::wait_readable(std::chrono::steady_clock::time_point d
 }
 
 Headers ExchangeImpl::request_trailers() const {
-  std::lock_guard lock(const_cast<std::mutex&>(mu));
+  std::lock_guard lock(mu);
   return s.trailers;
 }
 
 bool ExchangeImpl::response_started() const {
-  std::lock_guard lock(const_cast<std::mutex&>(mu));
+  std::lock_guard lock(mu);
   return s.started;
 }
 

@@ -73,7 +73,7 @@ public:
     bool dead = false; // the connection is closed
     bool kick_posted = false;
   };
-  std::mutex mu;
+  mutable std::mutex mu;
   std::condition_variable cv;
   Shared s;
 

@@ -55,7 +55,8 @@ struct ServerOptions {
   unsigned io_threads = 0;           // 0 = hardware cores
   unsigned handler_threads = 0;      // 0 = hardware cores
   Limits limits;
-  // One line per request (from an I/O thread, so keep it quick); empty = no log.
+  // One line per request, called from the I/O threads (concurrently: it must be thread-safe,
+  // and quick); empty = no log.
   // Format: `127.0.0.1:5123 "GET /path HTTP/1.1" 200 1234 0.52ms` (bytes = response body bytes).
   std::function<void(const std::string& line)> access_log;
 };

@@ -36,6 +36,22 @@ TEST(HttpServerLimits, MissingHostIn11Is400) {
   EXPECT_EQ(r->status, 400);
 }
 
+// Request smuggling: framing the server and a proxy in front could read differently.
+TEST(HttpServerLimits, AmbiguousBodyFramingIs400) {
+  std::atomic<int> calls{0};
+  auto server = start_server([&](Exchange& ex) { ++calls, respond(ex, 200, ""); });
+  for (const char* head :
+       {"Content-Length: 3\r\nTransfer-Encoding: chunked\r\n",
+        "Content-Length: 3\r\nContent-Length: 4\r\n", "Transfer-Encoding: gzip\r\n"}) {
+    RawSocket s(server->port());
+    ASSERT_TRUE(s.send(std::string("POST / HTTP/1.1\r\nHost: t\r\n") + head + "\r\n0\r\n\r\n"));
+    auto r = s.read_response();
+    ASSERT_TRUE(r) << head;
+    EXPECT_EQ(r->status, 400) << head;
+  }
+  EXPECT_EQ(calls, 0);
+}
+
 TEST(HttpServerLimits, HugeHeadIs431) {
   auto options = test_options();
   options.limits.max_header_bytes = 4096;
