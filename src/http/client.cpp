@@ -118,7 +118,7 @@ struct IoBase {
   ssl::context tls{ssl::context::tls_client};
 };
 
-template <class Stream> class Call final : private IoBase, public ClientResponse {
+template <class Stream> class Call final : private IoBase, public ClientCall {
 public:
   explicit Call(const ClientTimeouts& timeouts) : stream_(make_stream()), timeouts_(timeouts) {}
 
@@ -126,13 +126,16 @@ public:
     auto deadline = std::chrono::steady_clock::now() + timeouts_.connect;
     tcp::resolver resolver(ioc);
     tcp::resolver::results_type endpoints;
-    error_code ec = run(deadline, [&](auto done) {
-      resolver.async_resolve(target.host, target.port,
-                             [&, done](error_code e, tcp::resolver::results_type r) {
-                               endpoints = std::move(r);
-                               done(e);
-                             });
-    });
+    error_code ec = run(
+        deadline,
+        [&](auto done) {
+          resolver.async_resolve(target.host, target.port,
+                                 [&, done](error_code e, tcp::resolver::results_type r) {
+                                   endpoints = std::move(r);
+                                   done(e);
+                                 });
+        },
+        &resolver);
     if (ec) return io_error("cannot resolve " + target.host + ": " + message(ec));
     ec = run(deadline, [&](auto done) {
       asio::async_connect(socket(), endpoints,
@@ -158,44 +161,75 @@ public:
     return ok();
   }
 
-  Status send_request(const ClientRequest& request) {
-    bool chunked = request.body && !request.content_length;
-    WASMCAP_ASSIGN(std::string head, request_head(request, chunked));
-    std::string out = std::move(head);
-    uint64_t sent = 0;
+  // The head is held until the first body bytes or finish(), so a request that turns out to
+  // have no body is sent without chunked framing.
+  void set_request(const ClientRequest& request) {
+    request_ = request;
+    request_.body = nullptr;
+    chunked_ = !request.content_length;
+  }
+
+  Status write_body(std::span<const uint8_t> data) override {
+    if (finished_) return usage_error("write_body after finish");
+    if (failed_) return io_error("the request failed earlier");
+    if (data.empty()) return ok();
+    if (request_.content_length && sent_ + data.size() > *request_.content_length)
+      return usage_error("request body longer than its Content-Length");
+    std::string out;
+    if (!head_sent_) {
+      WASMCAP_ASSIGN(out, take_head(/*empty_body=*/false));
+    }
+    char line[24];
+    int len = chunked_ ? std::snprintf(line, sizeof line, "%zx\r\n", data.size()) : 0;
+    out.append(line, static_cast<size_t>(len));
+    sent_ += data.size();
+    std::array<asio::const_buffer, 3> pieces{
+        asio::buffer(out), asio::buffer(data),
+        asio::buffer(chunked_ ? "\r\n" : "", chunked_ ? 2 : 0)};
+    return write(pieces);
+  }
+
+  Status finish(const Headers& trailers) override {
+    if (finished_) return usage_error("the request was already finished");
+    finished_ = true;
+    if (failed_) return io_error("the request failed earlier");
+    if (request_.content_length && sent_ < *request_.content_length)
+      return usage_error("request body shorter than its Content-Length");
+    std::string out;
+    if (!head_sent_) {
+      WASMCAP_ASSIGN(out, take_head(/*empty_body=*/true));
+    }
+    if (chunked_) {
+      out += "0\r\n";
+      for (const auto& [name, value] : trailers) {
+        if (!valid_field_name(name) || !valid_field_value(value))
+          return usage_error("invalid trailer: " + name);
+        out += name + ": " + value + "\r\n";
+      }
+      out += "\r\n";
+    }
+    std::array<asio::const_buffer, 1> pieces{asio::buffer(out)};
+    return write(pieces);
+  }
+
+  Status receive_head() override {
+    if (!finished_) return usage_error("receive_head before finish");
+    if (status_) return usage_error("the response head was already received");
+    return read_head(request_.method == "HEAD");
+  }
+
+  // Pulls the body from request.body (if any) and finishes.
+  Status send_body(const ClientRequest& request) {
     if (request.body) {
       std::vector<uint8_t> buf(16 * 1024);
       for (;;) {
         WASMCAP_ASSIGN(size_t n, request.body(buf));
         if (n > buf.size()) return usage_error("the body source returned more than asked");
         if (n == 0) break;
-        sent += n;
-        if (request.content_length && sent > *request.content_length)
-          return usage_error("request body longer than its Content-Length");
-        if (chunked) {
-          char line[24];
-          int len = std::snprintf(line, sizeof line, "%zx\r\n", n);
-          out.append(line, static_cast<size_t>(len));
-        }
-        out.append(reinterpret_cast<const char*>(buf.data()), n);
-        if (chunked) out += "\r\n";
-        if (out.size() >= 32 * 1024) WASMCAP_TRY(write(out));
+        WASMCAP_TRY(write_body({buf.data(), n}));
       }
-      if (request.content_length && sent < *request.content_length)
-        return usage_error("request body shorter than its Content-Length");
-      if (chunked) {
-        out += "0\r\n";
-        for (const auto& [name, value] : request.trailers) {
-          if (!valid_field_name(name) || !valid_field_value(value))
-            return usage_error("invalid trailer: " + name);
-          out += name + ": " + value + "\r\n";
-        }
-        out += "\r\n";
-      }
-    } else if (request.content_length && *request.content_length != 0) {
-      return usage_error("Content-Length given without a body");
     }
-    return write(out);
+    return finish(request.trailers);
   }
 
   Status read_head(bool head_request) {
@@ -282,8 +316,11 @@ private:
 
   // Runs one asynchronous operation to completion or until the deadline, when the connection is
   // closed (so the operation ends) and the result is timed_out.
+  // `resolver`, when given, is cancelled too; getaddrinfo itself cannot be interrupted, so a
+  // resolution can overrun its deadline by the resolver's own timeouts (resolv.conf).
   template <class Start>
-  error_code run(std::chrono::steady_clock::time_point deadline, Start start) {
+  error_code run(std::chrono::steady_clock::time_point deadline, Start start,
+                 tcp::resolver* resolver = nullptr) {
     error_code result;
     bool timed_out = false;
     asio::steady_timer timer(ioc, deadline);
@@ -292,6 +329,7 @@ private:
       timed_out = true;
       error_code ignored;
       socket().close(ignored);
+      if (resolver) resolver->cancel();
     });
     start([&](error_code ec) {
       result = ec;
@@ -306,14 +344,29 @@ private:
     return result;
   }
 
-  Status write(std::string& out) {
+  template <class Buffers> Status write(const Buffers& buffers) {
     auto deadline = std::chrono::steady_clock::now() + timeouts_.between_bytes;
     error_code ec = run(deadline, [&](auto done) {
-      asio::async_write(stream_, asio::buffer(out), [done](error_code e, size_t) { done(e); });
+      asio::async_write(stream_, buffers, [done](error_code e, size_t) { done(e); });
     });
-    out.clear();
-    if (ec) return io_error("sending the request: " + message(ec));
+    if (ec) {
+      failed_ = true;
+      return io_error("sending the request: " + message(ec));
+    }
     return ok();
+  }
+
+  Result<std::string> take_head(bool empty_body) {
+    // A request found to have no body: no chunked framing, and Content-Length: 0 only for methods
+    // that usually carry one.
+    if (empty_body && chunked_) {
+      chunked_ = false;
+      const std::string& m = request_.method;
+      if (m != "GET" && m != "HEAD" && m != "DELETE" && m != "OPTIONS" && m != "TRACE")
+        request_.content_length = 0;
+    }
+    head_sent_ = true;
+    return request_head(request_, chunked_);
   }
 
   void collect_trailers() {
@@ -330,24 +383,48 @@ private:
   uint16_t status_ = 0;
   Headers headers_, trailers_;
   size_t head_fields_ = 0;
-  bool failed_ = false;
+  ClientRequest request_;
+  bool chunked_ = false, head_sent_ = false, finished_ = false, failed_ = false;
+  uint64_t sent_ = 0;
 };
+
+template <class Stream>
+Result<std::unique_ptr<Call<Stream>>> start_on(const ClientRequest& request, const Target& target,
+                                               const ClientTimeouts& timeouts) {
+  auto call = std::make_unique<Call<Stream>>(timeouts);
+  call->set_request(request);
+  WASMCAP_TRY(call->connect(target));
+  return call;
+}
 
 template <class Stream>
 Result<std::unique_ptr<ClientResponse>> send_on(const ClientRequest& request, const Target& target,
                                                 const ClientTimeouts& timeouts) {
-  auto call = std::make_unique<Call<Stream>>(timeouts);
-  WASMCAP_TRY(call->connect(target));
-  WASMCAP_TRY(call->send_request(request));
-  WASMCAP_TRY(call->read_head(request.method == "HEAD"));
+  WASMCAP_ASSIGN(auto call, start_on<Stream>(request, target, timeouts));
+  WASMCAP_TRY(call->send_body(request));
+  WASMCAP_TRY(call->receive_head());
   return std::unique_ptr<ClientResponse>(std::move(call));
 }
 
 } // namespace
 
+Result<std::unique_ptr<ClientCall>> start(const ClientRequest& request,
+                                          const ClientTimeouts& timeouts) {
+  WASMCAP_ASSIGN(Target target, parse_target(request));
+  // Checked now rather than at the first write: a bad head is the caller's error, not the peer's.
+  WASMCAP_TRY(request_head(request, true));
+  if (target.tls) {
+    WASMCAP_ASSIGN(auto call, start_on<ssl::stream<tcp::socket>>(request, target, timeouts));
+    return std::unique_ptr<ClientCall>(std::move(call));
+  }
+  WASMCAP_ASSIGN(auto call, start_on<tcp::socket>(request, target, timeouts));
+  return std::unique_ptr<ClientCall>(std::move(call));
+}
+
 Result<std::unique_ptr<ClientResponse>> send(const ClientRequest& request,
                                              const ClientTimeouts& timeouts) {
   WASMCAP_ASSIGN(Target target, parse_target(request));
+  WASMCAP_TRY(request_head(request, true));
   if (target.tls) return send_on<ssl::stream<tcp::socket>>(request, target, timeouts);
   return send_on<tcp::socket>(request, target, timeouts);
 }

@@ -104,6 +104,54 @@ TEST(HttpClient, LargeChunkedBodiesBothWaysWithTrailers) {
   EXPECT_EQ(trailers[0].second, "s");
 }
 
+TEST(HttpClient, PushedBodyIsChunkedWithTrailers) {
+  auto server = start_server([](Exchange& ex) {
+    std::string te;
+    for (const auto& [n, v] : ex.request().headers)
+      if (n == "Transfer-Encoding") te = v;
+    std::string body = test::read_all(ex);
+    auto trailers = ex.request_trailers();
+    respond(ex, 200, te + ":" + body + ":" + (trailers.empty() ? "" : trailers[0].second));
+  });
+  auto call = start(local(server->port(), "POST"), {});
+  ASSERT_TRUE(call) << call.error().to_string();
+  ASSERT_TRUE((*call)->write_body(bytes("abc")));
+  ASSERT_TRUE((*call)->write_body(bytes("def")));
+  EXPECT_FALSE((*call)->receive_head()); // before finish
+  ASSERT_TRUE((*call)->finish({{"X-T", "tv"}}));
+  ASSERT_TRUE((*call)->receive_head());
+  EXPECT_EQ((*call)->status(), 200);
+  EXPECT_EQ(read_all(**call), "chunked:abcdef:tv");
+}
+
+TEST(HttpClient, RequestWithoutBodyHasNoFraming) {
+  auto server = start_server([](Exchange& ex) {
+    std::string framing;
+    for (const auto& [n, v] : ex.request().headers)
+      if (n == "Transfer-Encoding" || n == "Content-Length") framing += n + "=" + v + " ";
+    respond(ex, 200, ex.request().method + ":" + framing);
+  });
+  for (const char* method : {"GET", "POST"}) {
+    auto call = start(local(server->port(), method), {});
+    ASSERT_TRUE(call) << call.error().to_string();
+    ASSERT_TRUE((*call)->finish({}));
+    ASSERT_TRUE((*call)->receive_head());
+    EXPECT_EQ(read_all(**call),
+              std::string(method) + ":" + (method[0] == 'P' ? "Content-Length=0 " : ""));
+  }
+}
+
+TEST(HttpClient, BodyLengthMustMatchContentLength) {
+  auto server = start_server([](Exchange& ex) { test::read_all(ex); }); // the client leaves
+  auto req = local(server->port(), "PUT");
+  req.content_length = 4;
+  auto call = start(req, {});
+  ASSERT_TRUE(call);
+  ASSERT_TRUE((*call)->write_body(bytes("abc")));
+  EXPECT_FALSE((*call)->write_body(bytes("de"))); // 5 > 4
+  EXPECT_FALSE((*call)->finish({}));              // 3 < 4
+}
+
 TEST(HttpClient, HeadHasNoBody) {
   auto server = start_server([](Exchange& ex) { respond(ex, 200, "ignored"); });
   auto res = send(local(server->port(), "HEAD"), {});
@@ -173,7 +221,7 @@ TEST(HttpClient, BadRequestsAreUsageErrors) {
   req.headers = {{"X-Bad", "a\r\nb"}};
   auto res = send(req, {});
   ASSERT_FALSE(res);
-  EXPECT_EQ(res.error().kind, ErrorKind::Io); // nothing listens on port 1: connect fails first
+  EXPECT_EQ(res.error().kind, ErrorKind::Usage); // checked before connecting (nothing on port 1)
   req = local(1);
   req.authority = "[::1";
   res = send(req, {});
