@@ -18,6 +18,7 @@
 
 #include <openssl/ssl.h>
 
+#include <array>
 #include <cstdio>
 
 namespace wasmcap::http {

@@ -22,6 +22,8 @@ constexpr uint64_t kDrainLimit = 256 * 1024;
 // response is not lost to a reset), at most kLingerLimit of them.
 constexpr std::chrono::milliseconds kLingerTime{500};
 constexpr uint64_t kLingerLimit = 1 << 20;
+// One socket read of body bytes.
+constexpr size_t kReadPiece = 16 * 1024;
 
 bool is_http_error(const boost::system::error_code& ec) {
   return &ec.category() == &bhttp::make_error_code(bhttp::error::bad_version).category();
@@ -282,6 +284,7 @@ void Connection::start_write() {
 
 void Connection::start_body_read() {
   reading_ = true;
+  rbuf_.resize(kReadPiece);
   auto& body = parser_->get().body();
   body.data = rbuf_.data();
   body.size = rbuf_.size();
@@ -351,6 +354,8 @@ void Connection::complete_request() {
   server_.set_busy(false);
   draining_ = false;
   drained_ = 0;
+  // A large head or body piece is not kept for the connection's idle time.
+  if (buffer_.size() == 0) buffer_.shrink_to_fit();
   if (close || server_.stopping) return linger_close();
   read_head();
 }
@@ -390,6 +395,7 @@ void Connection::linger_close() {
 }
 
 void Connection::linger_read() {
+  rbuf_.resize(kReadPiece);
   socket_.async_read_some(asio::buffer(rbuf_),
                           [self = shared_from_this()](boost::system::error_code ec, size_t n) {
                             self->drained_ += n;

@@ -14,11 +14,11 @@
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
-#include <array>
 #include <atomic>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 namespace wasmcap::http {
 
@@ -99,7 +99,9 @@ private:
   std::optional<Parser> parser_;
   size_t head_fields_ = 0;
   std::shared_ptr<ExchangeImpl> ex_;
-  std::array<char, 16 * 1024> rbuf_;
+  // Body bytes read from the socket; allocated on the first body read, so an idle connection
+  // costs little (max_connections of them may be open).
+  std::vector<char> rbuf_;
   std::string wbuf_; // the write in flight
   std::string remote_;
   std::string request_line_; // for the access log

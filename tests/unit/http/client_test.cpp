@@ -182,7 +182,9 @@ TEST(HttpClient, FirstByteTimeout) {
   auto res = send(local(server->port()), t);
   ASSERT_FALSE(res);
   EXPECT_NE(res.error().message.find("timed out"), std::string::npos) << res.error().message;
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 350ms);
+  // The error itself shows the timeout fired before the answer (at 400 ms); the bound is loose
+  // for a loaded machine.
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
 }
 
 TEST(HttpClient, BetweenBytesTimeout) {
