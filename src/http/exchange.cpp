@@ -291,13 +291,19 @@ Status ExchangeImpl::finish(const Headers& trailers) {
     kick_locked();
     return usage_error("response body shorter than its Content-Length");
   }
+  // Like write_body, finish only queues: it fails when its own bytes (the last chunk) cannot go
+  // out; a complete fixed-length body has none, whatever happens to the connection afterwards.
+  Status status = ok();
   if (framing_ == Framing::Chunked) {
-    s.out += "0\r\n";
-    append_fields(s.out, trailers);
-    s.out += "\r\n";
+    status = io_error_locked();
+    if (status) {
+      s.out += "0\r\n";
+      append_fields(s.out, trailers);
+      s.out += "\r\n";
+    }
   }
   kick_locked();
-  return io_error_locked();
+  return status;
 }
 
 void ExchangeImpl::queue_full_response_locked(uint16_t status, std::string_view content_type,

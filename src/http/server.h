@@ -94,8 +94,9 @@ public:
   // Bytes write_body would take now without blocking (0 when full), and a wait for room.
   virtual Result<size_t> write_capacity() = 0;
   virtual Result<bool> wait_writable(std::chrono::steady_clock::time_point deadline) = 0;
-  // Ends the response; trailers are sent only with chunked encoding. Fewer bytes than
-  // Content-Length: the connection is closed (the client sees a truncated response).
+  // Ends the response; trailers are sent only with chunked encoding. Like write_body it only
+  // queues (an error: the connection is gone before the last chunk could be queued). Fewer bytes
+  // than Content-Length: an error, and the connection is closed (a truncated response).
   virtual Status finish(const Headers& trailers) = 0;
   virtual bool response_started() const = 0;
   // The handler failed (trap, limit): if nothing was sent, a `status` response with `message` as

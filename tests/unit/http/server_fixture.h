@@ -50,9 +50,12 @@ inline std::span<const uint8_t> bytes(const std::string& s) {
 // A whole response with a Content-Length.
 inline void respond(Exchange& ex, uint16_t status, const std::string& body, Headers headers = {}) {
   headers.emplace_back("Content-Length", std::to_string(body.size()));
-  ASSERT_TRUE(ex.start_response(status, headers));
-  ASSERT_TRUE(ex.write_body(bytes(body)));
-  ASSERT_TRUE(ex.finish({}));
+  auto started = ex.start_response(status, headers);
+  ASSERT_TRUE(started) << started.error().message;
+  auto written = ex.write_body(bytes(body));
+  ASSERT_TRUE(written) << written.error().message;
+  auto finished = ex.finish({});
+  ASSERT_TRUE(finished) << finished.error().message;
 }
 
 inline std::string get_request(const std::string& target, const std::string& extra = "") {
