@@ -244,10 +244,7 @@ Status ExchangeImpl::write_body(std::span<const uint8_t> data) {
   WASMCAP_TRY(io_error_locked());
   if (framing_ == Framing::Fixed && s.body_bytes + data.size() > fixed_length_)
     return usage_error("response body longer than its Content-Length");
-  if (framing_ == Framing::None) {
-    s.body_bytes += data.size(); // HEAD, 204, 304: counted, not sent
-    return ok();
-  }
+  if (framing_ == Framing::None) return ok(); // HEAD, 204, 304: dropped
   while (!data.empty()) {
     cv.wait(lock, [&] { return s.out.size() < kOutCap || s.out_error || s.dead; });
     WASMCAP_TRY(io_error_locked());

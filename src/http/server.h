@@ -57,7 +57,8 @@ struct ServerOptions {
   Limits limits;
   // One line per request, called from the I/O threads (concurrently: it must be thread-safe,
   // and quick); empty = no log.
-  // Format: `127.0.0.1:5123 "GET /path HTTP/1.1" 200 1234 0.52ms` (bytes = response body bytes).
+  // Format: `127.0.0.1:5123 "GET /path HTTP/1.1" 200 1234 0.52ms` (bytes = response body bytes
+  // sent).
   std::function<void(const std::string& line)> access_log;
 };
 
