@@ -187,8 +187,8 @@ Status ExchangeImpl::start_response(uint16_t status, const Headers& headers) {
         return usage_error("invalid Content-Length: " + value);
       v = std::stoull(value);
       if (length && *length != v) return usage_error("two different Content-Length values");
-      if (length) continue;
       length = v;
+      continue; // written once, below
     } else if (iequals(name, "transfer-encoding")) {
       continue; // the server frames the body
     } else if (iequals(name, "connection")) {

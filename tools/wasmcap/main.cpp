@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   const bool all = argc < 2 || argv[1][0] == '-';
   auto wanted = [&](const char* name) { return all || std::strcmp(argv[1], name) == 0; };
   const Action run = wanted("run") ? add_run_command(app, guest_args) : Action{};
-  const Action serve = Action{}; // TEMP
+  const Action serve = wanted("serve") ? add_serve_command(app) : Action{};
   const Action wast = wanted("wast") ? add_wast_command(app) : Action{};
   const Action inspect = wanted("inspect") ? add_inspect_command(app) : Action{};
   const Action compile = wanted("compile") ? add_compile_command(app) : Action{};

@@ -173,6 +173,22 @@ TEST(HttpServer, HeadSendsHeadersWithoutBody) {
   EXPECT_EQ(r->body, "hello");
 }
 
+// Regression: a handler's Content-Length (any case) was sent as well as the server's own.
+TEST(HttpServer, ContentLengthFromTheHandlerIsSentOnce) {
+  auto server = start_server([](Exchange& ex) {
+    ASSERT_TRUE(ex.start_response(200, {{"content-length", "2"}}));
+    const uint8_t body[] = {'o', 'k'};
+    ASSERT_TRUE(ex.write_body(body));
+    ASSERT_TRUE(ex.finish({}));
+  });
+  RawSocket s(server->port());
+  ASSERT_TRUE(s.send(get_request("/")));
+  auto r = s.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->count("content-length"), 1u);
+  EXPECT_EQ(r->body, "ok");
+}
+
 TEST(HttpServer, Http10GetsAClosingResponse) {
   auto server = start_server([](Exchange& ex) {
     EXPECT_EQ(ex.request().version, 10u);
