@@ -1,6 +1,8 @@
 // Flattening of component types into core value types (flatten.h), per CanonicalABI.md.
 #include "component/flatten.h"
 
+#include <memory>
+
 namespace wasmcap::component {
 
 namespace {
@@ -36,7 +38,41 @@ void flatten_cases(const std::vector<const Type*>& cases, std::vector<ValType>& 
 
 } // namespace
 
+namespace {
+void flatten_uncached(const Type& t, std::vector<ValType>& out);
+} // namespace
+
 void flatten_type(const Type& t, std::vector<ValType>& out) {
+  using K = Type::Kind;
+  switch (t.kind) {
+  case K::FixedList:
+  case K::Record:
+  case K::Tuple:
+  case K::Variant:
+  case K::Option:
+  case K::Result: {
+    const std::vector<ValType>* memo = t.flat_memo.flat.load(std::memory_order_acquire);
+    if (!memo) {
+      auto fresh = std::make_unique<std::vector<ValType>>();
+      flatten_uncached(t, *fresh);
+      const std::vector<ValType>* expected = nullptr;
+      if (t.flat_memo.flat.compare_exchange_strong(expected, fresh.get(),
+                                                   std::memory_order_acq_rel)) {
+        memo = fresh.release();
+      } else {
+        memo = expected; // another thread got there first: the same result
+      }
+    }
+    out.insert(out.end(), memo->begin(), memo->end());
+    return;
+  }
+  default: flatten_uncached(t, out); return;
+  }
+}
+
+namespace {
+
+void flatten_uncached(const Type& t, std::vector<ValType>& out) {
   using K = Type::Kind;
   switch (t.kind) {
   case K::Prim:
@@ -88,6 +124,8 @@ void flatten_type(const Type& t, std::vector<ValType>& out) {
   default: return; // not a value type: validation refuses it before flattening
   }
 }
+
+} // namespace
 
 ir::FuncType flatten_functype(const Type& ft, bool lift) {
   ir::FuncType core;

@@ -5,6 +5,7 @@
 // point at the same ResourceId.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -91,6 +92,18 @@ struct Type {
   // Component: the ids of the resources created while validating it; each instantiation gives
   // the ones it exports new identities.
   uint64_t resources_begin = 0, resources_end = 0;
+
+  // flatten_type's result for a composite type, computed on first use (from any thread): every
+  // call lifting or lowering a value flattens its type, and a variant's flattening joins all its
+  // cases (wasi:http's error-code has 39). A copy of the type starts without it.
+  struct FlatMemo {
+    FlatMemo() = default;
+    FlatMemo(const FlatMemo&) {}
+    FlatMemo& operator=(const FlatMemo&) { return *this; }
+    ~FlatMemo() { delete flat.load(std::memory_order_relaxed); }
+    mutable std::atomic<const std::vector<ir::ValType>*> flat{nullptr};
+  };
+  FlatMemo flat_memo;
 
   bool is_value() const { return kind <= Kind::Map; }
 };
