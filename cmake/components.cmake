@@ -104,3 +104,40 @@ function(component_guest name c_file wit_dir world)
     new ${out}/${name}.embed.wasm -o ${out}/${name}.wasm)
   add_custom_target(component_${name} ALL DEPENDS ${out}/${name}.wasm)
 endfunction()
+
+# js_handler(NAME JS_FILE WIT_DIR WORLD): builds ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm, a
+# component from a JavaScript module, with componentize-js (pinned in tests/wasi_p2/package.json;
+# its engine, StarlingMonkey, makes a ~13 MB component; the build takes ~30 s). WIT_DIR holds the
+# world; the vendored WASI packages are its deps, as for component_guest(). Sets
+# WASMCAP_COMPONENTIZE_JS when the tool is installed; adds the target js_handler_NAME.
+set(WASMCAP_COMPONENTIZE_JS "")
+set(componentize_js ${WASMCAP_NODE_TOOLS}/node_modules/@bytecodealliance/componentize-js/src/cli.js)
+if(WASMCAP_JCO AND EXISTS ${componentize_js})
+  set(WASMCAP_COMPONENTIZE_JS ${WASMCAP_NODE} ${componentize_js})
+endif()
+function(js_handler name js_file wit_dir world)
+  set(out ${CMAKE_CURRENT_BINARY_DIR})
+  get_filename_component(js_file ${js_file} ABSOLUTE)
+  get_filename_component(wit_dir ${wit_dir} ABSOLUTE)
+  set(wit ${out}/${name}.wit)
+  file(GLOB wit_files ${wit_dir}/*.wit)
+  file(GLOB wasi_wit RELATIVE ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12
+    ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/*/*.wit)
+  set(copies)
+  foreach(f ${wit_files})
+    get_filename_component(base ${f} NAME)
+    configure_file(${f} ${wit}/${base} COPYONLY)
+    list(APPEND copies ${wit}/${base})
+  endforeach()
+  foreach(f ${wasi_wit})
+    configure_file(${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/${f} ${wit}/deps/${f} COPYONLY)
+    list(APPEND copies ${wit}/deps/${f})
+  endforeach()
+  add_custom_command(OUTPUT ${out}/${name}.wasm
+    COMMAND ${WASMCAP_COMPONENTIZE_JS} ${js_file} --wit ${wit} --world-name ${world}
+            -o ${out}/${name}.wasm
+    DEPENDS ${js_file} ${copies} ${WASMCAP_NODE_TOOLS}/package-lock.json
+    COMMENT "componentize-js ${name}.wasm"
+    VERBATIM)
+  add_custom_target(js_handler_${name} ALL DEPENDS ${out}/${name}.wasm)
+endfunction()
