@@ -60,6 +60,39 @@ public:
   virtual void fail(uint16_t status, std::string_view message) = 0;
 };
 
+// Outgoing requests (wasi:http/outgoing-handler) go through an HttpClient the embedder gives
+// (WasiConfig::http_client; `wasmcap serve` gives one over src/http's client, with TLS), so the
+// library itself needs no HTTP stack. Without one, granted requests fail with internal-error.
+struct HttpOutgoingRequest {
+  std::string method = "GET";
+  std::string scheme = "https"; // "http" or "https"
+  std::string authority;        // "host", "host:port", "[v6]:port"
+  std::string path_with_query = "/";
+  HttpHeaders headers;
+  std::optional<uint64_t> content_length; // from a Content-Length header; else chunked
+  int64_t connect_ms = 10000, first_byte_ms = 30000, between_bytes_ms = 30000;
+};
+
+// One outgoing request in flight: the body is written, then the response head is awaited and
+// the response body read. Errors carry the cause in their message ("refused", "timed out"...).
+class HttpOutgoingCall {
+public:
+  virtual ~HttpOutgoingCall() = default;
+  virtual Status write_body(std::span<const uint8_t> data) = 0;
+  virtual Status finish(const HttpHeaders& trailers) = 0;
+  virtual Status receive_head() = 0;
+  virtual uint16_t status() const = 0;
+  virtual const HttpHeaders& headers() const = 0;
+  virtual Result<size_t> read_body(std::span<uint8_t> buf) = 0; // 0 = the end
+};
+
+class HttpClient {
+public:
+  virtual ~HttpClient() = default;
+  // Connects (the head goes out with the first body bytes or the finish).
+  virtual Result<std::unique_ptr<HttpOutgoingCall>> start(const HttpOutgoingRequest& request) = 0;
+};
+
 // Which hosts a guest may send requests to (wasi:http/outgoing-handler). Nothing by default.
 // A pattern is `HOST` or `HOST:PORT`; HOST may start with `*.` (any subdomain, not the domain
 // itself) or be `*` (any host); without a port, 80 and 443 are allowed.

@@ -58,6 +58,8 @@ struct WasiConfig {
   // wasi:http/outgoing-handler: the hosts a component may send requests to (none by default; a
   // refused request gets the WIT's HTTP-request-denied and an audit line).
   HttpGrants http;
+  // What sends the requests `http` allows (include/wasmcap/http.h); none: they fail.
+  std::shared_ptr<HttpClient> http_client;
   // Preview1 links only "wasi_snapshot_preview1", Unstable only "wasi_unstable" (the old ABI);
   // a module importing the other name then fails to link (Unlinkable).
   WasiVersion version = WasiVersion::Both;

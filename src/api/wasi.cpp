@@ -62,6 +62,7 @@ Result<Wasi> Wasi::create(const WasiConfig& config) {
   c.learn = config.learn;
   c.net = config.net;
   c.http = config.http;
+  c.http_client = config.http_client;
   auto ctx = wasi::WasiCtx::create(c);
   if (!ctx) return ctx.error();
   return Wasi(std::move(ctx.value()), config.version, config.return_on_exit);

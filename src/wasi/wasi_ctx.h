@@ -49,6 +49,7 @@ struct WasiConfig {
   NetGrants net;
   // wasi:http/outgoing-handler: the hosts the guest may send requests to (none by default).
   HttpGrants http;
+  std::shared_ptr<HttpClient> http_client; // sends the requests `http` allows; none: they fail
 };
 
 class WasiCtx {

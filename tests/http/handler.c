@@ -10,8 +10,9 @@
  *   /loop             loops forever (for deadlines)
  *   /silent           returns without setting a response
  *   /unfinished       sets a response and writes, but never finishes the body
- *   /outgoing/HOST    an outgoing request to HOST; answers with the error-code case it got
- *                     ("denied" for HTTP-request-denied) or "sent" */
+ *   /outgoing/HOST    GET http://HOST/ (an outgoing request): answers "upstream NNN: BODY" with
+ *                     the upstream's status and body, 403 "denied" for HTTP-request-denied, or
+ *                     502 and the number of any other error-code case */
 #include "wasi_http.h"
 
 /* cabi_realloc from an arena that the handler can rewind to a mark: a fresh instance serves one
@@ -156,14 +157,57 @@ static void big(int32_t out, uint32_t n) {
   finish(stream, body);
 }
 
+/* The upstream's response: its status, then its body, as "upstream NNN: BODY". */
+static void forward(int32_t out, int32_t future) {
+  int32_t ready = wasi_future_response_subscribe(future);
+  wasi_pollable_block(ready);
+  wasi_drop_pollable(ready);
+  wasi_future_response get;
+  wasi_future_response_get(future, &get);
+  if (!get.is_some || get.outer_err) __builtin_trap();
+  if (get.inner_err) {
+    char text[32];
+    text_response(out, 502, wasi_p2_utoa(get.payload & 0xff, text));
+    return;
+  }
+  int32_t response = (int32_t)get.payload;
+  char status[21];
+  wasi_p2_utoa((uint64_t)wasi_incoming_response_status(response), status);
+  wasi_handle_result b;
+  wasi_incoming_response_consume(response, &b);
+  if (b.is_err) __builtin_trap();
+  wasi_handle_result in;
+  wasi_incoming_body_stream(b.handle, &in);
+  if (in.is_err) __builtin_trap();
+  int32_t body;
+  int32_t stream = respond(out, 200, wasi_fields_new(), &body);
+  write_bytes(stream, "upstream ", 9);
+  write_bytes(stream, status, wasi_p2_strlen(status));
+  write_bytes(stream, ": ", 2);
+  size_t mark = arena_used;
+  for (;;) {
+    wasi_read_result r;
+    wasi_blocking_read(in.handle, 65536, &r);
+    if (r.is_err) break;
+    write_bytes(stream, r.ptr, r.len);
+    arena_used = mark;
+  }
+  wasi_drop_input_stream(in.handle);
+  wasi_drop_incoming_body(b.handle);
+  wasi_drop_incoming_response(response);
+  wasi_drop_future_response(future);
+  finish(stream, body);
+}
+
 static void outgoing(int32_t out, const char* host, size_t len) {
   int32_t request = wasi_outgoing_request_new(wasi_fields_new());
   if (wasi_outgoing_request_set_authority(request, 1, host, len) != 0) __builtin_trap();
+  if (wasi_outgoing_request_set_scheme(request, 1, 0, 0, 0) != 0) __builtin_trap(); /* HTTP */
   wasi_code_result r;
   wasi_outgoing_handle(request, 0, 0, &r);
   char text[32];
   if (!r.is_err) {
-    text_response(out, 200, "sent\n");
+    forward(out, (int32_t)r.payload);
   } else if ((r.payload & 0xff) == 15) { /* error-code.HTTP-request-denied */
     text_response(out, 403, "denied\n");
   } else {

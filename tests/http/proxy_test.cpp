@@ -7,6 +7,8 @@
 #include <iterator>
 #include <thread>
 
+#include "http/outgoing_client.h"
+#include "http/server.h"
 #include "wasmcap/http.h"
 #include "wasmcap/wasmcap.hpp"
 
@@ -209,6 +211,36 @@ TEST_F(ProxyTest, OutgoingRequestToAGrantedHostIsNotDenied) {
   FakeExchange granted("GET", "/outgoing/api.example.com");
   ASSERT_TRUE(handle(granted));
   EXPECT_NE(granted.status, 403);
+}
+
+// The handler's GET to a granted upstream (a server of src/http on a free port) goes out through
+// the client `wasmcap serve` uses; the handler answers with what came back.
+TEST_F(ProxyTest, OutgoingRequestReachesAGrantedUpstream) {
+  http::ServerOptions so;
+  so.addr = "127.0.0.1:0";
+  so.io_threads = so.handler_threads = 1;
+  auto upstream = http::Server::start(so, [](http::Exchange& ex) {
+    const std::string body = "upstream says hi to " + ex.request().target;
+    ASSERT_TRUE(ex.start_response(201, {{"content-length", std::to_string(body.size())}}));
+    ASSERT_TRUE(ex.write_body({reinterpret_cast<const uint8_t*>(body.data()), body.size()}));
+    ASSERT_TRUE(ex.finish({}));
+  });
+  ASSERT_TRUE(upstream) << upstream.error().to_string();
+  const std::string host = "127.0.0.1:" + std::to_string((*upstream)->port());
+  WasiConfig wasi;
+  wasi.http.hosts = {host};
+  wasi.http_client = http::make_outgoing_client();
+  make({}, wasi);
+  FakeExchange ex("GET", "/outgoing/" + host);
+  ASSERT_TRUE(handle(ex));
+  EXPECT_EQ(ex.status, 200);
+  EXPECT_EQ(ex.body, "upstream 201: upstream says hi to /");
+  // A port nobody listens on: connection-refused (error-code case 6) comes back to the guest.
+  (*upstream)->stop(std::chrono::milliseconds(0));
+  FakeExchange refused("GET", "/outgoing/" + host);
+  ASSERT_TRUE(handle(refused));
+  EXPECT_EQ(refused.status, 502);
+  EXPECT_EQ(refused.body, "6");
 }
 
 TEST_F(ProxyTest, DeadlineStopsALoopingHandler) {

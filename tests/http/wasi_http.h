@@ -104,9 +104,42 @@ WASI_HTTP_TYPES("[constructor]outgoing-request") int32_t wasi_outgoing_request_n
 WASI_HTTP_TYPES("[method]outgoing-request.set-authority")
 int32_t wasi_outgoing_request_set_authority(int32_t request, int32_t is_some, const char* ptr,
                                             size_t len);
+/* set-scheme(self, option<scheme>): the option's case, the scheme's case (0 HTTP, 1 HTTPS,
+ * 2 other) and other's string. */
+WASI_HTTP_TYPES("[method]outgoing-request.set-scheme")
+int32_t wasi_outgoing_request_set_scheme(int32_t request, int32_t is_some, int32_t scheme,
+                                         const char* other, size_t other_len);
 WASI_P2_IMPORT("wasi:http/outgoing-handler", "handle")
 void wasi_outgoing_handle(int32_t request, int32_t has_options, int32_t options,
                           wasi_code_result* ret);
+
+/* future-incoming-response.get: option<result<result<own<incoming-response>, error-code>>>: the
+ * option's case at 0, the outer result's at 8, the inner result's at 16, then the handle (or the
+ * error-code's case) at 24. */
+typedef struct {
+  uint8_t is_some;
+  uint8_t pad0[7];
+  uint8_t outer_err;
+  uint8_t pad1[7];
+  uint8_t inner_err;
+  uint8_t pad2[7];
+  uint32_t payload;
+  uint8_t rest[28];
+} wasi_future_response;
+_Static_assert(sizeof(wasi_future_response) == 56, "the future's get result's canonical size");
+WASI_HTTP_TYPES("[method]future-incoming-response.subscribe")
+int32_t wasi_future_response_subscribe(int32_t future);
+WASI_HTTP_TYPES("[method]future-incoming-response.get")
+void wasi_future_response_get(int32_t future, wasi_future_response* ret);
+WASI_HTTP_TYPES("[resource-drop]future-incoming-response")
+void wasi_drop_future_response(int32_t future);
+WASI_HTTP_TYPES("[method]incoming-response.status")
+int32_t wasi_incoming_response_status(int32_t response);
+WASI_HTTP_TYPES("[method]incoming-response.consume")
+void wasi_incoming_response_consume(int32_t response, wasi_handle_result* ret);
+WASI_HTTP_TYPES("[resource-drop]incoming-response") void wasi_drop_incoming_response(int32_t h);
+WASI_P2_IMPORT("wasi:io/poll", "[method]pollable.block") void wasi_pollable_block(int32_t p);
+WASI_P2_IMPORT("wasi:io/poll", "[resource-drop]pollable") void wasi_drop_pollable(int32_t p);
 
 WASI_P2_IMPORT("wasi:io/streams", "[method]input-stream.blocking-read")
 void wasi_blocking_read(int32_t stream, uint64_t len, wasi_read_result* ret);

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "http/outgoing_client.h"
 #include "http/server.h"
 #include "limit_options.h"
 #include "policy_options.h"
@@ -142,6 +143,7 @@ int serve(const ServeOptions& opts) {
   if (auto s = apply_policy_options(opts.policy, config); !s) {
     return report_error(opts.file, s.error());
   }
+  if (!config.http.empty()) config.http_client = http::make_outgoing_client();
   Engine engine(engine_config);
   auto bytes = read_whole_file(opts.file);
   if (!bytes) return report_error(opts.file, bytes.error());

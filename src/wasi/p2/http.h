@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,6 +37,8 @@ bool valid_field_name(std::string_view name);
 bool valid_field_value(std::string_view value);
 std::string lower_case(std::string_view s);
 
+// The length a Content-Length field declares, if it has a valid one.
+std::optional<uint64_t> declared_length(const FieldList& fields);
 // A new `fields` handle's representation over `list`.
 uint32_t add_fields(P2Ctx& cx, std::shared_ptr<FieldList> list, bool immutable);
 // The list of an own<fields> the guest gave away (the handle is gone after this).

@@ -3,6 +3,7 @@
 // connection and the framing), immutable views for the headers of requests and responses.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include "wasi/p2/http.h"
 #include "wasi/p2/http_objects.h"
@@ -168,6 +169,16 @@ std::string lower_case(std::string_view s) {
   for (char& c : out)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+std::optional<uint64_t> declared_length(const FieldList& fields) {
+  for (const auto& [name, value] : fields.entries) {
+    if (name != "content-length") continue;
+    uint64_t n = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+    if (ec == std::errc() && end == value.data() + value.size()) return n;
+  }
+  return std::nullopt;
 }
 
 uint32_t add_fields(P2Ctx& cx, std::shared_ptr<FieldList> list, bool immutable) {

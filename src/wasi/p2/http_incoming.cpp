@@ -56,7 +56,7 @@ Ret request_consume(P2Ctx& cx, std::span<const Val> a) {
   if (r->consumed) return std::optional<Val>(err_val());
   r->consumed = true;
   auto body = std::make_unique<IncomingBody>();
-  body->exchange = r->exchange;
+  body->source = std::make_shared<ExchangeBodySource>(*r->exchange);
   return std::optional<Val>(ok_val(own_val(resources::kIncomingBody, cx.add(std::move(body)))));
 }
 
@@ -65,7 +65,7 @@ Ret body_stream(P2Ctx& cx, std::span<const Val> a) {
   if (b->stream_taken) return std::optional<Val>(err_val());
   b->stream_taken = true;
   auto s = std::make_unique<InputStream>();
-  s->source = std::make_shared<ExchangeBodySource>(*b->exchange);
+  s->source = b->source;
   return std::optional<Val>(ok_val(own_val(resources::kInputStream, cx.add(std::move(s)))));
 }
 
@@ -73,7 +73,7 @@ Ret body_finish(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(const uint32_t rep, handle_rep(a[0], resources::kIncomingBody));
   WASMCAP_ASSIGN(auto body, cx.take_as<IncomingBody>(rep, resources::kIncomingBody));
   auto t = std::make_unique<FutureTrailers>();
-  t->exchange = body->exchange;
+  t->source = body->source;
   return std::optional<Val>(own_val(resources::kFutureTrailers, cx.add(std::move(t))));
 }
 
@@ -87,14 +87,16 @@ Ret trailers_get(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(auto* t, object<FutureTrailers>(cx, a[0], resources::kFutureTrailers));
   if (t->taken) return std::optional<Val>(some_val(err_val()));
   t->taken = true;
-  // The body's unread rest is skipped; the server keeps no request trailers.
+  // The body's unread rest is skipped; trailers are not kept (yet).
   uint8_t buf[16384];
   for (;;) {
-    auto n = t->exchange->read_body(buf);
-    if (!n) {
-      return std::optional<Val>(some_val(ok_val(err_val(internal_error(n.error().message)))));
+    bool ended = false;
+    const int64_t n = t->source->read(buf, true, &ended);
+    if (n < 0) {
+      return std::optional<Val>(
+          some_val(ok_val(err_val(internal_error("reading the body failed")))));
     }
-    if (*n == 0) break;
+    if (n == 0 && ended) break;
   }
   return std::optional<Val>(some_val(ok_val(ok_val(none_val()))));
 }
@@ -102,12 +104,7 @@ Ret trailers_get(P2Ctx& cx, std::span<const Val> a) {
 Ret response_new(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(std::shared_ptr<FieldList> headers, take_fields(cx, a[0]));
   auto r = std::make_unique<OutgoingResponse>();
-  for (const auto& [name, value] : headers->entries) {
-    if (name != "content-length") continue;
-    uint64_t n = 0;
-    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-    if (ec == std::errc() && end == value.data() + value.size()) r->state->content_length = n;
-  }
+  r->state->content_length = declared_length(*headers);
   r->headers = std::move(headers);
   return std::optional<Val>(own_val(resources::kOutgoingResponse, cx.add(std::move(r))));
 }
@@ -167,7 +164,7 @@ Ret outgoing_body_finish(P2Ctx& cx, std::span<const Val> a) {
   if (st.broken) return std::optional<Val>(err_val(internal_error(st.error)));
   st.finished = true;
   if (st.started) {
-    if (auto s = st.exchange->finish(trailers); !s) {
+    if (auto s = st.exchange ? st.exchange->finish(trailers) : st.call->finish(trailers); !s) {
       st.broken = true;
       st.error = s.error().message;
       return std::optional<Val>(err_val(internal_error(st.error)));
@@ -276,7 +273,8 @@ int ResponseBodySink::write(std::string_view data) {
     st.pending.append(data);
     return 0;
   }
-  auto s = st.exchange->write_body({reinterpret_cast<const uint8_t*>(data.data()), data.size()});
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(data.data()), data.size());
+  auto s = st.exchange ? st.exchange->write_body(bytes) : st.call->write_body(bytes);
   if (!s) {
     st.broken = true;
     st.error = s.error().message;

@@ -30,16 +30,19 @@ struct Fields : HostObject {
   bool immutable = false;
 };
 
-// The response of an incoming request, from `response-outparam.set` to the body's finish.
+// A body being sent: an incoming request's response (to the server's exchange, from
+// `response-outparam.set` to the body's finish), or an outgoing request's body (to the client's
+// call, from outgoing-handler.handle on).
 struct ResponseState {
   HttpExchange* exchange = nullptr;
-  bool set = false;             // response-outparam.set was called
-  bool started = false;         // the status and headers went to the exchange
-  bool finished = false;        // outgoing-body.finish succeeded
-  bool broken = false;          // the body was dropped unfinished, or a write failed
-  std::string error;            // why, when set with an error-code or broken
-  std::string pending;          // body bytes written before the response started
-  HttpHeaders pending_trailers; // given to finish before the response started
+  std::shared_ptr<HttpOutgoingCall> call; // an outgoing request's
+  bool set = false;                       // response-outparam.set was called
+  bool started = false;                   // the status and headers went to the exchange
+  bool finished = false;                  // outgoing-body.finish succeeded
+  bool broken = false;                    // the body was dropped unfinished, or a write failed
+  std::string error;                      // why, when set with an error-code or broken
+  std::string pending;                    // body bytes written before the response started
+  HttpHeaders pending_trailers;           // given to finish before the response started
   std::optional<uint64_t> content_length;
   uint64_t written = 0;
 };
@@ -52,16 +55,16 @@ struct IncomingRequest : HostObject {
   bool consumed = false;
 };
 
-// A body being received (of an incoming request): its stream reads the exchange.
+// A body being received (of an incoming request, or of the response to an outgoing one).
 struct IncomingBody : HostObject {
   IncomingBody() { type = &resources::kIncomingBody; }
-  HttpExchange* exchange = nullptr;
+  std::shared_ptr<ByteSource> source;
   bool stream_taken = false;
 };
 
 struct FutureTrailers : HostObject {
   FutureTrailers() { type = &resources::kFutureTrailers; }
-  HttpExchange* exchange = nullptr;
+  std::shared_ptr<ByteSource> source; // read to its end by get
   bool taken = false;
 };
 
@@ -106,12 +109,33 @@ struct OutgoingRequest : HostObject {
   bool body_taken = false;
 };
 
-// A response to an outgoing request. (Requests are refused or answered with an error until the
-// HTTP client lands; see docs/serve.md.)
+// The response to an outgoing request: ready once the request's body is finished (the head is
+// then awaited by get), or at once with an error (`result`).
 struct FutureIncomingResponse : HostObject {
   FutureIncomingResponse() { type = &resources::kFutureIncomingResponse; }
-  std::optional<Val> result; // the option's payload once ready
+  std::shared_ptr<ResponseState> body;
+  std::optional<Val> result; // the option's payload once known
   bool taken = false;
+};
+
+struct IncomingResponse : HostObject {
+  IncomingResponse() { type = &resources::kIncomingResponse; }
+  std::shared_ptr<HttpOutgoingCall> call;
+  std::shared_ptr<FieldList> headers;
+  uint16_t status = 0;
+  bool consumed = false;
+};
+
+// A stream over an outgoing request's response body.
+class CallBodySource final : public ByteSource {
+public:
+  explicit CallBodySource(std::shared_ptr<HttpOutgoingCall> call) : call_(std::move(call)) {}
+  int64_t read(std::span<uint8_t> buf, bool blocking, bool* ended) override;
+  bool wait(int) override { return true; } // reads block on the connection
+
+private:
+  std::shared_ptr<HttpOutgoingCall> call_;
+  bool ended_ = false;
 };
 
 // A stream over an incoming request's body.

@@ -1,8 +1,11 @@
 // wasi:http/outgoing-handler and the types it uses: outgoing-request, request-options,
 // future-incoming-response and incoming-response. Sending is a capability: only to hosts the
 // grant names (HttpGrants, `--allow-http`); anything else gets the WIT's HTTP-request-denied and
-// an audit line. Requests that are allowed are answered with an internal-error until the HTTP
-// client is wired in (docs/serve.md says where that stands).
+// an audit line. Allowed requests go through the embedder's HttpClient (WasiConfig::http_client):
+// handle connects and sends what the body has so far; the rest of the body streams out as the
+// guest writes it; the future is ready once the body is finished, and its get waits for the
+// response head.
+#include <cerrno>
 #include <charconv>
 
 #include "wasi/p2/http.h"
@@ -31,6 +34,7 @@ std::optional<std::string> string_option(const Val& v) {
 Ret request_new(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(std::shared_ptr<FieldList> headers, take_fields(cx, a[0]));
   auto r = std::make_unique<OutgoingRequest>();
+  r->body->content_length = declared_length(*headers);
   r->headers = std::move(headers);
   return std::optional<Val>(own_val(resources::kOutgoingRequest, cx.add(std::move(r))));
 }
@@ -162,14 +166,41 @@ std::pair<std::string, uint16_t> host_port(std::string_view authority, bool http
   return {lower_case(host), port};
 }
 
+constexpr std::string_view kErrorCode = "wasi:http/types.error-code";
+
+// The WIT's error-code for a failed outgoing request, from the client's message.
+Val error_code_for(const Error& e) {
+  const std::string& m = e.message;
+  auto has = [&](std::string_view w) { return m.find(w) != std::string::npos; };
+  if (has("refused")) return variant_val(kErrorCode, "connection-refused");
+  if (has("resolve") || has("Host not found") || has("not known")) {
+    return variant_val(kErrorCode, "destination-not-found");
+  }
+  if (has("timed out") || has("timeout")) {
+    return variant_val(kErrorCode, has("connect") ? "connection-timeout" : "HTTP-response-timeout");
+  }
+  if (has("certificate")) return variant_val(kErrorCode, "TLS-certificate-error");
+  if (has("TLS") || has("handshake") || has("SSL")) {
+    return variant_val(kErrorCode, "TLS-protocol-error");
+  }
+  if (has("reset") || has("closed") || has("end of stream")) {
+    return variant_val(kErrorCode, "connection-terminated");
+  }
+  return internal_error(m);
+}
+
+int64_t ns_to_ms(const std::optional<uint64_t>& ns, int64_t fallback) {
+  return ns ? static_cast<int64_t>(*ns / 1000000) : fallback;
+}
+
 Ret handle(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(const uint32_t rep, handle_rep(a[0], resources::kOutgoingRequest));
   WASMCAP_ASSIGN(auto req, cx.take_as<OutgoingRequest>(rep, resources::kOutgoingRequest));
+  std::unique_ptr<RequestOptions> options;
   if (a[1].has_payload()) {
     WASMCAP_ASSIGN(const uint32_t orep, handle_rep(a[1].payload(), resources::kRequestOptions));
-    WASMCAP_TRY(cx.take(orep, resources::kRequestOptions));
+    WASMCAP_ASSIGN(options, cx.take_as<RequestOptions>(orep, resources::kRequestOptions));
   }
-  constexpr std::string_view kErrorCode = "wasi:http/types.error-code";
   if (!req->authority) {
     return std::optional<Val>(err_val(variant_val(kErrorCode, "HTTP-request-URI-invalid")));
   }
@@ -191,31 +222,112 @@ Ret handle(P2Ctx& cx, std::span<const Val> a) {
         "no --allow-http grant for " + host + ":" + std::to_string(port), CapabilityGroup::Net);
     return std::optional<Val>(err_val(variant_val(kErrorCode, "HTTP-request-denied")));
   }
+  if (req->scheme && *req->scheme != "http" && *req->scheme != "https") {
+    return std::optional<Val>(err_val(variant_val(kErrorCode, "HTTP-protocol-error")));
+  }
+  const std::shared_ptr<HttpClient>& client = cx.wasi().config().http_client;
+  if (!client) {
+    return std::optional<Val>(
+        err_val(internal_error("this host sends no HTTP requests (no HTTP client)")));
+  }
+  HttpOutgoingRequest out;
+  out.method = req->method;
+  out.scheme = https ? "https" : "http";
+  out.authority = *req->authority;
+  out.path_with_query = req->path_with_query.value_or("/");
+  for (const auto& [name, value] : req->headers->entries) {
+    if (name != "content-length" && name != "host") out.headers.emplace_back(name, value);
+  }
+  out.content_length = req->body->content_length;
+  if (options) {
+    out.connect_ms = ns_to_ms(options->connect_ns, out.connect_ms);
+    out.first_byte_ms = ns_to_ms(options->first_byte_ns, out.first_byte_ms);
+    out.between_bytes_ms = ns_to_ms(options->between_bytes_ns, out.between_bytes_ms);
+  }
+  auto call = client->start(out);
+  if (!call) return std::optional<Val>(err_val(error_code_for(call.error())));
+  ResponseState& st = *req->body;
+  st.call = std::move(*call);
+  st.started = true;
+  if (!req->body_taken) st.finished = true; // no body
+  Status sent = ok();
+  if (!st.pending.empty()) {
+    const std::string pending = std::move(st.pending);
+    sent = st.call->write_body({reinterpret_cast<const uint8_t*>(pending.data()), pending.size()});
+  }
+  if (sent && st.finished) sent = st.call->finish(st.pending_trailers);
+  if (!sent) return std::optional<Val>(err_val(error_code_for(sent.error())));
   auto f = std::make_unique<FutureIncomingResponse>();
-  f->result = ok_val(err_val(internal_error("outgoing HTTP requests are not supported yet")));
+  f->body = req->body;
   return std::optional<Val>(
       ok_val(own_val(resources::kFutureIncomingResponse, cx.add(std::move(f)))));
 }
 
+// Ready when the request's body is done (finished, or broken): get then waits for the head.
+class BodyDone final : public Waiter {
+public:
+  explicit BodyDone(std::shared_ptr<ResponseState> st) : st_(std::move(st)) {}
+  // Nothing to wait on while the guest itself still has to finish the body: say ready, and get
+  // answers `none` until it does.
+  bool wait(int timeout_ms) override {
+    return timeout_ms != 0 || !st_ || st_->finished || st_->broken;
+  }
+
+private:
+  std::shared_ptr<ResponseState> st_;
+};
+
 Ret future_subscribe(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_TRY(object<FutureIncomingResponse>(cx, a[0], resources::kFutureIncomingResponse));
-  return std::optional<Val>(own_val(resources::kPollable, cx.add(std::make_unique<Pollable>())));
+  WASMCAP_ASSIGN(auto* f,
+                 object<FutureIncomingResponse>(cx, a[0], resources::kFutureIncomingResponse));
+  auto p = std::make_unique<Pollable>();
+  p->waiter = std::make_shared<BodyDone>(f->body);
+  return std::optional<Val>(own_val(resources::kPollable, cx.add(std::move(p))));
 }
 
 Ret future_get(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(auto* f,
                  object<FutureIncomingResponse>(cx, a[0], resources::kFutureIncomingResponse));
-  if (!f->result) return std::optional<Val>(none_val());
   if (f->taken) return std::optional<Val>(some_val(err_val()));
+  if (!f->result) {
+    ResponseState& st = *f->body;
+    if (st.broken) {
+      f->result = ok_val(err_val(internal_error(st.error)));
+    } else if (!st.finished) {
+      return std::optional<Val>(none_val()); // the guest has not finished the body yet
+    } else if (auto head = st.call->receive_head(); !head) {
+      f->result = ok_val(err_val(error_code_for(head.error())));
+    } else {
+      auto r = std::make_unique<IncomingResponse>();
+      r->call = st.call;
+      r->status = st.call->status();
+      r->headers = std::make_shared<FieldList>();
+      for (const auto& [name, value] : st.call->headers())
+        r->headers->entries.emplace_back(lower_case(name), value);
+      f->result = ok_val(ok_val(own_val(resources::kIncomingResponse, cx.add(std::move(r)))));
+    }
+  }
   f->taken = true;
-  return std::optional<Val>(some_val(*f->result));
+  return std::optional<Val>(some_val(std::move(*f->result)));
 }
 
-// No incoming-response exists until the client lands: every use of one is a handle the host
-// never gave out, which P2Ctx::get reports as a trap.
-Ret response_unknown(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_TRY(object<HostObject>(cx, a[0], resources::kIncomingResponse));
-  return make_error(ErrorKind::Trap, "incoming-response: no such response");
+Ret response_status(P2Ctx& cx, std::span<const Val> a) {
+  WASMCAP_ASSIGN(auto* r, object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
+  return std::optional<Val>(Val::make(Val::Kind::U16, r->status));
+}
+
+Ret response_headers(P2Ctx& cx, std::span<const Val> a) {
+  WASMCAP_ASSIGN(auto* r, object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
+  return std::optional<Val>(own_val(resources::kFields, add_fields(cx, r->headers, true)));
+}
+
+Ret response_consume(P2Ctx& cx, std::span<const Val> a) {
+  WASMCAP_ASSIGN(auto* r, object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
+  if (r->consumed) return std::optional<Val>(err_val());
+  r->consumed = true;
+  auto body = std::make_unique<IncomingBody>();
+  body->source = std::make_shared<CallBodySource>(r->call);
+  return std::optional<Val>(ok_val(own_val(resources::kIncomingBody, cx.add(std::move(body)))));
 }
 
 const HostFunction kOutgoing[] = {
@@ -245,13 +357,25 @@ const HostFunction kOutgoing[] = {
      options_set<&RequestOptions::between_bytes_ns>},
     {"wasi:http/types", "[method]future-incoming-response.subscribe", future_subscribe},
     {"wasi:http/types", "[method]future-incoming-response.get", future_get},
-    {"wasi:http/types", "[method]incoming-response.status", response_unknown},
-    {"wasi:http/types", "[method]incoming-response.headers", response_unknown},
-    {"wasi:http/types", "[method]incoming-response.consume", response_unknown},
+    {"wasi:http/types", "[method]incoming-response.status", response_status},
+    {"wasi:http/types", "[method]incoming-response.headers", response_headers},
+    {"wasi:http/types", "[method]incoming-response.consume", response_consume},
     {"wasi:http/outgoing-handler", "handle", handle},
 };
 
 } // namespace
+
+int64_t CallBodySource::read(std::span<uint8_t> buf, bool, bool* ended) {
+  *ended = false;
+  if (ended_) {
+    *ended = true;
+    return 0;
+  }
+  auto n = call_->read_body(buf);
+  if (!n) return -EIO;
+  if (*n == 0) ended_ = *ended = true;
+  return static_cast<int64_t>(*n);
+}
 
 std::span<const HostFunction> http_outgoing_functions() {
   return kOutgoing;
