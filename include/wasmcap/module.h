@@ -75,6 +75,11 @@ public:
   // Whether the bytes start like a .cwasm file.
   static bool is_precompiled(std::span<const uint8_t> bytes);
 
+  // Tier::Jit: why this module runs on the interpreter instead (the LLVM tier cannot compile
+  // what it uses, or cannot be loaded), so a host can say so; "" when it was compiled, and under
+  // the other tiers.
+  const std::string& jit_fallback_reason() const;
+
   // Tier::Auto (docs/tiering.md): one line on how the background compile went, "" when this
   // module does not tier up; and a wait until that compile has ended (false when none started).
   std::string tier_up_report() const;
