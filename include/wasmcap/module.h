@@ -59,7 +59,7 @@ public:
 
   // Ahead-of-time compilation with the LLVM tier (docs/llvm.md): the bytes of a .cwasm file
   // holding this wasm binary or WAT text compiled for this CPU. Fails (Usage) when the LLVM tier
-  // cannot be loaded or cannot compile the module (SIMD); errors in the module are as
+  // cannot be loaded or cannot compile the module; errors in the module are as
   // from_binary's.
   static Result<std::vector<uint8_t>> precompile(const Engine& engine,
                                                  std::span<const uint8_t> bytes_or_text);

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
@@ -68,6 +69,24 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   return support::ok();
 }
 
+// A testing hook: with WASMCAP_LLVM_REFUSE=v128 the tier refuses a module whose signatures or
+// locals use v128, as it did before it compiled SIMD, so tests can still make a module that runs
+// on the interpreter under Tier::Jit (tests/unit/api/mixed_tiers_test.cpp, tier_up_test.cpp).
+bool refused_for_tests(const ir::Module& mod) {
+  const char* env = std::getenv("WASMCAP_LLVM_REFUSE");
+  if (env == nullptr || std::string_view(env) != "v128") return false;
+  auto has_v128 = [](std::span<const ir::ValType> types) {
+    for (ir::ValType t : types)
+      if (t == ir::ValType::V128) return true;
+    return false;
+  };
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    const ir::FuncType& t = mod.func_type(mod.num_imported_funcs + i);
+    if (has_v128(t.params) || has_v128(t.results) || has_v128(mod.functions[i].locals)) return true;
+  }
+  return false;
+}
+
 // i8x16.swizzle's one-instruction form (translate_simd.cpp); the code is generated for this host
 // (host_target()), JIT and AOT alike.
 bool host_has_pshufb() {
@@ -96,6 +115,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
                                "llvm tier: the host and the plugin disagree on the module");
   }
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
+  if (refused_for_tests(mod)) return unsupported("v128 values (WASMCAP_LLVM_REFUSE=v128)");
   initialize_llvm();
   TranslatedModule out;
   out.context = std::make_unique<llvm::LLVMContext>();
