@@ -157,6 +157,26 @@ constexpr MemoryOp kMemoryOps[] = {
     {Op::V128Store64Lane, Access::StoreLane, 8, kI64, false},
 };
 
+// A constant operand that lets LLVM fold a float operation to one of its operands, or its
+// negation, without computing (x * 1, x - 0, x / -1, a NaN lane itself; for a unary operation any
+// constant folds), which would return a signalling NaN lane as it is: one such lane is enough.
+// The vector form of translate_numeric.cpp's identity_constant.
+bool foldable_constant(llvm::Value* v, bool unary) {
+  auto* c = llvm::dyn_cast<llvm::Constant>(v);
+  if (c == nullptr) return false;
+  if (unary) return true;
+  auto* t = llvm::dyn_cast<llvm::FixedVectorType>(c->getType());
+  if (t == nullptr) return false;
+  for (unsigned i = 0; i < t->getNumElements(); ++i) {
+    auto* e = llvm::dyn_cast_or_null<llvm::ConstantFP>(c->getAggregateElement(i));
+    if (e == nullptr) return true; // undef or an expression: assume the worst
+    const llvm::APFloat& f = e->getValueAPF();
+    llvm::APFloat one(f.getSemantics(), 1);
+    if (f.isNaN() || f.isZero() || f == one || f == -one) return true;
+  }
+  return false;
+}
+
 // Lane indexes first, first + step, ... (count of them), for shufflevector masks.
 std::vector<int> lane_indexes(unsigned count, int first, int step = 1) {
   std::vector<int> mask(count);
@@ -197,6 +217,17 @@ public:
     llvm::Value* half = b_.CreateShuffleVector(as(v, l), lane_indexes(l.count / 2, odd ? 1 : 0, 2));
     llvm::Type* wide = llvm::FixedVectorType::get(element({1, l.bits * 2, false}), l.count / 2);
     return sign ? b_.CreateSExt(half, wide) : b_.CreateZExt(half, wide);
+  }
+  // NaN lanes of `v` with their quiet bit set: wasm's float arithmetic never returns a signalling
+  // NaN, but LLVM's folds (foldable_constant) may. A real x86 instruction quiets them anyway.
+  llvm::Value* quiet(llvm::Value* v) {
+    auto* t = llvm::cast<llvm::FixedVectorType>(v->getType());
+    const bool f32 = t->getElementType()->isFloatTy();
+    Lanes bits{t->getNumElements(), f32 ? 32u : 64u, false};
+    llvm::Value* quiet_bit = llvm::ConstantInt::get(type(bits), f32 ? (1ull << 22) : (1ull << 51));
+    llvm::Value* quieted =
+        b_.CreateBitCast(b_.CreateOr(b_.CreateBitCast(v, type(bits)), quiet_bit), t);
+    return b_.CreateSelect(b_.CreateFCmpUNO(v, v), quieted, v);
   }
   // `half` (N lanes) followed by N zero lanes.
   llvm::Value* with_zero_half(llvm::Value* half) {
@@ -305,7 +336,9 @@ support::Status FunctionTranslator::simd(const ir::Instr& instr) {
   if (const Binary* e = find(kBinaries, op)) {
     llvm::Value* b = v.as(pop(), e->lanes);
     llvm::Value* a = v.as(pop(), e->lanes);
-    push(v.v128(b_.CreateBinOp(e->opcode, a, b)));
+    llvm::Value* r = b_.CreateBinOp(e->opcode, a, b);
+    if (e->lanes.fp && (foldable_constant(a, false) || foldable_constant(b, false))) r = v.quiet(r);
+    push(v.v128(r));
     return support::ok();
   }
   if (const Intrinsic* e = find(kBinaryIntrinsics, op)) {
@@ -314,12 +347,19 @@ support::Status FunctionTranslator::simd(const ir::Instr& instr) {
     llvm::Value* r = b_.CreateBinaryIntrinsic(e->id, a, b);
     // x86's expansion of llvm.minimum/maximum returns a signalling NaN operand as it is; wasm
     // wants an arithmetic (quiet) NaN, which a + b gives, as in the scalar float_min_max.
-    if (e->lanes.fp) r = b_.CreateSelect(b_.CreateFCmpUNO(a, b), b_.CreateFAdd(a, b), r);
+    if (e->lanes.fp) {
+      r = b_.CreateSelect(b_.CreateFCmpUNO(a, b), b_.CreateFAdd(a, b), r);
+      if (foldable_constant(a, false) || foldable_constant(b, false)) r = v.quiet(r);
+    }
     push(v.v128(r));
     return support::ok();
   }
   if (const Intrinsic* e = find(kUnaryIntrinsics, op)) {
-    push(v.v128(b_.CreateUnaryIntrinsic(e->id, v.as(pop(), e->lanes))));
+    llvm::Value* a = v.as(pop(), e->lanes);
+    llvm::Value* r = b_.CreateUnaryIntrinsic(e->id, a);
+    // fabs only clears the sign: it keeps a NaN as it is, in wasm too.
+    if (e->lanes.fp && e->id != Intr::fabs && foldable_constant(a, true)) r = v.quiet(r);
+    push(v.v128(r));
     return support::ok();
   }
 
@@ -556,10 +596,11 @@ support::Status FunctionTranslator::simd(const ir::Instr& instr) {
   case Op::F32x4ConvertI32x4U: r = b_.CreateUIToFP(v.as(a, kI32), v.type(kF32)); break;
   case Op::F64x2ConvertLowI32x4S: r = b_.CreateSIToFP(low_half(kI32), v.type(kF64)); break;
   case Op::F64x2ConvertLowI32x4U: r = b_.CreateUIToFP(low_half(kI32), v.type(kF64)); break;
+  // LLVM folds demote(promote(x)) to x: always quieted, as the scalar ones are.
   case Op::F32x4DemoteF64x2Zero:
-    r = v.with_zero_half(b_.CreateFPTrunc(v.as(a, kF64), v.type({2, 32, true})));
+    r = v.with_zero_half(v.quiet(b_.CreateFPTrunc(v.as(a, kF64), v.type({2, 32, true}))));
     break;
-  case Op::F64x2PromoteLowF32x4: r = b_.CreateFPExt(low_half(kF32), v.type(kF64)); break;
+  case Op::F64x2PromoteLowF32x4: r = v.quiet(b_.CreateFPExt(low_half(kF32), v.type(kF64))); break;
   default: return unsupported(std::string("instruction ") + ir::op_text(op));
   }
   push(v.v128(r));

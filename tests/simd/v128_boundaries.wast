@@ -90,3 +90,28 @@
 (assert_return (invoke "f64x2.max" (v128.const f64x2 -nan:0x4000000000000 -0)
                                    (v128.const f64x2 1 0))
   (v128.const f64x2 nan:arithmetic 0))
+
+;; LLVM folds x * 1, x - 0, x + -0, x / -1, min(x, c) and demote(promote(x)) to x, which kept a
+;; signalling NaN lane signalling; wasm's float arithmetic returns arithmetic (quiet) NaNs.
+(module
+  (func (export "mul1") (param v128) (result v128) (f32x4.mul (local.get 0) (v128.const f32x4 1 1 1 1)))
+  (func (export "subz") (param v128) (result v128) (f64x2.sub (local.get 0) (v128.const f64x2 0 0)))
+  (func (export "addnz") (param v128) (result v128) (f32x4.add (local.get 0) (v128.const f32x4 -0 -0 -0 -0)))
+  (func (export "divm1") (param v128) (result v128) (f64x2.div (local.get 0) (v128.const f64x2 -1 -1)))
+  (func (export "minz") (param v128) (result v128) (f32x4.min (local.get 0) (v128.const f32x4 -0 -0 -0 -0)))
+  (func (export "sqrtc") (result v128) (f64x2.sqrt (v128.const f64x2 nan:0x4000000000000 4)))
+  (func (export "demprom") (param v128) (result v128)
+    (f32x4.demote_f64x2_zero (f64x2.promote_low_f32x4 (local.get 0)))))
+(assert_return (invoke "mul1" (v128.const f32x4 nan:0x200000 1 2 3))
+  (v128.const f32x4 nan:arithmetic 1 2 3))
+(assert_return (invoke "subz" (v128.const f64x2 nan:0x4000000000000 1))
+  (v128.const f64x2 nan:arithmetic 1))
+(assert_return (invoke "addnz" (v128.const f32x4 nan:0x200000 1 2 3))
+  (v128.const f32x4 nan:arithmetic 1 2 3))
+(assert_return (invoke "divm1" (v128.const f64x2 nan:0x4000000000000 1))
+  (v128.const f64x2 nan:arithmetic -1))
+(assert_return (invoke "minz" (v128.const f32x4 nan:0x200000 1 -1 0))
+  (v128.const f32x4 nan:arithmetic -0 -1 -0))
+(assert_return (invoke "sqrtc") (v128.const f64x2 nan:arithmetic 2))
+(assert_return (invoke "demprom" (v128.const f32x4 nan:0x200000 1 2 3))
+  (v128.const f32x4 nan:arithmetic 1 0 0))
