@@ -2,13 +2,16 @@
 // by a logger that returns zeros, calls every exported function with zero arguments and prints
 // one canonical line per event (the same text fuzz/differential/run.mjs prints for V8):
 //   import NAME ARGS... | export NAME -> RESULTS... | export NAME trap KIND | instantiate ...
-// Values: i32:/i64: unsigned decimal, f32:/f64: bit patterns in hex (any NaN is "nan").
+// Values: i32:/i64: unsigned decimal, f32:/f64: bit patterns in hex (any NaN is "nan"); v128:
+// its two 64-bit lanes in hex, an f64 NaN lane as "nan", else 32-bit halves that are f32 NaNs as
+// "nan" (NaN payloads are not canonicalized, so the tiers may differ in them).
 // `--tier jit` runs the module on the LLVM tier (no fuel by default: ttf modules carry their own
 // hang limits); tests/differential compares it with the interpreter. `--fuel N` runs either tier
 // with N fuel and prints `fuel-left N` after every export and `out-of-fuel` when it runs out, so
 // the tiers' run-out points are compared too (they must be the same instruction).
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <optional>
@@ -37,6 +40,29 @@ std::string fmt(const Value& v) {
       return "f64:nan";
     std::snprintf(buf, sizeof buf, "f64:0x%016" PRIx64, v.f64_bits);
     break;
+  case ValType::V128: {
+    std::string s = "v128:";
+    for (int lane = 0; lane < 2; ++lane) {
+      uint64_t bits;
+      std::memcpy(&bits, v.v128.bytes.data() + 8 * lane, 8);
+      s += lane == 0 ? "" : ",";
+      if ((bits & 0x7ff0000000000000u) == 0x7ff0000000000000u && (bits & 0xfffffffffffffu) != 0) {
+        s += "nan";
+        continue;
+      }
+      for (int half = 1; half >= 0; --half) {
+        const auto h = static_cast<uint32_t>(bits >> (32 * half));
+        if ((h & 0x7f800000u) == 0x7f800000u && (h & 0x7fffffu) != 0) {
+          s += "nan";
+        } else {
+          std::snprintf(buf, sizeof buf, "%08" PRIx32, h);
+          s += buf;
+        }
+        s += half == 1 ? ":" : "";
+      }
+    }
+    return s;
+  }
   default: return std::string(valtype_name(v.type)) + (v.is_null_ref() ? ":null" : ":nonnull");
   }
   return buf;
@@ -102,6 +128,12 @@ int main(int argc, char** argv) {
     std::printf("module rejected\n");
     std::fprintf(stderr, "%s\n", module.error().to_string().c_str());
     return 0;
+  }
+  if (jit && !module->jit_fallback_reason().empty()) {
+    // A comparison of the interpreter with itself would prove nothing.
+    std::fprintf(stderr, "wasmcap_diff: the LLVM tier did not compile the module: %s\n",
+                 module->jit_fallback_reason().c_str());
+    return 4;
   }
   Store store(engine);
   std::vector<Extern> imports;

@@ -7,9 +7,10 @@
 namespace wasmcap {
 
 // Interpreter: starts at once. Jit: the LLVM tier (docs/llvm.md) compiles each module to native
-// code; when it is not built, or cannot compile a module (SIMD is not supported yet), that module
-// runs on the interpreter. Fuel, timeouts and interruption are compiled in as checks (docs/llvm.md,
-// "Interruption and fuel"); without them compiled code has none. Auto: starts on the interpreter;
+// code (all of WebAssembly 2.0, SIMD included); when it is not built or its plugin cannot be
+// loaded, modules run on the interpreter (Module::jit_fallback_reason() says so). Fuel, timeouts
+// and interruption are compiled in as checks (docs/llvm.md, "Interruption and fuel"); without
+// them compiled code has none. Auto: starts on the interpreter;
 // a module whose instance runs longer than `tier_up_delay_ms` is compiled by the LLVM tier on a
 // background thread, and calls made after that compile ends run the compiled code
 // (docs/tiering.md). Where Jit would fall back to the interpreter, Auto stays there.

@@ -59,7 +59,7 @@ public:
 
   // Ahead-of-time compilation with the LLVM tier (docs/llvm.md): the bytes of a .cwasm file
   // holding this wasm binary or WAT text compiled for this CPU. Fails (Usage) when the LLVM tier
-  // cannot be loaded or cannot compile the module (SIMD); errors in the module are as
+  // cannot be loaded or cannot compile the module; errors in the module are as
   // from_binary's.
   static Result<std::vector<uint8_t>> precompile(const Engine& engine,
                                                  std::span<const uint8_t> bytes_or_text);
@@ -74,6 +74,11 @@ public:
   static Result<Module> deserialize_file(const Engine& engine, const std::string& path);
   // Whether the bytes start like a .cwasm file.
   static bool is_precompiled(std::span<const uint8_t> bytes);
+
+  // Tier::Jit: why this module runs on the interpreter instead (the LLVM tier cannot compile
+  // what it uses, or cannot be loaded), so a host can say so; "" when it was compiled, and under
+  // the other tiers.
+  const std::string& jit_fallback_reason() const;
 
   // Tier::Auto (docs/tiering.md): one line on how the background compile went, "" when this
   // module does not tier up; and a wait until that compile has ended (false when none started).

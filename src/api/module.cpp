@@ -71,7 +71,8 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   const bool tiers_up = detail::tiers_up(config);
   options.poll_calls = tiers_up;
   options.reserve_guard_pages = tiers_up && detail::guard_pages_allowed(config);
-  auto jit = detail::compile_with_jit(config, module, detail::features_for(config));
+  std::string fallback;
+  auto jit = detail::compile_with_jit(config, module, detail::features_for(config), fallback);
   auto code =
       jit ? std::move(*jit) : interp::compile(module, detail::features_for(config), options);
   if (!code) return code.error();
@@ -79,6 +80,7 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
   if (tiers_up) data->tier_up = std::make_shared<detail::TierUp>(module, config);
   data->module = std::move(module);
   data->code = std::move(code).value();
+  data->jit_fallback = std::move(fallback);
   return Module(std::move(data));
 }
 
@@ -111,6 +113,10 @@ std::vector<ExportType> Module::exports() const {
   for (const ir::Export& e : m.exports)
     out.push_back({e.name, export_extern_type(m, e)});
   return out;
+}
+
+const std::string& Module::jit_fallback_reason() const {
+  return data_->jit_fallback;
 }
 
 std::string Module::tier_up_report() const {

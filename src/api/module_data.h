@@ -5,6 +5,7 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "ir/module.h"
 #include "runtime/tier.h"
@@ -18,6 +19,7 @@ struct ModuleData {
   std::shared_ptr<const ir::Module> module;
   std::shared_ptr<const runtime::ModuleCode> code;
   std::shared_ptr<TierUp> tier_up; // Tier::Auto: the background compile to come
+  std::string jit_fallback;        // Tier::Jit: why the interpreter runs it ("" when compiled)
 };
 
 // Whether `bytes` start like a wasm binary (else they are taken for WAT text).

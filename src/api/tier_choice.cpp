@@ -18,16 +18,21 @@ namespace wasmcap::detail {
 
 std::optional<CodeResult> compile_with_jit(const Config& config,
                                            const std::shared_ptr<const ir::Module>& module,
-                                           const validate::Features& features) {
+                                           const validate::Features& features,
+                                           std::string& fallback) {
   if (config.tier != Tier::Jit) return std::nullopt;
 #ifdef WASMCAP_HAVE_LLVM_TIER
   CodeResult code =
       llvm_tier::compile(module, features, guard_pages_enabled(config), checks_for(config));
-  if (!code && llvm_tier::is_unsupported(code.error())) return std::nullopt;
+  if (!code && llvm_tier::is_unsupported(code.error())) {
+    fallback = code.error().message;
+    return std::nullopt;
+  }
   return code;
 #else
   (void)module;
   (void)features;
+  fallback = "this wasmcap was built without the LLVM tier (WASMCAP_LLVM=OFF)";
   return std::nullopt;
 #endif
 }

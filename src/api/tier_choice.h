@@ -31,10 +31,12 @@ uint32_t checks_for(const Config& config);
 validate::Features features_for(const Config& config);
 
 // For Tier::Jit, when the LLVM tier is built and supports what the module and config need: its
-// result (code, or a validation error). nullopt: compile with the interpreter.
+// result (code, or a validation error). nullopt: compile with the interpreter; under Tier::Jit
+// `fallback` then says why (Module::jit_fallback_reason()).
 std::optional<CodeResult> compile_with_jit(const Config& config,
                                            const std::shared_ptr<const ir::Module>& module,
-                                           const validate::Features& features);
+                                           const validate::Features& features,
+                                           std::string& fallback);
 
 // Whether code compiled for this config drops bounds checks and its memories reserve guard
 // pages: Tier::Jit (or tiers_up) with the LLVM tier built, Config::guard_pages, and

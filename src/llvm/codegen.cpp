@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
@@ -15,6 +16,7 @@
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
+#include <llvm/TargetParser/Triple.h>
 
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
@@ -27,12 +29,6 @@
 namespace wasmcap::llvm_tier {
 
 namespace {
-
-bool has_v128(std::span<const ir::ValType> types) {
-  for (ir::ValType t : types)
-    if (t == ir::ValType::V128) return true;
-  return false;
-}
 
 // Compiled code calls the host's helpers by name; their addresses come from the host.
 support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
@@ -73,6 +69,33 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   return support::ok();
 }
 
+// A testing hook: with WASMCAP_LLVM_REFUSE=v128 the tier refuses a module whose signatures or
+// locals use v128, as it did before it compiled SIMD, so tests can still make a module that runs
+// on the interpreter under Tier::Jit (tests/unit/api/mixed_tiers_test.cpp, tier_up_test.cpp).
+bool refused_for_tests(const ir::Module& mod) {
+  const char* env = std::getenv("WASMCAP_LLVM_REFUSE");
+  if (env == nullptr || std::string_view(env) != "v128") return false;
+  auto has_v128 = [](std::span<const ir::ValType> types) {
+    for (ir::ValType t : types)
+      if (t == ir::ValType::V128) return true;
+    return false;
+  };
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    const ir::FuncType& t = mod.func_type(mod.num_imported_funcs + i);
+    if (has_v128(t.params) || has_v128(t.results) || has_v128(mod.functions[i].locals)) return true;
+  }
+  return false;
+}
+
+// i8x16.swizzle's one-instruction form (translate_simd.cpp); the code is generated for this host
+// (host_target()), JIT and AOT alike.
+bool host_has_pshufb() {
+  if (llvm::Triple(llvm::sys::getProcessTriple()).getArch() != llvm::Triple::x86_64) return false;
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  auto it = features.find("ssse3");
+  return it != features.end() && it->second;
+}
+
 } // namespace
 
 void initialize_llvm() {
@@ -92,12 +115,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
                                "llvm tier: the host and the plugin disagree on the module");
   }
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
-  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
-    const ir::FuncType& t = mod.func_type(mod.num_imported_funcs + i);
-    if (has_v128(t.params) || has_v128(t.results) || has_v128(mod.functions[i].locals)) {
-      return unsupported("v128 values");
-    }
-  }
+  if (refused_for_tests(mod)) return unsupported("v128 values (WASMCAP_LLVM_REFUSE=v128)");
   initialize_llvm();
   TranslatedModule out;
   out.context = std::make_unique<llvm::LLVMContext>();
@@ -106,6 +124,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   ModuleEnv env(*out.context, llmod, mod, layout);
   env.guard_pages = guard_pages;
   env.checks = checks;
+  env.pshufb = host_has_pshufb();
   for (uint32_t i = 0; i < mod.functions.size(); ++i)
     declare_function(env, mod.num_imported_funcs + i);
   validate::ModuleContext vctx = validate::compute_module_context(mod);

@@ -15,8 +15,9 @@
 namespace wasmcap::llvm_tier {
 
 // Errors are the validator's (Invalid / Malformed), or one for which is_unsupported() is true
-// when the module uses something this tier cannot compile yet (SIMD, v128 values) or the plugin
-// cannot be loaded: the caller then runs the module on the interpreter.
+// when the module uses something this tier cannot compile (nothing in WebAssembly 2.0; the
+// testing hook WASMCAP_LLVM_REFUSE=v128 stands in) or the plugin cannot be loaded: the caller
+// then runs the module on the interpreter.
 // `checks`: the kCheck* bits (tier_abi.h) to compile in: interruption, fuel, or none.
 // `guard_pages`: compile loads and stores without bounds compares, for memories with guard pages;
 // an instance whose memory 0 has none gets a variant with explicit checks (JitModule::code_for).

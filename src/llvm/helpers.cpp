@@ -33,6 +33,8 @@ const HostLayout& host_layout() {
     runtime::Global g;
     l.global_value =
         static_cast<uint64_t>(reinterpret_cast<char*>(&g.value.i64) - reinterpret_cast<char*>(&g));
+    l.global_v128 = static_cast<uint64_t>(reinterpret_cast<char*>(g.value.v128.bytes.data()) -
+                                          reinterpret_cast<char*>(&g));
     runtime::FuncInstance f;
     l.func_instance =
         static_cast<uint64_t>(reinterpret_cast<char*>(&f.instance) - reinterpret_cast<char*>(&f));
@@ -97,20 +99,23 @@ uintptr_t thread_stack_limit() {
   return limit;
 }
 
-uint64_t to_slot(const Value& v) {
+// Slots are the interpreter's frame layout: one 8-byte slot per value, two for a v128 (its
+// bytes in order). Writes `v` at `p` and returns the slots it took.
+size_t to_slots(const Value& v, uint64_t* p) {
   switch (v.type) {
-  case ValType::I32: return v.i32;
-  case ValType::F32: return v.f32_bits;
-  case ValType::I64: return v.i64;
-  case ValType::F64: return v.f64_bits;
+  case ValType::I32: *p = v.i32; return 1;
+  case ValType::F32: *p = v.f32_bits; return 1;
+  case ValType::I64: *p = v.i64; return 1;
+  case ValType::F64: *p = v.f64_bits; return 1;
   case ValType::FuncRef:
-  case ValType::ExternRef: return reinterpret_cast<uint64_t>(v.ref);
-  case ValType::V128: return 0; // modules with v128 are not compiled by this tier
+  case ValType::ExternRef: *p = reinterpret_cast<uint64_t>(v.ref); return 1;
+  case ValType::V128: std::memcpy(p, v.v128.bytes.data(), 16); return 2;
   }
-  return 0;
+  return 1;
 }
 
-Value from_slot(ValType t, uint64_t s) {
+Value from_slots(ValType t, const uint64_t* p) {
+  const uint64_t s = *p;
   switch (t) {
   case ValType::I32: return Value::make_i32(static_cast<uint32_t>(s));
   case ValType::F32: return Value::make_f32_bits(static_cast<uint32_t>(s));
@@ -118,9 +123,20 @@ Value from_slot(ValType t, uint64_t s) {
   case ValType::F64: return Value::make_f64_bits(s);
   case ValType::FuncRef:
   case ValType::ExternRef: return Value::make_ref(t, reinterpret_cast<void*>(s));
-  case ValType::V128: break;
+  case ValType::V128: {
+    runtime::V128 v;
+    std::memcpy(v.bytes.data(), p, 16);
+    return Value::make_v128(v);
+  }
   }
   return Value::zero(t);
+}
+
+size_t slot_count(std::span<const ValType> types) {
+  size_t n = 0;
+  for (ValType t : types)
+    n += t == ValType::V128 ? 2 : 1;
+  return n;
 }
 
 void refresh_memory(JitContext* ctx) {
@@ -214,15 +230,20 @@ support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& fu
   uint64_t slots[16];
   std::unique_ptr<uint64_t[]> big;
   uint64_t* s = slots;
-  if (std::max(args.size(), results.size()) > 16) {
-    big.reset(new uint64_t[std::max(args.size(), results.size())]);
+  const size_t n = std::max(slot_count(func.type->params), slot_count(func.type->results));
+  if (n > 16) {
+    big.reset(new uint64_t[n]);
     s = big.get();
   }
-  for (size_t i = 0; i < args.size(); ++i)
-    s[i] = to_slot(args[i]);
+  size_t at = 0;
+  for (const Value& a : args)
+    at += to_slots(a, s + at);
   WASMCAP_TRY(call_slots(store, func, s));
-  for (size_t i = 0; i < results.size(); ++i)
-    results[i] = from_slot(func.type->results[i], s[i]);
+  at = 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    results[i] = from_slots(func.type->results[i], s + at);
+    at += results[i].type == ValType::V128 ? 2 : 1;
+  }
   return support::ok();
 }
 
@@ -289,14 +310,20 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
     const ir::FuncType& t = *f->type;
     std::vector<runtime::Value> args(t.params.size());
     std::vector<runtime::Value> results(t.results.size());
-    for (size_t i = 0; i < args.size(); ++i)
-      args[i] = llvm_tier::from_slot(t.params[i], slots[i]);
+    size_t at = 0;
+    for (size_t i = 0; i < args.size(); ++i) {
+      args[i] = llvm_tier::from_slots(t.params[i], slots + at);
+      at += t.params[i] == ValType::V128 ? 2 : 1;
+    }
     // The callee (a host, the interpreter, another activation) charges the store's reserve.
     ctx->store->return_fuel(*ctx->fuel);
     st = runtime::invoke_into(*ctx->store, *f, args, results);
     if (st) {
-      for (size_t i = 0; i < results.size(); ++i)
-        slots[i] = llvm_tier::to_slot(results[i]);
+      at = 0;
+      for (size_t i = 0; i < results.size(); ++i) {
+        results[i].type = t.results[i]; // a careless host must not change a result's width
+        at += llvm_tier::to_slots(results[i], slots + at);
+      }
     }
   }
   llvm_tier::refresh_memory(ctx);

@@ -54,8 +54,9 @@ struct JitContext {
 
 // What FuncInstance::code points at for a compiled function.
 struct JitFunction {
-  void* native = nullptr;                                // (JitContext*, params...) -> results
-  void (*entry)(JitContext*, uint64_t* slots) = nullptr; // args in slots, results written back
+  void* native = nullptr; // (JitContext*, params...) -> results
+  // Args in 8-byte slots (two for a v128, as in the interpreter's frames), results written back.
+  void (*entry)(JitContext*, uint64_t* slots) = nullptr;
   uint32_t func_index = 0;
 };
 

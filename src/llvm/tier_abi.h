@@ -20,7 +20,9 @@ namespace wasmcap::llvm_tier {
 // 4: checks (interruption and fuel): CompileRequest/ObjectRequest::checks,
 // HostLayout::ctx_interrupt
 //    and ctx_fuel, HostHelpers::interrupt and refuel.
-inline constexpr uint32_t kTierAbiVersion = 4;
+// 5: HostLayout::global_v128 (v128 globals); v128 values take two 8-byte slots in entry
+//    wrappers and in the `call` helper's slots, as in the interpreter's frames.
+inline constexpr uint32_t kTierAbiVersion = 5;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -61,6 +63,7 @@ struct HostLayout {
   uint64_t ctx_stack_limit; // JitContext::stack_limit
   uint64_t ctx_instance;    // JitContext::instance
   uint64_t global_value;    // Global::value's payload (i32/i64/f32/f64 bits, ref)
+  uint64_t global_v128;     // Global::value's v128 bytes (16, little-endian lanes)
   uint64_t func_instance;   // FuncInstance::instance
   uint64_t func_code;       // FuncInstance::code
   uint64_t jit_native;      // JitFunction::native

@@ -228,7 +228,6 @@ support::Status FunctionTranslator::control(const ir::Instr& instr) {
     llvm::Value* cond = b_.CreateICmpNE(pop(), u32(0));
     llvm::Value* b = pop();
     llvm::Value* a = pop();
-    if (a->getType()->isVectorTy()) return unsupported("v128 values");
     push(b_.CreateSelect(cond, a, b));
     break;
   }

@@ -22,6 +22,7 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   f32 = llvm::Type::getFloatTy(ctx);
   f64 = llvm::Type::getDoubleTy(ctx);
   void_type = llvm::Type::getVoidTy(ctx);
+  v128 = llvm::FixedVectorType::get(i64, 2);
   for (const ir::FuncType& t : wasm.types) {
     std::vector<llvm::Type*> params{ptr};
     for (ValType p : t.params)
@@ -75,7 +76,7 @@ llvm::Type* ModuleEnv::type(ValType t) const {
   case ValType::I64: return i64;
   case ValType::F32: return f32;
   case ValType::F64: return f64;
-  case ValType::V128: return llvm::FixedVectorType::get(i64, 2); // never reached: unsupported
+  case ValType::V128: return v128; // translate_simd.cpp: why <2 x i64>
   case ValType::FuncRef:
   case ValType::ExternRef: return ptr;
   }
@@ -89,6 +90,10 @@ llvm::Type* ModuleEnv::result_type(const ir::FuncType& t) const {
   for (ValType r : t.results)
     fields.push_back(type(r));
   return llvm::StructType::get(context, fields);
+}
+
+uint64_t slot_width(ValType t) {
+  return t == ValType::V128 ? 2 : 1;
 }
 
 std::string function_symbol(uint32_t func_index) {
@@ -144,7 +149,8 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   f->addFnAttr(llvm::Attribute::NoInline);
   env.funcs[func_index] = f;
 
-  // The entry wrapper gives the runtime one C signature for every wasm type: 8-byte slots.
+  // The entry wrapper gives the runtime one C signature for every wasm type: 8-byte slots, two
+  // for a v128 (the interpreter's frame layout, so it calls compiled code with no conversion).
   auto* et = llvm::FunctionType::get(env.void_type, {env.ptr, env.ptr}, false);
   auto* e = llvm::Function::Create(et, llvm::Function::ExternalLinkage, entry_symbol(func_index),
                                    env.module);
@@ -161,17 +167,21 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   }
   llvm::Value* slots = e->getArg(1);
   std::vector<llvm::Value*> args{e->getArg(0)};
-  for (size_t i = 0; i < t.params.size(); ++i) {
-    llvm::Value* at = b.CreateConstInBoundsGEP1_64(env.i64, slots, i);
-    args.push_back(b.CreateLoad(env.type(t.params[i]), at));
+  uint64_t slot = 0;
+  for (ValType p : t.params) {
+    llvm::Value* at = b.CreateConstInBoundsGEP1_64(env.i64, slots, slot);
+    args.push_back(b.CreateAlignedLoad(env.type(p), at, llvm::Align(8)));
+    slot += slot_width(p);
   }
   llvm::CallInst* ret = b.CreateCall(ft, f, args);
   // Kept a real call, so the wrapper's frame is never a wasm function's (backtraces skip it):
   // one direct call per entry from the runtime costs nothing next to the entry itself.
   ret->addFnAttr(llvm::Attribute::NoInline);
+  slot = 0;
   for (size_t i = 0; i < t.results.size(); ++i) {
     llvm::Value* v = t.results.size() == 1 ? ret : b.CreateExtractValue(ret, {unsigned(i)});
-    b.CreateStore(v, b.CreateConstInBoundsGEP1_64(env.i64, slots, i));
+    b.CreateAlignedStore(v, b.CreateConstInBoundsGEP1_64(env.i64, slots, slot), llvm::Align(8));
+    slot += slot_width(t.results[i]);
   }
   b.CreateRetVoid();
 }
@@ -338,7 +348,6 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
                                           const validate::FunctionValidator&) {
   const ir::OpInfo& info = ir::op_info(instr.op);
   at_ = instr.offset;
-  if (info.prefix == 0xFD) return unsupported("SIMD instructions");
   if (interrupt_trigger_ != nullptr) note_for_interrupt_checks(instr);
   switch (instr.op) {
   case Op::Block:
@@ -385,6 +394,7 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::MemoryGrow: return memory(instr);
   default: break;
   }
+  if (info.prefix == 0xFD) return simd(instr);
   if (info.imm == ir::Imm::MemArg) return memory(instr);
   return numeric(instr);
 }
@@ -392,7 +402,9 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
 llvm::Value* FunctionTranslator::global_address(uint32_t index) {
   llvm::Value* globals = ctx_field(env_.layout.ctx_globals, env_.ptr);
   llvm::Value* g = b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, globals, index));
-  return b_.CreateConstInBoundsGEP1_64(env_.i8, g, env_.layout.global_value);
+  const bool v128 = wasm_.all_globals[index].type == ValType::V128;
+  return b_.CreateConstInBoundsGEP1_64(env_.i8, g,
+                                       v128 ? env_.layout.global_v128 : env_.layout.global_value);
 }
 
 support::Status FunctionTranslator::variable_or_call(const ir::Instr& instr) {
@@ -404,34 +416,16 @@ support::Status FunctionTranslator::variable_or_call(const ir::Instr& instr) {
   case Op::LocalTee: b_.CreateStore(stack_.back(), locals_[instr.index]); break;
   case Op::GlobalGet: {
     ValType t = wasm_.all_globals[instr.index].type;
-    if (t == ValType::V128) return unsupported("v128 globals");
-    push(b_.CreateLoad(env_.type(t), global_address(instr.index)));
+    push(b_.CreateAlignedLoad(env_.type(t), global_address(instr.index), llvm::Align(8)));
     break;
   }
   case Op::GlobalSet: {
-    if (wasm_.all_globals[instr.index].type == ValType::V128) return unsupported("v128 globals");
     llvm::Value* v = pop();
-    b_.CreateStore(v, global_address(instr.index));
+    b_.CreateAlignedStore(v, global_address(instr.index), llvm::Align(8));
     break;
   }
-  case Op::Call: {
-    const ir::FuncType& t = wasm_.func_type(instr.index);
-    for (ValType v : t.params)
-      if (v == ValType::V128) return unsupported("v128 values");
-    for (ValType v : t.results)
-      if (v == ValType::V128) return unsupported("v128 values");
-    call_direct(instr.index, instr.offset);
-    break;
-  }
-  case Op::CallIndirect: {
-    const ir::FuncType& t = wasm_.types[instr.index];
-    for (ValType v : t.params)
-      if (v == ValType::V128) return unsupported("v128 values");
-    for (ValType v : t.results)
-      if (v == ValType::V128) return unsupported("v128 values");
-    call_indirect(instr);
-    break;
-  }
+  case Op::Call: call_direct(instr.index, instr.offset); break;
+  case Op::CallIndirect: call_indirect(instr); break;
   case Op::RefNull:
     push(llvm::ConstantPointerNull::get(llvm::PointerType::get(env_.context, 0)));
     break;
@@ -482,19 +476,30 @@ void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
 }
 
 // Imports and functions of other instances: through the runtime (runtime::invoke_into), with
-// arguments and results in 8-byte slots.
+// arguments and results in 8-byte slots (two for a v128), as the entry wrappers take them.
 void FunctionTranslator::call_generic(llvm::Value* f, const ir::FuncType& t, uint64_t offset) {
   llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-  uint64_t n = std::max<uint64_t>({t.params.size(), t.results.size(), 1});
+  std::vector<uint64_t> param_at;
+  uint64_t params = 0, results = 0;
+  for (ValType p : t.params) {
+    param_at.push_back(params);
+    params += slot_width(p);
+  }
+  for (ValType r : t.results)
+    results += slot_width(r);
+  uint64_t n = std::max<uint64_t>({params, results, 1});
   llvm::AllocaInst* slots = entry.CreateAlloca(llvm::ArrayType::get(env_.i64, n));
   for (size_t i = t.params.size(); i > 0; --i)
-    b_.CreateStore(pop(),
-                   b_.CreateConstInBoundsGEP2_64(slots->getAllocatedType(), slots, 0, i - 1));
+    b_.CreateAlignedStore(
+        pop(), b_.CreateConstInBoundsGEP2_64(slots->getAllocatedType(), slots, 0, param_at[i - 1]),
+        llvm::Align(8));
   b_.CreateCall(env_.call, {ctx_, f, slots, u64(offset)});
   reload_memory();
-  for (size_t i = 0; i < t.results.size(); ++i) {
-    llvm::Value* at = b_.CreateConstInBoundsGEP2_64(slots->getAllocatedType(), slots, 0, i);
-    push(b_.CreateLoad(env_.type(t.results[i]), at));
+  uint64_t at = 0;
+  for (ValType r : t.results) {
+    llvm::Value* p = b_.CreateConstInBoundsGEP2_64(slots->getAllocatedType(), slots, 0, at);
+    push(b_.CreateAlignedLoad(env_.type(r), p, llvm::Align(8)));
+    at += slot_width(r);
   }
 }
 

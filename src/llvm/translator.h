@@ -39,6 +39,8 @@ struct ModuleEnv {
   llvm::Type* f32;
   llvm::Type* f64;
   llvm::Type* void_type;
+  llvm::Type* v128;    // <2 x i64>: how a v128 is stored and passed (translate_simd.cpp)
+  bool pshufb = false; // the target has SSSE3's pshufb (i8x16.swizzle in one instruction)
 
   std::vector<llvm::FunctionType*> func_types; // per module type index
   std::vector<llvm::Function*> funcs;          // per function index; nullptr for imports
@@ -55,6 +57,9 @@ struct ModuleEnv {
   llvm::Type* type(ir::ValType t) const;
   llvm::Type* result_type(const ir::FuncType& t) const; // void, the one result, or a struct
 };
+
+// How many 8-byte slots a value takes in an entry wrapper's or the `call` helper's slots.
+uint64_t slot_width(ir::ValType t);
 
 // Names the JIT resolves: wasm function i is "w<i>", its uniform entry wrapper "e<i>".
 std::string function_symbol(uint32_t func_index);
@@ -135,6 +140,11 @@ private:
   support::Status memory(const ir::Instr& instr);
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
   support::Status table_or_bulk(const ir::Instr& instr);
+
+  // translate_simd.cpp
+  support::Status simd(const ir::Instr& instr);
+  support::Status simd_memory(const ir::Instr& instr);
+  llvm::Value* swizzle(llvm::Value* table, llvm::Value* indexes);
 
   // shared
   void push(llvm::Value* v) { stack_.push_back(v); }

@@ -36,8 +36,8 @@ public:
                                std::span<Value> results) const = 0;
 
   // A cheaper door for calls from another tier (the interpreter calling compiled code): the
-  // arguments in 8-byte slots, one per value (no v128: code offering this has none), the
-  // results written back from slot 0; `slots` holds max(params, results) values. Code that
+  // arguments in 8-byte slots, one per value and two for a v128 (its bytes in order), the
+  // results written back from slot 0; `slots` holds the larger of the two slot counts. Code that
   // does not offer it says so with has_slot_calls() false, and is reached through call().
   virtual bool has_slot_calls() const { return false; }
   virtual support::Status call_slots(Store& store, FuncInstance& func, uint64_t* slots) const {

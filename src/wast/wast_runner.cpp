@@ -20,6 +20,7 @@ void Report::merge(const Report& other) {
   passed += other.passed;
   failed += other.failed;
   failures.insert(failures.end(), other.failures.begin(), other.failures.end());
+  fallbacks.insert(fallbacks.end(), other.fallbacks.begin(), other.fallbacks.end());
 }
 
 namespace {
@@ -53,7 +54,16 @@ private:
   }
 
   // Text -> bytes -> Module. Malformed text, decode errors and validation errors all come back.
-  Result<Module> compile(const ScriptModule& m) {
+  // A module the tier under test leaves to the interpreter is noted in the report.
+  Result<Module> compile(const ScriptModule& m, uint32_t line) {
+    Result<Module> module = compile_module(m);
+    if (module && !module->jit_fallback_reason().empty()) {
+      report_.fallbacks.push_back({std::string(file_), line, module->jit_fallback_reason()});
+    }
+    return module;
+  }
+
+  Result<Module> compile_module(const ScriptModule& m) {
     switch (m.kind) {
     case ScriptModule::Kind::Text:
       if (m.encode_error) return *m.encode_error;
@@ -68,8 +78,8 @@ private:
     return make_error(ErrorKind::Usage, "unknown module kind");
   }
 
-  Result<Instance> instantiate(const ScriptModule& m) {
-    auto module = compile(m);
+  Result<Instance> instantiate(const ScriptModule& m, uint32_t line) {
+    auto module = compile(m, line);
     if (!module) return module.error();
     auto instance = linker_.instantiate(store_, *module);
     // Tier::Auto: the module's first action runs on the interpreter; then the script waits for
@@ -128,7 +138,7 @@ private:
     if (components_.run(c)) return;
     switch (c.kind) {
     case Command::Kind::Module: {
-      auto instance = instantiate(*c.module);
+      auto instance = instantiate(*c.module, c.line);
       if (!instance) {
         fail(c.line, "module failed: " + instance.error().to_string());
         current_.reset();
@@ -191,7 +201,7 @@ private:
   }
 
   void expect_compile_error(const Command& c, ErrorKind kind) {
-    auto module = compile(*c.module);
+    auto module = compile(*c.module, c.line);
     if (module) {
       return fail(c.line, "expected " + std::string(error_kind_name(kind)) + " module (\"" +
                               c.message + "\"), but it compiled");
@@ -204,7 +214,7 @@ private:
   }
 
   void expect_instantiation_error(const Command& c, ErrorKind kind) {
-    auto module = compile(*c.module);
+    auto module = compile(*c.module, c.line);
     if (!module) return fail(c.line, "module failed to compile: " + module.error().to_string());
     auto instance = linker_.instantiate(store_, *module);
     if (instance) {

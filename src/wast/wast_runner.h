@@ -23,6 +23,9 @@ struct Report {
   uint64_t passed = 0;
   uint64_t failed = 0;
   std::vector<Failure> failures;
+  // Tier::Jit: the modules that ran on the interpreter instead, with the reason (not failures:
+  // the results are right, but the tier under test did not run them).
+  std::vector<Failure> fallbacks;
   void merge(const Report& other);
 };
 

@@ -255,6 +255,11 @@ int run(const RunOptions& opts) {
   }
   auto module = load_for_run(engine, opts);
   if (!module) return report_error(opts.file, module.error());
+  // What the LLVM tier left to the interpreter (an unloadable plugin was reported already).
+  if (!module->jit_fallback_reason().empty() && !Engine::jit_unavailable_reason()) {
+    std::fprintf(stderr, "Warning: --tier jit runs on the interpreter for this module: %s\n",
+                 module->jit_fallback_reason().c_str());
+  }
   // -v: how tiering went, on every way out below.
   struct TierUpLine {
     const Module& module;

@@ -54,6 +54,11 @@ Action add_wast_command(CLI::App& app) {
       }
       total.merge(*report);
     }
+    // Always shown: a tier test must not pass on the interpreter unnoticed (tests/spec).
+    for (const wast::Failure& f : total.fallbacks) {
+      std::printf("%s:%u: --tier jit runs on the interpreter for this module: %s\n", f.file.c_str(),
+                  f.line, f.message.c_str());
+    }
     if (!*quiet) {
       for (const wast::Failure& f : total.failures) {
         std::printf("%s:%u: %s\n", f.file.c_str(), f.line, f.message.c_str());

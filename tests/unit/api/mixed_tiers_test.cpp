@@ -1,8 +1,11 @@
 // Calls between instances that run on different tiers: under Tier::Jit a module the LLVM tier
-// cannot compile (v128) runs on the interpreter, and may import functions of a compiled module,
-// or export functions to one. Each side must call the other through the runtime, not assume its
-// own tier's code.
+// cannot compile runs on the interpreter, and may import functions of a compiled module, or
+// export functions to one. Each side must call the other through the runtime, not assume its
+// own tier's code. The tier compiles everything in WebAssembly 2.0, so its testing hook
+// WASMCAP_LLVM_REFUSE=v128 (src/llvm/codegen.cpp) makes it refuse the module with v128 locals.
 #include <gtest/gtest.h>
+
+#include <cstdlib>
 
 #include "wasmcap/wasmcap.hpp"
 
@@ -18,7 +21,7 @@ constexpr const char* kCompiled = R"((module
     (i32.shl (call $add1 (local.get 0)) (i32.const 1)))
   (func (export "boom") (param i32) (result i32) (unreachable))))";
 
-// The v128 local keeps this module on the interpreter under Tier::Jit.
+// The v128 local keeps this module on the interpreter under Tier::Jit (WASMCAP_LLVM_REFUSE).
 constexpr const char* kInterpreted = R"((module
   (import "jit" "triple" (func $triple (param i32) (result i32)))
   (import "jit" "boom" (func $boom (param i32) (result i32)))
@@ -35,12 +38,14 @@ constexpr const char* kInterpreted = R"((module
 
 TEST(MixedTiers, InterpreterAndCompiledCodeCallEachOther) {
   if (Engine::jit_unavailable_reason()) GTEST_SKIP() << "no LLVM tier";
+  ::setenv("WASMCAP_LLVM_REFUSE", "v128", 1);
   Config config;
   config.tier = Tier::Jit;
   Engine engine(config);
   Store store(engine);
   auto interp_mod = Module::from_text(engine, kInterpreted);
   ASSERT_TRUE(interp_mod) << interp_mod.error().to_string();
+  EXPECT_NE(interp_mod->jit_fallback_reason().find("v128"), std::string::npos);
   auto jit_mod = Module::from_text(engine, kCompiled);
   ASSERT_TRUE(jit_mod) << jit_mod.error().to_string();
 

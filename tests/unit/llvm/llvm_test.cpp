@@ -2,6 +2,7 @@
 // results, exact trap texts with the trapping frame, stack exhaustion, host calls, fallback.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
@@ -153,9 +154,22 @@ TEST(LlvmTier, IndirectCallChecks) {
   }
 }
 
-TEST(LlvmTier, SimdIsReportedUnsupported) {
-  auto code = compile_wat(R"((module (func (result i32)
-    (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4)))))");
+TEST(LlvmTier, SimdCompiles) {
+  runtime::Store store;
+  runtime::ModuleInstance* inst = instantiate(store, R"((module
+    (func (export "f") (param i32) (result i32)
+      (i32x4.extract_lane 2 (i32x4.add (v128.const i32x4 1 2 3 4) (i32x4.splat (local.get 0)))))))");
+  ASSERT_NE(inst, nullptr);
+  auto r = runtime::invoke(store, inst->exported_func("f"), {{Value::make_i32(10)}});
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ((*r)[0].i32, 13u);
+}
+
+// The testing hook that stands in for what the tier cannot compile (src/llvm/codegen.cpp).
+TEST(LlvmTier, RefusalIsReportedUnsupported) {
+  ::setenv("WASMCAP_LLVM_REFUSE", "v128", 1);
+  auto code = compile_wat(R"((module (func (result i32) (local v128) (i32.const 1))))");
+  ::unsetenv("WASMCAP_LLVM_REFUSE");
   ASSERT_FALSE(code);
   EXPECT_TRUE(llvm_tier::is_unsupported(code.error())) << code.error().to_string();
 }
