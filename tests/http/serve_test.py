@@ -290,11 +290,14 @@ def test_admission_503():
         # drops the instance): a request right after may still get 503, but not for long.
         deadline = time.monotonic() + 2
         while True:
-            status = get(s, "/")[0]
+            try:
+                status = get(s, "/")[0]
+            except ConnectionError as e:  # seen once in ~50 runs on a loaded machine
+                status = repr(e)
             if status == 200 or time.monotonic() > deadline:
                 break
             time.sleep(0.02)
-        check(status == 200, "GET / once the slot is free: %d" % status)
+        check(status == 200, "GET / once the slot is free: %s" % status)
 
 
 def test_outgoing_granted():
