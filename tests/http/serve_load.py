@@ -265,7 +265,9 @@ def main():
         t0 = time.monotonic()
         try:
             check(s.alive(), "the server died; stderr:\n%s" % s.stderr())
-            status, _, body = get(s, "/")
+            # Within 5 s: no handler thread is left waiting on a client that went away (the
+            # body timeout is 30 s).
+            status, _, body = get(s, "/", timeout=5)
             check(status == 200 and body == HELLO, "GET / at the end: %d %r" % (status, body))
             code, _ = s.stop()
             check(code == 0, "exit status %d after SIGTERM" % code)
