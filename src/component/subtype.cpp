@@ -93,6 +93,7 @@ Status same(const TypePtr& a, const TypePtr& b, ResourceMap& map, uint64_t at) {
     }
     return ok();
   }
+  case Type::Kind::CoreModule: return check_core_module(*a, *b, at);
   case Type::Kind::CoreFunc:
     if (!(a->core_func == b->core_func)) return mismatch(at, "type mismatch in core function");
     return ok();
@@ -100,7 +101,81 @@ Status same(const TypePtr& a, const TypePtr& b, ResourceMap& map, uint64_t at) {
   }
 }
 
+bool limits_nest(const ir::Limits& actual, const ir::Limits& expected) {
+  if (actual.min < expected.min) return false;
+  if (!expected.max) return true;
+  return actual.max && *actual.max <= *expected.max;
+}
+
+std::string core_extern_key(const Type::CoreExtern& e) {
+  return e.module + "::" + e.name;
+}
+
 } // namespace
+
+Status check_core_extern(const Type::CoreExtern& actual, const Type::CoreExtern& expected,
+                         uint64_t at) {
+  if (actual.kind != expected.kind) {
+    return mismatch(at, std::string("expected ") + ir::extern_kind_name(expected.kind) +
+                            ", found " + ir::extern_kind_name(actual.kind));
+  }
+  switch (expected.kind) {
+  case ir::ExternKind::Func:
+    if (!(actual.func == expected.func)) {
+      return mismatch(at, "type mismatch: expected: " + ir::functype_to_string(expected.func) +
+                              ", found: " + ir::functype_to_string(actual.func));
+    }
+    return ok();
+  case ir::ExternKind::Table:
+    if (actual.table.elem != expected.table.elem) {
+      return mismatch(at, std::string("expected table element type ") +
+                              ir::valtype_name(expected.table.elem) + ", found " +
+                              ir::valtype_name(actual.table.elem));
+    }
+    if (!limits_nest(actual.table.limits, expected.table.limits))
+      return mismatch(at, "mismatch in table limits");
+    return ok();
+  case ir::ExternKind::Memory:
+    if (!limits_nest(actual.memory.limits, expected.memory.limits))
+      return mismatch(at, "mismatch in memory limits");
+    return ok();
+  case ir::ExternKind::Global:
+    if (actual.global.type != expected.global.type) {
+      return mismatch(at, std::string("expected global type ") +
+                              ir::valtype_name(expected.global.type) + ", found " +
+                              ir::valtype_name(actual.global.type));
+    }
+    if (actual.global.is_mutable != expected.global.is_mutable)
+      return mismatch(at, "mismatch in global mutability");
+    return ok();
+  }
+  return ok();
+}
+
+Status check_core_module(const Type& actual, const Type& expected, uint64_t at) {
+  // Imports are contravariant: what the actual module needs, the expected type must promise,
+  // with a type the actual one accepts.
+  for (const Type::CoreExtern& need : actual.core_imports) {
+    const Type::CoreExtern* given = nullptr;
+    for (const Type::CoreExtern& e : expected.core_imports) {
+      if (e.module == need.module && e.name == need.name) given = &e;
+    }
+    if (!given) return mismatch(at, "missing expected import `" + core_extern_key(need) + "`");
+    if (auto st = check_core_extern(*given, need, at); !st)
+      return mismatch(at, "type mismatch in import `" + core_extern_key(need) +
+                              "`: " + st.error().message);
+  }
+  for (const Type::CoreExtern& want : expected.core_exports) {
+    const Type::CoreExtern* have = nullptr;
+    for (const Type::CoreExtern& e : actual.core_exports) {
+      if (e.name == want.name) have = &e;
+    }
+    if (!have) return mismatch(at, "missing expected export `" + want.name + "`");
+    if (auto st = check_core_extern(*have, want, at); !st)
+      return mismatch(at, "type mismatch in export `" + want.name + "`: " + st.error().message);
+  }
+  return ok();
+}
 
 Status check_subtype(const ExternType& actual, const ExternType& expected, ResourceMap& map,
                      uint64_t at) {

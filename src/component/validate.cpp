@@ -9,6 +9,7 @@
 #include "component/flatten.h"
 #include "component/names.h"
 #include "component/subtype.h"
+#include "component/validate_scope.h"
 #include "validate/module_validator.h"
 
 namespace wasmcap::component {
@@ -17,34 +18,7 @@ using support::Result;
 
 namespace {
 
-struct CoreItem {
-  CoreSort sort = CoreSort::Func;
-  ir::FuncType func; // sort == Func
-};
-using CoreInstanceItems = std::map<std::string, CoreItem>;
-
-struct Scope {
-  Scope* parent = nullptr;
-  std::vector<TypePtr> types, core_types, funcs, instances, components, core_modules;
-  std::vector<CoreInstanceItems> core_instances;
-  std::vector<ir::FuncType> core_funcs;
-  uint32_t core_tables = 0, core_memories = 0, core_globals = 0, core_tags = 0, values = 0;
-  std::vector<NamedExtern> imports, exports;
-  std::set<std::string> import_names, export_names; // strongly-unique keys
-  // Types that have a name here (imports, exports, and types aliased from instances, which
-  // their instance named): what exported and imported functions may mention.
-  std::set<const Type*> named;
-  // Resource types imported or exported under a plain name, for [method]R.f and the like.
-  std::map<std::string, const ResourceId*> resource_names;
-};
-
-Error invalid(uint64_t at, std::string message) {
-  return make_error(ErrorKind::Invalid, std::move(message), at);
-}
-
-std::string idx_msg(const char* what, uint32_t i) {
-  return std::string("unknown ") + what + " " + std::to_string(i);
-}
+using namespace validating;
 
 class Validator {
 public:
@@ -283,67 +257,6 @@ private:
     }
     }
     return invalid(d.offset, "unknown type");
-  }
-
-  Result<TypePtr> core_type(Scope& s, const CoreTypeDef& d) {
-    auto t = std::make_shared<Type>();
-    if (d.kind == CoreTypeDef::Kind::Func) {
-      t->kind = Type::Kind::CoreFunc;
-      t->core_func = d.func;
-      return TypePtr(t);
-    }
-    t->kind = Type::Kind::CoreModule;
-    std::vector<TypePtr> local_types;
-    std::set<std::string> import_keys, export_keys;
-    for (const CoreModuleDecl& m : d.decls) {
-      switch (m.kind) {
-      case CoreModuleDecl::Kind::Type: {
-        WASMCAP_ASSIGN(TypePtr ct, core_type(s, *m.type));
-        local_types.push_back(ct);
-        break;
-      }
-      case CoreModuleDecl::Kind::Alias: {
-        Scope* target = &s;
-        for (uint32_t i = 0; i + 1 < m.outer_count && target; ++i)
-          target = target->parent;
-        if (m.outer_count == 0)
-          return invalid(m.offset, "outer alias of a module type's own types is not supported");
-        if (!target || m.outer_index >= target->core_types.size())
-          return invalid(m.offset, "invalid outer alias count or index");
-        local_types.push_back(target->core_types[m.outer_index]);
-        break;
-      }
-      case CoreModuleDecl::Kind::Import:
-      case CoreModuleDecl::Kind::Export: {
-        Type::CoreExtern e;
-        e.module = m.module;
-        e.name = m.name;
-        e.kind = m.extern_kind;
-        if (m.extern_kind == ir::ExternKind::Func) {
-          if (m.func_type >= local_types.size() ||
-              local_types[m.func_type]->kind != Type::Kind::CoreFunc) {
-            return invalid(m.offset, idx_msg("type", m.func_type));
-          }
-          e.func = local_types[m.func_type]->core_func;
-        }
-        // Two-level import names mangle to one (`module:name`), so they must be unique too.
-        const bool is_import = m.kind == CoreModuleDecl::Kind::Import;
-        const std::string key = is_import ? m.module + ":" + m.name : m.name;
-        if (!(is_import ? import_keys : export_keys).insert(key).second) {
-          return invalid(m.offset, is_import ? "duplicate import name `" + key + "`"
-                                             : "export name `" + key + "` already defined");
-        }
-        if (m.extern_kind == ir::ExternKind::Memory &&
-            (m.memory.limits.min > ir::kMaxPages ||
-             (m.memory.limits.max && *m.memory.limits.max > ir::kMaxPages))) {
-          return invalid(m.offset, "memory size must be at most 65536 pages (4GiB)");
-        }
-        (is_import ? t->core_imports : t->core_exports).push_back(std::move(e));
-        break;
-      }
-      }
-    }
-    return TypePtr(t);
   }
 
   Result<std::shared_ptr<const ExternType>> extern_desc(Scope& s, const ExternDesc& d,
@@ -657,112 +570,21 @@ private:
     return false;
   }
 
-  static void add_core(Scope& s, const CoreItem& item) {
-    switch (item.sort) {
-    case CoreSort::Func: s.core_funcs.push_back(item.func); break;
-    case CoreSort::Table: ++s.core_tables; break;
-    case CoreSort::Memory: ++s.core_memories; break;
-    case CoreSort::Global: ++s.core_globals; break;
-    case CoreSort::Tag: ++s.core_tags; break;
-    default: break;
-    }
-  }
-
-  static CoreSort core_sort_of(ir::ExternKind k) {
-    switch (k) {
-    case ir::ExternKind::Func: return CoreSort::Func;
-    case ir::ExternKind::Table: return CoreSort::Table;
-    case ir::ExternKind::Memory: return CoreSort::Memory;
-    case ir::ExternKind::Global: return CoreSort::Global;
-    }
-    return CoreSort::Func;
-  }
-
   Result<TypePtr> core_module(const Definition& d) {
     const CoreModuleRef& ref = d.core_module;
     info_.core_modules.push_back(ref);
-    if (load_) return load_(ref);
+    if (load_) {
+      WASMCAP_ASSIGN(TypePtr t, load_(ref));
+      WASMCAP_TRY(check_core_imports_unique(*t, ref.offset));
+      return t;
+    }
     WASMCAP_ASSIGN(ir::Module m, binary::decode_module(bytes_.subspan(ref.offset, ref.size)));
     if (auto st = validate::validate_module(m, validate::Features{}); !st) {
       Error e = std::move(st).error();
       if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
       return e;
     }
-    auto t = std::make_shared<Type>();
-    t->kind = Type::Kind::CoreModule;
-    for (const ir::Import& i : m.imports) {
-      Type::CoreExtern e{i.module, i.name, i.kind, {}};
-      if (i.kind == ir::ExternKind::Func) e.func = m.types[i.func_type];
-      t->core_imports.push_back(std::move(e));
-    }
-    for (const ir::Export& x : m.exports) {
-      Type::CoreExtern e{"", x.name, x.kind, {}};
-      if (x.kind == ir::ExternKind::Func) e.func = m.func_type(x.index);
-      t->core_exports.push_back(std::move(e));
-    }
-    return TypePtr(t);
-  }
-
-  Status core_instance(Scope& s, const CoreInstance& ci, uint64_t at) {
-    CoreInstanceItems items;
-    if (ci.instantiate) {
-      if (ci.module >= s.core_modules.size()) return invalid(at, idx_msg("module", ci.module));
-      const Type& m = *s.core_modules[ci.module];
-      std::map<std::string, uint32_t> args;
-      for (const CoreInstance::Arg& a : ci.args) {
-        if (a.instance >= s.core_instances.size())
-          return invalid(at, idx_msg("core instance", a.instance));
-        if (!args.emplace(a.name, a.instance).second)
-          return invalid(at, "duplicate module instantiation argument named `" + a.name + "`");
-      }
-      for (const Type::CoreExtern& imp : m.core_imports) {
-        auto arg = args.find(imp.module);
-        if (arg == args.end())
-          return invalid(at, "missing module instantiation argument named `" + imp.module + "`");
-        const auto& from = s.core_instances[arg->second];
-        auto it = from.find(imp.name);
-        if (it == from.end())
-          return invalid(at, "module instantiation argument `" + imp.module +
-                                 "` does not export an item named `" + imp.name + "`");
-        if (it->second.sort != core_sort_of(imp.kind))
-          return invalid(at, "module instantiation argument `" + imp.module + "` export `" +
-                                 imp.name + "` has the wrong kind");
-        if (imp.kind == ir::ExternKind::Func && !(it->second.func == imp.func)) {
-          return invalid(at, "type mismatch for export `" + imp.name +
-                                 "` of module instantiation argument `" + imp.module +
-                                 "`: expected " + ir::functype_to_string(imp.func) + ", found " +
-                                 ir::functype_to_string(it->second.func));
-        }
-      }
-      for (const Type::CoreExtern& e : m.core_exports)
-        items[e.name] = CoreItem{core_sort_of(e.kind), e.func};
-    } else {
-      for (const CoreInstance::Export& e : ci.exports) {
-        CoreItem item{e.sort, {}};
-        switch (e.sort) {
-        case CoreSort::Func:
-          if (e.index >= s.core_funcs.size()) return invalid(at, idx_msg("core func", e.index));
-          item.func = s.core_funcs[e.index];
-          break;
-        case CoreSort::Table:
-          if (e.index >= s.core_tables) return invalid(at, idx_msg("core table", e.index));
-          break;
-        case CoreSort::Memory:
-          if (e.index >= s.core_memories) return invalid(at, idx_msg("core memory", e.index));
-          break;
-        case CoreSort::Global:
-          if (e.index >= s.core_globals) return invalid(at, idx_msg("core global", e.index));
-          break;
-        default:
-          return invalid(at, std::string("cannot export a ") + sort_name(Sort::Core, e.sort) +
-                                 " from a core instance");
-        }
-        if (!items.emplace(e.name, item).second)
-          return invalid(at, "export name `" + e.name + "` already defined");
-      }
-    }
-    s.core_instances.push_back(std::move(items));
-    return ok();
+    return core_module_type(m, ref.offset);
   }
 
   Result<std::shared_ptr<const ExternType>> item_type(Scope& s, const SortIdx& si, uint64_t at) {
@@ -915,7 +737,7 @@ private:
 
   Status canon(Scope& s, const Canon& c, uint64_t at) {
     const CanonOptions& o = c.options;
-    if (o.memory && *o.memory >= s.core_memories)
+    if (o.memory && *o.memory >= s.core_memories.size())
       return invalid(at, idx_msg("core memory", *o.memory));
     for (const auto& f : {o.realloc, o.post_return, o.callback}) {
       if (f && *f >= s.core_funcs.size()) return invalid(at, idx_msg("core func", *f));

@@ -1,0 +1,73 @@
+// What validate_component (validate.cpp) knows about one scope while it walks it: the index
+// spaces of a component, or of a component/instance type being declared, with resolved types.
+// Shared by validate.cpp and validate_core.cpp (core types, modules and instances); internal to
+// the component library.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "component/ast.h"
+#include "component/types.h"
+#include "ir/module.h"
+#include "support/result.h"
+
+namespace wasmcap::component::validating {
+
+// A core instance's export: its sort and core type.
+struct CoreItem {
+  CoreSort sort = CoreSort::Func;
+  ir::FuncType func;     // sort == Func
+  ir::TableType table;   // sort == Table
+  ir::MemoryType memory; // sort == Memory
+  ir::GlobalType global; // sort == Global
+};
+using CoreInstanceItems = std::map<std::string, CoreItem>;
+
+struct Scope {
+  Scope* parent = nullptr;
+  // A concrete component (not a component or instance type): outer aliases of types that refer
+  // to resources may not cross it.
+  bool concrete = false;
+  std::vector<TypePtr> types, core_types, funcs, instances, components, core_modules;
+  std::vector<CoreInstanceItems> core_instances;
+  std::vector<ir::FuncType> core_funcs;
+  std::vector<ir::TableType> core_tables;
+  std::vector<ir::MemoryType> core_memories;
+  std::vector<ir::GlobalType> core_globals;
+  uint32_t core_tags = 0, values = 0;
+  std::vector<NamedExtern> imports, exports;
+  std::set<std::string> import_names, export_names; // strongly-unique keys
+  // Types that have a name here (imports, exports, and types aliased from instances, which
+  // their instance named): what exported and imported functions may mention.
+  std::set<const Type*> named;
+  // Resource types imported or exported under a plain name, for [method]R.f and the like.
+  std::map<std::string, const ResourceId*> resource_names;
+};
+
+inline Error invalid(uint64_t at, std::string message) {
+  return make_error(ErrorKind::Invalid, std::move(message), at);
+}
+
+inline std::string idx_msg(const char* what, uint32_t i) {
+  return std::string("unknown ") + what + " " + std::to_string(i);
+}
+
+// ---- validate_core.cpp ----------------------------------------------------------------------
+
+// A `core type`: a function type, or a module type with its imports and exports.
+support::Result<TypePtr> core_type(Scope& s, const CoreTypeDef& d);
+// The CoreModule type of a decoded core module, checked for what components add to core
+// validation (two-level import names that mangle to the same name).
+support::Result<TypePtr> core_module_type(const ir::Module& m, uint64_t at);
+// Duplicate two-level import names of a module type: `a:b` twice is one name.
+support::Status check_core_imports_unique(const Type& module, uint64_t at);
+// A `core instance` (instantiation or bundle of exports) added to `s`.
+support::Status core_instance(Scope& s, const CoreInstance& ci, uint64_t at);
+// A core item aliased from a core instance added to its index space.
+void add_core(Scope& s, const CoreItem& item);
+
+} // namespace wasmcap::component::validating
