@@ -3,6 +3,7 @@
 // aliases look up the chain of enclosing scopes.
 #include "component/validate.h"
 
+#include <functional>
 #include <set>
 
 #include "binary/decoder.h"
@@ -28,6 +29,7 @@ public:
   Result<TypePtr> component(const Component& c, Scope* parent) {
     Scope s;
     s.parent = parent;
+    s.concrete = true;
     const uint64_t begin = next_resource_;
     for (const Definition& d : c.definitions)
       WASMCAP_TRY(definition(s, d));
@@ -233,10 +235,13 @@ private:
       Scope inner;
       inner.parent = &s;
       const bool component_type = d.kind == TypeDef::Kind::Component;
+      const uint64_t begin = next_resource_;
       for (const Decl& decl : d.decls)
         WASMCAP_TRY(declarator(inner, decl));
       auto t = std::make_shared<Type>();
       t->kind = component_type ? Type::Kind::Component : Type::Kind::Instance;
+      t->resources_begin = begin;
+      t->resources_end = next_resource_;
       t->imports = inner.imports;
       t->exports = inner.exports;
       return TypePtr(t);
@@ -482,7 +487,21 @@ private:
       s.types.push_back(t);
       return ok();
     }
-    case Decl::Kind::Alias: return alias(s, d.alias);
+    case Decl::Kind::Alias: {
+      // Explainer.md: in a type, `alias export` may only name types and instances, and
+      // `alias outer` only types and core types.
+      const Alias& a = d.alias;
+      const bool type_like =
+          a.sort == Sort::Type ||
+          (a.kind == Alias::Kind::Export ? a.sort == Sort::Instance
+                                         : a.sort == Sort::Core && a.core == CoreSort::Type);
+      if (a.kind == Alias::Kind::CoreExport || !type_like) {
+        return invalid(a.offset, std::string("an alias of a ") + sort_name(a.sort, a.core) +
+                                     " in a component or instance type: aliases there may only "
+                                     "refer to types or instances");
+      }
+      return alias(s, a);
+    }
     case Decl::Kind::Import: return import_(s, d.name, d.desc);
     case Decl::Kind::Export: {
       WASMCAP_ASSIGN(auto et, extern_desc(s, d.desc, d.name.name, d.name.offset));
@@ -502,6 +521,17 @@ private:
         return invalid(a.offset, "invalid outer alias count of " + std::to_string(a.count));
       if (a.sort == Sort::Type) {
         if (a.index >= target->types.size()) return invalid(a.offset, idx_msg("type", a.index));
+        // Resources are generative: a component definition is substitutable only if it does
+        // not capture those of the component around it (Explainer.md, "alias").
+        bool crosses_component = false;
+        Scope* crossed = &s;
+        for (uint32_t i = 0; i < a.count; ++i, crossed = crossed->parent)
+          crosses_component = crosses_component || crossed->concrete;
+        if (crosses_component && refers_to_resources(target->types[a.index])) {
+          return invalid(a.offset, "outer alias of type " + std::to_string(a.index) +
+                                       " crosses a component boundary but transitively refers to "
+                                       "resources");
+        }
         s.types.push_back(target->types[a.index]);
       } else if (a.sort == Sort::Core && a.core == CoreSort::Type) {
         if (a.index >= target->core_types.size())
@@ -556,6 +586,39 @@ private:
     }
     }
     return ok();
+  }
+
+  // Whether `t` mentions a resource that is not declared inside it (a component or instance
+  // type's own `(sub resource)` imports and exports are its own). Each node is visited once per
+  // nesting depth, so shared subtrees cost nothing extra.
+  static bool refers_to_resources(const TypePtr& root) {
+    std::vector<std::pair<uint64_t, uint64_t>> local;
+    std::set<std::pair<const Type*, size_t>> seen;
+    std::function<bool(const TypePtr&)> walk = [&](const TypePtr& t) -> bool {
+      if (!t || !seen.emplace(t.get(), local.size()).second) return false;
+      if (t->resource) {
+        const uint64_t id = t->resource->id;
+        bool own = false;
+        for (const auto& [b, e] : local)
+          own = own || (id >= b && id < e);
+        if (!own) return true;
+      }
+      const bool scoped = t->kind == Type::Kind::Component || t->kind == Type::Kind::Instance;
+      if (scoped) local.emplace_back(t->resources_begin, t->resources_end);
+      bool found = false;
+      for (const auto& [label, f] : t->fields)
+        found = found || walk(f);
+      for (const TypePtr& m : t->types)
+        found = found || walk(m);
+      found = found || walk(t->ok) || walk(t->err) || walk(t->result);
+      for (const auto* list : {&t->imports, &t->exports}) {
+        for (const NamedExtern& e : *list)
+          found = found || (e.type && walk(e.type->type));
+      }
+      if (scoped) local.pop_back();
+      return found;
+    };
+    return walk(root);
   }
 
   static bool sort_matches(Sort sort, CoreSort core, ExternType::Kind k) {
