@@ -1,6 +1,8 @@
 // Type matching and resource substitution (subtype.h).
 #include "component/subtype.h"
 
+#include <set>
+
 namespace wasmcap::component {
 
 namespace {
@@ -74,15 +76,34 @@ Status same(const TypePtr& a, const TypePtr& b, ResourceMap& map, uint64_t at) {
     return same(a->err, b->err, map, at);
   case Type::Kind::Instance:
   case Type::Kind::Component: {
+    // The abstract resources both component types import are the same one (bound both ways,
+    // in a map of this comparison only: imports are checked in the other direction).
+    ResourceMap local = map;
+    std::set<const ResourceId*> imported;
+    for (const NamedExtern& need : a->imports) {
+      for (const NamedExtern& given : b->imports) {
+        if (given.name != need.name) continue;
+        const TypePtr& x = need.type->type;
+        const TypePtr& y = given.type->type;
+        if (need.type->kind == ExternType::Kind::Type && x && y &&
+            x->kind == Type::Kind::Resource && y->kind == Type::Kind::Resource && x->resource &&
+            y->resource) {
+          local[y->resource.get()] = x->resource;
+          local[x->resource.get()] = y->resource;
+          imported.insert(y->resource.get());
+          imported.insert(x->resource.get());
+        }
+      }
+    }
     // Every export the expected side wants, with a matching type; (components) every import
-    // the actual side needs is one the expected side provides.
+    // the actual side needs is one the expected side provides, with a type it accepts.
     for (const NamedExtern& want : b->exports) {
       const NamedExtern* have = nullptr;
       for (const NamedExtern& e : a->exports) {
         if (e.name == want.name) have = &e;
       }
       if (!have) return mismatch(at, "type mismatch: missing expected export `" + want.name + "`");
-      WASMCAP_TRY(check_subtype(*have->type, *want.type, map, at));
+      WASMCAP_TRY(check_subtype(*have->type, *want.type, local, at));
     }
     for (const NamedExtern& need : a->imports) {
       const NamedExtern* given = nullptr;
@@ -90,6 +111,11 @@ Status same(const TypePtr& a, const TypePtr& b, ResourceMap& map, uint64_t at) {
         if (e.name == need.name) given = &e;
       }
       if (!given) return mismatch(at, "type mismatch: missing expected import `" + need.name + "`");
+      WASMCAP_TRY(check_subtype(*given->type, *need.type, local, at));
+    }
+    // What the exports bound stays bound for the caller (instantiation substitutes it).
+    for (const auto& [from, to] : local) {
+      if (!imported.count(from)) map.emplace(from, to);
     }
     return ok();
   }

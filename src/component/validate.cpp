@@ -258,7 +258,9 @@ private:
         if (!(s.core_funcs[*d.resource.dtor] == want))
           return invalid(d.offset, "resource destructor has the wrong type, expected [i32] -> []");
       }
-      return fresh_resource("", true);
+      TypePtr r = fresh_resource("", true);
+      s.local_resources.insert(r->resource.get());
+      return r;
     }
     }
     return invalid(d.offset, "unknown type");
@@ -343,21 +345,15 @@ private:
       return invalid(name.offset,
                      std::string(what) + " name `" + name.name + "` conflicts with previous name");
     }
-    if (name.implements) {
-      if (et.kind != ExternType::Kind::Instance) {
-        return invalid(name.offset, "only instances can have an `implements` attribute");
-      }
-      if (p.kind != ParsedName::Kind::Plain) {
-        return invalid(name.offset, "name `" + name.name + "` is not valid with `implements`");
-      }
-      WASMCAP_TRY(check_interface_name(*name.implements, name.offset));
-    }
+    WASMCAP_TRY(check_implements(name, p, et.kind));
     if (p.kind == ParsedName::Kind::Plain || p.kind == ParsedName::Kind::Interface) return ok();
     if (et.kind != ExternType::Kind::Func) {
       return invalid(name.offset, "`" + name.name + "` is not a func, as its annotation requires");
     }
-    auto r = s.resource_names.find(p.resource);
-    if (r == s.resource_names.end()) {
+    // Imports and exports are separate namespaces: an exported [method]R.f needs R exported.
+    const auto& names = is_import ? s.import_resource_names : s.export_resource_names;
+    auto r = names.find(p.resource);
+    if (r == names.end()) {
       return invalid(name.offset,
                      "function does not match expected resource name `" + p.resource + "`");
     }
@@ -382,6 +378,19 @@ private:
       }
     }
     return ok();
+  }
+
+  // `(implements "ns:pkg/iface")` only on instances with a plain name.
+  static Status check_implements(const ExternName& name, const ParsedName& p,
+                                 ExternType::Kind kind) {
+    if (!name.implements) return ok();
+    if (kind != ExternType::Kind::Instance) {
+      return invalid(name.offset, "only instances can have an `implements` attribute");
+    }
+    if (p.kind != ParsedName::Kind::Plain) {
+      return invalid(name.offset, "name `" + name.name + "` is not valid with `implements`");
+    }
+    return check_interface_name(*name.implements, name.offset);
   }
 
   static bool nominal(const Type& t) {
@@ -446,18 +455,32 @@ private:
     return ok();
   }
 
-  static void note_resource(Scope& s, const ExternName& name, const ExternType& et) {
+  static void note_resource(Scope& s, const ExternName& name, const ExternType& et,
+                            bool is_import) {
     if (et.kind == ExternType::Kind::Type && et.type && et.type->kind == Type::Kind::Resource) {
-      s.resource_names[name.name] = et.type->resource.get();
+      (is_import ? s.import_resource_names : s.export_resource_names)[name.name] =
+          et.type->resource.get();
     }
   }
 
+  // An instance of an instance type is one instance: the abstract resources the type declares
+  // are new ones for each import (or export in a type) of it, so two imports of one instance
+  // type do not share resources.
+  std::shared_ptr<const ExternType> fresh_instance(std::shared_ptr<const ExternType> et) {
+    if (et->kind != ExternType::Kind::Instance || !et->type) return et;
+    ResourceMap map;
+    for (const NamedExtern& e : et->type->exports)
+      fresh_resources(e.type->type, *et->type, map);
+    return substitute(et, map);
+  }
+
   Status import_(Scope& s, const ExternName& name, const ExternDesc& d) {
-    WASMCAP_ASSIGN(auto described, extern_desc(s, d, name.name, name.offset));
+    WASMCAP_ASSIGN(auto declared, extern_desc(s, d, name.name, name.offset));
+    auto described = fresh_instance(declared);
     WASMCAP_TRY(check_visible(s, *described, name.offset, true));
     auto et = named_copy(s, described);
     WASMCAP_TRY(check_name(s, name, *et, true));
-    note_resource(s, name, *et);
+    note_resource(s, name, *et, true);
     s.imports.push_back({name.name, et});
     name_type(s.imports.back());
     add_extern(s, *et);
@@ -468,7 +491,7 @@ private:
     WASMCAP_TRY(check_visible(s, *given, name.offset, false));
     auto et = named_copy(s, given);
     WASMCAP_TRY(check_name(s, name, *et, false));
-    note_resource(s, name, *et);
+    note_resource(s, name, *et, false);
     s.exports.push_back({name.name, et});
     name_type(s.exports.back());
     add_extern(s, *et);
@@ -505,7 +528,7 @@ private:
     case Decl::Kind::Import: return import_(s, d.name, d.desc);
     case Decl::Kind::Export: {
       WASMCAP_ASSIGN(auto et, extern_desc(s, d.desc, d.name.name, d.name.offset));
-      return export_(s, d.name, et);
+      return export_(s, d.name, fresh_instance(et));
     }
     }
     return ok();
@@ -713,7 +736,8 @@ private:
       std::set<std::string> names;
       for (const Instance::Export& e : in.exports) {
         WASMCAP_ASSIGN(auto et, item_type(s, e.item, at));
-        WASMCAP_TRY(parse_extern_name(e.name.name, e.name.offset));
+        WASMCAP_ASSIGN(const ParsedName p, parse_extern_name(e.name.name, e.name.offset));
+        WASMCAP_TRY(check_implements(e.name, p, et->kind));
         if (!names.insert(strongly_unique_key(e.name.name)).second)
           return invalid(at, "export name `" + e.name.name + "` conflicts with previous name");
         t->exports.push_back({e.name.name, et});
@@ -833,9 +857,9 @@ private:
     case Canon::Kind::ResourceDrop:
     case Canon::Kind::ResourceRep: {
       WASMCAP_ASSIGN(TypePtr r, resource_at(s, c.type, at));
-      if (c.kind != Canon::Kind::ResourceDrop && !r->resource->defined) {
-        return invalid(at,
-                       "resource.new and resource.rep need a resource defined by this component");
+      if (c.kind != Canon::Kind::ResourceDrop && !s.local_resources.count(r->resource.get())) {
+        return invalid(at, "not a local resource: resource.new and resource.rep need a resource "
+                           "defined by this component");
       }
       ir::FuncType f{{ir::ValType::I32}, {}};
       if (c.kind != Canon::Kind::ResourceDrop) f.results.push_back(ir::ValType::I32);
@@ -919,7 +943,16 @@ private:
         if (ascribed->kind != et->kind)
           return invalid(d.offset, "export `" + d.export_.name.name +
                                        "` has the wrong kind for its type ascription");
-        if (ascribed->kind != ExternType::Kind::Type) et = ascribed;
+        ResourceMap map;
+        if (auto st = check_subtype(*et, *ascribed, map, d.offset); !st) {
+          return invalid(d.offset, "ascribed type of export `" + d.export_.name.name +
+                                       "` is not compatible: " + st.error().message);
+        }
+        // The ascription is the type the export has from now on; a type ascribed as `(sub
+        // resource)` becomes a new abstract resource (a `(type (eq ...))` stays the same type).
+        const bool sub_resource =
+            ascribed->kind == ExternType::Kind::Type && d.export_.desc->sub_resource;
+        if (ascribed->kind != ExternType::Kind::Type || sub_resource) et = ascribed;
       }
       return export_(s, d.export_.name, et);
     }

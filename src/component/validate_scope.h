@@ -45,7 +45,9 @@ struct Scope {
   // their instance named): what exported and imported functions may mention.
   std::set<const Type*> named;
   // Resource types imported or exported under a plain name, for [method]R.f and the like.
-  std::map<std::string, const ResourceId*> resource_names;
+  std::map<std::string, const ResourceId*> import_resource_names, export_resource_names;
+  // Resources this component defines: resource.new and resource.rep need one of them.
+  std::set<const ResourceId*> local_resources;
 };
 
 inline Error invalid(uint64_t at, std::string message) {
