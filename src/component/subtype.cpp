@@ -221,12 +221,15 @@ Status check_subtype(const ExternType& actual, const ExternType& expected, Resou
   return same(actual.type, expected.type, map, at);
 }
 
-TypePtr substitute(const TypePtr& t, const ResourceMap& map) {
+TypePtr substitute(const TypePtr& t, const ResourceMap& map, SubstMemo* memo) {
   if (!t || map.empty()) return t;
+  SubstMemo local;
+  if (!memo) memo = &local;
+  if (auto it = memo->find(t.get()); it != memo->end()) return it->second;
   bool changed = false;
   auto copy = std::make_shared<Type>(*t);
   auto sub = [&](TypePtr& p) {
-    TypePtr n = substitute(p, map);
+    TypePtr n = substitute(p, map, memo);
     if (n != p) {
       p = n;
       changed = true;
@@ -246,27 +249,24 @@ TypePtr substitute(const TypePtr& t, const ResourceMap& map) {
   sub(copy->ok);
   sub(copy->err);
   sub(copy->result);
-  for (NamedExtern& e : copy->imports) {
-    auto n = substitute(e.type, map);
-    if (n != e.type) {
-      e.type = n;
-      changed = true;
+  for (auto* list : {&copy->imports, &copy->exports}) {
+    for (NamedExtern& e : *list) {
+      auto n = substitute(e.type, map, memo);
+      if (n != e.type) {
+        e.type = n;
+        changed = true;
+      }
     }
   }
-  for (NamedExtern& e : copy->exports) {
-    auto n = substitute(e.type, map);
-    if (n != e.type) {
-      e.type = n;
-      changed = true;
-    }
-  }
-  return changed ? TypePtr(copy) : t;
+  TypePtr out = changed ? TypePtr(copy) : t;
+  memo->emplace(t.get(), out);
+  return out;
 }
 
 std::shared_ptr<const ExternType> substitute(const std::shared_ptr<const ExternType>& e,
-                                             const ResourceMap& map) {
+                                             const ResourceMap& map, SubstMemo* memo) {
   if (!e) return e;
-  TypePtr n = substitute(e->type, map);
+  TypePtr n = substitute(e->type, map, memo);
   if (n == e->type) return e;
   auto copy = std::make_shared<ExternType>(*e);
   copy->type = n;

@@ -30,9 +30,14 @@ support::Status check_core_extern(const Type::CoreExtern& actual, const Type::Co
 // expected one does not (and with a supertype of it), and exports all the expected one does.
 support::Status check_core_module(const Type& actual, const Type& expected, uint64_t at);
 
+// Nodes already substituted, so that one substitution copies each node once and references
+// between the types it rewrites (a function's `own` of an exported resource) stay references to
+// the same node.
+using SubstMemo = std::map<const Type*, TypePtr>;
+
 // `t` with the resources of `map` replaced (the same node when nothing changes).
-TypePtr substitute(const TypePtr& t, const ResourceMap& map);
+TypePtr substitute(const TypePtr& t, const ResourceMap& map, SubstMemo* memo = nullptr);
 std::shared_ptr<const ExternType> substitute(const std::shared_ptr<const ExternType>& e,
-                                             const ResourceMap& map);
+                                             const ResourceMap& map, SubstMemo* memo = nullptr);
 
 } // namespace wasmcap::component

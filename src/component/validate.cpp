@@ -235,6 +235,7 @@ private:
       Scope inner;
       inner.parent = &s;
       const bool component_type = d.kind == TypeDef::Kind::Component;
+      inner.instance_type = !component_type;
       const uint64_t begin = next_resource_;
       for (const Decl& decl : d.decls)
         WASMCAP_TRY(declarator(inner, decl));
@@ -400,29 +401,43 @@ private:
   }
 
   // The node an import or export of type `et` introduces: a named copy of a nominal type.
-  static std::shared_ptr<const ExternType> named_copy(Scope& s,
-                                                      std::shared_ptr<const ExternType> et) {
-    if (et->kind != ExternType::Kind::Type || !et->type) return et;
-    if (!nominal(*et->type)) return et;
+  // An exported instance is a node of its own, so that aliases out of it (and not out of the
+  // local instance it exports) confer names.
+  static std::shared_ptr<const ExternType>
+  named_copy(Scope& s, std::shared_ptr<const ExternType> et, bool is_import) {
+    if (!et->type) return et;
+    if (et->kind == ExternType::Kind::Instance) {
+      auto e = et;
+      if (!is_import) {
+        auto copy = std::make_shared<ExternType>(*et);
+        copy->type = std::make_shared<Type>(*et->type);
+        e = copy;
+      }
+      s.external_instances.insert(e->type.get());
+      if (is_import) s.imported_instances.insert(e->type.get());
+      return e;
+    }
+    if (et->kind != ExternType::Kind::Type || !nominal(*et->type)) return et;
     auto copy = std::make_shared<Type>(*et->type);
     copy->origin = et->type->origin ? et->type->origin : et->type.get();
     auto e = std::make_shared<ExternType>(*et);
     e->type = copy;
-    s.named.insert(copy.get());
+    s.named.add(copy.get());
+    if (is_import) s.import_named.add(copy.get());
     return e;
   }
 
   // External visibility: every nominal type a function or type mentions must have a name here.
-  Status visible(const Scope& s, const TypePtr& t, bool top, uint64_t at, const char* what) {
+  static Status visible(const Names& s, const TypePtr& t, bool top, uint64_t at, const char* what) {
     if (!t) return ok();
     if (!top && nominal(*t)) {
-      if (s.named.count(t.get())) return ok();
+      if (s.has(t.get())) return ok();
       return invalid(at, std::string(what));
     }
     switch (t->kind) {
     case Type::Kind::Own:
     case Type::Kind::Borrow:
-      if (!t->types.empty() && !s.named.count(t->types[0].get())) return invalid(at, what);
+      if (!t->types.empty() && !s.has(t->types[0].get())) return invalid(at, what);
       return ok();
     case Type::Kind::Record:
     case Type::Kind::Variant:
@@ -444,13 +459,44 @@ private:
     }
   }
 
-  Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import) {
+  // An instance's exports in order: each type it exports names that type for those after it.
+  static Status visible_instance(Names names, const Type& inst, uint64_t at, const char* what) {
+    for (const NamedExtern& e : inst.exports) {
+      if (!e.type || !e.type->type) continue;
+      switch (e.type->kind) {
+      case ExternType::Kind::Type:
+        WASMCAP_TRY(visible(names, e.type->type, true, at, what));
+        names.add(e.type->type.get());
+        break;
+      case ExternType::Kind::Func: WASMCAP_TRY(visible(names, e.type->type, true, at, what)); break;
+      case ExternType::Kind::Instance:
+        WASMCAP_TRY(visible_instance(names, *e.type->type, at, what));
+        break;
+      default: break;
+      }
+    }
+    return ok();
+  }
+
+  // Explainer.md, "external visibility": what an import or export mentions must have a name
+  // here (imports: a name an import gave). Instance types are checked where they are used.
+  static Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import) {
+    if (s.instance_type) return ok();
+    const Names& names = is_import ? s.import_named : s.named;
     const std::string dir = is_import ? "import" : "export";
     if (et.kind == ExternType::Kind::Func) {
-      return visible(s, et.type, true, at, ("func not valid to be used as " + dir).c_str());
+      return visible(names, et.type, true, at, ("func not valid to be used as " + dir).c_str());
+    }
+    const bool instance_type = et.type && et.type->kind == Type::Kind::Instance;
+    if (et.kind == ExternType::Kind::Type && instance_type) {
+      return visible_instance(names, *et.type, at, ("type not valid to be used as " + dir).c_str());
     }
     if (et.kind == ExternType::Kind::Type) {
-      return visible(s, et.type, true, at, ("type not valid to be used as " + dir).c_str());
+      return visible(names, et.type, true, at, ("type not valid to be used as " + dir).c_str());
+    }
+    if (et.kind == ExternType::Kind::Instance && et.type) {
+      return visible_instance(names, *et.type, at,
+                              ("instance not valid to be used as " + dir).c_str());
     }
     return ok();
   }
@@ -478,7 +524,7 @@ private:
     WASMCAP_ASSIGN(auto declared, extern_desc(s, d, name.name, name.offset));
     auto described = fresh_instance(declared);
     WASMCAP_TRY(check_visible(s, *described, name.offset, true));
-    auto et = named_copy(s, described);
+    auto et = named_copy(s, described, true);
     WASMCAP_TRY(check_name(s, name, *et, true));
     note_resource(s, name, *et, true);
     s.imports.push_back({name.name, et});
@@ -489,7 +535,7 @@ private:
 
   Status export_(Scope& s, const ExternName& name, std::shared_ptr<const ExternType> given) {
     WASMCAP_TRY(check_visible(s, *given, name.offset, false));
-    auto et = named_copy(s, given);
+    auto et = named_copy(s, given, false);
     WASMCAP_TRY(check_name(s, name, *et, false));
     note_resource(s, name, *et, false);
     s.exports.push_back({name.name, et});
@@ -586,9 +632,18 @@ private:
                                        sort_name(a.sort, a.core));
         }
         add_extern(s, *e.type);
-        // A type an instance exports has that name.
-        if (e.type->kind == ExternType::Kind::Type && e.type->type)
-          s.named.insert(e.type->type.get());
+        // A type an imported or exported instance exports has that name here; an instance it
+        // exports is as external as it is.
+        const bool external = s.external_instances.count(&inst) != 0;
+        const bool imported = s.imported_instances.count(&inst) != 0;
+        if (e.type->type && e.type->kind == ExternType::Kind::Type) {
+          if (external) s.named.add(e.type->type.get());
+          if (imported) s.import_named.add(e.type->type.get());
+        }
+        if (e.type->type && e.type->kind == ExternType::Kind::Instance) {
+          if (external) s.external_instances.insert(e.type->type.get());
+          if (imported) s.imported_instances.insert(e.type->type.get());
+        }
         return ok();
       }
       return invalid(a.offset, "instance " + std::to_string(a.instance) + " has no export named `" +
@@ -730,8 +785,9 @@ private:
       // Resources the component creates get new identities in every instance of it.
       for (const NamedExtern& e : c.exports)
         fresh_resources(e.type->type, c, map);
+      SubstMemo memo; // one substitution for all exports: they refer to each other's nodes
       for (const NamedExtern& e : c.exports)
-        t->exports.push_back({e.name, substitute(e.type, map)});
+        t->exports.push_back({e.name, substitute(e.type, map, &memo)});
     } else {
       std::set<std::string> names;
       for (const Instance::Export& e : in.exports) {

@@ -27,6 +27,14 @@ struct CoreItem {
 };
 using CoreInstanceItems = std::map<std::string, CoreItem>;
 
+// Named types: the nodes imports and exports made (a named copy is a node of its own, so a
+// function that mentions the original type does not mention the name).
+struct Names {
+  std::set<const Type*> types;
+  void add(const Type* t) { types.insert(t); }
+  bool has(const Type* t) const { return types.count(t) != 0; }
+};
+
 struct Scope {
   Scope* parent = nullptr;
   // A concrete component (not a component or instance type): outer aliases of types that refer
@@ -41,9 +49,15 @@ struct Scope {
   uint32_t core_tags = 0, values = 0;
   std::vector<NamedExtern> imports, exports;
   std::set<std::string> import_names, export_names; // strongly-unique keys
-  // Types that have a name here (imports, exports, and types aliased from instances, which
-  // their instance named): what exported and imported functions may mention.
-  std::set<const Type*> named;
+  // An instance type's declarators: external visibility waits for an import or export of it.
+  bool instance_type = false;
+  // Types that have a name here (imports, exports, and types aliased from imported or exported
+  // instances): what exported functions and types may mention. Imports may only mention those
+  // named by imports.
+  Names named, import_named;
+  // Instances imported or exported here (and instances aliased from them): aliasing a type out
+  // of one confers its name.
+  std::set<const Type*> external_instances, imported_instances;
   // Resource types imported or exported under a plain name, for [method]R.f and the like.
   std::map<std::string, const ResourceId*> import_resource_names, export_resource_names;
   // Resources this component defines: resource.new and resource.rep need one of them.
