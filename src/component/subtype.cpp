@@ -222,7 +222,7 @@ Status check_subtype(const ExternType& actual, const ExternType& expected, Resou
 }
 
 TypePtr substitute(const TypePtr& t, const ResourceMap& map, SubstMemo* memo) {
-  if (!t || map.empty()) return t;
+  if (!t || (map.empty() && (!memo || memo->empty()))) return t;
   SubstMemo local;
   if (!memo) memo = &local;
   if (auto it = memo->find(t.get()); it != memo->end()) return it->second;

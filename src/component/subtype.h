@@ -32,7 +32,7 @@ support::Status check_core_module(const Type& actual, const Type& expected, uint
 
 // Nodes already substituted, so that one substitution copies each node once and references
 // between the types it rewrites (a function's `own` of an exported resource) stay references to
-// the same node.
+// the same node. Seeding it replaces nodes (a type import by the type supplied for it).
 using SubstMemo = std::map<const Type*, TypePtr>;
 
 // `t` with the resources of `map` replaced (the same node when nothing changes).

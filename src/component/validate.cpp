@@ -334,181 +334,6 @@ private:
     }
   }
 
-  // The rules every import and export name follows (names.h), and those of the annotated
-  // names: [constructor]R, [method]R.f and [static]R.f belong to a resource R named before them
-  // in the same scope, with the signatures Binary.md requires.
-  Status check_name(Scope& s, const ExternName& name, const ExternType& et, bool is_import) {
-    WASMCAP_ASSIGN(const ParsedName p, parse_extern_name(name.name, name.offset));
-    const char* what = is_import ? "import" : "export";
-    if (!(is_import ? s.import_names : s.export_names)
-             .insert(strongly_unique_key(name.name))
-             .second) {
-      return invalid(name.offset,
-                     std::string(what) + " name `" + name.name + "` conflicts with previous name");
-    }
-    WASMCAP_TRY(check_implements(name, p, et.kind));
-    if (p.kind == ParsedName::Kind::Plain || p.kind == ParsedName::Kind::Interface) return ok();
-    if (et.kind != ExternType::Kind::Func) {
-      return invalid(name.offset, "`" + name.name + "` is not a func, as its annotation requires");
-    }
-    // Imports and exports are separate namespaces: an exported [method]R.f needs R exported.
-    const auto& names = is_import ? s.import_resource_names : s.export_resource_names;
-    auto r = names.find(p.resource);
-    if (r == names.end()) {
-      return invalid(name.offset,
-                     "function does not match expected resource name `" + p.resource + "`");
-    }
-    const Type& f = *et.type;
-    auto is_handle = [&](const TypePtr& t, Type::Kind k) {
-      return t && t->kind == k && t->resource.get() == r->second;
-    };
-    if (p.kind == ParsedName::Kind::Method &&
-        (f.fields.empty() || f.fields[0].first != "self" ||
-         !is_handle(f.fields[0].second, Type::Kind::Borrow))) {
-      return invalid(name.offset, "`" + name.name +
-                                      "`: a method's first parameter must be `self`, a borrow "
-                                      "of its resource");
-    }
-    if (p.kind == ParsedName::Kind::Constructor) {
-      const TypePtr& res = f.result;
-      const bool own = is_handle(res, Type::Kind::Own) || (res && res->kind == Type::Kind::Result &&
-                                                           is_handle(res->ok, Type::Kind::Own));
-      if (!own) {
-        return invalid(name.offset, "function should return `(own $" + p.resource +
-                                        ")` or `(result (own $" + p.resource + "))`");
-      }
-    }
-    return ok();
-  }
-
-  // `(implements "ns:pkg/iface")` only on instances with a plain name.
-  static Status check_implements(const ExternName& name, const ParsedName& p,
-                                 ExternType::Kind kind) {
-    if (!name.implements) return ok();
-    if (kind != ExternType::Kind::Instance) {
-      return invalid(name.offset, "only instances can have an `implements` attribute");
-    }
-    if (p.kind != ParsedName::Kind::Plain) {
-      return invalid(name.offset, "name `" + name.name + "` is not valid with `implements`");
-    }
-    return check_interface_name(*name.implements, name.offset);
-  }
-
-  static bool nominal(const Type& t) {
-    return t.kind == Type::Kind::Record || t.kind == Type::Kind::Variant ||
-           t.kind == Type::Kind::Enum || t.kind == Type::Kind::Flags ||
-           t.kind == Type::Kind::Resource;
-  }
-
-  // The node an import or export of type `et` introduces: a named copy of a nominal type.
-  // An exported instance is a node of its own, so that aliases out of it (and not out of the
-  // local instance it exports) confer names.
-  static std::shared_ptr<const ExternType>
-  named_copy(Scope& s, std::shared_ptr<const ExternType> et, bool is_import) {
-    if (!et->type) return et;
-    if (et->kind == ExternType::Kind::Instance) {
-      auto e = et;
-      if (!is_import) {
-        auto copy = std::make_shared<ExternType>(*et);
-        copy->type = std::make_shared<Type>(*et->type);
-        e = copy;
-      }
-      s.external_instances.insert(e->type.get());
-      if (is_import) s.imported_instances.insert(e->type.get());
-      return e;
-    }
-    if (et->kind != ExternType::Kind::Type || !nominal(*et->type)) return et;
-    auto copy = std::make_shared<Type>(*et->type);
-    copy->origin = et->type->origin ? et->type->origin : et->type.get();
-    auto e = std::make_shared<ExternType>(*et);
-    e->type = copy;
-    s.named.add(copy.get());
-    if (is_import) s.import_named.add(copy.get());
-    return e;
-  }
-
-  // External visibility: every nominal type a function or type mentions must have a name here.
-  static Status visible(const Names& s, const TypePtr& t, bool top, uint64_t at, const char* what) {
-    if (!t) return ok();
-    if (!top && nominal(*t)) {
-      if (s.has(t.get())) return ok();
-      return invalid(at, std::string(what));
-    }
-    switch (t->kind) {
-    case Type::Kind::Own:
-    case Type::Kind::Borrow:
-      if (!t->types.empty() && !s.has(t->types[0].get())) return invalid(at, what);
-      return ok();
-    case Type::Kind::Record:
-    case Type::Kind::Variant:
-    case Type::Kind::Func:
-      for (const auto& [label, f] : t->fields)
-        WASMCAP_TRY(visible(s, f, false, at, what));
-      return visible(s, t->result, false, at, what);
-    case Type::Kind::List:
-    case Type::Kind::FixedList:
-    case Type::Kind::Option:
-    case Type::Kind::Tuple:
-      for (const TypePtr& m : t->types)
-        WASMCAP_TRY(visible(s, m, false, at, what));
-      return ok();
-    case Type::Kind::Result:
-      WASMCAP_TRY(visible(s, t->ok, false, at, what));
-      return visible(s, t->err, false, at, what);
-    default: return ok();
-    }
-  }
-
-  // An instance's exports in order: each type it exports names that type for those after it.
-  static Status visible_instance(Names names, const Type& inst, uint64_t at, const char* what) {
-    for (const NamedExtern& e : inst.exports) {
-      if (!e.type || !e.type->type) continue;
-      switch (e.type->kind) {
-      case ExternType::Kind::Type:
-        WASMCAP_TRY(visible(names, e.type->type, true, at, what));
-        names.add(e.type->type.get());
-        break;
-      case ExternType::Kind::Func: WASMCAP_TRY(visible(names, e.type->type, true, at, what)); break;
-      case ExternType::Kind::Instance:
-        WASMCAP_TRY(visible_instance(names, *e.type->type, at, what));
-        break;
-      default: break;
-      }
-    }
-    return ok();
-  }
-
-  // Explainer.md, "external visibility": what an import or export mentions must have a name
-  // here (imports: a name an import gave). Instance types are checked where they are used.
-  static Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import) {
-    if (s.instance_type) return ok();
-    const Names& names = is_import ? s.import_named : s.named;
-    const std::string dir = is_import ? "import" : "export";
-    if (et.kind == ExternType::Kind::Func) {
-      return visible(names, et.type, true, at, ("func not valid to be used as " + dir).c_str());
-    }
-    const bool instance_type = et.type && et.type->kind == Type::Kind::Instance;
-    if (et.kind == ExternType::Kind::Type && instance_type) {
-      return visible_instance(names, *et.type, at, ("type not valid to be used as " + dir).c_str());
-    }
-    if (et.kind == ExternType::Kind::Type) {
-      return visible(names, et.type, true, at, ("type not valid to be used as " + dir).c_str());
-    }
-    if (et.kind == ExternType::Kind::Instance && et.type) {
-      return visible_instance(names, *et.type, at,
-                              ("instance not valid to be used as " + dir).c_str());
-    }
-    return ok();
-  }
-
-  static void note_resource(Scope& s, const ExternName& name, const ExternType& et,
-                            bool is_import) {
-    if (et.kind == ExternType::Kind::Type && et.type && et.type->kind == Type::Kind::Resource) {
-      (is_import ? s.import_resource_names : s.export_resource_names)[name.name] =
-          et.type->resource.get();
-    }
-  }
-
   // An instance of an instance type is one instance: the abstract resources the type declares
   // are new ones for each import (or export in a type) of it, so two imports of one instance
   // type do not share resources.
@@ -666,39 +491,6 @@ private:
     return ok();
   }
 
-  // Whether `t` mentions a resource that is not declared inside it (a component or instance
-  // type's own `(sub resource)` imports and exports are its own). Each node is visited once per
-  // nesting depth, so shared subtrees cost nothing extra.
-  static bool refers_to_resources(const TypePtr& root) {
-    std::vector<std::pair<uint64_t, uint64_t>> local;
-    std::set<std::pair<const Type*, size_t>> seen;
-    std::function<bool(const TypePtr&)> walk = [&](const TypePtr& t) -> bool {
-      if (!t || !seen.emplace(t.get(), local.size()).second) return false;
-      if (t->resource) {
-        const uint64_t id = t->resource->id;
-        bool own = false;
-        for (const auto& [b, e] : local)
-          own = own || (id >= b && id < e);
-        if (!own) return true;
-      }
-      const bool scoped = t->kind == Type::Kind::Component || t->kind == Type::Kind::Instance;
-      if (scoped) local.emplace_back(t->resources_begin, t->resources_end);
-      bool found = false;
-      for (const auto& [label, f] : t->fields)
-        found = found || walk(f);
-      for (const TypePtr& m : t->types)
-        found = found || walk(m);
-      found = found || walk(t->ok) || walk(t->err) || walk(t->result);
-      for (const auto* list : {&t->imports, &t->exports}) {
-        for (const NamedExtern& e : *list)
-          found = found || (e.type && walk(e.type->type));
-      }
-      if (scoped) local.pop_back();
-      return found;
-    };
-    return walk(root);
-  }
-
   static bool sort_matches(Sort sort, CoreSort core, ExternType::Kind k) {
     switch (sort) {
     case Sort::Core: return core == CoreSort::Module && k == ExternType::Kind::CoreModule;
@@ -785,7 +577,19 @@ private:
       // Resources the component creates get new identities in every instance of it.
       for (const NamedExtern& e : c.exports)
         fresh_resources(e.type->type, c, map);
-      SubstMemo memo; // one substitution for all exports: they refer to each other's nodes
+      // One substitution for all exports: they refer to each other's nodes. A type imported
+      // with `(eq ...)` is the argument's type in the instance, so the names it has here
+      // carry over to the exports that mention it.
+      SubstMemo memo;
+      for (const NamedExtern& imp : c.imports) {
+        const TypePtr& declared = imp.type->type;
+        if (imp.type->kind != ExternType::Kind::Type || !declared || !nominal(*declared) ||
+            declared->kind == Type::Kind::Resource) {
+          continue;
+        }
+        const auto& arg = args.find(imp.name)->second;
+        if (arg->type) memo.emplace(declared.get(), arg->type);
+      }
       for (const NamedExtern& e : c.exports)
         t->exports.push_back({e.name, substitute(e.type, map, &memo)});
     } else {
@@ -803,8 +607,15 @@ private:
     return ok();
   }
 
+  // New identities for the resources `comp` created that `t` mentions (each node once: types
+  // are a DAG that may share subtrees).
   void fresh_resources(const TypePtr& t, const Type& comp, ResourceMap& map) {
-    if (!t) return;
+    std::set<const Type*> seen;
+    fresh_resources_(t, comp, map, seen);
+  }
+  void fresh_resources_(const TypePtr& t, const Type& comp, ResourceMap& map,
+                        std::set<const Type*>& seen) {
+    if (!t || !seen.insert(t.get()).second) return;
     if (t->resource && t->resource->id >= comp.resources_begin &&
         t->resource->id < comp.resources_end && !map.count(t->resource.get())) {
       auto r = std::make_shared<ResourceId>(*t->resource);
@@ -812,70 +623,14 @@ private:
       map[t->resource.get()] = r;
     }
     for (const auto& [label, f] : t->fields)
-      fresh_resources(f, comp, map);
+      fresh_resources_(f, comp, map, seen);
     for (const TypePtr& m : t->types)
-      fresh_resources(m, comp, map);
-    fresh_resources(t->ok, comp, map);
-    fresh_resources(t->err, comp, map);
-    fresh_resources(t->result, comp, map);
+      fresh_resources_(m, comp, map, seen);
+    fresh_resources_(t->ok, comp, map, seen);
+    fresh_resources_(t->err, comp, map, seen);
+    fresh_resources_(t->result, comp, map, seen);
     for (const NamedExtern& e : t->exports)
-      fresh_resources(e.type->type, comp, map);
-  }
-
-  // Whether values of `t` live in linear memory (strings and lists, at any depth).
-  static bool uses_memory(const TypePtr& t) {
-    if (!t) return false;
-    if (t->kind == Type::Kind::List || t->kind == Type::Kind::Map ||
-        (t->kind == Type::Kind::Prim && t->prim == PrimType::String)) {
-      return true;
-    }
-    if (t->kind == Type::Kind::Own || t->kind == Type::Kind::Borrow) return false;
-    for (const auto& [label, f] : t->fields) {
-      if (uses_memory(f)) return true;
-    }
-    for (const TypePtr& m : t->types) {
-      if (uses_memory(m)) return true;
-    }
-    return uses_memory(t->ok) || uses_memory(t->err);
-  }
-
-  // CanonicalABI.md's validation of canonical options: `memory` whenever a value crosses
-  // through memory, `realloc` whenever the callee side must allocate, `post-return` only on
-  // lifts and with the lifted results as its parameters.
-  Status check_options(const Scope& s, const Canon& c, const Type& ft, bool lift, uint64_t at) {
-    const CanonOptions& o = c.options;
-    bool params_mem = false, result_mem = uses_memory(ft.result);
-    for (const auto& [label, p] : ft.fields)
-      params_mem = params_mem || uses_memory(p);
-    std::vector<ir::ValType> flat_params, flat_results;
-    for (const auto& [label, p] : ft.fields)
-      flatten_type(*p, flat_params);
-    if (ft.result) flatten_type(*ft.result, flat_results);
-    const bool spill_params = flat_params.size() > kMaxFlatParams;
-    const bool spill_results = flat_results.size() > kMaxFlatResults;
-    const bool need_memory = params_mem || result_mem || spill_params || spill_results;
-    const bool need_realloc = lift ? (params_mem || spill_params) : result_mem;
-    if (need_memory && !o.memory) return invalid(at, "canonical option `memory` is required");
-    if (need_realloc && !o.realloc) return invalid(at, "canonical option `realloc` is required");
-    if (o.realloc) {
-      const ir::FuncType want{
-          {ir::ValType::I32, ir::ValType::I32, ir::ValType::I32, ir::ValType::I32},
-          {ir::ValType::I32}};
-      if (!(s.core_funcs[*o.realloc] == want)) {
-        return invalid(
-            at, "canonical option `realloc` uses a core function with an incorrect signature");
-      }
-    }
-    if (o.post_return) {
-      if (!lift)
-        return invalid(at, "canonical option `post-return` cannot be specified for lowerings");
-      const ir::FuncType want{flatten_functype(ft, true).results, {}};
-      if (!(s.core_funcs[*o.post_return] == want)) {
-        return invalid(
-            at, "canonical option `post-return` uses a core function with an incorrect signature");
-      }
-    }
-    return ok();
+      fresh_resources_(e.type->type, comp, map, seen);
   }
 
   Status canon(Scope& s, const Canon& c, uint64_t at) {

@@ -3,6 +3,7 @@
 // import matching: equal function types, nesting table and memory limits, equal global types).
 #include <set>
 
+#include "component/flatten.h"
 #include "component/subtype.h"
 #include "component/validate_scope.h"
 
@@ -211,6 +212,66 @@ void add_core(Scope& s, const CoreItem& item) {
   case CoreSort::Tag: ++s.core_tags; break;
   default: break;
   }
+}
+
+namespace {
+
+// Whether values of `t` live in linear memory (strings and lists, at any depth).
+bool uses_memory(const TypePtr& t) {
+  if (!t) return false;
+  if (t->kind == Type::Kind::List || t->kind == Type::Kind::Map ||
+      (t->kind == Type::Kind::Prim && t->prim == PrimType::String)) {
+    return true;
+  }
+  if (t->kind == Type::Kind::Own || t->kind == Type::Kind::Borrow) return false;
+  for (const auto& [label, f] : t->fields) {
+    if (uses_memory(f)) return true;
+  }
+  for (const TypePtr& m : t->types) {
+    if (uses_memory(m)) return true;
+  }
+  return uses_memory(t->ok) || uses_memory(t->err);
+}
+
+} // namespace
+
+// CanonicalABI.md's validation of canonical options: `memory` whenever a value crosses
+// through memory, `realloc` whenever the callee side must allocate, `post-return` only on
+// lifts and with the lifted results as its parameters.
+Status check_options(const Scope& s, const Canon& c, const Type& ft, bool lift, uint64_t at) {
+  const CanonOptions& o = c.options;
+  bool params_mem = false, result_mem = uses_memory(ft.result);
+  for (const auto& [label, p] : ft.fields)
+    params_mem = params_mem || uses_memory(p);
+  std::vector<ir::ValType> flat_params, flat_results;
+  for (const auto& [label, p] : ft.fields)
+    flatten_type(*p, flat_params);
+  if (ft.result) flatten_type(*ft.result, flat_results);
+  const bool spill_params = flat_params.size() > kMaxFlatParams;
+  const bool spill_results = flat_results.size() > kMaxFlatResults;
+  const bool need_memory = params_mem || result_mem || spill_params || spill_results;
+  const bool need_realloc = lift ? (params_mem || spill_params) : result_mem;
+  if (need_memory && !o.memory) return invalid(at, "canonical option `memory` is required");
+  if (need_realloc && !o.realloc) return invalid(at, "canonical option `realloc` is required");
+  if (o.realloc) {
+    const ir::FuncType want{
+        {ir::ValType::I32, ir::ValType::I32, ir::ValType::I32, ir::ValType::I32},
+        {ir::ValType::I32}};
+    if (!(s.core_funcs[*o.realloc] == want)) {
+      return invalid(at,
+                     "canonical option `realloc` uses a core function with an incorrect signature");
+    }
+  }
+  if (o.post_return) {
+    if (!lift)
+      return invalid(at, "canonical option `post-return` cannot be specified for lowerings");
+    const ir::FuncType want{flatten_functype(ft, true).results, {}};
+    if (!(s.core_funcs[*o.post_return] == want)) {
+      return invalid(
+          at, "canonical option `post-return` uses a core function with an incorrect signature");
+    }
+  }
+  return ok();
 }
 
 } // namespace wasmcap::component::validating

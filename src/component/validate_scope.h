@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "component/ast.h"
+#include "component/names.h"
 #include "component/types.h"
 #include "ir/module.h"
 #include "support/result.h"
@@ -85,5 +86,31 @@ support::Status check_core_imports_unique(const Type& module, uint64_t at);
 support::Status core_instance(Scope& s, const CoreInstance& ci, uint64_t at);
 // A core item aliased from a core instance added to its index space.
 void add_core(Scope& s, const CoreItem& item);
+
+// Canonical options against the function type and the core functions they name (CanonicalABI.md:
+// `memory` when values cross memory, `realloc` when the callee side allocates, `post-return`
+// only on lifts, with the lifted results as parameters).
+support::Status check_options(const Scope& s, const Canon& c, const Type& ft, bool lift,
+                              uint64_t at);
+
+// ---- validate_names.cpp ---------------------------------------------------------------------
+
+// The rules of an import or export name in `s` (names.h), annotated names included.
+support::Status check_name(Scope& s, const ExternName& name, const ExternType& et, bool is_import);
+// `(implements "ns:pkg/iface")`: only on instances with a plain name.
+support::Status check_implements(const ExternName& name, const ParsedName& p,
+                                 ExternType::Kind kind);
+// Record, variant, enum, flags and resource types: those a name makes a type of its own.
+bool nominal(const Type& t);
+// The item an import or export of `et` introduces: a named copy of a nominal type (named here),
+// or an instance marked external.
+std::shared_ptr<const ExternType> named_copy(Scope& s, std::shared_ptr<const ExternType> et,
+                                             bool is_import);
+// External visibility of an import or export of `et` in `s`.
+support::Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import);
+// Remembers a resource imported or exported under a plain name, for annotated names.
+void note_resource(Scope& s, const ExternName& name, const ExternType& et, bool is_import);
+// Whether `t` mentions a resource not declared inside it.
+bool refers_to_resources(const TypePtr& t);
 
 } // namespace wasmcap::component::validating

@@ -29,7 +29,7 @@ std::optional<Error> check(std::string_view wat) {
 }
 
 // `wat` is invalid with a message containing `words`, at byte offset `offset`.
-void expect_invalid(std::string_view wat, std::string_view words, uint64_t offset) {
+void expect_invalid(const std::string& wat, std::string_view words, uint64_t offset) {
   auto e = check(wat);
   ASSERT_TRUE(e) << "valid: " << wat;
   EXPECT_EQ(e->kind, ErrorKind::Invalid);
@@ -37,7 +37,7 @@ void expect_invalid(std::string_view wat, std::string_view words, uint64_t offse
   EXPECT_EQ(e->where.offset, offset) << e->message;
 }
 
-void expect_valid(std::string_view wat) {
+void expect_valid(const std::string& wat) {
   auto e = check(wat);
   EXPECT_FALSE(e) << e->to_string();
 }
@@ -149,6 +149,45 @@ TEST(ComponentValidationRules, ExportedMethodsNeedAnExportedResource) {
       (import "f" (func $f (param "self" (borrow $T))))
       (export "[method]b.foo" (func $f))))",
                  "function does not match expected resource name `b`", 42);
+}
+
+TEST(ComponentValidationRules, ImportsMentionOnlyTypesImportsNamed) {
+  expect_invalid(R"((component
+      (type $R (resource (rep i32)))
+      (export $R' "r" (type $R))
+      (import "f" (func (result (own $R'))))))",
+                 "func not valid to be used as import", 35);
+}
+
+TEST(ComponentValidationRules, OnlyExternalInstancesConferNames) {
+  const char* local_bag = R"((component
+      (core module $m (func (export "f") (param i32)))
+      (core instance $i (instantiate $m))
+      (type $Rec (record (field "x" u32)))
+      (instance $bag (export "t" (type $Rec)))
+      (alias export $bag "t" (type $Rec'))
+      (func $f (param "r" $Rec') (canon lift (core func $i "f")))
+      (export "f" (func $f))))";
+  expect_invalid(local_bag, "func not valid to be used as export", 115);
+  expect_valid(R"((component
+      (core module $m (func (export "f") (param i32)))
+      (core instance $i (instantiate $m))
+      (type $Rec (record (field "x" u32)))
+      (instance $bag (export "t" (type $Rec)))
+      (export $bag' "i" (instance $bag))
+      (alias export $bag' "t" (type $Rec'))
+      (func $f (param "r" $Rec') (canon lift (core func $i "f")))
+      (export "f" (func $f))))");
+}
+
+TEST(ComponentValidationRules, InstancesAreCheckedWhereTheyAreUsed) {
+  const char* type = R"((type $I (instance
+        (type $Rec (record (field "x" u32)))
+        (type $Rec2 (record (field "r" $Rec)))
+        (export "t" (type (eq $Rec2))))))";
+  expect_valid(std::string("(component ") + type + ")");
+  expect_invalid(std::string("(component ") + type + R"( (import "i" (instance (type $I)))))",
+                 "instance not valid to be used as import", 35);
 }
 
 } // namespace
