@@ -235,6 +235,7 @@ private:
       Scope inner;
       inner.parent = &s;
       const bool component_type = d.kind == TypeDef::Kind::Component;
+      inner.type_decl = true;
       inner.instance_type = !component_type;
       const uint64_t begin = next_resource_;
       for (const Decl& decl : d.decls)

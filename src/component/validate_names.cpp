@@ -167,7 +167,14 @@ Status visible_instance(Names names, const Type& inst, uint64_t at, const char* 
 // here (imports: a name an import gave). Instance types are checked where they are used.
 Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import) {
   if (s.instance_type) return ok();
-  const Names& names = is_import ? s.import_named : s.named;
+  // A component type's declarations may also mention what the scopes declaring it named (an
+  // outer alias of a type an import named); a nested component names its own types.
+  Names names = is_import ? s.import_named : s.named;
+  for (const Scope* p = s.type_decl ? s.parent : nullptr; p;
+       p = p->type_decl ? p->parent : nullptr) {
+    const Names& outer = is_import ? p->import_named : p->named;
+    names.types.insert(outer.types.begin(), outer.types.end());
+  }
   const std::string dir = is_import ? "import" : "export";
   if (et.kind == ExternType::Kind::Func) {
     return visible(names, et.type, true, at, ("func not valid to be used as " + dir).c_str());

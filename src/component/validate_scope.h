@@ -50,6 +50,8 @@ struct Scope {
   uint32_t core_tags = 0, values = 0;
   std::vector<NamedExtern> imports, exports;
   std::set<std::string> import_names, export_names; // strongly-unique keys
+  // A component or instance type's declarators (not a concrete component).
+  bool type_decl = false;
   // An instance type's declarators: external visibility waits for an import or export of it.
   bool instance_type = false;
   // Types that have a name here (imports, exports, and types aliased from imported or exported
