@@ -22,6 +22,8 @@ ALLOWED = {
     "api": {"support", "ir", "binary", "validate", "component", "text", "runtime", "interp", "llvm",
             "wasi"},
     "wast": {"text", "api", "component", "support", "ir"},
+    # The HTTP server core and client under `wasmcap serve`: knows nothing about WebAssembly.
+    "http": {"support"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
 
@@ -45,7 +47,7 @@ def main() -> int:
     # build-time WIT generator tools/witgen uses the wit library.
     for sub in ("tools",):
         for path in sorted((root / sub).rglob("*.cpp")):
-            allowed_here = {"wast", "support"}
+            allowed_here = {"wast", "support", "http"}
             if path.is_relative_to(root / "tools" / "witgen"):
                 allowed_here = {"wit", "support"}
             for lineno, line in enumerate(path.read_text(errors="replace").splitlines(), 1):

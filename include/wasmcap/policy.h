@@ -1,8 +1,8 @@
 // WASI policies as text: which capability groups a guest may use and which directories it is
 // granted, in the line format `wasmcap run --policy FILE` reads and `--learn-policy` writes
 // (`allow GROUP,...`, `deny GROUP,...`, `dir HOST::GUEST[::ro|::rw]`, and the network grants
-// `tcp-connect ADDR:PORT`, `tcp-listen ADDR:PORT`, `udp ADDR:PORT`, `ip-name-lookup`;
-// docs/security.md).
+// `tcp-connect ADDR:PORT`, `tcp-listen ADDR:PORT`, `udp ADDR:PORT`, `ip-name-lookup`, and
+// `allow-http HOST[:PORT]` for wasi:http's outgoing requests; docs/security.md).
 #pragma once
 
 #include <string>
@@ -21,7 +21,8 @@ struct WasiPolicy {
   CapabilitySet allow;
   CapabilitySet deny;
   std::vector<WasiPreopen> dirs;
-  NetGrants net; // wasi:sockets grants
+  NetGrants net;   // wasi:sockets grants
+  HttpGrants http; // wasi:http/outgoing-handler grants
 
   CapabilitySet allowed() const;
   // Adds `other`'s lines to this one (allow lists unite, denies unite, dirs and net rules

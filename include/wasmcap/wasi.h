@@ -13,6 +13,7 @@
 #include "wasmcap/capability_group.h"
 #include "wasmcap/component.h"
 #include "wasmcap/error.h"
+#include "wasmcap/http.h"
 #include "wasmcap/instance.h"
 #include "wasmcap/linker.h"
 #include "wasmcap/net_grants.h"
@@ -54,6 +55,9 @@ struct WasiConfig {
   // exchange datagrams with, and whether it may resolve names. Nothing by default; a refused
   // call returns the WIT's access-denied and is written to the audit log.
   NetGrants net;
+  // wasi:http/outgoing-handler: the hosts a component may send requests to (none by default; a
+  // refused request gets the WIT's HTTP-request-denied and an audit line).
+  HttpGrants http;
   // Preview1 links only "wasi_snapshot_preview1", Unstable only "wasi_unstable" (the old ABI);
   // a module importing the other name then fails to link (Unlinkable).
   WasiVersion version = WasiVersion::Both;
@@ -115,6 +119,7 @@ private:
   // The memory start/initialize need, after the checks common to both; binds it.
   Status bind_required_memory(const Instance& instance, const char* what);
   friend class ComponentLinker; // serves WASI 0.2 from this Wasi's context
+  friend class HttpProxy;       // serves wasi:http requests from a fresh one each
   std::unique_ptr<wasi::WasiCtx> ctx_;
   WasiVersion version_ = WasiVersion::Both;
   bool return_on_exit_ = true;

@@ -25,7 +25,10 @@
 
 namespace wasmcap::wasi {
 class WasiCtx;
+namespace p2 {
+class P2Ctx;
 }
+} // namespace wasmcap::wasi
 
 namespace wasmcap::detail {
 
@@ -87,6 +90,9 @@ instantiate_component(Store& store, const Component& c, std::shared_ptr<Componen
 
 // The WASI 0.2 host over a preview1 context (component_wasi.cpp).
 std::shared_ptr<ComponentHost> make_wasi_component_host(wasi::WasiCtx& ctx);
+// The WASI 0.2 context of a host make_wasi_component_host made (to hand it host objects, as
+// HttpProxy does with a request).
+wasi::p2::P2Ctx& wasi_p2_context(ComponentHost& wasi_host);
 // The static type of an exported function, for ComponentInstance::function_type.
 TypePtr export_func_type(const ComponentInstanceData& inst, std::string_view instance,
                          std::string_view name);

@@ -45,8 +45,9 @@ public:
         // a denied group's function traps when called, with an audit line, as preview1's
         // refused proc_exit does.
         const std::string_view iface = name;
-        const bool self_policed =
-            iface.rfind("wasi:filesystem/", 0) == 0 || iface.rfind("wasi:sockets/", 0) == 0;
+        const bool self_policed = iface.rfind("wasi:filesystem/", 0) == 0 ||
+                                  iface.rfind("wasi:sockets/", 0) == 0 ||
+                                  iface.rfind("wasi:http/", 0) == 0;
         const auto group = wasi::p2_capability_group(name, e.name);
         if (group && !self_policed && !p2_.wasi().observer().config().allowed.has(*group)) {
           const std::string what = name + " " + e.name;
@@ -88,6 +89,8 @@ public:
     return p2_.drop(*static_cast<const wasi::p2::HostResourceType*>(rt), rep);
   }
 
+  wasi::p2::P2Ctx& p2() { return p2_; }
+
   bool owns(const void* rt) const override {
     for (const wasi::p2::HostResourceType* t : wasi::p2::host_resources()) {
       if (t == rt) return true;
@@ -105,6 +108,9 @@ private:
 namespace detail {
 std::shared_ptr<ComponentHost> make_wasi_component_host(wasi::WasiCtx& ctx) {
   return std::make_shared<WasiComponentHost>(ctx);
+}
+wasi::p2::P2Ctx& wasi_p2_context(ComponentHost& wasi_host) {
+  return static_cast<WasiComponentHost&>(wasi_host).p2();
 }
 } // namespace detail
 

@@ -40,6 +40,7 @@ void WasiPolicy::merge(const WasiPolicy& other) {
   }
   dirs.insert(dirs.end(), other.dirs.begin(), other.dirs.end());
   net.merge(other.net);
+  http.hosts.insert(http.hosts.end(), other.http.hosts.begin(), other.http.hosts.end());
 }
 
 Result<CapabilitySet> parse_group_list(std::string_view list) {
@@ -136,10 +137,13 @@ Result<WasiPolicy> parse_policy(std::string_view text) {
                    : word == "tcp-listen" ? policy.net.tcp_listen
                                           : policy.net.udp;
       list.push_back(*rule);
+    } else if (word == "allow-http") {
+      if (auto s = check_http_pattern(rest); !s) return usage_error(where + s.error().message);
+      policy.http.hosts.emplace_back(rest);
     } else {
       return usage_error(where + "unknown directive \"" + std::string(word) +
-                         "\" (expected allow, deny, dir, tcp-connect, tcp-listen, udp or "
-                         "ip-name-lookup)");
+                         "\" (expected allow, deny, dir, tcp-connect, tcp-listen, udp, "
+                         "ip-name-lookup or allow-http)");
     }
   }
   return policy;
@@ -167,6 +171,8 @@ std::string format_policy(const WasiPolicy& policy) {
       text += std::string(word) + " " + format_net_rule(r) + "\n";
   }
   if (policy.net.ip_name_lookup) text += "ip-name-lookup\n";
+  for (const std::string& h : policy.http.hosts)
+    text += "allow-http " + h + "\n";
   return text;
 }
 

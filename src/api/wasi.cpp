@@ -61,6 +61,7 @@ Result<Wasi> Wasi::create(const WasiConfig& config) {
   c.trace_fd = config.trace_fd;
   c.learn = config.learn;
   c.net = config.net;
+  c.http = config.http;
   auto ctx = wasi::WasiCtx::create(c);
   if (!ctx) return ctx.error();
   return Wasi(std::move(ctx.value()), config.version, config.return_on_exit);

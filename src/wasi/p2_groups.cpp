@@ -58,7 +58,10 @@ std::optional<CapabilityGroup> p2_capability_group(std::string_view interface,
   if (iface.substr(0, 9) == "wasi:cli/") return G::Stdio; // stdin/out/err, terminal-*
   if (iface.substr(0, 12) == "wasi:clocks/") return G::Clock;
   if (iface.substr(0, 12) == "wasi:random/") return G::Random;
-  if (iface.substr(0, 13) == "wasi:sockets/" || iface.substr(0, 10) == "wasi:http/") return G::Net;
+  // wasi:http/types only describes requests and responses; sending one needs the network.
+  if (iface.substr(0, 13) == "wasi:sockets/" || iface == "wasi:http/outgoing-handler") {
+    return G::Net;
+  }
   if (iface == "wasi:filesystem/types") {
     for (std::string_view w : kFsWrites) {
       if (fn == w) return G::FsWrite;

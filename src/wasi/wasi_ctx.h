@@ -19,6 +19,7 @@
 #include "wasi/call_observer.h"
 #include "wasi/fd_table.h"
 #include "wasi/sandbox/resolve_beneath.h"
+#include "wasmcap/http.h"
 #include "wasmcap/net_grants.h"
 
 namespace wasmcap::wasi {
@@ -46,6 +47,8 @@ struct WasiConfig {
   // wasi:sockets: the addresses the guest may reach and whether it may look names up (none by
   // default); a refusal is the WIT's access-denied, logged to audit_fd.
   NetGrants net;
+  // wasi:http/outgoing-handler: the hosts the guest may send requests to (none by default).
+  HttpGrants http;
 };
 
 class WasiCtx {

@@ -10,7 +10,7 @@
 
 namespace {
 
-constexpr const char* kSubcommands[] = {"run", "wast", "inspect", "compile"};
+constexpr const char* kSubcommands[] = {"run", "serve", "wast", "inspect", "compile"};
 
 // CLI11's own errors (unknown option, missing value...) in the same one-line style.
 std::string failure_message(const CLI::App* app, const CLI::Error& e) {
@@ -78,11 +78,13 @@ int main(int argc, char** argv) {
   const bool all = argc < 2 || argv[1][0] == '-';
   auto wanted = [&](const char* name) { return all || std::strcmp(argv[1], name) == 0; };
   const Action run = wanted("run") ? add_run_command(app, guest_args) : Action{};
+  const Action serve = wanted("serve") ? add_serve_command(app) : Action{};
   const Action wast = wanted("wast") ? add_wast_command(app) : Action{};
   const Action inspect = wanted("inspect") ? add_inspect_command(app) : Action{};
   const Action compile = wanted("compile") ? add_compile_command(app) : Action{};
   if (argc < 2) {
-    std::fprintf(stderr, "Error: no subcommand given (expected run, wast, inspect or compile)\n"
+    std::fprintf(stderr, "Error: no subcommand given (expected run, serve, wast, inspect or "
+                         "compile)\n"
                          "Run 'wasmcap --help' for usage.\n");
     return kExitUsage;
   }
@@ -92,7 +94,8 @@ int main(int argc, char** argv) {
       known = known || std::strcmp(argv[1], s) == 0;
     if (!known) {
       std::fprintf(stderr,
-                   "Error: unknown subcommand \"%s\" (expected run, wast, inspect or compile)\n"
+                   "Error: unknown subcommand \"%s\" (expected run, serve, wast, inspect or "
+                   "compile)\n"
                    "Run 'wasmcap --help' for usage.\n",
                    argv[1]);
       return kExitUsage;
@@ -124,6 +127,7 @@ int main(int argc, char** argv) {
   };
   for (CLI::App* sub : app.get_subcommands()) {
     if (sub->get_name() == "run") return finish(run());
+    if (sub->get_name() == "serve") return finish(serve());
     if (sub->get_name() == "wast") return finish(wast());
     if (sub->get_name() == "inspect") return inspect();
     if (sub->get_name() == "compile") return compile();

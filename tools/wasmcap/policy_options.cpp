@@ -144,6 +144,12 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& opts) {
       ->allow_extra_args(false);
   cmd.add_flag("--allow-ip-name-lookup", opts.allow_ip_name_lookup,
                "Let the guest resolve host names (wasi:sockets/ip-name-lookup)");
+  cmd.add_option("--allow-http", opts.allow_http,
+                 "Let a component send HTTP requests (wasi:http/outgoing-handler) to HOST[:PORT]: "
+                 "a name, *.NAME for its subdomains, an IP address or *; without a port, 80 and "
+                 "443; repeatable")
+      ->type_name("HOST[:PORT]")
+      ->allow_extra_args(false);
   cmd.add_option("-S", opts.wasi_settings,
                  "wasmtime's WASI settings: inherit-network (every address and port) and "
                  "allow-ip-name-lookup")
@@ -192,6 +198,14 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
     }
   }
   if (opts.allow_ip_name_lookup) config.net.ip_name_lookup = true;
+  config.http.hosts.insert(config.http.hosts.end(), policy.http.hosts.begin(),
+                           policy.http.hosts.end());
+  for (const std::string& pattern : opts.allow_http) {
+    if (auto s = check_http_pattern(pattern); !s) {
+      return make_error(ErrorKind::Usage, "--allow-http " + s.error().message);
+    }
+    config.http.hosts.push_back(pattern);
+  }
   for (const std::string& setting : opts.wasi_settings) {
     if (auto s = apply_wasi_setting(setting, config.net); !s) return s;
   }

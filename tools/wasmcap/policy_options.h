@@ -23,6 +23,7 @@ struct PolicyOptions {
   std::vector<std::string> tcp_connect, tcp_listen, udp;
   bool allow_ip_name_lookup = false;
   std::vector<std::string> wasi_settings;
+  std::vector<std::string> allow_http; // HOST[:PORT] patterns for wasi:http outgoing requests
 };
 
 void add_policy_options(CLI::App& cmd, PolicyOptions& opts);

@@ -20,11 +20,10 @@
 #include "policy_options.h"
 #include "subcommands.h"
 #include "tier_option.h"
+#include "wasi_options.h"
 #include "wasmcap/code_cache.h"
 #include "wasmcap/wasi.h"
 #include "wasmcap/wasmcap.hpp"
-
-extern char** environ;
 
 namespace wasmcap::cli {
 
@@ -34,10 +33,7 @@ struct RunOptions {
   std::string file;
   std::string invoke;
   std::vector<std::string> args;
-  // WASI grants (wasmtime's spellings); nothing is granted by default.
-  std::vector<std::string> dirs; // HOST, HOST::GUEST or HOST::GUEST::ro
-  std::vector<std::string> envs; // NAME=VALUE, or NAME to pass the host's value on
-  bool inherit_env = false;
+  WasiGrantOptions grants; // --dir/--env/--inherit-env: nothing is granted by default
   std::string argv0;
   PolicyOptions policy; // --allow/--deny/--policy/--strict/--audit/--trace-wasi/--learn-policy
   LimitOptions limits;  // --fuel/--timeout/--max-memory/--max-table-elements/--max-wasm-stack/-W
@@ -184,68 +180,12 @@ void print_result(const Value& v) {
   }
 }
 
-// `--dir HOST[::GUEST[::ro]]`: checked here so a mistake names the option and the directory.
-Result<WasiPreopen> parse_dir(const std::string& d) {
-  auto usage = [&](const std::string& why) {
-    return make_error(ErrorKind::Usage, "--dir " + d + ": " + why +
-                                            " (expected HOST, HOST::GUEST or HOST::GUEST::ro)");
-  };
-  WasiPreopen p;
-  const size_t sep = d.find("::");
-  p.host_path = d.substr(0, sep);
-  p.guest_path = sep == std::string::npos ? p.host_path : d.substr(sep + 2);
-  const size_t ro = p.guest_path.find("::");
-  if (ro != std::string::npos) {
-    const std::string option = p.guest_path.substr(ro + 2);
-    if (option != "ro") return usage("unknown option \"" + option + "\" (the only one is \"ro\")");
-    p.guest_path.resize(ro);
-    p.read_only = true;
-  }
-  if (p.host_path.empty()) return usage("the HOST directory is empty");
-  if (p.guest_path.empty()) return usage("the GUEST path is empty");
-  struct stat st = {};
-  if (::stat(p.host_path.c_str(), &st) != 0) {
-    return make_error(ErrorKind::Usage, "--dir " + d + ": cannot open the host directory " +
-                                            p.host_path + ": " + std::strerror(errno));
-  }
-  if (!S_ISDIR(st.st_mode)) {
-    return make_error(ErrorKind::Usage,
-                      "--dir " + d + ": the host path " + p.host_path + " is not a directory");
-  }
-  return p;
-}
-
 // Turns the WASI options into a WasiConfig. Guest arguments are only FILE's ARGS for _start.
 Result<WasiConfig> wasi_config(const RunOptions& opts) {
   WasiConfig c;
   c.args.push_back(opts.argv0.empty() ? opts.file : opts.argv0);
   if (opts.invoke.empty()) c.args.insert(c.args.end(), opts.args.begin(), opts.args.end());
-  for (const std::string& d : opts.dirs) {
-    auto p = parse_dir(d);
-    if (!p) return p.error();
-    c.preopens.push_back(std::move(*p));
-  }
-  if (opts.inherit_env) {
-    for (char** e = environ; e && *e; ++e) {
-      const std::string kv = *e;
-      const size_t eq = kv.find('=');
-      if (eq != std::string::npos) c.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-  }
-  for (const std::string& e : opts.envs) {
-    const size_t eq = e.find('=');
-    std::string name = e.substr(0, eq), value;
-    if (name.empty()) return make_error(ErrorKind::Usage, "--env " + e + ": empty name");
-    if (eq != std::string::npos) {
-      value = e.substr(eq + 1);
-    } else if (const char* host = std::getenv(name.c_str())) {
-      value = host;
-    } else {
-      continue; // --env NAME with NAME unset on the host: nothing to pass on
-    }
-    std::erase_if(c.env, [&](const auto& kv) { return kv.first == name; });
-    c.env.emplace_back(std::move(name), std::move(value));
-  }
+  if (auto s = apply_wasi_grant_options(opts.grants, c); !s) return s.error();
   return c;
 }
 
@@ -432,18 +372,7 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
   cmd->add_flag("--cache,!--no-cache", opts->cache,
                 "With --tier jit or auto, keep compiled code in $XDG_CACHE_HOME/wasmcap (or "
                 "~/.cache/wasmcap) and reuse it (default: on)");
-  // allow_extra_args(false): each --dir/--env takes one value, so FILE is never swallowed.
-  cmd->add_option("--dir", opts->dirs,
-                  "Grant a host directory: HOST, HOST::GUEST, or HOST::GUEST::ro (read-only); "
-                  "repeatable")
-      ->type_name("HOST[::GUEST[::ro]]")
-      ->allow_extra_args(false);
-  cmd->add_option("--env", opts->envs,
-                  "Give the guest an environment variable: NAME=VALUE, or NAME (the host's); "
-                  "repeatable")
-      ->type_name("NAME[=VALUE]")
-      ->allow_extra_args(false);
-  cmd->add_flag("--inherit-env", opts->inherit_env, "Give the guest the whole host environment");
+  add_wasi_grant_options(*cmd, opts->grants);
   cmd->add_flag("-v,--verbose", opts->verbose,
                 "Print how the module runs to stderr: whether the code cache was used (and "
                 "where), memory 0's guard pages or explicit bounds checks (and why), and with "

@@ -34,6 +34,7 @@ using Action = std::function<int()>;
 // `guest_args` is what follows FILE on the command line (filled in by main before the action
 // runs): the guest's arguments, never parsed as wasmcap's options.
 Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args);
+Action add_serve_command(CLI::App& app);
 Action add_wast_command(CLI::App& app);
 Action add_inspect_command(CLI::App& app);
 Action add_compile_command(CLI::App& app);

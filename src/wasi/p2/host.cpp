@@ -24,6 +24,17 @@ const HostResourceType kIncomingDatagramStream{"wasi:sockets/udp", "incoming-dat
 const HostResourceType kOutgoingDatagramStream{"wasi:sockets/udp", "outgoing-datagram-stream"};
 const HostResourceType kResolveAddressStream{"wasi:sockets/ip-name-lookup",
                                              "resolve-address-stream"};
+const HostResourceType kFields{"wasi:http/types", "fields"};
+const HostResourceType kIncomingRequest{"wasi:http/types", "incoming-request"};
+const HostResourceType kOutgoingRequest{"wasi:http/types", "outgoing-request"};
+const HostResourceType kRequestOptions{"wasi:http/types", "request-options"};
+const HostResourceType kResponseOutparam{"wasi:http/types", "response-outparam"};
+const HostResourceType kIncomingResponse{"wasi:http/types", "incoming-response"};
+const HostResourceType kIncomingBody{"wasi:http/types", "incoming-body"};
+const HostResourceType kFutureTrailers{"wasi:http/types", "future-trailers"};
+const HostResourceType kOutgoingResponse{"wasi:http/types", "outgoing-response"};
+const HostResourceType kOutgoingBody{"wasi:http/types", "outgoing-body"};
+const HostResourceType kFutureIncomingResponse{"wasi:http/types", "future-incoming-response"};
 
 namespace {
 const HostResourceType* const kAll[] = {&kError,
@@ -39,7 +50,18 @@ const HostResourceType* const kAll[] = {&kError,
                                         &kUdpSocket,
                                         &kIncomingDatagramStream,
                                         &kOutgoingDatagramStream,
-                                        &kResolveAddressStream};
+                                        &kResolveAddressStream,
+                                        &kFields,
+                                        &kIncomingRequest,
+                                        &kOutgoingRequest,
+                                        &kRequestOptions,
+                                        &kResponseOutparam,
+                                        &kIncomingResponse,
+                                        &kIncomingBody,
+                                        &kFutureTrailers,
+                                        &kOutgoingResponse,
+                                        &kOutgoingBody,
+                                        &kFutureIncomingResponse};
 } // namespace
 } // namespace resources
 
@@ -59,7 +81,7 @@ const std::vector<HostFunction>& table() {
   static const std::vector<HostFunction> all = [] {
     std::vector<HostFunction> v;
     for (auto list : {cli_functions(), clocks_functions(), random_functions(), io_functions(),
-                      filesystem_functions(), sockets_functions()}) {
+                      filesystem_functions(), sockets_functions(), http_functions()}) {
       v.insert(v.end(), list.begin(), list.end());
     }
     std::sort(v.begin(), v.end(), [](const HostFunction& a, const HostFunction& b) {
@@ -121,6 +143,14 @@ support::Result<HostObject*> P2Ctx::get(uint32_t rep, const HostResourceType& ty
     return make_error(ErrorKind::Trap, "handle is a " + std::string(o->type->name) + ", not a " +
                                            std::string(type.name));
   }
+  return o;
+}
+
+support::Result<std::unique_ptr<HostObject>> P2Ctx::take(uint32_t rep,
+                                                         const HostResourceType& type) {
+  WASMCAP_TRY(get(rep, type));
+  std::unique_ptr<HostObject> o = std::move(objects_[rep]);
+  free_.push_back(rep);
   return o;
 }
 

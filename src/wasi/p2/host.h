@@ -79,6 +79,14 @@ public:
   // Ends a resource the guest dropped (or the host's own reference to it): a host object is
   // destroyed; a descriptor is closed in the FdTable.
   support::Status drop(const HostResourceType& type, uint32_t rep);
+  // Takes the object behind an own handle the guest gave the host (a consuming call such as
+  // `outgoing-body.finish`): the host now holds it alone.
+  support::Result<std::unique_ptr<HostObject>> take(uint32_t rep, const HostResourceType& type);
+  template <class T>
+  support::Result<std::unique_ptr<T>> take_as(uint32_t rep, const HostResourceType& type) {
+    WASMCAP_ASSIGN(std::unique_ptr<HostObject> o, take(rep, type));
+    return std::unique_ptr<T>(static_cast<T*>(o.release()));
+  }
 
 private:
   WasiCtx& wasi_;
@@ -102,6 +110,18 @@ extern const HostResourceType kUdpSocket;              // wasi:sockets/udp.udp-s
 extern const HostResourceType kIncomingDatagramStream; // wasi:sockets/udp
 extern const HostResourceType kOutgoingDatagramStream; // wasi:sockets/udp
 extern const HostResourceType kResolveAddressStream;   // wasi:sockets/ip-name-lookup
+// wasi:http/types
+extern const HostResourceType kFields;
+extern const HostResourceType kIncomingRequest;
+extern const HostResourceType kOutgoingRequest;
+extern const HostResourceType kRequestOptions;
+extern const HostResourceType kResponseOutparam;
+extern const HostResourceType kIncomingResponse;
+extern const HostResourceType kIncomingBody;
+extern const HostResourceType kFutureTrailers;
+extern const HostResourceType kOutgoingResponse;
+extern const HostResourceType kOutgoingBody;
+extern const HostResourceType kFutureIncomingResponse;
 } // namespace resources
 
 } // namespace wasmcap::wasi::p2

@@ -55,6 +55,7 @@ bool fd_ready(const Pollable& p, int timeout_ms) {
 }
 
 bool ready(const Pollable& p) {
+  if (p.waiter) return p.waiter->wait(0);
   if (p.fd.get() >= 0) return fd_ready(p, 0);
   return !p.deadline_ns || monotonic_now_ns() >= *p.deadline_ns;
 }
@@ -78,7 +79,9 @@ Ret pollable_ready(P2Ctx& cx, std::span<const Val> a) {
 Ret pollable_block(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(const uint32_t rep, handle_rep(a[0], resources::kPollable));
   WASMCAP_ASSIGN(Pollable * p, cx.get_as<Pollable>(rep, resources::kPollable));
-  if (p->fd.get() >= 0) {
+  if (p->waiter) {
+    p->waiter->wait(-1);
+  } else if (p->fd.get() >= 0) {
     fd_ready(*p, -1);
   } else if (p->deadline_ns) {
     sleep_until(*p->deadline_ns);
@@ -98,16 +101,37 @@ Ret poll(P2Ctx& cx, std::span<const Val> a) {
   }
   // Fd pollables wait in poll(2); clock pollables set its timeout (the earliest deadline,
   // 0 when one is ready now). Without fds this is a sleep until the earliest deadline.
+  // Waiters (HTTP bodies) have no fd: one alone waits itself; mixed with others, everything is
+  // looked at every millisecond.
   std::vector<pollfd> fds;
+  std::vector<Waiter*> waiters;
   uint64_t earliest = ~uint64_t{0};
   for (Pollable* p : ps) {
-    if (p->fd.get() >= 0) {
+    if (p->waiter) {
+      waiters.push_back(p->waiter.get());
+    } else if (p->fd.get() >= 0) {
       fds.push_back({p->fd.get(), p->events, 0});
     } else {
       earliest = std::min(earliest, p->deadline_ns.value_or(0));
     }
   }
-  if (fds.empty()) {
+  if (!waiters.empty()) {
+    if (waiters.size() == 1 && fds.empty() && earliest == ~uint64_t{0}) {
+      waiters[0]->wait(-1);
+    } else {
+      for (;;) {
+        bool any = monotonic_now_ns() >= earliest;
+        for (Waiter* w : waiters)
+          any = any || w->wait(0);
+        if (!fds.empty() && !any) any = ::poll(fds.data(), fds.size(), 1) > 0;
+        if (any) break;
+        if (fds.empty()) {
+          timespec ts{0, 1000000};
+          nanosleep(&ts, nullptr);
+        }
+      }
+    }
+  } else if (fds.empty()) {
     sleep_until(earliest);
   } else {
     for (;;) {
@@ -145,6 +169,7 @@ support::Result<InputStream*> in_stream(P2Ctx& cx, const Val& h) {
 
 // Writes all of `data`; 0 or the errno of the failure.
 int write_all(OutputStream& s, std::string_view data) {
+  if (s.sink) return s.sink->write(data);
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n;
@@ -229,6 +254,21 @@ Ret read_bytes(P2Ctx& cx, InputStream& s, uint64_t len, bool blocking) {
   if (s.closed) return std::optional<Val>(closed());
   std::string buf(static_cast<size_t>(std::min(len, kMaxRead)), '\0');
   if (buf.empty()) return std::optional<Val>(ok_val(Val::bytes({})));
+  if (s.source) {
+    bool ended = false;
+    const int64_t n =
+        s.source->read({reinterpret_cast<uint8_t*>(buf.data()), buf.size()}, blocking, &ended);
+    if (n < 0) {
+      s.closed = true;
+      return std::optional<Val>(failed(cx, static_cast<int>(-n)));
+    }
+    if (n == 0 && ended) {
+      s.closed = true;
+      return std::optional<Val>(closed());
+    }
+    buf.resize(static_cast<size_t>(n));
+    return std::optional<Val>(ok_val(Val::bytes(std::move(buf))));
+  }
   for (;;) {
     ssize_t n;
     if (s.offset) {
@@ -302,6 +342,11 @@ Ret blocking_splice(P2Ctx& cx, std::span<const Val> a) {
 
 Ret in_subscribe(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(InputStream * s, in_stream(cx, a[0]));
+  if (s->source && !s->closed) {
+    auto p = std::make_unique<Pollable>();
+    p->waiter = s->source;
+    return std::optional<Val>(own_val(resources::kPollable, cx.add(std::move(p))));
+  }
   if (s->socket && !s->closed) {
     return std::optional<Val>(
         own_val(resources::kPollable, add_fd_pollable(cx, s->fd.get(), POLLIN)));

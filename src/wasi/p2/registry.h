@@ -14,5 +14,6 @@ std::span<const HostFunction> random_functions();     // clocks_random.cpp
 std::span<const HostFunction> io_functions();         // io.cpp: error, poll, streams
 std::span<const HostFunction> filesystem_functions(); // filesystem.cpp: types, preopens
 std::span<const HostFunction> sockets_functions();    // sockets*.cpp: network, tcp, udp, lookup
+std::span<const HostFunction> http_functions();       // http*.cpp: types, outgoing-handler
 
 } // namespace wasmcap::wasi::p2

@@ -47,6 +47,19 @@ uint32_t case_index(std::string_view type, std::string_view case_name) {
   return index;
 }
 
+std::string case_name(std::string_view type, uint32_t index) {
+  const size_t dot = type.rfind('.');
+  const std::string iface(type.substr(0, dot));
+  const auto* i = wit::table::find_interface(iface + "@0.2.12");
+  const std::string qualified =
+      iface + "@" + (i ? i->version : "0.2.12") + std::string(type.substr(dot));
+  if (const wit::table::TypeDef* t = wit::table::find_type(qualified)) {
+    const auto fields = t->fields();
+    if (index < fields.size()) return std::string(fields[index].name);
+  }
+  return "case " + std::to_string(index);
+}
+
 support::Result<uint32_t> handle_rep(const Val& v, const HostResourceType& t) {
   if ((v.kind != Val::Kind::Own && v.kind != Val::Kind::Borrow) ||
       (v.resource && v.resource != &t)) {

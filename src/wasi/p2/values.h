@@ -68,6 +68,8 @@ std::string val_bytes(const Val& v);
 // unversioned), by its position in the WIT. A missing name is a bug in the host, caught by the
 // tests that run every host function.
 uint32_t case_index(std::string_view type, std::string_view case_name);
+// The name of case `index` of the enum or variant `type` (for messages).
+std::string case_name(std::string_view type, uint32_t index);
 inline Val enum_val(std::string_view type, std::string_view case_name) {
   return Val::make(Val::Kind::Enum, case_index(type, case_name));
 }

@@ -1,0 +1,115 @@
+// The HTTP server's insides (docs/serve.md): Server::Impl (io_contexts, acceptor, handler pool,
+// the registry of open connections) and Connection, the per-socket state machine that runs on one
+// io_context's thread. Only src/http/*.cpp include this (it pulls in Asio and Beast).
+#pragma once
+
+#include "http/exchange.h"
+#include "http/handler_pool.h"
+#include "http/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <atomic>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace wasmcap::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+class Connection;
+
+struct Server::Impl {
+  ServerOptions options;
+  Handler handler;
+  // One io_context per I/O thread: a connection lives on one of them for its whole life, so its
+  // handlers never run concurrently and need no strand.
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::vector<std::thread> io_threads;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::steady_timer> accept_retry;
+  size_t next_ioc = 0;
+  uint16_t bound_port = 0;
+  std::unique_ptr<HandlerPool> pool;
+
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> requests{0}, rejected_503{0}, bad_requests{0};
+  std::atomic<unsigned> open_connections{0};
+
+  // Open connections (for stop) and those with a request in flight (for the grace period).
+  std::mutex conns_mu;
+  std::condition_variable conns_cv;
+  std::unordered_map<Connection*, std::weak_ptr<Connection>> conns;
+  unsigned busy = 0;
+
+  std::mutex stop_mu; // one stop at a time; wait() waits on stopped
+  std::condition_variable stopped_cv;
+  bool stop_started = false, stopped = false;
+
+  ~Impl();
+  void do_accept();
+  void on_accept(const boost::system::error_code& ec, tcp::socket socket);
+  void stop(std::chrono::milliseconds grace);
+  void set_busy(bool on);
+};
+
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+  Connection(Server::Impl& server, tcp::socket socket);
+  void start();
+  // Server stop: an idle connection closes now, a busy one after its response.
+  void on_stop();
+  void close_now();
+  tcp::socket::executor_type executor() { return socket_.get_executor(); }
+
+private:
+  using Parser = bhttp::request_parser<bhttp::buffer_body>;
+
+  void read_head();
+  void read_head_now();
+  void on_head(boost::system::error_code ec);
+  void dispatch();
+  void pump();
+  void start_write();
+  void start_body_read();
+  void on_body(boost::system::error_code ec);
+  void complete_request();
+  void respond_error(uint16_t status, std::string_view message);
+  void linger_close();
+  void linger_read();
+  void arm(asio::steady_timer& timer, std::chrono::milliseconds after, unsigned& generation);
+  void log(uint16_t status, uint64_t bytes);
+
+  Server::Impl& server_;
+  tcp::socket socket_;
+  asio::steady_timer read_timer_, write_timer_;
+  unsigned read_gen_ = 0, write_gen_ = 0;
+  beast::flat_buffer buffer_;
+  std::optional<Parser> parser_;
+  size_t head_fields_ = 0;
+  std::shared_ptr<ExchangeImpl> ex_;
+  // Body bytes read from the socket; allocated on the first body read, so an idle connection
+  // costs little (max_connections of them may be open).
+  std::vector<char> rbuf_;
+  std::string wbuf_; // the write in flight
+  std::string remote_;
+  std::string request_line_; // for the access log
+  std::chrono::steady_clock::time_point started_at_;
+  unsigned requests_ = 0;
+  uint64_t drained_ = 0;
+  bool handling_ = false, reading_ = false, writing_ = false, draining_ = false;
+  bool body_failed_ = false, closed_ = false, lingering_ = false;
+};
+
+} // namespace wasmcap::http
