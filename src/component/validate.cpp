@@ -356,6 +356,16 @@ private:
     s.imports.push_back({name.name, et});
     name_type(s.imports.back());
     add_extern(s, *et);
+    // The types an imported instance exports have their names here, as an alias of each would
+    // give them: a later import may mention them without aliases (wasi:http's outgoing-handler
+    // mentions error-code's payload records of wasi:http/types).
+    if (et->kind == ExternType::Kind::Instance && et->type) {
+      for (const NamedExtern& e : et->type->exports) {
+        if (e.type->kind != ExternType::Kind::Type || !e.type->type) continue;
+        s.named.add(e.type->type.get());
+        s.import_named.add(e.type->type.get());
+      }
+    }
     return ok();
   }
 
