@@ -69,9 +69,11 @@ component::CoreModuleLoader compiling_loader(const Engine& engine, detail::Compo
         auto t = std::make_shared<component::Type>();
         t->kind = component::Type::Kind::CoreModule;
         for (const ImportType& i : m->imports())
-          t->core_imports.push_back({i.module, i.name, i.type.kind, i.type.func});
+          t->core_imports.push_back({i.module, i.name, i.type.kind, i.type.func, i.type.table,
+                                     i.type.memory, i.type.global});
         for (const ExportType& x : m->exports())
-          t->core_exports.push_back({"", x.name, x.type.kind, x.type.func});
+          t->core_exports.push_back(
+              {"", x.name, x.type.kind, x.type.func, x.type.table, x.type.memory, x.type.global});
         std::lock_guard lock(data.modules_mu);
         data.modules.emplace(ref.offset, std::move(m));
         return component::TypePtr(t);

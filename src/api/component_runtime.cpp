@@ -4,6 +4,7 @@
 #include "api/component_runtime.h"
 
 #include "api/component_data.h"
+#include "api/component_handles.h"
 #include "component/flatten.h"
 
 namespace wasmcap::detail {
@@ -22,49 +23,15 @@ Error trap(std::string message) {
   return make_error(ErrorKind::Trap, std::move(message));
 }
 
-// ---- handle tables ---------------------------------------------------------------------------
-
-struct Handle {
-  const void* rt = nullptr;
-  uint32_t rep = 0;
-  bool own = false;
-  bool live = false;
-};
-
-// One component instance's handles (CanonicalABI.md, "Handle tables"): index 0 is never used,
-// freed slots are reused.
-class HandleTable {
-public:
-  uint32_t add(Handle h) {
-    h.live = true;
-    if (!free_.empty()) {
-      const uint32_t i = free_.back();
-      free_.pop_back();
-      slots_[i] = h;
-      return i;
-    }
-    slots_.push_back(h);
-    return static_cast<uint32_t>(slots_.size() - 1);
-  }
-  Result<Handle*> get(uint32_t i) {
-    if (i == 0 || i >= slots_.size() || !slots_[i].live)
-      return trap("unknown handle index " + std::to_string(i));
-    return &slots_[i];
-  }
-  void remove(uint32_t i) {
-    slots_[i].live = false;
-    free_.push_back(i);
-  }
-
-private:
-  std::vector<Handle> slots_{1};
-  std::vector<uint32_t> free_;
-};
-
 // A resource type defined by a component instance: its destructor runs in that instance.
 struct GuestResource {
   std::optional<Func> dtor;
+  InstanceState* impl = nullptr; // the instance that defined it, where the destructor runs
 };
+
+// The component instance whose `canon lower` is calling out, handed to the lifted function it
+// calls (RFunc::call takes values only): the caller of definitions.py's may_enter_from.
+thread_local InstanceState* t_caller = nullptr;
 
 } // namespace
 
@@ -73,7 +40,7 @@ struct GuestResource {
 struct RScope {
   RScope* parent = nullptr; // lexical: the scope the component was defined in
   const component::ComponentInfo* info = nullptr;
-  HandleTable handles;
+  InstanceState st; // its handle table and Canonical ABI flags (component_handles.h)
   std::vector<RItem> funcs, types, instances, components, core_modules;
   std::vector<std::map<std::string, Extern, std::less<>>> core_instances;
   std::vector<Func> core_funcs;
@@ -114,7 +81,10 @@ namespace {
 
 class ScopeAbi final : public component::AbiContext {
 public:
-  ScopeAbi(RScope& scope, const component::CanonOptions& o) : scope_(scope) {
+  // `task`: the lifted call values are lowered into; `subtask`: the lowered call values are
+  // lifted for (borrows lent to it).
+  ScopeAbi(RScope& scope, const component::CanonOptions& o, CallTask* task, CallSubtask* subtask)
+      : scope_(scope), task_(task), subtask_(subtask) {
     encoding = o.encoding;
     if (o.memory && *o.memory < scope.core_memories.size())
       memory_ = &scope.core_memories[*o.memory];
@@ -129,6 +99,7 @@ public:
   Result<uint32_t> realloc(uint32_t old_ptr, uint32_t old_size, uint32_t align,
                            uint32_t new_size) override {
     if (!realloc_) return trap("canonical option `realloc` is required");
+    NoLeave no_leave(scope_.st);
     const Value args[4] = {Value::make_i32(old_ptr), Value::make_i32(old_size),
                            Value::make_i32(align), Value::make_i32(new_size)};
     WASMCAP_ASSIGN(std::vector<Value> r, realloc_->call(args));
@@ -137,19 +108,21 @@ public:
   }
 
   Result<Val> lift_own(uint32_t index, const Type& t) override {
-    WASMCAP_ASSIGN(Handle * h, scope_.handles.get(index));
+    WASMCAP_ASSIGN(Handle * h, scope_.st.handles.get(index));
     if (!h->own)
       return trap("handle " + std::to_string(index) + " is a borrow, an own was expected");
     WASMCAP_TRY(check_type(*h, t, index));
-    Val v = Val::make(Val::Kind::Own, h->rep);
-    v.resource = h->rt;
-    scope_.handles.remove(index);
+    WASMCAP_ASSIGN(const Handle taken, scope_.st.handles.remove(index));
+    Val v = Val::make(Val::Kind::Own, taken.rep);
+    v.resource = taken.rt;
     return v;
   }
 
   Result<Val> lift_borrow(uint32_t index, const Type& t) override {
-    WASMCAP_ASSIGN(Handle * h, scope_.handles.get(index));
+    WASMCAP_ASSIGN(Handle * h, scope_.st.handles.get(index));
     WASMCAP_TRY(check_type(*h, t, index));
+    // Lent to the call until it returns: the handle cannot be removed meanwhile.
+    if (subtask_) subtask_->lend(index, *h);
     Val v = Val::make(Val::Kind::Borrow, h->rep);
     v.resource = h->rt;
     return v;
@@ -157,7 +130,7 @@ public:
 
   Result<uint32_t> lower_own(const Val& v, const Type& t) override {
     if (v.kind != Val::Kind::Own) return trap("value does not match its type (an own handle)");
-    return scope_.handles.add({resource_of(v, t), static_cast<uint32_t>(v.bits), true, true});
+    return scope_.st.handles.add({resource_of(v, t), static_cast<uint32_t>(v.bits), true, true});
   }
 
   Result<uint32_t> lower_borrow(const Val& v, const Type& t) override {
@@ -168,12 +141,11 @@ public:
     // A borrow of a resource this instance defines is its representation (CanonicalABI.md:
     // lower_borrow), else a handle that lives for the call.
     if (scope_.defines(rt)) return static_cast<uint32_t>(v.bits);
-    const uint32_t i = scope_.handles.add({rt, static_cast<uint32_t>(v.bits), false, true});
-    borrows.push_back(i);
-    return i;
+    Handle h{rt, static_cast<uint32_t>(v.bits), false, true};
+    h.scope = task_;
+    if (task_) task_->borrowed();
+    return scope_.st.handles.add(h);
   }
-
-  std::vector<uint32_t> borrows; // borrow handles lowered for the current call
 
 private:
   const void* resource_of(const Val& v, const Type& t) const {
@@ -189,6 +161,8 @@ private:
   }
 
   RScope& scope_;
+  CallTask* task_ = nullptr;
+  CallSubtask* subtask_ = nullptr;
   Memory* memory_ = nullptr;
   std::optional<Func> realloc_;
 };
@@ -227,6 +201,9 @@ public:
     auto owned = std::make_unique<RScope>();
     RScope* s = owned.get();
     s->parent = parent;
+    // may_enter's ancestors: the lexical parent, which is the instantiating instance unless an
+    // outer alias carried the component into a nested scope first.
+    s->st.parent = parent ? &parent->st : nullptr;
     s->info = &inst_.component->info;
     inst_.scopes.push_back(std::move(owned));
     for (const Definition& d : c.definitions)
@@ -336,7 +313,10 @@ private:
     const component::CanonOptions options = c.options;
     f->call = [scope, options, type, core, post_return,
                core_type](std::span<const Val> args) -> CallResult {
-      ScopeAbi cx(*scope, options);
+      Entered entered;
+      WASMCAP_TRY(entered.enter(scope->st, std::exchange(t_caller, nullptr)));
+      CallTask task(scope->st.handles);
+      ScopeAbi cx(*scope, options, &task, nullptr);
       WASMCAP_ASSIGN(std::vector<uint64_t> flat, component::lower_export_args(cx, *type, args));
       const std::vector<Value> core_args = to_values(flat, core_type.params);
       WASMCAP_ASSIGN(std::vector<Value> core_results, core.call(core_args));
@@ -344,11 +324,10 @@ private:
       for (const Value& v : core_results)
         result_bits.push_back(to_bits(v));
       WASMCAP_ASSIGN(std::optional<Val> r, component::lift_export_result(cx, *type, result_bits));
-      if (post_return) WASMCAP_TRY(post_return->call(core_results));
-      for (const uint32_t b : cx.borrows) {
-        if (scope->handles.get(b)) {
-          return trap("borrow handles still remain at the end of the call");
-        }
+      WASMCAP_TRY(task.finish());
+      if (post_return) {
+        NoLeave no_leave(scope->st);
+        WASMCAP_TRY(post_return->call(core_results));
       }
       return r;
     };
@@ -366,13 +345,18 @@ private:
     const component::CanonOptions options = c.options;
     HostCallback cb = [scope, options, callee, core_type](std::span<const Value> args,
                                                           std::span<Value> results) -> Status {
-      ScopeAbi cx(*scope, options);
+      WASMCAP_TRY(check_may_leave(scope->st));
+      CallSubtask subtask(scope->st.handles);
+      ScopeAbi cx(*scope, options, nullptr, &subtask);
       std::vector<uint64_t> bits;
       bits.reserve(args.size());
       for (const Value& v : args)
         bits.push_back(to_bits(v));
       WASMCAP_ASSIGN(std::vector<Val> vals, component::lift_call_args(cx, *callee->type, bits));
-      WASMCAP_ASSIGN(std::optional<Val> r, callee->call(vals));
+      InstanceState* const saved = std::exchange(t_caller, &scope->st);
+      CallResult called = callee->call(vals);
+      t_caller = saved;
+      WASMCAP_ASSIGN(std::optional<Val> r, std::move(called));
       std::vector<uint64_t> out;
       WASMCAP_TRY(component::lower_call_result(cx, *callee->type, r, bits, out));
       const std::vector<Value> vs = to_values(out, core_type.results);
@@ -393,13 +377,14 @@ private:
     switch (c.kind) {
     case Canon::Kind::ResourceNew:
       cb = [scope, id](std::span<const Value> a, std::span<Value> r) -> Status {
-        r[0] = Value::make_i32(scope->handles.add({scope->rt_for(id), a[0].i32, true, true}));
+        WASMCAP_TRY(check_may_leave(scope->st));
+        r[0] = Value::make_i32(scope->st.handles.add({scope->rt_for(id), a[0].i32, true, true}));
         return ok();
       };
       break;
     case Canon::Kind::ResourceRep:
       cb = [scope, id](std::span<const Value> a, std::span<Value> r) -> Status {
-        WASMCAP_ASSIGN(Handle * h, scope->handles.get(a[0].i32));
+        WASMCAP_ASSIGN(Handle * h, scope->st.handles.get(a[0].i32));
         if (h->rt != scope->rt_for(id)) return trap("handle is of another resource type");
         r[0] = Value::make_i32(h->rep);
         return ok();
@@ -407,15 +392,21 @@ private:
       break;
     default:
       cb = [scope, id, host](std::span<const Value> a, std::span<Value>) -> Status {
-        WASMCAP_ASSIGN(Handle * h, scope->handles.get(a[0].i32));
+        WASMCAP_TRY(check_may_leave(scope->st));
+        WASMCAP_ASSIGN(Handle * h, scope->st.handles.get(a[0].i32));
         const void* want = scope->rt_for(id);
         if (want && h->rt != want) return trap("handle is of another resource type");
-        const Handle dropped = *h;
-        scope->handles.remove(a[0].i32);
-        if (!dropped.own) return ok();
+        WASMCAP_ASSIGN(const Handle dropped, scope->st.handles.remove(a[0].i32));
+        if (!dropped.own) {
+          if (dropped.scope) dropped.scope->borrow_dropped();
+          return ok();
+        }
         if (host->owns(dropped.rt)) return host->drop(dropped.rt, dropped.rep);
         const auto* guest = static_cast<const GuestResource*>(dropped.rt);
         if (guest && guest->dtor) {
+          // The destructor runs in the defining instance, entered from this one.
+          Entered entered;
+          if (guest->impl) WASMCAP_TRY(entered.enter(*guest->impl, &scope->st));
           const Value arg = Value::make_i32(dropped.rep);
           WASMCAP_TRY(guest->dtor->call(std::span<const Value>(&arg, 1)));
         }
@@ -514,6 +505,7 @@ private:
       if (item.type && item.type->kind == Type::Kind::Resource && item.type->resource) {
         auto r = std::make_unique<GuestResource>();
         if (d.type->resource.dtor) r->dtor = s.core_funcs[*d.type->resource.dtor];
+        r->impl = &s.st;
         item.rt = r.get();
         s.rts[item.type->resource.get()] = item.rt;
         s.own_resources.push_back(std::move(r));

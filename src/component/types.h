@@ -81,7 +81,10 @@ struct Type {
   struct CoreExtern {
     std::string module, name;
     ir::ExternKind kind = ir::ExternKind::Func;
-    ir::FuncType func; // kind == Func
+    ir::FuncType func;     // kind == Func
+    ir::TableType table;   // kind == Table
+    ir::MemoryType memory; // kind == Memory
+    ir::GlobalType global; // kind == Global
   };
   std::vector<CoreExtern> core_imports, core_exports;
 

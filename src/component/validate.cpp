@@ -3,12 +3,14 @@
 // aliases look up the chain of enclosing scopes.
 #include "component/validate.h"
 
+#include <functional>
 #include <set>
 
 #include "binary/decoder.h"
 #include "component/flatten.h"
 #include "component/names.h"
 #include "component/subtype.h"
+#include "component/validate_scope.h"
 #include "validate/module_validator.h"
 
 namespace wasmcap::component {
@@ -17,37 +19,7 @@ using support::Result;
 
 namespace {
 
-struct CoreItem {
-  CoreSort sort = CoreSort::Func;
-  ir::FuncType func; // sort == Func
-};
-using CoreInstanceItems = std::map<std::string, CoreItem>;
-
-struct Scope {
-  Scope* parent = nullptr;
-  // An instance or component type's declarations: the names of the scope it is declared in count
-  // here too (a nested component's do not: each component names its own types).
-  bool type_decl = false;
-  std::vector<TypePtr> types, core_types, funcs, instances, components, core_modules;
-  std::vector<CoreInstanceItems> core_instances;
-  std::vector<ir::FuncType> core_funcs;
-  uint32_t core_tables = 0, core_memories = 0, core_globals = 0, core_tags = 0, values = 0;
-  std::vector<NamedExtern> imports, exports;
-  std::set<std::string> import_names, export_names; // strongly-unique keys
-  // Types that have a name here (imports, exports, and types aliased from instances, which
-  // their instance named): what exported and imported functions may mention.
-  std::set<const Type*> named;
-  // Resource types imported or exported under a plain name, for [method]R.f and the like.
-  std::map<std::string, const ResourceId*> resource_names;
-};
-
-Error invalid(uint64_t at, std::string message) {
-  return make_error(ErrorKind::Invalid, std::move(message), at);
-}
-
-std::string idx_msg(const char* what, uint32_t i) {
-  return std::string("unknown ") + what + " " + std::to_string(i);
-}
+using namespace validating;
 
 class Validator {
 public:
@@ -57,6 +29,7 @@ public:
   Result<TypePtr> component(const Component& c, Scope* parent) {
     Scope s;
     s.parent = parent;
+    s.concrete = true;
     const uint64_t begin = next_resource_;
     for (const Definition& d : c.definitions)
       WASMCAP_TRY(definition(s, d));
@@ -261,12 +234,16 @@ private:
     case TypeDef::Kind::Instance: {
       Scope inner;
       inner.parent = &s;
-      inner.type_decl = true;
       const bool component_type = d.kind == TypeDef::Kind::Component;
+      inner.type_decl = true;
+      inner.instance_type = !component_type;
+      const uint64_t begin = next_resource_;
       for (const Decl& decl : d.decls)
         WASMCAP_TRY(declarator(inner, decl));
       auto t = std::make_shared<Type>();
       t->kind = component_type ? Type::Kind::Component : Type::Kind::Instance;
+      t->resources_begin = begin;
+      t->resources_end = next_resource_;
       t->imports = inner.imports;
       t->exports = inner.exports;
       return TypePtr(t);
@@ -283,71 +260,12 @@ private:
         if (!(s.core_funcs[*d.resource.dtor] == want))
           return invalid(d.offset, "resource destructor has the wrong type, expected [i32] -> []");
       }
-      return fresh_resource("", true);
+      TypePtr r = fresh_resource("", true);
+      s.local_resources.insert(r->resource.get());
+      return r;
     }
     }
     return invalid(d.offset, "unknown type");
-  }
-
-  Result<TypePtr> core_type(Scope& s, const CoreTypeDef& d) {
-    auto t = std::make_shared<Type>();
-    if (d.kind == CoreTypeDef::Kind::Func) {
-      t->kind = Type::Kind::CoreFunc;
-      t->core_func = d.func;
-      return TypePtr(t);
-    }
-    t->kind = Type::Kind::CoreModule;
-    std::vector<TypePtr> local_types;
-    std::set<std::string> import_keys, export_keys;
-    for (const CoreModuleDecl& m : d.decls) {
-      switch (m.kind) {
-      case CoreModuleDecl::Kind::Type: {
-        WASMCAP_ASSIGN(TypePtr ct, core_type(s, *m.type));
-        local_types.push_back(ct);
-        break;
-      }
-      case CoreModuleDecl::Kind::Alias: {
-        Scope* target = &s;
-        for (uint32_t i = 0; i + 1 < m.outer_count && target; ++i)
-          target = target->parent;
-        if (m.outer_count == 0)
-          return invalid(m.offset, "outer alias of a module type's own types is not supported");
-        if (!target || m.outer_index >= target->core_types.size())
-          return invalid(m.offset, "invalid outer alias count or index");
-        local_types.push_back(target->core_types[m.outer_index]);
-        break;
-      }
-      case CoreModuleDecl::Kind::Import:
-      case CoreModuleDecl::Kind::Export: {
-        Type::CoreExtern e;
-        e.module = m.module;
-        e.name = m.name;
-        e.kind = m.extern_kind;
-        if (m.extern_kind == ir::ExternKind::Func) {
-          if (m.func_type >= local_types.size() ||
-              local_types[m.func_type]->kind != Type::Kind::CoreFunc) {
-            return invalid(m.offset, idx_msg("type", m.func_type));
-          }
-          e.func = local_types[m.func_type]->core_func;
-        }
-        // Two-level import names mangle to one (`module:name`), so they must be unique too.
-        const bool is_import = m.kind == CoreModuleDecl::Kind::Import;
-        const std::string key = is_import ? m.module + ":" + m.name : m.name;
-        if (!(is_import ? import_keys : export_keys).insert(key).second) {
-          return invalid(m.offset, is_import ? "duplicate import name `" + key + "`"
-                                             : "export name `" + key + "` already defined");
-        }
-        if (m.extern_kind == ir::ExternKind::Memory &&
-            (m.memory.limits.min > ir::kMaxPages ||
-             (m.memory.limits.max && *m.memory.limits.max > ir::kMaxPages))) {
-          return invalid(m.offset, "memory size must be at most 65536 pages (4GiB)");
-        }
-        (is_import ? t->core_imports : t->core_exports).push_back(std::move(e));
-        break;
-      }
-      }
-    }
-    return TypePtr(t);
   }
 
   Result<std::shared_ptr<const ExternType>> extern_desc(Scope& s, const ExternDesc& d,
@@ -417,151 +335,35 @@ private:
     }
   }
 
-  // The rules every import and export name follows (names.h), and those of the annotated
-  // names: [constructor]R, [method]R.f and [static]R.f belong to a resource R named before them
-  // in the same scope, with the signatures Binary.md requires.
-  Status check_name(Scope& s, const ExternName& name, const ExternType& et, bool is_import) {
-    WASMCAP_ASSIGN(const ParsedName p, parse_extern_name(name.name, name.offset));
-    const char* what = is_import ? "import" : "export";
-    if (!(is_import ? s.import_names : s.export_names)
-             .insert(strongly_unique_key(name.name))
-             .second) {
-      return invalid(name.offset,
-                     std::string(what) + " name `" + name.name + "` conflicts with previous name");
-    }
-    if (name.implements) {
-      if (et.kind != ExternType::Kind::Instance) {
-        return invalid(name.offset, "only instances can have an `implements` attribute");
-      }
-      if (p.kind != ParsedName::Kind::Plain) {
-        return invalid(name.offset, "name `" + name.name + "` is not valid with `implements`");
-      }
-      WASMCAP_TRY(check_interface_name(*name.implements, name.offset));
-    }
-    if (p.kind == ParsedName::Kind::Plain || p.kind == ParsedName::Kind::Interface) return ok();
-    if (et.kind != ExternType::Kind::Func) {
-      return invalid(name.offset, "`" + name.name + "` is not a func, as its annotation requires");
-    }
-    auto r = s.resource_names.find(p.resource);
-    if (r == s.resource_names.end()) {
-      return invalid(name.offset,
-                     "function does not match expected resource name `" + p.resource + "`");
-    }
-    const Type& f = *et.type;
-    auto is_handle = [&](const TypePtr& t, Type::Kind k) {
-      return t && t->kind == k && t->resource.get() == r->second;
-    };
-    if (p.kind == ParsedName::Kind::Method &&
-        (f.fields.empty() || f.fields[0].first != "self" ||
-         !is_handle(f.fields[0].second, Type::Kind::Borrow))) {
-      return invalid(name.offset, "`" + name.name +
-                                      "`: a method's first parameter must be `self`, a borrow "
-                                      "of its resource");
-    }
-    if (p.kind == ParsedName::Kind::Constructor) {
-      const TypePtr& res = f.result;
-      const bool own = is_handle(res, Type::Kind::Own) || (res && res->kind == Type::Kind::Result &&
-                                                           is_handle(res->ok, Type::Kind::Own));
-      if (!own) {
-        return invalid(name.offset, "function should return `(own $" + p.resource +
-                                        ")` or `(result (own $" + p.resource + "))`");
-      }
-    }
-    return ok();
-  }
-
-  static bool nominal(const Type& t) {
-    return t.kind == Type::Kind::Record || t.kind == Type::Kind::Variant ||
-           t.kind == Type::Kind::Enum || t.kind == Type::Kind::Flags ||
-           t.kind == Type::Kind::Resource;
-  }
-
-  // The node an import or export of type `et` introduces: a named copy of a nominal type.
-  static std::shared_ptr<const ExternType> named_copy(Scope& s,
-                                                      std::shared_ptr<const ExternType> et) {
-    if (et->kind != ExternType::Kind::Type || !et->type) return et;
-    if (!nominal(*et->type)) return et;
-    auto copy = std::make_shared<Type>(*et->type);
-    copy->origin = et->type->origin ? et->type->origin : et->type.get();
-    auto e = std::make_shared<ExternType>(*et);
-    e->type = copy;
-    s.named.insert(copy.get());
-    return e;
-  }
-
-  // External visibility: every nominal type a function or type mentions must have a name here.
-  // Named here or, from a type declaration, in the scope declaring it (an instance type declared
-  // inside a component may mention, through outer aliases, the types the component's imports
-  // named).
-  static bool is_named(const Scope& s, const Type* t) {
-    for (const Scope* p = &s; p; p = p->type_decl ? p->parent : nullptr) {
-      if (p->named.count(t)) return true;
-    }
-    return false;
-  }
-
-  Status visible(const Scope& s, const TypePtr& t, bool top, uint64_t at, const char* what) {
-    if (!t) return ok();
-    if (!top && nominal(*t)) {
-      if (is_named(s, t.get())) return ok();
-      return invalid(at, std::string(what));
-    }
-    switch (t->kind) {
-    case Type::Kind::Own:
-    case Type::Kind::Borrow:
-      if (!t->types.empty() && !is_named(s, t->types[0].get())) return invalid(at, what);
-      return ok();
-    case Type::Kind::Record:
-    case Type::Kind::Variant:
-    case Type::Kind::Func:
-      for (const auto& [label, f] : t->fields)
-        WASMCAP_TRY(visible(s, f, false, at, what));
-      return visible(s, t->result, false, at, what);
-    case Type::Kind::List:
-    case Type::Kind::FixedList:
-    case Type::Kind::Option:
-    case Type::Kind::Tuple:
-      for (const TypePtr& m : t->types)
-        WASMCAP_TRY(visible(s, m, false, at, what));
-      return ok();
-    case Type::Kind::Result:
-      WASMCAP_TRY(visible(s, t->ok, false, at, what));
-      return visible(s, t->err, false, at, what);
-    default: return ok();
-    }
-  }
-
-  Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import) {
-    const std::string dir = is_import ? "import" : "export";
-    if (et.kind == ExternType::Kind::Func) {
-      return visible(s, et.type, true, at, ("func not valid to be used as " + dir).c_str());
-    }
-    if (et.kind == ExternType::Kind::Type) {
-      return visible(s, et.type, true, at, ("type not valid to be used as " + dir).c_str());
-    }
-    return ok();
-  }
-
-  static void note_resource(Scope& s, const ExternName& name, const ExternType& et) {
-    if (et.kind == ExternType::Kind::Type && et.type && et.type->kind == Type::Kind::Resource) {
-      s.resource_names[name.name] = et.type->resource.get();
-    }
+  // An instance of an instance type is one instance: the abstract resources the type declares
+  // are new ones for each import (or export in a type) of it, so two imports of one instance
+  // type do not share resources.
+  std::shared_ptr<const ExternType> fresh_instance(std::shared_ptr<const ExternType> et) {
+    if (et->kind != ExternType::Kind::Instance || !et->type) return et;
+    ResourceMap map;
+    for (const NamedExtern& e : et->type->exports)
+      fresh_resources(e.type->type, *et->type, map);
+    return substitute(et, map);
   }
 
   Status import_(Scope& s, const ExternName& name, const ExternDesc& d) {
-    WASMCAP_ASSIGN(auto described, extern_desc(s, d, name.name, name.offset));
+    WASMCAP_ASSIGN(auto declared, extern_desc(s, d, name.name, name.offset));
+    auto described = fresh_instance(declared);
     WASMCAP_TRY(check_visible(s, *described, name.offset, true));
-    auto et = named_copy(s, described);
+    auto et = named_copy(s, described, true);
     WASMCAP_TRY(check_name(s, name, *et, true));
-    note_resource(s, name, *et);
+    note_resource(s, name, *et, true);
     s.imports.push_back({name.name, et});
     name_type(s.imports.back());
     add_extern(s, *et);
-    // The types an imported instance exports have their names (as an alias of each would).
+    // The types an imported instance exports have their names here, as an alias of each would
+    // give them: a later import may mention them without aliases (wasi:http's outgoing-handler
+    // mentions error-code's payload records of wasi:http/types).
     if (et->kind == ExternType::Kind::Instance && et->type) {
       for (const NamedExtern& e : et->type->exports) {
-        if (e.type->kind == ExternType::Kind::Type && e.type->type)
-          s.named.insert(e.type->type.get());
+        if (e.type->kind != ExternType::Kind::Type || !e.type->type) continue;
+        s.named.add(e.type->type.get());
+        s.import_named.add(e.type->type.get());
       }
     }
     return ok();
@@ -569,9 +371,9 @@ private:
 
   Status export_(Scope& s, const ExternName& name, std::shared_ptr<const ExternType> given) {
     WASMCAP_TRY(check_visible(s, *given, name.offset, false));
-    auto et = named_copy(s, given);
+    auto et = named_copy(s, given, false);
     WASMCAP_TRY(check_name(s, name, *et, false));
-    note_resource(s, name, *et);
+    note_resource(s, name, *et, false);
     s.exports.push_back({name.name, et});
     name_type(s.exports.back());
     add_extern(s, *et);
@@ -590,11 +392,25 @@ private:
       s.types.push_back(t);
       return ok();
     }
-    case Decl::Kind::Alias: return alias(s, d.alias);
+    case Decl::Kind::Alias: {
+      // Explainer.md: in a type, `alias export` may only name types and instances, and
+      // `alias outer` only types and core types.
+      const Alias& a = d.alias;
+      const bool type_like =
+          a.sort == Sort::Type ||
+          (a.kind == Alias::Kind::Export ? a.sort == Sort::Instance
+                                         : a.sort == Sort::Core && a.core == CoreSort::Type);
+      if (a.kind == Alias::Kind::CoreExport || !type_like) {
+        return invalid(a.offset, std::string("an alias of a ") + sort_name(a.sort, a.core) +
+                                     " in a component or instance type: aliases there may only "
+                                     "refer to types or instances");
+      }
+      return alias(s, a);
+    }
     case Decl::Kind::Import: return import_(s, d.name, d.desc);
     case Decl::Kind::Export: {
       WASMCAP_ASSIGN(auto et, extern_desc(s, d.desc, d.name.name, d.name.offset));
-      return export_(s, d.name, et);
+      return export_(s, d.name, fresh_instance(et));
     }
     }
     return ok();
@@ -610,6 +426,17 @@ private:
         return invalid(a.offset, "invalid outer alias count of " + std::to_string(a.count));
       if (a.sort == Sort::Type) {
         if (a.index >= target->types.size()) return invalid(a.offset, idx_msg("type", a.index));
+        // Resources are generative: a component definition is substitutable only if it does
+        // not capture those of the component around it (Explainer.md, "alias").
+        bool crosses_component = false;
+        Scope* crossed = &s;
+        for (uint32_t i = 0; i < a.count; ++i, crossed = crossed->parent)
+          crosses_component = crosses_component || crossed->concrete;
+        if (crosses_component && refers_to_resources(target->types[a.index])) {
+          return invalid(a.offset, "outer alias of type " + std::to_string(a.index) +
+                                       " crosses a component boundary but transitively refers to "
+                                       "resources");
+        }
         s.types.push_back(target->types[a.index]);
       } else if (a.sort == Sort::Core && a.core == CoreSort::Type) {
         if (a.index >= target->core_types.size())
@@ -641,9 +468,18 @@ private:
                                        sort_name(a.sort, a.core));
         }
         add_extern(s, *e.type);
-        // A type an instance exports has that name.
-        if (e.type->kind == ExternType::Kind::Type && e.type->type)
-          s.named.insert(e.type->type.get());
+        // A type an imported or exported instance exports has that name here; an instance it
+        // exports is as external as it is.
+        const bool external = s.external_instances.count(&inst) != 0;
+        const bool imported = s.imported_instances.count(&inst) != 0;
+        if (e.type->type && e.type->kind == ExternType::Kind::Type) {
+          if (external) s.named.add(e.type->type.get());
+          if (imported) s.import_named.add(e.type->type.get());
+        }
+        if (e.type->type && e.type->kind == ExternType::Kind::Instance) {
+          if (external) s.external_instances.insert(e.type->type.get());
+          if (imported) s.imported_instances.insert(e.type->type.get());
+        }
         return ok();
       }
       return invalid(a.offset, "instance " + std::to_string(a.instance) + " has no export named `" +
@@ -678,112 +514,21 @@ private:
     return false;
   }
 
-  static void add_core(Scope& s, const CoreItem& item) {
-    switch (item.sort) {
-    case CoreSort::Func: s.core_funcs.push_back(item.func); break;
-    case CoreSort::Table: ++s.core_tables; break;
-    case CoreSort::Memory: ++s.core_memories; break;
-    case CoreSort::Global: ++s.core_globals; break;
-    case CoreSort::Tag: ++s.core_tags; break;
-    default: break;
-    }
-  }
-
-  static CoreSort core_sort_of(ir::ExternKind k) {
-    switch (k) {
-    case ir::ExternKind::Func: return CoreSort::Func;
-    case ir::ExternKind::Table: return CoreSort::Table;
-    case ir::ExternKind::Memory: return CoreSort::Memory;
-    case ir::ExternKind::Global: return CoreSort::Global;
-    }
-    return CoreSort::Func;
-  }
-
   Result<TypePtr> core_module(const Definition& d) {
     const CoreModuleRef& ref = d.core_module;
     info_.core_modules.push_back(ref);
-    if (load_) return load_(ref);
+    if (load_) {
+      WASMCAP_ASSIGN(TypePtr t, load_(ref));
+      WASMCAP_TRY(check_core_imports_unique(*t, ref.offset));
+      return t;
+    }
     WASMCAP_ASSIGN(ir::Module m, binary::decode_module(bytes_.subspan(ref.offset, ref.size)));
     if (auto st = validate::validate_module(m, validate::Features{}); !st) {
       Error e = std::move(st).error();
       if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
       return e;
     }
-    auto t = std::make_shared<Type>();
-    t->kind = Type::Kind::CoreModule;
-    for (const ir::Import& i : m.imports) {
-      Type::CoreExtern e{i.module, i.name, i.kind, {}};
-      if (i.kind == ir::ExternKind::Func) e.func = m.types[i.func_type];
-      t->core_imports.push_back(std::move(e));
-    }
-    for (const ir::Export& x : m.exports) {
-      Type::CoreExtern e{"", x.name, x.kind, {}};
-      if (x.kind == ir::ExternKind::Func) e.func = m.func_type(x.index);
-      t->core_exports.push_back(std::move(e));
-    }
-    return TypePtr(t);
-  }
-
-  Status core_instance(Scope& s, const CoreInstance& ci, uint64_t at) {
-    CoreInstanceItems items;
-    if (ci.instantiate) {
-      if (ci.module >= s.core_modules.size()) return invalid(at, idx_msg("module", ci.module));
-      const Type& m = *s.core_modules[ci.module];
-      std::map<std::string, uint32_t> args;
-      for (const CoreInstance::Arg& a : ci.args) {
-        if (a.instance >= s.core_instances.size())
-          return invalid(at, idx_msg("core instance", a.instance));
-        if (!args.emplace(a.name, a.instance).second)
-          return invalid(at, "duplicate module instantiation argument named `" + a.name + "`");
-      }
-      for (const Type::CoreExtern& imp : m.core_imports) {
-        auto arg = args.find(imp.module);
-        if (arg == args.end())
-          return invalid(at, "missing module instantiation argument named `" + imp.module + "`");
-        const auto& from = s.core_instances[arg->second];
-        auto it = from.find(imp.name);
-        if (it == from.end())
-          return invalid(at, "module instantiation argument `" + imp.module +
-                                 "` does not export an item named `" + imp.name + "`");
-        if (it->second.sort != core_sort_of(imp.kind))
-          return invalid(at, "module instantiation argument `" + imp.module + "` export `" +
-                                 imp.name + "` has the wrong kind");
-        if (imp.kind == ir::ExternKind::Func && !(it->second.func == imp.func)) {
-          return invalid(at, "type mismatch for export `" + imp.name +
-                                 "` of module instantiation argument `" + imp.module +
-                                 "`: expected " + ir::functype_to_string(imp.func) + ", found " +
-                                 ir::functype_to_string(it->second.func));
-        }
-      }
-      for (const Type::CoreExtern& e : m.core_exports)
-        items[e.name] = CoreItem{core_sort_of(e.kind), e.func};
-    } else {
-      for (const CoreInstance::Export& e : ci.exports) {
-        CoreItem item{e.sort, {}};
-        switch (e.sort) {
-        case CoreSort::Func:
-          if (e.index >= s.core_funcs.size()) return invalid(at, idx_msg("core func", e.index));
-          item.func = s.core_funcs[e.index];
-          break;
-        case CoreSort::Table:
-          if (e.index >= s.core_tables) return invalid(at, idx_msg("core table", e.index));
-          break;
-        case CoreSort::Memory:
-          if (e.index >= s.core_memories) return invalid(at, idx_msg("core memory", e.index));
-          break;
-        case CoreSort::Global:
-          if (e.index >= s.core_globals) return invalid(at, idx_msg("core global", e.index));
-          break;
-        default:
-          return invalid(at, std::string("cannot export a ") + sort_name(Sort::Core, e.sort) +
-                                 " from a core instance");
-        }
-        if (!items.emplace(e.name, item).second)
-          return invalid(at, "export name `" + e.name + "` already defined");
-      }
-    }
-    s.core_instances.push_back(std::move(items));
-    return ok();
+    return core_module_type(m, ref.offset);
   }
 
   Result<std::shared_ptr<const ExternType>> item_type(Scope& s, const SortIdx& si, uint64_t at) {
@@ -843,13 +588,27 @@ private:
       // Resources the component creates get new identities in every instance of it.
       for (const NamedExtern& e : c.exports)
         fresh_resources(e.type->type, c, map);
+      // One substitution for all exports: they refer to each other's nodes. A type imported
+      // with `(eq ...)` is the argument's type in the instance, so the names it has here
+      // carry over to the exports that mention it.
+      SubstMemo memo;
+      for (const NamedExtern& imp : c.imports) {
+        const TypePtr& declared = imp.type->type;
+        if (imp.type->kind != ExternType::Kind::Type || !declared || !nominal(*declared) ||
+            declared->kind == Type::Kind::Resource) {
+          continue;
+        }
+        const auto& arg = args.find(imp.name)->second;
+        if (arg->type) memo.emplace(declared.get(), arg->type);
+      }
       for (const NamedExtern& e : c.exports)
-        t->exports.push_back({e.name, substitute(e.type, map)});
+        t->exports.push_back({e.name, substitute(e.type, map, &memo)});
     } else {
       std::set<std::string> names;
       for (const Instance::Export& e : in.exports) {
         WASMCAP_ASSIGN(auto et, item_type(s, e.item, at));
-        WASMCAP_TRY(parse_extern_name(e.name.name, e.name.offset));
+        WASMCAP_ASSIGN(const ParsedName p, parse_extern_name(e.name.name, e.name.offset));
+        WASMCAP_TRY(check_implements(e.name, p, et->kind));
         if (!names.insert(strongly_unique_key(e.name.name)).second)
           return invalid(at, "export name `" + e.name.name + "` conflicts with previous name");
         t->exports.push_back({e.name.name, et});
@@ -859,8 +618,15 @@ private:
     return ok();
   }
 
+  // New identities for the resources `comp` created that `t` mentions (each node once: types
+  // are a DAG that may share subtrees).
   void fresh_resources(const TypePtr& t, const Type& comp, ResourceMap& map) {
-    if (!t) return;
+    std::set<const Type*> seen;
+    fresh_resources_(t, comp, map, seen);
+  }
+  void fresh_resources_(const TypePtr& t, const Type& comp, ResourceMap& map,
+                        std::set<const Type*>& seen) {
+    if (!t || !seen.insert(t.get()).second) return;
     if (t->resource && t->resource->id >= comp.resources_begin &&
         t->resource->id < comp.resources_end && !map.count(t->resource.get())) {
       auto r = std::make_shared<ResourceId>(*t->resource);
@@ -868,75 +634,19 @@ private:
       map[t->resource.get()] = r;
     }
     for (const auto& [label, f] : t->fields)
-      fresh_resources(f, comp, map);
+      fresh_resources_(f, comp, map, seen);
     for (const TypePtr& m : t->types)
-      fresh_resources(m, comp, map);
-    fresh_resources(t->ok, comp, map);
-    fresh_resources(t->err, comp, map);
-    fresh_resources(t->result, comp, map);
+      fresh_resources_(m, comp, map, seen);
+    fresh_resources_(t->ok, comp, map, seen);
+    fresh_resources_(t->err, comp, map, seen);
+    fresh_resources_(t->result, comp, map, seen);
     for (const NamedExtern& e : t->exports)
-      fresh_resources(e.type->type, comp, map);
-  }
-
-  // Whether values of `t` live in linear memory (strings and lists, at any depth).
-  static bool uses_memory(const TypePtr& t) {
-    if (!t) return false;
-    if (t->kind == Type::Kind::List || t->kind == Type::Kind::Map ||
-        (t->kind == Type::Kind::Prim && t->prim == PrimType::String)) {
-      return true;
-    }
-    if (t->kind == Type::Kind::Own || t->kind == Type::Kind::Borrow) return false;
-    for (const auto& [label, f] : t->fields) {
-      if (uses_memory(f)) return true;
-    }
-    for (const TypePtr& m : t->types) {
-      if (uses_memory(m)) return true;
-    }
-    return uses_memory(t->ok) || uses_memory(t->err);
-  }
-
-  // CanonicalABI.md's validation of canonical options: `memory` whenever a value crosses
-  // through memory, `realloc` whenever the callee side must allocate, `post-return` only on
-  // lifts and with the lifted results as its parameters.
-  Status check_options(const Scope& s, const Canon& c, const Type& ft, bool lift, uint64_t at) {
-    const CanonOptions& o = c.options;
-    bool params_mem = false, result_mem = uses_memory(ft.result);
-    for (const auto& [label, p] : ft.fields)
-      params_mem = params_mem || uses_memory(p);
-    std::vector<ir::ValType> flat_params, flat_results;
-    for (const auto& [label, p] : ft.fields)
-      flatten_type(*p, flat_params);
-    if (ft.result) flatten_type(*ft.result, flat_results);
-    const bool spill_params = flat_params.size() > kMaxFlatParams;
-    const bool spill_results = flat_results.size() > kMaxFlatResults;
-    const bool need_memory = params_mem || result_mem || spill_params || spill_results;
-    const bool need_realloc = lift ? (params_mem || spill_params) : result_mem;
-    if (need_memory && !o.memory) return invalid(at, "canonical option `memory` is required");
-    if (need_realloc && !o.realloc) return invalid(at, "canonical option `realloc` is required");
-    if (o.realloc) {
-      const ir::FuncType want{
-          {ir::ValType::I32, ir::ValType::I32, ir::ValType::I32, ir::ValType::I32},
-          {ir::ValType::I32}};
-      if (!(s.core_funcs[*o.realloc] == want)) {
-        return invalid(
-            at, "canonical option `realloc` uses a core function with an incorrect signature");
-      }
-    }
-    if (o.post_return) {
-      if (!lift)
-        return invalid(at, "canonical option `post-return` cannot be specified for lowerings");
-      const ir::FuncType want{flatten_functype(ft, true).results, {}};
-      if (!(s.core_funcs[*o.post_return] == want)) {
-        return invalid(
-            at, "canonical option `post-return` uses a core function with an incorrect signature");
-      }
-    }
-    return ok();
+      fresh_resources_(e.type->type, comp, map, seen);
   }
 
   Status canon(Scope& s, const Canon& c, uint64_t at) {
     const CanonOptions& o = c.options;
-    if (o.memory && *o.memory >= s.core_memories)
+    if (o.memory && *o.memory >= s.core_memories.size())
       return invalid(at, idx_msg("core memory", *o.memory));
     for (const auto& f : {o.realloc, o.post_return, o.callback}) {
       if (f && *f >= s.core_funcs.size()) return invalid(at, idx_msg("core func", *f));
@@ -969,9 +679,9 @@ private:
     case Canon::Kind::ResourceDrop:
     case Canon::Kind::ResourceRep: {
       WASMCAP_ASSIGN(TypePtr r, resource_at(s, c.type, at));
-      if (c.kind != Canon::Kind::ResourceDrop && !r->resource->defined) {
-        return invalid(at,
-                       "resource.new and resource.rep need a resource defined by this component");
+      if (c.kind != Canon::Kind::ResourceDrop && !s.local_resources.count(r->resource.get())) {
+        return invalid(at, "not a local resource: resource.new and resource.rep need a resource "
+                           "defined by this component");
       }
       ir::FuncType f{{ir::ValType::I32}, {}};
       if (c.kind != Canon::Kind::ResourceDrop) f.results.push_back(ir::ValType::I32);
@@ -1055,7 +765,16 @@ private:
         if (ascribed->kind != et->kind)
           return invalid(d.offset, "export `" + d.export_.name.name +
                                        "` has the wrong kind for its type ascription");
-        if (ascribed->kind != ExternType::Kind::Type) et = ascribed;
+        ResourceMap map;
+        if (auto st = check_subtype(*et, *ascribed, map, d.offset); !st) {
+          return invalid(d.offset, "ascribed type of export `" + d.export_.name.name +
+                                       "` is not compatible: " + st.error().message);
+        }
+        // The ascription is the type the export has from now on; a type ascribed as `(sub
+        // resource)` becomes a new abstract resource (a `(type (eq ...))` stays the same type).
+        const bool sub_resource =
+            ascribed->kind == ExternType::Kind::Type && d.export_.desc->sub_resource;
+        if (ascribed->kind != ExternType::Kind::Type || sub_resource) et = ascribed;
       }
       return export_(s, d.export_.name, et);
     }
