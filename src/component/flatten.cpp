@@ -44,6 +44,7 @@ void flatten_uncached(const Type& t, std::vector<ValType>& out);
 
 void flatten_type(const Type& t, std::vector<ValType>& out) {
   using K = Type::Kind;
+  if (out.size() > kFlatCap) return;
   switch (t.kind) {
   case K::FixedList:
   case K::Record:
@@ -64,6 +65,7 @@ void flatten_type(const Type& t, std::vector<ValType>& out) {
       }
     }
     out.insert(out.end(), memo->begin(), memo->end());
+    if (out.size() > kFlatCap + 1) out.resize(kFlatCap + 1);
     return;
   }
   default: flatten_uncached(t, out); return;
@@ -93,7 +95,7 @@ void flatten_uncached(const Type& t, std::vector<ValType>& out) {
     out.push_back(ValType::I32);
     return;
   case K::FixedList:
-    for (uint32_t i = 0; i < t.length; ++i)
+    for (uint32_t i = 0; i < t.length && out.size() <= kFlatCap; ++i)
       flatten_type(*t.types[0], out);
     return;
   case K::Record:

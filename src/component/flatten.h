@@ -13,6 +13,10 @@ namespace wasmcap::component {
 // At most this many core parameters / results are passed directly; beyond it, through memory.
 constexpr size_t kMaxFlatParams = 16;
 constexpr size_t kMaxFlatResults = 1;
+// flatten_type stops once its output passes this many values: a caller only ever needs the exact
+// flattening of up to kMaxFlatParams values (beyond that the values travel in memory), and a
+// type like tuple<t, t> nested 40 deep (2^40 values) must not exhaust memory.
+constexpr size_t kFlatCap = 64;
 
 void flatten_type(const Type& t, std::vector<ir::ValType>& out);
 
