@@ -28,13 +28,15 @@ TypePtr tuple(std::vector<TypePtr> members) {
 TEST(Flatten, VariantJoinsItsCasesAndTheMemoGivesTheSameAnswer) {
   auto v = std::make_shared<Type>();
   v->kind = Type::Kind::Variant;
-  v->fields = {{"a", prim(PrimType::U64)}, {"b", prim(PrimType::F32)}, {"c", nullptr},
+  v->fields = {{"a", prim(PrimType::U64)},
+               {"b", prim(PrimType::F32)},
+               {"c", nullptr},
                {"d", prim(PrimType::String)}};
   for (int round = 0; round < 2; ++round) { // the second answer comes from the memo
     std::vector<ir::ValType> flat;
     flatten_type(*v, flat);
-    EXPECT_EQ(flat, (std::vector<ir::ValType>{ir::ValType::I32, ir::ValType::I64,
-                                              ir::ValType::I32}))
+    EXPECT_EQ(flat,
+              (std::vector<ir::ValType>{ir::ValType::I32, ir::ValType::I64, ir::ValType::I32}))
         << "round " << round;
   }
 }
@@ -43,7 +45,8 @@ TEST(Flatten, VariantJoinsItsCasesAndTheMemoGivesTheSameAnswer) {
 // memory (an abort on a guest's input) instead of stopping past what any caller needs.
 TEST(Flatten, ExponentialTypesStopPastTheCap) {
   TypePtr t = prim(PrimType::U32);
-  for (int i = 0; i < 40; ++i) t = tuple({t, t});
+  for (int i = 0; i < 40; ++i)
+    t = tuple({t, t});
   const auto start = std::chrono::steady_clock::now();
   std::vector<ir::ValType> flat;
   flatten_type(*t, flat);
