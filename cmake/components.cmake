@@ -54,6 +54,26 @@ function(jco_command output input)
     VERBATIM)
 endfunction()
 
+# stage_wit(WIT_DIR OUT COPIES_VAR): the WIT folder jco and componentize-js read, made at OUT:
+# WIT_DIR's files, and deps/<package>/ with copies of the vendored WASI packages (copies: jco's
+# filesystem does not follow symbolic links). COPIES_VAR gets the copied files (to depend on).
+function(stage_wit wit_dir out copies_var)
+  file(GLOB wit_files ${wit_dir}/*.wit)
+  file(GLOB wasi_wit RELATIVE ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12
+    ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/*/*.wit)
+  set(copies)
+  foreach(f ${wit_files})
+    get_filename_component(base ${f} NAME)
+    configure_file(${f} ${out}/${base} COPYONLY)
+    list(APPEND copies ${out}/${base})
+  endforeach()
+  foreach(f ${wasi_wit})
+    configure_file(${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/${f} ${out}/deps/${f} COPYONLY)
+    list(APPEND copies ${out}/deps/${f})
+  endforeach()
+  set(${copies_var} ${copies} PARENT_SCOPE)
+endfunction()
+
 # component_guest(NAME C_FILE WIT_DIR WORLD): builds ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm, a
 # component from a C file that calls wasi:* functions directly (declared by hand in canonical-ABI
 # form, see tests/wasi_p2/wasi_p2.h) and exports what WORLD exports (wasi:cli/run's `run` as
@@ -70,22 +90,8 @@ function(component_guest name c_file wit_dir world)
   set(out ${CMAKE_CURRENT_BINARY_DIR})
   get_filename_component(c_file ${c_file} ABSOLUTE)
   get_filename_component(wit_dir ${wit_dir} ABSOLUTE)
-  # The WIT folder jco reads: the world's files, and deps/<package>/ with copies of the vendored
-  # WASI packages (copies: jco's filesystem does not follow symbolic links).
   set(wit ${out}/${name}.wit)
-  file(GLOB wit_files ${wit_dir}/*.wit)
-  file(GLOB wasi_wit RELATIVE ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12
-    ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/*/*.wit)
-  set(copies)
-  foreach(f ${wit_files})
-    get_filename_component(base ${f} NAME)
-    configure_file(${f} ${wit}/${base} COPYONLY)
-    list(APPEND copies ${wit}/${base})
-  endforeach()
-  foreach(f ${wasi_wit})
-    configure_file(${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/${f} ${wit}/deps/${f} COPYONLY)
-    list(APPEND copies ${wit}/deps/${f})
-  endforeach()
+  stage_wit(${wit_dir} ${wit} copies)
 
   add_custom_command(OUTPUT ${out}/${name}.core.wasm
     COMMAND ${WASI_CLANG} --target=wasm32-wasi -ffreestanding -nostdlib -O2 -Wall -Wextra -Werror
@@ -108,7 +114,7 @@ endfunction()
 # js_handler(NAME JS_FILE WIT_DIR WORLD): builds ${CMAKE_CURRENT_BINARY_DIR}/NAME.wasm, a
 # component from a JavaScript module, with componentize-js (pinned in tests/wasi_p2/package.json;
 # its engine, StarlingMonkey, makes a ~13 MB component; the build takes ~30 s). WIT_DIR holds the
-# world; the vendored WASI packages are its deps, as for component_guest(). Sets
+# world; the vendored WASI packages are its deps (stage_wit), as for component_guest(). Sets
 # WASMCAP_COMPONENTIZE_JS when the tool is installed; adds the target js_handler_NAME.
 set(WASMCAP_COMPONENTIZE_JS "")
 set(componentize_js ${WASMCAP_NODE_TOOLS}/node_modules/@bytecodealliance/componentize-js/src/cli.js)
@@ -120,19 +126,7 @@ function(js_handler name js_file wit_dir world)
   get_filename_component(js_file ${js_file} ABSOLUTE)
   get_filename_component(wit_dir ${wit_dir} ABSOLUTE)
   set(wit ${out}/${name}.wit)
-  file(GLOB wit_files ${wit_dir}/*.wit)
-  file(GLOB wasi_wit RELATIVE ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12
-    ${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/*/*.wit)
-  set(copies)
-  foreach(f ${wit_files})
-    get_filename_component(base ${f} NAME)
-    configure_file(${f} ${wit}/${base} COPYONLY)
-    list(APPEND copies ${wit}/${base})
-  endforeach()
-  foreach(f ${wasi_wit})
-    configure_file(${PROJECT_SOURCE_DIR}/wit/wasi-0.2.12/${f} ${wit}/deps/${f} COPYONLY)
-    list(APPEND copies ${wit}/deps/${f})
-  endforeach()
+  stage_wit(${wit_dir} ${wit} copies)
   add_custom_command(OUTPUT ${out}/${name}.wasm
     COMMAND ${WASMCAP_COMPONENTIZE_JS} ${js_file} --wit ${wit} --world-name ${world}
             -o ${out}/${name}.wasm

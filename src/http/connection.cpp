@@ -271,13 +271,18 @@ void Connection::start_write() {
     wbuf_.swap(ex_->s.out);
     ex_->cv.notify_all(); // room for write_body
   }
+  write_wbuf(/*linger=*/false);
+}
+
+void Connection::write_wbuf(bool linger) {
   writing_ = true;
   arm(write_timer_, server_.options.limits.body_timeout, write_gen_);
   asio::async_write(socket_, asio::buffer(wbuf_),
-                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                    [self = shared_from_this(), linger](boost::system::error_code ec, size_t) {
                       self->writing_ = false;
                       ++self->write_gen_;
                       if (ec || self->closed_) return self->close_now();
+                      if (linger) return self->linger_close();
                       self->pump();
                     });
 }
@@ -371,15 +376,7 @@ void Connection::respond_error(uint16_t status, std::string_view message) {
   wbuf_ = std::move(out);
   if (request_line_.empty()) request_line_ = "-";
   log(status, message.size() + 1);
-  writing_ = true;
-  arm(write_timer_, server_.options.limits.body_timeout, write_gen_);
-  asio::async_write(socket_, asio::buffer(wbuf_),
-                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                      self->writing_ = false;
-                      ++self->write_gen_;
-                      if (ec || self->closed_) return self->close_now();
-                      self->linger_close();
-                    });
+  write_wbuf(/*linger=*/true);
 }
 
 // Half-close, then read and drop what the client still sends for a moment: closing a socket with

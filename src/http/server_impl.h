@@ -89,6 +89,8 @@ private:
   void linger_close();
   void linger_read();
   void arm(asio::steady_timer& timer, std::chrono::milliseconds after, unsigned& generation);
+  // Writes wbuf_ under the body timeout; then `linger` ? linger_close() : pump().
+  void write_wbuf(bool linger);
   void log(uint16_t status, uint64_t bytes);
 
   Server::Impl& server_;
