@@ -60,15 +60,17 @@ Status Encoder::valtype(const Sexpr& s, ByteWriter& w) {
     w.u8(*p);
     return support::ok();
   }
+  // A type index is written as a signed LEB128 (s33), as decoders read it so that an index and
+  // a primitive type's byte (0x64-0x7f) never look alike: index 66 is 0xc2 0x00, not 0x42.
   if (!s.is_list) {
     WASMCAP_ASSIGN(uint32_t idx, resolve(Sort::Type, s));
-    w.u32(idx);
+    w.s64(idx);
     return support::ok();
   }
   // An inline compound type: defined on its own, then referred to by index.
   const std::vector<Sexpr> one = {s};
   WASMCAP_ASSIGN(uint32_t idx, define_type(one, 0, s.token, nullptr));
-  w.u32(idx);
+  w.s64(idx);
   return support::ok();
 }
 

@@ -131,6 +131,19 @@ TEST(ComponentText, GoldenBytesMatchJco) {
     EXPECT_EQ(encode_hex(g.wat), g.hex) << g.wat;
 }
 
+// Regression: a type index used as a value type is an s33, so index 66 is 0xc2 0x00; it was
+// written as the single byte 0x42, which decoders read as a negative index ("invalid value type
+// 0x42": every wit-component-made proxy has more than 64 types in its wasi:http import).
+TEST(ComponentText, ValueTypeIndicesAreSignedLeb) {
+  std::string wat = "(component";
+  for (int i = 0; i < 67; ++i)
+    wat += " (type u8)";
+  wat += " (type (list 66)) (type (list 63)))";
+  const std::string hex = encode_hex(wat);
+  EXPECT_NE(hex.find("70c200"), std::string::npos) << hex; // (list 66)
+  EXPECT_NE(hex.find("703f"), std::string::npos) << hex;   // (list 63): one byte still
+}
+
 // $ids resolve to the indices the numeric form spells out (the bytes are then equal).
 TEST(ComponentText, IdsResolveInEveryIndexSpace) {
   EXPECT_EQ(encode_stripped(R"((component $C
