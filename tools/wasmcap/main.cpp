@@ -1,5 +1,8 @@
 // wasmcap: the command-line front end. Parsing and dispatch only; the work is in the library,
 // error reporting in report.cpp and module loading in load_module.cpp.
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -62,6 +65,22 @@ int find_run_file(const CLI::App& run, int argc, char** argv, int first) {
 
 int main(int argc, char** argv) {
   using namespace wasmcap::cli;
+  // `wasmcap FILE ARGS...` is `wasmcap run FILE ARGS...`, as wasmtime has it, when FILE is not a
+  // subcommand and is a file (anything else is still an unknown subcommand, said as such).
+  std::vector<char*> with_run;
+  if (argc >= 2 && argv[1][0] != '-' &&
+      std::none_of(std::begin(kSubcommands), std::end(kSubcommands),
+                   [&](const char* s) { return std::strcmp(argv[1], s) == 0; })) {
+    struct stat st = {};
+    if (::stat(argv[1], &st) == 0 && S_ISREG(st.st_mode)) {
+      static char run_word[] = "run";
+      with_run.assign(argv, argv + argc);
+      with_run.insert(with_run.begin() + 1, run_word);
+      with_run.push_back(nullptr);
+      argv = with_run.data();
+      ++argc;
+    }
+  }
   CLI::App app{"wasmcap: a WebAssembly runtime with capability-based security", "wasmcap"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("wasmcap 0.1.0"));
