@@ -204,11 +204,16 @@ def case_net_grants():
     run(["run", "--tcp-connect", "127.0.0.1:80", "--tcp-listen", "[::]/0:0", "--udp", "*:53",
          "--allow-ip-name-lookup", "-S", "inherit-network", "-S", "allow-ip-name-lookup=y",
          wat("compute")], 0, SCRATCH)
+    # wasmtime's other -S keys: accepted (interface switches) or granted (inherit-env).
+    run(["run", "-S", "inherit-env", "-S", "cli", "-S", "preview2=y", "-S", "http", "-S", "tcp=n",
+         "-S", "udp=no", "--allow-http", "*.example.com", wat("compute")], 0, SCRATCH)
     for args, words in (
         (["--tcp-connect", "127.0.0.1"], ["--tcp-connect", "PORT"]),
         (["--udp", "10.0.0.0/33:53"], ["--udp", "prefix length"]),
         (["--tcp-listen", "::1:80"], ["--tcp-listen", "brackets"]),
-        (["-S", "inherit-env"], ["-S", "unknown WASI setting"]),
+        (["-S", "inherit-envv"], ["-S", "unknown WASI setting", "did you mean inherit-env"]),
+        (["-S", "tcplisten=0.0.0.0:80"], ["not supported", "--tcp-listen"]),
+        (["--allow-http", "a*.com"], ["--allow-http", "host pattern"]),
         (["-S", "inherit-network=maybe"], ["boolean"]),
     ):
         p = run(["run"] + args + [wat("compute")], 2, SCRATCH)

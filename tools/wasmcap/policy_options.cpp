@@ -9,16 +9,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "subcommands.h"
 #include "wasmcap/capabilities.h"
 #include "wasmcap/policy.h"
+
+extern char** environ;
 
 namespace wasmcap::cli {
 
@@ -80,11 +85,45 @@ Status add_net_rules(const std::string& option, const std::string& spec,
   return status;
 }
 
-// -S KEY[=VALUE]: wasmtime's WASI settings; the two that grant the network are accepted.
-Status apply_wasi_setting(const std::string& setting, NetGrants& net) {
+// wasmtime's -S keys wasmcap accepts (docs/cli.md maps each onto the capability model).
+constexpr const char* kWasiSettings[] = {"inherit-network",
+                                         "allow-ip-name-lookup",
+                                         "inherit-env",
+                                         "cli",
+                                         "preview2",
+                                         "http",
+                                         "tcp",
+                                         "udp"};
+
+// Levenshtein distance, for "did you mean".
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// -S KEY[=VALUE]: wasmtime's WASI settings. The grants (network, environment) are granted; the
+// interface switches (cli, preview2, http, tcp, udp) are accepted, since wasmcap links every
+// interface and lets grants decide, except that tcp=n / udp=n drop those socket grants.
+Status apply_wasi_setting(const std::string& setting, WasiConfig& config) {
   const size_t eq = setting.find('=');
   const std::string key = setting.substr(0, eq);
   const std::string value = eq == std::string::npos ? "y" : setting.substr(eq + 1);
+  if (key == "tcplisten") {
+    return make_error(ErrorKind::Usage, "-S " + setting +
+                                            ": preopened listening sockets are not supported; "
+                                            "grant --tcp-listen ADDR:PORT to a WASI 0.2 guest");
+  }
   bool on = false;
   if (value == "y" || value == "yes" || value == "true" || value == "1") {
     on = true;
@@ -92,14 +131,38 @@ Status apply_wasi_setting(const std::string& setting, NetGrants& net) {
     return make_error(ErrorKind::Usage,
                       "-S " + setting + ": expected a boolean (y/n, yes/no, true/false, 1/0)");
   }
+  NetGrants& net = config.net;
   if (key == "inherit-network") {
     if (on) net.grant_all_sockets();
   } else if (key == "allow-ip-name-lookup") {
     net.ip_name_lookup = net.ip_name_lookup || on;
-  } else {
-    return make_error(ErrorKind::Usage, "-S " + setting + ": unknown WASI setting \"" + key +
-                                            "\" (accepted: inherit-network, "
-                                            "allow-ip-name-lookup)");
+  } else if (key == "inherit-env") {
+    // The whole host environment, after what --env set (an --env value wins).
+    for (char** e = environ; on && e && *e; ++e) {
+      const std::string kv = *e;
+      const size_t at = kv.find('=');
+      if (at == std::string::npos) continue;
+      const std::string name = kv.substr(0, at);
+      const bool given = std::any_of(config.env.begin(), config.env.end(),
+                                     [&](const auto& p) { return p.first == name; });
+      if (!given) config.env.emplace_back(name, kv.substr(at + 1));
+    }
+  } else if (key == "tcp" || key == "udp") {
+    if (!on) (key == "tcp" ? net.tcp_connect : net.udp).clear();
+    if (!on && key == "tcp") net.tcp_listen.clear();
+  } else if (key != "cli" && key != "preview2" && key != "http") {
+    std::string nearest;
+    size_t best = ~size_t{0};
+    for (const char* k : kWasiSettings) {
+      const size_t d = edit_distance(key, k);
+      if (d < best) best = d, nearest = k;
+    }
+    std::string accepted;
+    for (const char* k : kWasiSettings)
+      accepted += (accepted.empty() ? "" : ", ") + std::string(k);
+    return make_error(ErrorKind::Usage, "-S " + setting + ": unknown WASI setting \"" + key + "\"" +
+                                            (best <= 3 ? " (did you mean " + nearest + "?)" : "") +
+                                            "; accepted: " + accepted);
   }
   return ok();
 }
@@ -207,7 +270,7 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
     config.http.hosts.push_back(pattern);
   }
   for (const std::string& setting : opts.wasi_settings) {
-    if (auto s = apply_wasi_setting(setting, config.net); !s) return s;
+    if (auto s = apply_wasi_setting(setting, config); !s) return s;
   }
   // A policy's dir that repeats a --dir (same host and guest) is one grant, read-only if
   // either says so; otherwise it is added after the --dir grants.
