@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -60,11 +61,31 @@ void add_wasi_grant_options(CLI::App& cmd, WasiGrantOptions& opts) {
       ->type_name("NAME[=VALUE]")
       ->allow_extra_args(false);
   cmd.add_flag("--inherit-env", opts.inherit_env, "Give the guest the whole host environment");
+  cmd.add_option("--mapdir", opts.mapdirs,
+                 "Old wasmtime spelling of --dir HOST::GUEST: GUEST::HOST or GUEST:HOST")
+      ->type_name("GUEST::HOST")
+      ->allow_extra_args(false);
 }
 
 Status apply_wasi_grant_options(const WasiGrantOptions& opts, WasiConfig& c) {
   for (const std::string& d : opts.dirs) {
     auto p = parse_dir(d);
+    if (!p) return p.error();
+    c.preopens.push_back(std::move(*p));
+  }
+  for (const std::string& m : opts.mapdirs) {
+    // GUEST::HOST (wasmtime 14-16), or GUEST:HOST (older tutorials).
+    const size_t two = m.find("::");
+    const size_t sep = two != std::string::npos ? two : m.find(':');
+    if (sep == std::string::npos || sep == 0 ||
+        sep + (two != std::string::npos ? 2 : 1) >= m.size()) {
+      return make_error(ErrorKind::Usage, "--mapdir " + m + ": expected GUEST::HOST");
+    }
+    const std::string guest = m.substr(0, sep);
+    const std::string host = m.substr(sep + (two != std::string::npos ? 2 : 1));
+    std::fprintf(stderr, "wasmcap: note: --mapdir %s is --dir %s::%s\n", m.c_str(), host.c_str(),
+                 guest.c_str());
+    auto p = parse_dir(host + "::" + guest);
     if (!p) return p.error();
     c.preopens.push_back(std::move(*p));
   }

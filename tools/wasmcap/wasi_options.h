@@ -12,8 +12,9 @@
 namespace wasmcap::cli {
 
 struct WasiGrantOptions {
-  std::vector<std::string> dirs; // HOST, HOST::GUEST or HOST::GUEST::ro
-  std::vector<std::string> envs; // NAME=VALUE, or NAME to pass the host's value on
+  std::vector<std::string> dirs;    // HOST, HOST::GUEST or HOST::GUEST::ro
+  std::vector<std::string> envs;    // NAME=VALUE, or NAME to pass the host's value on
+  std::vector<std::string> mapdirs; // old wasmtime: GUEST::HOST or GUEST:HOST (= --dir HOST::GUEST)
   bool inherit_env = false;
 };
 
