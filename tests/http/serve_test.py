@@ -249,16 +249,19 @@ def test_limits_and_timeout():
         check(status == 413, "2 KiB body with Content-Length: status %d, want 413" % status)
         # Chunked: /echo starts its response before it reads, so the limit is found too late
         # for a 413 and the response is cut (docs/serve.md): the client must not see it whole.
+        # The server may also close while the client still sends (a broken pipe): cut as well.
         c = s.conn()
-        c.request("POST", "/echo", body=iter([b"y" * 700] * 3), encode_chunked=True)
-        r = c.getresponse()
+        status = None
         try:
+            c.request("POST", "/echo", body=iter([b"y" * 700] * 3), encode_chunked=True)
+            r = c.getresponse()
+            status = r.status
             body = r.read()
             outcome = "a complete %d response of %d bytes" % (r.status, len(body))
-        except http_client_errors() as e:
+        except http_client_errors() as e:  # ConnectionError: a broken pipe too
             outcome = "cut: " + repr(e)
         c.close()
-        check(r.status == 413 or outcome.startswith("cut"),
+        check(status == 413 or outcome.startswith("cut"),
               "2.1 KiB chunked body: want 413 or a cut response, got %s" % outcome)
         status, _, body = get(s, "/echo", "POST", b"small")
         check(status == 200 and body == b"small", "a body under the limit: %d %r" % (status, body))
