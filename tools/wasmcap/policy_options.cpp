@@ -20,10 +20,9 @@
 #include <vector>
 
 #include "subcommands.h"
+#include "wasi_options.h"
 #include "wasmcap/capabilities.h"
 #include "wasmcap/policy.h"
-
-extern char** environ;
 
 namespace wasmcap::cli {
 
@@ -138,15 +137,7 @@ Status apply_wasi_setting(const std::string& setting, WasiConfig& config) {
     net.ip_name_lookup = net.ip_name_lookup || on;
   } else if (key == "inherit-env") {
     // The whole host environment, after what --env set (an --env value wins).
-    for (char** e = environ; on && e && *e; ++e) {
-      const std::string kv = *e;
-      const size_t at = kv.find('=');
-      if (at == std::string::npos) continue;
-      const std::string name = kv.substr(0, at);
-      const bool given = std::any_of(config.env.begin(), config.env.end(),
-                                     [&](const auto& p) { return p.first == name; });
-      if (!given) config.env.emplace_back(name, kv.substr(at + 1));
-    }
+    if (on) inherit_host_env(config);
   } else if (key == "tcp" || key == "udp") {
     if (!on) (key == "tcp" ? net.tcp_connect : net.udp).clear();
     if (!on && key == "tcp") net.tcp_listen.clear();

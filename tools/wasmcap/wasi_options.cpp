@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -67,6 +68,18 @@ void add_wasi_grant_options(CLI::App& cmd, WasiGrantOptions& opts) {
       ->allow_extra_args(false);
 }
 
+void inherit_host_env(WasiConfig& c) {
+  for (char** e = environ; e && *e; ++e) {
+    const std::string kv = *e;
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string name = kv.substr(0, eq);
+    const bool given =
+        std::any_of(c.env.begin(), c.env.end(), [&](const auto& p) { return p.first == name; });
+    if (!given) c.env.emplace_back(std::move(name), kv.substr(eq + 1));
+  }
+}
+
 Status apply_wasi_grant_options(const WasiGrantOptions& opts, WasiConfig& c) {
   for (const std::string& d : opts.dirs) {
     auto p = parse_dir(d);
@@ -89,13 +102,7 @@ Status apply_wasi_grant_options(const WasiGrantOptions& opts, WasiConfig& c) {
     if (!p) return p.error();
     c.preopens.push_back(std::move(*p));
   }
-  if (opts.inherit_env) {
-    for (char** e = environ; e && *e; ++e) {
-      const std::string kv = *e;
-      const size_t eq = kv.find('=');
-      if (eq != std::string::npos) c.env.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-    }
-  }
+  if (opts.inherit_env) inherit_host_env(c);
   for (const std::string& e : opts.envs) {
     const size_t eq = e.find('=');
     std::string name = e.substr(0, eq), value;

@@ -19,6 +19,8 @@ struct WasiGrantOptions {
 };
 
 void add_wasi_grant_options(CLI::App& cmd, WasiGrantOptions& opts);
+// Adds every host environment variable `config` does not set yet (--inherit-env, -S inherit-env).
+void inherit_host_env(WasiConfig& config);
 // Adds the granted directories and variables to `config` (Usage errors name the option).
 Status apply_wasi_grant_options(const WasiGrantOptions& opts, WasiConfig& config);
 

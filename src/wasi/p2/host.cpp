@@ -81,7 +81,8 @@ const std::vector<HostFunction>& table() {
   static const std::vector<HostFunction> all = [] {
     std::vector<HostFunction> v;
     for (auto list : {cli_functions(), clocks_functions(), random_functions(), io_functions(),
-                      filesystem_functions(), sockets_functions(), http_functions()}) {
+                      filesystem_functions(), sockets_functions(), http_fields_functions(),
+                      http_incoming_functions(), http_outgoing_functions()}) {
       v.insert(v.end(), list.begin(), list.end());
     }
     std::sort(v.begin(), v.end(), [](const HostFunction& a, const HostFunction& b) {

@@ -1,10 +1,7 @@
-// wasi:http in the WASI 0.2 host: the joined function list and the small conversions the
-// http*.cpp files share (methods, error codes).
+// wasi:http in the WASI 0.2 host: the small conversions the http*.cpp files share (methods,
+// error codes).
 #include "wasi/p2/http.h"
 
-#include <vector>
-
-#include "wasi/p2/registry.h"
 #include "wasi/p2/values.h"
 
 namespace wasmcap::wasi::p2 {
@@ -33,20 +30,7 @@ std::string method_name(const Val& method) {
 }
 
 Val internal_error(std::string_view message) {
-  return variant_val("wasi:http/types.error-code", "internal-error",
-                     some_val(Val::string(std::string(message))));
-}
-
-std::span<const HostFunction> http_functions() {
-  static const std::vector<HostFunction> all = [] {
-    std::vector<HostFunction> v;
-    for (auto list :
-         {http_fields_functions(), http_incoming_functions(), http_outgoing_functions()}) {
-      v.insert(v.end(), list.begin(), list.end());
-    }
-    return v;
-  }();
-  return all;
+  return variant_val(kErrorCode, "internal-error", some_val(Val::string(std::string(message))));
 }
 
 } // namespace wasmcap::wasi::p2

@@ -44,10 +44,8 @@ uint32_t add_fields(P2Ctx& cx, std::shared_ptr<FieldList> list, bool immutable);
 // The list of an own<fields> the guest gave away (the handle is gone after this).
 support::Result<std::shared_ptr<FieldList>> take_fields(P2Ctx& cx, const Val& own);
 
-// The per-file function lists http_functions() joins.
-std::span<const HostFunction> http_fields_functions();   // http_fields.cpp
-std::span<const HostFunction> http_incoming_functions(); // http_incoming.cpp
-std::span<const HostFunction> http_outgoing_functions(); // http_outgoing.cpp
+// The WIT type of wasi:http's errors (for variant_val and case_name).
+inline constexpr std::string_view kErrorCode = "wasi:http/types.error-code";
 
 // wasi:http/types' method variant from a method name, and back.
 Val method_val(std::string_view method);

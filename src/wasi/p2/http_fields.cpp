@@ -7,6 +7,7 @@
 
 #include "wasi/p2/http.h"
 #include "wasi/p2/http_objects.h"
+#include "wasi/p2/registry.h"
 #include "wasi/p2/values.h"
 
 namespace wasmcap::wasi::p2 {
@@ -34,8 +35,7 @@ Val header_error(std::string_view which) {
 }
 
 support::Result<Fields*> fields_of(P2Ctx& cx, const Val& h) {
-  WASMCAP_ASSIGN(const uint32_t rep, handle_rep(h, resources::kFields));
-  return cx.get_as<Fields>(rep, resources::kFields);
+  return handle_object<Fields>(cx, h, resources::kFields);
 }
 
 Ret make(P2Ctx& cx, std::shared_ptr<FieldList> list, bool immutable) {

@@ -14,54 +14,51 @@ namespace wasmcap::wasi::p2 {
 
 namespace {
 
-constexpr std::string_view kErrorCode = "wasi:http/types.error-code";
 // Body bytes a handler may write before it sets the response.
 constexpr size_t kMaxPending = 16u << 20;
 
-template <class T> support::Result<T*> object(P2Ctx& cx, const Val& h, const HostResourceType& t) {
-  WASMCAP_ASSIGN(const uint32_t rep, handle_rep(h, t));
-  return cx.get_as<T>(rep, t);
-}
-
 Ret request_method(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
   return std::optional<Val>(method_val(r->exchange->request().method));
 }
 
 Ret request_path(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
   return std::optional<Val>(some_val(Val::string(r->exchange->request().target)));
 }
 
 Ret request_scheme(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
   const bool https = r->exchange->request().scheme == "https";
   return std::optional<Val>(
       some_val(variant_val("wasi:http/types.scheme", https ? "HTTPS" : "HTTP")));
 }
 
 Ret request_authority(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
   const std::string& host = r->exchange->request().authority;
   return std::optional<Val>(host.empty() ? none_val() : some_val(Val::string(host)));
 }
 
 Ret request_headers(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
   return std::optional<Val>(own_val(resources::kFields, add_fields(cx, r->headers, true)));
 }
 
 Ret request_consume(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingRequest>(cx, a[0], resources::kIncomingRequest));
   if (r->consumed) return std::optional<Val>(err_val());
   r->consumed = true;
   auto body = std::make_unique<IncomingBody>();
-  body->source = std::make_shared<ExchangeBodySource>(*r->exchange);
+  HttpExchange* ex = r->exchange;
+  body->source =
+      std::make_shared<HttpBodySource>([ex](std::span<uint8_t> buf) { return ex->read_body(buf); },
+                                       [ex](int timeout_ms) { return ex->wait_body(timeout_ms); });
   return std::optional<Val>(ok_val(own_val(resources::kIncomingBody, cx.add(std::move(body)))));
 }
 
 Ret body_stream(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* b, object<IncomingBody>(cx, a[0], resources::kIncomingBody));
+  WASMCAP_ASSIGN(auto* b, handle_object<IncomingBody>(cx, a[0], resources::kIncomingBody));
   if (b->stream_taken) return std::optional<Val>(err_val());
   b->stream_taken = true;
   auto s = std::make_unique<InputStream>();
@@ -78,13 +75,13 @@ Ret body_finish(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret trailers_subscribe(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_TRY(object<FutureTrailers>(cx, a[0], resources::kFutureTrailers));
+  WASMCAP_TRY(handle_object<FutureTrailers>(cx, a[0], resources::kFutureTrailers));
   // get() reads the rest of the body itself, so the future counts as ready now.
   return std::optional<Val>(own_val(resources::kPollable, cx.add(std::make_unique<Pollable>())));
 }
 
 Ret trailers_get(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* t, object<FutureTrailers>(cx, a[0], resources::kFutureTrailers));
+  WASMCAP_ASSIGN(auto* t, handle_object<FutureTrailers>(cx, a[0], resources::kFutureTrailers));
   if (t->taken) return std::optional<Val>(some_val(err_val()));
   t->taken = true;
   // The body's unread rest is skipped; trailers are not kept (yet).
@@ -110,12 +107,12 @@ Ret response_new(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret response_status(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
   return std::optional<Val>(Val::make(Val::Kind::U16, r->status));
 }
 
 Ret response_set_status(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
   const uint64_t status = a[1].u();
   if (status < 100 || status > 599) return std::optional<Val>(err_val());
   r->status = static_cast<uint16_t>(status);
@@ -123,12 +120,12 @@ Ret response_set_status(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret response_headers(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
   return std::optional<Val>(own_val(resources::kFields, add_fields(cx, r->headers, true)));
 }
 
 Ret response_body(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingResponse>(cx, a[0], resources::kOutgoingResponse));
   if (r->body_taken) return std::optional<Val>(err_val());
   r->body_taken = true;
   auto b = std::make_unique<OutgoingBody>();
@@ -137,7 +134,7 @@ Ret response_body(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret outgoing_body_write(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* b, object<OutgoingBody>(cx, a[0], resources::kOutgoingBody));
+  WASMCAP_ASSIGN(auto* b, handle_object<OutgoingBody>(cx, a[0], resources::kOutgoingBody));
   if (b->stream_taken) return std::optional<Val>(err_val());
   b->stream_taken = true;
   auto s = std::make_unique<OutputStream>();
@@ -242,14 +239,14 @@ OutgoingBody::~OutgoingBody() {
   }
 }
 
-int64_t ExchangeBodySource::read(std::span<uint8_t> buf, bool blocking, bool* ended) {
+int64_t HttpBodySource::read(std::span<uint8_t> buf, bool blocking, bool* ended) {
   *ended = false;
   if (ended_) {
     *ended = true;
     return 0;
   }
-  if (!blocking && !ex_.wait_body(0)) return 0;
-  auto n = ex_.read_body(buf);
+  if (!blocking && !wait_(0)) return 0;
+  auto n = read_(buf);
   if (!n) return -EIO;
   if (*n == 0) ended_ = *ended = true;
   return static_cast<int64_t>(*n);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,27 +127,20 @@ struct IncomingResponse : HostObject {
   bool consumed = false;
 };
 
-// A stream over an outgoing request's response body.
-class CallBodySource final : public ByteSource {
+// A stream over an HTTP body: an incoming request's (read from the server's exchange) or an
+// outgoing request's response (read from the client's call). `read` blocks for at least one
+// byte (0 = the end); `wait` says whether it would not block (-1: wait as long as needed).
+class HttpBodySource final : public ByteSource {
 public:
-  explicit CallBodySource(std::shared_ptr<HttpOutgoingCall> call) : call_(std::move(call)) {}
+  HttpBodySource(std::function<Result<size_t>(std::span<uint8_t>)> read,
+                 std::function<bool(int timeout_ms)> wait)
+      : read_(std::move(read)), wait_(std::move(wait)) {}
   int64_t read(std::span<uint8_t> buf, bool blocking, bool* ended) override;
-  bool wait(int) override { return true; } // reads block on the connection
+  bool wait(int timeout_ms) override { return ended_ || wait_(timeout_ms); }
 
 private:
-  std::shared_ptr<HttpOutgoingCall> call_;
-  bool ended_ = false;
-};
-
-// A stream over an incoming request's body.
-class ExchangeBodySource final : public ByteSource {
-public:
-  explicit ExchangeBodySource(HttpExchange& ex) : ex_(ex) {}
-  int64_t read(std::span<uint8_t> buf, bool blocking, bool* ended) override;
-  bool wait(int timeout_ms) override { return ended_ || ex_.wait_body(timeout_ms); }
-
-private:
-  HttpExchange& ex_;
+  std::function<Result<size_t>(std::span<uint8_t>)> read_;
+  std::function<bool(int)> wait_;
   bool ended_ = false;
 };
 

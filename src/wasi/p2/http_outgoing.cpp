@@ -5,22 +5,17 @@
 // handle connects and sends what the body has so far; the rest of the body streams out as the
 // guest writes it; the future is ready once the body is finished, and its get waits for the
 // response head.
-#include <cerrno>
 #include <charconv>
 
 #include "wasi/p2/http.h"
 #include "wasi/p2/http_objects.h"
+#include "wasi/p2/registry.h"
 #include "wasi/p2/values.h"
 #include "wasi/wasi_ctx.h"
 
 namespace wasmcap::wasi::p2 {
 
 namespace {
-
-template <class T> support::Result<T*> object(P2Ctx& cx, const Val& h, const HostResourceType& t) {
-  WASMCAP_ASSIGN(const uint32_t rep, handle_rep(h, t));
-  return cx.get_as<T>(rep, t);
-}
 
 Val optional_string(const std::optional<std::string>& s) {
   return s ? some_val(Val::string(*s)) : none_val();
@@ -40,7 +35,7 @@ Ret request_new(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret request_body(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   if (r->body_taken) return std::optional<Val>(err_val());
   r->body_taken = true;
   auto b = std::make_unique<OutgoingBody>();
@@ -49,12 +44,12 @@ Ret request_body(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret request_method(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   return std::optional<Val>(method_val(r->method));
 }
 
 Ret request_set_method(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   std::string m = method_name(a[1]);
   if (!valid_field_name(m)) return std::optional<Val>(err_val()); // a method is a token
   r->method = std::move(m);
@@ -62,12 +57,12 @@ Ret request_set_method(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret request_path(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   return std::optional<Val>(optional_string(r->path_with_query));
 }
 
 Ret request_set_path(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   auto p = string_option(a[1]);
   if (p && !valid_field_value(*p)) return std::optional<Val>(err_val());
   r->path_with_query = std::move(p);
@@ -75,7 +70,7 @@ Ret request_set_path(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret request_scheme(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   if (!r->scheme) return std::optional<Val>(none_val());
   constexpr std::string_view kScheme = "wasi:http/types.scheme";
   if (*r->scheme == "http") return std::optional<Val>(some_val(variant_val(kScheme, "HTTP")));
@@ -84,7 +79,7 @@ Ret request_scheme(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret request_set_scheme(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   if (!a[1].has_payload()) {
     r->scheme.reset();
     return std::optional<Val>(ok_val());
@@ -105,12 +100,12 @@ Ret request_set_scheme(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret request_authority(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   return std::optional<Val>(optional_string(r->authority));
 }
 
 Ret request_set_authority(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   auto host = string_option(a[1]);
   if (host && (host->empty() || !valid_field_value(*host) ||
                host->find_first_of(" /?#@") != std::string::npos)) {
@@ -121,7 +116,7 @@ Ret request_set_authority(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret request_headers(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
+  WASMCAP_ASSIGN(auto* r, handle_object<OutgoingRequest>(cx, a[0], resources::kOutgoingRequest));
   return std::optional<Val>(own_val(resources::kFields, add_fields(cx, r->headers, true)));
 }
 
@@ -133,14 +128,14 @@ Ret options_new(P2Ctx& cx, std::span<const Val>) {
 // The three timeouts of request-options, as member pointers, so each getter and setter is one line.
 template <std::optional<uint64_t> RequestOptions::* field>
 Ret options_get(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* o, object<RequestOptions>(cx, a[0], resources::kRequestOptions));
+  WASMCAP_ASSIGN(auto* o, handle_object<RequestOptions>(cx, a[0], resources::kRequestOptions));
   const auto& v = o->*field;
   return std::optional<Val>(v ? some_val(u64_val(*v)) : none_val());
 }
 
 template <std::optional<uint64_t> RequestOptions::* field>
 Ret options_set(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* o, object<RequestOptions>(cx, a[0], resources::kRequestOptions));
+  WASMCAP_ASSIGN(auto* o, handle_object<RequestOptions>(cx, a[0], resources::kRequestOptions));
   o->*field = a[1].has_payload() ? std::optional<uint64_t>(a[1].payload().u()) : std::nullopt;
   return std::optional<Val>(ok_val());
 }
@@ -165,8 +160,6 @@ std::pair<std::string, uint16_t> host_port(std::string_view authority, bool http
   }
   return {lower_case(host), port};
 }
-
-constexpr std::string_view kErrorCode = "wasi:http/types.error-code";
 
 // The WIT's error-code for a failed outgoing request, from the client's message.
 Val error_code_for(const Error& e) {
@@ -278,16 +271,16 @@ private:
 };
 
 Ret future_subscribe(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* f,
-                 object<FutureIncomingResponse>(cx, a[0], resources::kFutureIncomingResponse));
+  WASMCAP_ASSIGN(
+      auto* f, handle_object<FutureIncomingResponse>(cx, a[0], resources::kFutureIncomingResponse));
   auto p = std::make_unique<Pollable>();
   p->waiter = std::make_shared<BodyDone>(f->body);
   return std::optional<Val>(own_val(resources::kPollable, cx.add(std::move(p))));
 }
 
 Ret future_get(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* f,
-                 object<FutureIncomingResponse>(cx, a[0], resources::kFutureIncomingResponse));
+  WASMCAP_ASSIGN(
+      auto* f, handle_object<FutureIncomingResponse>(cx, a[0], resources::kFutureIncomingResponse));
   if (f->taken) return std::optional<Val>(some_val(err_val()));
   if (!f->result) {
     ResponseState& st = *f->body;
@@ -312,21 +305,24 @@ Ret future_get(P2Ctx& cx, std::span<const Val> a) {
 }
 
 Ret response_status(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
   return std::optional<Val>(Val::make(Val::Kind::U16, r->status));
 }
 
 Ret response_headers(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
   return std::optional<Val>(own_val(resources::kFields, add_fields(cx, r->headers, true)));
 }
 
 Ret response_consume(P2Ctx& cx, std::span<const Val> a) {
-  WASMCAP_ASSIGN(auto* r, object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
+  WASMCAP_ASSIGN(auto* r, handle_object<IncomingResponse>(cx, a[0], resources::kIncomingResponse));
   if (r->consumed) return std::optional<Val>(err_val());
   r->consumed = true;
   auto body = std::make_unique<IncomingBody>();
-  body->source = std::make_shared<CallBodySource>(r->call);
+  // Reads block on the connection (the client has no readiness test): always "ready".
+  body->source = std::make_shared<HttpBodySource>(
+      [call = r->call](std::span<uint8_t> buf) { return call->read_body(buf); },
+      [](int) { return true; });
   return std::optional<Val>(ok_val(own_val(resources::kIncomingBody, cx.add(std::move(body)))));
 }
 
@@ -364,18 +360,6 @@ const HostFunction kOutgoing[] = {
 };
 
 } // namespace
-
-int64_t CallBodySource::read(std::span<uint8_t> buf, bool, bool* ended) {
-  *ended = false;
-  if (ended_) {
-    *ended = true;
-    return 0;
-  }
-  auto n = call_->read_body(buf);
-  if (!n) return -EIO;
-  if (*n == 0) ended_ = *ended = true;
-  return static_cast<int64_t>(*n);
-}
 
 std::span<const HostFunction> http_outgoing_functions() {
   return kOutgoing;

@@ -14,6 +14,9 @@ std::span<const HostFunction> random_functions();     // clocks_random.cpp
 std::span<const HostFunction> io_functions();         // io.cpp: error, poll, streams
 std::span<const HostFunction> filesystem_functions(); // filesystem.cpp: types, preopens
 std::span<const HostFunction> sockets_functions();    // sockets*.cpp: network, tcp, udp, lookup
-std::span<const HostFunction> http_functions();       // http*.cpp: types, outgoing-handler
+// wasi:http/types and outgoing-handler, one list per file (http_fields/incoming/outgoing.cpp)
+std::span<const HostFunction> http_fields_functions();
+std::span<const HostFunction> http_incoming_functions();
+std::span<const HostFunction> http_outgoing_functions();
 
 } // namespace wasmcap::wasi::p2

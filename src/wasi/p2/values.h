@@ -93,5 +93,12 @@ inline bool has_flag(const Val& flags, std::string_view type, std::string_view f
 // The representation of a handle argument (own or borrow) of the host's resource type `t`; a
 // Trap error when the handle is of another type.
 support::Result<uint32_t> handle_rep(const Val& v, const HostResourceType& t);
+// The host object behind a handle argument of type `t` (a Trap error for a handle of another
+// type or one the host never gave out).
+template <class T>
+support::Result<T*> handle_object(P2Ctx& cx, const Val& v, const HostResourceType& t) {
+  WASMCAP_ASSIGN(const uint32_t rep, handle_rep(v, t));
+  return cx.get_as<T>(rep, t);
+}
 
 } // namespace wasmcap::wasi::p2
