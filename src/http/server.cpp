@@ -193,6 +193,13 @@ void Server::Impl::stop(std::chrono::milliseconds grace) {
     ioc->stop();
   for (auto& t : io_threads)
     if (t.joinable()) t.join();
+  // The close posted above may not have run before the io_contexts stopped; the threads are gone
+  // now, so close here: a stopped server must not keep listening (a client would connect and
+  // wait for an answer instead of being refused).
+  {
+    boost::system::error_code ignored;
+    if (acceptor) acceptor->close(ignored);
+  }
   {
     std::lock_guard lock(stop_mu);
     stopped = true;

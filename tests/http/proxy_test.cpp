@@ -85,6 +85,18 @@ std::vector<uint8_t> handler_bytes() {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// A request the handler must answer; on failure the message says why (the trap, the host error).
+#define ASSERT_HANDLED(ex)                                                                         \
+  do {                                                                                             \
+    const Status handled_ = handle(ex);                                                            \
+    ASSERT_TRUE(handled_) << handled_.error().to_string();                                         \
+  } while (0)
+#define EXPECT_HANDLED(ex)                                                                         \
+  do {                                                                                             \
+    const Status handled_ = handle(ex);                                                            \
+    EXPECT_TRUE(handled_) << handled_.error().to_string();                                         \
+  } while (0)
+
 class ProxyTest : public ::testing::Test {
 protected:
   void make(Config config = {}, WasiConfig wasi = {}) {
@@ -106,7 +118,7 @@ protected:
 TEST_F(ProxyTest, HelloHasStatusHeadersAndBody) {
   make();
   FakeExchange ex("GET", "/?x=1");
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.status, 200);
   EXPECT_EQ(ex.body, "hello from a wasm handler\n");
   EXPECT_EQ(ex.header("content-type"), "text/plain");
@@ -121,7 +133,7 @@ TEST_F(ProxyTest, EchoStreamsTheBodyBack) {
   for (size_t i = 0; i < big.size(); ++i)
     big[i] = static_cast<char>('a' + i % 26);
   FakeExchange ex("POST", "/echo", big);
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.status, 200);
   EXPECT_EQ(ex.header("x-method"), "POST");
   EXPECT_EQ(ex.body, big);
@@ -131,21 +143,21 @@ TEST_F(ProxyTest, EchoStreamsTheBodyBack) {
 TEST_F(ProxyTest, OtherMethodsKeepTheirName) {
   make();
   FakeExchange ex("PROPFIND", "/echo");
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.header("x-method"), "PROPFIND");
 }
 
 TEST_F(ProxyTest, HeadersAreListedLowerCasedAndMultiValued) {
   make();
   FakeExchange ex("GET", "/headers", "", {{"X-One", "1"}, {"x-two", "a"}, {"X-Two", "b"}});
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.body, "x-one: 1\nx-two: a\nx-two: b\n");
 }
 
 TEST_F(ProxyTest, ResponseWithoutBodyIsComplete) {
   make();
   FakeExchange ex("GET", "/status/204");
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.status, 204);
   EXPECT_TRUE(ex.finished);
   EXPECT_EQ(ex.body, "");
@@ -154,7 +166,7 @@ TEST_F(ProxyTest, ResponseWithoutBodyIsComplete) {
 TEST_F(ProxyTest, BigBodyArrivesWhole) {
   make();
   FakeExchange ex("GET", "/big/1000000");
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.body.size(), 1000000u);
   EXPECT_TRUE(ex.finished);
 }
@@ -169,7 +181,7 @@ TEST_F(ProxyTest, TrapGives500AndTheTrap) {
   EXPECT_EQ(ex.status, 500);
   // The proxy keeps serving: the next request gets a fresh instance.
   FakeExchange next("GET", "/");
-  EXPECT_TRUE(handle(next));
+  EXPECT_HANDLED(next);
   EXPECT_EQ(next.status, 200);
 }
 
@@ -196,7 +208,7 @@ TEST_F(ProxyTest, UnfinishedBodyBreaksTheResponse) {
 TEST_F(ProxyTest, OutgoingRequestWithoutGrantIsDenied) {
   make();
   FakeExchange ex("GET", "/outgoing/example.com");
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.status, 403);
   EXPECT_EQ(ex.body, "denied\n");
 }
@@ -206,10 +218,10 @@ TEST_F(ProxyTest, OutgoingRequestToAGrantedHostIsNotDenied) {
   wasi.http.hosts = {"*.example.com"};
   make({}, wasi);
   FakeExchange denied("GET", "/outgoing/example.com"); // *. matches subdomains only
-  ASSERT_TRUE(handle(denied));
+  ASSERT_HANDLED(denied);
   EXPECT_EQ(denied.status, 403);
   FakeExchange granted("GET", "/outgoing/api.example.com");
-  ASSERT_TRUE(handle(granted));
+  ASSERT_HANDLED(granted);
   EXPECT_NE(granted.status, 403);
 }
 
@@ -232,13 +244,13 @@ TEST_F(ProxyTest, OutgoingRequestReachesAGrantedUpstream) {
   wasi.http_client = http::make_outgoing_client();
   make({}, wasi);
   FakeExchange ex("GET", "/outgoing/" + host);
-  ASSERT_TRUE(handle(ex));
+  ASSERT_HANDLED(ex);
   EXPECT_EQ(ex.status, 200);
   EXPECT_EQ(ex.body, "upstream 201: upstream says hi to /");
   // A port nobody listens on: connection-refused (error-code case 6) comes back to the guest.
   (*upstream)->stop(std::chrono::milliseconds(0));
   FakeExchange refused("GET", "/outgoing/" + host);
-  ASSERT_TRUE(handle(refused));
+  ASSERT_HANDLED(refused);
   EXPECT_EQ(refused.status, 502);
   EXPECT_EQ(refused.body, "6");
 }

@@ -24,9 +24,13 @@ def check(cond, message):
 
 class Server:
     """`wasmcap serve --addr 127.0.0.1:0 ARGS HANDLER`, its port read from stderr; stderr is kept
-    (lines()) for the failure log checks."""
+    (lines()) for the failure log checks. `Server.last` is the newest one, whose stderr a failing
+    test prints (the trap behind a 500 is only in the server's log)."""
+
+    last = None
 
     def __init__(self, wasmcap, handler, tier, args=(), start_timeout=60.0):
+        Server.last = self
         self.cmd = [wasmcap, "serve", "--addr", "127.0.0.1:0", "--tier", tier, *args, handler]
         self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -414,6 +414,9 @@ def main():
             failed += 1
             what = str(e) if isinstance(e, Failure) else traceback.format_exc()
             print("FAIL %s (%.1f s): %s" % (name, time.monotonic() - t0, what), flush=True)
+            if Server.last is not None:
+                print("  the server's stderr (last 20 lines):\n    " +
+                      "\n    ".join(Server.last.lines()[-20:]), flush=True)
         else:
             passed += 1
             print("ok   %s (%.1f s)" % (name, time.monotonic() - t0), flush=True)

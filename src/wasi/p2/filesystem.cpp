@@ -72,15 +72,15 @@ std::string_view error_case(Errno e) {
 
 Val fs_error_code(Errno e, Refusal why, Deny deny) {
   if (e == Errno::Notcapable) {
-    if (why == Refusal::ReadOnly) return enum_val(kErrorCode, "read-only");
+    if (why == Refusal::ReadOnly) return enum_val(kFsErrorCode, "read-only");
     if (why == Refusal::Rights) {
-      if (deny == Deny::Data) return enum_val(kErrorCode, "bad-descriptor");
-      if (deny == Deny::Dir) return enum_val(kErrorCode, "read-only");
+      if (deny == Deny::Data) return enum_val(kFsErrorCode, "bad-descriptor");
+      if (deny == Deny::Dir) return enum_val(kFsErrorCode, "read-only");
     }
     // A path escaping its grant (the WIT's own rule), a policy's refusal, other missing rights.
-    return enum_val(kErrorCode, "not-permitted");
+    return enum_val(kFsErrorCode, "not-permitted");
   }
-  return enum_val(kErrorCode, error_case(e));
+  return enum_val(kFsErrorCode, error_case(e));
 }
 
 Errno require_directory(P2Ctx& cx, Fd fd) {

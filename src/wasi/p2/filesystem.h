@@ -22,7 +22,7 @@
 
 namespace wasmcap::wasi::p2 {
 
-constexpr std::string_view kErrorCode = "wasi:filesystem/types.error-code";
+constexpr std::string_view kFsErrorCode = "wasi:filesystem/types.error-code";
 constexpr std::string_view kDescriptorFlags = "wasi:filesystem/types.descriptor-flags";
 constexpr std::string_view kPathFlags = "wasi:filesystem/types.path-flags";
 constexpr std::string_view kOpenFlags = "wasi:filesystem/types.open-flags";

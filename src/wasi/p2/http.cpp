@@ -30,7 +30,7 @@ std::string method_name(const Val& method) {
 }
 
 Val internal_error(std::string_view message) {
-  return variant_val(kErrorCode, "internal-error", some_val(Val::string(std::string(message))));
+  return variant_val(kHttpErrorCode, "internal-error", some_val(Val::string(std::string(message))));
 }
 
 } // namespace wasmcap::wasi::p2

@@ -45,7 +45,7 @@ uint32_t add_fields(P2Ctx& cx, std::shared_ptr<FieldList> list, bool immutable);
 support::Result<std::shared_ptr<FieldList>> take_fields(P2Ctx& cx, const Val& own);
 
 // The WIT type of wasi:http's errors (for variant_val and case_name).
-inline constexpr std::string_view kErrorCode = "wasi:http/types.error-code";
+inline constexpr std::string_view kHttpErrorCode = "wasi:http/types.error-code";
 
 // wasi:http/types' method variant from a method name, and back.
 Val method_val(std::string_view method);

@@ -181,10 +181,10 @@ Ret outparam_set(P2Ctx& cx, std::span<const Val> a) {
     st->exchange = param->exchange;
     st->set = true;
     st->broken = true;
-    st->error =
-        "the handler answered with error-code." +
-        (result.has_payload() ? case_name(kErrorCode, static_cast<uint32_t>(result.payload().bits))
-                              : std::string("?"));
+    st->error = "the handler answered with error-code." +
+                (result.has_payload()
+                     ? case_name(kHttpErrorCode, static_cast<uint32_t>(result.payload().bits))
+                     : std::string("?"));
     *param->result = std::move(st);
     return std::optional<Val>();
   }

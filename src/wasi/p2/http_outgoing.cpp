@@ -165,19 +165,20 @@ std::pair<std::string, uint16_t> host_port(std::string_view authority, bool http
 Val error_code_for(const Error& e) {
   const std::string& m = e.message;
   auto has = [&](std::string_view w) { return m.find(w) != std::string::npos; };
-  if (has("refused")) return variant_val(kErrorCode, "connection-refused");
+  if (has("refused")) return variant_val(kHttpErrorCode, "connection-refused");
   if (has("resolve") || has("Host not found") || has("not known")) {
-    return variant_val(kErrorCode, "destination-not-found");
+    return variant_val(kHttpErrorCode, "destination-not-found");
   }
   if (has("timed out") || has("timeout")) {
-    return variant_val(kErrorCode, has("connect") ? "connection-timeout" : "HTTP-response-timeout");
+    return variant_val(kHttpErrorCode,
+                       has("connect") ? "connection-timeout" : "HTTP-response-timeout");
   }
-  if (has("certificate")) return variant_val(kErrorCode, "TLS-certificate-error");
+  if (has("certificate")) return variant_val(kHttpErrorCode, "TLS-certificate-error");
   if (has("TLS") || has("handshake") || has("SSL")) {
-    return variant_val(kErrorCode, "TLS-protocol-error");
+    return variant_val(kHttpErrorCode, "TLS-protocol-error");
   }
   if (has("reset") || has("closed") || has("end of stream")) {
-    return variant_val(kErrorCode, "connection-terminated");
+    return variant_val(kHttpErrorCode, "connection-terminated");
   }
   return internal_error(m);
 }
@@ -195,7 +196,7 @@ Ret handle(P2Ctx& cx, std::span<const Val> a) {
     WASMCAP_ASSIGN(options, cx.take_as<RequestOptions>(orep, resources::kRequestOptions));
   }
   if (!req->authority) {
-    return std::optional<Val>(err_val(variant_val(kErrorCode, "HTTP-request-URI-invalid")));
+    return std::optional<Val>(err_val(variant_val(kHttpErrorCode, "HTTP-request-URI-invalid")));
   }
   const bool https = req->scheme.value_or("https") == "https";
   const auto [host, port] = host_port(*req->authority, https);
@@ -213,10 +214,10 @@ Ret handle(P2Ctx& cx, std::span<const Val> a) {
     cx.wasi().observer().refused_p2(
         "wasi:http/outgoing-handler", "handle", args,
         "no --allow-http grant for " + host + ":" + std::to_string(port), CapabilityGroup::Net);
-    return std::optional<Val>(err_val(variant_val(kErrorCode, "HTTP-request-denied")));
+    return std::optional<Val>(err_val(variant_val(kHttpErrorCode, "HTTP-request-denied")));
   }
   if (req->scheme && *req->scheme != "http" && *req->scheme != "https") {
-    return std::optional<Val>(err_val(variant_val(kErrorCode, "HTTP-protocol-error")));
+    return std::optional<Val>(err_val(variant_val(kHttpErrorCode, "HTTP-protocol-error")));
   }
   const std::shared_ptr<HttpClient>& client = cx.wasi().config().http_client;
   if (!client) {

@@ -39,7 +39,7 @@ support::Result<const std::vector<Val>*> members(const Val& v, size_t n) {
 } // namespace
 
 Val error_code(std::string_view name) {
-  return err_val(enum_val(kErrorCode, name));
+  return err_val(enum_val(kSocketErrorCode, name));
 }
 
 Ret fail(std::string_view name) {
@@ -294,7 +294,7 @@ Ret network_error_code(P2Ctx& cx, std::span<const Val> a) {
   WASMCAP_ASSIGN(const uint32_t rep, handle_rep(a[0], resources::kError));
   WASMCAP_ASSIGN(ErrorObject * e, cx.get_as<ErrorObject>(rep, resources::kError));
   if (e->host_errno == 0) return done(none_val());
-  return done(some_val(enum_val(kErrorCode, errno_error_code(e->host_errno))));
+  return done(some_val(enum_val(kSocketErrorCode, errno_error_code(e->host_errno))));
 }
 
 // ---- wasi:sockets/ip-name-lookup ----

@@ -19,7 +19,7 @@
 
 namespace wasmcap::wasi::p2 {
 
-inline constexpr std::string_view kErrorCode = "wasi:sockets/network.error-code";
+inline constexpr std::string_view kSocketErrorCode = "wasi:sockets/network.error-code";
 
 // The instance's network: a token the WIT's calls take; what it reaches is WasiConfig::net.
 struct Network : HostObject {

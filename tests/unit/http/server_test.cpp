@@ -377,5 +377,19 @@ TEST(HttpServer, AccessLogHasOneLinePerRequest) {
       << lines[1];
 }
 
+// A stopped server no longer listens: a client is refused at once rather than connecting and
+// waiting for an answer that never comes. Repeated because stop() used to post the close to an
+// io_context it was stopping, so the close sometimes never ran (the socket stayed listening).
+TEST(HttpServer, StopClosesTheListeningSocket) {
+  for (int i = 0; i < 20; ++i) {
+    auto server = start_server([](Exchange& ex) { respond(ex, 200, "hi"); });
+    ASSERT_TRUE(server);
+    const uint16_t port = server->port();
+    server->stop(std::chrono::milliseconds(0));
+    RawSocket s(port);
+    EXPECT_FALSE(s.ok()) << "round " << i << ": port " << port << " still accepts connections";
+  }
+}
+
 } // namespace
 } // namespace wasmcap::http::test
