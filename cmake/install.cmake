@@ -1,6 +1,8 @@
-# Installation: one static library libwasmcap.a bundling every engine layer's objects (no second
-# compile), the public headers, a CMake package (find_package(wasmcap), wasmcap::wasmcap) and a
-# pkg-config file. Included at the end of the root CMakeLists.txt.
+# Installation: the engine's objects bundled twice without a second compile, as a static library
+# libwasmcap.a and a shared library libwasmcap.so.MAJOR (soname, only the public C and C++ API
+# exported: libwasmcap.map), the public headers, a CMake package (find_package(wasmcap):
+# wasmcap::wasmcap is the shared library, wasmcap::static the static one) and pkg-config files
+# for both (wasmcap, wasmcap-static). Included at the end of the root CMakeLists.txt.
 if(NOT TARGET wasmcap_api)
   return()
 endif()
@@ -8,7 +10,8 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 # The layers the public API needs, in dependency order (wast and the CLI are not part of it).
-set(wasmcap_bundled_layers support ir binary validate component text runtime interp llvm wasi api)
+set(wasmcap_bundled_layers support wit wit_tables ir binary validate component text runtime interp
+  llvm wasi api)
 set(wasmcap_bundled_objects)
 foreach(layer ${wasmcap_bundled_layers})
   if(TARGET wasmcap_${layer})
@@ -16,14 +19,32 @@ foreach(layer ${wasmcap_bundled_layers})
   endif()
 endforeach()
 
-# `wasmcap` is the CLI's target name, so the library is wasmcap_lib, named libwasmcap.a and
-# exported as wasmcap::wasmcap.
+# `wasmcap` is the CLI's target name, so the libraries are wasmcap_lib (libwasmcap.a, exported as
+# wasmcap::static) and wasmcap_shared (libwasmcap.so, exported as wasmcap::wasmcap).
 add_library(wasmcap_lib STATIC ${wasmcap_bundled_objects})
-set_target_properties(wasmcap_lib PROPERTIES OUTPUT_NAME wasmcap EXPORT_NAME wasmcap
+set_target_properties(wasmcap_lib PROPERTIES OUTPUT_NAME wasmcap EXPORT_NAME static
   LINKER_LANGUAGE CXX)
 target_include_directories(wasmcap_lib INTERFACE
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-add_library(wasmcap::wasmcap ALIAS wasmcap_lib)
+add_library(wasmcap::static ALIAS wasmcap_lib)
+
+set(wasmcap_map ${CMAKE_CURRENT_LIST_DIR}/libwasmcap.map)
+add_library(wasmcap_shared SHARED ${wasmcap_bundled_objects})
+set_target_properties(wasmcap_shared PROPERTIES OUTPUT_NAME wasmcap EXPORT_NAME wasmcap
+  LINKER_LANGUAGE CXX VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}
+  LINK_DEPENDS ${wasmcap_map})
+target_include_directories(wasmcap_shared INTERFACE
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+find_package(Threads REQUIRED)
+target_link_libraries(wasmcap_shared PRIVATE Threads::Threads ${CMAKE_DL_LIBS})
+# -z defs: every symbol the engine uses is resolved at link time (a layer missing from the bundle
+# fails here, not in an embedder's program); not under the sanitizers, whose runtime the
+# executable provides.
+target_link_options(wasmcap_shared PRIVATE -Wl,--version-script=${wasmcap_map})
+if(NOT WASMCAP_SANITIZED)
+  target_link_options(wasmcap_shared PRIVATE -Wl,-z,defs)
+endif()
+add_library(wasmcap::wasmcap ALIAS wasmcap_shared)
 
 # What a program linking libwasmcap.a needs besides it: the C++ runtime (a C program links with
 # the C++ linker, or adds -lstdc++), and the sanitizer runtimes when the library was built with
@@ -37,7 +58,8 @@ if(WASMCAP_SANITIZE)
   set(wasmcap_pc_link_flags " -fsanitize=address,undefined -fsanitize-link-c++-runtime")
 endif()
 
-install(TARGETS wasmcap_lib EXPORT wasmcapTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(TARGETS wasmcap_lib wasmcap_shared EXPORT wasmcapTargets
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/wasmcap DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h" PATTERN "*.hpp")
 install(FILES ${PROJECT_SOURCE_DIR}/include/wasm.h ${PROJECT_SOURCE_DIR}/include/wasmcap.h
@@ -56,4 +78,7 @@ install(FILES ${PROJECT_BINARY_DIR}/wasmcapConfig.cmake
 file(RELATIVE_PATH wasmcap_pc_to_prefix /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 string(REGEX REPLACE "/$" "" wasmcap_pc_to_prefix "${wasmcap_pc_to_prefix}")
 configure_file(${CMAKE_CURRENT_LIST_DIR}/wasmcap.pc.in ${PROJECT_BINARY_DIR}/wasmcap.pc @ONLY)
-install(FILES ${PROJECT_BINARY_DIR}/wasmcap.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+configure_file(${CMAKE_CURRENT_LIST_DIR}/wasmcap-static.pc.in ${PROJECT_BINARY_DIR}/wasmcap-static.pc
+  @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/wasmcap.pc ${PROJECT_BINARY_DIR}/wasmcap-static.pc
+  DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
