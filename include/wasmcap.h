@@ -75,6 +75,55 @@ WASM_API_EXTERN void wasmcap_config_max_wasm_stack_set(wasm_config_t*, uint64_t 
 /* Enables or disables 128-bit SIMD (default enabled). */
 WASM_API_EXTERN void wasmcap_config_simd_set(wasm_config_t*, bool enable);
 
+/* Which tier runs code (docs/tiering.md). The default is WASMCAP_TIER_AUTO, as `wasmcap run`'s:
+ * the interpreter at once, then code compiled by the LLVM tier on a background thread for a
+ * module that runs longer than a few milliseconds. JIT compiles every module before it runs.
+ * Where the LLVM tier is not available, both run the interpreter. */
+typedef uint8_t wasmcap_tier_t;
+enum wasmcap_tier_enum {
+  WASMCAP_TIER_INTERPRETER = 0,
+  WASMCAP_TIER_JIT = 1,
+  WASMCAP_TIER_AUTO = 2,
+};
+WASM_API_EXTERN void wasmcap_config_tier_set(wasm_config_t*, wasmcap_tier_t);
+
+/* Fuel: each store starts with `fuel` units, one per executed wasm instruction (charged at
+ * function entries and loop iterations); running out traps with WASMCAP_ERROR_EXHAUSTION "all
+ * fuel consumed", at the same instruction on every tier. Default: unlimited. */
+WASM_API_EXTERN void wasmcap_config_fuel_set(wasm_config_t*, uint64_t fuel);
+/* A deadline for each outermost call into wasm (wasm_func_call, a start function): when `ms`
+ * milliseconds pass, the call traps with "interrupted". 0 (the default): none. */
+WASM_API_EXTERN void wasmcap_config_timeout_ms_set(wasm_config_t*, uint64_t ms);
+/* Makes code of this engine stop at wasmcap_interrupt_handle_interrupt (compiled code gets a
+ * check at function entries and loop headers; fuel and a timeout turn it on too). Default off. */
+WASM_API_EXTERN void wasmcap_config_interruptible_set(wasm_config_t*, bool enable);
+/* Caps on every memory (64 KiB pages; default 65536, all of 4 GiB) and table (elements; default
+ * 10,000,000) of a store: growing past them fails (memory.grow gives -1), and a module declaring
+ * more does not instantiate. */
+WASM_API_EXTERN void wasmcap_config_max_memory_pages_set(wasm_config_t*, uint32_t pages);
+WASM_API_EXTERN void wasmcap_config_max_table_elements_set(wasm_config_t*, uint32_t elements);
+/* Keeps code compiled by the LLVM tier on disk in `directory` (NULL: $XDG_CACHE_HOME/wasmcap or
+ * ~/.cache/wasmcap, the CLI's), so compiling the same module again maps it instead (JIT and
+ * AUTO engines). A stale or broken entry is recompiled, never an error. Default: no cache. */
+WASM_API_EXTERN void wasmcap_config_cache_set(wasm_config_t*, const char* directory);
+
+/* ---- Stores: fuel and interruption ------------------------------------------------------- */
+
+/* Sets the fuel left in the store (turning fuel accounting on if the engine had none; only code
+ * compiled for an engine with fuel, a timeout or interruption is metered by the LLVM tier). */
+WASM_API_EXTERN void wasmcap_store_fuel_set(wasm_store_t*, uint64_t fuel);
+/* The fuel left; false when the store's fuel is unlimited. */
+WASM_API_EXTERN bool wasmcap_store_fuel_get(const wasm_store_t*, uint64_t* fuel);
+
+/* A handle that stops the store's running wasm with the trap "interrupted" (or the next call,
+ * if none runs), usable from any thread and from a signal handler, for as long as it exists
+ * (it keeps the store's state alive). Code must come from an engine with interruption on
+ * (wasmcap_config_interruptible_set, or fuel, or a timeout). */
+typedef struct wasmcap_interrupt_handle_t wasmcap_interrupt_handle_t;
+WASM_API_EXTERN wasmcap_interrupt_handle_t* wasmcap_interrupt_handle_new(wasm_store_t*);
+WASM_API_EXTERN void wasmcap_interrupt_handle_interrupt(const wasmcap_interrupt_handle_t*);
+WASM_API_EXTERN void wasmcap_interrupt_handle_delete(wasmcap_interrupt_handle_t*);
+
 /* ---- WASI (wasi_snapshot_preview1 and wasi_unstable) ----------------------------------------
  * A guest starts with no authority: no arguments, environment, stdio or files unless the
  * configuration grants them. Typical use:
@@ -117,6 +166,30 @@ WASM_API_EXTERN void wasmcap_wasi_config_set_stderr_fd(wasmcap_wasi_config_t*, i
  * `guest_path`; read_only forbids creating, writing, renaming and removing. */
 WASM_API_EXTERN void wasmcap_wasi_config_preopen_dir(wasmcap_wasi_config_t*, const char* host_path,
                                                      const char* guest_path, bool read_only);
+
+/* ---- Capability policy (docs/security.md) ----
+ * What a guest may do beyond its grants above: capability groups ("fs-read", "fs-write", "net",
+ * "clock", "random", "proc", ... as `wasmcap run --allow`), network and HTTP grants. Calls the
+ * policy refuses fail in the guest with ENOTCAPABLE and, with an audit log, leave a line. */
+
+/* Adds a policy in the text format of `wasmcap run --policy` (allow/deny lines, `dir` grants,
+ * `tcp-connect`/`tcp-listen`/`udp`/`ip-name-lookup`/`allow-http` lines). Several calls merge.
+ * NULL on success; else a Usage error naming the line (the configuration is unchanged). */
+WASM_API_EXTERN wasmcap_error_t* wasmcap_wasi_config_apply_policy(wasmcap_wasi_config_t*,
+                                                                  const char* text, size_t len);
+/* Only these groups ("fs-read,clock", "all", "none"); repeated calls unite. */
+WASM_API_EXTERN wasmcap_error_t* wasmcap_wasi_config_allow(wasmcap_wasi_config_t*,
+                                                           const char* groups);
+/* Never these groups, whatever else allows them. */
+WASM_API_EXTERN wasmcap_error_t* wasmcap_wasi_config_deny(wasmcap_wasi_config_t*,
+                                                          const char* groups);
+/* Strict (`wasmcap run --strict`): wasmcap_wasi_imports fails with an Unlinkable error naming
+ * each import the policy refuses, instead of linking functions that fail when called. */
+WASM_API_EXTERN void wasmcap_wasi_config_set_strict(wasmcap_wasi_config_t*, bool strict);
+/* Logs as JSON lines to a host file descriptor the caller keeps open (and closes): the audit log
+ * (every refused capability use) and the trace (every WASI call). -1: none (the default). */
+WASM_API_EXTERN void wasmcap_wasi_config_set_audit_fd(wasmcap_wasi_config_t*, int fd);
+WASM_API_EXTERN void wasmcap_wasi_config_set_trace_fd(wasmcap_wasi_config_t*, int fd);
 
 /* A WASI context whose functions live in `store`. The configuration is copied (delete it when
  * convenient). Fails with an Io error when a preopened directory cannot be opened. */

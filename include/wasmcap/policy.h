@@ -28,6 +28,12 @@ struct WasiPolicy {
   // Adds `other`'s lines to this one (allow lists unite, denies unite, dirs and net rules
   // append).
   void merge(const WasiPolicy& other);
+  // Grants `config` what this policy says: config.allowed becomes allowed(); the network and
+  // HTTP grants are added to config's; a dir repeating one of config's preopens (same host and
+  // guest path) is one grant, read-only if either says so, and other dirs are appended. The one
+  // way policies reach a configuration (`wasmcap run --policy`, the C API's
+  // wasmcap_wasi_config_apply_policy).
+  void apply(WasiConfig& config) const;
 };
 
 // "fs-read,net" (or "all", or "none") -> groups. Unknown names are a Usage error listing them.

@@ -43,6 +43,22 @@ void WasiPolicy::merge(const WasiPolicy& other) {
   http.hosts.insert(http.hosts.end(), other.http.hosts.begin(), other.http.hosts.end());
 }
 
+void WasiPolicy::apply(WasiConfig& config) const {
+  config.allowed = allowed();
+  config.net.merge(net);
+  config.http.hosts.insert(config.http.hosts.end(), http.hosts.begin(), http.hosts.end());
+  for (const WasiPreopen& d : dirs) {
+    bool merged = false;
+    for (WasiPreopen& p : config.preopens) {
+      if (p.host_path == d.host_path && p.guest_path == d.guest_path) {
+        p.read_only = p.read_only || d.read_only;
+        merged = true;
+      }
+    }
+    if (!merged) config.preopens.push_back(d);
+  }
+}
+
 Result<CapabilitySet> parse_group_list(std::string_view list) {
   CapabilitySet s;
   std::string unknown;

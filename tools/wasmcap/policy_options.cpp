@@ -241,8 +241,7 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
     one.deny = *g;
     policy.merge(one);
   }
-  config.allowed = policy.allowed();
-  config.net.merge(policy.net);
+  policy.apply(config);
   for (const auto& [option, specs, rules] :
        {std::tuple{"--tcp-connect", &opts.tcp_connect, &config.net.tcp_connect},
         std::tuple{"--tcp-listen", &opts.tcp_listen, &config.net.tcp_listen},
@@ -252,8 +251,6 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
     }
   }
   if (opts.allow_ip_name_lookup) config.net.ip_name_lookup = true;
-  config.http.hosts.insert(config.http.hosts.end(), policy.http.hosts.begin(),
-                           policy.http.hosts.end());
   for (const std::string& pattern : opts.allow_http) {
     if (auto s = check_http_pattern(pattern); !s) {
       return make_error(ErrorKind::Usage, "--allow-http " + s.error().message);
@@ -262,18 +259,6 @@ Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
   }
   for (const std::string& setting : opts.wasi_settings) {
     if (auto s = apply_wasi_setting(setting, config); !s) return s;
-  }
-  // A policy's dir that repeats a --dir (same host and guest) is one grant, read-only if
-  // either says so; otherwise it is added after the --dir grants.
-  for (const WasiPreopen& d : policy.dirs) {
-    bool merged = false;
-    for (WasiPreopen& p : config.preopens) {
-      if (p.host_path == d.host_path && p.guest_path == d.guest_path) {
-        p.read_only = p.read_only || d.read_only;
-        merged = true;
-      }
-    }
-    if (!merged) config.preopens.push_back(d);
   }
   if (!opts.audit_file.empty()) {
     auto fd = open_log("--audit", opts.audit_file);

@@ -32,11 +32,12 @@ void wasm_config_delete(wasm_config_t* config) {
 }
 
 wasm_engine_t* wasm_engine_new(void) {
-  return new wasm_engine_t{std::make_shared<EngineData>()};
+  return wasm_engine_new_with_config(nullptr);
 }
 wasm_engine_t* wasm_engine_new_with_config(wasm_config_t* config) {
-  auto data = std::make_shared<EngineData>();
-  if (config) data->engine = wasmcap::Engine(config->config);
+  const wasm_config_t defaults;
+  const wasm_config_t& c = config ? *config : defaults;
+  auto data = std::make_shared<EngineData>(EngineData{wasmcap::Engine(c.config), c.cache_dir});
   delete config; // the engine takes the configuration over
   return new wasm_engine_t{std::move(data)};
 }

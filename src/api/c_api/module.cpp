@@ -12,8 +12,9 @@ wasm_module_t::wasm_module_t(Module m, std::shared_ptr<const std::vector<uint8_t
 
 namespace wasmcap::capi {
 
-Result<wasm_module_t*> compile(const Engine& engine, std::span<const uint8_t> bytes) {
-  auto m = Module::from_binary(engine, bytes);
+Result<wasm_module_t*> compile(const EngineData& engine, std::span<const uint8_t> bytes) {
+  auto m = engine.cache_dir ? CodeCache(*engine.cache_dir).load(engine.engine, bytes)
+                            : Module::from_binary(engine.engine, bytes);
   if (!m) return std::move(m).error();
   auto binary = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
   return new wasm_module_t(std::move(m).value(), std::move(binary));
@@ -34,7 +35,7 @@ extern "C" {
 
 wasm_module_t* wasm_module_new(wasm_store_t* store, const wasm_byte_vec_t* binary) {
   if (!store) return nullptr;
-  auto m = compile(store->data->engine->engine, bytes_of(binary));
+  auto m = compile(*store->data->engine, bytes_of(binary));
   return m ? *m : nullptr;
 }
 

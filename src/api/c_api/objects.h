@@ -37,6 +37,7 @@ struct Identity {
 
 struct EngineData {
   Engine engine;
+  std::optional<std::string> cache_dir; // wasmcap_config_cache_set's directory; unset = no cache
 };
 
 // A store's state. Refs hold it by shared_ptr, so deleting the wasm_store_t before its objects
@@ -60,8 +61,14 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
 
 // --- wasm.h types ------------------------------------------------------------------------------
 
+// The C API's defaults differ from Config's in one place: the tier is Auto, as `wasmcap run`'s.
 struct wasm_config_t {
-  wasmcap::Config config;
+  wasmcap::Config config = [] {
+    wasmcap::Config c;
+    c.tier = wasmcap::Tier::Auto;
+    return c;
+  }();
+  std::optional<std::string> cache_dir;
 };
 struct wasm_engine_t {
   std::shared_ptr<wasmcap::capi::EngineData> data;

@@ -5,6 +5,8 @@
 
 #include "api/c_api/objects.h"
 #include "wasmcap.h"
+#include "wasmcap/capabilities.h"
+#include "wasmcap/policy.h"
 #include "wasmcap/wasi.h"
 
 extern char** environ;
@@ -14,6 +16,10 @@ using namespace wasmcap::capi;
 
 struct wasmcap_wasi_config_t {
   WasiConfig config;
+  // What apply_policy, allow and deny said, applied when the context is made (so the order of
+  // the calls, preopens included, does not matter).
+  WasiPolicy policy;
+  bool strict = false;
   int owned_fds[3] = {-1, -1, -1}; // files opened by set_*_file, closed with the config
 
   wasmcap_wasi_config_t() {
@@ -49,7 +55,28 @@ struct wasmcap_wasi_t {
   std::shared_ptr<Wasi> wasi; // also held by the store, whose functions use it
   Linker linker;              // the WASI functions, by (module, name)
   std::shared_ptr<StoreData> store;
+  CapabilitySet allowed; // the policy's groups, for strict
+  bool strict = false;
 };
+
+namespace {
+
+wasmcap_error_t* policy_error(const char* what, const Error& e) {
+  return new wasmcap_error_t{make_error(ErrorKind::Usage, std::string(what) + ": " + e.message)};
+}
+
+wasmcap_error_t* add_groups(wasmcap_wasi_config_t* c, const char* groups, bool allow) {
+  if (!c || !groups) return new wasmcap_error_t{make_error(ErrorKind::Usage, "null argument")};
+  auto set = parse_group_list(groups);
+  if (!set) return policy_error(allow ? "allow" : "deny", set.error());
+  WasiPolicy one;
+  one.has_allow_list = allow;
+  (allow ? one.allow : one.deny) = *set;
+  c->policy.merge(one);
+  return nullptr;
+}
+
+} // namespace
 
 extern "C" {
 
@@ -120,16 +147,50 @@ void wasmcap_wasi_config_preopen_dir(wasmcap_wasi_config_t* c, const char* host_
   c->config.preopens.push_back({host_path, guest_path, read_only});
 }
 
+wasmcap_error_t* wasmcap_wasi_config_apply_policy(wasmcap_wasi_config_t* c, const char* text,
+                                                  size_t len) {
+  if (!c || (!text && len > 0)) {
+    return new wasmcap_error_t{make_error(ErrorKind::Usage, "null argument")};
+  }
+  auto policy = parse_policy(std::string_view(text ? text : "", len));
+  if (!policy) return policy_error("policy", policy.error());
+  c->policy.merge(*policy);
+  return nullptr;
+}
+
+wasmcap_error_t* wasmcap_wasi_config_allow(wasmcap_wasi_config_t* c, const char* groups) {
+  return add_groups(c, groups, true);
+}
+
+wasmcap_error_t* wasmcap_wasi_config_deny(wasmcap_wasi_config_t* c, const char* groups) {
+  return add_groups(c, groups, false);
+}
+
+void wasmcap_wasi_config_set_strict(wasmcap_wasi_config_t* c, bool strict) {
+  if (c) c->strict = strict;
+}
+
+void wasmcap_wasi_config_set_audit_fd(wasmcap_wasi_config_t* c, int fd) {
+  if (c) c->config.audit_fd = fd;
+}
+
+void wasmcap_wasi_config_set_trace_fd(wasmcap_wasi_config_t* c, int fd) {
+  if (c) c->config.trace_fd = fd;
+}
+
 wasmcap_error_t* wasmcap_wasi_new(wasm_store_t* store, const wasmcap_wasi_config_t* config,
                                   wasmcap_wasi_t** out) {
   if (!store || !config || !out) {
     return new wasmcap_error_t{make_error(ErrorKind::Usage, "wasmcap_wasi_new: null argument")};
   }
   *out = nullptr;
-  auto wasi = Wasi::create(config->config);
+  WasiConfig effective = config->config;
+  config->policy.apply(effective);
+  auto wasi = Wasi::create(effective);
   if (!wasi) return new wasmcap_error_t{std::move(wasi).error()};
   auto shared = std::make_shared<Wasi>(std::move(wasi).value());
-  auto* result = new wasmcap_wasi_t{shared, Linker{}, store->data};
+  auto* result =
+      new wasmcap_wasi_t{shared, Linker{}, store->data, effective.allowed, config->strict};
   Status s = shared->add_to_linker(result->linker, *store->data->store);
   if (!s) {
     delete result;
@@ -150,6 +211,17 @@ wasmcap_error_t* wasmcap_wasi_imports(const wasmcap_wasi_t* wasi, const wasm_mod
   wasm_extern_vec_new_empty(out);
   if (!wasi || !module) return new wasmcap_error_t{make_error(ErrorKind::Usage, "null argument")};
   const auto imports = module->module.imports();
+  if (wasi->strict) {
+    const std::vector<WasiImportUse> refused = refused_imports(imports, wasi->allowed);
+    if (!refused.empty()) {
+      std::string message = "the policy refuses " + std::to_string(refused.size()) + " import(s):";
+      for (const WasiImportUse& r : refused) {
+        message += " " + r.module + "." + r.name + " (" +
+                   std::string(capability_group_name(r.group)) + ")";
+      }
+      return new wasmcap_error_t{make_error(ErrorKind::Unlinkable, std::move(message))};
+    }
+  }
   wasm_extern_vec_new_uninitialized(out, imports.size()); // all NULL
   StoreData& sd = *wasi->store;
   for (size_t i = 0; i < imports.size(); ++i) {

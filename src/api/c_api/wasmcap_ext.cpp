@@ -75,7 +75,7 @@ wasmcap_error_t* wasmcap_module_new(wasm_engine_t* engine, const wasm_byte_vec_t
   // Text is converted here rather than by Module::from_text so the module keeps its binary
   // for wasm_module_serialize.
   if (in.size() >= 4 && std::memcmp(in.data(), kMagic, 4) == 0) {
-    auto m = compile(engine->data->engine, in);
+    auto m = compile(*engine->data, in);
     if (!m) return new_error(std::move(m).error());
     *out = *m;
     return nullptr;
@@ -83,7 +83,7 @@ wasmcap_error_t* wasmcap_module_new(wasm_engine_t* engine, const wasm_byte_vec_t
   auto binary =
       text::parse_wat(std::string_view(reinterpret_cast<const char*>(in.data()), in.size()));
   if (!binary) return new_error(std::move(binary).error());
-  auto m = compile(engine->data->engine, *binary);
+  auto m = compile(*engine->data, *binary);
   if (!m) return new_error(std::move(m).error());
   *out = *m;
   return nullptr;
@@ -126,14 +126,6 @@ bool wasmcap_trap_exit_status(const wasm_trap_t* trap, int* status) {
 
 wasmcap_error_kind_t wasmcap_trap_kind(const wasm_trap_t* trap) {
   return to_c(trap->error.kind);
-}
-
-void wasmcap_config_max_wasm_stack_set(wasm_config_t* config, uint64_t bytes) {
-  if (config) config->config.max_wasm_stack = bytes;
-}
-
-void wasmcap_config_simd_set(wasm_config_t* config, bool enable) {
-  if (config) config->config.simd = enable;
 }
 
 } // extern "C"
