@@ -25,12 +25,19 @@ std::condition_variable g_compiles_done;
 int g_compiles_in_progress = 0;
 bool g_exiting = false; // exit() has begun: no compile may start
 
+void stop_compile_thread(); // CompileQueue's, below
+
 // Registered with atexit once the plugin is loaded, so it runs before libLLVM's static
-// destructors (atexit runs the last registered first): a compile never runs under them.
+// destructors (atexit runs the last registered first): a compile never runs under them. Then
+// the compile thread is stopped and joined, so a process leaves no thread behind (valgrind
+// counted the detached thread's stack as possibly lost).
 void wait_at_exit() {
-  std::unique_lock lock(g_compiles_mutex);
-  g_exiting = true;
-  g_compiles_done.wait(lock, [] { return g_compiles_in_progress == 0; });
+  {
+    std::unique_lock lock(g_compiles_mutex);
+    g_exiting = true;
+    g_compiles_done.wait(lock, [] { return g_compiles_in_progress == 0; });
+  }
+  stop_compile_thread();
 }
 
 // False once exit() has begun (a job falling due during exit must not start LLVM then).
@@ -136,12 +143,30 @@ namespace {
 // The process's one compile thread and its queue: compiles run one at a time, in the order they
 // fall due, however many modules tier up (a wast script makes hundreds). The queue holds jobs
 // weakly: a job whose Module and instances are all gone is dropped without compiling. Created
-// on first use and never destroyed, so exit() has no thread to join.
+// on first use and never destroyed (exit() may come from any thread while it runs); exit()
+// stops and joins its thread (wait_at_exit).
 class CompileQueue {
 public:
   static CompileQueue& get() {
     static CompileQueue* queue = new CompileQueue;
     return *queue;
+  }
+  // Ends work() and joins it; later jobs are never run. Idempotent (wait_at_exit is registered
+  // twice).
+  void stop() {
+    std::thread thread;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      thread = std::move(thread_);
+    }
+    changed_.notify_all();
+    if (!thread.joinable()) return;
+    if (thread.get_id() == std::this_thread::get_id()) {
+      thread.detach(); // exit() called from a job: it cannot wait for itself
+    } else {
+      thread.join();
+    }
   }
   void add(const std::shared_ptr<TierUp::Job>& job) {
     {
@@ -152,7 +177,7 @@ public:
         // So that exit() stops this thread from starting a compile even before the first one
         // (whose own registration, after the plugin loads, is the one that waits).
         std::atexit(wait_at_exit);
-        std::thread([this] { work(); }).detach();
+        thread_ = std::thread([this] { work(); });
       }
     }
     changed_.notify_one();
@@ -161,7 +186,7 @@ public:
 private:
   void work() {
     std::unique_lock lock(mutex_);
-    for (;;) {
+    while (!stopping_) {
       std::erase_if(jobs_, [](const auto& job) { return job.expired(); });
       if (jobs_.empty()) {
         changed_.wait(lock);
@@ -192,7 +217,13 @@ private:
   std::condition_variable changed_;
   std::vector<std::weak_ptr<TierUp::Job>> jobs_;
   bool started_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
 };
+
+void stop_compile_thread() {
+  CompileQueue::get().stop();
+}
 
 } // namespace
 
