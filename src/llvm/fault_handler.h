@@ -8,7 +8,7 @@
 namespace wasmcap::llvm_tier {
 
 // Installs the handler once per process (chaining to the previous one for every fault that is
-// not ours) and an alternate signal stack once per thread. Called before guard-page code runs.
+// not ours) and an alternate signal stack once per thread. Called before compiled code runs.
 void prepare_fault_handling();
 
 // For a signal handler (async-signal-safe) with its ucontext: when this thread was interrupted in
