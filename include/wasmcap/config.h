@@ -41,6 +41,12 @@ struct Config {
   // each); fuel and timeout_ms turn them on too.
   // Like fuel and timeout_ms, it applies to modules compiled by this engine.
   bool interruptible = false;
+  // With `interruptible`: the LLVM tier compiles no interruption checks for it (the interpreter
+  // still polls), and the host stops compiled code with Store::interrupt_from_signal() from a
+  // signal handler instead (the CLI's Ctrl-C). Code stopped at an arbitrary instruction may
+  // leave memory and globals as no instruction boundary would (docs/llvm.md, "Interruption
+  // and fuel"), so this is for hosts that drop the store after such a trap.
+  bool interrupt_by_signal = false;
   // Host caps on every memory and table of a store: growing beyond fails (memory.grow -> -1),
   // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
   uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB

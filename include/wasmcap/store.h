@@ -35,6 +35,16 @@ public:
   // Effective only for modules compiled by an engine with Config::interruptible, fuel or
   // timeout_ms set: other code has no polls and runs to completion.
   void interrupt();
+  // interrupt() for a signal handler (async-signal-safe; the CLI's Ctrl-C), with the signal's
+  // number and the handler's ucontext (its third argument under SA_SIGINFO). It also stops
+  // compiled code that carries no interruption checks (Config::interrupt_by_signal): on the
+  // thread running this store's compiled code it leaves that code at the interrupted
+  // instruction, which traps "interrupted" with its backtrace (this call does not return then);
+  // in a host function the guest stops when the function returns to compiled code; on another
+  // thread it forwards `signal` to the thread running the store (pthread_kill; the handler sees
+  // si_code SI_TKILL and si_pid getpid()), whose handler must call this again. The store's
+  // memory and globals may then hold what no instruction boundary would: drop the store.
+  void interrupt_from_signal(int signal, void* ucontext);
   runtime::Store& impl() { return *impl_; }
 
 private:

@@ -1,8 +1,17 @@
 // Store: the public handle over runtime::Store, with the engine's limits applied.
 #include "wasmcap/store.h"
 
+#include <pthread.h>
+
+#include <csignal>
+
 #include "api/tier_choice.h"
+#include "runtime/deadline_timer.h"
 #include "runtime/store.h"
+
+#ifdef WASMCAP_HAVE_LLVM_TIER
+#include "llvm/fault_handler.h"
+#endif
 
 namespace wasmcap {
 
@@ -36,6 +45,24 @@ void Store::set_fuel(uint64_t fuel) {
 
 void Store::interrupt() {
   impl_->interrupt();
+}
+
+// Async-signal-safe throughout: atomic loads and stores, pthread_self/pthread_equal, pthread_kill
+// (a tgkill), and the tier's exit, which longjmps as its guard-page handler does.
+void Store::interrupt_from_signal(int signal, void* ucontext) {
+  runtime::InterruptState& state = impl_->interrupt_state();
+  state.raise(runtime::Store::kInterruptRequested | runtime::Store::kSignalInterrupt);
+  if (!state.running.load(std::memory_order_acquire)) return; // the next call traps
+  const pthread_t guest = state.thread.load(std::memory_order_relaxed);
+  if (!pthread_equal(guest, pthread_self())) {
+    pthread_kill(guest, signal);
+    return;
+  }
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  llvm_tier::stop_compiled_code_in_signal(impl_.get(), ucontext);
+#else
+  (void)ucontext;
+#endif
 }
 
 } // namespace wasmcap

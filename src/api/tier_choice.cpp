@@ -40,7 +40,9 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
 uint32_t checks_for(const Config& config) {
 #ifdef WASMCAP_HAVE_LLVM_TIER
   if (config.fuel) return llvm_tier::kCheckFuel;
-  if (config.timeout_ms || config.interruptible) return llvm_tier::kCheckInterrupt;
+  if (config.timeout_ms || (config.interruptible && !config.interrupt_by_signal)) {
+    return llvm_tier::kCheckInterrupt;
+  }
 #else
   (void)config;
 #endif

@@ -24,7 +24,8 @@ inline bool needs_metering(const Config& config) {
 
 // The checks the LLVM tier compiles in for this config (llvm_tier::kCheck* bits): fuel when
 // Config::fuel is set (fuel code serves interruption too), else interruption when a timeout or
-// Config::interruptible asks for it, else none: code without limits carries no check at all.
+// Config::interruptible asks for it (without interrupt_by_signal), else none: code without
+// limits carries no check at all.
 uint32_t checks_for(const Config& config);
 
 // The proposals a Config turns on, as the validator and the tiers take them.

@@ -172,6 +172,10 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
   pb.registerFunctionAnalyses(fam);
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
+  // Before the loops are vectorized and unrolled (loop_checks.h).
+  pb.registerVectorizerStartEPCallback([](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
+    fpm.addPass(CountedLoopPass());
+  });
   // Last, after every InstCombine (which would turn its xor back into a select).
   pb.registerOptimizerLastEPCallback([](llvm::ModulePassManager& mpm, llvm::OptimizationLevel) {
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(SignSelectPass()));

@@ -14,6 +14,9 @@
 // would kill the process) and longjmps to the activation's landing in JitModule::call, which builds
 // the trap outside signal context. Compiled code holds no locks and owns nothing, so leaving it
 // from the handler is as safe as the trap helper's own longjmp.
+//
+// The same exit serves interruption without checks (stop_compiled_code_in_signal): a signal
+// handler on the thread running compiled code leaves it at the interrupted instruction.
 #include "llvm/fault_handler.h"
 
 #include <signal.h>
@@ -54,6 +57,19 @@ bool is_guard_fault(const JitContext* ctx, uintptr_t pc, uintptr_t addr) {
   return ctx->mem_reserved != 0 && addr >= base && addr - base < ctx->mem_reserved;
 }
 
+// Leaves the compiled code the signal interrupted at `pc` for the activation's landing in
+// JitModule::call, which builds the trap (a fault's, or "interrupted").
+[[noreturn]] void leave_from_signal(JitContext* ctx, const ucontext_t* uc, uintptr_t pc,
+                                    bool interrupted) {
+  ctx->activation->fault_pc = pc;
+  ctx->activation->interrupted = interrupted;
+  // The stack is still there now, not after the longjmp: walk it here, into the buffer
+  // reserved for this (no allocation in a signal handler).
+  collect_compiled_pcs(*ctx->module, fault_trace(), true);
+  pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, nullptr);
+  std::longjmp(ctx->activation->jump, 2);
+}
+
 // Not ours: hand the fault to whoever had it before, as if we were never installed.
 void chain(int sig, siginfo_t* info, void* uc) {
   const struct sigaction& prev = sig == SIGBUS ? g_previous_bus : g_previous_segv;
@@ -80,12 +96,7 @@ void on_fault(int sig, siginfo_t* info, void* ucv) {
   const uintptr_t pc = uc != nullptr ? fault_pc(uc) : 0;
   const auto addr = info != nullptr ? reinterpret_cast<uintptr_t>(info->si_addr) : 0;
   if (info != nullptr && info->si_code > 0 && is_guard_fault(ctx, pc, addr)) {
-    ctx->activation->fault_pc = pc;
-    // The stack is still there now, not after the longjmp: walk it here, into the buffer
-    // reserved for this (no allocation in a signal handler).
-    collect_compiled_pcs(*ctx->module, fault_trace(), true);
-    pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, nullptr);
-    std::longjmp(ctx->activation->jump, 2);
+    leave_from_signal(ctx, uc, pc, false);
   }
   chain(sig, info, ucv);
 }
@@ -139,6 +150,14 @@ void prepare_fault_handling() {
   thread_local AltStack alt_stack;
   (void)alt_stack;
   reserve_fault_trace();
+}
+
+void stop_compiled_code_in_signal(const runtime::Store* store, void* ucontext) {
+  JitContext* ctx = t_current;
+  const auto* uc = static_cast<const ucontext_t*>(ucontext);
+  if (ctx == nullptr || uc == nullptr || ctx->store != store || ctx->module == nullptr) return;
+  const uintptr_t pc = fault_pc(uc);
+  if (ctx->module->contains_pc(pc)) leave_from_signal(ctx, uc, pc, true);
 }
 
 JitContext* enter_compiled_code(JitContext* ctx) {

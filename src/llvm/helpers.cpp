@@ -217,8 +217,8 @@ void JitModule::append_frames(std::span<const uintptr_t> pcs, std::vector<TraceF
 // faulting function first), or the faulting function's alone if the walk found none. Offsets are
 // function body starts: the faulting instruction's own offset is not recorded (no PC -> wasm
 // offset table yet).
-support::Error JitModule::fault_trap(uintptr_t pc) const {
-  support::Error e = runtime::make_trap(tt::kMemoryOutOfBounds);
+support::Error JitModule::fault_trap(uintptr_t pc, const char* text) const {
+  support::Error e = runtime::make_trap(text);
   const std::vector<uintptr_t>& walked = fault_trace();
   const uintptr_t only[] = {pc};
   append_frames(walked.empty() ? std::span<const uintptr_t>(only) : walked, e.backtrace);
@@ -258,7 +258,8 @@ support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstan
     ctx.mem_size = m.size_bytes();
     if (guard_pages_ && m.guarded()) ctx.mem_reserved = m.reserved_bytes();
   }
-  if (guard_pages_) prepare_fault_handling();
+  // Also without guard pages: the trace buffer serves stop_compiled_code_in_signal too.
+  prepare_fault_handling();
   ctx.globals = inst->globals.data();
   ctx.funcs = inst->funcs.data();
   ctx.stack_limit = thread_stack_limit();
@@ -272,12 +273,21 @@ support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstan
   Activation act;
   ctx.activation = &act;
   runtime::CallScope call_scope(store); // the outermost call arms the timeout
+  // A signal's interruption (Store::interrupt_from_signal) that found no compiled code to stop
+  // (the guest was in a host, which now calls back in) stops it here.
+  if ((interrupt.word.load(std::memory_order_relaxed) & runtime::Store::kSignalInterrupt) != 0) {
+    if (support::Status s = store.check_interrupt(); !s) return s;
+  }
   // Nothing set before setjmp is modified afterwards, so no local needs to be volatile.
   JitContext* const outer = enter_compiled_code(&ctx);
   if (setjmp(act.jump) != 0) {
     leave_compiled_code(outer);
     store.return_fuel(store.compiled_fuel());
-    if (act.fault_pc != 0) return fault_trap(act.fault_pc);
+    if (act.interrupted) {
+      (void)store.check_interrupt(); // consumes the request the signal raised
+      return fault_trap(act.fault_pc, tt::kInterrupted);
+    }
+    if (act.fault_pc != 0) return fault_trap(act.fault_pc, tt::kMemoryOutOfBounds);
     return std::move(*act.error);
   }
   jf->entry(&ctx, slots);
@@ -328,6 +338,13 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
   }
   llvm_tier::refresh_memory(ctx);
   if (!st) llvm_tier::raise(ctx, std::move(st).error(), offset);
+  // Code without interruption checks learns here of a signal's interruption that arrived while
+  // the callee ran (a blocking host call): one load on the way back from the runtime.
+  if ((ctx->store->interrupt_state().word.load(std::memory_order_relaxed) &
+       runtime::Store::kSignalInterrupt) != 0) {
+    support::Status s = ctx->store->check_interrupt();
+    if (!s) llvm_tier::raise(ctx, std::move(s).error(), offset);
+  }
 }
 
 FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint32_t index,

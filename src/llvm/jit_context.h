@@ -28,7 +28,8 @@ struct Activation {
   // Set before a longjmp from a helper. Optional: most entries never trap, and an interpreter
   // frame calling compiled code in a loop pays for every construction and destruction.
   std::optional<support::Error> error;
-  uintptr_t fault_pc = 0; // set before a longjmp from the fault handler (fault_handler.h)
+  uintptr_t fault_pc = 0;   // set before a longjmp from the fault handler (fault_handler.h)
+  bool interrupted = false; // that longjmp came from stop_compiled_code_in_signal, not a fault
 };
 
 // Built on the C++ stack at each entry for the callee's instance and passed as the first

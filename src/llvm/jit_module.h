@@ -54,8 +54,9 @@ public:
   // function inlined into another shows as the one it was inlined into.
   void append_frames(std::span<const uintptr_t> pcs, std::vector<TraceFrame>& out) const;
 
-  // The trap for a guard-page fault at `pc` in this module's code.
-  support::Error fault_trap(uintptr_t pc) const;
+  // The trap `text` for a guard-page fault (or a signal's interruption) at `pc` in this module's
+  // code, with the frames the signal handler's walk found.
+  support::Error fault_trap(uintptr_t pc, const char* text) const;
   // Compiled without bounds compares (memory 0 must have guard pages).
   bool guard_pages() const { return guard_pages_; }
   // Whether `pc` lies in this module's machine code (async-signal-safe).

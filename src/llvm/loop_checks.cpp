@@ -1,9 +1,12 @@
-// LoopCheckPass (loop_checks.h): placeholders tagged by the translator become the loop headers'
+// CountedLoopPass and LoopCheckPass (loop_checks.h): placeholders tagged by the translator are
+// dropped from counted loops before O2 unrolls them, and the rest become the loop headers'
 // interruption checks once O2 has unrolled and vectorized around them.
 #include "llvm/loop_checks.h"
 
 #include <vector>
 
+#include <llvm/Analysis/LoopInfo.h>
+#include <llvm/Analysis/ScalarEvolution.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/IntrinsicInst.h>
 #include <llvm/IR/MDBuilder.h>
@@ -18,7 +21,37 @@ uint64_t operand(const llvm::MDNode* md, unsigned i) {
   return c->getZExtValue();
 }
 
+// Whether the natural loop `loop` exits after a number of iterations computed when it starts
+// (ScalarEvolution's symbolic maximum backedge-taken count): then it ends without a check of
+// its own, and the loop around it or its function's entry stops it (its inner loops are
+// checked, or counted, in turn, and calls are checked at the callee's entry).
+bool is_counted(llvm::Loop* loop, llvm::ScalarEvolution& se) {
+  return loop != nullptr &&
+         !llvm::isa<llvm::SCEVCouldNotCompute>(se.getSymbolicMaxBackedgeTakenCount(loop));
+}
+
 } // namespace
+
+llvm::PreservedAnalyses CountedLoopPass::run(llvm::Function& f,
+                                             llvm::FunctionAnalysisManager& fam) {
+  llvm::LoopInfo& loops = fam.getResult<llvm::LoopAnalysis>(f);
+  llvm::ScalarEvolution& se = fam.getResult<llvm::ScalarEvolutionAnalysis>(f);
+  std::vector<llvm::CallInst*> counted;
+  for (llvm::BasicBlock& bb : f) {
+    if (!is_counted(loops.getLoopFor(&bb), se)) continue;
+    for (llvm::Instruction& i : bb) {
+      auto* call = llvm::dyn_cast<llvm::CallInst>(&i);
+      if (call != nullptr && call->getMetadata(kLoopCheckTag) != nullptr) counted.push_back(call);
+    }
+  }
+  if (counted.empty()) return llvm::PreservedAnalyses::all();
+  for (llvm::CallInst* call : counted)
+    call->eraseFromParent();
+  // Only calls of an intrinsic without users went: the CFG and the loops are unchanged.
+  llvm::PreservedAnalyses kept;
+  kept.preserveSet<llvm::CFGAnalyses>();
+  return kept;
+}
 
 llvm::PreservedAnalyses LoopCheckPass::run(llvm::Function& f, llvm::FunctionAnalysisManager&) {
   // One check per block: the unroller copies a header's placeholder into every unrolled

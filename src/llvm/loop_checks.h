@@ -17,6 +17,18 @@ inline constexpr const char* kLoopCheckTag = "wasmcap.loop_check";
 // offset) on the cold side. Placeholders the vectorizer dropped from a vector loop leave that
 // loop unchecked: it is a counted loop (its trip count computed before it starts), and the loop
 // around it, or the function's entry, still checks.
+// Before the vectorizer and the unroller (O2's vectorizer-start extension point, where loops
+// are in canonical form and their trip counts are still visible to ScalarEvolution; a loop
+// unrolled at run time by 8 no longer shows its count): drops the placeholders of every counted
+// loop, one that exits after a number of iterations computed when it starts (a symbolic
+// maximum backedge-taken count). Such a loop ends by itself, so the loop around it, or its
+// function's entry, stops it in time; its inner loops are checked (or counted) on their own,
+// and calls check at the callee's entry. The price is latency: an interruption waits for the
+// counted loop to finish (a few microseconds in the benchmarks; at worst 2^32 iterations).
+struct CountedLoopPass : llvm::PassInfoMixin<CountedLoopPass> {
+  llvm::PreservedAnalyses run(llvm::Function& f, llvm::FunctionAnalysisManager& fam);
+};
+
 struct LoopCheckPass : llvm::PassInfoMixin<LoopCheckPass> {
   llvm::PreservedAnalyses run(llvm::Function& f, llvm::FunctionAnalysisManager& fam);
 };

@@ -3,6 +3,8 @@
 // stops within one function entry or loop iteration of the deadline. Started on the first arm().
 #pragma once
 
+#include <pthread.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -21,6 +23,11 @@ struct InterruptState {
   // costs the entry nothing beyond the stack check it already makes (V8's stack guard works so).
   std::atomic<uintptr_t> trigger{0};
   static constexpr uintptr_t kRaised = UINTPTR_MAX;
+  // The thread running the store's outermost call, while `running` (set after `thread`): where a
+  // signal handler on another thread forwards an interruption (Store::interrupt_from_signal),
+  // since only a handler on that thread can stop its compiled code.
+  std::atomic<bool> running{false};
+  std::atomic<pthread_t> thread{};
 
   void raise(uint32_t bits) {
     word.fetch_or(bits, std::memory_order_relaxed);

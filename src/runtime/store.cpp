@@ -1,6 +1,8 @@
 // Store: allocation of runtime objects at stable addresses and function type interning.
 #include "runtime/store.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 #include "runtime/deadline_timer.h"
@@ -122,7 +124,8 @@ std::optional<uint64_t> Store::fuel() const {
 support::Status Store::check_interrupt() {
   const uint32_t word = interrupt_state_->word.load(std::memory_order_relaxed);
   if ((word & kInterruptRequested) != 0) {
-    interrupt_state_->word.fetch_and(~kInterruptRequested, std::memory_order_relaxed);
+    interrupt_state_->word.fetch_and(~(kInterruptRequested | kSignalInterrupt),
+                                     std::memory_order_relaxed);
     return make_trap(trap_text::kInterrupted);
   }
   // The clock decides, not the bit: the bit may be left from an earlier call's deadline, and
@@ -138,6 +141,8 @@ support::Status Store::check_interrupt() {
 }
 
 void Store::begin_outermost_call() {
+  interrupt_state_->thread.store(pthread_self(), std::memory_order_relaxed);
+  interrupt_state_->running.store(true, std::memory_order_release);
   if (limits_.timeout_ms) {
     deadline_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(*limits_.timeout_ms);
     interrupt_state_->word.fetch_and(~kDeadlineReached, std::memory_order_relaxed);

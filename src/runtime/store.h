@@ -99,6 +99,10 @@ public:
   // kInterruptRequested; the timeout's timer thread raises kDeadlineReached at the deadline.
   static constexpr uint32_t kInterruptRequested = 1;
   static constexpr uint32_t kDeadlineReached = 2;
+  // Set with kInterruptRequested by a signal handler (the CLI's Ctrl-C) for compiled code that
+  // has no interruption checks: its calls into the runtime look for it on the way back in
+  // (wasmcap_jit_call), so a guest interrupted in a host call stops when the call returns.
+  static constexpr uint32_t kSignalInterrupt = 4;
   InterruptState& interrupt_state() { return *interrupt_state_; }
   // Thread-safe and async-signal-safe (two atomic stores): the running (or next) wasm call traps
   // "interrupted".
@@ -109,10 +113,13 @@ public:
 
   // A tier's call() enters wasm (begin_call) and leaves it (end_call); the outermost entry of
   // the store, whichever tier it is, arms the timeout's deadline.
+  // It also records the running thread, for a signal handler forwarding an interruption.
   void begin_call() {
     if (call_depth_++ == 0) begin_outermost_call();
   }
-  void end_call() { --call_depth_; }
+  void end_call() {
+    if (--call_depth_ == 0) interrupt_state_->running.store(false, std::memory_order_release);
+  }
 
   // --- poll hooks (tiering) ------------------------------------------------------------------
   // Safe points check poll_flag() (one relaxed load) and then call run_poll_hooks(): refuel(),

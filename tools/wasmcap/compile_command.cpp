@@ -20,9 +20,10 @@ namespace {
 struct CompileOptions {
   std::string file;
   std::string output;
-  // --checks: what the code polls. `run` compiles with interruption (its Ctrl-C), and a .cwasm
-  // runs only where its checks cover what the engine needs (fuel needs "fuel").
-  std::string checks = "interrupt";
+  // --checks: what the code polls. None by default: `run` stops compiled code on Ctrl-C from
+  // its signal handler. A .cwasm runs only where its checks cover what the engine needs
+  // (--timeout needs "interrupt", --fuel "fuel").
+  std::string checks = "none";
 };
 
 Status write_file(const std::string& path, const std::vector<uint8_t>& bytes) {
@@ -96,8 +97,9 @@ Action add_compile_command(CLI::App& app) {
       ->type_name("OUT")
       ->required();
   cmd->add_option("--checks", opts->checks,
-                  "What the code checks: interrupt (default: Ctrl-C, --timeout), fuel (--fuel "
-                  "too), none (runs only with `run --no-interrupt` and no limits)")
+                  "What the code checks: none (default: runs with no limit; Ctrl-C works "
+                  "without checks), interrupt (--timeout, Store::interrupt()), fuel (--fuel "
+                  "too)")
       ->type_name("interrupt|fuel|none")
       ->check(CLI::IsMember({"interrupt", "fuel", "none"}));
   return [opts]() { return compile(*opts); };

@@ -2,6 +2,7 @@
 // .wasm or .wat module with WASI (granting nothing but what the options list), runs `_start` with
 // ARGS as the guest's arguments, or the --invoke function with ARGS parsed by its parameter types.
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -41,29 +42,34 @@ struct RunOptions {
   // one gets compiled code without asking (docs/tiering.md).
   Tier tier = Tier::Auto;
   bool cache = true; // --cache / --no-cache (the JIT's code cache)
-  // --interrupt / --no-interrupt: compile interruption checks so Ctrl-C stops the guest with a
-  // trap and its backtrace (default); without them Ctrl-C kills the process as it always did.
+  // --interrupt / --no-interrupt: Ctrl-C stops the guest with a trap and its backtrace
+  // (default); without it Ctrl-C kills the process as it always did. Compiled code needs no
+  // checks for it (Config::interrupt_by_signal); the interpreter polls.
   bool interrupt = true;
   bool verbose = false; // -v: how the module runs (code cache, memory 0), on stderr
 };
 
-// Ctrl-C. The first SIGINT while the guest runs interrupts its store (one atomic OR, safe in a
-// signal handler): the guest stops at its next check with the trap "interrupted", and run()
-// exits with kExitInterrupted. A second SIGINT, or one before the guest runs, kills the process
-// at once (the default action). SA_RESTART: a guest blocked in a host call (reading stdin)
-// keeps waiting rather than seeing EINTR; the second Ctrl-C is the way out of that.
+// Ctrl-C. The first SIGINT while the guest runs interrupts its store: compiled code stops at
+// the interrupted instruction (Store::interrupt_from_signal: the signal is forwarded to the
+// thread running the guest if another thread got it, and leaves compiled code from the handler
+// there), the interpreter at its next poll, a host call when it returns; the trap is
+// "interrupted" and run() exits with kExitInterrupted. A second SIGINT, or one before the guest
+// runs, kills the process at once (the default action). SA_RESTART: a guest blocked in a host
+// call (reading stdin) keeps waiting rather than seeing EINTR; the second Ctrl-C is the way out
+// of that. A forwarded signal (sent by this process to one of its threads) is no second Ctrl-C.
 std::atomic<Store*> g_running_store{nullptr};
 volatile std::sig_atomic_t g_sigint_seen = 0;
 
-extern "C" void on_sigint(int) {
+extern "C" void on_sigint(int sig, siginfo_t* info, void* ucontext) {
   Store* store = g_running_store.load(std::memory_order_relaxed);
-  if (g_sigint_seen != 0 || store == nullptr) {
+  const bool forwarded = info != nullptr && info->si_code == SI_TKILL && info->si_pid == getpid();
+  if ((g_sigint_seen != 0 && !forwarded) || store == nullptr) {
     std::signal(SIGINT, SIG_DFL);
     std::raise(SIGINT);
     return;
   }
   g_sigint_seen = 1;
-  store->interrupt();
+  store->interrupt_from_signal(sig, ucontext); // may not return: the trap is on its way
 }
 
 // Installs on_sigint for the store's lifetime (the previous action comes back afterwards).
@@ -72,8 +78,8 @@ public:
   explicit SigintScope(Store& store) {
     g_running_store.store(&store, std::memory_order_relaxed);
     struct sigaction sa = {};
-    sa.sa_handler = &on_sigint;
-    sa.sa_flags = SA_RESTART;
+    sa.sa_sigaction = &on_sigint;
+    sa.sa_flags = SA_RESTART | SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
     installed_ = sigaction(SIGINT, &sa, &previous_) == 0;
   }
@@ -244,9 +250,13 @@ int run(const RunOptions& opts) {
     return report_error(opts.file, s.error());
   }
   engine_config.tier = opts.tier;
-  // Ctrl-C needs code that polls; on compiled code that is one load and branch per function
-  // entry and loop header (docs/llvm.md, "Interruption and fuel").
-  if (opts.interrupt) engine_config.interruptible = true;
+  // Ctrl-C needs interpreted code that polls; compiled code is stopped from the signal handler
+  // instead, so it carries no checks without --timeout or --fuel (docs/llvm.md, "Interruption
+  // and fuel"). The store is never used again after that trap: the process exits.
+  if (opts.interrupt) {
+    engine_config.interruptible = true;
+    engine_config.interrupt_by_signal = true;
+  }
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
@@ -371,9 +381,9 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
   add_limit_options(*cmd, opts->limits);
   add_tier_option(*cmd, opts->tier, /*warn_when_parsed=*/false);
   cmd->add_flag("--interrupt,!--no-interrupt", opts->interrupt,
-                "Compile checks so Ctrl-C stops the guest with a trap and backtrace (exit status "
-                "130; a second Ctrl-C kills at once). --no-interrupt: code without them, and "
-                "Ctrl-C kills the process (default: on)");
+                "Ctrl-C stops the guest with a trap and backtrace (exit status 130; a second "
+                "Ctrl-C kills at once). Compiled code needs no checks for it, the interpreter "
+                "polls. --no-interrupt: Ctrl-C kills the process (default: on)");
   cmd->add_flag("--cache,!--no-cache", opts->cache,
                 "With --tier jit or auto, keep compiled code in $XDG_CACHE_HOME/wasmcap (or "
                 "~/.cache/wasmcap) and reuse it (default: on)");

@@ -4,8 +4,10 @@
 // (Auto), whose compiled code carries checks only when the Config asks (docs/llvm.md,
 // "Interruption and fuel").
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <chrono>
+#include <csignal>
 #include <thread>
 
 #include "wasmcap/wasmcap.hpp"
@@ -198,6 +200,52 @@ TEST_P(LimitsOn, CodeWithoutPollsIgnoresInterrupt) {
   auto r = f.call("count", {Value::make_i32(5)});
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ((*r)[0].i32, 0u);
+}
+
+// Config::interrupt_by_signal: compiled code carries no check, and a signal handler stops it
+// with Store::interrupt_from_signal. The signal goes to this (the test's) thread, which runs no
+// wasm, so the handler forwards it to the thread running the guest, whose handler then leaves
+// the compiled loop (or, interpreted, the interpreter's poll sees the request).
+Store* g_signalled_store = nullptr;
+
+extern "C" void on_test_signal(int sig, siginfo_t*, void* ucontext) {
+  g_signalled_store->interrupt_from_signal(sig, ucontext);
+}
+
+TEST_P(LimitsOn, InterruptFromSignalStopsCodeWithoutChecks) {
+  Config c = interruptible();
+  c.interrupt_by_signal = true;
+  Fixture f(c);
+  if (g_way == Way::Jit || g_way == Way::Precompiled) EXPECT_EQ(f.instance.checks(), "none");
+  g_signalled_store = &f.store;
+  struct sigaction sa = {}, previous = {};
+  sa.sa_sigaction = &on_test_signal;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  ASSERT_EQ(sigaction(SIGUSR1, &sa, &previous), 0);
+  Result<std::vector<Value>> r = std::vector<Value>{};
+  std::thread guest([&] { r = f.call("spin"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  pthread_kill(pthread_self(), SIGUSR1);
+  guest.join();
+  sigaction(SIGUSR1, &previous, nullptr);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, ErrorKind::Trap);
+  EXPECT_EQ(r.error().message, "interrupted");
+  ASSERT_FALSE(r.error().backtrace.empty());
+  EXPECT_EQ(r.error().backtrace[0].func_index, 0u); // "spin", found from the interrupted PC
+  // The request is consumed: the next call runs normally.
+  EXPECT_TRUE(f.call("count", {Value::make_i32(5)}).has_value());
+}
+
+TEST_P(LimitsOn, InterruptFromSignalBeforeACallStopsTheNextCall) {
+  Config c = interruptible();
+  c.interrupt_by_signal = true;
+  Fixture f(c);
+  f.store.interrupt_from_signal(SIGUSR1, nullptr); // no wasm runs: nothing to forward or leave
+  auto r = f.call("count", {Value::make_i32(5)});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "interrupted");
 }
 
 TEST_P(LimitsOn, TimeoutEndsAnInfiniteLoop) {

@@ -78,17 +78,21 @@ cp "$cwasm" "$work/version.cwasm"
 printf '\x07' | dd of="$work/version.cwasm" bs=1 seek=8 conv=notrunc 2>/dev/null
 expect 4 "precompiled module format version 7, this wasmcap reads version 3" \
   "$wasmcap" run --invoke fac "$work/version.cwasm" 20
-# Checks (docs/llvm.md, "Interruption and fuel"): a .cwasm carries interruption checks by
-# default; --fuel needs one compiled with fuel checks, and says so rather than running unmetered.
-expect 0 "checks: interruption" "$wasmcap" run -v --timeout 10s --invoke fac "$cwasm" 20
+# Checks (docs/llvm.md, "Interruption and fuel"): a .cwasm carries none by default, which a
+# plain run (Ctrl-C included: tests/cli/sigint.sh) needs; --timeout needs interruption checks
+# and --fuel fuel checks, and each says so rather than running unmetered.
+expect 0 "checks: none" "$wasmcap" run -v --invoke fac "$cwasm" 20
+expect 2 "precompiled without interruption checks.*--checks interrupt" \
+  "$wasmcap" run --timeout 10s --invoke fac "$cwasm" 20
 expect 2 "precompiled without fuel checks.*--checks fuel" \
   "$wasmcap" run --fuel 1000 --invoke fac "$cwasm" 20
+expect 0 "^$" "$wasmcap" compile --checks interrupt "$fac" -o "$work/fac-interrupt.cwasm"
+expect 0 "checks: interruption" \
+  "$wasmcap" run -v --timeout 10s --invoke fac "$work/fac-interrupt.cwasm" 20
 expect 0 "^$" "$wasmcap" compile --checks fuel "$fac" -o "$work/fac-fuel.cwasm"
 expect 134 "all fuel consumed" "$wasmcap" run --fuel 10 --invoke fac "$work/fac-fuel.cwasm" 20
 expect 0 "$want" "$wasmcap" run --fuel 100000 --invoke fac "$work/fac-fuel.cwasm" 20
 expect 0 "^$" "$wasmcap" compile --checks none "$fac" -o "$work/fac-none.cwasm"
-expect 2 "precompiled without interruption checks" \
-  "$wasmcap" run --invoke fac "$work/fac-none.cwasm" 20
 expect 0 "checks: none" "$wasmcap" run -v --no-interrupt --invoke fac "$work/fac-none.cwasm" 20
 # SIMD compiles ahead of time and runs from the .cwasm.
 printf '(module (func (export "f") (result i32) (i32x4.extract_lane 2 (i32x4.mul (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8)))))' > "$work/simd.wat"

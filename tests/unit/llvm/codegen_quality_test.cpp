@@ -246,15 +246,21 @@ size_t count(const std::string& text, const std::string& what) {
 
 // Interruption checks (docs/llvm.md, "Interruption and fuel"): none without the flag; with it the
 // entry's stack check reads the trigger (one atomic load, no call of its own on the hot path),
-// a loop header gets its check after O2 (LoopCheckPass), and a loop that calls a function of
-// the module first gets none (the callee's entry checks).
+// a loop header gets its check after O2 (LoopCheckPass) unless the loop is counted (its trip
+// count known when it starts), and a loop that calls a function of the module first gets none
+// (the callee's entry checks).
 TEST(LlvmCodegen, InterruptChecksAtEntriesAndLoopHeaders) {
   constexpr const char* kWat = R"((module
     (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
     (func (export "count") (param i32) (result i32)
       (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))) (local.get 0))
     (func (export "calls") (param i32) (result i32)
-      (loop (local.set 0 (call $leaf (local.get 0))) (br_if 0 (local.get 0))) (local.get 0)))
+      (loop (local.set 0 (call $leaf (local.get 0))) (br_if 0 (local.get 0))) (local.get 0))
+    (func (export "uncounted") (param i32) (result i32)
+      (loop
+        (local.set 0 (i32.add (i32.mul (local.get 0) (local.get 0)) (i32.const 1)))
+        (br_if 0 (i32.ne (local.get 0) (i32.const 7))))
+      (local.get 0)))
   )";
   const std::string none = optimized_ir(kWat);
   EXPECT_EQ(count(none, "load atomic"), 0u);
@@ -263,12 +269,16 @@ TEST(LlvmCodegen, InterruptChecksAtEntriesAndLoopHeaders) {
   const std::string leaf = function_ir(ir, "w0");
   const std::string counted = function_ir(ir, "w1");
   const std::string calls = function_ir(ir, "w2");
+  const std::string uncounted = function_ir(ir, "w3");
   EXPECT_EQ(count(leaf, "load atomic i64"), 1u) << leaf; // the stack check's trigger
   EXPECT_EQ(count(leaf, "@wasmcap_jit_entry_check("), 1u) << leaf;
+  // A counted loop ends by itself: the entry's check only.
+  EXPECT_EQ(count(counted, "load atomic i64"), 1u) << counted;
+  EXPECT_EQ(count(counted, "@wasmcap_jit_interrupt("), 0u) << counted;
   // The entry's, then the header's (at most one per block, however O2 unrolled the loop).
-  EXPECT_GE(count(counted, "load atomic i64"), 2u) << counted;
-  EXPECT_GE(count(counted, "preserve_mostcc void @wasmcap_jit_interrupt("), 1u) << counted;
-  EXPECT_LE(count(counted, "preserve_mostcc void @wasmcap_jit_interrupt("), 2u) << counted;
+  EXPECT_GE(count(uncounted, "load atomic i64"), 2u) << uncounted;
+  EXPECT_GE(count(uncounted, "preserve_mostcc void @wasmcap_jit_interrupt("), 1u) << uncounted;
+  EXPECT_LE(count(uncounted, "preserve_mostcc void @wasmcap_jit_interrupt("), 2u) << uncounted;
   EXPECT_EQ(count(calls, "load atomic i64"), 1u) << calls; // entry only
   EXPECT_EQ(count(calls, "@wasmcap_jit_interrupt("), 0u) << calls;
   EXPECT_EQ(count(ir, "llvm.sideeffect"), 0u); // every placeholder expanded
