@@ -141,7 +141,8 @@ Status check_with(const validate::Features& features, std::vector<uint8_t> param
 TEST(FunctionValidator, ReturnCallEndsTheFrame) {
   // return_call 0 with the argument: the results are the caller's; code after it is dead.
   EXPECT_TRUE(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x0B}));
-  EXPECT_TRUE(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x42, 0x00, 0x0B}));
+  EXPECT_TRUE(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x6A, 0x0B}));
+  EXPECT_FALSE(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x42, 0x00, 0x0B})); // i64 left
   EXPECT_EQ(error_of(check({I32}, {I32}, {0x12, 0x00, 0x0B})),
             "type mismatch: expected i32, got nothing");
   EXPECT_EQ(error_of(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x05, 0x0B})), "unknown function 5");
