@@ -22,6 +22,10 @@ struct Config {
   // compile; a run that ends sooner never loads LLVM. 0 compiles at once.
   uint32_t tier_up_delay_ms = 20;
   bool simd = true; // 128-bit SIMD (WebAssembly 2.0)
+  // WebAssembly 3.0 proposals, on by default as in wasmtime (`-W tail-call=n` etc. in the CLI).
+  bool tail_call = true;      // return_call, return_call_indirect
+  bool extended_const = true; // constant expressions: i32/i64 add, sub, mul; earlier globals
+  bool multi_memory = true;   // several memories, memory indices on memory instructions
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
   // Fuel: a deterministic budget of executed wasm instructions per store (charged at function

@@ -52,6 +52,9 @@ uint32_t checks_for(const Config& config) {
 validate::Features features_for(const Config& config) {
   validate::Features f;
   f.simd = config.simd;
+  f.tail_call = config.tail_call;
+  f.extended_const = config.extended_const;
+  f.multi_memory = config.multi_memory;
   return f;
 }
 

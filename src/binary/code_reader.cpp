@@ -12,13 +12,6 @@ using support::Status;
 
 namespace {
 
-Status read_zero_byte(ByteReader& r, bool validate) {
-  const uint64_t at = r.offset();
-  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
-  if (validate && b != 0) return make_error(ErrorKind::Malformed, "zero byte expected", at);
-  return support::ok();
-}
-
 Status read_valtype(ByteReader& r, ir::ValType& out) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint8_t b, r.read_u8());
@@ -49,15 +42,31 @@ Status read_blocktype(ByteReader& r, ir::BlockType& out) {
   return support::ok();
 }
 
-Status read_memarg(ByteReader& r, ir::MemArg& out, bool validate) {
+// Flags below 2^6 are the alignment (memory 0); with bit 6 set a memory index follows
+// (multiple memories); 2^7 and beyond are malformed. WebAssembly 2.0 allowed only alignments
+// below 32: `beyond_2_0` lets the validator say so when multiple memories are switched off.
+Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate) {
+  ir::MemArg& out = instr.mem;
   const uint64_t at = r.offset();
-  WASMCAP_ASSIGN(out.align, r.read_u32());
-  // 2^32 and beyond cannot be an alignment (later proposals give those flag bits meaning).
-  if (validate && out.align >= 32)
+  WASMCAP_ASSIGN(uint32_t flags, r.read_u32());
+  if (validate && flags >= 128)
     return make_error(ErrorKind::Malformed, "malformed memop flags", at);
+  out.align = flags & 63;
   out.memory = 0;
+  if (flags & 64) {
+    WASMCAP_ASSIGN(out.memory, r.read_u32());
+  }
+  if (flags >= 32) instr.beyond_2_0 = true;
   WASMCAP_ASSIGN(uint32_t offset, r.read_u32());
   out.offset = offset;
+  return support::ok();
+}
+
+// A memory index immediate (memory.size/grow/fill/init/copy); WebAssembly 2.0 had one zero byte.
+Status read_memory_index(ByteReader& r, ir::Instr& instr, uint32_t& out) {
+  const size_t start = r.position();
+  WASMCAP_ASSIGN(out, r.read_u32());
+  if (out != 0 || r.position() - start != 1) instr.beyond_2_0 = true;
   return support::ok();
 }
 
@@ -75,6 +84,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   }
   if (!op) return make_error(ErrorKind::Malformed, "illegal opcode", out.offset);
   out.op = *op;
+  out.beyond_2_0 = false;
 
   switch (ir::op_info(*op).imm) {
   case ir::Imm::None: break;
@@ -114,8 +124,8 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     out.types = std::span<const ir::ValType>(scratch.types.data(), n);
     break;
   }
-  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out.mem, validate)); break;
-  case ir::Imm::Memory: WASMCAP_TRY(read_zero_byte(r, validate)); break;
+  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out, validate)); break;
+  case ir::Imm::Memory: WASMCAP_TRY(read_memory_index(r, out, out.mem.memory)); break;
   case ir::Imm::I32: {
     WASMCAP_ASSIGN(int32_t v, r.read_s32());
     out.bits = static_cast<uint32_t>(v);
@@ -145,12 +155,12 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   }
   case ir::Imm::MemoryInit: {
     WASMCAP_ASSIGN(out.index, r.read_u32());
-    WASMCAP_TRY(read_zero_byte(r, validate));
+    WASMCAP_TRY(read_memory_index(r, out, out.mem.memory));
     break;
   }
   case ir::Imm::MemoryCopy: {
-    WASMCAP_TRY(read_zero_byte(r, validate));
-    WASMCAP_TRY(read_zero_byte(r, validate));
+    WASMCAP_TRY(read_memory_index(r, out, out.mem.memory));
+    WASMCAP_TRY(read_memory_index(r, out, out.index2));
     break;
   }
   case ir::Imm::V128:
@@ -164,7 +174,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     break;
   }
   case ir::Imm::MemArgLane: {
-    WASMCAP_TRY(read_memarg(r, out.mem, validate));
+    WASMCAP_TRY(read_memarg(r, out, validate));
     WASMCAP_ASSIGN(out.lane, r.read_u8());
     break;
   }

@@ -154,6 +154,10 @@ enum class IOp : uint32_t {
   CallDirect,   // [callee FunctionCode* lo, hi, arg base s]  a call within the same module
   // CallDirect's words; checks the store's poll flag first (tiering, CompileOptions::poll_calls)
   CallDirectPoll,
+  // Multiple memories: the loads, stores and memory ops of the instruction after it use memory
+  // [index] (mem registers and Machine::mem0 switched); `UseMemory [0]` after it switches back.
+  UseMemory,
+  MemoryCopyBetween, // [d s, s s, n s, dst memory, src memory]  memory.copy of two memories
 #define WASMCAP_IMM_ENUM(name) name##Imm,
   WASMCAP_IMM_BINOPS(WASMCAP_IMM_ENUM)
 #undef WASMCAP_IMM_ENUM
@@ -209,6 +213,8 @@ inline IOp iop(ir::Op op) {
 //   Return [src s, n slots]  (branch copies and CopyN count slots too)
 //   Unreachable []  Br [t]  BrIf [cond s, t]  BrTable [index s, n, t*n, default t]
 //   Call [func, arg base s]  CallIndirect [type, table, arg base s, index s]
+//   ReturnCall [func, arg base s, arg slots]  ReturnCallIndirect [type, table, arg base s,
+//     index s, arg slots]  (the frame is reused: the arguments move down to its base)
 //   Select [a s (also dst), b s, cond s]  GlobalGet [dst s, g]  GlobalSet [src s, g]
 //   TableGet [idx s (also dst), table]  TableSet [idx s, val s, table]  TableSize [dst s, table]
 //   TableGrow [init s (also dst), n s, table]  TableFill [i s, val s, n s, table]

@@ -777,10 +777,12 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
     if (ir::op_info(in.op).sig == ir::Sig::Special) materialize_below(h, in.offset);
     break;
   }
-  if (ir::op_info(in.op).sig == ir::Sig::Special) {
+  if (in.op == Op::ReturnCall || in.op == Op::ReturnCallIndirect) {
+    lower_return_call(in, h);
+  } else if (ir::op_info(in.op).sig == ir::Sig::Special) {
     lower_special(in, h, v);
   } else {
-    lower_generic(in, h);
+    lower_memory_op(in, h);
   }
   return support::ok();
 }

@@ -106,6 +106,10 @@ private:
   bool fuse_with_last(const ir::Instr& in, size_t h, size_t np);
   void emit_outer_of_last(IOp fused, const ir::Instr& in, uint32_t dst, uint32_t other);
   void lower_special(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
+  // WebAssembly 3.0 (lower_wasm3.cpp): return_call / return_call_indirect, and the memory
+  // instructions naming a memory other than 0 (between UseMemory ops, or MemoryCopyBetween).
+  void lower_return_call(const ir::Instr& in, size_t h);
+  void lower_memory_op(const ir::Instr& in, size_t h);
   bool wide_global(uint32_t index) const {
     return module_.all_globals[index].type == ir::ValType::V128;
   }

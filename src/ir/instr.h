@@ -14,7 +14,7 @@ namespace wasmcap::ir {
 struct MemArg {
   uint32_t align = 0;  // log2 of the alignment hint
   uint64_t offset = 0; // static offset added to the dynamic address
-  uint32_t memory = 0; // memory index (always 0 in WebAssembly 2.0)
+  uint32_t memory = 0; // memory index (multiple memories); memory.copy: the destination
 };
 
 // Which fields are meaningful depends on op_info(op).imm; see ir::Imm.
@@ -24,13 +24,17 @@ struct Instr {
 
   uint32_t index = 0;              // label depth, func/local/global/table/type/data/elem index,
                                    // br_table default label, table.copy destination
-  uint32_t index2 = 0;             // call_indirect/table.init table index, table.copy source table
+  uint32_t index2 = 0;             // call_indirect/table.init table index, table.copy source table,
+                                   // memory.copy source memory
   uint64_t bits = 0;               // i32.const (zero-extended u32), i64.const, f32/f64 bit pattern
   ValType type = ValType::FuncRef; // ref.null
   BlockType block;                 // block/loop/if
   MemArg mem;                      // loads/stores
   uint8_t lane = 0;                // SIMD lane index
-  std::array<uint8_t, 16> v128{};  // v128.const, i8x16.shuffle lanes
+  // The memory immediate uses an encoding WebAssembly 2.0 did not have (memop flags >= 32, or a
+  // memory index other than the single byte 0x00): malformed when multiple memories are off.
+  bool beyond_2_0 = false;
+  std::array<uint8_t, 16> v128{}; // v128.const, i8x16.shuffle lanes
 
   // Views into the reader's scratch storage: valid only during the visitor call.
   std::span<const uint32_t> targets; // br_table labels (without the default)

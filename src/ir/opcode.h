@@ -34,16 +34,16 @@ enum class Imm : uint8_t {
   Local,        // u32
   Global,       // u32
   Table,        // u32 table index
-  MemArg,       // u32 align exponent, u32 offset
-  Memory,       // one byte that must be 0x00 (memory index)
+  MemArg,       // u32 flags (align exponent; bit 6: a u32 memory index follows), u32 offset
+  Memory,       // u32 memory index (WebAssembly 2.0: one byte that must be 0x00)
   I32,          // s32
   I64,          // s64
   F32,          // 4 bytes
   F64,          // 8 bytes
   RefType,      // one reftype byte
-  MemoryInit,   // u32 data index, byte 0x00
+  MemoryInit,   // u32 data index, u32 memory index
   Data,         // u32 data index
-  MemoryCopy,   // two bytes 0x00 0x00
+  MemoryCopy,   // u32 destination memory, u32 source memory
   TableInit,    // u32 element index, u32 table index
   Elem,         // u32 element index
   TableCopy,    // u32 destination table, u32 source table

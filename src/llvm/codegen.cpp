@@ -18,6 +18,7 @@
 #include <llvm/TargetParser/Host.h>
 #include <llvm/TargetParser/Triple.h>
 
+#include "binary/code_reader.h"
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
@@ -87,6 +88,24 @@ bool refused_for_tests(const ir::Module& mod) {
   return false;
 }
 
+// Whether some body has return_call or return_call_indirect: then every wasm function is
+// `tailcc` (docs/llvm.md, "Tail calls"); other modules keep the C convention. A body that does
+// not decode is reported by the validation that follows.
+bool has_tail_calls(const ir::Module& mod) {
+  struct Finder {
+    bool found = false;
+    support::Status operator()(const ir::Instr& instr) {
+      if (instr.op == ir::Op::ReturnCall || instr.op == ir::Op::ReturnCallIndirect) found = true;
+      return support::ok();
+    }
+  } finder;
+  for (const ir::Function& fn : mod.functions) {
+    binary::CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
+    if (!reader.read_expression() || finder.found) return finder.found;
+  }
+  return false;
+}
+
 // i8x16.swizzle's one-instruction form (translate_simd.cpp); the code is generated for this host
 // (host_target()), JIT and AOT alike.
 bool host_has_pshufb() {
@@ -116,6 +135,10 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   }
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
   if (refused_for_tests(mod)) return unsupported("v128 values (WASMCAP_LLVM_REFUSE=v128)");
+  // Compiled code keeps memory 0's base and size in the context (docs/llvm.md): other memories
+  // are for the next slice; such modules run on the interpreter.
+  if (mod.all_memories.size() > 1) return unsupported("multiple memories");
+  // The check must come before any function is declared: it picks their calling convention.
   initialize_llvm();
   TranslatedModule out;
   out.context = std::make_unique<llvm::LLVMContext>();
@@ -125,6 +148,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   env.guard_pages = guard_pages;
   env.checks = checks;
   env.pshufb = host_has_pshufb();
+  if (has_tail_calls(mod)) env.func_cc = llvm::CallingConv::Tail;
   for (uint32_t i = 0; i < mod.functions.size(); ++i)
     declare_function(env, mod.num_imported_funcs + i);
   validate::ModuleContext vctx = validate::compute_module_context(mod);

@@ -147,6 +147,7 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   // this cost nothing measurable (sort 6% slower, ackermann 9% faster, the rest within noise;
   // docs/llvm.md, "Backtraces") and compiles 9% faster.
   f->addFnAttr(llvm::Attribute::NoInline);
+  f->setCallingConv(env.func_cc);
   env.funcs[func_index] = f;
 
   // The entry wrapper gives the runtime one C signature for every wasm type: 8-byte slots, two
@@ -174,6 +175,7 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
     slot += slot_width(p);
   }
   llvm::CallInst* ret = b.CreateCall(ft, f, args);
+  ret->setCallingConv(env.func_cc);
   // Kept a real call, so the wrapper's frame is never a wasm function's (backtraces skip it):
   // one direct call per entry from the runtime costs nothing next to the entry itself.
   ret->addFnAttr(llvm::Attribute::NoInline);
@@ -309,7 +311,8 @@ void FunctionTranslator::note_for_interrupt_checks(const ir::Instr& instr) {
     // the loop's own end: nothing to learn
   } else if (info.imm == ir::Imm::BlockType || info.imm == ir::Imm::Label ||
              info.imm == ir::Imm::BrTable || instr.op == Op::Return ||
-             instr.op == Op::Unreachable || instr.op == Op::CallIndirect) {
+             instr.op == Op::Unreachable || instr.op == Op::CallIndirect ||
+             instr.op == Op::ReturnCall || instr.op == Op::ReturnCallIndirect) {
     c.straight = false;
   }
 }
@@ -378,6 +381,8 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::RefNull:
   case Op::RefIsNull:
   case Op::RefFunc: return variable_or_call(instr);
+  case Op::ReturnCall:
+  case Op::ReturnCallIndirect: return tail_call(instr);
   case Op::TableGet:
   case Op::TableSet:
   case Op::TableSize:
@@ -468,6 +473,7 @@ void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
   for (size_t i = t.params.size(); i > 0; --i)
     args[i] = pop();
   llvm::CallInst* ret = b_.CreateCall(env_.funcs[func_index], args);
+  ret->setCallingConv(env_.func_cc);
   // No tail-recursion elimination: it would turn runaway recursion, which must end in "call
   // stack exhausted", into a loop that never reaches the stack check.
   ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
@@ -535,6 +541,7 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   std::vector<llvm::Value*> args{ctx_};
   args.insert(args.end(), params.begin(), params.end());
   llvm::CallInst* ret = b_.CreateCall(env_.func_types[instr.index], native, args);
+  ret->setCallingConv(env_.func_cc);
   ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
   reload_memory();
   stack_.resize(base);
@@ -558,6 +565,101 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
     phi->addIncoming(stack_[base + i], slow_end);
     stack_[base + i] = phi;
   }
+}
+
+} // namespace wasmcap::llvm_tier
+
+namespace wasmcap::llvm_tier {
+
+// The caller's frame ends at a tail call: `musttail call tailcc` + `ret` makes x86-64 reuse it
+// (a jump), whatever the two signatures, so unbounded tail recursion runs in constant stack.
+void FunctionTranslator::musttail_return(llvm::CallInst* call) {
+  call->setCallingConv(env_.func_cc);
+  call->setTailCallKind(llvm::CallInst::TCK_MustTail);
+  if (call->getType()->isVoidTy()) {
+    b_.CreateRetVoid();
+  } else {
+    b_.CreateRet(call);
+  }
+  dead_ = true;
+}
+
+// Returns the function's results from the top of the stack (as its final `end` would).
+void FunctionTranslator::return_results(const ir::FuncType& type) {
+  const size_t n = type.results.size();
+  if (n == 0) {
+    b_.CreateRetVoid();
+  } else if (n == 1) {
+    b_.CreateRet(pop());
+  } else {
+    llvm::Value* agg = llvm::UndefValue::get(fn_->getReturnType());
+    const size_t base = stack_.size() - n;
+    for (unsigned i = 0; i < n; ++i)
+      agg = b_.CreateInsertValue(agg, stack_[base + i], {i});
+    stack_.resize(base);
+    b_.CreateRet(agg);
+  }
+  dead_ = true;
+}
+
+// A callee outside this instance (an import, a host function, another instance's or another
+// tier's code) is called through the runtime and its results returned: that call returns before
+// the caller's frame is gone, so only a chain of tail calls that keeps leaving the instance
+// grows the stack (docs/llvm.md, "Tail calls").
+support::Status FunctionTranslator::tail_call(const ir::Instr& instr) {
+  const bool indirect = instr.op == Op::ReturnCallIndirect;
+  const ir::FuncType& t = indirect ? wasm_.types[instr.index] : wasm_.func_type(instr.index);
+  if (!indirect && instr.index >= wasm_.num_imported_funcs) {
+    if (fuel_counter_ != nullptr) {
+      env_.entry_charges.emplace_back(emit_fuel_charge(env_, b_, ctx_, fuel_counter_, instr.offset),
+                                      instr.index);
+    }
+    std::vector<llvm::Value*> args(t.params.size() + 1);
+    args[0] = ctx_;
+    for (size_t i = t.params.size(); i > 0; --i)
+      args[i] = pop();
+    musttail_return(b_.CreateCall(env_.funcs[instr.index], args));
+    return support::ok();
+  }
+  if (!indirect) {
+    llvm::Value* funcs = ctx_field(env_.layout.ctx_funcs, env_.ptr);
+    llvm::Value* f =
+        b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, instr.index));
+    call_generic(f, t, instr.offset);
+    return_results(t);
+    return support::ok();
+  }
+  llvm::Value* index = pop();
+  llvm::Value* f = b_.CreateCall(
+      env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
+  if (fuel_counter_ != nullptr) { // as call_indirect: the entry wrapper charges the callee
+    call_generic(f, t, instr.offset);
+    return_results(t);
+    return support::ok();
+  }
+  const HostLayout& layout = env_.layout;
+  llvm::Value* inst =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_instance));
+  llvm::Value* same = b_.CreateICmpEQ(inst, ctx_field(layout.ctx_instance, env_.ptr));
+  auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
+  auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
+  b_.CreateCondBr(same, fast, slow);
+  const size_t base = stack_.size() - t.params.size();
+  std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
+
+  b_.SetInsertPoint(fast);
+  llvm::Value* code =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_code));
+  llvm::Value* native =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, code, layout.jit_native));
+  std::vector<llvm::Value*> args{ctx_};
+  args.insert(args.end(), params.begin(), params.end());
+  musttail_return(b_.CreateCall(env_.func_types[instr.index], native, args));
+
+  b_.SetInsertPoint(slow);
+  call_generic(f, t, instr.offset);
+  return_results(t);
+  return support::ok();
 }
 
 } // namespace wasmcap::llvm_tier

@@ -41,6 +41,9 @@ struct ModuleEnv {
   llvm::Type* void_type;
   llvm::Type* v128;    // <2 x i64>: how a v128 is stored and passed (translate_simd.cpp)
   bool pshufb = false; // the target has SSSE3's pshufb (i8x16.swizzle in one instruction)
+  // The module has tail calls: every wasm function uses LLVM's `tailcc`, under which x86-64
+  // guarantees `musttail` calls even between different signatures (docs/llvm.md, "Tail calls").
+  llvm::CallingConv::ID func_cc = llvm::CallingConv::C;
 
   std::vector<llvm::FunctionType*> func_types; // per module type index
   std::vector<llvm::Function*> funcs;          // per function index; nullptr for imports
@@ -129,6 +132,11 @@ private:
   void call_indirect(const ir::Instr& instr);
   void call_generic(llvm::Value* func_instance, const ir::FuncType& type, uint64_t offset);
   void push_results(llvm::Value* ret, const ir::FuncType& type);
+  // return_call / return_call_indirect (translator.cpp): a musttail call of compiled code of this
+  // instance, else a call through the runtime and a return of its results.
+  support::Status tail_call(const ir::Instr& instr);
+  void musttail_return(llvm::CallInst* call);
+  void return_results(const ir::FuncType& type);
   llvm::Value* global_address(uint32_t index);
 
   // translate_numeric.cpp

@@ -61,6 +61,24 @@ support::Result<Value> eval_const_expr(const ir::Module& module, ir::ConstExpr e
       stack.push_back(inst.globals[g]->value);
       break;
     }
+    // Extended constant expressions: wrapping i32/i64 add, sub, mul (validated: two operands).
+    case 0x6A:
+    case 0x6B:
+    case 0x6C:
+    case 0x7C:
+    case 0x7D:
+    case 0x7E: {
+      if (stack.size() < 2) return r.error("type mismatch in constant expression");
+      const bool wide = op >= 0x7C;
+      const Value& vb = stack.back();
+      const Value& va = stack[stack.size() - 2];
+      const uint64_t b = wide ? vb.i64 : vb.i32, a = wide ? va.i64 : va.i32;
+      stack.pop_back();
+      const int kind = wide ? op - 0x7C : op - 0x6A; // 0 add, 1 sub, 2 mul
+      const uint64_t v = kind == 0 ? a + b : kind == 1 ? a - b : a * b;
+      stack.back() = wide ? Value::make_i64(v) : Value::make_i32(static_cast<uint32_t>(v));
+      break;
+    }
     case 0x0B:
       if (stack.size() != 1) return r.error("type mismatch in constant expression");
       stack.back().type = type;

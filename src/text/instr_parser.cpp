@@ -60,8 +60,10 @@ support::Result<uint32_t> index_imm(const IndexSpace& space, const std::vector<S
   return space.resolve(*a);
 }
 
+// `memory` (multiple memories) goes into the flags' bit 6 and after them; memory 0 keeps the
+// WebAssembly 2.0 encoding.
 support::Status memarg_imm(const std::vector<Sexpr>& items, size_t& pos, uint8_t natural_align,
-                           ByteWriter& w) {
+                           uint32_t memory, ByteWriter& w) {
   uint64_t offset = 0;
   uint32_t align = natural_align;
   const Sexpr* a = atom_at(items, pos);
@@ -83,7 +85,12 @@ support::Status memarg_imm(const std::vector<Sexpr>& items, size_t& pos, uint8_t
       ++align;
     ++pos;
   }
-  w.u32(align);
+  if (memory == 0) {
+    w.u32(align);
+  } else {
+    w.u32(align | 64);
+    w.u32(memory);
+  }
   w.u32(static_cast<uint32_t>(offset));
   return support::ok();
 }
@@ -259,6 +266,23 @@ support::Result<uint32_t> InstrParser::local_index(const Sexpr& s) const {
   return malformed_at(s.token, "unexpected token");
 }
 
+// The optional memory index before a memory instruction's other immediates (0 when absent).
+// With `lane_follows` (the SIMD lane loads and stores) a lone number is the lane, not a memory.
+support::Result<uint32_t> InstrParser::optional_memory(const std::vector<Sexpr>& items, size_t& pos,
+                                                       bool lane_follows) const {
+  const Sexpr* a = atom_at(items, pos);
+  if (!is_index_atom(a)) return 0u;
+  if (lane_follows && a->token.kind == TokenKind::Number) {
+    const Sexpr* next = atom_at(items, pos + 1);
+    const bool memarg_next =
+        next != nullptr && next->token.kind == TokenKind::Keyword &&
+        (next->token.text.starts_with("offset=") || next->token.text.starts_with("align="));
+    if (!memarg_next && (next == nullptr || next->token.kind != TokenKind::Number)) return 0u;
+  }
+  ++pos;
+  return m_.memories.resolve(*a);
+}
+
 Status InstrParser::parse_block_type(const std::vector<Sexpr>& items, size_t& pos, ByteWriter& w) {
   WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items, pos, false));
   if (!use.index && use.type.params.empty() && use.type.results.size() <= 1) {
@@ -360,8 +384,16 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     w.u32(table);
     break;
   }
-  case ir::Imm::MemArg: WASMCAP_TRY(memarg_imm(items, pos, info.natural_align, w)); break;
-  case ir::Imm::Memory: w.u8(0); break;
+  case ir::Imm::MemArg: {
+    WASMCAP_ASSIGN(uint32_t memory, optional_memory(items, pos, false));
+    WASMCAP_TRY(memarg_imm(items, pos, info.natural_align, memory, w));
+    break;
+  }
+  case ir::Imm::Memory: {
+    WASMCAP_ASSIGN(uint32_t memory, optional_memory(items, pos, false));
+    w.u32(memory);
+    break;
+  }
   case ir::Imm::I32: {
     WASMCAP_ASSIGN(uint32_t v, number_imm<uint32_t>(items, pos, kw, parse_i32));
     w.s32(static_cast<int32_t>(v));
@@ -394,9 +426,15 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     break;
   }
   case ir::Imm::MemoryInit: {
+    // `memory.init $data` or `memory.init $memory $data`; the binary puts the data index first.
+    uint32_t memory = 0;
+    if (is_index_atom(atom_at(items, pos)) && is_index_atom(atom_at(items, pos + 1))) {
+      WASMCAP_ASSIGN(memory, m_.memories.resolve(items[pos]));
+      ++pos;
+    }
     WASMCAP_ASSIGN(uint32_t i, index_imm(m_.datas, items, pos, kw));
     w.u32(i);
-    w.u8(0);
+    w.u32(memory);
     m_.needs_data_count = true;
     break;
   }
@@ -406,7 +444,16 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     m_.needs_data_count = true;
     break;
   }
-  case ir::Imm::MemoryCopy: w.u8(0), w.u8(0); break;
+  case ir::Imm::MemoryCopy: {
+    uint32_t dst = 0, src = 0;
+    if (is_index_atom(atom_at(items, pos))) {
+      WASMCAP_ASSIGN(dst, index_imm(m_.memories, items, pos, kw));
+      WASMCAP_ASSIGN(src, index_imm(m_.memories, items, pos, kw));
+    }
+    w.u32(dst);
+    w.u32(src);
+    break;
+  }
   case ir::Imm::TableInit: {
     // `table.init $elem` or `table.init $table $elem`; the binary puts the element index first.
     uint32_t table = 0;
@@ -451,7 +498,9 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     break;
   }
   case ir::Imm::MemArgLane: {
-    WASMCAP_TRY(memarg_imm(items, pos, info.natural_align, w));
+    // A memory index comes first only when a memarg or the lane follows it.
+    WASMCAP_ASSIGN(uint32_t memory, optional_memory(items, pos, true));
+    WASMCAP_TRY(memarg_imm(items, pos, info.natural_align, memory, w));
     WASMCAP_ASSIGN(uint8_t lane, lane_imm(items, pos, kw));
     w.u8(lane);
     break;

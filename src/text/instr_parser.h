@@ -48,6 +48,8 @@ private:
                                    support::ByteWriter& w);
   support::Result<uint32_t> label_depth(const Sexpr& s) const;
   support::Result<uint32_t> local_index(const Sexpr& s) const;
+  support::Result<uint32_t> optional_memory(const std::vector<Sexpr>& items, size_t& pos,
+                                            bool lane_follows) const;
   const Token* take_label(const std::vector<Sexpr>& items, size_t& pos);
   void push_label(const Token* label);
 

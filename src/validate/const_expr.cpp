@@ -17,8 +17,8 @@ namespace {
 
 class ConstExprChecker {
 public:
-  ConstExprChecker(const ir::Module& module, uint32_t visible_globals)
-      : module_(module), visible_globals_(visible_globals) {}
+  ConstExprChecker(const ir::Module& module, uint32_t visible_globals, bool extended)
+      : module_(module), visible_globals_(visible_globals), extended_(extended) {}
 
   Status operator()(const ir::Instr& instr) {
     switch (instr.op) {
@@ -41,6 +41,12 @@ public:
       stack_.push_back(g.type);
       break;
     }
+    case Op::I32Add:
+    case Op::I32Sub:
+    case Op::I32Mul: return binary(ValType::I32, instr);
+    case Op::I64Add:
+    case Op::I64Sub:
+    case Op::I64Mul: return binary(ValType::I64, instr);
     case Op::End: break;
     default: return invalid("constant expression required", instr);
     }
@@ -50,20 +56,28 @@ public:
   bool produced(ValType expected) const { return stack_.size() == 1 && stack_[0] == expected; }
 
 private:
+  Status binary(ValType t, const ir::Instr& instr) {
+    if (!extended_) return invalid("constant expression required", instr);
+    if (stack_.size() < 2 || stack_[stack_.size() - 1] != t || stack_[stack_.size() - 2] != t)
+      return invalid("type mismatch", instr);
+    stack_.pop_back();
+    return support::ok();
+  }
   static Status invalid(std::string message, const ir::Instr& instr) {
     return make_error(ErrorKind::Invalid, std::move(message), instr.offset);
   }
 
   const ir::Module& module_;
   uint32_t visible_globals_;
+  bool extended_;
   std::vector<ValType> stack_;
 };
 
 } // namespace
 
 Status validate_const_expr(const ir::Module& module, ir::ConstExpr expr, ValType expected,
-                           uint32_t visible_globals) {
-  ConstExprChecker checker(module, visible_globals);
+                           uint32_t visible_globals, bool extended) {
+  ConstExprChecker checker(module, visible_globals, extended);
   binary::CodeReader<ConstExprChecker> reader(module.range_bytes(expr), expr.offset, checker);
   WASMCAP_TRY(reader.read_expression());
   if (!checker.produced(expected))

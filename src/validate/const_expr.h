@@ -10,8 +10,9 @@
 namespace wasmcap::validate {
 
 // `visible_globals` is how many globals of the index space the expression may read (in
-// WebAssembly 2.0: the imported ones); the global read must also be immutable.
+// WebAssembly 2.0: the imported ones); the global read must also be immutable. `extended`:
+// i32/i64 add, sub and mul are constant too (extended constant expressions, WebAssembly 3.0).
 support::Status validate_const_expr(const ir::Module& module, ir::ConstExpr expr,
-                                    ir::ValType expected, uint32_t visible_globals);
+                                    ir::ValType expected, uint32_t visible_globals, bool extended);
 
 } // namespace wasmcap::validate

@@ -10,6 +10,13 @@ struct Features {
   bool multi_value = true;     // WebAssembly 2.0
   bool sign_extension = true;  // WebAssembly 2.0
   bool saturating_float_to_int = true;
+  bool tail_call = true; // return_call, return_call_indirect (WebAssembly 3.0)
+  // 3.0's constant expressions: i32/i64 add, sub, mul, and global.get of any earlier global
+  // (2.0: imported ones only).
+  bool extended_const = true;
+  // Several memories and memory indices on memory instructions (3.0). Off, the decoder's 3.0
+  // encodings of memory immediates are reported as 2.0 reported them (malformed).
+  bool multi_memory = true;
 };
 
 } // namespace wasmcap::validate

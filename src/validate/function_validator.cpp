@@ -163,9 +163,10 @@ bool FunctionValidator::is_declared_ref(uint32_t func_index) {
 
 // --- instructions ----------------------------------------------------------------------------
 
-// Instructions of proposals that Features can switch off (all are part of 2.0).
+// Instructions of proposals that Features can switch off.
 bool FunctionValidator::enabled(const ir::OpInfo& info) const {
   if (info.prefix == 0xFD) return features_.simd;
+  if (info.prefix == 0 && (info.code == 0x12 || info.code == 0x13)) return features_.tail_call;
   if (info.prefix == 0xFC) {
     return info.code < 8 ? features_.saturating_float_to_int : features_.bulk_memory;
   }
@@ -182,6 +183,14 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   if (controls_.empty()) return fail("operators remaining after end of function");
   const ir::OpInfo& info = ir::op_info(instr.op);
   if (!enabled(info)) return fail(std::string("disabled feature: ") + info.text);
+  if (instr.beyond_2_0 && !features_.multi_memory) {
+    // As WebAssembly 2.0's decoder reported these encodings (the decoder reads 3.0's).
+    return support::make_error(ErrorKind::Malformed,
+                               info.imm == ir::Imm::MemArg || info.imm == ir::Imm::MemArgLane
+                                   ? "malformed memop flags"
+                                   : "zero byte expected",
+                               at_);
+  }
   if (info.sig != ir::Sig::Special) return apply_simple(instr);
   switch (instr.op) {
   case Op::Unreachable:
@@ -194,7 +203,9 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   case Op::Br:
   case Op::BrIf:
   case Op::BrTable:
-  case Op::Return: return apply_branch(instr);
+  case Op::Return:
+  case Op::ReturnCall:
+  case Op::ReturnCallIndirect: return apply_branch(instr);
   case Op::TableGet:
   case Op::TableSet:
   case Op::TableInit:
@@ -215,10 +226,13 @@ Status FunctionValidator::apply_simple(const ir::Instr& instr) {
     if (instr.mem.align > info.natural_align)
       return fail("alignment must not be larger than natural");
     break;
-  case ir::Imm::Memory:
-  case ir::Imm::MemoryCopy: WASMCAP_TRY(check_memory(0)); break;
+  case ir::Imm::Memory: WASMCAP_TRY(check_memory(instr.mem.memory)); break;
+  case ir::Imm::MemoryCopy:
+    WASMCAP_TRY(check_memory(instr.mem.memory));
+    WASMCAP_TRY(check_memory(instr.index2));
+    break;
   case ir::Imm::MemoryInit:
-    WASMCAP_TRY(check_memory(0));
+    WASMCAP_TRY(check_memory(instr.mem.memory));
     WASMCAP_TRY(check_data(instr.index));
     break;
   case ir::Imm::Data: WASMCAP_TRY(check_data(instr.index)); break;
@@ -316,6 +330,28 @@ Status FunctionValidator::apply_branch(const ir::Instr& instr) {
     WASMCAP_TRY(pop_all(controls_.front().end_types));
     set_unreachable();
     return support::ok();
+  case Op::ReturnCall:
+  case Op::ReturnCallIndirect: {
+    // A call whose results are the function's own: the callee's results must be exactly the
+    // caller's, and the frame ends here (like `return`).
+    const ir::FuncType* type = nullptr;
+    if (instr.op == Op::ReturnCall) {
+      if (instr.index >= module_.func_type_indices.size())
+        return fail("unknown function " + std::to_string(instr.index));
+      type = &module_.func_type(instr.index);
+    } else {
+      WASMCAP_ASSIGN(ValType elem, table_elem(instr.index2));
+      if (elem != ValType::FuncRef) return type_mismatch();
+      if (instr.index >= module_.types.size())
+        return fail("unknown type " + std::to_string(instr.index));
+      type = &module_.types[instr.index];
+      WASMCAP_TRY(pop(ValType::I32));
+    }
+    if (type->results != controls_.front().end_types) return type_mismatch();
+    WASMCAP_TRY(pop_all(type->params));
+    set_unreachable();
+    return support::ok();
+  }
   default: return type_mismatch();
   }
 }

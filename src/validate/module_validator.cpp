@@ -64,7 +64,7 @@ Status check_imports(const ir::Module& m) {
   return support::ok();
 }
 
-Status check_definitions(const ir::Module& m) {
+Status check_definitions(const ir::Module& m, const Features& features) {
   for (const ir::Function& f : m.functions)
     WASMCAP_TRY(check_type_index(m, f.type_index, "function"));
   for (const ir::TableType& t : m.tables)
@@ -72,10 +72,15 @@ Status check_definitions(const ir::Module& m) {
   for (const ir::MemoryType& t : m.memories)
     WASMCAP_TRY(check_memory(t, "memory"));
   // WebAssembly 2.0 allows several tables but at most one memory.
-  if (m.all_memories.size() > 1) return invalid("multiple memories", "memory");
+  if (m.all_memories.size() > 1 && !features.multi_memory)
+    return invalid("multiple memories", "memory");
+  // A global's initializer sees the imported globals (2.0), and with 3.0's constant
+  // expressions every global defined before it too.
+  uint32_t visible = m.num_imported_globals;
   for (const ir::Global& g : m.globals) {
-    WASMCAP_TRY(
-        in_section(validate_const_expr(m, g.init, g.type.type, m.num_imported_globals), "global"));
+    WASMCAP_TRY(in_section(
+        validate_const_expr(m, g.init, g.type.type, visible, features.extended_const), "global"));
+    if (features.extended_const) ++visible;
   }
   return support::ok();
 }
@@ -108,14 +113,21 @@ Status check_start(const ir::Module& m) {
   return support::ok();
 }
 
-Status check_elements(const ir::Module& m) {
-  // WebAssembly 2.0: constant expressions see imported globals only.
-  const uint32_t imported_globals = m.num_imported_globals;
+// The globals segment offsets and element expressions may read: in WebAssembly 2.0 the imported
+// ones; with 3.0's constant expressions (Features::extended_const) all of them.
+uint32_t visible_globals(const ir::Module& m, const Features& features) {
+  return features.extended_const ? static_cast<uint32_t>(m.all_globals.size())
+                                 : m.num_imported_globals;
+}
+
+Status check_elements(const ir::Module& m, const Features& features) {
+  const uint32_t imported_globals = visible_globals(m, features);
   for (const ir::ElementSegment& seg : m.elements) {
     if (seg.mode == ir::SegmentMode::Active) {
       if (seg.table_index >= m.all_tables.size())
         return invalid("unknown table " + std::to_string(seg.table_index), "element");
-      WASMCAP_TRY(in_section(validate_const_expr(m, seg.offset, ValType::I32, imported_globals),
+      WASMCAP_TRY(in_section(validate_const_expr(m, seg.offset, ValType::I32, imported_globals,
+                                                 features.extended_const),
                              "element"));
       if (m.all_tables[seg.table_index].elem != seg.type)
         return invalid("type mismatch", "element");
@@ -125,19 +137,22 @@ Status check_elements(const ir::Module& m) {
         return invalid("unknown function " + std::to_string(f), "element");
     }
     for (ir::ConstExpr e : seg.exprs)
-      WASMCAP_TRY(in_section(validate_const_expr(m, e, seg.type, imported_globals), "element"));
+      WASMCAP_TRY(
+          in_section(validate_const_expr(m, e, seg.type, imported_globals, features.extended_const),
+                     "element"));
   }
   return support::ok();
 }
 
-Status check_datas(const ir::Module& m) {
-  const uint32_t imported_globals = m.num_imported_globals;
+Status check_datas(const ir::Module& m, const Features& features) {
+  const uint32_t imported_globals = visible_globals(m, features);
   for (const ir::DataSegment& seg : m.datas) {
     if (seg.mode != ir::SegmentMode::Active) continue;
     if (seg.memory_index >= m.all_memories.size())
       return invalid("unknown memory " + std::to_string(seg.memory_index), "data");
-    WASMCAP_TRY(
-        in_section(validate_const_expr(m, seg.offset, ValType::I32, imported_globals), "data"));
+    WASMCAP_TRY(in_section(
+        validate_const_expr(m, seg.offset, ValType::I32, imported_globals, features.extended_const),
+        "data"));
   }
   return support::ok();
 }
@@ -168,11 +183,11 @@ Status check_simd_types(const ir::Module& m, const Features& features) {
 Status validate_module_without_bodies(const ir::Module& m, const Features& features) {
   WASMCAP_TRY(check_simd_types(m, features));
   WASMCAP_TRY(check_imports(m));
-  WASMCAP_TRY(check_definitions(m));
+  WASMCAP_TRY(check_definitions(m, features));
   WASMCAP_TRY(check_exports(m));
   WASMCAP_TRY(check_start(m));
-  WASMCAP_TRY(check_elements(m));
-  WASMCAP_TRY(check_datas(m));
+  WASMCAP_TRY(check_elements(m, features));
+  WASMCAP_TRY(check_datas(m, features));
   return support::ok();
 }
 

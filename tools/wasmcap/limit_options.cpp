@@ -1,5 +1,6 @@
 // Parsing and applying the resource-limit options of `wasmcap run`.
 #include "limit_options.h"
+#include "feature_options.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -89,7 +90,8 @@ void add_limit_options(CLI::App& cmd, LimitOptions& opts) {
       ->type_name("SIZE");
   cmd.add_option("-W", opts.wasmtime_options,
                  "wasmtime spellings: fuel=N, timeout=DURATION, max-memory-size=SIZE, "
-                 "max-wasm-stack=SIZE, max-table-elements=N")
+                 "max-wasm-stack=SIZE, max-table-elements=N; WebAssembly features: tail-call=n, "
+                 "extended-const=n, multi-memory=n, simd=n")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
 }
@@ -119,10 +121,13 @@ Status apply_limit_options(const LimitOptions& given, Config& config) {
     } else if (key == "max-table-elements") {
       opts.max_table_elements = value;
       table_name = "-W max-table-elements";
+    } else if (auto applied = apply_feature_option(key, value, config)) {
+      if (!*applied) return *applied;
     } else {
       return usage("-W " + key +
                    ": unknown option (known: fuel, timeout, max-memory-size, "
-                   "max-wasm-stack, max-table-elements)");
+                   "max-wasm-stack, max-table-elements, " +
+                   kFeatureKeys + ")");
     }
   }
   auto named = [](const std::string& name, const Error& e) {

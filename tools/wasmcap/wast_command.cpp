@@ -1,4 +1,5 @@
-// `wasmcap wast [--quiet] [--tier interp|jit] [--checks fuel|interrupt|none] FILE...`: runs spec
+// `wasmcap wast [--quiet] [--tier interp|jit] [--checks fuel|interrupt|none] [-W FEATURE=y|n]
+// FILE...`: runs spec
 // scripts (with the code carrying the checks asked for, to test them) and prints each failure
 // with file:line, then the totals as `N passed, M failed`. Exits 1 when an assertion failed, or
 // with the status of the first script that could not be read or parsed.
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "feature_options.h"
 #include "subcommands.h"
 #include "tier_option.h"
 #include "wast/wast_runner.h"
@@ -32,7 +34,25 @@ Action add_wast_command(CLI::App& app) {
                   "carries those checks (default: none)")
       ->type_name("fuel|interrupt|none")
       ->check(CLI::IsMember({"fuel", "interrupt", "none"}));
-  return [files, quiet, config, checks]() {
+  auto features = std::make_shared<std::vector<std::string>>();
+  cmd->add_option("-W", *features,
+                  "Switch a WebAssembly feature off or on: tail-call=n, extended-const=n, "
+                  "multi-memory=n, simd=n (the WebAssembly 2.0 suite runs with multi-memory=n)")
+      ->type_name("FEATURE=y|n")
+      ->allow_extra_args(false);
+  return [files, quiet, config, checks, features]() {
+    for (const std::string& w : *features) {
+      const size_t eq = w.find('=');
+      auto applied = eq == std::string::npos
+                         ? std::nullopt
+                         : apply_feature_option(w.substr(0, eq), w.substr(eq + 1), *config);
+      if (!applied) {
+        Status bad = make_error(ErrorKind::Usage,
+                                "-W " + w + ": expected FEATURE=y|n (" + kFeatureKeys + ")");
+        return report_error("wast", bad.error());
+      }
+      if (!*applied) return report_error("wast", applied->error());
+    }
     if (*checks == "fuel") config->fuel = uint64_t{1} << 62;
     if (*checks == "interrupt") config->interruptible = true;
     wast::Report total;

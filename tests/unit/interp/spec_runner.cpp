@@ -164,7 +164,10 @@ support::Result<runtime::ModuleInstance*> SpecJsonRunner::load(const std::string
   auto bytes = read_file(path);
   if (!bytes) return support::make_error(support::ErrorKind::Io, "cannot read " + path);
   WASMCAP_ASSIGN(ir::Module module, binary::decode_module(*bytes));
-  WASMCAP_ASSIGN(auto code, interp::compile(std::move(module), validate::Features{}));
+  validate::Features features; // the 2.0 suite: one memory, zero-byte memory immediates
+  features.multi_memory = false;
+  features.extended_const = false;
+  WASMCAP_ASSIGN(auto code, interp::compile(std::move(module), features));
   WASMCAP_ASSIGN(
       std::vector<runtime::Extern> imports,
       runtime::resolve_imports(

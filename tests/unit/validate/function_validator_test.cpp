@@ -129,4 +129,64 @@ TEST(ValidateFunction, RejectsImportedOrOutOfRangeIndex) {
   EXPECT_FALSE(validate::validate_function(*m, 1, validate::Features{}, none));
 }
 
+// WebAssembly 3.0: the module of module_with_body has function 0 (the body itself), table 0
+// (funcref) and memory 0.
+Status check_with(const validate::Features& features, std::vector<uint8_t> params,
+                  std::vector<uint8_t> results, std::vector<uint8_t> code) {
+  auto m = wasmcap::binary::decode_module(module_with_body(params, results, code));
+  if (!m) return m.error();
+  return validate::validate_module(*m, features);
+}
+
+TEST(FunctionValidator, ReturnCallEndsTheFrame) {
+  // return_call 0 with the argument: the results are the caller's; code after it is dead.
+  EXPECT_TRUE(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x0B}));
+  EXPECT_TRUE(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x6A, 0x0B}));
+  EXPECT_FALSE(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x42, 0x00, 0x0B})); // i64 left
+  EXPECT_EQ(error_of(check({I32}, {I32}, {0x12, 0x00, 0x0B})),
+            "type mismatch: expected i32, got nothing");
+  EXPECT_EQ(error_of(check({I32}, {I32}, {0x20, 0x00, 0x12, 0x05, 0x0B})), "unknown function 5");
+  // return_call_indirect (type 0) through table 0, index on top.
+  EXPECT_TRUE(check({I32}, {I32}, {0x20, 0x00, 0x20, 0x00, 0x13, 0x00, 0x00, 0x0B}));
+  EXPECT_EQ(error_of(check({I32}, {I32}, {0x20, 0x00, 0x13, 0x00, 0x00, 0x0B})),
+            "type mismatch: expected i32, got nothing");
+}
+
+TEST(FunctionValidator, ReturnCallNeedsTheCallersResults) {
+  // A module whose only function returns i32 tail-calling itself from a block of type i64
+  // is fine (the block does not matter), but the result types must be the function's.
+  EXPECT_TRUE(check({I32}, {I32}, {0x02, 0x7E, 0x20, 0x00, 0x12, 0x00, 0x0B, 0x1A, 0x00, 0x0B}));
+}
+
+TEST(FunctionValidator, TailCallsCanBeSwitchedOff) {
+  validate::Features off;
+  off.tail_call = false;
+  EXPECT_EQ(error_of(check_with(off, {I32}, {I32}, {0x20, 0x00, 0x12, 0x00, 0x0B})),
+            "disabled feature: return_call");
+}
+
+TEST(FunctionValidator, MemoryIndexImmediates) {
+  // Memory 1 does not exist: a memarg with bit 6 and memory.size 1 name it.
+  EXPECT_EQ(error_of(check({}, {I32}, {0x41, 0x00, 0x28, 0x42, 0x01, 0x00, 0x0B})),
+            "unknown memory 1");
+  EXPECT_EQ(error_of(check({}, {I32}, {0x3F, 0x01, 0x0B})), "unknown memory 1");
+  // A two-byte index 0 is fine in 3.0; with multiple memories off it is 2.0's malformed byte.
+  EXPECT_TRUE(check({}, {I32}, {0x3F, 0x80, 0x00, 0x0B}));
+  validate::Features v2;
+  v2.multi_memory = false;
+  const Status st = check_with(v2, {}, {I32}, {0x3F, 0x80, 0x00, 0x0B});
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(st.error().message, "zero byte expected");
+  EXPECT_EQ(error_of(check_with(v2, {}, {I32}, {0x41, 0x00, 0x28, 0x22, 0x00, 0x0B})),
+            "malformed memop flags");
+  // 3.0: flags 32..63 are an alignment (too large), 128 and up are malformed.
+  EXPECT_EQ(error_of(check({}, {I32}, {0x41, 0x00, 0x28, 0x22, 0x00, 0x0B})),
+            "alignment must not be larger than natural");
+  auto m = wasmcap::binary::decode_module(
+      module_with_body({}, {I32}, {0x41, 0x00, 0x28, 0x80, 0x01, 0x00, 0x0B}));
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().message, "malformed memop flags");
+}
+
 } // namespace

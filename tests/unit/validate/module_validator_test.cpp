@@ -15,10 +15,11 @@ std::vector<uint8_t> with_header(std::vector<uint8_t> sections) {
   return out;
 }
 
-std::string error_of(std::vector<uint8_t> sections) {
+std::string error_of(std::vector<uint8_t> sections,
+                     const validate::Features& features = validate::Features{}) {
   auto m = wasmcap::binary::decode_module(with_header(sections));
   if (!m) return "malformed: " + m.error().message;
-  const Status st = validate::validate_module(*m, validate::Features{});
+  const Status st = validate::validate_module(*m, features);
   return st ? "ok" : st.error().message;
 }
 
@@ -27,7 +28,24 @@ TEST(ModuleValidator, MemoryLimits) {
             "size minimum must not be greater than maximum");
   EXPECT_EQ(error_of({0x05, 0x05, 0x01, 0x00, 0x81, 0x80, 0x04}),
             "memory size must be at most 65536 pages (4GiB)");
-  EXPECT_EQ(error_of({0x05, 0x05, 0x02, 0x00, 0x01, 0x00, 0x01}), "multiple memories");
+  // Two memories: valid with multiple memories (3.0), not in 2.0.
+  EXPECT_EQ(error_of({0x05, 0x05, 0x02, 0x00, 0x01, 0x00, 0x01}), "ok");
+  validate::Features v2;
+  v2.multi_memory = false;
+  EXPECT_EQ(error_of({0x05, 0x05, 0x02, 0x00, 0x01, 0x00, 0x01}, v2), "multiple memories");
+}
+
+TEST(ModuleValidator, ExtendedConstantExpressions) {
+  // Global 1 = global 0 + 2 * 3: arithmetic and an earlier defined global (3.0).
+  const std::vector<uint8_t> globals = {0x06, 0x11, 0x02, 0x7F, 0x00, 0x41, 0x01, 0x0B, 0x7F, 0x00,
+                                        0x23, 0x00, 0x41, 0x02, 0x41, 0x03, 0x6C, 0x6A, 0x0B};
+  EXPECT_EQ(error_of(globals), "ok");
+  validate::Features v2;
+  v2.extended_const = false;
+  EXPECT_EQ(error_of(globals, v2), "unknown global 0");
+  // i64.add of an i32: a type mismatch inside the expression.
+  EXPECT_EQ(error_of({0x06, 0x09, 0x01, 0x7E, 0x00, 0x42, 0x01, 0x41, 0x01, 0x7C, 0x0B}),
+            "type mismatch");
 }
 
 TEST(ModuleValidator, GlobalInitializers) {
