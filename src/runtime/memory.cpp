@@ -2,6 +2,8 @@
 // base address stable across grows; pages are made accessible with mprotect on grow.
 #include "runtime/memory.h"
 
+#include "runtime/memory_image.h"
+
 #include <string>
 
 #include <sys/mman.h>
@@ -20,7 +22,7 @@ void* reserve(uint64_t bytes) {
 } // namespace
 
 support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t host_max_pages,
-                                            bool guarded) {
+                                            bool guarded, const MemoryImage* image) {
   uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(ir::kMaxPages), ir::kMaxPages);
   max_pages = std::min<uint64_t>(max_pages, host_max_pages);
   if (type.limits.min > max_pages) {
@@ -67,6 +69,13 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
   if (m->grow(static_cast<uint32_t>(type.limits.min)) < 0) {
     delete m;
     return support::make_error(support::ErrorKind::Exhaustion, "cannot commit memory");
+  }
+  // Over the committed pages just made accessible: a private file mapping replaces them, so
+  // the memory reads the image and its first write to a page copies that page (the kernel's
+  // copy-on-write), and the munmap of the whole reservation in ~Memory drops it. If the mapping
+  // fails the anonymous zero pages are still there and the caller writes the segments itself.
+  if (image != nullptr && image->size_bytes() <= m->size_bytes_ && image->map_at(m->base_)) {
+    m->image_ = image;
   }
   return m;
 }

@@ -16,6 +16,8 @@
 
 namespace wasmcap::runtime {
 
+class MemoryImage;
+
 class Memory {
 public:
   // The address space a guarded memory reserves: 4 GiB of index space + 4 GiB of static offset
@@ -31,8 +33,11 @@ public:
 
   // Fails (Exhaustion) when the initial size exceeds `host_max_pages` or cannot be reserved.
   // `guarded` asks for the 8 GiB reservation (never a reason to fail: see guard()).
+  // `image`, when given, is mapped copy-on-write over the start of the memory (its initial
+  // contents: no segment copying, no zeroing); image() says whether that worked.
   static support::Result<Memory*> create_raw(const ir::MemoryType& type, uint32_t host_max_pages,
-                                             bool guarded = false);
+                                             bool guarded = false,
+                                             const MemoryImage* image = nullptr);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -45,6 +50,8 @@ public:
   const uint8_t* data() const { return base_; }
   std::span<uint8_t> bytes() { return {base_, static_cast<size_t>(size_bytes_)}; }
   Guard guard() const { return guard_; }
+  // The image this memory started from, or null (its data segments were written by hand).
+  const MemoryImage* image() const { return image_; }
   bool guarded() const { return guard_ == Guard::Guarded; }
   // The reserved address range [data(), data() + reserved_bytes()) (async-signal-safe reads).
   uint64_t reserved_bytes() const { return reserved_bytes_; }
@@ -67,6 +74,7 @@ private:
   uint64_t reserved_bytes_ = 0; // reserved address space (the effective maximum, or 8 GiB)
   uint32_t max_pages_ = 0;      // min(declared max, host limit, what could be reserved)
   Guard guard_ = Guard::NotRequested;
+  const MemoryImage* image_ = nullptr; // owned by the module's code, which outlives the memory
   ir::MemoryType declared_;
 };
 

@@ -38,8 +38,9 @@ support::Result<Memory*> Store::create_memory(const ir::MemoryType& type) {
   return create_memory(type, limits_.guard_pages);
 }
 
-support::Result<Memory*> Store::create_memory(const ir::MemoryType& type, bool guarded) {
-  WASMCAP_ASSIGN(Memory * m, Memory::create_raw(type, limits_.max_memory_pages, guarded));
+support::Result<Memory*> Store::create_memory(const ir::MemoryType& type, bool guarded,
+                                              const MemoryImage* image) {
+  WASMCAP_ASSIGN(Memory * m, Memory::create_raw(type, limits_.max_memory_pages, guarded, image));
   memories_.emplace_back(m);
   return m;
 }

@@ -65,7 +65,8 @@ public:
   // --- host objects for the embedder ---------------------------------------------------------
   FuncInstance* create_host_function(ir::FuncType type, HostCallback callback);
   support::Result<Memory*> create_memory(const ir::MemoryType& type); // guarded per limits
-  support::Result<Memory*> create_memory(const ir::MemoryType& type, bool guarded);
+  support::Result<Memory*> create_memory(const ir::MemoryType& type, bool guarded,
+                                         const MemoryImage* image = nullptr);
   Table* create_table(const ir::TableType& type, void* init = nullptr);
   Global* create_global(const ir::GlobalType& type, Value value);
 
