@@ -104,9 +104,9 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   // Memories first: which code the functions get may depend on their layout (guard pages).
   // A memory starts from its module's image when it has one: mapped, not copied.
   for (uint32_t i = 0; i < module.memories.size(); ++i) {
-    const MemoryImage* image = inst.code->memory_images().get(module, i);
     WASMCAP_ASSIGN(Memory * m,
-                   store.create_memory(module.memories[i], inst.code->wants_guard_pages(), image));
+                   store.create_memory(module.memories[i], inst.code->wants_guard_pages(),
+                                       inst.code->memory_images().get(module, i)));
     inst.memories.push_back(m);
   }
   WASMCAP_ASSIGN(std::shared_ptr<const ModuleCode> variant, inst.code->code_for(inst));

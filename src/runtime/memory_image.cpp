@@ -97,7 +97,28 @@ std::shared_ptr<const MemoryImage> MemoryImage::build(const ir::Module& module,
 }
 
 MemoryImage::~MemoryImage() {
+  for (const Slot& s : free_)
+    munmap(s.base, s.reserved_bytes);
   if (fd_ >= 0) close(fd_);
+}
+
+std::optional<MemoryImage::Slot> MemoryImage::take(bool guarded, uint64_t wanted_max_pages) const {
+  std::lock_guard lock(mu_);
+  for (size_t i = free_.size(); i-- > 0;) {
+    if (free_[i].guarded == guarded && free_[i].wanted_max_pages == wanted_max_pages) {
+      const Slot s = free_[i];
+      free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+bool MemoryImage::give(const Slot& slot) const {
+  std::lock_guard lock(mu_);
+  if (free_.size() >= kMaxFreeSlots) return false;
+  free_.push_back(slot);
+  return true;
 }
 
 bool MemoryImage::map_at(uint8_t* base) const {
@@ -105,13 +126,14 @@ bool MemoryImage::map_at(uint8_t* base) const {
   return p != MAP_FAILED;
 }
 
-const MemoryImage* MemoryImages::get(const ir::Module& module, uint32_t defined_index) const {
+std::shared_ptr<const MemoryImage> MemoryImages::get(const ir::Module& module,
+                                                     uint32_t defined_index) const {
   std::call_once(once_, [&] {
     images_.resize(module.memories.size());
     for (uint32_t i = 0; i < module.memories.size(); ++i)
       images_[i] = MemoryImage::build(module, i);
   });
-  return defined_index < images_.size() ? images_[defined_index].get() : nullptr;
+  return defined_index < images_.size() ? images_[defined_index] : nullptr;
 }
 
 } // namespace wasmcap::runtime

@@ -2,11 +2,14 @@
 // segments applied to zeros), made once per module in an anonymous in-memory file (memfd), so
 // each instance maps it copy-on-write instead of copying the segments into fresh pages (the
 // design of wasmtime's `MemoryImage`; docs/serve.md, "A fresh instance per request, cheaply").
+// It also keeps the reservations of memories that started from it once they are freed, reset
+// to the image, for the next ones (a small pool, as wasmtime's pooling allocator does).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "ir/module.h"
@@ -38,20 +41,41 @@ public:
   // MAP_PRIVATE, so an instance's writes go to its own copies of the pages. False if mmap failed.
   bool map_at(uint8_t* base) const;
 
+  // A freed memory's reservation, already reset: the image mapped at its start, its initial
+  // pages accessible and as the image has them, the rest inaccessible. `guarded` and
+  // `max_pages` are what its memory was asked for (the key), the rest what it got.
+  struct Slot {
+    uint8_t* base = nullptr;
+    uint64_t reserved_bytes = 0;
+    uint32_t max_pages = 0;        // the memory's growable_pages()
+    uint8_t guard = 0;             // its Memory::Guard
+    bool guarded = false;          // asked for
+    uint64_t wanted_max_pages = 0; // asked for (declared max capped by the host limit)
+  };
+  // A slot for a memory asking for the same, if one is free.
+  std::optional<Slot> take(bool guarded, uint64_t wanted_max_pages) const;
+  // Keeps `slot` for later; false when the pool is full (the caller unmaps it).
+  bool give(const Slot& slot) const;
+
 private:
   MemoryImage() = default;
   const ir::Module* module_ = nullptr; // the module it was built from (outlives its code)
   int fd_ = -1;
   uint64_t size_ = 0;
   std::vector<bool> covered_;
+  // As many as requests run at once are in use, so a few free ones are enough.
+  static constexpr size_t kMaxFreeSlots = 16;
+  mutable std::mutex mu_;
+  mutable std::vector<Slot> free_;
 };
 
 // The images of every defined memory of one module, built on first use (one module's code is
 // shared by all its instances, concurrently: hence the once_flag).
 class MemoryImages {
 public:
-  // Null where defined memory `defined_index` has no image (MemoryImage::build).
-  const MemoryImage* get(const ir::Module& module, uint32_t defined_index) const;
+  // Null where defined memory `defined_index` has no image (MemoryImage::build). Memories keep
+  // theirs alive (they return their reservation to it).
+  std::shared_ptr<const MemoryImage> get(const ir::Module& module, uint32_t defined_index) const;
 
 private:
   mutable std::once_flag once_;

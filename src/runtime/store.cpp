@@ -39,8 +39,9 @@ support::Result<Memory*> Store::create_memory(const ir::MemoryType& type) {
 }
 
 support::Result<Memory*> Store::create_memory(const ir::MemoryType& type, bool guarded,
-                                              const MemoryImage* image) {
-  WASMCAP_ASSIGN(Memory * m, Memory::create_raw(type, limits_.max_memory_pages, guarded, image));
+                                              std::shared_ptr<const MemoryImage> image) {
+  WASMCAP_ASSIGN(Memory * m,
+                 Memory::create_raw(type, limits_.max_memory_pages, guarded, std::move(image)));
   memories_.emplace_back(m);
   return m;
 }

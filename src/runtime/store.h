@@ -66,7 +66,7 @@ public:
   FuncInstance* create_host_function(ir::FuncType type, HostCallback callback);
   support::Result<Memory*> create_memory(const ir::MemoryType& type); // guarded per limits
   support::Result<Memory*> create_memory(const ir::MemoryType& type, bool guarded,
-                                         const MemoryImage* image = nullptr);
+                                         std::shared_ptr<const MemoryImage> image = nullptr);
   Table* create_table(const ir::TableType& type, void* init = nullptr);
   Global* create_global(const ir::GlobalType& type, Value value);
 

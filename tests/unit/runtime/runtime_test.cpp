@@ -179,8 +179,8 @@ TEST(MemoryImage, MemoriesMapItPrivately) {
   EXPECT_EQ(image->size_bytes() % 4096, 0u);
   Store store;
   for (bool guarded : {false, true}) {
-    Memory* a = store.create_memory({{2, 4}}, guarded, image.get()).value();
-    Memory* b = store.create_memory({{2, 4}}, guarded, image.get()).value();
+    Memory* a = store.create_memory({{2, 4}}, guarded, image).value();
+    Memory* b = store.create_memory({{2, 4}}, guarded, image).value();
     ASSERT_EQ(a->image(), image.get());
     EXPECT_EQ(std::string(reinterpret_cast<const char*>(a->data() + 16), 5), "heLLO");
     a->data()[16] = 'J';
@@ -189,13 +189,46 @@ TEST(MemoryImage, MemoriesMapItPrivately) {
     EXPECT_EQ(b->data()[70000], 0);
     EXPECT_EQ(a->grow(2), 2);
     EXPECT_EQ(a->data()[200000], 0);
-    Memory* c = store.create_memory({{2, 4}}, guarded, image.get()).value();
+    Memory* c = store.create_memory({{2, 4}}, guarded, image).value();
     EXPECT_EQ(c->data()[16], 'h') << "the image itself is unchanged";
   }
   // An image larger than the memory's initial size is not mapped (a caller's mistake; the
   // memory then has no image and its segments are written by hand).
-  Memory* small = store.create_memory({{0, 4}}, false, image.get()).value();
+  Memory* small = store.create_memory({{0, 4}}, false, image).value();
   EXPECT_EQ(small->image(), nullptr);
+}
+
+
+// A freed memory's reservation goes back to its image, reset: the next memory asking for the
+// same gets it (the same address) and sees the image and zeros, whatever the first wrote or
+// grew; a memory asking for another layout does not get it.
+TEST(MemoryImage, FreedReservationsComeBackReset) {
+  ir::Module m = data_module(2, {{{0x41, 0x10, 0x0B}, "hello"}});
+  auto image = MemoryImage::build(m, 0);
+  ASSERT_TRUE(image);
+  for (bool guarded : {false, true}) {
+    Memory* a = Memory::create_raw({{2, 4}}, 100, guarded, image).value();
+    uint8_t* const base = a->data();
+    a->data()[16] = 'J';
+    a->data()[70000] = 7;
+    ASSERT_EQ(a->grow(1), 2);
+    a->data()[140000] = 9;
+    delete a;
+    Memory* b = Memory::create_raw({{2, 4}}, 100, guarded, image).value();
+    EXPECT_EQ(b->data(), base) << "the reservation is reused";
+    EXPECT_EQ(b->image(), image.get());
+    EXPECT_EQ(b->size_pages(), 2u);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(b->data() + 16), 5), "hello");
+    EXPECT_EQ(b->data()[70000], 0);
+    EXPECT_FALSE(b->in_bounds(140000, 1)) << "the grown page is gone";
+    EXPECT_EQ(b->grow(1), 2);
+    EXPECT_EQ(b->data()[140000], 0) << "and comes back zeroed";
+    Memory* other = Memory::create_raw({{2, 4}}, 3, guarded, image).value();
+    EXPECT_NE(other->data(), base) << "another host limit, another layout";
+    EXPECT_EQ(other->growable_pages(), 3u);
+    delete other;
+    delete b;
+  }
 }
 
 } // namespace
