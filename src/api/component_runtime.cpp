@@ -279,16 +279,40 @@ private:
   }
 
   // Binds the static resources of an imported item's type to the runtime ones it brings.
+  using Bindings = std::vector<std::pair<const component::ResourceId*, const void*>>;
   static void bind_resources(RScope& s, const ExternType& type, const RItem& item) {
+    Bindings b;
+    find_bindings(type, item, b);
+    for (const auto& [id, rt] : b)
+      s.rts[id] = rt;
+  }
+  static void find_bindings(const ExternType& type, const RItem& item, Bindings& out) {
     if (type.kind == ExternType::Kind::Type && type.type && type.type->resource && item.rt) {
-      s.rts[type.type->resource.get()] = item.rt;
+      out.emplace_back(type.type->resource.get(), item.rt);
     }
     if (type.kind == ExternType::Kind::Instance && item.instance && type.type) {
       for (const component::NamedExtern& e : type.type->exports) {
         auto it = item.instance->exports.find(e.name);
-        if (it != item.instance->exports.end()) bind_resources(s, *e.type, it->second);
+        if (it != item.instance->exports.end()) find_bindings(*e.type, it->second, out);
       }
     }
+  }
+  // An import's bindings, found once when a ComponentPre records them.
+  void bind_import(RScope& s, const ExternType& type, const RItem& item) {
+    ComponentPre* pre = inst_.pre;
+    const Bindings* b = nullptr;
+    Bindings found;
+    if (pre && pre->ready) {
+      auto it = pre->bindings.find(&type);
+      if (it != pre->bindings.end()) b = &it->second;
+    }
+    if (!b) {
+      find_bindings(type, item, found);
+      if (pre && !pre->ready) pre->bindings[&type] = found;
+      b = &found;
+    }
+    for (const auto& [id, rt] : *b)
+      s.rts[id] = rt;
   }
 
   Result<std::shared_ptr<const Module>> core_module(const component::CoreModuleRef& ref) {
@@ -589,7 +613,12 @@ private:
         WASMCAP_ASSIGN(item, provide(name, *et));
       }
       if (!item.type) item.type = et->type;
-      bind_resources(s, *et, item);
+      // Only the host's items are the same for every instance (a nested component's arguments
+      // are this instance's own).
+      if (args)
+        bind_resources(s, *et, item);
+      else
+        bind_import(s, *et, item);
       push(s, item);
       return ok();
     }
@@ -606,6 +635,25 @@ private:
     return make_error(ErrorKind::Unlinkable, "unsupported definition");
   }
 
+  // The export `a` names of `from`; remembered in a ComponentPre when `from` is one of the
+  // host's instances it recorded (the same object, with the same items, every time).
+  Result<const RItem*> alias_export(const Alias& a, const RInstance& from) {
+    ComponentPre* pre = inst_.pre;
+    if (pre && pre->ready) {
+      auto known = pre->aliases.find(&a);
+      if (known != pre->aliases.end() && known->second.first == &from) return known->second.second;
+    }
+    auto it = from.exports.find(a.name);
+    if (it == from.exports.end())
+      return make_error(ErrorKind::Unlinkable, "instance has no export `" + a.name + "`");
+    if (pre && !pre->ready) {
+      for (const auto& [type, item] : pre->imports) {
+        if (item.instance.get() == &from) pre->aliases[&a] = {&from, &it->second};
+      }
+    }
+    return &it->second;
+  }
+
   Status alias(RScope& s, const Alias& a, const ExternType* et) {
     switch (a.kind) {
     case Alias::Kind::CoreExport: {
@@ -617,10 +665,8 @@ private:
     }
     case Alias::Kind::Export: {
       const RItem& inst = s.instances[a.instance];
-      auto it = inst.instance->exports.find(a.name);
-      if (it == inst.instance->exports.end())
-        return make_error(ErrorKind::Unlinkable, "instance has no export `" + a.name + "`");
-      RItem item = it->second;
+      WASMCAP_ASSIGN(const RItem* found, alias_export(a, *inst.instance));
+      RItem item = *found;
       if (et) {
         if (!item.type) item.type = et->type;
         bind_resources(s, *et, item);

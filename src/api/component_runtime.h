@@ -99,6 +99,14 @@ struct ComponentPre {
   std::map<const component::ExternType*, RItem> imports;
   // The core function type of each `canon lift` and `canon lower`, flattened once.
   std::map<const component::Canon*, ir::FuncType> core_types;
+  // The static resources each import binds to the host's runtime ones (found by name in the
+  // instance's exports, once).
+  std::map<const component::ExternType*,
+           std::vector<std::pair<const component::ResourceId*, const void*>>>
+      bindings;
+  // Export aliases of the host's instances above (the same RInstance every time): the item
+  // found by name, valid while the aliased instance is that one.
+  std::map<const component::Alias*, std::pair<const RInstance*, const RItem*>> aliases;
 };
 
 struct ComponentInstanceData;
