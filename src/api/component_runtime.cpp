@@ -46,14 +46,30 @@ thread_local InstanceState* t_caller = nullptr;
 struct CoreExports {
   std::vector<std::pair<std::string_view, Extern>> items;
 
-  void sort() {
-    std::sort(items.begin(), items.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Sorts `items` (in declaration order) by name: by `order` when a ComponentPre recorded one,
+  // else by comparing, writing the order into `record` if given.
+  void sort(const std::vector<uint32_t>* order, std::vector<uint32_t>* record) {
+    std::vector<uint32_t> computed;
+    if (!order || order->size() != items.size()) {
+      computed.resize(items.size());
+      for (uint32_t i = 0; i < computed.size(); ++i)
+        computed[i] = i;
+      std::sort(computed.begin(), computed.end(),
+                [&](uint32_t a, uint32_t b) { return items[a].first < items[b].first; });
+      if (record) *record = computed;
+      order = &computed;
+    }
+    std::vector<std::pair<std::string_view, Extern>> sorted;
+    sorted.reserve(items.size());
+    for (uint32_t i : *order)
+      sorted.push_back(items[i]);
+    items = std::move(sorted);
   }
-  const Extern* find(std::string_view name) const {
+  size_t index_of(std::string_view name) const {
     auto it = std::lower_bound(items.begin(), items.end(), name,
                                [](const auto& item, std::string_view n) { return item.first < n; });
-    return it != items.end() && it->first == name ? &it->second : nullptr;
+    return it != items.end() && it->first == name ? static_cast<size_t>(it - items.begin())
+                                                  : items.size();
   }
 };
 
@@ -504,9 +520,21 @@ private:
     case K::CoreInstance: {
       const component::CoreInstance& ci = d.core_instance;
       CoreExports exports;
+      ComponentPre* pre = inst_.pre;
+      const ComponentPre::CoreInstancePlan* plan = nullptr;
+      ComponentPre::CoreInstancePlan* record = nullptr;
+      if (pre && pre->ready) {
+        auto it = pre->core_instances.find(&ci);
+        if (it != pre->core_instances.end()) plan = &it->second;
+      } else if (pre) {
+        record = &pre->core_instances[&ci];
+        record->import_at.clear(); // a nested component instantiated again: the last one counts
+      }
       if (ci.instantiate) {
         const std::shared_ptr<const Module>& m = s.core_modules[ci.module].module;
         const ir::Module& module = *m->data()->module;
+        if (plan && plan->module != &module) plan = nullptr;
+        if (record) record->module = &module;
         std::vector<Extern> imports;
         imports.reserve(module.imports.size());
         for (const ir::Import& imp : module.imports) {
@@ -518,11 +546,20 @@ private:
           if (!from)
             return make_error(ErrorKind::Unlinkable,
                               "missing module instantiation argument `" + imp.module + "`");
-          const Extern* e = from->find(imp.name);
-          if (!e)
+          // Where the plan found it, if the name is still there; else a binary search.
+          const size_t i = imports.size();
+          size_t at = from->items.size();
+          if (plan && i < plan->import_at.size() && plan->import_at[i] < from->items.size() &&
+              from->items[plan->import_at[i]].first == imp.name) {
+            at = plan->import_at[i];
+          } else {
+            at = from->index_of(imp.name);
+          }
+          if (at == from->items.size())
             return make_error(ErrorKind::Unlinkable,
                               "`" + imp.module + "` has no export `" + imp.name + "`");
-          imports.push_back(*e);
+          if (record) record->import_at.push_back(static_cast<uint32_t>(at));
+          imports.push_back(from->items[at].second);
         }
         WASMCAP_ASSIGN(Instance instance, Instance::create(store(), *m, imports));
         exports.items.reserve(module.exports.size());
@@ -535,7 +572,7 @@ private:
           exports.items.emplace_back(e.name, x);
         }
       }
-      exports.sort();
+      exports.sort(plan ? &plan->order : nullptr, record ? &record->order : nullptr);
       s.core_instances.push_back(std::move(exports));
       return ok();
     }
@@ -657,10 +694,11 @@ private:
   Status alias(RScope& s, const Alias& a, const ExternType* et) {
     switch (a.kind) {
     case Alias::Kind::CoreExport: {
-      const Extern* e = s.core_instances[a.instance].find(a.name);
-      if (!e)
+      const CoreExports& from = s.core_instances[a.instance];
+      const size_t at = from.index_of(a.name);
+      if (at == from.items.size())
         return make_error(ErrorKind::Unlinkable, "core instance has no export `" + a.name + "`");
-      push_core(s, *e);
+      push_core(s, from.items[at].second);
       return ok();
     }
     case Alias::Kind::Export: {

@@ -104,6 +104,16 @@ struct ComponentPre {
   std::map<const component::ExternType*,
            std::vector<std::pair<const component::ResourceId*, const void*>>>
       bindings;
+  // Per core instance definition: the sorted order of its exports (indices in declaration
+  // order) and where each import of its module was found in the instance it came from, valid
+  // for the core module (`module`) they were recorded with (nested components may be given
+  // others; a position is checked by name before use).
+  struct CoreInstancePlan {
+    const void* module = nullptr;
+    std::vector<uint32_t> order;
+    std::vector<uint32_t> import_at;
+  };
+  std::map<const component::CoreInstance*, CoreInstancePlan> core_instances;
   // Export aliases of the host's instances above (the same RInstance every time): the item
   // found by name, valid while the aliased instance is that one.
   std::map<const component::Alias*, std::pair<const RInstance*, const RItem*>> aliases;

@@ -143,7 +143,6 @@ private:
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<ModuleInstance>> instances_;
-  std::map<std::string, uint32_t> type_ids_; // key: encoded params+results
   std::unique_ptr<TierState> tier_state_;
   // Shared: a background compile may outlive the store and still raise it.
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);

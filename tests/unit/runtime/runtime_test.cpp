@@ -2,6 +2,9 @@
 // without any tier (a fake ModuleCode stands in for the interpreter); memory images.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "runtime/instantiate.h"
 #include "runtime/invoke.h"
 #include "runtime/memory_image.h"
@@ -60,6 +63,32 @@ TEST(Store, InternsStructurallyEqualTypes) {
   ir::FuncType c{{ir::ValType::I64}, {ir::ValType::I32}};
   EXPECT_EQ(store.intern_type(a), store.intern_type(b));
   EXPECT_NE(store.intern_type(a), store.intern_type(c));
+}
+
+// Type ids are one space for the process: equal types get equal ids in every store and on
+// every thread (the table is shared; each thread caches it), different types never collide.
+TEST(Store, TypeIdsAgreeAcrossStoresAndThreads) {
+  ir::FuncType a{{ir::ValType::I32, ir::ValType::F64}, {}};
+  ir::FuncType c{{ir::ValType::F64, ir::ValType::I32}, {}};
+  Store first;
+  const uint32_t id_a = first.intern_type(a), id_c = first.intern_type(c);
+  EXPECT_NE(id_a, id_c);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Store store;
+      // A type only this thread interns, then the shared ones.
+      ir::FuncType own{std::vector<ir::ValType>(static_cast<size_t>(t) + 5, ir::ValType::I64), {}};
+      const uint32_t own_id = store.intern_type(own);
+      if (own_id == id_a || own_id == id_c) ++wrong;
+      if (store.intern_type(a) != id_a || store.intern_type(c) != id_c) ++wrong;
+      if (store.intern_type(own) != own_id) ++wrong;
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Invoke, HostFunctionAndTraps) {
@@ -197,7 +226,6 @@ TEST(MemoryImage, MemoriesMapItPrivately) {
   Memory* small = store.create_memory({{0, 4}}, false, image).value();
   EXPECT_EQ(small->image(), nullptr);
 }
-
 
 // A freed memory's reservation goes back to its image, reset: the next memory asking for the
 // same gets it (the same address) and sees the image and zeros, whatever the first wrote or
