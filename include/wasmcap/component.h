@@ -28,6 +28,7 @@ struct ComponentInstanceData;
 
 class Store;
 class Wasi;
+struct WasiConfig;
 class CodeCache;
 
 class Component {
@@ -120,6 +121,25 @@ public:
 private:
   std::map<std::pair<std::string, std::string>, HostFunc> funcs_;
   Wasi* wasi_ = nullptr;
+};
+
+// A component made ready to be instantiated many times with WASI 0.2, as wasmtime's
+// InstancePre: create() instantiates it once under `config`, which proves every import
+// servable and records the plan (each import resolved to the host's functions with the policy
+// applied, the flattened core types of lifts and lowers); instantiate() follows the plan, so it
+// only makes the instance's own state. Thread-safe once created.
+class ComponentInstancePre {
+public:
+  static Result<ComponentInstancePre> create(const Engine& engine, const Component& component,
+                                             const WasiConfig& config);
+  // A fresh instance in `store`, served by `wasi`, which must have been made from the config
+  // given to create() (the policy's decisions were recorded for it) and outlive the instance.
+  Result<ComponentInstance> instantiate(Store& store, Wasi& wasi) const;
+
+private:
+  struct Impl;
+  explicit ComponentInstancePre(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<const Impl> impl_;
 };
 
 } // namespace wasmcap

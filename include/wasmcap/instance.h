@@ -45,6 +45,7 @@ public:
   std::string checks() const;
 
   void* handle() const { return handle_; }
+  Store* store() const { return store_; }
   Instance(Store* store, void* handle) : store_(store), handle_(handle) {}
 
 private:

@@ -120,8 +120,9 @@ private:
   Wasi(std::unique_ptr<wasi::WasiCtx> ctx, WasiVersion version, bool return_on_exit);
   // The memory start/initialize need, after the checks common to both; binds it.
   Status bind_required_memory(const Instance& instance, const char* what);
-  friend class ComponentLinker; // serves WASI 0.2 from this Wasi's context
-  friend class HttpProxy;       // serves wasi:http requests from a fresh one each
+  friend class ComponentLinker;      // serves WASI 0.2 from this Wasi's context
+  friend class HttpProxy;            // serves wasi:http requests from a fresh one each
+  friend class ComponentInstancePre; // the same, for any component instantiated many times
   std::unique_ptr<wasi::WasiCtx> ctx_;
   WasiVersion version_ = WasiVersion::Both;
   bool return_on_exit_ = true;

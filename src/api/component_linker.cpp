@@ -72,6 +72,7 @@ public:
     return wasi_ ? wasi_->drop(rt, rep) : Status(ok());
   }
   bool owns(const void* rt) const override { return wasi_ && wasi_->owns(rt); }
+  wasi::p2::P2Ctx* p2() override { return wasi_ ? wasi_->p2() : nullptr; }
 
 private:
   const ComponentLinker::HostFunc* find(std::string_view iface, std::string_view name) const {
@@ -83,7 +84,7 @@ private:
   static RItem func_item(const ComponentLinker::HostFunc& f, const component::TypePtr& type) {
     auto rf = std::make_shared<RFunc>();
     rf->type = type;
-    rf->call = f;
+    rf->call = [f](std::span<const detail::Val> args, detail::ComponentHost&) { return f(args); };
     RItem item;
     item.kind = ExternType::Kind::Func;
     item.func = std::move(rf);
@@ -127,7 +128,7 @@ ComponentInstance::call(std::string_view instance, std::string_view name,
                       "the component exports no function `" + std::string(name) + "`" +
                           (instance.empty() ? "" : " in `" + std::string(instance) + "`"));
   }
-  return f->call(args);
+  return detail::call_func(*data_, *f, args);
 }
 
 Result<std::string> ComponentInstance::call_wave(std::string_view call) const {
@@ -151,7 +152,7 @@ Result<std::string> ComponentInstance::call_wave(std::string_view call) const {
                    component::wave_parse(parts.second[i], *f->type->fields[i].second));
     args.push_back(std::move(v));
   }
-  WASMCAP_ASSIGN(std::optional<ComponentValue> r, f->call(args));
+  WASMCAP_ASSIGN(std::optional<ComponentValue> r, detail::call_func(*data_, *f, args));
   if (!r || !f->type->result) return std::string();
   return component::wave_print(*r, *f->type->result);
 }

@@ -3,8 +3,11 @@
 // component functions and component functions into lowered core functions.
 #include "api/component_runtime.h"
 
+#include <algorithm>
+
 #include "api/component_data.h"
 #include "api/component_handles.h"
+#include "api/module_data.h"
 #include "component/flatten.h"
 
 namespace wasmcap::detail {
@@ -37,12 +40,45 @@ thread_local InstanceState* t_caller = nullptr;
 
 // ---- scopes ------------------------------------------------------------------------------------
 
+// A core instance's exports by name, sorted for a binary search. The names are views of the
+// core module's export names or of the component's own definitions, both alive as long as the
+// instance: no name is copied per instantiation.
+struct CoreExports {
+  std::vector<std::pair<std::string_view, Extern>> items;
+
+  // Sorts `items` (in declaration order) by name: by `order` when a ComponentPre recorded one,
+  // else by comparing, writing the order into `record` if given.
+  void sort(const std::vector<uint32_t>* order, std::vector<uint32_t>* record) {
+    std::vector<uint32_t> computed;
+    if (!order || order->size() != items.size()) {
+      computed.resize(items.size());
+      for (uint32_t i = 0; i < computed.size(); ++i)
+        computed[i] = i;
+      std::sort(computed.begin(), computed.end(),
+                [&](uint32_t a, uint32_t b) { return items[a].first < items[b].first; });
+      if (record) *record = computed;
+      order = &computed;
+    }
+    std::vector<std::pair<std::string_view, Extern>> sorted;
+    sorted.reserve(items.size());
+    for (uint32_t i : *order)
+      sorted.push_back(items[i]);
+    items = std::move(sorted);
+  }
+  size_t index_of(std::string_view name) const {
+    auto it = std::lower_bound(items.begin(), items.end(), name,
+                               [](const auto& item, std::string_view n) { return item.first < n; });
+    return it != items.end() && it->first == name ? static_cast<size_t>(it - items.begin())
+                                                  : items.size();
+  }
+};
+
 struct RScope {
   RScope* parent = nullptr; // lexical: the scope the component was defined in
   const component::ComponentInfo* info = nullptr;
   InstanceState st; // its handle table and Canonical ABI flags (component_handles.h)
   std::vector<RItem> funcs, types, instances, components, core_modules;
-  std::vector<std::map<std::string, Extern, std::less<>>> core_instances;
+  std::vector<CoreExports> core_instances;
   std::vector<Func> core_funcs;
   std::vector<Memory> core_memories;
   std::vector<Table> core_tables;
@@ -69,6 +105,7 @@ struct RScope {
 struct ComponentInstanceData {
   Store* store = nullptr;
   ComponentHost* host = nullptr;
+  ComponentPre* pre = nullptr; // what the instantiation records or reads (may be null)
   std::shared_ptr<ComponentHost> host_owner;
   std::shared_ptr<const ComponentData> component;
   std::vector<std::unique_ptr<RScope>> scopes; // every scope stays alive with the instance
@@ -221,6 +258,31 @@ private:
 
   Store& store() { return *inst_.store; }
 
+  // The core type of a lift or lower: flattened once per component when a ComponentPre is
+  // given (flattening allocates, and the same few types come back for every instance).
+  ir::FuncType flat_type(const Canon& c, const Type& type, bool lift) {
+    ComponentPre* pre = inst_.pre;
+    if (pre && pre->ready) {
+      auto it = pre->core_types.find(&c);
+      if (it != pre->core_types.end()) return it->second;
+    }
+    ir::FuncType t = component::flatten_functype(type, lift);
+    if (pre && !pre->ready) pre->core_types.emplace(&c, t);
+    return t;
+  }
+
+  // A top-level import from the host, or from what a ComponentPre recorded of it.
+  Result<RItem> provide(const std::string& name, const ExternType& type) {
+    ComponentPre* pre = inst_.pre;
+    if (pre && pre->ready) {
+      auto it = pre->imports.find(&type);
+      if (it != pre->imports.end()) return it->second;
+    }
+    WASMCAP_ASSIGN(RItem item, inst_.host->provide(name, type));
+    if (pre && !pre->ready) pre->imports.emplace(&type, item);
+    return item;
+  }
+
   static void push(RScope& s, const RItem& item) {
     switch (item.kind) {
     case ExternType::Kind::Func: s.funcs.push_back(item); break;
@@ -233,16 +295,40 @@ private:
   }
 
   // Binds the static resources of an imported item's type to the runtime ones it brings.
+  using Bindings = std::vector<std::pair<const component::ResourceId*, const void*>>;
   static void bind_resources(RScope& s, const ExternType& type, const RItem& item) {
+    Bindings b;
+    find_bindings(type, item, b);
+    for (const auto& [id, rt] : b)
+      s.rts[id] = rt;
+  }
+  static void find_bindings(const ExternType& type, const RItem& item, Bindings& out) {
     if (type.kind == ExternType::Kind::Type && type.type && type.type->resource && item.rt) {
-      s.rts[type.type->resource.get()] = item.rt;
+      out.emplace_back(type.type->resource.get(), item.rt);
     }
     if (type.kind == ExternType::Kind::Instance && item.instance && type.type) {
       for (const component::NamedExtern& e : type.type->exports) {
         auto it = item.instance->exports.find(e.name);
-        if (it != item.instance->exports.end()) bind_resources(s, *e.type, it->second);
+        if (it != item.instance->exports.end()) find_bindings(*e.type, it->second, out);
       }
     }
+  }
+  // An import's bindings, found once when a ComponentPre records them.
+  void bind_import(RScope& s, const ExternType& type, const RItem& item) {
+    ComponentPre* pre = inst_.pre;
+    const Bindings* b = nullptr;
+    Bindings found;
+    if (pre && pre->ready) {
+      auto it = pre->bindings.find(&type);
+      if (it != pre->bindings.end()) b = &it->second;
+    }
+    if (!b) {
+      find_bindings(type, item, found);
+      if (pre && !pre->ready) pre->bindings[&type] = found;
+      b = &found;
+    }
+    for (const auto& [id, rt] : *b)
+      s.rts[id] = rt;
   }
 
   Result<std::shared_ptr<const Module>> core_module(const component::CoreModuleRef& ref) {
@@ -308,11 +394,11 @@ private:
     const Func core = s.core_funcs[c.func];
     std::optional<Func> post_return;
     if (c.options.post_return) post_return = s.core_funcs[*c.options.post_return];
-    const ir::FuncType core_type = component::flatten_functype(*type, true);
+    const ir::FuncType core_type = flat_type(c, *type, true);
     RScope* scope = &s;
     const component::CanonOptions options = c.options;
-    f->call = [scope, options, type, core, post_return,
-               core_type](std::span<const Val> args) -> CallResult {
+    f->call = [scope, options, type, core, post_return, core_type](std::span<const Val> args,
+                                                                   ComponentHost&) -> CallResult {
       Entered entered;
       WASMCAP_TRY(entered.enter(scope->st, std::exchange(t_caller, nullptr)));
       CallTask task(scope->st.handles);
@@ -340,11 +426,12 @@ private:
 
   // canon lower: a core function around component function `callee`.
   Func lower(RScope& s, const Canon& c, const std::shared_ptr<RFunc>& callee) {
-    const ir::FuncType core_type = component::flatten_functype(*callee->type, false);
+    const ir::FuncType core_type = flat_type(c, *callee->type, false);
     RScope* scope = &s;
+    ComponentHost* host = inst_.host;
     const component::CanonOptions options = c.options;
-    HostCallback cb = [scope, options, callee, core_type](std::span<const Value> args,
-                                                          std::span<Value> results) -> Status {
+    HostCallback cb = [scope, host, options, callee,
+                       core_type](std::span<const Value> args, std::span<Value> results) -> Status {
       WASMCAP_TRY(check_may_leave(scope->st));
       CallSubtask subtask(scope->st.handles);
       ScopeAbi cx(*scope, options, nullptr, &subtask);
@@ -354,7 +441,7 @@ private:
         bits.push_back(to_bits(v));
       WASMCAP_ASSIGN(std::vector<Val> vals, component::lift_call_args(cx, *callee->type, bits));
       InstanceState* const saved = std::exchange(t_caller, &scope->st);
-      CallResult called = callee->call(vals);
+      CallResult called = callee->call(vals, *host);
       t_caller = saved;
       WASMCAP_ASSIGN(std::optional<Val> r, std::move(called));
       std::vector<uint64_t> out;
@@ -432,34 +519,60 @@ private:
     }
     case K::CoreInstance: {
       const component::CoreInstance& ci = d.core_instance;
-      std::map<std::string, Extern, std::less<>> exports;
+      CoreExports exports;
+      ComponentPre* pre = inst_.pre;
+      const ComponentPre::CoreInstancePlan* plan = nullptr;
+      ComponentPre::CoreInstancePlan* record = nullptr;
+      if (pre && pre->ready) {
+        auto it = pre->core_instances.find(&ci);
+        if (it != pre->core_instances.end()) plan = &it->second;
+      } else if (pre) {
+        record = &pre->core_instances[&ci];
+        record->import_at.clear(); // a nested component instantiated again: the last one counts
+      }
       if (ci.instantiate) {
-        const Module& m = *s.core_modules[ci.module].module;
-        std::map<std::string, uint32_t> by_name;
-        for (const auto& a : ci.args)
-          by_name[a.name] = a.instance;
+        const std::shared_ptr<const Module>& m = s.core_modules[ci.module].module;
+        const ir::Module& module = *m->data()->module;
+        if (plan && plan->module != &module) plan = nullptr;
+        if (record) record->module = &module;
         std::vector<Extern> imports;
-        for (const ImportType& imp : m.imports()) {
-          auto arg = by_name.find(imp.module);
-          if (arg == by_name.end())
+        imports.reserve(module.imports.size());
+        for (const ir::Import& imp : module.imports) {
+          // Arguments are few (a handful of instances): a scan, no map.
+          const CoreExports* from = nullptr;
+          for (const auto& a : ci.args) {
+            if (a.name == imp.module) from = &s.core_instances[a.instance];
+          }
+          if (!from)
             return make_error(ErrorKind::Unlinkable,
                               "missing module instantiation argument `" + imp.module + "`");
-          const auto& from = s.core_instances[arg->second];
-          auto it = from.find(imp.name);
-          if (it == from.end())
+          // Where the plan found it, if the name is still there; else a binary search.
+          const size_t i = imports.size();
+          size_t at = from->items.size();
+          if (plan && i < plan->import_at.size() && plan->import_at[i] < from->items.size() &&
+              from->items[plan->import_at[i]].first == imp.name) {
+            at = plan->import_at[i];
+          } else {
+            at = from->index_of(imp.name);
+          }
+          if (at == from->items.size())
             return make_error(ErrorKind::Unlinkable,
                               "`" + imp.module + "` has no export `" + imp.name + "`");
-          imports.push_back(it->second);
+          if (record) record->import_at.push_back(static_cast<uint32_t>(at));
+          imports.push_back(from->items[at].second);
         }
-        WASMCAP_ASSIGN(Instance instance, Instance::create(store(), m, imports));
-        for (auto& [name, e] : instance.exports())
-          exports.emplace(name, e);
+        WASMCAP_ASSIGN(Instance instance, Instance::create(store(), *m, imports));
+        exports.items.reserve(module.exports.size());
+        for (size_t i = 0; i < module.exports.size(); ++i)
+          exports.items.emplace_back(module.exports[i].name, instance_export(instance, i));
       } else {
+        exports.items.reserve(ci.exports.size());
         for (const auto& e : ci.exports) {
           WASMCAP_ASSIGN(Extern x, core_item(s, e.sort, e.index));
-          exports.emplace(e.name, x);
+          exports.items.emplace_back(e.name, x);
         }
       }
+      exports.sort(plan ? &plan->order : nullptr, record ? &record->order : nullptr);
       s.core_instances.push_back(std::move(exports));
       return ok();
     }
@@ -534,10 +647,15 @@ private:
           return make_error(ErrorKind::Unlinkable, "missing import named `" + name + "`");
         item = it->second;
       } else {
-        WASMCAP_ASSIGN(item, inst_.host->provide(name, *et));
+        WASMCAP_ASSIGN(item, provide(name, *et));
       }
       if (!item.type) item.type = et->type;
-      bind_resources(s, *et, item);
+      // Only the host's items are the same for every instance (a nested component's arguments
+      // are this instance's own).
+      if (args)
+        bind_resources(s, *et, item);
+      else
+        bind_import(s, *et, item);
       push(s, item);
       return ok();
     }
@@ -554,22 +672,39 @@ private:
     return make_error(ErrorKind::Unlinkable, "unsupported definition");
   }
 
+  // The export `a` names of `from`; remembered in a ComponentPre when `from` is one of the
+  // host's instances it recorded (the same object, with the same items, every time).
+  Result<const RItem*> alias_export(const Alias& a, const RInstance& from) {
+    ComponentPre* pre = inst_.pre;
+    if (pre && pre->ready) {
+      auto known = pre->aliases.find(&a);
+      if (known != pre->aliases.end() && known->second.first == &from) return known->second.second;
+    }
+    auto it = from.exports.find(a.name);
+    if (it == from.exports.end())
+      return make_error(ErrorKind::Unlinkable, "instance has no export `" + a.name + "`");
+    if (pre && !pre->ready) {
+      for (const auto& [type, item] : pre->imports) {
+        if (item.instance.get() == &from) pre->aliases[&a] = {&from, &it->second};
+      }
+    }
+    return &it->second;
+  }
+
   Status alias(RScope& s, const Alias& a, const ExternType* et) {
     switch (a.kind) {
     case Alias::Kind::CoreExport: {
-      const auto& from = s.core_instances[a.instance];
-      auto it = from.find(a.name);
-      if (it == from.end())
+      const CoreExports& from = s.core_instances[a.instance];
+      const size_t at = from.index_of(a.name);
+      if (at == from.items.size())
         return make_error(ErrorKind::Unlinkable, "core instance has no export `" + a.name + "`");
-      push_core(s, it->second);
+      push_core(s, from.items[at].second);
       return ok();
     }
     case Alias::Kind::Export: {
       const RItem& inst = s.instances[a.instance];
-      auto it = inst.instance->exports.find(a.name);
-      if (it == inst.instance->exports.end())
-        return make_error(ErrorKind::Unlinkable, "instance has no export `" + a.name + "`");
-      RItem item = it->second;
+      WASMCAP_ASSIGN(const RItem* found, alias_export(a, *inst.instance));
+      RItem item = *found;
       if (et) {
         if (!item.type) item.type = et->type;
         bind_resources(s, *et, item);
@@ -602,15 +737,25 @@ private:
 } // namespace
 
 Result<std::shared_ptr<ComponentInstanceData>>
-instantiate_component(Store& store, const Component& c, std::shared_ptr<ComponentHost> host) {
+instantiate_component(Store& store, const Component& c, std::shared_ptr<ComponentHost> host,
+                      ComponentPre* pre) {
   auto inst = std::make_shared<ComponentInstanceData>();
   inst->store = &store;
   inst->host = host.get();
+  inst->pre = pre;
   inst->host_owner = std::move(host);
   inst->component = c.data();
   Instantiator in(*inst);
   WASMCAP_ASSIGN(inst->top, in.instantiate(inst->component->ast, nullptr, nullptr));
   return inst;
+}
+
+wasi::p2::P2Ctx* instance_p2(const ComponentInstanceData& inst) {
+  return inst.host->p2();
+}
+
+CallResult call_func(const ComponentInstanceData& inst, const RFunc& f, std::span<const Val> args) {
+  return f.call(args, *inst.host);
 }
 
 namespace {

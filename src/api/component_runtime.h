@@ -37,11 +37,15 @@ using component::Val;
 
 using CallResult = Result<std::optional<Val>>;
 
+class ComponentHost;
+
 // A component-level function: a lifted core function, a host function, or another
-// component's export.
+// component's export. `call` gets the host of the component instance it is called in, so a
+// host function finds that instance's context (its WASI 0.2 P2Ctx) there rather than in its
+// closure: one RFunc can then serve every instance of a pre-instantiated component.
 struct RFunc {
   TypePtr type;
-  std::function<CallResult(std::span<const Val>)> call;
+  std::function<CallResult(std::span<const Val>, ComponentHost& host)> call;
 };
 
 struct RInstance;
@@ -79,6 +83,40 @@ public:
   virtual Status drop(const void* rt, uint32_t rep) = 0;
   // Whether `rt` is one of this host's resource types.
   virtual bool owns(const void* rt) const = 0;
+  // The WASI 0.2 context host functions run in, if this host serves WASI.
+  virtual wasi::p2::P2Ctx* p2() { return nullptr; }
+};
+
+// What instantiating one component the same way many times can do once (the idea of
+// wasmtime's InstancePre): the first instantiation given a ComponentPre records it, later ones
+// read it, so it must be filled before it is shared between threads (HttpProxy::create does).
+// Only for hosts whose provided items do not depend on the host object they came from (the
+// WASI 0.2 host's functions find their context through RFunc::call's host argument).
+struct ComponentPre {
+  bool ready = false; // filled: read only from now on
+  // The host's item for each top-level import (keyed by the import's static type, which is
+  // unique to its definition).
+  std::map<const component::ExternType*, RItem> imports;
+  // The core function type of each `canon lift` and `canon lower`, flattened once.
+  std::map<const component::Canon*, ir::FuncType> core_types;
+  // The static resources each import binds to the host's runtime ones (found by name in the
+  // instance's exports, once).
+  std::map<const component::ExternType*,
+           std::vector<std::pair<const component::ResourceId*, const void*>>>
+      bindings;
+  // Per core instance definition: the sorted order of its exports (indices in declaration
+  // order) and where each import of its module was found in the instance it came from, valid
+  // for the core module (`module`) they were recorded with (nested components may be given
+  // others; a position is checked by name before use).
+  struct CoreInstancePlan {
+    const void* module = nullptr;
+    std::vector<uint32_t> order;
+    std::vector<uint32_t> import_at;
+  };
+  std::map<const component::CoreInstance*, CoreInstancePlan> core_instances;
+  // Export aliases of the host's instances above (the same RInstance every time): the item
+  // found by name, valid while the aliased instance is that one.
+  std::map<const component::Alias*, std::pair<const RInstance*, const RItem*>> aliases;
 };
 
 struct ComponentInstanceData;
@@ -86,13 +124,16 @@ struct ComponentInstanceData;
 // Instantiates `c` (its ComponentData) in `store` with imports from `host`, which the instance
 // keeps alive.
 Result<std::shared_ptr<ComponentInstanceData>>
-instantiate_component(Store& store, const Component& c, std::shared_ptr<ComponentHost> host);
+instantiate_component(Store& store, const Component& c, std::shared_ptr<ComponentHost> host,
+                      ComponentPre* pre = nullptr);
+// The WASI 0.2 context of `inst`'s host, if it serves WASI (to hand it host objects, as
+// HttpProxy does with a request).
+wasi::p2::P2Ctx* instance_p2(const ComponentInstanceData& inst);
+// Calls `f`, a function of `inst`, with that instance's host.
+CallResult call_func(const ComponentInstanceData& inst, const RFunc& f, std::span<const Val> args);
 
 // The WASI 0.2 host over a preview1 context (component_wasi.cpp).
 std::shared_ptr<ComponentHost> make_wasi_component_host(wasi::WasiCtx& ctx);
-// The WASI 0.2 context of a host make_wasi_component_host made (to hand it host objects, as
-// HttpProxy does with a request).
-wasi::p2::P2Ctx& wasi_p2_context(ComponentHost& wasi_host);
 // The static type of an exported function, for ComponentInstance::function_type.
 TypePtr export_func_type(const ComponentInstanceData& inst, std::string_view instance,
                          std::string_view name);

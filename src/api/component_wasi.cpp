@@ -38,8 +38,14 @@ public:
         }
         auto f = std::make_shared<RFunc>();
         f->type = e.type->type;
-        wasi::p2::P2Ctx* cx = &p2_;
-        f->call = [cx, hf](std::span<const component::Val> args) { return hf->fn(*cx, args); };
+        // The context comes from the instance calling (its host), not from this host: the
+        // item may be recorded in a ComponentPre and serve every later instance.
+        f->call = [hf](std::span<const component::Val> args,
+                       detail::ComponentHost& host) -> detail::CallResult {
+          wasi::p2::P2Ctx* cx = host.p2();
+          if (!cx) return make_error(ErrorKind::Trap, "a WASI 0.2 function called outside WASI");
+          return hf->fn(*cx, args);
+        };
         // The policy, for the interfaces whose functions have no error to answer with
         // (wasi:filesystem and wasi:sockets refuse with their own error codes, and log it):
         // a denied group's function traps when called, with an audit line, as preview1's
@@ -51,9 +57,11 @@ public:
         const auto group = wasi::p2_capability_group(name, e.name);
         if (group && !self_policed && !p2_.wasi().observer().config().allowed.has(*group)) {
           const std::string what = name + " " + e.name;
-          f->call = [cx, what, g = *group, fname = e.name, iname = std::string(name)](
-                        std::span<const component::Val>) -> detail::CallResult {
-            cx->wasi().observer().refused_p2(iname, fname, "", "denied by policy", g);
+          f->call = [what, g = *group, fname = e.name,
+                     iname = std::string(name)](std::span<const component::Val>,
+                                                detail::ComponentHost& host) -> detail::CallResult {
+            if (wasi::p2::P2Ctx* cx = host.p2())
+              cx->wasi().observer().refused_p2(iname, fname, "", "denied by policy", g);
             return make_error(ErrorKind::Trap, what + ": denied by policy (" +
                                                    std::string(capability_group_name(g)) + ")");
           };
@@ -89,7 +97,7 @@ public:
     return p2_.drop(*static_cast<const wasi::p2::HostResourceType*>(rt), rep);
   }
 
-  wasi::p2::P2Ctx& p2() { return p2_; }
+  wasi::p2::P2Ctx* p2() override { return &p2_; }
 
   bool owns(const void* rt) const override {
     for (const wasi::p2::HostResourceType* t : wasi::p2::host_resources()) {
@@ -109,10 +117,35 @@ namespace detail {
 std::shared_ptr<ComponentHost> make_wasi_component_host(wasi::WasiCtx& ctx) {
   return std::make_shared<WasiComponentHost>(ctx);
 }
-wasi::p2::P2Ctx& wasi_p2_context(ComponentHost& wasi_host) {
-  return static_cast<WasiComponentHost&>(wasi_host).p2();
-}
 } // namespace detail
+
+struct ComponentInstancePre::Impl {
+  std::optional<Component> component;
+  // Recorded by the trial instantiation in create(), read-only afterwards (so shared by
+  // threads without a lock).
+  std::shared_ptr<detail::ComponentPre> pre;
+};
+
+Result<ComponentInstancePre> ComponentInstancePre::create(const Engine& engine,
+                                                          const Component& component,
+                                                          const WasiConfig& config) {
+  auto impl = std::make_shared<Impl>();
+  impl->component = component;
+  impl->pre = std::make_shared<detail::ComponentPre>();
+  WASMCAP_ASSIGN(Wasi wasi, Wasi::create(config));
+  Store store(engine);
+  WASMCAP_TRY(detail::instantiate_component(
+      store, component, detail::make_wasi_component_host(*wasi.ctx_), impl->pre.get()));
+  impl->pre->ready = true;
+  return ComponentInstancePre(std::move(impl));
+}
+
+Result<ComponentInstance> ComponentInstancePre::instantiate(Store& store, Wasi& wasi) const {
+  WASMCAP_ASSIGN(auto data, detail::instantiate_component(
+                                store, *impl_->component,
+                                detail::make_wasi_component_host(*wasi.ctx_), impl_->pre.get()));
+  return ComponentInstance(std::move(data));
+}
 
 Result<int> Wasi::run_component(Store& store, const Component& component) {
   if (started_) return make_error(ErrorKind::Usage, "this Wasi has already run a guest");
@@ -126,7 +159,7 @@ Result<int> Wasi::run_component(Store& store, const Component& component) {
                       "the component exports no `wasi:cli/run` interface (it is not a command; "
                       "a wasi:http proxy runs with `wasmcap serve`)");
   }
-  auto r = run->call({});
+  auto r = detail::call_func(*inst.data(), *run, {});
   if (!r) {
     if (auto code = exit_code_of(r.error())) return *code;
     return std::move(r).error();

@@ -23,6 +23,8 @@ struct HttpProxy::Impl {
   std::optional<Component> component;
   WasiConfig config;
   std::string handler; // the export's name, e.g. "wasi:http/incoming-handler@0.2.3"
+  // The instantiation plan for `config`, shared by the handler threads (component.h).
+  std::optional<ComponentInstancePre> pre;
   // The stores of the handlers running now, for interrupt_all.
   mutable std::mutex mu;
   mutable std::set<Store*> running;
@@ -37,8 +39,7 @@ constexpr std::string_view kHandler = "wasi:http/incoming-handler@0.2.";
 struct Fresh {
   std::optional<Wasi> wasi;
   std::optional<Store> store;
-  std::shared_ptr<detail::ComponentHost> host;
-  std::shared_ptr<detail::ComponentInstanceData> instance;
+  std::optional<ComponentInstance> instance;
 };
 
 } // namespace
@@ -57,13 +58,15 @@ Result<HttpProxy> HttpProxy::create(const Engine& engine, const Component& compo
                       "the component exports no wasi:http/incoming-handler (0.2.x): it is not "
                       "an HTTP proxy (a command runs with `wasmcap run`)");
   }
-  HttpProxy proxy(impl);
-  // A trial instantiation: a missing import is reported now, not at the first request.
+  // A trial instantiation inside: a missing import is reported now, not at the first request;
+  // it records the plan every request's instantiation then follows.
+  WASMCAP_ASSIGN(ComponentInstancePre pre, ComponentInstancePre::create(engine, component, config));
+  impl->pre.emplace(std::move(pre));
   WASMCAP_ASSIGN(Wasi wasi, Wasi::create(config));
   Store store(engine);
-  WASMCAP_ASSIGN(auto data, detail::instantiate_component(
-                                store, component, detail::make_wasi_component_host(*wasi.ctx_)));
-  if (!detail::find_export_func(*data, impl->handler, "handle")) {
+  WASMCAP_ASSIGN(ComponentInstance trial, impl->pre->instantiate(store, wasi));
+  HttpProxy proxy(impl);
+  if (!detail::find_export_func(*trial.data(), impl->handler, "handle")) {
     return make_error(ErrorKind::Usage, "`" + impl->handler + "` has no function `handle`");
   }
   return proxy;
@@ -91,22 +94,25 @@ Status HttpProxy::handle(HttpExchange& exchange) const {
       impl.running.erase(store);
     }
   } const running(impl, &*f.store);
-  f.host = detail::make_wasi_component_host(*f.wasi->ctx_);
-  auto instance = detail::instantiate_component(*f.store, *impl.component, f.host);
+  auto instance = impl.pre->instantiate(*f.store, *f.wasi);
   if (!instance) {
     exchange.fail(500, "internal error");
     return std::move(instance).error();
   }
-  f.instance = std::move(*instance);
-  auto handle = detail::find_export_func(*f.instance, impl.handler, "handle");
+  f.instance.emplace(std::move(*instance));
+  auto handle = detail::find_export_func(*f.instance->data(), impl.handler, "handle");
   if (!handle) {
     exchange.fail(500, "internal error");
     return make_error(ErrorKind::Usage, "`" + impl.handler + "` has no function `handle`");
   }
-  wasi::p2::P2Ctx& cx = detail::wasi_p2_context(*f.host);
-  const wasi::p2::IncomingCall call = wasi::p2::begin_incoming(cx, exchange);
+  wasi::p2::P2Ctx* cx = detail::instance_p2(*f.instance->data());
+  if (!cx) { // never: ComponentInstancePre serves WASI 0.2
+    exchange.fail(500, "internal error");
+    return make_error(ErrorKind::Usage, "the instance has no WASI 0.2 context");
+  }
+  const wasi::p2::IncomingCall call = wasi::p2::begin_incoming(*cx, exchange);
   const component::Val args[] = {call.request, call.outparam};
-  auto r = handle->call(args);
+  auto r = detail::call_func(*f.instance->data(), *handle, args);
   if (!r) {
     Error e = std::move(r).error();
     // A handler that trapped after answering in full has still answered.

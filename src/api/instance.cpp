@@ -78,11 +78,20 @@ std::vector<std::pair<std::string, Extern>> Instance::exports() const {
   std::vector<std::pair<std::string, Extern>> out;
   if (!handle_) return out;
   const runtime::ModuleInstance* inst = as_instance(handle_);
-  for (const ir::Export& e : inst->module().exports) {
-    if (auto item = inst->find_export(e.name)) out.emplace_back(e.name, to_public(store_, *item));
-  }
+  const std::vector<ir::Export>& names = inst->module().exports;
+  out.reserve(names.size());
+  for (size_t i = 0; i < names.size() && i < inst->exports.size(); ++i)
+    out.emplace_back(names[i].name, to_public(store_, inst->exports[i]));
   return out;
 }
+
+namespace detail {
+Extern instance_export(const Instance& instance, size_t index) {
+  const runtime::ModuleInstance* inst = as_instance(instance.handle());
+  if (!inst || index >= inst->exports.size()) return {};
+  return to_public(instance.store(), inst->exports[index]);
+}
+} // namespace detail
 
 // --- Linker ----------------------------------------------------------------------------------
 

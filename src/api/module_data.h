@@ -9,6 +9,8 @@
 
 #include "ir/module.h"
 #include "runtime/tier.h"
+#include "wasmcap/externs.h"
+#include "wasmcap/instance.h"
 #include "wasmcap/module.h"
 
 namespace wasmcap::detail {
@@ -21,6 +23,10 @@ struct ModuleData {
   std::shared_ptr<TierUp> tier_up; // Tier::Auto: the background compile to come
   std::string jit_fallback;        // Tier::Jit: why the interpreter runs it ("" when compiled)
 };
+
+// Export `index` of `instance` (in its module's export order, ir::Module::exports): what
+// Instance::exports() gives without copying every name, for the component runtime.
+Extern instance_export(const Instance& instance, size_t index);
 
 // Whether `bytes` start like a wasm binary (else they are taken for WAT text).
 inline bool has_wasm_magic(std::span<const uint8_t> bytes) {

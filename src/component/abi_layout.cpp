@@ -44,9 +44,47 @@ uint32_t max_case_alignment(const std::vector<const Type*>& cases) {
   return a;
 }
 
+// The layout of `t` from its memo (composite types), computed and stored on first use.
+// Racing threads compute the same value, so a relaxed store is enough.
+constexpr uint64_t kKnown = uint64_t{1} << 63;
+bool composite(const Type& t) {
+  using K = Type::Kind;
+  switch (t.kind) {
+  case K::Record:
+  case K::Tuple:
+  case K::Variant:
+  case K::Option:
+  case K::Result:
+  case K::Enum:
+  case K::FixedList: return true;
+  default: return false;
+  }
+}
+uint32_t compute_alignment(const Type& t);
+uint32_t compute_size(const Type& t);
+uint64_t layout_of(const Type& t) {
+  uint64_t packed = t.layout_memo.packed.load(std::memory_order_relaxed);
+  if (packed & kKnown) return packed;
+  packed = kKnown | (uint64_t{compute_alignment(t)} << 32) | compute_size(t);
+  t.layout_memo.packed.store(packed, std::memory_order_relaxed);
+  return packed;
+}
+
 } // namespace
 
 uint32_t abi_alignment(const Type& t) {
+  if (composite(t)) return static_cast<uint32_t>(layout_of(t) >> 32) & 0xffff;
+  return compute_alignment(t);
+}
+
+uint32_t abi_size(const Type& t) {
+  if (composite(t)) return static_cast<uint32_t>(layout_of(t));
+  return compute_size(t);
+}
+
+namespace {
+
+uint32_t compute_alignment(const Type& t) {
   using K = Type::Kind;
   switch (t.kind) {
   case K::Prim:
@@ -92,7 +130,7 @@ uint32_t abi_alignment(const Type& t) {
   }
 }
 
-uint32_t abi_size(const Type& t) {
+uint32_t compute_size(const Type& t) {
   using K = Type::Kind;
   switch (t.kind) {
   case K::Prim:
@@ -129,7 +167,7 @@ uint32_t abi_size(const Type& t) {
       for (const TypePtr& m : t.types)
         add(*m);
     }
-    return align_to(s, abi_alignment(t));
+    return align_to(s, compute_alignment(t));
   }
   case K::Variant:
   case K::Option:
@@ -142,12 +180,14 @@ uint32_t abi_size(const Type& t) {
     for (const Type* c : cases) {
       if (c) cs = std::max(cs, abi_size(*c));
     }
-    return align_to(s + cs, abi_alignment(t));
+    return align_to(s + cs, compute_alignment(t));
   }
   case K::Flags: return flags_size(t.labels.size());
   default: return 0;
   }
 }
+
+} // namespace
 
 namespace detail {
 

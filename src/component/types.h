@@ -108,6 +108,18 @@ struct Type {
   };
   FlatMemo flat_memo;
 
+  // abi_size and abi_alignment of a composite type, computed on first use (from any thread):
+  // bit 63 set when known, the size in bits 0-31, the alignment in 32-47. Lifting or lowering
+  // through memory asks for them for every value, and a variant's walks all its cases. A copy
+  // of the type starts without them.
+  struct LayoutMemo {
+    LayoutMemo() = default;
+    LayoutMemo(const LayoutMemo&) {}
+    LayoutMemo& operator=(const LayoutMemo&) { return *this; }
+    mutable std::atomic<uint64_t> packed{0};
+  };
+  LayoutMemo layout_memo;
+
   bool is_value() const { return kind <= Kind::Map; }
 };
 

@@ -6,6 +6,7 @@
 
 #include "runtime/const_expr.h"
 #include "runtime/invoke.h"
+#include "runtime/memory_image.h"
 #include "runtime/trap.h"
 
 namespace wasmcap::runtime {
@@ -101,8 +102,11 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   for (const ir::FuncType& t : module.types)
     inst.type_ids.push_back(store.intern_type(t));
   // Memories first: which code the functions get may depend on their layout (guard pages).
-  for (const ir::MemoryType& t : module.memories) {
-    WASMCAP_ASSIGN(Memory * m, store.create_memory(t, inst.code->wants_guard_pages()));
+  // A memory starts from its module's image when it has one: mapped, not copied.
+  for (uint32_t i = 0; i < module.memories.size(); ++i) {
+    WASMCAP_ASSIGN(Memory * m,
+                   store.create_memory(module.memories[i], inst.code->wants_guard_pages(),
+                                       inst.code->memory_images().get(module, i)));
     inst.memories.push_back(m);
   }
   WASMCAP_ASSIGN(std::shared_ptr<const ModuleCode> variant, inst.code->code_for(inst));
@@ -123,6 +127,7 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
     WASMCAP_ASSIGN(Value v, eval_const_expr(module, g.init, g.type.type, inst));
     inst.globals.push_back(store.create_global(g.type, v));
   }
+  inst.exports.reserve(module.exports.size());
   for (const ir::Export& e : module.exports) {
     Extern x;
     x.kind = e.kind;
@@ -132,7 +137,7 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
     case ir::ExternKind::Memory: x.object = inst.memories[e.index]; break;
     case ir::ExternKind::Global: x.object = inst.globals[e.index]; break;
     }
-    inst.exports.emplace(e.name, x);
+    inst.exports.push_back(x);
   }
   return support::ok();
 }
@@ -170,6 +175,12 @@ support::Status init_segments(ModuleInstance& inst) {
   for (size_t i = 0; i < module.datas.size(); ++i) {
     const ir::DataSegment& seg = module.datas[i];
     if (seg.mode != ir::SegmentMode::Active) continue;
+    // Already in the memory's image (an active segment is dropped after it is applied).
+    if (const MemoryImage* image = inst.memories[seg.memory_index]->image();
+        image != nullptr && image->covers(module, static_cast<uint32_t>(i))) {
+      inst.datas[i].bytes = {};
+      continue;
+    }
     WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset, ir::ValType::I32, inst));
     std::span<const uint8_t> bytes = inst.datas[i].bytes;
     if (!inst.memories[seg.memory_index]->write(off.i32, bytes.data(), bytes.size())) {

@@ -2,6 +2,8 @@
 // base address stable across grows; pages are made accessible with mprotect on grow.
 #include "runtime/memory.h"
 
+#include "runtime/memory_image.h"
+
 #include <string>
 
 #include <sys/mman.h>
@@ -20,7 +22,8 @@ void* reserve(uint64_t bytes) {
 } // namespace
 
 support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t host_max_pages,
-                                            bool guarded) {
+                                            bool guarded,
+                                            std::shared_ptr<const MemoryImage> image) {
   uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(ir::kMaxPages), ir::kMaxPages);
   max_pages = std::min<uint64_t>(max_pages, host_max_pages);
   if (type.limits.min > max_pages) {
@@ -32,6 +35,21 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
   auto* m = new Memory();
   m->declared_ = type;
   m->max_pages_ = static_cast<uint32_t>(max_pages);
+  m->wanted_max_pages_ = max_pages;
+  m->guard_requested_ = guarded;
+  // A reservation an earlier memory from the same image left, already reset: no mmap, no
+  // mprotect, no munmap for this one (the pool keys on what was asked, so the layout matches).
+  if (image != nullptr) {
+    if (auto slot = image->take(guarded, max_pages)) {
+      m->base_ = slot->base;
+      m->reserved_bytes_ = slot->reserved_bytes;
+      m->max_pages_ = slot->max_pages;
+      m->guard_ = static_cast<Guard>(slot->guard);
+      m->size_bytes_ = uint64_t{type.limits.min} * ir::kPageSize;
+      m->image_ = std::move(image);
+      return m;
+    }
+  }
   if (guarded) {
     // Address space only (PROT_NONE, MAP_NORESERVE): no memory is committed until grow.
     if (void* p = reserve(kGuardedReservation)) {
@@ -68,11 +86,42 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
     delete m;
     return support::make_error(support::ErrorKind::Exhaustion, "cannot commit memory");
   }
+  // Over the committed pages just made accessible: a private file mapping replaces them, so
+  // the memory reads the image and its first write to a page copies that page (the kernel's
+  // copy-on-write), and the munmap of the whole reservation in ~Memory drops it. If the mapping
+  // fails the anonymous zero pages are still there and the caller writes the segments itself.
+  if (image != nullptr && image->size_bytes() <= m->size_bytes_ && image->map_at(m->base_)) {
+    m->image_ = std::move(image);
+  }
   return m;
 }
 
+bool Memory::reset_to_image() {
+  // MADV_DONTNEED drops this memory's own pages: the image's part reads the file again, the
+  // rest reads zeros (anonymous memory), so nothing of this instance reaches the next one.
+  const uint64_t initial = uint64_t{declared_.limits.min} * ir::kPageSize;
+  if (size_bytes_ != 0 && madvise(base_, size_bytes_, MADV_DONTNEED) != 0) return false;
+  // Pages grown past the initial size become inaccessible again (guard pages stay guards).
+  if (size_bytes_ > initial && mprotect(base_ + initial, size_bytes_ - initial, PROT_NONE) != 0) {
+    return false;
+  }
+  size_bytes_ = initial;
+  return true;
+}
+
 Memory::~Memory() {
-  if (base_ != nullptr) munmap(base_, reserved_bytes_);
+  if (base_ == nullptr) return;
+  if (image_ != nullptr && reset_to_image()) {
+    MemoryImage::Slot slot;
+    slot.base = base_;
+    slot.reserved_bytes = reserved_bytes_;
+    slot.max_pages = max_pages_;
+    slot.guard = static_cast<uint8_t>(guard_);
+    slot.guarded = guard_requested_;
+    slot.wanted_max_pages = wanted_max_pages_;
+    if (image_->give(slot)) return;
+  }
+  munmap(base_, reserved_bytes_);
 }
 
 ir::MemoryType Memory::type() const {

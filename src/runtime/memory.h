@@ -9,12 +9,15 @@
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 
 #include "ir/types.h"
 #include "support/result.h"
 
 namespace wasmcap::runtime {
+
+class MemoryImage;
 
 class Memory {
 public:
@@ -31,8 +34,12 @@ public:
 
   // Fails (Exhaustion) when the initial size exceeds `host_max_pages` or cannot be reserved.
   // `guarded` asks for the 8 GiB reservation (never a reason to fail: see guard()).
+  // `image`, when given, is mapped copy-on-write over the start of the memory (its initial
+  // contents: no segment copying, no zeroing); image() says whether that worked. Such a memory
+  // may reuse the reservation of an earlier one from the same image, reset (MemoryImage::take).
   static support::Result<Memory*> create_raw(const ir::MemoryType& type, uint32_t host_max_pages,
-                                             bool guarded = false);
+                                             bool guarded = false,
+                                             std::shared_ptr<const MemoryImage> image = nullptr);
   ~Memory();
   Memory(const Memory&) = delete;
   Memory& operator=(const Memory&) = delete;
@@ -45,6 +52,8 @@ public:
   const uint8_t* data() const { return base_; }
   std::span<uint8_t> bytes() { return {base_, static_cast<size_t>(size_bytes_)}; }
   Guard guard() const { return guard_; }
+  // The image this memory started from, or null (its data segments were written by hand).
+  const MemoryImage* image() const { return image_.get(); }
   bool guarded() const { return guard_ == Guard::Guarded; }
   // The reserved address range [data(), data() + reserved_bytes()) (async-signal-safe reads).
   uint64_t reserved_bytes() const { return reserved_bytes_; }
@@ -67,6 +76,11 @@ private:
   uint64_t reserved_bytes_ = 0; // reserved address space (the effective maximum, or 8 GiB)
   uint32_t max_pages_ = 0;      // min(declared max, host limit, what could be reserved)
   Guard guard_ = Guard::NotRequested;
+  std::shared_ptr<const MemoryImage> image_; // mapped at base_ (its pool takes base_ back)
+  uint64_t wanted_max_pages_ = 0;            // what create_raw was asked for (the pool's key)
+  bool guard_requested_ = false;
+  // Resets the memory to its image (its reservation then goes back to the image's pool).
+  bool reset_to_image();
   ir::MemoryType declared_;
 };
 

@@ -11,9 +11,11 @@ void ModuleInstance::switch_code(std::shared_ptr<const ModuleCode> other) {
 }
 
 std::optional<Extern> ModuleInstance::find_export(std::string_view name) const {
-  auto it = exports.find(name);
-  if (it == exports.end()) return std::nullopt;
-  return it->second;
+  const std::vector<ir::Export>& names = module().exports;
+  for (size_t i = 0; i < names.size() && i < exports.size(); ++i) {
+    if (names[i].name == name) return exports[i];
+  }
+  return std::nullopt;
 }
 
 FuncInstance* ModuleInstance::exported_func(std::string_view name) const {

@@ -56,7 +56,9 @@ public:
   std::vector<Global*> globals;
   std::vector<ElemInstance> elems;
   std::vector<DataInstance> datas;
-  std::map<std::string, Extern, std::less<>> exports;
+  // In the order of module().exports, whose names they go by: no string is copied per
+  // instance (export names are looked up rarely; instances are made per request).
+  std::vector<Extern> exports;
 };
 
 } // namespace wasmcap::runtime

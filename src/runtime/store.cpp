@@ -4,6 +4,8 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <mutex>
+#include <unordered_map>
 
 #include "runtime/deadline_timer.h"
 #include "runtime/trap.h"
@@ -40,8 +42,10 @@ support::Result<Memory*> Store::create_memory(const ir::MemoryType& type) {
   return create_memory(type, limits_.guard_pages);
 }
 
-support::Result<Memory*> Store::create_memory(const ir::MemoryType& type, bool guarded) {
-  WASMCAP_ASSIGN(Memory * m, Memory::create_raw(type, limits_.max_memory_pages, guarded));
+support::Result<Memory*> Store::create_memory(const ir::MemoryType& type, bool guarded,
+                                              std::shared_ptr<const MemoryImage> image) {
+  WASMCAP_ASSIGN(Memory * m,
+                 Memory::create_raw(type, limits_.max_memory_pages, guarded, std::move(image)));
   memories_.emplace_back(m);
   return m;
 }
@@ -57,15 +61,28 @@ Global* Store::create_global(const ir::GlobalType& type, Value value) {
 }
 
 uint32_t Store::intern_type(const ir::FuncType& type) {
-  std::string key;
+  // One id space for the whole process, not one per store: ids then only need equal types to
+  // get equal ids, which holds across stores too, and a store made per request interns its few
+  // dozen types (host functions, module types) from a warm table. Each thread keeps a copy of
+  // what it has seen, so the common case takes no lock; the shared table gives the ids.
+  std::string key; // params, '|', results: short enough for the small-string buffer, mostly
   key.reserve(type.params.size() + type.results.size() + 1);
   for (ir::ValType t : type.params)
     key.push_back(static_cast<char>(t));
   key.push_back('|');
   for (ir::ValType t : type.results)
     key.push_back(static_cast<char>(t));
-  auto [it, inserted] = type_ids_.emplace(std::move(key), static_cast<uint32_t>(type_ids_.size()));
-  return it->second;
+  thread_local std::unordered_map<std::string, uint32_t> seen;
+  if (auto it = seen.find(key); it != seen.end()) return it->second;
+  static std::mutex mu;
+  static std::unordered_map<std::string, uint32_t> ids;
+  uint32_t id = 0;
+  {
+    std::lock_guard lock(mu);
+    id = ids.emplace(key, static_cast<uint32_t>(ids.size())).first->second;
+  }
+  seen.emplace(std::move(key), id);
+  return id;
 }
 
 void Store::add_poll_hook(std::unique_ptr<PollHook> hook) {

@@ -65,7 +65,8 @@ public:
   // --- host objects for the embedder ---------------------------------------------------------
   FuncInstance* create_host_function(ir::FuncType type, HostCallback callback);
   support::Result<Memory*> create_memory(const ir::MemoryType& type); // guarded per limits
-  support::Result<Memory*> create_memory(const ir::MemoryType& type, bool guarded);
+  support::Result<Memory*> create_memory(const ir::MemoryType& type, bool guarded,
+                                         std::shared_ptr<const MemoryImage> image = nullptr);
   Table* create_table(const ir::TableType& type, void* init = nullptr);
   Global* create_global(const ir::GlobalType& type, Value value);
 
@@ -149,7 +150,6 @@ private:
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<ModuleInstance>> instances_;
-  std::map<std::string, uint32_t> type_ids_; // key: encoded params+results
   std::unique_ptr<TierState> tier_state_;
   // Shared: a background compile may outlive the store and still raise it.
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);

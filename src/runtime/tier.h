@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ir/module.h"
+#include "runtime/memory_image.h"
 #include "runtime/value.h"
 #include "support/result.h"
 
@@ -68,6 +69,13 @@ public:
 
   // One line for `wasmcap run --verbose`: the fuel and interruption checks this code carries.
   virtual std::string checks() const { return "none"; }
+
+  // The copy-on-write images of the module's memories (memory_image.h), built on the first
+  // instantiation and shared by every later one, whatever the tier.
+  const MemoryImages& memory_images() const { return memory_images_; }
+
+private:
+  MemoryImages memory_images_;
 };
 
 } // namespace wasmcap::runtime

@@ -262,7 +262,7 @@ struct ComponentScript::State {
       fail(line, "bad arguments: " + args.error().message);
       return std::nullopt;
     }
-    return std::pair(f->call(*args), f->type);
+    return std::pair(detail::call_func(*inst, *f, *args), f->type);
   }
 
   void assert_return(const Command& c) {

@@ -10,6 +10,10 @@
  *   /loop             loops forever (for deadlines)
  *   /silent           returns without setting a response
  *   /unfinished       sets a response and writes, but never finishes the body
+ *   /state            "counter N, text T, zeroed Z": a counter initialised to 41 (a data segment),
+ *                     a text "initial" (data) and a zero-initialised counter (bss), each changed
+ *                     on the way (incremented, overwritten with "changed"): a fresh instance
+ *                     always answers "counter 42, text initial, zeroed 1"
  *   /outgoing/HOST    GET http://HOST/ (an outgoing request): answers "upstream NNN: BODY" with
  *                     the upstream's status and body, 403 "denied" for HTTP-request-denied, or
  *                     502 and the number of any other error-code case */
@@ -216,6 +220,36 @@ static void outgoing(int32_t out, const char* host, size_t len) {
   }
 }
 
+/* For /state: volatile, so the compiler cannot fold the initial values into the code. */
+static volatile int counter = 41;
+static volatile char text[8] = "initial";
+static volatile int zeroed;
+
+static void state(int32_t out) {
+  char answer[96], num[21];
+  size_t n = 0;
+  const char* parts[6] = {"counter ", 0, ", text ", 0, ", zeroed ", 0};
+  char copy[8];
+  counter = counter + 1;
+  zeroed = zeroed + 1;
+  for (int i = 0; i < 8; i++)
+    copy[i] = text[i];
+  copy[7] = 0;
+  for (int i = 0; i < 8; i++)
+    text[i] = "changed"[i];
+  for (int k = 0; k < 6; k++) {
+    char tmp[21];
+    const char* s = parts[k];
+    if (k == 1) s = wasi_p2_utoa((uint64_t)counter, num);
+    if (k == 3) s = copy;
+    if (k == 5) s = wasi_p2_utoa((uint64_t)zeroed, tmp);
+    for (size_t i = 0; s[i]; i++)
+      answer[n++] = s[i];
+  }
+  answer[n] = 0;
+  text_response(out, 200, answer);
+}
+
 WASI_HTTP_EXPORT_HANDLE void handle(int32_t request, int32_t out) {
   wasi_tagged_string path, method;
   wasi_request_path(request, &path);
@@ -255,6 +289,8 @@ WASI_HTTP_EXPORT_HANDLE void handle(int32_t request, int32_t out) {
     int32_t body;
     int32_t stream = respond(out, 200, wasi_fields_new(), &body);
     write_bytes(stream, "partial", 7);
+  } else if (equals(p, n, "/state")) {
+    state(out);
   } else if (starts_with(p, n, "/outgoing/")) {
     outgoing(out, p + 10, n - 10);
   } else {

@@ -158,5 +158,70 @@ TEST(ComponentApi, AnAmplifiedListTrapsInsteadOfExhaustingTheHost) {
   EXPECT_NE(r.error().message.find("larger than 256 MiB"), std::string::npos) << r.error().message;
 }
 
+// A counter kept in a data segment and a global, with WASI 0.2 clocks imported (so the plan
+// records a WASI instance, its resources and an alias of it): each instance from one
+// ComponentInstancePre starts from the initial state, also with an earlier one alive.
+constexpr const char* kCounter = R"(
+(component
+  (import "wasi:clocks/monotonic-clock@0.2.3" (instance $clock
+    (export "now" (func (result u64)))))
+  (alias export $clock "now" (func $now))
+  (core func $now_core (canon lower (func $now)))
+  (core module $m
+    (import "clock" "now" (func $now (result i64)))
+    (memory 1)
+    (global $g (mut i32) (i32.const 100))
+    (data (i32.const 8) "\29\00\00\00")
+    (func (export "bump") (result i32)
+      (drop (call $now))
+      (i32.store (i32.const 8) (i32.add (i32.load (i32.const 8)) (i32.const 1)))
+      (global.set $g (i32.add (global.get $g) (i32.const 1)))
+      (i32.add (i32.load (i32.const 8)) (global.get $g))))
+  (core instance $clock_core (export "now" (func $now_core)))
+  (core instance $i (instantiate $m (with "clock" (instance $clock_core))))
+  (func (export "bump") (result u32) (canon lift (core func $i "bump"))))
+)";
+
+TEST(ComponentApi, InstancesFromAnInstancePreStartFresh) {
+  for (Tier tier : {Tier::Interpreter, Tier::Jit}) {
+    if (tier == Tier::Jit && Engine::jit_unavailable_reason()) continue;
+    Config config;
+    config.tier = tier;
+    Engine engine(config);
+    auto c = Component::from_text(engine, kCounter);
+    ASSERT_TRUE(c) << c.error().to_string();
+    const WasiConfig wasi_config;
+    auto pre = ComponentInstancePre::create(engine, *c, wasi_config);
+    ASSERT_TRUE(pre) << pre.error().to_string();
+    Store store(engine);
+    auto wasi_a = Wasi::create(wasi_config);
+    auto wasi_b = Wasi::create(wasi_config);
+    ASSERT_TRUE(wasi_a && wasi_b);
+    auto a = pre->instantiate(store, *wasi_a);
+    ASSERT_TRUE(a) << a.error().to_string();
+    // 0x29 = 41 in memory, 100 in the global: 42 + 101, then 43 + 102.
+    auto r = a->call("bump", {});
+    ASSERT_TRUE(r && *r) << (r ? "" : r.error().to_string());
+    EXPECT_EQ((*r)->bits, 143u);
+    r = a->call("bump", {});
+    ASSERT_TRUE(r && *r);
+    EXPECT_EQ((*r)->bits, 145u);
+    auto b = pre->instantiate(store, *wasi_b);
+    ASSERT_TRUE(b) << b.error().to_string();
+    r = b->call("bump", {});
+    ASSERT_TRUE(r && *r);
+    EXPECT_EQ((*r)->bits, 143u) << "a second instance starts from the initial state";
+  }
+}
+
+TEST(ComponentApi, AnInstancePreRefusesImportsWasiCannotServe) {
+  Engine engine;
+  auto c = Component::from_text(engine, kGreeter);
+  ASSERT_TRUE(c);
+  auto pre = ComponentInstancePre::create(engine, *c, WasiConfig{});
+  ASSERT_FALSE(pre);
+  EXPECT_EQ(pre.error().kind, ErrorKind::Unlinkable) << pre.error().to_string();
+}
+
 } // namespace
 } // namespace wasmcap

@@ -1,9 +1,13 @@
 // Runtime unit tests: memories, tables, type interning, host functions and import matching,
-// without any tier (a fake ModuleCode stands in for the interpreter).
+// without any tier (a fake ModuleCode stands in for the interpreter); memory images.
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
 
 #include "runtime/instantiate.h"
 #include "runtime/invoke.h"
+#include "runtime/memory_image.h"
 #include "runtime/store.h"
 #include "runtime/trap.h"
 
@@ -59,6 +63,32 @@ TEST(Store, InternsStructurallyEqualTypes) {
   ir::FuncType c{{ir::ValType::I64}, {ir::ValType::I32}};
   EXPECT_EQ(store.intern_type(a), store.intern_type(b));
   EXPECT_NE(store.intern_type(a), store.intern_type(c));
+}
+
+// Type ids are one space for the process: equal types get equal ids in every store and on
+// every thread (the table is shared; each thread caches it), different types never collide.
+TEST(Store, TypeIdsAgreeAcrossStoresAndThreads) {
+  ir::FuncType a{{ir::ValType::I32, ir::ValType::F64}, {}};
+  ir::FuncType c{{ir::ValType::F64, ir::ValType::I32}, {}};
+  Store first;
+  const uint32_t id_a = first.intern_type(a), id_c = first.intern_type(c);
+  EXPECT_NE(id_a, id_c);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Store store;
+      // A type only this thread interns, then the shared ones.
+      ir::FuncType own{std::vector<ir::ValType>(static_cast<size_t>(t) + 5, ir::ValType::I64), {}};
+      const uint32_t own_id = store.intern_type(own);
+      if (own_id == id_a || own_id == id_c) ++wrong;
+      if (store.intern_type(a) != id_a || store.intern_type(c) != id_c) ++wrong;
+      if (store.intern_type(own) != own_id) ++wrong;
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(Invoke, HostFunctionAndTraps) {
@@ -130,6 +160,103 @@ TEST(Instantiate, ImportMatchingUsesLimitsSubtyping) {
       code->module(), [](std::string_view, std::string_view) { return std::optional<Extern>(); });
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().message.rfind("unknown import", 0), 0u);
+}
+
+// A module holding only a memory of `pages` and data segments, by hand: each segment is an
+// offset expression's bytes and its data.
+ir::Module data_module(uint32_t pages,
+                       std::vector<std::pair<std::vector<uint8_t>, std::string>> segments) {
+  ir::Module m;
+  m.memories.push_back({{pages, std::nullopt}});
+  for (const auto& [expr, data] : segments) {
+    ir::DataSegment seg;
+    seg.offset = {m.bytes.size(), static_cast<uint32_t>(expr.size())};
+    m.bytes.insert(m.bytes.end(), expr.begin(), expr.end());
+    seg.init = {m.bytes.size(), static_cast<uint32_t>(data.size())};
+    m.bytes.insert(m.bytes.end(), data.begin(), data.end());
+    m.datas.push_back(seg);
+  }
+  return m;
+}
+
+TEST(MemoryImage, OnlyForConstantInBoundsSegments) {
+  // i32.const 16 / i32.const 65535 / global.get 0 / i32.const 1 with extra bytes.
+  const std::vector<uint8_t> at16 = {0x41, 0x10, 0x0B}, at_end = {0x41, 0xFF, 0xFF, 0x03, 0x0B};
+  const std::vector<uint8_t> global = {0x23, 0x00, 0x0B},
+                             extended = {0x41, 0x01, 0x41, 0x01, 0x6A, 0x0B};
+  ir::Module ok = data_module(1, {{at16, "hello"}, {at_end, "x"}});
+  auto image = MemoryImage::build(ok, 0);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->size_bytes(), 65536u) << "up to the last data byte, in host pages";
+  EXPECT_TRUE(image->covers(ok, 0));
+  EXPECT_TRUE(image->covers(ok, 1));
+  ir::Module other = ok;
+  EXPECT_FALSE(image->covers(other, 0)) << "another module's segment numbers are not ours";
+  EXPECT_FALSE(MemoryImage::build(data_module(1, {{at16, "hello"}, {global, "x"}}), 0));
+  EXPECT_FALSE(MemoryImage::build(data_module(1, {{extended, "x"}}), 0));
+  EXPECT_FALSE(MemoryImage::build(data_module(1, {{at_end, "xy"}}), 0)) << "out of bounds";
+  EXPECT_FALSE(MemoryImage::build(data_module(1, {}), 0)) << "no data: nothing to map";
+  ir::Module passive = data_module(1, {{at16, "hello"}});
+  passive.datas[0].mode = ir::SegmentMode::Passive;
+  EXPECT_FALSE(MemoryImage::build(passive, 0));
+}
+
+TEST(MemoryImage, MemoriesMapItPrivately) {
+  ir::Module m = data_module(2, {{{0x41, 0x10, 0x0B}, "hello"}, {{0x41, 0x12, 0x0B}, "LLO"}});
+  auto image = MemoryImage::build(m, 0);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->size_bytes() % 4096, 0u);
+  Store store;
+  for (bool guarded : {false, true}) {
+    Memory* a = store.create_memory({{2, 4}}, guarded, image).value();
+    Memory* b = store.create_memory({{2, 4}}, guarded, image).value();
+    ASSERT_EQ(a->image(), image.get());
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(a->data() + 16), 5), "heLLO");
+    a->data()[16] = 'J';
+    a->data()[70000] = 1; // past the image: anonymous zero pages
+    EXPECT_EQ(b->data()[16], 'h') << "a write is private to its memory";
+    EXPECT_EQ(b->data()[70000], 0);
+    EXPECT_EQ(a->grow(2), 2);
+    EXPECT_EQ(a->data()[200000], 0);
+    Memory* c = store.create_memory({{2, 4}}, guarded, image).value();
+    EXPECT_EQ(c->data()[16], 'h') << "the image itself is unchanged";
+  }
+  // An image larger than the memory's initial size is not mapped (a caller's mistake; the
+  // memory then has no image and its segments are written by hand).
+  Memory* small = store.create_memory({{0, 4}}, false, image).value();
+  EXPECT_EQ(small->image(), nullptr);
+}
+
+// A freed memory's reservation goes back to its image, reset: the next memory asking for the
+// same gets it (the same address) and sees the image and zeros, whatever the first wrote or
+// grew; a memory asking for another layout does not get it.
+TEST(MemoryImage, FreedReservationsComeBackReset) {
+  ir::Module m = data_module(2, {{{0x41, 0x10, 0x0B}, "hello"}});
+  auto image = MemoryImage::build(m, 0);
+  ASSERT_TRUE(image);
+  for (bool guarded : {false, true}) {
+    Memory* a = Memory::create_raw({{2, 4}}, 100, guarded, image).value();
+    uint8_t* const base = a->data();
+    a->data()[16] = 'J';
+    a->data()[70000] = 7;
+    ASSERT_EQ(a->grow(1), 2);
+    a->data()[140000] = 9;
+    delete a;
+    Memory* b = Memory::create_raw({{2, 4}}, 100, guarded, image).value();
+    EXPECT_EQ(b->data(), base) << "the reservation is reused";
+    EXPECT_EQ(b->image(), image.get());
+    EXPECT_EQ(b->size_pages(), 2u);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(b->data() + 16), 5), "hello");
+    EXPECT_EQ(b->data()[70000], 0);
+    EXPECT_FALSE(b->in_bounds(140000, 1)) << "the grown page is gone";
+    EXPECT_EQ(b->grow(1), 2);
+    EXPECT_EQ(b->data()[140000], 0) << "and comes back zeroed";
+    Memory* other = Memory::create_raw({{2, 4}}, 3, guarded, image).value();
+    EXPECT_NE(other->data(), base) << "another host limit, another layout";
+    EXPECT_EQ(other->growable_pages(), 3u);
+    delete other;
+    delete b;
+  }
 }
 
 } // namespace

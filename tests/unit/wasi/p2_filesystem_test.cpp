@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "temp_tree.h"
@@ -198,6 +200,33 @@ TEST(P2FsRegistration, EveryFunctionMatchesTheWitTable) {
   EXPECT_EQ(wit_count, 30u); // 27 descriptor methods, the entry stream, the error code, preopens
   EXPECT_EQ(p2::find_host_resource("wasi:filesystem/types@0.2.3", "directory-entry-stream"),
             &res::kDirectoryEntryStream);
+}
+
+// case_index reads an index built once from the WIT table: positions as the WIT declares
+// them, unknown names ~0u, and the same answer from many threads at once (no lock any more).
+TEST(P2Values, CaseIndexFollowsTheWitOrder) {
+  EXPECT_EQ(p2::case_index("wasi:filesystem/types.descriptor-type", "unknown"), 0u);
+  EXPECT_EQ(p2::case_index("wasi:filesystem/types.descriptor-type", "block-device"), 1u);
+  EXPECT_EQ(p2::case_index("wasi:filesystem/types.descriptor-type", "directory"), 3u);
+  EXPECT_EQ(p2::case_index("wasi:filesystem/types.descriptor-type", "no-such-case"), ~0u);
+  EXPECT_EQ(p2::case_index("wasi:filesystem/types.no-such-type", "unknown"), ~0u);
+  EXPECT_EQ(p2::case_index("wasi:filesystem/types@0.2.12.descriptor-type", "unknown"), ~0u)
+      << "names are unversioned";
+  EXPECT_EQ(p2::case_name("wasi:filesystem/types.descriptor-type", 3), "directory");
+  EXPECT_EQ(p2::case_name("wasi:filesystem/types.descriptor-type", 999), "case 999");
+  EXPECT_EQ(p2::flag_bit("wasi:filesystem/types.descriptor-flags", "write"), 2u);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) {
+        if (p2::case_index(kErrorCode, "access") != 0) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST_F(P2FsTest, GetDirectoriesHandsOutNewDescriptorsEachCall) {
