@@ -54,6 +54,10 @@ set(wasmcap_pc_libs_private "-lstdc++ -lm")
 set(wasmcap_pc_link_flags "")
 if(WASMCAP_SANITIZE)
   target_link_options(wasmcap_lib INTERFACE -fsanitize=address,undefined)
+  # A C program on the shared library links with the C driver, which would leave out UBSan's C++
+  # half (the library's vptr checks need it).
+  target_link_options(wasmcap_shared INTERFACE -fsanitize=address,undefined
+    -fsanitize-link-c++-runtime)
   # A C driver would leave out UBSan's C++ half (the library's vptr checks need it).
   set(wasmcap_pc_link_flags " -fsanitize=address,undefined -fsanitize-link-c++-runtime")
 endif()
