@@ -511,6 +511,20 @@ void FunctionTranslator::call_generic(llvm::Value* f, const ir::FuncType& t, uin
 
 // The helper checks the table index, null and the type; a callee of this same instance is then
 // called directly through its native entry, any other through the runtime.
+void FunctionTranslator::branch_on_own_instance(llvm::Value* f, llvm::BasicBlock* fast,
+                                                llvm::BasicBlock* slow) {
+  llvm::Value* inst =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, env_.layout.func_instance));
+  b_.CreateCondBr(b_.CreateICmpEQ(inst, ctx_field(env_.layout.ctx_instance, env_.ptr)), fast, slow);
+}
+
+llvm::Value* FunctionTranslator::native_entry(llvm::Value* f) {
+  llvm::Value* code =
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, env_.layout.func_code));
+  return b_.CreateLoad(env_.ptr,
+                       b_.CreateConstInBoundsGEP1_64(env_.i8, code, env_.layout.jit_native));
+}
+
 void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   const ir::FuncType& t = wasm_.types[instr.index];
   llvm::Value* index = pop();
@@ -522,22 +536,15 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
     call_generic(f, t, instr.offset);
     return;
   }
-  const HostLayout& layout = env_.layout;
-  llvm::Value* inst =
-      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_instance));
-  llvm::Value* same = b_.CreateICmpEQ(inst, ctx_field(env_.layout.ctx_instance, env_.ptr));
   auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
   auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
   auto* join = llvm::BasicBlock::Create(env_.context, "", fn_);
-  b_.CreateCondBr(same, fast, slow);
+  branch_on_own_instance(f, fast, slow);
 
   size_t base = stack_.size() - t.params.size();
   std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
   b_.SetInsertPoint(fast);
-  llvm::Value* code =
-      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_code));
-  llvm::Value* native =
-      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, code, layout.jit_native));
+  llvm::Value* native = native_entry(f);
   std::vector<llvm::Value*> args{ctx_};
   args.insert(args.end(), params.begin(), params.end());
   llvm::CallInst* ret = b_.CreateCall(env_.func_types[instr.index], native, args);
@@ -637,21 +644,14 @@ support::Status FunctionTranslator::tail_call(const ir::Instr& instr) {
     return_results(t);
     return support::ok();
   }
-  const HostLayout& layout = env_.layout;
-  llvm::Value* inst =
-      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_instance));
-  llvm::Value* same = b_.CreateICmpEQ(inst, ctx_field(layout.ctx_instance, env_.ptr));
   auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
   auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
-  b_.CreateCondBr(same, fast, slow);
+  branch_on_own_instance(f, fast, slow);
   const size_t base = stack_.size() - t.params.size();
   std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
 
   b_.SetInsertPoint(fast);
-  llvm::Value* code =
-      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, layout.func_code));
-  llvm::Value* native =
-      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, code, layout.jit_native));
+  llvm::Value* native = native_entry(f);
   std::vector<llvm::Value*> args{ctx_};
   args.insert(args.end(), params.begin(), params.end());
   musttail_return(b_.CreateCall(env_.func_types[instr.index], native, args));

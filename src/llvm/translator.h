@@ -131,6 +131,12 @@ private:
   void call_direct(uint32_t func_index, uint64_t offset);
   void call_indirect(const ir::Instr& instr);
   void call_generic(llvm::Value* func_instance, const ir::FuncType& type, uint64_t offset);
+  // For a callee found at run time (call_indirect, return_call_indirect): branches to `fast`
+  // when `func_instance` belongs to this instance (its compiled code may be called directly),
+  // else to `slow`; and the address of that compiled code, loaded in the fast block.
+  void branch_on_own_instance(llvm::Value* func_instance, llvm::BasicBlock* fast,
+                              llvm::BasicBlock* slow);
+  llvm::Value* native_entry(llvm::Value* func_instance);
   void push_results(llvm::Value* ret, const ir::FuncType& type);
   // return_call / return_call_indirect (translator.cpp): a musttail call of compiled code of this
   // instance, else a call through the runtime and a return of its results.
