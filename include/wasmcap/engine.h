@@ -19,6 +19,13 @@ public:
   // compile on the interpreter; this only lets a host say so.
   static std::optional<std::string> jit_unavailable_reason();
 
+  // From now on, the machine code of every module the LLVM tier compiles or loads (a .cwasm,
+  // the code cache, a tier-up) in this process is named in /tmp/perf-PID.map, Linux perf's
+  // convention for JIT code, so `perf report` shows wasm functions by name (`wasmcap run
+  // --profile=perfmap`). Interpreted code has no machine code of its own to name. Process-wide,
+  // as the file is; false when this wasmcap has no LLVM tier.
+  static bool enable_perf_map();
+
   // Tier::Auto compiles in background threads that no Module waits for when it goes; exit()
   // waits for the compiles still running (so none runs under static destructors). A process
   // that would rather not wait (the CLI) exits with std::_Exit while this is non-zero.

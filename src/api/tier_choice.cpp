@@ -12,6 +12,7 @@
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
 #include "llvm/compile.h"
+#include "llvm/perf_map.h"
 #endif
 
 namespace wasmcap::detail {
@@ -91,6 +92,15 @@ int Engine::compiles_in_background() {
 }
 
 // The library itself never prints: hosts (the CLI's --tier) decide how to show this.
+bool Engine::enable_perf_map() {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  llvm_tier::enable_perf_map();
+  return true;
+#else
+  return false;
+#endif
+}
+
 std::optional<std::string> Engine::jit_unavailable_reason() {
 #ifdef WASMCAP_HAVE_LLVM_TIER
   if (const std::string* why = llvm_tier::unavailable_reason()) return *why;

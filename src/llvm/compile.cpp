@@ -9,6 +9,7 @@
 
 #include "llvm/aot.h"
 #include "llvm/jit_module.h"
+#include "llvm/perf_map.h"
 #include "llvm/tier_loader.h"
 
 namespace wasmcap::llvm_tier {
@@ -124,6 +125,22 @@ void JitModule::index_code() {
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index, true});
   }
   std::sort(code_starts_.begin(), code_starts_.end());
+  if (perf_map_enabled()) write_perf_map(perf_map_entries());
+}
+
+// Each function's code runs to the next one's start (or the end of the module's code): the
+// sizes perf needs, from the same sorted table the backtraces use.
+std::vector<PerfMapEntry> JitModule::perf_map_entries() const {
+  std::vector<PerfMapEntry> out;
+  for (size_t i = 0; i < code_starts_.size(); ++i) {
+    const CodeStart& s = code_starts_[i];
+    const uintptr_t end = i + 1 < code_starts_.size() ? code_starts_[i + 1].address : code_end_;
+    if (end <= s.address) continue;
+    std::string name(module_->func_name(s.func_index));
+    if (name.empty()) name = "wasm-function[" + std::to_string(s.func_index) + "]";
+    out.push_back({s.address, end - s.address, s.wrapper ? "wasm-entry[" + name + "]" : name});
+  }
+  return out;
 }
 
 bool JitModule::contains_pc(uintptr_t pc) const {

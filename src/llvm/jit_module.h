@@ -17,6 +17,7 @@
 #include "validate/features.h"
 #include "llvm/backtrace.h"
 #include "llvm/jit_context.h"
+#include "llvm/perf_map.h"
 
 namespace wasmcap::llvm_tier {
 
@@ -76,7 +77,9 @@ public:
     code_end_ = end;
     unwind_ = std::make_unique<UnwindRegistration>(eh_frame);
   }
-  void index_code(); // after functions() is filled: the sorted table function_at_pc reads
+  // After functions() is filled: the sorted table function_at_pc reads (and, when the perf map
+  // is on, the module's lines in it: perf_map.h).
+  void index_code();
   // Marks code loaded from a .cwasm (aot.h). Without `guard_pages_allowed` the module's memories
   // get no guard pages even when its code was compiled for them (code_for then compiles the
   // explicit-check variant).
@@ -107,6 +110,7 @@ private:
     auto operator<=>(const CodeStart&) const = default;
   };
   std::vector<CodeStart> code_starts_;
+  std::vector<PerfMapEntry> perf_map_entries() const;
   mutable std::mutex explicit_mutex_;
   mutable std::shared_ptr<const JitModule> explicit_variant_; // see code_for()
 };

@@ -47,6 +47,7 @@ struct RunOptions {
   // checks for it (Config::interrupt_by_signal); the interpreter polls.
   bool interrupt = true;
   bool verbose = false; // -v: how the module runs (code cache, memory 0), on stderr
+  std::string profile;  // --profile: "perfmap" (Engine::enable_perf_map), or none
 };
 
 // Ctrl-C. The first SIGINT while the guest runs interrupts its store: compiled code stops at
@@ -249,6 +250,10 @@ int run(const RunOptions& opts) {
   if (auto s = apply_limit_options(opts.limits, engine_config); !s) {
     return report_error(opts.file, s.error());
   }
+  if (opts.profile == "perfmap" && !Engine::enable_perf_map()) {
+    std::fprintf(stderr, "Warning: --profile=perfmap: this wasmcap has no LLVM tier, so no "
+                         "machine code to name\n");
+  }
   engine_config.tier = opts.tier;
   // Ctrl-C needs interpreted code that polls; compiled code is stopped from the signal handler
   // instead, so it carries no checks without --timeout or --fuel (docs/llvm.md, "Interruption
@@ -393,6 +398,11 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
                 "where), memory 0's guard pages or explicit bounds checks (and why), and with "
                 "--tier auto when the background compile ran and what it switched");
   cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)")->type_name("NAME");
+  cmd->add_option("--profile", opts->profile,
+                  "perfmap: name compiled wasm functions in /tmp/perf-PID.map for Linux perf "
+                  "(`perf record -g wasmcap run --profile=perfmap ...`, then `perf report`)")
+      ->check(CLI::IsMember({"perfmap"}))
+      ->type_name("perfmap");
   add_policy_options(*cmd, opts->policy);
   cmd->add_option("FILE", opts->file, "The module to run (.wasm, .wat or .cwasm)")->required();
   cmd->add_option("ARGS", opts->args, "Arguments for the module or the invoked function");
