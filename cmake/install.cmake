@@ -52,14 +52,17 @@ add_library(wasmcap::wasmcap ALIAS wasmcap_shared)
 # lib/wasmcap/libwasmcap-llvm.so (src/llvm/CMakeLists.txt), loaded on the first JIT compile.
 set(wasmcap_pc_libs_private "-lstdc++ -lm")
 set(wasmcap_pc_link_flags "")
+set(wasmcap_pc_shared_link_flags "")
 if(WASMCAP_SANITIZE)
   target_link_options(wasmcap_lib INTERFACE -fsanitize=address,undefined)
-  # A C program on the shared library links with the C driver, which would leave out UBSan's C++
-  # half (the library's vptr checks need it).
+  # A C driver would leave out UBSan's C++ half (the library's vptr checks need it), and that
+  # half needs the C++ runtime on the command line (a C program on the shared library would
+  # otherwise have it only indirectly, which the linker does not accept).
   target_link_options(wasmcap_shared INTERFACE -fsanitize=address,undefined
     -fsanitize-link-c++-runtime)
-  # A C driver would leave out UBSan's C++ half (the library's vptr checks need it).
+  target_link_libraries(wasmcap_shared INTERFACE stdc++)
   set(wasmcap_pc_link_flags " -fsanitize=address,undefined -fsanitize-link-c++-runtime")
+  set(wasmcap_pc_shared_link_flags "${wasmcap_pc_link_flags} -lstdc++")
 endif()
 
 install(TARGETS wasmcap_lib wasmcap_shared EXPORT wasmcapTargets
