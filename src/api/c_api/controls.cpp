@@ -1,8 +1,6 @@
 // wasmcap.h's controls of an engine and a store, the C face of Config and Store: the tier, the
 // limits an embedder of untrusted code sets first (fuel, a deadline per call, memory and table
 // caps, the wasm stack), interruption from any thread, and the code cache.
-#include <atomic>
-
 #include "api/c_api/objects.h"
 #include "wasmcap.h"
 

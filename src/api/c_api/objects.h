@@ -63,11 +63,8 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
 
 // The C API's defaults differ from Config's in one place: the tier is Auto, as `wasmcap run`'s.
 struct wasm_config_t {
-  wasmcap::Config config = [] {
-    wasmcap::Config c;
-    c.tier = wasmcap::Tier::Auto;
-    return c;
-  }();
+  wasm_config_t() { config.tier = wasmcap::Tier::Auto; }
+  wasmcap::Config config;
   std::optional<std::string> cache_dir;
 };
 struct wasm_engine_t {

@@ -61,14 +61,10 @@ struct wasmcap_wasi_t {
 
 namespace {
 
-wasmcap_error_t* policy_error(const char* what, const Error& e) {
-  return new wasmcap_error_t{make_error(ErrorKind::Usage, std::string(what) + ": " + e.message)};
-}
-
 wasmcap_error_t* add_groups(wasmcap_wasi_config_t* c, const char* groups, bool allow) {
   if (!c || !groups) return new wasmcap_error_t{make_error(ErrorKind::Usage, "null argument")};
   auto set = parse_group_list(groups);
-  if (!set) return policy_error(allow ? "allow" : "deny", set.error());
+  if (!set) return new wasmcap_error_t{std::move(set).error()}; // a Usage error naming them
   WasiPolicy one;
   one.has_allow_list = allow;
   (allow ? one.allow : one.deny) = *set;
@@ -153,7 +149,7 @@ wasmcap_error_t* wasmcap_wasi_config_apply_policy(wasmcap_wasi_config_t* c, cons
     return new wasmcap_error_t{make_error(ErrorKind::Usage, "null argument")};
   }
   auto policy = parse_policy(std::string_view(text ? text : "", len));
-  if (!policy) return policy_error("policy", policy.error());
+  if (!policy) return new wasmcap_error_t{std::move(policy).error()}; // "policy line N: ..."
   c->policy.merge(*policy);
   return nullptr;
 }
