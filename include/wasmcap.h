@@ -24,6 +24,7 @@ enum wasmcap_error_kind_enum {
   WASMCAP_ERROR_IO,         /* the host could not read or write a file */
   WASMCAP_ERROR_USAGE,      /* the API was used wrongly (e.g. a NULL argument) */
   WASMCAP_ERROR_EXIT,       /* the guest exited (WASI proc_exit): not a failure */
+  WASMCAP_ERROR_EXCEPTION,  /* a wasm exception nobody caught ("uncaught exception") */
 };
 
 /* Returned by wasmcap_error_offset when the error has no byte offset. */

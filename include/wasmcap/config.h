@@ -26,6 +26,9 @@ struct Config {
   bool tail_call = true;      // return_call, return_call_indirect
   bool extended_const = true; // constant expressions: i32/i64 add, sub, mul; earlier globals
   bool multi_memory = true;   // several memories, memory indices on memory instructions
+  // Exception handling: tags, exnref, throw, throw_ref, try_table and the legacy try/catch/
+  // delegate/rethrow (the LLVM tier leaves such modules to the interpreter for now).
+  bool exceptions = true;
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
   // Fuel: a deterministic budget of executed wasm instructions per store (charged at function

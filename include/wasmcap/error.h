@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,6 +22,9 @@ enum class ErrorKind : uint8_t {
   Io,         // the host could not read or write a file
   Usage,      // the caller used an API or command line wrongly
   Exit,       // not a failure: the guest called proc_exit; the code is in Error::exit_code
+  // A wasm exception (exception handling, WebAssembly 3.0) nobody caught (assert_exception):
+  // "uncaught exception", with the backtrace of the throw. It ends the run like a trap.
+  Exception,
 };
 
 const char* error_kind_name(ErrorKind kind);
@@ -52,6 +56,10 @@ struct Error {
   Location where;
   std::vector<TraceFrame> backtrace; // Trap/Exhaustion: the wasm frames, innermost first
   int exit_code = 0;                 // Exit only
+  // Exception only: the thrown exception (opaque to embedders). A host function called from
+  // wasm that returns this error as it got it lets the exception go on unwinding into its wasm
+  // caller, which may catch it; any other error from a host function is a trap.
+  std::shared_ptr<const void> exception;
 
   // "malformed at offset 0x1a (section code, function 3): integer too large"
   std::string to_string() const;

@@ -1,5 +1,6 @@
 // Handles to runtime objects that can be imported and exported: Func, Memory, Table, Global,
-// and Extern (any of them). Handles are non-owning; the Store owns the objects.
+// Tag (an exception tag, WebAssembly 3.0) and Extern (any of them). Handles are non-owning; the
+// Store owns the objects.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,9 @@ namespace wasmcap {
 class Store;
 
 // A host function's body: reads `args`, writes `results` (already sized to the result count).
-// Returning an Error traps the calling wasm code with that error's message.
+// Returning an Error traps the calling wasm code with that error's message; returning an
+// ErrorKind::Exception error the callback got from calling wasm (unchanged) lets that exception
+// go on unwinding into the calling wasm code, which may catch it.
 using HostCallback = std::function<Status(std::span<const Value> args, std::span<Value> results)>;
 
 class Func {
@@ -133,6 +136,22 @@ private:
   void* handle_ = nullptr;
 };
 
+// An exception tag: an identity with a payload type (a function type without results). Wasm
+// code catches by tag, so a module importing a host-created tag shares it with the host.
+class Tag {
+public:
+  Tag() = default;
+  static Result<Tag> create(Store& store, FuncType type); // type.results must be empty
+  FuncType type() const;
+  void* handle() const { return handle_; }
+  Store* store() const { return store_; }
+  Tag(Store* store, void* handle) : store_(store), handle_(handle) {}
+
+private:
+  Store* store_ = nullptr;
+  void* handle_ = nullptr;
+};
+
 class Extern {
 public:
   Extern() = default;
@@ -140,12 +159,14 @@ public:
   Extern(Memory m) : kind_(ExternKind::Memory), memory_(m) {}
   Extern(Table t) : kind_(ExternKind::Table), table_(t) {}
   Extern(Global g) : kind_(ExternKind::Global), global_(g) {}
+  Extern(Tag t) : kind_(ExternKind::Tag), tag_(t) {}
 
   ExternKind kind() const { return kind_; }
   const Func* func() const { return kind_ == ExternKind::Func ? &func_ : nullptr; }
   const Memory* memory() const { return kind_ == ExternKind::Memory ? &memory_ : nullptr; }
   const Table* table() const { return kind_ == ExternKind::Table ? &table_ : nullptr; }
   const Global* global() const { return kind_ == ExternKind::Global ? &global_ : nullptr; }
+  const Tag* tag() const { return kind_ == ExternKind::Tag ? &tag_ : nullptr; }
   ExternType type() const;
 
 private:
@@ -154,6 +175,7 @@ private:
   Memory memory_;
   Table table_;
   Global global_;
+  Tag tag_;
 };
 
 } // namespace wasmcap

@@ -20,10 +20,10 @@ namespace detail {
 struct ModuleData;
 }
 
-// The type of an import or export: one of the four extern types, by kind.
+// The type of an import or export: one of the extern types, by kind.
 struct ExternType {
   ExternKind kind = ExternKind::Func;
-  FuncType func;
+  FuncType func; // Func: the function's type; Tag: the tag's (payload params, no results)
   TableType table;
   MemoryType memory;
   GlobalType global;

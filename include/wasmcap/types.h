@@ -18,10 +18,11 @@ enum class ValType : uint8_t {
   V128 = 0x7B,
   FuncRef = 0x70,
   ExternRef = 0x6F,
+  ExnRef = 0x69, // (ref null exn): a caught exception (exception handling, WebAssembly 3.0)
 };
 
 inline bool is_ref(ValType t) {
-  return t == ValType::FuncRef || t == ValType::ExternRef;
+  return t == ValType::FuncRef || t == ValType::ExternRef || t == ValType::ExnRef;
 }
 inline bool is_num(ValType t) {
   return !is_ref(t) && t != ValType::V128;
@@ -59,8 +60,10 @@ struct GlobalType {
   bool operator==(const GlobalType&) const = default;
 };
 
-enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3 };
-const char* extern_kind_name(ExternKind k); // "func", "table", "memory", "global"
+// Tag: an exception tag (exception handling, WebAssembly 3.0); its type is a function type with
+// no results (the exception's payload).
+enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, Tag = 4 };
+const char* extern_kind_name(ExternKind k); // "func", "table", "memory", "global", "tag"
 
 constexpr uint64_t kPageSize = 65536;
 constexpr uint32_t kMaxPages = 65536; // 4 GiB for a 32-bit memory

@@ -366,6 +366,7 @@ private:
     case ExternKind::Memory: s.core_memories.push_back(*e.memory()); break;
     case ExternKind::Table: s.core_tables.push_back(*e.table()); break;
     case ExternKind::Global: s.core_globals.push_back(*e.global()); break;
+    case ExternKind::Tag: break; // components have no tag index space (validation refuses)
     }
   }
 

@@ -192,6 +192,17 @@ Status Global::set(const Value& v) {
   return ok();
 }
 
+// --- Tag -------------------------------------------------------------------------------------
+
+Result<Tag> Tag::create(Store& store, FuncType type) {
+  if (!type.results.empty()) return usage("a tag's type has no results");
+  return Tag(&store, store.impl().create_tag(type));
+}
+
+FuncType Tag::type() const {
+  return static_cast<const runtime::Tag*>(handle_)->type;
+}
+
 // --- Extern ----------------------------------------------------------------------------------
 
 ExternType Extern::type() const {
@@ -202,6 +213,7 @@ ExternType Extern::type() const {
   case ExternKind::Memory: t.memory = memory_.type(); break;
   case ExternKind::Table: t.table = table_.type(); break;
   case ExternKind::Global: t.global = global_.type(); break;
+  case ExternKind::Tag: t.func = tag_.type(); break;
   }
   return t;
 }

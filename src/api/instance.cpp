@@ -18,6 +18,7 @@ runtime::Extern to_runtime(const Extern& e) {
   case ExternKind::Memory: return {ExternKind::Memory, e.memory()->handle()};
   case ExternKind::Table: return {ExternKind::Table, e.table()->handle()};
   case ExternKind::Global: return {ExternKind::Global, e.global()->handle()};
+  case ExternKind::Tag: return {ExternKind::Tag, e.tag()->handle()};
   }
   return {};
 }
@@ -28,6 +29,7 @@ Extern to_public(Store* store, const runtime::Extern& e) {
   case ExternKind::Memory: return Memory(store, e.object);
   case ExternKind::Table: return Table(store, e.object);
   case ExternKind::Global: return Global(store, e.object);
+  case ExternKind::Tag: return Tag(store, e.object);
   }
   return {};
 }

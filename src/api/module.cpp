@@ -23,6 +23,7 @@ ExternType import_extern_type(const ir::Module& m, const ir::Import& imp) {
   case ExternKind::Table: t.table = imp.table; break;
   case ExternKind::Memory: t.memory = imp.memory; break;
   case ExternKind::Global: t.global = imp.global; break;
+  case ExternKind::Tag: t.func = m.types[imp.tag_type]; break;
   }
   return t;
 }
@@ -35,6 +36,7 @@ ExternType export_extern_type(const ir::Module& m, const ir::Export& e) {
   case ExternKind::Table: t.table = m.all_tables[e.index]; break;
   case ExternKind::Memory: t.memory = m.all_memories[e.index]; break;
   case ExternKind::Global: t.global = m.all_globals[e.index]; break;
+  case ExternKind::Tag: t.func = m.types[m.all_tags[e.index]]; break;
   }
   return t;
 }
@@ -57,6 +59,7 @@ std::string extern_type_to_string(const ExternType& t) {
   case ExternKind::Global:
     return std::string("global ") + (t.global.is_mutable ? "mut " : "") +
            valtype_name(t.global.type);
+  case ExternKind::Tag: return "tag " + functype_to_string(t.func);
   }
   return "?";
 }

@@ -56,6 +56,7 @@ validate::Features features_for(const Config& config) {
   f.tail_call = config.tail_call;
   f.extended_const = config.extended_const;
   f.multi_memory = config.multi_memory;
+  f.exceptions = config.exceptions;
   return f;
 }
 

@@ -90,6 +90,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   case ir::Imm::None: break;
   case ir::Imm::BlockType: WASMCAP_TRY(read_blocktype(r, out.block)); break;
   case ir::Imm::Label:
+  case ir::Imm::Tag:
   case ir::Imm::Func:
   case ir::Imm::Local:
   case ir::Imm::Global:
@@ -148,7 +149,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   case ir::Imm::RefType: {
     const uint64_t at = r.offset();
     WASMCAP_ASSIGN(uint8_t b, r.read_u8());
-    if (b != 0x70 && b != 0x6F)
+    if (b != 0x70 && b != 0x6F && b != 0x69)
       return make_error(ErrorKind::Malformed, "malformed reference type", at);
     out.type = static_cast<ir::ValType>(b);
     break;
@@ -176,6 +177,25 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   case ir::Imm::MemArgLane: {
     WASMCAP_TRY(read_memarg(r, out, validate));
     WASMCAP_ASSIGN(out.lane, r.read_u8());
+    break;
+  }
+  case ir::Imm::TryTable: {
+    WASMCAP_TRY(read_blocktype(r, out.block));
+    WASMCAP_ASSIGN(uint32_t n, r.read_count());
+    scratch.catches.resize(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      ir::CatchClause& c = scratch.catches[i];
+      const uint64_t at = r.offset();
+      WASMCAP_ASSIGN(uint8_t kind, r.read_u8());
+      if (kind > 3) return make_error(ErrorKind::Malformed, "malformed catch clause", at);
+      c.kind = static_cast<ir::CatchClause::Kind>(kind);
+      c.tag = 0;
+      if (!c.catches_all()) {
+        WASMCAP_ASSIGN(c.tag, r.read_u32());
+      }
+      WASMCAP_ASSIGN(c.label, r.read_u32());
+    }
+    out.catches = std::span<const ir::CatchClause>(scratch.catches.data(), n);
     break;
   }
   }

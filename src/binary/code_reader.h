@@ -23,10 +23,12 @@ struct NoValidation {
   static constexpr bool kValidate = false;
 };
 
-// Scratch storage for immediates that are lists (br_table targets, select types).
+// Scratch storage for immediates that are lists (br_table targets, select types, try_table
+// clauses).
 struct InstrScratch {
   std::vector<uint32_t> targets;
   std::vector<ir::ValType> types;
+  std::vector<ir::CatchClause> catches;
 };
 
 // Decodes the opcode at the reader's position into `out` (op, offset, immediates). Errors:
@@ -56,8 +58,11 @@ public:
       switch (instr.op) {
       case ir::Op::Block:
       case ir::Op::Loop:
-      case ir::Op::If: ++depth; break;
+      case ir::Op::If:
+      case ir::Op::Try:
+      case ir::Op::TryTable: ++depth; break;
       case ir::Op::End:
+      case ir::Op::Delegate: // ends a legacy `try` as `end` does
         if (depth == 0) return support::ok();
         --depth;
         break;

@@ -24,7 +24,7 @@ Result<ir::ValType> read_valtype(ByteReader& r) {
 Result<ir::ValType> read_reftype(ByteReader& r) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint8_t b, r.read_u8());
-  if (b != 0x70 && b != 0x6F)
+  if (b != 0x70 && b != 0x6F && b != 0x69)
     return make_error(ErrorKind::Malformed, "malformed reference type", at);
   return static_cast<ir::ValType>(b);
 }

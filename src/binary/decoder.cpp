@@ -31,22 +31,25 @@ enum SectionId : uint8_t {
   kCode = 10,
   kData = 11,
   kDataCount = 12,
+  kTag = 13, // exception handling (WebAssembly 3.0)
 };
 
 const char* section_name(uint8_t id) {
-  static const char* const kNames[] = {"custom", "type",   "import",    "function", "table",
-                                       "memory", "global", "export",    "start",    "element",
-                                       "code",   "data",   "data count"};
-  return id <= kDataCount ? kNames[id] : "unknown";
+  static const char* const kNames[] = {"custom", "type",   "import",     "function", "table",
+                                       "memory", "global", "export",     "start",    "element",
+                                       "code",   "data",   "data count", "tag"};
+  return id <= kTag ? kNames[id] : "unknown";
 }
 
-// Position of a non-custom section in the required order (data count sits before code).
+// Position of a non-custom section in the required order (data count sits before code, the tag
+// section between memory and global).
 int section_rank(uint8_t id) {
   switch (id) {
-  case kDataCount: return kElement + 1;
-  case kCode: return kElement + 2;
-  case kData: return kElement + 3;
-  default: return id;
+  case kTag: return 2 * kMemory + 1;
+  case kDataCount: return 2 * kElement + 1;
+  case kCode: return 2 * kElement + 2;
+  case kData: return 2 * kElement + 3;
+  default: return 2 * id;
   }
 }
 
@@ -64,6 +67,7 @@ Status read_section_payload(uint8_t id, ByteReader& r, detail::DecodeState& s) {
   case kCode: return detail::read_code_section(r, s);
   case kData: return detail::read_data_section(r, s);
   case kDataCount: return detail::read_data_count_section(r, s);
+  case kTag: return detail::read_tag_section(r, s);
   default: return support::ok();
   }
 }
@@ -84,6 +88,7 @@ void count_imports(ir::Module& m) {
     case ir::ExternKind::Table: ++m.num_imported_tables; break;
     case ir::ExternKind::Memory: ++m.num_imported_memories; break;
     case ir::ExternKind::Global: ++m.num_imported_globals; break;
+    case ir::ExternKind::Tag: ++m.num_imported_tags; break;
     }
   }
 }
@@ -95,6 +100,7 @@ void fill_index_spaces(ir::Module& m) {
     case ir::ExternKind::Table: m.all_tables.push_back(imp.table); break;
     case ir::ExternKind::Memory: m.all_memories.push_back(imp.memory); break;
     case ir::ExternKind::Global: m.all_globals.push_back(imp.global); break;
+    case ir::ExternKind::Tag: m.all_tags.push_back(imp.tag_type); break;
     }
   }
   for (const ir::Function& f : m.functions)
@@ -103,6 +109,7 @@ void fill_index_spaces(ir::Module& m) {
   m.all_memories.insert(m.all_memories.end(), m.memories.begin(), m.memories.end());
   for (const ir::Global& g : m.globals)
     m.all_globals.push_back(g.type);
+  m.all_tags.insert(m.all_tags.end(), m.tags.begin(), m.tags.end());
 }
 
 // "00 61 73 6e": bytes as a person compares them with a hex dump.
@@ -183,7 +190,7 @@ Status read_sections(ByteReader& r, detail::DecodeState& s) {
   while (!r.at_end()) {
     const uint64_t id_at = r.offset();
     WASMCAP_ASSIGN(uint8_t id, r.read_u8());
-    if (id > kDataCount) return make_error(ErrorKind::Malformed, "malformed section id", id_at);
+    if (id > kTag) return make_error(ErrorKind::Malformed, "malformed section id", id_at);
     if (id != kCustom) {
       if (section_rank(id) <= last_rank) {
         return make_error(ErrorKind::Malformed, "unexpected content after last section", id_at);

@@ -1,5 +1,5 @@
 // Readers for the sections that declare things: type, import, function, table, memory, global,
-// export, start and data count.
+// export, start, data count and tag.
 #include "binary/decode_helpers.h"
 #include "binary/sections.h"
 
@@ -11,6 +11,14 @@ using support::make_error;
 using support::Status;
 
 namespace {
+// A tag's type: attribute 0 (an exception) and a function type index (validated later).
+support::Result<uint32_t> read_tag_type(ByteReader& r) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t attribute, r.read_u8());
+  if (attribute != 0) return make_error(ErrorKind::Malformed, "malformed tag attribute", at);
+  return r.read_u32();
+}
+
 Status read_valtypes(ByteReader& r, std::vector<ir::ValType>& out) {
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i) {
@@ -59,6 +67,10 @@ Status read_import_section(ByteReader& r, DecodeState& s) {
     }
     case 3: {
       WASMCAP_ASSIGN(imp.global, read_global_type(r));
+      break;
+    }
+    case 4: {
+      WASMCAP_ASSIGN(imp.tag_type, read_tag_type(r));
       break;
     }
     default: return make_error(ErrorKind::Malformed, "malformed import kind", at);
@@ -112,9 +124,17 @@ Status read_export_section(ByteReader& r, DecodeState& s) {
     WASMCAP_ASSIGN(e.name, r.read_name());
     const uint64_t at = r.offset();
     WASMCAP_ASSIGN(uint8_t kind, r.read_u8());
-    if (kind > 3) return make_error(ErrorKind::Malformed, "malformed export kind", at);
+    if (kind > 4) return make_error(ErrorKind::Malformed, "malformed export kind", at);
     e.kind = static_cast<ir::ExternKind>(kind);
     WASMCAP_ASSIGN(e.index, r.read_u32());
+  }
+  return support::ok();
+}
+
+Status read_tag_section(ByteReader& r, DecodeState& s) {
+  WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
+  for (uint32_t i = 0; i < n; ++i) {
+    WASMCAP_ASSIGN(s.module.tags.emplace_back(), read_tag_type(r));
   }
   return support::ok();
 }

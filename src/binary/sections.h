@@ -38,6 +38,7 @@ support::Status read_table_section(support::ByteReader& r, DecodeState& s);
 support::Status read_memory_section(support::ByteReader& r, DecodeState& s);
 support::Status read_global_section(support::ByteReader& r, DecodeState& s);
 support::Status read_export_section(support::ByteReader& r, DecodeState& s);
+support::Status read_tag_section(support::ByteReader& r, DecodeState& s);
 support::Status read_start_section(support::ByteReader& r, DecodeState& s);
 support::Status read_element_section(support::ByteReader& r, DecodeState& s);
 support::Status read_data_count_section(support::ByteReader& r, DecodeState& s);

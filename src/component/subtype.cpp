@@ -165,6 +165,9 @@ Status check_core_extern(const Type::CoreExtern& actual, const Type::CoreExtern&
     if (!limits_nest(actual.memory.limits, expected.memory.limits))
       return mismatch(at, "mismatch in memory limits");
     return ok();
+  case ir::ExternKind::Tag:
+    // Core modules of components do not carry tag types (no component-level exceptions).
+    return mismatch(at, "tags are not supported in components");
   case ir::ExternKind::Global:
     if (actual.global.type != expected.global.type) {
       return mismatch(at, std::string("expected global type ") +

@@ -19,6 +19,7 @@ CoreSort core_sort_of(ir::ExternKind k) {
   case ir::ExternKind::Table: return CoreSort::Table;
   case ir::ExternKind::Memory: return CoreSort::Memory;
   case ir::ExternKind::Global: return CoreSort::Global;
+  case ir::ExternKind::Tag: return CoreSort::Tag;
   }
   return CoreSort::Func;
 }
@@ -115,6 +116,7 @@ Result<TypePtr> core_module_type(const ir::Module& m, uint64_t at) {
   for (const ir::Import& i : m.imports) {
     Type::CoreExtern e{i.module, i.name, i.kind, {}, i.table, i.memory, i.global};
     if (i.kind == ir::ExternKind::Func) e.func = m.types[i.func_type];
+    if (i.kind == ir::ExternKind::Tag) e.func = m.types[i.tag_type];
     t->core_imports.push_back(std::move(e));
   }
   for (const ir::Export& x : m.exports) {
@@ -124,6 +126,7 @@ Result<TypePtr> core_module_type(const ir::Module& m, uint64_t at) {
     case ir::ExternKind::Table: e.table = m.all_tables[x.index]; break;
     case ir::ExternKind::Memory: e.memory = m.all_memories[x.index]; break;
     case ir::ExternKind::Global: e.global = m.all_globals[x.index]; break;
+    case ir::ExternKind::Tag: e.func = m.types[m.all_tags[x.index]]; break; // the tag's type
     }
     t->core_exports.push_back(std::move(e));
   }

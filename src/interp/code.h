@@ -220,6 +220,8 @@ inline IOp iop(ir::Op op) {
 //   TableGrow [init s (also dst), n s, table]  TableFill [i s, val s, n s, table]
 //   TableCopy [d s, s s, n s, dst table, src table]  TableInit [d s, s s, n s, elem, table]
 //   RefNull [dst s]  RefIsNull [dst s, src s]  RefFunc [dst s, func]
+//   Throw [tag, arg base s]  ThrowRef [src s]  (rethrow: ThrowRef of the catch's exception slot)
+//   try_table, try, catch, catch_all, delegate: no code, FunctionCode::try_ranges
 
 // The fused op for comparison `cmp` (a WASMCAP_CMP_OPS member or its Imm form) jumping when the
 // comparison is true (BrIf...) or false (BrUnless...); IOp::Count when `cmp` does not fuse.
@@ -256,6 +258,30 @@ struct OffsetEntry {
   bool inner = false;
 };
 
+// Exception handling: a try_table's (or legacy try's) protected code range and what catches
+// there. Nothing is emitted for them in the code: a throw looks the handler up here
+// (dispatch.cpp, unwind), so code that does not throw runs exactly as without them.
+struct CatchEntry {
+  static constexpr uint32_t kAll = UINT32_MAX;    // tag: every exception (catch_all)
+  static constexpr uint32_t kReturn = UINT32_MAX; // target: the function's own label
+  static constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t tag = kAll; // the module's tag index
+  bool payload = true; // the payload goes to dst.. (catch, catch_ref, legacy catch)
+  bool ref = false;    // then the exnref (catch_ref, catch_all_ref)
+  uint32_t dst = 0;    // first slot of the values handed to the label
+  // Legacy catch/catch_all: the slot keeping the exception for `rethrow`.
+  uint32_t exn_slot = kNone;
+  uint32_t target = kReturn; // code position the handler continues at
+};
+struct TryRange {
+  static constexpr uint32_t kNone = UINT32_MAX;
+  uint32_t start = 0, end = 0; // [start, end) of the code positions it protects
+  uint32_t first_catch = 0, num_catches = 0;
+  // The range searched next when none of these catches matches: the innermost one around this
+  // one, or for a legacy `delegate` the one around its target label. kNone: the caller.
+  uint32_t outer = kNone;
+};
+
 struct FunctionCode {
   std::vector<uint32_t> code;
   uint32_t func_index = 0;          // in the module's function index space
@@ -265,6 +291,10 @@ struct FunctionCode {
   uint32_t frame_slots = 0;         // locals + the deepest operand stack
   uint32_t entry_cost = 1;          // fuel charged on entry: the body's instructions outside loops
   std::vector<OffsetEntry> offsets; // sorted by code_pos, one per emitted instruction (+ inner)
+  // In the order the ranges open (outer before inner): the innermost range holding a position
+  // is the last one that holds it.
+  std::vector<TryRange> try_ranges;
+  std::vector<CatchEntry> catches;
   // CallDirect pointer words to fill once every function is lowered: (code position, callee's
   // defined-function index).
   std::vector<std::pair<uint32_t, uint32_t>> direct_calls;

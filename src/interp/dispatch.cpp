@@ -109,7 +109,8 @@ uint64_t value_to_slot(const Value& v) {
   case ir::ValType::I32:
   case ir::ValType::F32: return v.i32;
   case ir::ValType::FuncRef:
-  case ir::ValType::ExternRef: return reinterpret_cast<uint64_t>(v.ref);
+  case ir::ValType::ExternRef:
+  case ir::ValType::ExnRef: return reinterpret_cast<uint64_t>(v.ref);
   default: return v.i64;
   }
 }
@@ -191,7 +192,14 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
   }
   m->stack_top = saved_top;
   if (!s) {
-    trap_error(m, pc, std::move(s).error());
+    support::Error e = std::move(s).error();
+    // An exception the callee did not catch (or a host function passed on as it got it): it
+    // goes on unwinding here, from this call (exception_dispatch.inc).
+    if (runtime::Exception* x = runtime::exception_of(e)) {
+      m->exception = x;
+      m->trap_fp = fp;
+    }
+    trap_error(m, pc, std::move(e));
     return false;
   }
   return true;
@@ -728,6 +736,9 @@ template <IOp op, bool when_true> Exit br_cmp_imm(HANDLER_ARGS) { // [a, imm, t]
 // --- fused operands and instruction pairs ---------------------------------------------------
 #include "interp/fused_dispatch.inc"
 
+// --- exception handling -------------------------------------------------------------------
+#include "interp/exception_dispatch.inc"
+
 // --- tail calls -----------------------------------------------------------------------------
 #include "interp/return_call_dispatch.inc"
 
@@ -821,6 +832,16 @@ std::vector<TraceFrame> backtrace(const Machine& m) {
   return out;
 }
 
+// The error for m.exception, which no frame of this execution catches: the error it came in
+// (from a call through the runtime), or a new one. Embedders may keep it: never reused.
+support::Error uncaught(Machine& m, runtime::Store& store) {
+  runtime::Exception* x = m.exception;
+  m.exception = nullptr;
+  x->exposed = true;
+  if (runtime::exception_of(m.error) == x) return std::move(m.error);
+  return runtime::uncaught_exception_error(*x, store.exception_owner(x));
+}
+
 } // namespace
 
 void thread_code(FunctionCode& fc) {
@@ -878,6 +899,12 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   uint8_t* mem = load_mem(&m);
 
   Exit e = handler_at(*m.code)(m.code, fp, &m, mem, m.mem_size);
+  // A throw: resume at its handler, as often as the code throws again.
+  while (e == Exit::Trapped && m.exception != nullptr) {
+    bool caught = false;
+    e = unwind(m, caught);
+    if (!caught) break;
+  }
 
   support::Status result;
   if (e == Exit::Done) {
@@ -887,7 +914,7 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
       rat += slot_width(f.type->results[i]);
     }
   } else {
-    support::Error err = std::move(m.error);
+    support::Error err = m.exception != nullptr ? uncaught(m, store) : std::move(m.error);
     // A trap in a callee this frame reached through the runtime (a host function re-entering
     // wasm, another tier's code) already lists that callee's frames, innermost first: ours
     // follow them.

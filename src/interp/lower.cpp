@@ -116,7 +116,7 @@ Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering,
   out_.entry_cost = 0; // counted up by before(), at least 1 for the final end
   offs_.push_back(0);
   pend_.push_back(Pending{});
-  ctrls_.push_back(Ctrl{}); // the function's own frame (label = return)
+  ctrls_.push_back(new_ctrl(Op::Block, false, 0)); // the function's own frame (label = return)
 }
 
 void Lowering::materialize(size_t height, uint64_t off) {
@@ -272,11 +272,15 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     }
   }
   switch (in.op) {
-  case Op::Block: ctrls_.push_back(Ctrl{Op::Block, dead, 0, UINT32_MAX, {}}); break;
+  case Op::Block:
+    ctrls_.push_back(new_ctrl(Op::Block, dead, 0));
+    ctrls_.back().enclosing = innermost_range(); // where a `delegate` to it rethrows
+    break;
   case Op::Loop:
     // Back-edges land on the Fuel op, so every iteration pays for the loop body (counted in
     // before()); functions pay for the rest on entry.
-    ctrls_.push_back(Ctrl{Op::Loop, dead, pos(), UINT32_MAX, {}});
+    ctrls_.push_back(new_ctrl(Op::Loop, dead, pos()));
+    ctrls_.back().enclosing = innermost_range();
     if (!dead && metering_) {
       op(IOp::Fuel, in.offset);
       fuel_words_.push_back(pos());
@@ -284,8 +288,9 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     }
     break;
   case Op::If: {
-    Ctrl c{Op::If, dead, 0, UINT32_MAX, {}};
+    Ctrl c = new_ctrl(Op::If, dead, 0);
     if (!dead) c.else_fixup = cond_jump(take_cond(h, in.offset), false, in.offset);
+    c.enclosing = innermost_range();
     ctrls_.push_back(std::move(c));
     break;
   }
@@ -310,10 +315,13 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
         word(slot(h - result_values_));
         word(out_.num_results);
       }
-    } else if (!c.dead) {
-      if (c.else_fixup != UINT32_MAX) patch(c.else_fixup, pos());
-      for (uint32_t f : c.end_fixups)
-        patch(f, pos());
+    } else {
+      end_exception_block(c);
+      if (!c.dead) {
+        if (c.else_fixup != UINT32_MAX) patch(c.else_fixup, pos());
+        for (uint32_t f : c.end_fixups)
+          patch(f, pos());
+      }
     }
     if (c.op == Op::Loop && !c.dead && metering_ && !fuel_words_.empty()) fuel_words_.pop_back();
     ctrls_.pop_back();
@@ -377,6 +385,11 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
       word(out_.num_results);
     }
     break;
+  case Op::TryTable:
+  case Op::Try:
+  case Op::Catch:
+  case Op::CatchAll:
+  case Op::Delegate: lower_exception_control(in, v, dead); break;
   default: break;
   }
   return support::ok();
@@ -663,6 +676,9 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
     word(slot(h));
     word(in.index);
     break;
+  case Op::Throw:
+  case Op::ThrowRef:
+  case Op::Rethrow: lower_throw(in, h); break;
   default: break;
   }
 }
@@ -735,7 +751,12 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
   case Op::Br:
   case Op::BrIf:
   case Op::BrTable:
-  case Op::Return: return lower_control(in, v);
+  case Op::Return:
+  case Op::TryTable:
+  case Op::Try:
+  case Op::Catch:
+  case Op::CatchAll:
+  case Op::Delegate: return lower_control(in, v);
   default: break;
   }
   if (v.unreachable()) return support::ok(); // dead code is never executed: emit nothing

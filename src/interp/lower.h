@@ -25,6 +25,7 @@ public:
   // ops of fuse_pairs applied: every instruction is final by now.
   FunctionCode take() {
     fuse_pairs(out_);
+    finish_ranges();
     return std::move(out_);
   }
 
@@ -59,6 +60,28 @@ private:
     uint32_t loop_start = 0;          // Loop: the branch target
     uint32_t else_fixup = UINT32_MAX; // If: the BrUnless target word to patch
     std::vector<uint32_t> end_fixups; // target words to patch with the end position
+    // Exception handling (lower_exn.cpp).
+    uint32_t range = kNoRange;      // TryTable, Try: its range (index into ranges_)
+    bool range_open = false;        // ... and its body is still being lowered
+    uint32_t enclosing = kNoRange;  // the innermost range open around it when it opened
+    bool in_catch = false;          // Try: past its first catch/catch_all
+    uint32_t exn_slot = UINT32_MAX; // Try in a catch: hidden slot holding the exception
+    // (range, catch) pairs whose target is this block's end.
+    std::vector<std::pair<uint32_t, uint32_t>> catch_fixups;
+  };
+  static constexpr uint32_t kNoRange = UINT32_MAX;
+  static Ctrl new_ctrl(ir::Op op, bool dead, uint32_t loop_start) {
+    Ctrl c;
+    c.op = op;
+    c.dead = dead;
+    c.loop_start = loop_start;
+    return c;
+  }
+  // A try range while lowering: its catches are collected here (a legacy try adds them one by
+  // one, around the ranges of tries nested in its catch blocks) and laid out by finish_ranges.
+  struct OpenRange {
+    TryRange range;
+    std::vector<CatchEntry> catches;
   };
 
   // Frame slot of the operand at stack `height` (v128 operands and locals take two slots).
@@ -110,6 +133,20 @@ private:
   // instructions naming a memory other than 0 (between UseMemory ops, or MemoryCopyBetween).
   void lower_return_call(const ir::Instr& in, size_t h);
   void lower_memory_op(const ir::Instr& in, size_t h);
+  // Exception handling (lower_exn.cpp): the control instructions (try_table, try, catch,
+  // catch_all, delegate, and `end` of those) record ranges and catches; throw, throw_ref and
+  // rethrow are ops.
+  void lower_exception_control(const ir::Instr& in, const validate::FunctionValidator& v,
+                               bool dead);
+  void end_exception_block(Ctrl& c);
+  void lower_throw(const ir::Instr& in, size_t h);
+  uint32_t open_range();
+  void close_range(Ctrl& c);
+  // Where catch `index` of range `range` goes: the block ctrls_[ctrl] (validator frame `cf`).
+  void catch_to_label(CatchEntry& e, uint32_t range, uint32_t index, size_t ctrl,
+                      const validate::ControlFrame& cf);
+  uint32_t innermost_range() const { return open_ranges_.empty() ? kNoRange : open_ranges_.back(); }
+  void finish_ranges();
   bool wide_global(uint32_t index) const {
     return module_.all_globals[index].type == ir::ValType::V128;
   }
@@ -128,6 +165,13 @@ private:
   Last last_, prev_;                  // last_ for the next instruction; prev_ = last_ before it
   bool push_set_ = false;             // after(): the pushed operand is `push_` (not Own)
   Pending push_;
+  std::vector<OpenRange> ranges_;     // every try range, in opening order
+  std::vector<uint32_t> open_ranges_; // ranges whose end is not reached yet, innermost last
+  // Legacy catch blocks keep the exception in hidden slots above the operand stack, allocated
+  // when the frame's size is known: the code words and catches naming hidden slot k hold k.
+  uint32_t hidden_slots_ = 0;
+  std::vector<uint32_t> hidden_words_;                        // code positions
+  std::vector<std::pair<uint32_t, uint32_t>> hidden_catches_; // (range, catch)
 };
 
 } // namespace wasmcap::interp

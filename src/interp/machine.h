@@ -50,6 +50,13 @@ struct Machine final : runtime::TierState {
   // Set when a handler traps.
   support::Error error;
   const uint32_t* trap_pc = nullptr;
+  // Set (with trap_pc, trap_fp) when wasm throws, or an exception comes back from a call through
+  // the runtime: execute() then looks for a handler (unwind) instead of ending the run.
+  runtime::Exception* exception = nullptr;
+  uint64_t* trap_fp = nullptr;
+  // The exception came out of a tail call's callee: the running frame's handlers were already
+  // left by the return_call, so the search starts at its caller.
+  bool exception_left_frame = false;
 };
 
 // Replaces each instruction's op number by its handler's address (as an offset); done once per

@@ -17,12 +17,22 @@ struct MemArg {
   uint32_t memory = 0; // memory index (multiple memories); memory.copy: the destination
 };
 
+// One clause of a try_table: which exceptions it catches and the label it branches to.
+struct CatchClause {
+  enum class Kind : uint8_t { Catch = 0, CatchRef = 1, CatchAll = 2, CatchAllRef = 3 };
+  Kind kind = Kind::Catch;
+  uint32_t tag = 0; // Catch, CatchRef only
+  uint32_t label = 0;
+  bool catches_all() const { return kind == Kind::CatchAll || kind == Kind::CatchAllRef; }
+  bool with_ref() const { return kind == Kind::CatchRef || kind == Kind::CatchAllRef; }
+};
+
 // Which fields are meaningful depends on op_info(op).imm; see ir::Imm.
 struct Instr {
   Op op = Op::Nop;
   uint64_t offset = 0; // absolute byte offset of the opcode in the module
 
-  uint32_t index = 0;              // label depth, func/local/global/table/type/data/elem index,
+  uint32_t index = 0;              // label depth, func/local/global/table/type/data/elem/tag index,
                                    // br_table default label, table.copy destination
   uint32_t index2 = 0;             // call_indirect/table.init table index, table.copy source table,
                                    // memory.copy source memory
@@ -37,8 +47,9 @@ struct Instr {
   std::array<uint8_t, 16> v128{}; // v128.const, i8x16.shuffle lanes
 
   // Views into the reader's scratch storage: valid only during the visitor call.
-  std::span<const uint32_t> targets; // br_table labels (without the default)
-  std::span<const ValType> types;    // select's result types (SelectT)
+  std::span<const uint32_t> targets;    // br_table labels (without the default)
+  std::span<const ValType> types;       // select's result types (SelectT)
+  std::span<const CatchClause> catches; // try_table's clauses, in order
 
   uint32_t i32() const { return static_cast<uint32_t>(bits); }
 };

@@ -30,6 +30,7 @@ struct Import {
   TableType table;        // kind == Table
   MemoryType memory;      // kind == Memory
   GlobalType global;      // kind == Global
+  uint32_t tag_type = 0;  // kind == Tag: type index (a function type without results)
 };
 
 struct Export {
@@ -91,6 +92,7 @@ struct Module {
   std::vector<TableType> tables;    // defined tables only
   std::vector<MemoryType> memories; // defined memories only
   std::vector<Global> globals;      // defined globals only
+  std::vector<uint32_t> tags;       // defined tags only: their type indices
   std::vector<Export> exports;
   std::optional<uint32_t> start;
   std::vector<ElementSegment> elements;
@@ -104,10 +106,12 @@ struct Module {
   std::vector<TableType> all_tables;
   std::vector<MemoryType> all_memories;
   std::vector<GlobalType> all_globals;
+  std::vector<uint32_t> all_tags; // type index of every tag, imports first
   uint32_t num_imported_funcs = 0;
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
+  uint32_t num_imported_tags = 0;
 
   const FuncType& func_type(uint32_t func_index) const {
     return types[func_type_indices[func_index]];

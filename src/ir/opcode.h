@@ -51,6 +51,8 @@ enum class Imm : uint8_t {
   Shuffle,      // 16 lane bytes (SIMD)
   Lane,         // one lane byte (SIMD)
   MemArgLane,   // memarg + lane byte (SIMD)
+  Tag,          // u32 tag index (throw, legacy catch)
+  TryTable,     // block type, vec(catch clause): kind byte, [u32 tag], u32 label
 };
 
 // Stack signatures `<results>_<params>`; letters: i=i32 l=i64 f=f32 d=f64 x=v128, v=nothing.

@@ -5,7 +5,8 @@
 namespace wasmcap {
 
 bool is_valtype_byte(uint8_t b) {
-  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F;
+  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F ||
+         b == 0x69;
 }
 
 const char* valtype_name(ValType t) {
@@ -17,6 +18,7 @@ const char* valtype_name(ValType t) {
   case ValType::V128: return "v128";
   case ValType::FuncRef: return "funcref";
   case ValType::ExternRef: return "externref";
+  case ValType::ExnRef: return "exnref";
   }
   return "?";
 }
@@ -27,6 +29,7 @@ const char* extern_kind_name(ExternKind k) {
   case ExternKind::Table: return "table";
   case ExternKind::Memory: return "memory";
   case ExternKind::Global: return "global";
+  case ExternKind::Tag: return "tag";
   }
   return "?";
 }

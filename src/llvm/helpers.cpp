@@ -108,7 +108,8 @@ size_t to_slots(const Value& v, uint64_t* p) {
   case ValType::I64: *p = v.i64; return 1;
   case ValType::F64: *p = v.f64_bits; return 1;
   case ValType::FuncRef:
-  case ValType::ExternRef: *p = reinterpret_cast<uint64_t>(v.ref); return 1;
+  case ValType::ExternRef:
+  case ValType::ExnRef: *p = reinterpret_cast<uint64_t>(v.ref); return 1;
   case ValType::V128: std::memcpy(p, v.v128.bytes.data(), 16); return 2;
   }
   return 1;
@@ -122,7 +123,8 @@ Value from_slots(ValType t, const uint64_t* p) {
   case ValType::I64: return Value::make_i64(s);
   case ValType::F64: return Value::make_f64_bits(s);
   case ValType::FuncRef:
-  case ValType::ExternRef: return Value::make_ref(t, reinterpret_cast<void*>(s));
+  case ValType::ExternRef:
+  case ValType::ExnRef: return Value::make_ref(t, reinterpret_cast<void*>(s));
   case ValType::V128: {
     runtime::V128 v;
     std::memcpy(v.bytes.data(), p, 16);

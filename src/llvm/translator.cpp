@@ -78,7 +78,8 @@ llvm::Type* ModuleEnv::type(ValType t) const {
   case ValType::F64: return f64;
   case ValType::V128: return v128; // translate_simd.cpp: why <2 x i64>
   case ValType::FuncRef:
-  case ValType::ExternRef: return ptr;
+  case ValType::ExternRef:
+  case ValType::ExnRef: return ptr; // refused before translation (codegen.cpp)
   }
   return i32;
 }

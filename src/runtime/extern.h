@@ -9,6 +9,7 @@ struct FuncInstance;
 class Table;
 class Memory;
 struct Global;
+struct Tag;
 
 struct Extern {
   ir::ExternKind kind = ir::ExternKind::Func;
@@ -18,6 +19,7 @@ struct Extern {
   static Extern of(Table* t) { return {ir::ExternKind::Table, t}; }
   static Extern of(Memory* m) { return {ir::ExternKind::Memory, m}; }
   static Extern of(Global* g) { return {ir::ExternKind::Global, g}; }
+  static Extern of(Tag* t) { return {ir::ExternKind::Tag, t}; }
 
   FuncInstance* func() const {
     return kind == ir::ExternKind::Func ? static_cast<FuncInstance*>(object) : nullptr;
@@ -31,6 +33,7 @@ struct Extern {
   Global* global() const {
     return kind == ir::ExternKind::Global ? static_cast<Global*>(object) : nullptr;
   }
+  Tag* tag() const { return kind == ir::ExternKind::Tag ? static_cast<Tag*>(object) : nullptr; }
 };
 
 } // namespace wasmcap::runtime

@@ -38,6 +38,7 @@ std::string import_type_string(const ir::Module& module, const ir::Import& imp) 
   case ir::ExternKind::Global:
     return std::string("global ") + (imp.global.is_mutable ? "mut " : "") +
            ir::valtype_name(imp.global.type);
+  case ir::ExternKind::Tag: return "tag " + ir::functype_to_string(module.types[imp.tag_type]);
   }
   return "?";
 }
@@ -52,6 +53,7 @@ std::string extern_type_string(const Extern& e) {
   case ir::ExternKind::Global:
     return std::string("global ") + (e.global()->type.is_mutable ? "mut " : "") +
            ir::valtype_name(e.global()->type.type);
+  case ir::ExternKind::Tag: return "tag " + ir::functype_to_string(e.tag()->type);
   }
   return "?";
 }
@@ -65,6 +67,7 @@ bool import_matches(const ir::Module& module, const ir::Import& imp, const Exter
            limits_match(e.table()->type().limits, imp.table.limits);
   case ir::ExternKind::Memory: return limits_match(e.memory()->type().limits, imp.memory.limits);
   case ir::ExternKind::Global: return e.global()->type == imp.global;
+  case ir::ExternKind::Tag: return e.tag()->type == module.types[imp.tag_type];
   }
   return false;
 }
@@ -91,6 +94,7 @@ support::Status link_imports(const ir::Module& module, std::span<const Extern> i
     case ir::ExternKind::Table: inst.tables.push_back(e.table()); break;
     case ir::ExternKind::Memory: inst.memories.push_back(e.memory()); break;
     case ir::ExternKind::Global: inst.globals.push_back(e.global()); break;
+    case ir::ExternKind::Tag: inst.tags.push_back(e.tag()); break;
     }
   }
   return support::ok();
@@ -123,6 +127,8 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   }
   for (const ir::TableType& t : module.tables)
     inst.tables.push_back(store.create_table(t));
+  for (uint32_t t : module.tags)
+    inst.tags.push_back(store.create_tag(module.types[t]));
   for (const ir::Global& g : module.globals) {
     WASMCAP_ASSIGN(Value v, eval_const_expr(module, g.init, g.type.type, inst));
     inst.globals.push_back(store.create_global(g.type, v));
@@ -136,6 +142,7 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
     case ir::ExternKind::Table: x.object = inst.tables[e.index]; break;
     case ir::ExternKind::Memory: x.object = inst.memories[e.index]; break;
     case ir::ExternKind::Global: x.object = inst.globals[e.index]; break;
+    case ir::ExternKind::Tag: x.object = inst.tags[e.index]; break;
     }
     inst.exports.push_back(x);
   }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/exception.h"
 #include "runtime/extern.h"
 #include "runtime/func.h"
 #include "runtime/global.h"
@@ -54,6 +55,7 @@ public:
   std::vector<Table*> tables;
   std::vector<Memory*> memories;
   std::vector<Global*> globals;
+  std::vector<Tag*> tags; // imported tags are the exporter's objects: identity is the pointer
   std::vector<ElemInstance> elems;
   std::vector<DataInstance> datas;
   // In the order of module().exports, whose names they go by: no string is copied per

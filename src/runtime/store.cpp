@@ -55,6 +55,36 @@ Table* Store::create_table(const ir::TableType& type, void* init) {
   return tables_.back().get();
 }
 
+Tag* Store::create_tag(const ir::FuncType& type) {
+  Tag& t = tags_.emplace_back();
+  t.type = type;
+  t.type_id = intern_type(type);
+  for (ir::ValType v : type.params)
+    t.payload_slots += v == ir::ValType::V128 ? 2 : 1;
+  return &t;
+}
+
+Exception* Store::new_exception(Tag* tag) {
+  Exception* e;
+  if (!free_exceptions_.empty()) {
+    e = exceptions_[free_exceptions_.back()].get();
+    free_exceptions_.pop_back();
+  } else {
+    exceptions_.push_back(std::make_shared<Exception>());
+    e = exceptions_.back().get();
+    e->pool_index = static_cast<uint32_t>(exceptions_.size() - 1);
+  }
+  e->tag = tag;
+  e->exposed = false;
+  e->payload.resize(tag->payload_slots);
+  return e;
+}
+
+void Store::release_exception(Exception* exception) {
+  if (exception->exposed || exceptions_[exception->pool_index].use_count() != 1) return;
+  free_exceptions_.push_back(exception->pool_index);
+}
+
 Global* Store::create_global(const ir::GlobalType& type, Value value) {
   value.type = type.type;
   return &globals_.emplace_back(Global{type, value});

@@ -1,5 +1,6 @@
-// Store: owns every runtime object (instances, functions, tables, memories, globals) at a stable
-// address for its whole lifetime, plus the host limits and per-store tier state.
+// Store: owns every runtime object (instances, functions, tables, memories, globals, tags,
+// exceptions) at a stable address for its whole lifetime, plus the host limits and per-store
+// tier state.
 #pragma once
 
 #include <atomic>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "runtime/deadline_timer.h"
+#include "runtime/exception.h"
 #include "runtime/func.h"
 #include "runtime/global.h"
 #include "runtime/memory.h"
@@ -69,6 +71,21 @@ public:
                                          std::shared_ptr<const MemoryImage> image = nullptr);
   Table* create_table(const ir::TableType& type, void* init = nullptr);
   Global* create_global(const ir::GlobalType& type, Value value);
+  Tag* create_tag(const ir::FuncType& type); // a new exception identity
+
+  // --- exceptions (exception handling) -------------------------------------------------------
+  // A new exception of `tag` (payload slots sized, not filled). Exceptions live as long as the
+  // store (exnref values are plain pointers), except that release() lets one be reused.
+  Exception* new_exception(Tag* tag);
+  // A catch took only the payload: unless the exception is exposed (an exnref) or an Error
+  // still holds it, the object is reused by the next new_exception.
+  void release_exception(Exception* exception);
+  // The owning pointer, for Error::exception (null if this store did not make it).
+  std::shared_ptr<Exception> exception_owner(const Exception* exception) const {
+    const uint32_t i = exception->pool_index;
+    if (i < exceptions_.size() && exceptions_[i].get() == exception) return exceptions_[i];
+    return nullptr;
+  }
 
   // --- used by instantiation and tiers -----------------------------------------------------
   // Equal function types get equal ids (call_indirect compares ids).
@@ -147,6 +164,9 @@ private:
   void begin_outermost_call();
   std::deque<FuncInstance> funcs_;
   std::deque<Global> globals_;
+  std::deque<Tag> tags_;
+  std::vector<std::shared_ptr<Exception>> exceptions_;
+  std::vector<uint32_t> free_exceptions_; // indices into exceptions_
   std::vector<std::unique_ptr<Table>> tables_;
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<ModuleInstance>> instances_;

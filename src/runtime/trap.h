@@ -19,6 +19,7 @@ inline constexpr const char* kUndefinedElement = "undefined element";
 inline constexpr const char* kCallStackExhausted = "call stack exhausted"; // ErrorKind::Exhaustion
 inline constexpr const char* kFuelExhausted = "all fuel consumed";         // ErrorKind::Exhaustion
 inline constexpr const char* kInterrupted = "interrupted"; // Store::interrupt or the timeout
+inline constexpr const char* kNullExceptionReference = "null exception reference"; // throw_ref
 } // namespace trap_text
 
 inline support::Error make_trap(const char* text) {

@@ -24,6 +24,7 @@ std::string value_to_string(const Value& v) {
   }
   case ValType::FuncRef:
   case ValType::ExternRef:
+  case ValType::ExnRef:
     if (v.ref == nullptr) {
       std::snprintf(buf, sizeof buf, "%s:null", valtype_name(v.type));
     } else {

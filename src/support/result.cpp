@@ -15,6 +15,7 @@ const char* error_kind_name(ErrorKind kind) {
   case ErrorKind::Io: return "io";
   case ErrorKind::Usage: return "usage";
   case ErrorKind::Exit: return "exit";
+  case ErrorKind::Exception: return "exception";
   }
   return "error";
 }

@@ -48,6 +48,11 @@ support::Result<T> number_imm(const std::vector<Sexpr>& items, size_t& pos, cons
   return literal_result(parse(a->token.text), a->token);
 }
 
+Status expect_no_more(const std::vector<Sexpr>& items, size_t pos) {
+  if (pos < items.size()) return malformed_at(items[pos].token, "unexpected token");
+  return support::ok();
+}
+
 bool is_index_atom(const Sexpr* a) {
   return a != nullptr && (a->token.kind == TokenKind::Id || a->token.kind == TokenKind::Number);
 }
@@ -174,6 +179,13 @@ support::Result<ir::ValType> parse_valtype(const Sexpr& s) {
     if (t == "v128") return ir::ValType::V128;
     if (t == "funcref") return ir::ValType::FuncRef;
     if (t == "externref") return ir::ValType::ExternRef;
+    if (t == "exnref") return ir::ValType::ExnRef;
+  }
+  // `(ref null func|extern|exn)`: the long forms of the nullable abstract reference types.
+  if (s.is_list_of("ref") && s.items.size() == 3 && s.items[1].is_keyword("null")) {
+    if (s.items[2].is_keyword("func")) return ir::ValType::FuncRef;
+    if (s.items[2].is_keyword("extern")) return ir::ValType::ExternRef;
+    if (s.items[2].is_keyword("exn")) return ir::ValType::ExnRef;
   }
   return malformed_at(s.token, "unexpected token");
 }
@@ -297,6 +309,44 @@ Status InstrParser::parse_block_type(const std::vector<Sexpr>& items, size_t& po
   return support::ok();
 }
 
+// `try_table $l? blocktype (catch x l)* (catch_ref x l)* (catch_all l)* (catch_all_ref l)*`
+// up to its body: the clauses' labels are resolved outside the try_table, before its own label.
+Status InstrParser::parse_try_table_head(const std::vector<Sexpr>& items, size_t& pos,
+                                         ByteWriter& w) {
+  const Token* label = take_label(items, pos);
+  write_op(w, ir::Op::TryTable);
+  WASMCAP_TRY(parse_block_type(items, pos, w));
+  ByteWriter clauses;
+  uint32_t n = 0;
+  for (; pos < items.size() && items[pos].is_list && !items[pos].items.empty(); ++pos, ++n) {
+    const Sexpr& c = items[pos];
+    uint8_t kind;
+    if (c.is_list_of("catch"))
+      kind = 0;
+    else if (c.is_list_of("catch_ref"))
+      kind = 1;
+    else if (c.is_list_of("catch_all"))
+      kind = 2;
+    else if (c.is_list_of("catch_all_ref"))
+      kind = 3;
+    else
+      break;
+    const size_t want = kind < 2 ? 3 : 2;
+    if (c.items.size() != want) return malformed_at(c.token, "unexpected token");
+    clauses.u8(kind);
+    if (kind < 2) {
+      WASMCAP_ASSIGN(uint32_t tag, m_.tags.resolve(c.items[1]));
+      clauses.u32(tag);
+    }
+    WASMCAP_ASSIGN(uint32_t depth, label_depth(c.items[want - 1]));
+    clauses.u32(depth);
+  }
+  w.u32(n);
+  w.bytes(clauses.data());
+  push_label(label);
+  return support::ok();
+}
+
 Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& items, size_t& pos,
                                 ByteWriter& w) {
   const Token& kw = keyword.token;
@@ -375,6 +425,13 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     w.u32(i);
     break;
   }
+  case ir::Imm::Tag: {
+    WASMCAP_ASSIGN(uint32_t i, index_imm(m_.tags, items, pos, kw));
+    w.u32(i);
+    break;
+  }
+  case ir::Imm::TryTable: // reached only through parse_try_table (it opens a label)
+    return malformed_at(kw, "unexpected token");
   case ir::Imm::Table: {
     uint32_t table = 0;
     if (is_index_atom(atom_at(items, pos))) {
@@ -420,6 +477,8 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
       w.u8(static_cast<uint8_t>(ir::ValType::FuncRef));
     else if (a && a->is_keyword("extern"))
       w.u8(static_cast<uint8_t>(ir::ValType::ExternRef));
+    else if (a && a->is_keyword("exn"))
+      w.u8(static_cast<uint8_t>(ir::ValType::ExnRef));
     else
       return malformed_at(blame(items, pos, kw), "unexpected token");
     ++pos;
@@ -518,11 +577,8 @@ Status InstrParser::parse_seq(const std::vector<Sexpr>& items, size_t from) {
 }
 
 Status InstrParser::parse_seq_at(const std::vector<Sexpr>& items, size_t from, size_t depth) {
-  struct FlatBlock {
-    bool is_if;
-    bool seen_else;
-  };
-  std::vector<FlatBlock> open;
+  enum class Open : uint8_t { Block, If, Else, Try, Catch, CatchAll };
+  std::vector<Open> open;
   // `end $l` / `else $l` must repeat the block's label, if any.
   auto check_label = [&](size_t& pos) -> Status {
     const Token* id = take_label(items, pos);
@@ -540,18 +596,46 @@ Status InstrParser::parse_seq_at(const std::vector<Sexpr>& items, size_t from, s
     if (item.token.kind != TokenKind::Keyword) return malformed_at(item.token, "unexpected token");
     ++pos;
     const std::string_view kw = item.token.text;
-    if (kw == "block" || kw == "loop" || kw == "if") {
+    if (kw == "block" || kw == "loop" || kw == "if" || kw == "try") {
       const Token* label = take_label(items, pos);
       write_op(out_, *ir::op_from_text(kw));
       WASMCAP_TRY(parse_block_type(items, pos, out_));
       push_label(label);
-      open.push_back({kw == "if", false});
+      open.push_back(kw == "if" ? Open::If : kw == "try" ? Open::Try : Open::Block);
+    } else if (kw == "try_table") {
+      WASMCAP_TRY(parse_try_table_head(items, pos, out_));
+      open.push_back(Open::Block);
     } else if (kw == "else") {
-      if (open.empty() || !open.back().is_if || open.back().seen_else)
+      if (open.empty() || open.back() != Open::If)
         return malformed_at(item.token, "unexpected token");
       WASMCAP_TRY(check_label(pos));
-      open.back().seen_else = true;
+      open.back() = Open::Else;
       write_op(out_, ir::Op::Else);
+    } else if (kw == "catch" || kw == "catch_all") {
+      // Legacy: after the try body or a catch, never after catch_all.
+      if (open.empty() || (open.back() != Open::Try && open.back() != Open::Catch))
+        return malformed_at(item.token, "unexpected token");
+      // `catch $label $tag`: a label first only when an index follows it.
+      if (kw == "catch_all" || is_index_atom(atom_at(items, pos + 1)))
+        WASMCAP_TRY(check_label(pos));
+      write_op(out_, kw == "catch" ? ir::Op::Catch : ir::Op::CatchAll);
+      if (kw == "catch") {
+        WASMCAP_ASSIGN(uint32_t tag, index_imm(m_.tags, items, pos, item.token));
+        out_.u32(tag);
+      }
+      open.back() = kw == "catch" ? Open::Catch : Open::CatchAll;
+    } else if (kw == "delegate") {
+      // Ends a try without catches; its label counts from outside the try.
+      if (open.empty() || open.back() != Open::Try)
+        return malformed_at(item.token, "unexpected token");
+      open.pop_back();
+      labels_.pop_back();
+      const Sexpr* a = atom_at(items, pos);
+      if (!is_index_atom(a)) return malformed_at(blame(items, pos, item.token), "unexpected token");
+      ++pos;
+      WASMCAP_ASSIGN(uint32_t d, label_depth(*a));
+      write_op(out_, ir::Op::Delegate);
+      out_.u32(d);
     } else if (kw == "end") {
       if (open.empty()) return malformed_at(item.token, "unexpected token");
       WASMCAP_TRY(check_label(pos));
@@ -563,6 +647,45 @@ Status InstrParser::parse_seq_at(const std::vector<Sexpr>& items, size_t from, s
     }
   }
   if (!open.empty()) return malformed_at(blame(items, pos, items.back().token), "unexpected end");
+  return support::ok();
+}
+
+Status InstrParser::parse_folded_try(const std::vector<Sexpr>& items, size_t pos, size_t depth,
+                                     const Token& where) {
+  const Token* label = take_label(items, pos);
+  write_op(out_, ir::Op::Try);
+  WASMCAP_TRY(parse_block_type(items, pos, out_));
+  push_label(label);
+  if (pos >= items.size() || !items[pos].is_list_of("do"))
+    return malformed_at(blame(items, pos, where), "unexpected token");
+  WASMCAP_TRY(parse_seq_at(items[pos].items, 1, depth));
+  ++pos;
+  if (pos < items.size() && items[pos].is_list_of("delegate")) {
+    const Sexpr& d = items[pos++];
+    if (d.items.size() != 2) return malformed_at(d.token, "unexpected token");
+    labels_.pop_back(); // the delegate's label counts from outside the try
+    WASMCAP_ASSIGN(uint32_t target, label_depth(d.items[1]));
+    WASMCAP_TRY(expect_no_more(items, pos));
+    write_op(out_, ir::Op::Delegate);
+    out_.u32(target);
+    return support::ok();
+  }
+  while (pos < items.size() && items[pos].is_list_of("catch")) {
+    const Sexpr& c = items[pos++];
+    size_t at = 1;
+    write_op(out_, ir::Op::Catch);
+    WASMCAP_ASSIGN(uint32_t tag, index_imm(m_.tags, c.items, at, c.token));
+    out_.u32(tag);
+    WASMCAP_TRY(parse_seq_at(c.items, at, depth));
+  }
+  if (pos < items.size() && items[pos].is_list_of("catch_all")) {
+    write_op(out_, ir::Op::CatchAll);
+    WASMCAP_TRY(parse_seq_at(items[pos].items, 1, depth));
+    ++pos;
+  }
+  labels_.pop_back();
+  WASMCAP_TRY(expect_no_more(items, pos));
+  write_op(out_, ir::Op::End);
   return support::ok();
 }
 
@@ -608,7 +731,16 @@ Status InstrParser::parse_folded(const Sexpr& list, size_t depth) {
     write_op(out_, ir::Op::End);
     return support::ok();
   }
-  if (kw == "else" || kw == "end" || kw == "then")
+  if (kw == "try_table") {
+    WASMCAP_TRY(parse_try_table_head(items, pos, out_));
+    WASMCAP_TRY(parse_seq_at(items, pos, depth));
+    labels_.pop_back();
+    write_op(out_, ir::Op::End);
+    return support::ok();
+  }
+  if (kw == "try") return parse_folded_try(items, pos, depth, list.token);
+  if (kw == "else" || kw == "end" || kw == "then" || kw == "catch" || kw == "catch_all" ||
+      kw == "catch_ref" || kw == "catch_all_ref" || kw == "delegate" || kw == "do")
     return malformed_at(items[0].token, "unexpected token");
   ByteWriter instr;
   WASMCAP_TRY(parse_plain(items[0], items, pos, instr));

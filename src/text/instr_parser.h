@@ -46,6 +46,12 @@ private:
                               support::ByteWriter& w);
   support::Status parse_block_type(const std::vector<Sexpr>& items, size_t& pos,
                                    support::ByteWriter& w);
+  support::Status parse_try_table_head(const std::vector<Sexpr>& items, size_t& pos,
+                                       support::ByteWriter& w);
+  // Legacy exception handling, folded: `(try $l? bt (do ...) (catch x ...)* (catch_all ...)?)`
+  // or `(try $l? bt (do ...) (delegate l))`.
+  support::Status parse_folded_try(const std::vector<Sexpr>& items, size_t pos, size_t depth,
+                                   const Token& where);
   support::Result<uint32_t> label_depth(const Sexpr& s) const;
   support::Result<uint32_t> local_index(const Sexpr& s) const;
   support::Result<uint32_t> optional_memory(const std::vector<Sexpr>& items, size_t& pos,

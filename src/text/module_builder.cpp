@@ -40,6 +40,7 @@ ModuleBuilder::ModuleBuilder() {
   types.what = "type";
   elems.what = "elem";
   datas.what = "data";
+  tags.what = "tag";
 }
 
 uint32_t ModuleBuilder::intern_type(const ir::FuncType& t) {
@@ -115,6 +116,7 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
   }
   vec_section(out, 4, tables_sec);
   vec_section(out, 5, memories_sec);
+  vec_section(out, 13, tags_sec); // the tag section sits between memory and global
   vec_section(out, 6, globals_sec);
   vec_section(out, 7, exports);
   if (start) {

@@ -42,7 +42,7 @@ class ModuleBuilder {
 public:
   ModuleBuilder();
 
-  IndexSpace funcs, tables, memories, globals, types, elems, datas;
+  IndexSpace funcs, tables, memories, globals, types, elems, datas, tags;
   std::vector<ir::FuncType> type_defs;
 
   // The index of the first type equal to `t`, appending a new type if there is none.
@@ -55,7 +55,7 @@ public:
 
   // Section contents, each entry already encoded.
   std::vector<std::vector<uint8_t>> imports, tables_sec, memories_sec, globals_sec, exports,
-      elems_sec, datas_sec, codes;
+      elems_sec, datas_sec, codes, tags_sec;
   std::vector<uint32_t> func_types; // the function section: type index per defined function
   std::optional<uint32_t> start;
   bool needs_data_count = false;

@@ -12,8 +12,8 @@ namespace {
 using support::ByteWriter;
 using support::Status;
 
-// `$id? (export "name")* (import "module" "name")?`, the prefix shared by func, table, memory
-// and global fields.
+// `$id? (export "name")* (import "module" "name")?`, the prefix shared by func, table, memory,
+// global and tag fields.
 struct FieldHead {
   const Token* id = nullptr;
   std::vector<const Sexpr*> exports;
@@ -156,7 +156,7 @@ private:
       WASMCAP_ASSIGN(IndexSpace * space, space_of(desc.items[0]));
       return declare_entity(*space, id, true, field.token);
     }
-    if (kw == "func" || kw == "table" || kw == "memory" || kw == "global") {
+    if (kw == "func" || kw == "table" || kw == "memory" || kw == "global" || kw == "tag") {
       const FieldHead h = parse_head(field);
       WASMCAP_ASSIGN(IndexSpace * space, space_of(items[0]));
       WASMCAP_TRY(declare_entity(*space, h.id, h.import != nullptr, field.token));
@@ -183,6 +183,7 @@ private:
     if (kw.is_keyword("table")) return &m_.tables;
     if (kw.is_keyword("memory")) return &m_.memories;
     if (kw.is_keyword("global")) return &m_.globals;
+    if (kw.is_keyword("tag")) return &m_.tags;
     return malformed_at(kw.token, "unexpected token");
   }
 
@@ -204,6 +205,7 @@ private:
     if (kw == "table") return define_table(field);
     if (kw == "memory") return define_memory(field);
     if (kw == "global") return define_global(field);
+    if (kw == "tag") return define_tag(field);
     if (kw == "export") return define_export(field);
     if (kw == "start") return define_start(field);
     if (kw == "elem") return define_elem(field);
@@ -251,6 +253,10 @@ private:
       w.u8(2);
       WASMCAP_TRY(parse_limits(items, pos, kw, UINT32_MAX, w));
       ++memory_index_;
+    } else if (kind == "tag") {
+      w.u8(4);
+      WASMCAP_TRY(encode_tag_type(items, pos, w));
+      ++tag_index_;
     } else {
       w.u8(3);
       WASMCAP_TRY(parse_global_type(items, pos, kw, w));
@@ -498,6 +504,29 @@ private:
     return support::ok();
   }
 
+  // A tag's type: attribute 0 (exception) and the type use's index.
+  Status encode_tag_type(const std::vector<Sexpr>& items, size_t& pos, ByteWriter& w) {
+    WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items, pos, false));
+    WASMCAP_ASSIGN(uint32_t type, m_.resolve_type_use(use));
+    w.u8(0);
+    w.u32(type);
+    return support::ok();
+  }
+
+  Status define_tag(const Sexpr& field) {
+    const FieldHead h = parse_head(field);
+    const auto& items = field.items;
+    WASMCAP_TRY(add_exports(h, 4, tag_index_));
+    if (h.import) return encode_import(*h.import, "tag", items, h.pos, field.token, nullptr);
+    ++tag_index_;
+    size_t pos = h.pos;
+    ByteWriter w;
+    WASMCAP_TRY(encode_tag_type(items, pos, w));
+    WASMCAP_TRY(expect_end(items, pos));
+    m_.tags_sec.push_back(w.take());
+    return support::ok();
+  }
+
   Status define_export(const Sexpr& field) {
     const auto& items = field.items;
     if (items.size() != 3 || !items[2].is_list || items[2].items.size() != 2)
@@ -508,7 +537,11 @@ private:
     WASMCAP_ASSIGN(uint32_t index, space->resolve(desc.items[1]));
     ByteWriter w;
     w.name(name);
-    w.u8(space == &m_.funcs ? 0 : space == &m_.tables ? 1 : space == &m_.memories ? 2 : 3);
+    w.u8(space == &m_.funcs      ? 0
+         : space == &m_.tables   ? 1
+         : space == &m_.memories ? 2
+         : space == &m_.tags     ? 4
+                                 : 3);
     w.u32(index);
     m_.exports.push_back(w.take());
     return support::ok();
@@ -616,7 +649,7 @@ private:
 
   ModuleBuilder m_;
   const char* first_definition_ = nullptr;
-  uint32_t func_index_ = 0, table_index_ = 0, memory_index_ = 0, global_index_ = 0;
+  uint32_t func_index_ = 0, table_index_ = 0, memory_index_ = 0, global_index_ = 0, tag_index_ = 0;
 };
 
 } // namespace

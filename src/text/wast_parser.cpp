@@ -403,6 +403,10 @@ support::Result<Command> command(const Sexpr& s) {
       WASMCAP_ASSIGN(c.action, action(s.items[1]));
     }
     WASMCAP_ASSIGN(c.message, string_of(s.items[2]));
+  } else if (kw == "assert_exception") {
+    c.kind = K::AssertException;
+    if (s.items.size() != 2) return malformed_at(s.token, "unexpected token");
+    WASMCAP_ASSIGN(c.action, action(s.items[1]));
   } else if (kw == "assert_invalid") {
     c.kind = K::AssertInvalid;
     WASMCAP_TRY(module_and_message(s, c));

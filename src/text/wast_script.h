@@ -104,6 +104,7 @@ struct Command {
     AssertReturn,         // action + expected
     AssertTrap,           // action or module + message
     AssertExhaustion,     // action + message
+    AssertException,      // action (an exception escapes it; exception handling)
     AssertInvalid,        // module + message
     AssertMalformed,      // module + message
     AssertUnlinkable,     // module + message
@@ -114,10 +115,10 @@ struct Command {
   uint32_t line = 0; // 1-based line of the command's opening parenthesis
 
   std::optional<ScriptModule> module; // Module, AssertTrap (module form), Assert{Invalid,...}
-  std::optional<Action> action;       // Action, AssertReturn, AssertTrap, AssertExhaustion
-  std::vector<ScriptValue> expected;  // AssertReturn
-  std::string message;                // the assertion's expected failure text
-  std::string register_name;          // Register: the name other modules import from
+  std::optional<Action> action; // Action, AssertReturn, AssertTrap, AssertExhaustion, ...Exception
+  std::vector<ScriptValue> expected;          // AssertReturn
+  std::string message;                        // the assertion's expected failure text
+  std::string register_name;                  // Register: the name other modules import from
   std::optional<std::string> register_module; // Register: $id, or nullopt = most recent
   std::string instance_name;                  // ComponentInstance: the new instance's $id
   std::string definition_name;                // ComponentInstance: the `component definition`'s $id

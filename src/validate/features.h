@@ -17,6 +17,10 @@ struct Features {
   // Several memories and memory indices on memory instructions (3.0). Off, the decoder's 3.0
   // encodings of memory immediates are reported as 2.0 reported them (malformed).
   bool multi_memory = true;
+  // Exception handling (3.0): tags, exnref, throw, throw_ref, try_table and the legacy
+  // try/catch/delegate/rethrow. Off, their encodings are reported as 2.0 reported them
+  // (malformed: illegal opcode, unknown section id, import kind or value type).
+  bool exceptions = true;
 };
 
 } // namespace wasmcap::validate

@@ -166,6 +166,9 @@ bool FunctionValidator::is_declared_ref(uint32_t func_index) {
 // Instructions of proposals that Features can switch off.
 bool FunctionValidator::enabled(const ir::OpInfo& info) const {
   if (info.prefix == 0xFD) return features_.simd;
+  if (info.prefix == 0 && ((info.code >= 0x06 && info.code <= 0x0A) || info.code == 0x18 ||
+                           info.code == 0x19 || info.code == 0x1F))
+    return features_.exceptions;
   if (info.prefix == 0 && (info.code == 0x12 || info.code == 0x13)) return features_.tail_call;
   if (info.prefix == 0xFC) {
     return info.code < 8 ? features_.saturating_float_to_int : features_.bulk_memory;
@@ -182,7 +185,14 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   low_water_ = operands_.size();
   if (controls_.empty()) return fail("operators remaining after end of function");
   const ir::OpInfo& info = ir::op_info(instr.op);
-  if (!enabled(info)) return fail(std::string("disabled feature: ") + info.text);
+  if (!enabled(info)) {
+    // Exception opcodes were unassigned in 2.0: its decoder rejected them as illegal opcodes.
+    if (!features_.exceptions && info.prefix == 0 && info.code < 0x20)
+      return support::make_error(ErrorKind::Malformed, "illegal opcode", at_);
+    return fail(std::string("disabled feature: ") + info.text);
+  }
+  if (!features_.exceptions && instr.op == Op::RefNull && instr.type == ValType::ExnRef)
+    return support::make_error(ErrorKind::Malformed, "malformed reference type", at_);
   if (instr.beyond_2_0 && !features_.multi_memory) {
     // As WebAssembly 2.0's decoder reported these encodings (the decoder reads 3.0's).
     return support::make_error(ErrorKind::Malformed,
@@ -213,6 +223,14 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   case Op::TableGrow:
   case Op::TableSize:
   case Op::TableFill: return apply_table(instr);
+  case Op::Try:
+  case Op::Catch:
+  case Op::CatchAll:
+  case Op::Delegate:
+  case Op::Throw:
+  case Op::ThrowRef:
+  case Op::Rethrow:
+  case Op::TryTable: return apply_exception(instr);
   default: return apply_variable(instr);
   }
 }

@@ -19,8 +19,9 @@
 namespace wasmcap::validate {
 
 struct ControlFrame {
-  ir::Op opcode = ir::Op::Block;        // Block, Loop, If (Else after `else`), or Call for
-                                        // the function's own frame
+  ir::Op opcode = ir::Op::Block;        // Block, Loop, If (Else after `else`), TryTable, Try
+                                        // (Catch/CatchAll after a legacy `catch`/`catch_all`),
+                                        // or Call for the function's own frame
   std::vector<ir::ValType> start_types; // block parameters
   std::vector<ir::ValType> end_types;   // block results
   size_t height = 0;                    // operand stack height at entry (below the params)
@@ -101,6 +102,10 @@ private:
   support::Status apply_branch(const ir::Instr& instr);
   support::Status apply_variable(const ir::Instr& instr);
   support::Status apply_table(const ir::Instr& instr);
+  // Exception handling (function_validator_exn.cpp).
+  support::Status apply_exception(const ir::Instr& instr);
+  support::Status check_catch(const ir::CatchClause& c) const;
+  support::Result<const ir::FuncType*> tag_type(uint32_t index) const;
 };
 
 } // namespace wasmcap::validate

@@ -52,6 +52,13 @@ Status check_memory(const ir::MemoryType& t, const char* section) {
                       section);
 }
 
+// A tag's type is a function type whose params are the payload; it has no results.
+Status check_tag_type(const ir::Module& m, uint32_t index, const char* section) {
+  WASMCAP_TRY(check_type_index(m, index, section));
+  if (!m.types[index].results.empty()) return invalid("non-empty tag result type", section);
+  return support::ok();
+}
+
 Status check_imports(const ir::Module& m) {
   for (const ir::Import& imp : m.imports) {
     switch (imp.kind) {
@@ -59,6 +66,7 @@ Status check_imports(const ir::Module& m) {
     case ir::ExternKind::Table: WASMCAP_TRY(check_table(imp.table, "import")); break;
     case ir::ExternKind::Memory: WASMCAP_TRY(check_memory(imp.memory, "import")); break;
     case ir::ExternKind::Global: break;
+    case ir::ExternKind::Tag: WASMCAP_TRY(check_tag_type(m, imp.tag_type, "import")); break;
     }
   }
   return support::ok();
@@ -71,6 +79,8 @@ Status check_definitions(const ir::Module& m, const Features& features) {
     WASMCAP_TRY(check_table(t, "table"));
   for (const ir::MemoryType& t : m.memories)
     WASMCAP_TRY(check_memory(t, "memory"));
+  for (uint32_t t : m.tags)
+    WASMCAP_TRY(check_tag_type(m, t, "tag"));
   // WebAssembly 2.0 allows several tables but at most one memory.
   if (m.all_memories.size() > 1 && !features.multi_memory)
     return invalid("multiple memories", "memory");
@@ -96,6 +106,7 @@ Status check_exports(const ir::Module& m) {
     case ir::ExternKind::Table: count = m.all_tables.size(), what = "table"; break;
     case ir::ExternKind::Memory: count = m.all_memories.size(), what = "memory"; break;
     case ir::ExternKind::Global: count = m.all_globals.size(), what = "global"; break;
+    case ir::ExternKind::Tag: count = m.all_tags.size(), what = "tag"; break;
     }
     if (e.index >= count)
       return invalid(std::string("unknown ") + what + " " + std::to_string(e.index), "export");
@@ -178,10 +189,47 @@ Status check_simd_types(const ir::Module& m, const Features& features) {
   return support::ok();
 }
 
+// With exception handling switched off, the module is read as WebAssembly 2.0 read it: tags and
+// exnref were unknown encodings (malformed).
+Status check_exception_types(const ir::Module& m, const Features& features) {
+  if (features.exceptions) return support::ok();
+  auto malformed = [](const char* message, const char* section) {
+    support::Error e = support::make_error(ErrorKind::Malformed, message);
+    e.where.section = section;
+    return e;
+  };
+  if (!m.tags.empty()) return malformed("malformed section id", "tag");
+  if (m.num_imported_tags > 0) return malformed("malformed import kind", "import");
+  for (const ir::Export& e : m.exports) {
+    if (e.kind == ir::ExternKind::Tag) return malformed("malformed export kind", "export");
+  }
+  auto has_exnref = [](const std::vector<ValType>& ts) {
+    for (ValType t : ts) {
+      if (t == ValType::ExnRef) return true;
+    }
+    return false;
+  };
+  for (const ir::FuncType& t : m.types) {
+    if (has_exnref(t.params) || has_exnref(t.results))
+      return malformed("malformed value type", "type");
+  }
+  for (const ir::GlobalType& g : m.all_globals) {
+    if (g.type == ValType::ExnRef) return malformed("malformed value type", "global");
+  }
+  for (const ir::TableType& t : m.all_tables) {
+    if (t.elem == ValType::ExnRef) return malformed("malformed reference type", "table");
+  }
+  for (const ir::Function& f : m.functions) {
+    if (has_exnref(f.locals)) return malformed("malformed value type", "code");
+  }
+  return support::ok();
+}
+
 } // namespace
 
 Status validate_module_without_bodies(const ir::Module& m, const Features& features) {
   WASMCAP_TRY(check_simd_types(m, features));
+  WASMCAP_TRY(check_exception_types(m, features));
   WASMCAP_TRY(check_imports(m));
   WASMCAP_TRY(check_definitions(m, features));
   WASMCAP_TRY(check_exports(m));

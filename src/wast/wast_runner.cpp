@@ -164,6 +164,7 @@ private:
       if (c.module) return expect_instantiation_error(c, ErrorKind::Trap);
       return expect_action_error(c, ErrorKind::Trap);
     case Command::Kind::AssertExhaustion: return expect_action_error(c, ErrorKind::Exhaustion);
+    case Command::Kind::AssertException: return expect_action_error(c, ErrorKind::Exception);
     case Command::Kind::AssertInvalid: return expect_compile_error(c, ErrorKind::Invalid);
     case Command::Kind::AssertMalformed: return expect_compile_error(c, ErrorKind::Malformed);
     case Command::Kind::AssertUnlinkable:

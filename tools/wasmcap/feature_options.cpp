@@ -14,6 +14,8 @@ std::optional<Status> apply_feature_option(const std::string& key, const std::st
     flag = &config.multi_memory;
   else if (key == "simd")
     flag = &config.simd;
+  else if (key == "exceptions")
+    flag = &config.exceptions;
   if (flag == nullptr) return std::nullopt;
   if (value == "y" || value == "yes" || value == "true") {
     *flag = true;

@@ -17,6 +17,7 @@ int exit_status_for(const Error& e) {
   case ErrorKind::Invalid: return kExitInvalid;
   case ErrorKind::Unlinkable: return kExitUnlinkable;
   case ErrorKind::Trap:
+  case ErrorKind::Exception: // an uncaught exception ends the run as a trap does
   case ErrorKind::Exhaustion: return kExitTrap;
   case ErrorKind::Io: return kExitUnreadable;
   case ErrorKind::Usage: return kExitUsage;
@@ -104,6 +105,7 @@ int report_error(const std::string& file, const Error& e, std::string_view subje
     std::fprintf(stderr, "Error: %s\n", e.message.c_str());
     break;
   case ErrorKind::Trap:
+  case ErrorKind::Exception:
   case ErrorKind::Exhaustion: {
     std::string where;
     if (!e.backtrace.empty()) {
@@ -114,7 +116,8 @@ int report_error(const std::string& file, const Error& e, std::string_view subje
     // larger than --max-memory / --max-table-elements at instantiation): not a trap.
     const char* what = e.kind == ErrorKind::Exhaustion && e.backtrace.empty()
                            ? "resource limit exceeded"
-                           : "wasm trap";
+                       : e.kind == ErrorKind::Exception ? "wasm exception"
+                                                        : "wasm trap";
     std::fprintf(stderr, "%s%s%s: %s%s\n", prefix.c_str(), file.empty() ? "" : ": ", what,
                  e.message.c_str(), where.c_str());
     if (!e.backtrace.empty()) print_backtrace(e.backtrace);

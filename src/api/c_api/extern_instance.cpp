@@ -101,6 +101,7 @@ void wasm_instance_exports(const wasm_instance_t* instance, wasm_extern_vec_t* o
     case ExternKind::Global: kind = RefKind::Global, handle = e.global()->handle(); break;
     case ExternKind::Table: kind = RefKind::Table, handle = e.table()->handle(); break;
     case ExternKind::Memory: kind = RefKind::Memory, handle = e.memory()->handle(); break;
+    case ExternKind::Tag: break; // never here: the C API refuses modules exporting tags
     }
     out->data[i] = static_cast<wasm_extern_t*>(new_ref(sd, sd.identity(kind, handle)));
   }

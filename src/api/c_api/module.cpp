@@ -12,10 +12,27 @@ wasm_module_t::wasm_module_t(Module m, std::shared_ptr<const std::vector<uint8_t
 
 namespace wasmcap::capi {
 
+namespace {
+Error tag_refused(const char* what, const std::string& name) {
+  return make_error(ErrorKind::Usage, std::string("the C API has no extern kind for exception "
+                                                  "tags: the module ") +
+                                          what + " tag \"" + name +
+                                          "\" (use the C++ API, wasmcap::Tag)");
+}
+} // namespace
+
 Result<wasm_module_t*> compile(const EngineData& engine, std::span<const uint8_t> bytes) {
   auto m = engine.cache_dir ? CodeCache(*engine.cache_dir).load(engine.engine, bytes)
                             : Module::from_binary(engine.engine, bytes);
   if (!m) return std::move(m).error();
+  // wasm.h has no extern kind for exception tags, so its import and export lists could not
+  // describe such a module: refuse it here, by name, rather than hand out a null extern type.
+  for (const ImportType& i : m->imports()) {
+    if (i.type.kind == ExternKind::Tag) return tag_refused("imports", i.module + "\".\"" + i.name);
+  }
+  for (const ExportType& e : m->exports()) {
+    if (e.type.kind == ExternKind::Tag) return tag_refused("exports", e.name);
+  }
   auto binary = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
   return new wasm_module_t(std::move(m).value(), std::move(binary));
 }

@@ -29,6 +29,9 @@ wasm_valkind_t to_valkind(ValType t) {
   case ValType::V128: return kV128Kind;
   case ValType::ExternRef: return WASM_EXTERNREF;
   case ValType::FuncRef: return WASM_FUNCREF;
+  // wasm.h has no exnref: reported as a reference kind, but values of it are refused both ways
+  // (values_refs.cpp), so a host can never pass another reference where an exnref goes.
+  case ValType::ExnRef: return WASM_ANYREF;
   }
   return WASM_I32;
 }
@@ -39,6 +42,7 @@ wasm_externkind_t to_c_kind(ExternKind k) {
   case ExternKind::Global: return WASM_EXTERN_GLOBAL;
   case ExternKind::Table: return WASM_EXTERN_TABLE;
   case ExternKind::Memory: return WASM_EXTERN_MEMORY;
+  case ExternKind::Tag: break; // modules with tags are refused by the C API (module.cpp)
   }
   return WASM_EXTERN_FUNC;
 }
@@ -128,6 +132,7 @@ wasm_externtype_t* new_externtype(const ExternType& t) {
   case ExternKind::Global: return new_globaltype(t.global);
   case ExternKind::Table: return new_tabletype(t.table);
   case ExternKind::Memory: return new_memorytype(t.memory);
+  case ExternKind::Tag: break; // modules with tags are refused by the C API (module.cpp)
   }
   return nullptr;
 }

@@ -74,6 +74,7 @@ Status to_value(StoreData& store, const wasm_val_t& v, ValType expected, Value& 
   case ValType::F32: out = Value::make_f32(v.of.f32); return ok();
   case ValType::F64: out = Value::make_f64(v.of.f64); return ok();
   case ValType::V128: return usage("v128 values cannot cross the wasm.h C API");
+  case ValType::ExnRef: return usage("exnref values cannot cross the wasm.h C API");
   case ValType::FuncRef:
   case ValType::ExternRef: return ref_to_value(store, v.of.ref, expected, out);
   }
@@ -93,6 +94,7 @@ wasm_val_t from_value(StoreData& store, const Value& v) {
     break;
   case ValType::FuncRef:
   case ValType::ExternRef: out.of.ref = value_to_ref(store, v); break;
+  case ValType::ExnRef: out.of.ref = nullptr; break; // not representable in wasm.h
   }
   return out;
 }

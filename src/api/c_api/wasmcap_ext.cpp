@@ -29,6 +29,7 @@ wasmcap_error_kind_t to_c(ErrorKind k) {
   case ErrorKind::Io: return WASMCAP_ERROR_IO;
   case ErrorKind::Usage: return WASMCAP_ERROR_USAGE;
   case ErrorKind::Exit: return WASMCAP_ERROR_EXIT;
+  case ErrorKind::Exception: return WASMCAP_ERROR_EXCEPTION;
   }
   return WASMCAP_ERROR_USAGE;
 }
