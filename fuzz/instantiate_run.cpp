@@ -48,6 +48,11 @@ std::optional<Extern> dummy_import(Store& store, const ExternType& t) {
     if (!g) return std::nullopt;
     return Extern(*g);
   }
+  case ExternKind::Tag: {
+    auto tag = Tag::create(store, t.func);
+    if (!tag) return std::nullopt;
+    return Extern(*tag);
+  }
   }
   return std::nullopt;
 }

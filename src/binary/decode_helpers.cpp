@@ -71,14 +71,23 @@ Result<ir::GlobalType> read_global_type(ByteReader& r) {
 
 namespace {
 // Constant expressions are only delimited here; validate/ checks which instructions they hold.
+// With exception handling off, its opcodes are illegal (they were unassigned in 2.0).
 struct AcceptAll {
-  support::Status operator()(const ir::Instr&) { return support::ok(); }
+  bool exceptions = true;
+  support::Status operator()(const ir::Instr& in) {
+    const ir::OpInfo& info = ir::op_info(in.op);
+    if (!exceptions && info.prefix == 0 &&
+        ((info.code >= 0x06 && info.code <= 0x0A) || info.code == 0x18 || info.code == 0x19 ||
+         info.code == 0x1F))
+      return make_error(ErrorKind::Malformed, "illegal opcode", in.offset);
+    return support::ok();
+  }
 };
 } // namespace
 
-Result<ir::ConstExpr> read_const_expr(ByteReader& r) {
+Result<ir::ConstExpr> read_const_expr(ByteReader& r, bool exceptions) {
   const uint64_t start = r.offset();
-  AcceptAll visitor;
+  AcceptAll visitor{exceptions};
   CodeReader<AcceptAll> code(r.rest(), start, visitor);
   WASMCAP_TRY(code.read_expression());
   WASMCAP_TRY(r.skip(code.position()));

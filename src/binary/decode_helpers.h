@@ -20,6 +20,7 @@ support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r);
 support::Result<ir::GlobalType> read_global_type(support::ByteReader& r);
 // Reads instructions up to and including the `end` that closes the expression; the returned
 // range covers exactly those bytes (absolute offsets, as the reader's base offset is).
-support::Result<ir::ConstExpr> read_const_expr(support::ByteReader& r);
+// `exceptions` false: an exception opcode is 2.0's "illegal opcode" (DecodeOptions::exceptions).
+support::Result<ir::ConstExpr> read_const_expr(support::ByteReader& r, bool exceptions = true);
 
 } // namespace wasmcap::binary::detail

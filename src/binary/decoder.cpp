@@ -190,7 +190,8 @@ Status read_sections(ByteReader& r, detail::DecodeState& s) {
   while (!r.at_end()) {
     const uint64_t id_at = r.offset();
     WASMCAP_ASSIGN(uint8_t id, r.read_u8());
-    if (id > kTag) return make_error(ErrorKind::Malformed, "malformed section id", id_at);
+    if (id > kTag || (id == kTag && !s.exceptions))
+      return make_error(ErrorKind::Malformed, "malformed section id", id_at);
     if (id != kCustom) {
       if (section_rank(id) <= last_rank) {
         return make_error(ErrorKind::Malformed, "unexpected content after last section", id_at);
@@ -234,6 +235,7 @@ Result<ir::Module> decode_module(std::span<const uint8_t> bytes, const DecodeOpt
   WASMCAP_TRY(read_preamble(r));
   detail::DecodeState state(m);
   state.trust_bodies = options.trust_bodies;
+  state.exceptions = options.exceptions;
   WASMCAP_TRY(read_sections(r, state));
   fill_index_spaces(m);
   return m;

@@ -21,6 +21,10 @@ struct DecodeOptions {
   // taken from its size): only for bytes known to have been decoded before, such as the checked
   // copy inside a .cwasm file (src/llvm/aot.cpp). Saves most of the decoding time of big modules.
   bool trust_bodies = false;
+  // Exception handling (WebAssembly 3.0). Off, the tag section, tag imports and exports and the
+  // exception opcodes of constant expressions are malformed here, as 2.0's decoder said (the
+  // validator reports the rest: validate::Features::exceptions).
+  bool exceptions = true;
 };
 support::Result<ir::Module> decode_module(std::span<const uint8_t> bytes,
                                           const DecodeOptions& options);

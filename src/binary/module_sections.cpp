@@ -70,6 +70,7 @@ Status read_import_section(ByteReader& r, DecodeState& s) {
       break;
     }
     case 4: {
+      if (!s.exceptions) return make_error(ErrorKind::Malformed, "malformed import kind", at);
       WASMCAP_ASSIGN(imp.tag_type, read_tag_type(r));
       break;
     }
@@ -112,7 +113,7 @@ Status read_global_section(ByteReader& r, DecodeState& s) {
   for (uint32_t i = 0; i < n; ++i) {
     ir::Global& g = s.module.globals.emplace_back();
     WASMCAP_ASSIGN(g.type, read_global_type(r));
-    WASMCAP_ASSIGN(g.init, read_const_expr(r));
+    WASMCAP_ASSIGN(g.init, read_const_expr(r, s.exceptions));
   }
   return support::ok();
 }
@@ -124,7 +125,8 @@ Status read_export_section(ByteReader& r, DecodeState& s) {
     WASMCAP_ASSIGN(e.name, r.read_name());
     const uint64_t at = r.offset();
     WASMCAP_ASSIGN(uint8_t kind, r.read_u8());
-    if (kind > 4) return make_error(ErrorKind::Malformed, "malformed export kind", at);
+    if (kind > (s.exceptions ? 4 : 3))
+      return make_error(ErrorKind::Malformed, "malformed export kind", at);
     e.kind = static_cast<ir::ExternKind>(kind);
     WASMCAP_ASSIGN(e.index, r.read_u32());
   }

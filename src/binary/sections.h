@@ -24,6 +24,7 @@ struct DecodeState {
   bool has_data_section = false;
   bool code_uses_data_idx = false; // some body has memory.init or data.drop
   bool trust_bodies = false;       // DecodeOptions::trust_bodies: bodies are not scanned
+  bool exceptions = true;          // DecodeOptions::exceptions
   // Bodies of the code section, matched with the function section once all sections are read
   // (the count check comes last, as in the reference decoder).
   std::vector<ir::Function> bodies;

@@ -13,7 +13,7 @@ namespace {
 
 // The flags of an element segment are a bit field: bit 0 = passive or declarative (not active),
 // bit 1 = explicit table index (active) / declarative (not active), bit 2 = expressions.
-Status read_element(ByteReader& r, ir::ElementSegment& seg) {
+Status read_element(ByteReader& r, ir::ElementSegment& seg, const DecodeState& s) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint32_t flags, r.read_u32());
   if (flags > 7) return make_error(ErrorKind::Malformed, "malformed elements segment kind", at);
@@ -27,7 +27,7 @@ Status read_element(ByteReader& r, ir::ElementSegment& seg) {
     if (bit1) {
       WASMCAP_ASSIGN(seg.table_index, r.read_u32());
     }
-    WASMCAP_ASSIGN(seg.offset, read_const_expr(r));
+    WASMCAP_ASSIGN(seg.offset, read_const_expr(r, s.exceptions));
   }
   // Encodings 0 and 4 have neither element kind nor type: funcref is implied.
   seg.type = ir::ValType::FuncRef;
@@ -43,7 +43,7 @@ Status read_element(ByteReader& r, ir::ElementSegment& seg) {
   WASMCAP_ASSIGN(uint32_t n, r.read_u32());
   for (uint32_t i = 0; i < n; ++i) {
     if (seg.uses_exprs) {
-      WASMCAP_ASSIGN(ir::ConstExpr e, read_const_expr(r));
+      WASMCAP_ASSIGN(ir::ConstExpr e, read_const_expr(r, s.exceptions));
       seg.exprs.push_back(e);
     } else {
       WASMCAP_ASSIGN(uint32_t f, r.read_u32());
@@ -53,7 +53,7 @@ Status read_element(ByteReader& r, ir::ElementSegment& seg) {
   return support::ok();
 }
 
-Status read_data(ByteReader& r, ir::DataSegment& seg) {
+Status read_data(ByteReader& r, ir::DataSegment& seg, const DecodeState& s) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint32_t flags, r.read_u32());
   switch (flags) {
@@ -67,7 +67,7 @@ Status read_data(ByteReader& r, ir::DataSegment& seg) {
   default: return make_error(ErrorKind::Malformed, "malformed data segment kind", at);
   }
   if (seg.mode == ir::SegmentMode::Active) {
-    WASMCAP_ASSIGN(seg.offset, read_const_expr(r));
+    WASMCAP_ASSIGN(seg.offset, read_const_expr(r, s.exceptions));
   }
   // Not read_count: running past the section is "unexpected end", as the spec tests expect.
   WASMCAP_ASSIGN(uint32_t size, r.read_u32());
@@ -80,7 +80,7 @@ Status read_data(ByteReader& r, ir::DataSegment& seg) {
 Status read_element_section(ByteReader& r, DecodeState& s) {
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i)
-    WASMCAP_TRY(read_element(r, s.module.elements.emplace_back()));
+    WASMCAP_TRY(read_element(r, s.module.elements.emplace_back(), s));
   return support::ok();
 }
 
@@ -88,7 +88,7 @@ Status read_data_section(ByteReader& r, DecodeState& s) {
   s.has_data_section = true;
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i)
-    WASMCAP_TRY(read_data(r, s.module.datas.emplace_back()));
+    WASMCAP_TRY(read_data(r, s.module.datas.emplace_back(), s));
   return support::ok();
 }
 

@@ -44,7 +44,14 @@ TEST(Decoder, Preamble) {
 }
 
 TEST(Decoder, SectionFraming) {
-  EXPECT_EQ(error_of(with_header({0x0D, 0x00})), "malformed section id");
+  EXPECT_EQ(error_of(with_header({0x0E, 0x00})), "malformed section id");
+  // 13 is the tag section (exception handling), unknown to a 2.0 decoder.
+  EXPECT_TRUE(wasmcap::binary::decode_module(with_header({0x0D, 0x01, 0x00})));
+  wasmcap::binary::DecodeOptions v2;
+  v2.exceptions = false;
+  auto m2 = wasmcap::binary::decode_module(with_header({0x0D, 0x01, 0x00}), v2);
+  ASSERT_FALSE(m2);
+  EXPECT_EQ(m2.error().message, "malformed section id");
   EXPECT_EQ(error_of(with_header({0x01, 0x05, 0x00})),
             "length out of bounds: the type section's size is 5 bytes, but only 1 remain in the "
             "module");

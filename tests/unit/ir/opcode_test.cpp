@@ -8,7 +8,9 @@ using namespace wasmcap::ir;
 TEST(Opcode, SingleByteLookup) {
   EXPECT_EQ(op_from_byte(0x6A), Op::I32Add);
   EXPECT_EQ(op_from_byte(0x0B), Op::End);
-  EXPECT_FALSE(op_from_byte(0x06).has_value());
+  EXPECT_EQ(op_from_byte(0x06), Op::Try); // exception handling (3.0)
+  EXPECT_EQ(op_from_byte(0x1F), Op::TryTable);
+  EXPECT_FALSE(op_from_byte(0x17).has_value());
 }
 
 TEST(Opcode, PrefixedLookup) {

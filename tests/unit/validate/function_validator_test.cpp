@@ -189,4 +189,28 @@ TEST(FunctionValidator, MemoryIndexImmediates) {
   EXPECT_EQ(m.error().message, "malformed memop flags");
 }
 
+// Exception handling without tags: try_table's clauses must match their labels, rethrow must
+// name a legacy catch block, and with the feature off the opcodes are 2.0's illegal ones.
+TEST(FunctionValidator, ExceptionHandlingRules) {
+  constexpr uint8_t kExnRef = 0x69;
+  // (try_table (catch_all_ref 0)) in a function returning nothing: the label takes no exnref.
+  EXPECT_EQ(error_of(check({}, {}, {0x1F, 0x40, 0x01, 0x03, 0x00, 0x0B, 0x0B})), "type mismatch");
+  // The same in a function returning exnref is valid.
+  EXPECT_TRUE(check({}, {kExnRef}, {0x1F, 0x40, 0x01, 0x03, 0x00, 0x0B, 0x00, 0x0B}));
+  // throw_ref takes an exnref.
+  EXPECT_EQ(error_of(check({}, {}, {0x41, 0x00, 0x0A, 0x0B})),
+            "type mismatch: expected exnref, got i32");
+  // rethrow 0 in a block, and in a legacy catch_all.
+  EXPECT_EQ(error_of(check({}, {}, {0x02, 0x40, 0x09, 0x00, 0x0B, 0x0B})), "invalid rethrow label");
+  EXPECT_TRUE(check({}, {}, {0x06, 0x40, 0x19, 0x09, 0x00, 0x0B, 0x0B}));
+  // A tag that does not exist.
+  EXPECT_EQ(error_of(check({}, {}, {0x08, 0x00, 0x0B})), "unknown tag 0");
+  validate::Features off;
+  off.exceptions = false;
+  const Status st = check_with(off, {}, {}, {0x1F, 0x40, 0x00, 0x0B, 0x0B});
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().kind, ErrorKind::Malformed);
+  EXPECT_EQ(st.error().message, "illegal opcode");
+}
+
 } // namespace
