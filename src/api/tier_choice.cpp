@@ -41,6 +41,7 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
 uint32_t checks_for(const Config& config) {
 #ifdef WASMCAP_HAVE_LLVM_TIER
   if (config.fuel) return llvm_tier::kCheckFuel;
+  if (config.profiling) return llvm_tier::kCheckInterrupt | llvm_tier::kCheckEveryLoop;
   if (config.timeout_ms || (config.interruptible && !config.interrupt_by_signal)) {
     return llvm_tier::kCheckInterrupt;
   }

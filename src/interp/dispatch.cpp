@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "interp/compiled_module.h"
+#include "interp/frames.h"
 #include "interp/machine.h"
 #include "interp/numeric.h"
 #include "interp/simd_ops.h"
@@ -127,7 +128,9 @@ uint32_t slot_width(ir::ValType t) {
   return t == ir::ValType::V128 ? 2 : 1;
 }
 // The fuel counter dropped below zero: refill it or trap (see runtime::Store::refuel).
+// A profiler's sample request is taken here too (frames.h).
 [[gnu::noinline]] bool refuel(Machine* m, const uint32_t* pc) {
+  take_sample(*m, pc);
   support::Status s = m->store->refuel(m->fuel);
   if (s) return true;
   trap_error(m, pc, std::move(s).error());
@@ -803,24 +806,6 @@ const Handler kHandlers[kIOpCount] = {
 static_assert(static_cast<uint32_t>(IOp::IncBrUnlessI64GeUImm) + 1 == kIOpCount,
               "kHandlers lists the internal ops in IOp order");
 
-// The wasm frames of a trap, innermost first.
-std::vector<TraceFrame> backtrace(const Machine& m) {
-  std::vector<TraceFrame> out;
-  auto add = [&](const FunctionCode* fc, const runtime::ModuleInstance* inst, const uint32_t* pc) {
-    const ir::Module& mod = inst->module();
-    TraceFrame f;
-    f.func_index = fc->func_index;
-    f.func_name = std::string(mod.func_name(fc->func_index));
-    f.module_name = mod.names.module.value_or("");
-    f.offset = fc->wasm_offset_at(static_cast<uint32_t>(pc - fc->code.data()));
-    out.push_back(std::move(f));
-  };
-  add(m.func, m.inst, m.trap_pc);
-  for (const Frame* f = m.frame; f->return_pc != nullptr; --f)
-    add(f->func, f->inst, f->return_pc - 1);
-  return out;
-}
-
 } // namespace
 
 void thread_code(FunctionCode& fc) {
@@ -891,7 +876,7 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
     // A trap in a callee this frame reached through the runtime (a host function re-entering
     // wasm, another tier's code) already lists that callee's frames, innermost first: ours
     // follow them.
-    std::vector<TraceFrame> ours = backtrace(m);
+    std::vector<TraceFrame> ours = backtrace(m, m.trap_pc);
     err.backtrace.insert(err.backtrace.end(), ours.begin(), ours.end());
     result = std::move(err);
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "interp/code.h"
 #include "runtime/func.h"
@@ -50,6 +51,8 @@ struct Machine final : runtime::TierState {
   // Set when a handler traps.
   support::Error error;
   const uint32_t* trap_pc = nullptr;
+
+  void append_running_frames(std::vector<TraceFrame>& out) const override; // frames.cpp
 };
 
 // Replaces each instruction's op number by its handler's address (as an offset); done once per

@@ -185,7 +185,7 @@ llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target() {
   return jtmb;
 }
 
-void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
+void optimize(llvm::Module& module, llvm::TargetMachine& tm, uint32_t checks) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -197,9 +197,13 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
   // Before the loops are vectorized and unrolled (loop_checks.h).
-  pb.registerVectorizerStartEPCallback([](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
-    fpm.addPass(CountedLoopPass());
-  });
+  // Not for a profiler's code (kCheckEveryLoop): its samples belong inside the counted loops.
+  if ((checks & kCheckEveryLoop) == 0) {
+    pb.registerVectorizerStartEPCallback(
+        [](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
+          fpm.addPass(CountedLoopPass());
+        });
+  }
   // Last, after every InstCombine (which would turn its xor back into a select).
   pb.registerOptimizerLastEPCallback([](llvm::ModulePassManager& mpm, llvm::OptimizationLevel) {
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(SignSelectPass()));
@@ -230,7 +234,7 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
   if (!tm) return llvm_error("target machine", tm.takeError());
   llmod->setDataLayout((*tm)->createDataLayout());
   llmod->setTargetTriple((*tm)->getTargetTriple().str());
-  optimize(*llmod, **tm);
+  optimize(*llmod, **tm, options.checks);
 
   // JITLink (LLJIT's default linker on x86-64 ELF), made here so the code range is recorded.
   auto range = std::make_shared<CodeRange>();

@@ -51,8 +51,9 @@ void initialize_llvm();
 // The host CPU's name and every feature it has.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target();
 // The new pass manager's O2 pipeline for `tm`, SignSelectPass at its end (sign_select.h), then
-// the IR dump of WASMCAP_LLVM_DUMP_IR.
-void optimize(llvm::Module& module, llvm::TargetMachine& tm);
+// the IR dump of WASMCAP_LLVM_DUMP_IR. `checks` (kCheck*) decides whether counted loops lose their
+// interruption checks (loop_checks.h).
+void optimize(llvm::Module& module, llvm::TargetMachine& tm, uint32_t checks);
 support::Error llvm_error(const std::string& what, llvm::Error e);
 
 // On success `out.functions` holds the entry points, which live as long as the returned JIT.

@@ -108,6 +108,10 @@ std::string describe_checks(uint32_t checks) {
   if ((checks & kCheckFuel) != 0) {
     return "fuel (charged at calls and loop headers; it serves interruption and timeouts too)";
   }
+  if ((checks & kCheckInterrupt) != 0 && (checks & kCheckEveryLoop) != 0) {
+    return "interruption (the store's interrupt word at function entries and every loop header, "
+           "for a profiler)";
+  }
   if ((checks & kCheckInterrupt) != 0) {
     return "interruption (the store's interrupt word at function entries and loop headers)";
   }

@@ -30,7 +30,7 @@ support::Result<ObjectCode> generate_object(const ir::Module& mod,
   if (!tm) return llvm_error("target machine", tm.takeError());
   llmod.setDataLayout((*tm)->createDataLayout());
   llmod.setTargetTriple((*tm)->getTargetTriple().str());
-  optimize(llmod, **tm);
+  optimize(llmod, **tm, checks);
 
   ObjectCode out;
   llvm::SmallVector<char, 0> buffer;

@@ -39,9 +39,13 @@ inline constexpr const char* kUnsupportedPrefix = "the llvm tier does not suppor
 //   entry cost at the call, a loop's body cost at its header, an entry from the runtime in the
 //   entry wrapper), on the store's compiled-code counter; below zero the `refuel` helper decides
 //   (more fuel, out of fuel, interrupted, timed out), so it serves interruption too.
+// kCheckEveryLoop, with kCheckInterrupt: counted loops keep their header's check too (no
+//   CountedLoopPass, loop_checks.h), so a sampling profiler's request is seen inside them rather
+//   than after them (Config::profiling, include/wasmcap/profiler.h).
 inline constexpr uint32_t kCheckInterrupt = 1u << 0;
 inline constexpr uint32_t kCheckFuel = 1u << 1;
-inline constexpr uint32_t kKnownChecks = kCheckInterrupt | kCheckFuel;
+inline constexpr uint32_t kCheckEveryLoop = 1u << 2;
+inline constexpr uint32_t kKnownChecks = kCheckInterrupt | kCheckFuel | kCheckEveryLoop;
 
 // Trap codes compiled code passes to the host's trap helper.
 enum class TrapCode : uint32_t {

@@ -33,7 +33,7 @@ map=$(run_for_map run --tier jit --no-cache --invoke fib "$dir/fib.wat" 5)
 
 "$wasmcap" run --profile=jitdump "$dir/fib.wat" >"$work/out" 2>&1
 status=$?
-[ $status -eq 2 ] && grep -q 'jitdump not in {perfmap}' "$work/out" ||
+[ $status -eq 2 ] && grep -q 'expected perfmap, guest or guest,FILE' "$work/out" ||
   fail "--profile=jitdump: status $status, $(cat "$work/out")"
 
 rm -rf "$work"
