@@ -12,6 +12,7 @@
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
 #include "llvm/compile.h"
+#include "llvm/jitdump.h"
 #include "llvm/perf_map.h"
 #endif
 
@@ -99,6 +100,16 @@ bool Engine::enable_perf_map() {
   return true;
 #else
   return false;
+#endif
+}
+
+std::optional<std::string> Engine::enable_jitdump() {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  std::string why;
+  if (llvm_tier::enable_jitdump(why)) return std::nullopt;
+  return why;
+#else
+  return std::string("this wasmcap has no LLVM tier, so no machine code to describe");
 #endif
 }
 

@@ -9,6 +9,7 @@
 
 #include "llvm/aot.h"
 #include "llvm/jit_module.h"
+#include "llvm/jitdump.h"
 #include "llvm/perf_map.h"
 #include "llvm/tier_loader.h"
 
@@ -129,7 +130,11 @@ void JitModule::index_code() {
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index, true});
   }
   std::sort(code_starts_.begin(), code_starts_.end());
-  if (perf_map_enabled()) write_perf_map(perf_map_entries());
+  if (perf_map_enabled() || jitdump_enabled()) {
+    const std::vector<PerfMapEntry> entries = perf_map_entries();
+    if (perf_map_enabled()) write_perf_map(entries);
+    if (jitdump_enabled()) write_jitdump(entries);
+  }
 }
 
 // Each function's code runs to the next one's start (or the end of the module's code): the

@@ -75,10 +75,10 @@ fi
 [ -s "$work/wasmcap-guest-profile.json" ] && [ -s "$work/wasmcap-guest-profile.svg" ] ||
   fail "no wasmcap-guest-profile.json/.svg after a trapping run"
 
-"$wasmcap" run --profile=jitdump "$dir/fib.wat" >"$work/out" 2>&1
+"$wasmcap" run --profile=flamegraph "$dir/fib.wat" >"$work/out" 2>&1
 status=$?
-[ $status -eq 2 ] && grep -q 'expected perfmap, guest or guest,FILE' "$work/out" ||
-  fail "--profile=jitdump: status $status, $(cat "$work/out")"
+[ $status -eq 2 ] && grep -q 'expected perfmap, jitdump, guest or guest,FILE' "$work/out" ||
+  fail "--profile=flamegraph: status $status, $(cat "$work/out")"
 
 # The flame graph in a browser: the script ran, and clicking hot's box zoomed it to the whole
 # width (1200 px less the half-pixel gap) with "Reset zoom" shown.

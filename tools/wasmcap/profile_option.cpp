@@ -23,8 +23,9 @@ void add_profile_option(CLI::App& cmd, ProfileOption& out) {
   cmd.add_option_function<std::string>(
          "--profile",
          [&out](const std::string& v) {
-           if (v == "perfmap") {
-             out.kind = ProfileOption::Kind::PerfMap;
+           if (v == "perfmap" || v == "jitdump") {
+             out.kind =
+                 v == "perfmap" ? ProfileOption::Kind::PerfMap : ProfileOption::Kind::JitDump;
              return;
            }
            out.kind = ProfileOption::Kind::Guest;
@@ -32,24 +33,31 @@ void add_profile_option(CLI::App& cmd, ProfileOption& out) {
            out.svg_path = svg_beside(out.json_path);
          },
          "perfmap: name compiled wasm functions in /tmp/perf-PID.map for Linux perf (`perf "
-         "record -g wasmcap run --profile=perfmap ...`, then `perf report`). guest[,FILE]: "
+         "record -g wasmcap run --profile=perfmap ...`, then `perf report`). jitdump: the "
+         "same with the machine code, in jit-PID.dump for `perf inject --jit` (record with "
+         "`perf record -k mono`). guest[,FILE]: "
          "sample the guest's wasm stacks about 1000 times a second on any tier and write FILE "
          "(default " +
              std::string(kDefaultGuestFile) +
              ") for the Firefox Profiler (profiler.firefox.com) and a flame graph FILE.svg to "
              "open in a browser")
       ->check([](const std::string& v) -> std::string {
-        if (v == "perfmap" || v == "guest") return "";
+        if (v == "perfmap" || v == "jitdump" || v == "guest") return "";
         if (v.rfind("guest,", 0) == 0 && v.size() > 6) return "";
-        return "expected perfmap, guest or guest,FILE";
+        return "expected perfmap, jitdump, guest or guest,FILE";
       })
-      ->type_name("perfmap|guest[,FILE]");
+      ->type_name("perfmap|jitdump|guest[,FILE]");
 }
 
 void apply_profile_option(const ProfileOption& option, Config& config) {
   if (option.kind == ProfileOption::Kind::PerfMap && !Engine::enable_perf_map()) {
     std::fprintf(stderr, "Warning: --profile=perfmap: this wasmcap has no LLVM tier, so no "
                          "machine code to name\n");
+  }
+  if (option.kind == ProfileOption::Kind::JitDump) {
+    if (auto why = Engine::enable_jitdump()) {
+      std::fprintf(stderr, "Warning: --profile=jitdump: %s\n", why->c_str());
+    }
   }
   if (option.kind == ProfileOption::Kind::Guest) {
     // Samples are taken at the interruption checks: compiled code must carry them (Ctrl-C then

@@ -1,4 +1,4 @@
-// `run --profile=perfmap|guest[,FILE]`: what the option asks for, and the guest profiler's
+// `run --profile=perfmap|jitdump|guest[,FILE]`: what the option asks for, and the guest profiler's
 // scope (it writes the profile on every way out of a run, as the learned-policy writer does).
 #pragma once
 
@@ -15,7 +15,7 @@
 namespace wasmcap::cli {
 
 struct ProfileOption {
-  enum class Kind { None, PerfMap, Guest } kind = Kind::None;
+  enum class Kind { None, PerfMap, JitDump, Guest } kind = Kind::None;
   // Guest: the Firefox Profiler file and the flame graph beside it.
   std::string json_path, svg_path;
 };
