@@ -126,8 +126,23 @@ uint32_t value_to_slots(const Value& v, uint64_t* p) {
 uint32_t slot_width(ir::ValType t) {
   return t == ir::ValType::V128 ? 2 : 1;
 }
+// Tiering: marks the functions of the running frames (the innermost few) that have on-stack
+// replacement points as seen running, so the background compile gives them entries. Called on
+// slow paths only: refuels, and LoopPoll's countdown.
+void note_running(Machine* m) {
+  constexpr int kFrames = 16; // a hot loop's function is near the top, or it would not be hot
+  if (m->func->seen_running != nullptr)
+    m->func->seen_running->store(true, std::memory_order_relaxed);
+  int n = 0;
+  for (const Frame* f = m->frame; f->return_pc != nullptr && n < kFrames; --f, ++n) {
+    if (f->func->seen_running != nullptr)
+      f->func->seen_running->store(true, std::memory_order_relaxed);
+  }
+}
+
 // The fuel counter dropped below zero: refill it or trap (see runtime::Store::refuel).
 [[gnu::noinline]] bool refuel(Machine* m, const uint32_t* pc) {
+  note_running(m);
   support::Status s = m->store->refuel(m->fuel);
   if (s) return true;
   trap_error(m, pc, std::move(s).error());
@@ -190,6 +205,7 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
     s = call_with_values(m, f, args_fp);
   }
   m->stack_top = saved_top;
+  m->osr_countdown = 0; // see Machine::osr_countdown
   if (!s) {
     trap_error(m, pc, std::move(s).error());
     return false;
@@ -731,6 +747,9 @@ template <IOp op, bool when_true> Exit br_cmp_imm(HANDLER_ARGS) { // [a, imm, t]
 // --- tail calls -----------------------------------------------------------------------------
 #include "interp/return_call_dispatch.inc"
 
+// --- on-stack replacement -------------------------------------------------------------------
+#include "interp/osr_dispatch.inc"
+
 // --- memory ---------------------------------------------------------------------------------
 #include "interp/memory_dispatch.inc"
 
@@ -754,6 +773,8 @@ const Handler kHandlers[kIOpCount] = {
     &handle<IOp::GlobalSet128>,
     &handle<IOp::CallDirect>,
     &handle<IOp::CallDirectPoll>,
+    &handle<IOp::FuelOsr>,
+    &handle<IOp::LoopPoll>,
     &handle<IOp::UseMemory>,
     &handle<IOp::MemoryCopyBetween>,
 #define IMM_ENTRY(name) &bin_imm<IOp::name>,
@@ -815,7 +836,8 @@ std::vector<TraceFrame> backtrace(const Machine& m) {
     f.offset = fc->wasm_offset_at(static_cast<uint32_t>(pc - fc->code.data()));
     out.push_back(std::move(f));
   };
-  add(m.func, m.inst, m.trap_pc);
+  // A trap in compiled code that took this frame over (osr_dispatch.inc) lists it already.
+  if (!m.trap_frame_listed) add(m.func, m.inst, m.trap_pc);
   for (const Frame* f = m.frame; f->return_pc != nullptr; --f)
     add(f->func, f->inst, f->return_pc - 1);
   return out;
@@ -892,6 +914,7 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
     // wasm, another tier's code) already lists that callee's frames, innermost first: ours
     // follow them.
     std::vector<TraceFrame> ours = backtrace(m);
+    m.trap_frame_listed = false;
     err.backtrace.insert(err.backtrace.end(), ours.begin(), ours.end());
     result = std::move(err);
   }
