@@ -28,6 +28,13 @@ std::vector<TraceFrame> backtrace(const Machine& m, const uint32_t* pc) {
   return out;
 }
 
+std::vector<TraceFrame> trap_backtrace(const Machine& m) {
+  std::vector<TraceFrame> out;
+  if (!m.trap_frame_listed) out.push_back(frame_of(m.func, m.inst, m.trap_pc));
+  append_callers(m, out);
+  return out;
+}
+
 void take_sample(const Machine& m, const uint32_t* pc) {
   if (!m.store->take_sample_request()) return;
   const std::vector<TraceFrame> frames = backtrace(m, pc);

@@ -47,10 +47,17 @@ struct Machine final : runtime::TierState {
   // Fuel/interrupt counter: charged at function entries and loop headers; when it drops below
   // zero runtime::Store::refuel() decides (more fuel, out of fuel, interrupted, timed out).
   int64_t fuel = 0;
+  // Unmetered code lowered for tiering: LoopPoll counts loop iterations down with this; at zero it
+  // notes the running functions and tries on-stack replacement (osr_dispatch.inc). Calls through
+  // the runtime zero it, so the loop that made one checks at its next header.
+  int64_t osr_countdown = 0;
 
   // Set when a handler traps.
   support::Error error;
   const uint32_t* trap_pc = nullptr;
+  // The trap's error lists the trapping frame already: compiled code that took it over by
+  // on-stack replacement trapped (trap_backtrace() then starts at its caller).
+  bool trap_frame_listed = false;
 
   void append_running_frames(std::vector<TraceFrame>& out) const override; // frames.cpp
 };

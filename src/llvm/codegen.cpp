@@ -128,7 +128,8 @@ void initialize_llvm() {
 support::Result<TranslatedModule> translate_module(const ir::Module& mod,
                                                    const validate::Features& features,
                                                    const HostLayout& layout, uint64_t count,
-                                                   bool guard_pages, uint32_t checks) {
+                                                   bool guard_pages, uint32_t checks,
+                                                   std::span<const uint8_t> osr_functions) {
   if (count != mod.functions.size()) {
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: the host and the plugin disagree on the module");
@@ -156,6 +157,9 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
     uint32_t func_index = mod.num_imported_funcs + i;
     FunctionTranslator translator(env, func_index);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, vctx, translator));
+    if (i < osr_functions.size() && osr_functions[i] != 0) {
+      WASMCAP_TRY(translate_osr_entries(env, func_index, features, vctx));
+    }
   }
   patch_entry_charges(env);
   std::string broken;

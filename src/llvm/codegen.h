@@ -37,16 +37,16 @@ struct GenerateOutput {
 };
 
 // The shared front half: validation and translation of every body to (unoptimized) LLVM IR,
-// with (guard_pages) or without bounds compares on memory 0.
+// with (guard_pages) or without bounds compares on memory 0, and the on-stack replacement
+// entries of the defined functions marked in `osr_functions` (translate_osr.cpp).
 struct TranslatedModule {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
 };
-support::Result<TranslatedModule> translate_module(const ir::Module& module,
-                                                   const validate::Features& features,
-                                                   const HostLayout& layout,
-                                                   uint64_t function_count, bool guard_pages,
-                                                   uint32_t checks);
+support::Result<TranslatedModule>
+translate_module(const ir::Module& module, const validate::Features& features,
+                 const HostLayout& layout, uint64_t function_count, bool guard_pages,
+                 uint32_t checks, std::span<const uint8_t> osr_functions = {});
 void initialize_llvm();
 // The host CPU's name and every feature it has.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target();
@@ -76,6 +76,7 @@ struct ObjectCode {
 support::Result<ObjectCode> generate_object(const ir::Module& module,
                                             const validate::Features& features,
                                             const HostLayout& layout, uint64_t function_count,
-                                            bool guard_pages, uint32_t checks);
+                                            bool guard_pages, uint32_t checks,
+                                            std::span<const uint8_t> osr_functions = {});
 
 } // namespace wasmcap::llvm_tier

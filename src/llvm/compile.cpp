@@ -128,6 +128,10 @@ void JitModule::index_code() {
   for (const JitFunction& f : functions_) {
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.native), f.func_index, false});
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index, true});
+    if (f.osr != nullptr) { // on-stack replacement: its body is a frame of the function too
+      code_starts_.push_back({reinterpret_cast<uintptr_t>(f.osr_body), f.func_index, false});
+      code_starts_.push_back({reinterpret_cast<uintptr_t>(f.osr), f.func_index, true});
+    }
   }
   std::sort(code_starts_.begin(), code_starts_.end());
   if (perf_map_enabled() || jitdump_enabled()) {

@@ -259,10 +259,10 @@ support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& fu
   return support::ok();
 }
 
-support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstance& func,
-                                      uint64_t* slots) const {
-  const auto* jf = static_cast<const JitFunction*>(func.code);
-  runtime::ModuleInstance* inst = func.instance;
+template <class Enter>
+support::Status JitModule::run_activation(runtime::Store& store, runtime::ModuleInstance& instance,
+                                          const Enter& enter) const {
+  runtime::ModuleInstance* inst = &instance;
   JitContext ctx;
   if (!inst->memories.empty()) {
     const runtime::Memory& m = *inst->memories[0];
@@ -302,11 +302,27 @@ support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstan
     if (act.fault_pc != 0) return fault_trap(act.fault_pc, tt::kMemoryOutOfBounds);
     return std::move(*act.error);
   }
-  jf->entry(&ctx, slots);
+  enter(&ctx);
   leave_compiled_code(outer);
   // The caller may be the interpreter or a host, which read the store's reserve.
   store.return_fuel(store.compiled_fuel());
   return support::ok();
+}
+
+support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstance& func,
+                                      uint64_t* slots) const {
+  const auto* jf = static_cast<const JitFunction*>(func.code);
+  return run_activation(store, *func.instance, [&](JitContext* ctx) { jf->entry(ctx, slots); });
+}
+
+support::Result<bool> JitModule::call_osr(runtime::Store& store, runtime::FuncInstance& func,
+                                          uint64_t* slots, uint64_t loop_offset) const {
+  const auto* jf = static_cast<const JitFunction*>(func.code);
+  if (jf->osr == nullptr) return false;
+  uint32_t ran = 0; // only read after a normal return (no longjmp)
+  WASMCAP_TRY(run_activation(store, *func.instance,
+                             [&](JitContext* ctx) { ran = jf->osr(ctx, slots, loop_offset); }));
+  return ran != 0;
 }
 
 } // namespace wasmcap::llvm_tier

@@ -22,7 +22,8 @@ namespace wasmcap::llvm_tier {
 //    and ctx_fuel, HostHelpers::interrupt and refuel.
 // 5: HostLayout::global_v128 (v128 globals); v128 values take two 8-byte slots in entry
 //    wrappers and in the `call` helper's slots, as in the interpreter's frames.
-inline constexpr uint32_t kTierAbiVersion = 5;
+// 6: ObjectRequest::osr_functions (on-stack replacement entries "o<i>" and their bodies "q<i>").
+inline constexpr uint32_t kTierAbiVersion = 6;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -162,6 +163,11 @@ struct ObjectRequest {
   // pages, and only then run this code), 0 = explicit checks.
   uint32_t guard_pages;
   uint32_t checks; // kCheck* bits
+  // Null, or one byte per defined function: where non-zero, also emit that function's on-stack
+  // replacement wrapper "o<i>" (`uint32_t (JitContext*, uint64_t* slots, uint64_t loop)`,
+  // jit_context.h's JitFunction::osr) and the body "q<i>" it calls, when it has a loop whose
+  // header has an empty operand stack. Ignored with kCheckFuel.
+  const uint8_t* osr_functions;
 };
 
 // The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the
