@@ -208,21 +208,25 @@ void Connection::dispatch() {
   // Busy before the handler can run: stop() must not see an idle connection in between.
   handling_ = true;
   server_.set_busy(true);
-  auto task = [ex, handler] {
+  const bool bodiless = ex->info().body_empty;
+  auto task = [ex, handler, bodiless, server = &server_] {
     {
       std::lock_guard lock(ex->mu);
       if (ex->s.dead) return; // the client left while the request was queued
     }
+    const auto started = std::chrono::steady_clock::now();
     try {
       (*handler)(*ex);
     } catch (...) {
       // Handlers report errors as values; this only keeps a stray exception off the thread.
       ex->fail(500, "the handler failed");
     }
+    if (bodiless) server->note_handler_time(std::chrono::steady_clock::now() - started);
     ex->handler_returned();
   };
-  // A request with a body would wait for it at once: it goes to a handler thread.
-  if (server_.options.inline_handlers && ex->info().body_empty &&
+  // A request with a body would wait for it at once: it goes to a handler thread; so do
+  // requests while handlers take long (Impl::inline_worthwhile).
+  if (server_.options.inline_handlers && bodiless && server_.inline_worthwhile() &&
       server_.pool->try_begin_inline()) {
     ++server_.requests;
     return run_inline(std::move(task));

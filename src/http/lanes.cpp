@@ -135,6 +135,15 @@ void Server::Impl::watch() {
   }
 }
 
+void Server::Impl::note_handler_time(std::chrono::steady_clock::duration took) {
+  // An exponential moving average over the last ~16 handlers; concurrent updates may lose one
+  // another's sample, which only makes the average a little less exact.
+  const auto ns =
+      static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+  const auto avg = static_cast<int64_t>(handler_avg_ns.load(std::memory_order_relaxed));
+  handler_avg_ns.store(static_cast<uint64_t>(avg + (ns - avg) / 16), std::memory_order_relaxed);
+}
+
 void Server::Impl::stop_threads() {
   {
     std::lock_guard lock(runners_mu);

@@ -98,6 +98,16 @@ struct Server::Impl {
   // True if the lane was taken over meanwhile: the thread is no longer its runner, and must
   // not touch its connections' state.
   bool end_inline(Lane& lane, InlineRun run);
+  // How long handlers of bodiless requests take, wherever they run (a moving average): run
+  // inline only while that is short. A long handler gains nothing from running inline (the
+  // hand-off costs microseconds) and would have its lane taken over, each time; under a
+  // sanitizer or with the JavaScript handler (milliseconds each) every request would be.
+  void note_handler_time(std::chrono::steady_clock::duration took);
+  bool inline_worthwhile() const {
+    return handler_avg_ns.load(std::memory_order_relaxed) < kInlineBelowNs;
+  }
+  static constexpr uint64_t kInlineBelowNs = 500'000;
+  std::atomic<uint64_t> handler_avg_ns{0};
   // Another thread becomes the lane's runner, if the handler started at `since` still runs:
   // then its exchange is returned (its noted kicks must go to the new runner), else null.
   std::shared_ptr<ExchangeImpl> take_over(Lane& lane, uint64_t since);

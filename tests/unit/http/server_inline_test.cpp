@@ -103,13 +103,13 @@ TEST_P(InlineTest, WhatWasWrittenGoesOutWhileTheHandlerComputes) {
   EXPECT_EQ(got.find("unseen"), std::string::npos) << "first; reached the client only at the end";
 }
 
-// Four keep-alive clients on one I/O thread, every third request computing for 3 ms (so the
+// Four keep-alive clients on one I/O thread, every tenth request computing for 2 ms (so the
 // I/O thread changes hands again and again): every answer is the right one, in order.
 TEST_P(InlineTest, ShortAndLongHandlersMixedOnOneIoThread) {
   std::atomic<int> count{0};
   auto server = start_server(
       [&](Exchange& ex) {
-        if (++count % 3 == 0) std::this_thread::sleep_for(3ms);
+        if (++count % 10 == 0) std::this_thread::sleep_for(2ms);
         respond(ex, 200, ex.request().target);
       },
       one_io_thread(GetParam()));
