@@ -60,11 +60,10 @@ void apply_profile_option(const ProfileOption& option, Config& config) {
     }
   }
   if (option.kind == ProfileOption::Kind::Guest) {
-    // Samples are taken at the interruption checks: compiled code must carry them (Ctrl-C then
-    // uses them too instead of the signal path) ...
-    config.interruptible = true;
-    config.interrupt_by_signal = false;
-    config.profiling = true; // ... at every loop header, counted loops included
+    // Samples are taken at the interruption checks: profiling compiles them in at every loop
+    // header, counted loops included, and makes the interpreter's code poll (it implies
+    // interruptible, whatever interrupt_by_signal says; Ctrl-C then stops at those checks).
+    config.profiling = true;
   }
 }
 
