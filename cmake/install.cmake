@@ -11,7 +11,7 @@ include(CMakePackageConfigHelpers)
 
 # The layers the public API needs, in dependency order (wast and the CLI are not part of it).
 set(wasmcap_bundled_layers support wit wit_tables ir binary validate component text runtime interp
-  llvm wasi api)
+  llvm wasi profile api)
 set(wasmcap_bundled_objects)
 foreach(layer ${wasmcap_bundled_layers})
   if(TARGET wasmcap_${layer})

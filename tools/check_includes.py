@@ -20,10 +20,12 @@ ALLOWED = {
     "llvm": {"runtime", "validate", "binary", "ir", "support"},
     "wasi": {"runtime", "component", "wit", "support", "ir"},
     "api": {"support", "ir", "binary", "validate", "component", "text", "runtime", "interp", "llvm",
-            "wasi"},
+            "wasi", "profile"},
     "wast": {"text", "api", "component", "support", "ir"},
     # The HTTP server core and client under `wasmcap serve`: knows nothing about WebAssembly.
     "http": {"support"},
+    # A sampling profile's call tree and its files (Firefox Profiler JSON, flame-graph SVG).
+    "profile": {"support"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/')
 

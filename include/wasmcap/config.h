@@ -54,6 +54,12 @@ struct Config {
   // leave memory and globals as no instruction boundary would (docs/llvm.md, "Interruption
   // and fuel"), so this is for hosts that drop the store after such a trap.
   bool interrupt_by_signal = false;
+  // For a sampling profiler (GuestProfiler, include/wasmcap/profiler.h): compiled code checks
+  // the interrupt word at every function entry and every loop header, counted loops included
+  // (which plain interruption checks skip, docs/llvm.md), since that is where its samples are
+  // taken. Implies interruptible (interrupt_by_signal is ignored). fuel still wins: fuel code
+  // charges at every loop header anyway.
+  bool profiling = false;
   // Host caps on every memory and table of a store: growing beyond fails (memory.grow -> -1),
   // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
   uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB

@@ -25,6 +25,12 @@ public:
   // --profile=perfmap`). Interpreted code has no machine code of its own to name. Process-wide,
   // as the file is; false when this wasmcap has no LLVM tier.
   static bool enable_perf_map();
+  // The same for `perf inject --jit`: each module's machine code, with names, is appended to
+  // `jit-PID.dump` in $JITDUMPDIR or the working directory, perf's jitdump format (`perf record
+  // -k mono -g wasmcap run --profile=jitdump ...`, then `perf inject --jit`, then `perf report`
+  // or `perf annotate`). The reason when the file cannot be made or this wasmcap has no LLVM
+  // tier.
+  static std::optional<std::string> enable_jitdump();
 
   // Tier::Auto compiles in background threads that no Module waits for when it goes; exit()
   // waits for the compiles still running (so none runs under static destructors). A process

@@ -40,6 +40,13 @@ struct WasiConfig {
   std::vector<std::pair<std::string, std::string>> env;
   std::vector<WasiPreopen> preopens;
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2; // host fds (duplicated); -1 = not provided
+  // Preview1's preopened listening sockets (wasmtime's `-S tcplisten=ADDR`): each "HOST:PORT"
+  // (an IP address; IPv6 in brackets) is bound and listened on when the Wasi is created (an Io
+  // error names the one that cannot be) and given to the guest as a socket descriptor after the
+  // preopened directories (fd 3 when there are none); sock_accept on it returns connections,
+  // which the guest reads and writes. Like a directory, a grant of exactly that: the guest can
+  // open no other socket through it.
+  std::vector<std::string> tcp_listeners;
 
   // The policy (docs/security.md): a call needing a group outside `allowed` does nothing and
   // returns ENOTCAPABLE (76); a refused proc_exit ends the guest as a trap. The default allows

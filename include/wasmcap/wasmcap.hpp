@@ -12,6 +12,7 @@
 #include "wasmcap/instance.h"
 #include "wasmcap/linker.h"
 #include "wasmcap/module.h"
+#include "wasmcap/profiler.h"
 #include "wasmcap/store.h"
 #include "wasmcap/typed_func.h"
 #include "wasmcap/types.h"

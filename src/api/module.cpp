@@ -80,9 +80,9 @@ Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t
       jit ? std::move(*jit) : interp::compile(module, detail::features_for(config), options);
   if (!code) return code.error();
   auto data = std::make_shared<detail::ModuleData>();
-  if (tiers_up) data->tier_up = std::make_shared<detail::TierUp>(module, config);
-  data->module = std::move(module);
   data->code = std::move(code).value();
+  if (tiers_up) data->tier_up = std::make_shared<detail::TierUp>(module, data->code, config);
+  data->module = std::move(module);
   data->jit_fallback = std::move(fallback);
   return Module(std::move(data));
 }
@@ -125,7 +125,7 @@ const std::string& Module::jit_fallback_reason() const {
 std::string Module::tier_up_report() const {
   if (!data_->tier_up) return {};
   const detail::TierUp::Status s = data_->tier_up->status();
-  char line[160];
+  char line[240];
   switch (s.state) {
   case detail::TierUp::State::Idle: return "not instantiated, nothing compiled";
   case detail::TierUp::State::Waiting:
@@ -138,8 +138,10 @@ std::string Module::tier_up_report() const {
     return line;
   case detail::TierUp::State::Ready:
     std::snprintf(line, sizeof line,
-                  "compiled in the background after %.1f ms, in %.1f ms; %u instance(s) switched",
-                  s.compile_started_ms, s.compile_ms, s.switched);
+                  "compiled in the background after %.1f ms, in %.1f ms; %u instance(s) switched; "
+                  "%llu frame(s) moved over at a loop (entries for %zu function(s))",
+                  s.compile_started_ms, s.compile_ms, s.switched,
+                  static_cast<unsigned long long>(s.osr_entries), s.osr_functions);
     return s.note.empty() ? std::string(line) : line + std::string(" (") + s.note + ")";
   case detail::TierUp::State::Failed: return "stays on the interpreter: " + s.note;
   }

@@ -12,6 +12,7 @@
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
 #include "llvm/compile.h"
+#include "llvm/jitdump.h"
 #include "llvm/perf_map.h"
 #endif
 
@@ -41,6 +42,7 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
 uint32_t checks_for(const Config& config) {
 #ifdef WASMCAP_HAVE_LLVM_TIER
   if (config.fuel) return llvm_tier::kCheckFuel;
+  if (config.profiling) return llvm_tier::kCheckInterrupt | llvm_tier::kCheckEveryLoop;
   if (config.timeout_ms || (config.interruptible && !config.interrupt_by_signal)) {
     return llvm_tier::kCheckInterrupt;
   }
@@ -99,6 +101,16 @@ bool Engine::enable_perf_map() {
   return true;
 #else
   return false;
+#endif
+}
+
+std::optional<std::string> Engine::enable_jitdump() {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  std::string why;
+  if (llvm_tier::enable_jitdump(why)) return std::nullopt;
+  return why;
+#else
+  return std::string("this wasmcap has no LLVM tier, so no machine code to describe");
 #endif
 }
 

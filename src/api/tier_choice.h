@@ -17,9 +17,10 @@ namespace wasmcap::detail {
 using CodeResult = support::Result<std::shared_ptr<const runtime::ModuleCode>>;
 
 // Whether the config needs code that meters fuel or polls for interruption (fuel, timeout_ms,
-// interruptible): the interpreter's metered code, or compiled code with checks_for(config).
+// interruptible, profiling): the interpreter's metered code, or compiled code with
+// checks_for(config).
 inline bool needs_metering(const Config& config) {
-  return config.fuel || config.timeout_ms || config.interruptible;
+  return config.fuel || config.timeout_ms || config.interruptible || config.profiling;
 }
 
 // The checks the LLVM tier compiles in for this config (llvm_tier::kCheck* bits): fuel when

@@ -66,6 +66,8 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
 // holding it) may go while a compile runs.
 struct TierUp::Job {
   std::shared_ptr<const ir::Module> module;
+  // The interpreter's code, which knows the functions found running (osr_candidates).
+  std::shared_ptr<const runtime::ModuleCode> interp_code;
   validate::Features features;
   bool guard_pages = false;
   uint32_t checks = 0; // llvm_tier::kCheck*, as the engine's config asks (checks_for)
@@ -80,23 +82,32 @@ struct TierUp::Job {
   double compile_ms = 0;
   uint32_t switched = 0;
   std::string note;
+  size_t osr_functions = 0;                        // compiled with on-stack replacement entries
   std::shared_ptr<const runtime::ModuleCode> code; // when Ready
   std::vector<std::shared_ptr<runtime::PollFlag>> flags;
 
   Clock::time_point due() const { return first_instance + delay; }
   void run(); // on the compile thread, once due
-  support::Result<std::shared_ptr<const runtime::ModuleCode>> compile(std::string& note) const;
+  // `osr_count`: how many functions got on-stack replacement entries.
+  support::Result<std::shared_ptr<const runtime::ModuleCode>> compile(std::string& note,
+                                                                      size_t& osr_count) const;
 };
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
-TierUp::Job::compile(std::string& cache_note) const {
+TierUp::Job::compile(std::string& cache_note, size_t& osr_count) const {
 #ifdef WASMCAP_HAVE_LLVM_TIER
   if (const std::string* why = llvm_tier::unavailable_reason()) {
     return support::make_error(support::ErrorKind::Usage, *why);
   }
   static std::once_flag registered;
   std::call_once(registered, [] { std::atexit(wait_at_exit); });
-  auto bytes = llvm_tier::precompile(*module, features, guard_pages, checks);
+  // With on-stack replacement entries for the functions the interpreter found running, so that
+  // their loops move over too; not with fuel, whose amounts would then depend on when the switch
+  // came (docs/tiering.md).
+  std::vector<uint32_t> osr;
+  if ((checks & llvm_tier::kCheckFuel) == 0 && interp_code) osr = interp_code->osr_candidates();
+  osr_count = osr.size();
+  auto bytes = llvm_tier::precompile(*module, features, guard_pages, checks, osr);
   if (!bytes) return bytes.error();
   if (!cache_path.empty()) cache_note = write_cache_entry(cache_path, *bytes);
   auto loaded = llvm_tier::load_precompiled(*bytes, features, guard_pages, checks);
@@ -104,6 +115,7 @@ TierUp::Job::compile(std::string& cache_note) const {
   return std::move(loaded->code);
 #else
   (void)cache_note;
+  (void)osr_count;
   return support::make_error(support::ErrorKind::Usage,
                              "this wasmcap was built without the LLVM tier");
 #endif
@@ -118,13 +130,15 @@ void TierUp::Job::run() {
   }
   const Clock::time_point start = Clock::now();
   std::string cache_note;
-  auto compiled = compile(cache_note);
+  size_t osr_count = 0;
+  auto compiled = compile(cache_note, osr_count);
   {
     std::lock_guard lock(mutex);
     compile_ms = ms_between(start, Clock::now());
     if (compiled) {
       code = std::move(compiled).value();
       note = std::move(cache_note);
+      osr_functions = osr_count;
       // Raised before the state says Ready, so whoever sees Ready sees the flags up.
       for (const auto& flag : flags)
         flag->store(true, std::memory_order_relaxed);
@@ -273,9 +287,11 @@ private:
   runtime::ModuleInstance& instance_;
 };
 
-TierUp::TierUp(std::shared_ptr<const ir::Module> module, const Config& config)
+TierUp::TierUp(std::shared_ptr<const ir::Module> module,
+               std::shared_ptr<const runtime::ModuleCode> interp_code, const Config& config)
     : job_(std::make_shared<Job>()) {
   job_->module = std::move(module);
+  job_->interp_code = std::move(interp_code);
   job_->features = features_for(config);
   job_->guard_pages = guard_pages_allowed(config);
   job_->checks = checks_for(config);
@@ -317,7 +333,13 @@ void TierUp::watch(runtime::Store& store, runtime::ModuleInstance& instance) {
 
 TierUp::Status TierUp::status() const {
   std::lock_guard lock(job_->mutex);
-  return {job_->state, job_->compile_started_ms, job_->compile_ms, job_->switched, job_->note};
+  return {job_->state,
+          job_->compile_started_ms,
+          job_->compile_ms,
+          job_->switched,
+          job_->note,
+          job_->osr_functions,
+          job_->interp_code ? job_->interp_code->osr_entries() : 0};
 }
 
 bool TierUp::wait() const {

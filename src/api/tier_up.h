@@ -3,8 +3,8 @@
 // the process's compile thread compiles it with the LLVM tier (as a .cwasm, written to the code
 // cache when the module came through one) and raises the poll flag of every store holding an
 // instance; each store's own thread then switches those instances over at its next safe point (a
-// call), so calls made from then on run compiled code. Frames already running finish on the
-// interpreter: there is no on-stack replacement.
+// call), so calls made from then on run compiled code, and frames running a loop move over to it
+// at the loop's header (on-stack replacement).
 #pragma once
 
 #include <atomic>
@@ -39,9 +39,14 @@ public:
     double compile_ms = 0;         // how long the compile took (Ready)
     uint32_t switched = 0;         // instances switched over so far
     std::string note;              // Failed: why; Ready: a cache write that failed
+    size_t osr_functions = 0;      // functions compiled with on-stack replacement entries
+    uint64_t osr_entries = 0;      // interpreter frames that moved over through them
   };
 
-  TierUp(std::shared_ptr<const ir::Module> module, const Config& config);
+  // `interp_code`: the module's interpreter code (its osr_candidates() are read when the
+  // compile starts).
+  TierUp(std::shared_ptr<const ir::Module> module,
+         std::shared_ptr<const runtime::ModuleCode> interp_code, const Config& config);
   // Never waits for a compile in progress: the compile thread holds what it uses. The compile
   // is dropped before it starts only once the instances are gone too (they may still run and
   // switch). exit() waits for a compile in progress (a handler registered when the first one

@@ -53,6 +53,7 @@ Result<Wasi> Wasi::create(const WasiConfig& config) {
   for (const WasiPreopen& p : config.preopens) {
     c.preopens.push_back({p.host_path, p.guest_path, p.read_only});
   }
+  c.tcp_listeners = config.tcp_listeners;
   c.stdin_fd = config.stdin_fd;
   c.stdout_fd = config.stdout_fd;
   c.stderr_fd = config.stderr_fd;

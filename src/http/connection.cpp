@@ -44,8 +44,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 } // namespace
 
-Connection::Connection(Server::Impl& server, tcp::socket socket)
-    : server_(server), socket_(std::move(socket)), read_timer_(socket_.get_executor()),
+Connection::Connection(Server::Impl& server, Lane& lane, tcp::socket socket)
+    : server_(server), lane_(lane), socket_(std::move(socket)), read_timer_(socket_.get_executor()),
       write_timer_(socket_.get_executor()) {
   boost::system::error_code ec;
   auto ep = socket_.remote_endpoint(ec);
@@ -208,19 +208,30 @@ void Connection::dispatch() {
   // Busy before the handler can run: stop() must not see an idle connection in between.
   handling_ = true;
   server_.set_busy(true);
-  bool accepted = server_.pool->submit([ex, handler] {
+  const bool bodiless = ex->info().body_empty;
+  auto task = [ex, handler, bodiless, server = &server_] {
     {
       std::lock_guard lock(ex->mu);
       if (ex->s.dead) return; // the client left while the request was queued
     }
+    const auto started = std::chrono::steady_clock::now();
     try {
       (*handler)(*ex);
     } catch (...) {
-      // Handlers report errors as values; this only keeps a stray exception off the pool thread.
+      // Handlers report errors as values; this only keeps a stray exception off the thread.
       ex->fail(500, "the handler failed");
     }
+    if (bodiless) server->note_handler_time(std::chrono::steady_clock::now() - started);
     ex->handler_returned();
-  });
+  };
+  // A request with a body would wait for it at once: it goes to a handler thread; so do
+  // requests while handlers take long (Impl::inline_worthwhile).
+  if (server_.options.inline_handlers && bodiless && server_.inline_worthwhile() &&
+      server_.pool->try_begin_inline()) {
+    ++server_.requests;
+    return run_inline(std::move(task));
+  }
+  bool accepted = server_.pool->submit(std::move(task));
   if (!accepted) {
     handling_ = false;
     server_.set_busy(false);
@@ -229,6 +240,24 @@ void Connection::dispatch() {
     return respond_error(503, "server busy");
   }
   ++server_.requests;
+}
+
+// The handler on this thread, the lane's runner (lanes.cpp). Until it returns no other
+// completion handler of the lane runs here, unless the lane is taken over (the handler blocked
+// or ran long): then another thread runs them meanwhile, and this one must leave this
+// connection's state alone afterwards, as a handler thread would. Called last by dispatch.
+void Connection::run_inline(std::function<void()> task) {
+  const auto ex = ex_;
+  const auto run = server_.begin_inline(lane_, ex);
+  task();
+  server_.pool->end_inline();
+  const bool pump_now = ex->end_inline();
+  if (server_.end_inline(lane_, run)) {
+    // No longer the runner: the noted kick goes the ordinary way, to the lane's new runner.
+    if (pump_now) ex->kick();
+    return;
+  }
+  if (pump_now) pump();
 }
 
 // Moves what can move now: queued response bytes to the socket, request body bytes into the

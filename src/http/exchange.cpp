@@ -90,7 +90,68 @@ ExchangeImpl::ExchangeImpl(RequestInfo info, std::function<void()> kick,
 void ExchangeImpl::kick_locked() {
   if (s.kick_posted || s.dead) return;
   s.kick_posted = true;
+  if (inline_) {
+    kick_noted_ = true; // the I/O thread is this one: it pumps when the handler returns
+    return;
+  }
   kick_();
+}
+
+void ExchangeImpl::kick() {
+  std::lock_guard lock(mu);
+  kick_locked();
+}
+
+void ExchangeImpl::begin_inline(std::function<void()> hand_off) {
+  std::lock_guard lock(mu);
+  inline_ = true;
+  hand_off_ = std::move(hand_off);
+}
+
+bool ExchangeImpl::end_inline() {
+  std::lock_guard lock(mu);
+  const bool noted = inline_ && kick_noted_;
+  inline_ = kick_noted_ = false;
+  hand_off_ = nullptr;
+  if (noted) s.kick_posted = false; // the caller pumps now, as the posted kick would have
+  return noted;
+}
+
+void ExchangeImpl::leave_inline_locked() {
+  if (!inline_) return;
+  hand_off_(); // another thread runs the I/O from now on
+  inline_ = false;
+  hand_off_ = nullptr;
+  if (kick_noted_) {
+    kick_noted_ = false;
+    kick_();
+  }
+}
+
+void ExchangeImpl::leave_inline() {
+  std::lock_guard lock(mu);
+  if (!inline_) return;
+  inline_ = false;
+  hand_off_ = nullptr;
+  if (kick_noted_) {
+    kick_noted_ = false;
+    kick_();
+  }
+}
+
+template <class Pred>
+void ExchangeImpl::wait_locked(std::unique_lock<std::mutex>& lock, Pred pred) {
+  if (pred()) return;
+  leave_inline_locked();
+  cv.wait(lock, pred);
+}
+
+template <class Pred>
+bool ExchangeImpl::wait_until_locked(std::unique_lock<std::mutex>& lock,
+                                     std::chrono::steady_clock::time_point deadline, Pred pred) {
+  if (pred()) return true;
+  leave_inline_locked();
+  return cv.wait_until(lock, deadline, pred);
 }
 
 void ExchangeImpl::mark_dead_locked(const std::string& why) {
@@ -119,7 +180,7 @@ void ExchangeImpl::request_body_locked() {
 Result<size_t> ExchangeImpl::read_body(std::span<uint8_t> buf) {
   std::unique_lock lock(mu);
   request_body_locked();
-  cv.wait(lock, [&] { return !s.in.empty() || s.body_ended || s.in_error || s.dead; });
+  wait_locked(lock, [&] { return !s.in.empty() || s.body_ended || s.in_error || s.dead; });
   bool ended = false;
   lock.unlock();
   return try_read_body(buf, &ended);
@@ -149,8 +210,8 @@ Result<size_t> ExchangeImpl::try_read_body(std::span<uint8_t> buf, bool* ended) 
 Result<bool> ExchangeImpl::wait_readable(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu);
   request_body_locked();
-  bool ready = cv.wait_until(lock, deadline,
-                             [&] { return !s.in.empty() || s.body_ended || s.in_error || s.dead; });
+  bool ready = wait_until_locked(
+      lock, deadline, [&] { return !s.in.empty() || s.body_ended || s.in_error || s.dead; });
   return ready;
 }
 
@@ -246,7 +307,7 @@ Status ExchangeImpl::write_body(std::span<const uint8_t> data) {
     return usage_error("response body longer than its Content-Length");
   if (framing_ == Framing::None) return ok(); // HEAD, 204, 304: dropped
   while (!data.empty()) {
-    cv.wait(lock, [&] { return s.out.size() < kOutCap || s.out_error || s.dead; });
+    wait_locked(lock, [&] { return s.out.size() < kOutCap || s.out_error || s.dead; });
     WASMCAP_TRY(io_error_locked());
     size_t n = std::min(data.size(), kOutCap - s.out.size());
     if (framing_ == Framing::Chunked) {
@@ -273,8 +334,8 @@ Result<size_t> ExchangeImpl::write_capacity() {
 
 Result<bool> ExchangeImpl::wait_writable(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu);
-  return cv.wait_until(lock, deadline,
-                       [&] { return s.out.size() < kOutCap || s.out_error || s.dead; });
+  return wait_until_locked(lock, deadline,
+                           [&] { return s.out.size() < kOutCap || s.out_error || s.dead; });
 }
 
 Status ExchangeImpl::finish(const Headers& trailers) {

@@ -51,6 +51,19 @@ public:
   // After the handler returned (on its thread): completes or replaces the response.
   void handler_returned();
 
+  // A handler run inline on its connection's I/O thread (connection.cpp): until end_inline, the
+  // I/O thread is busy running it, so kicks are only noted (the thread pumps once the handler
+  // returns), and before the handler would wait for the I/O side, `hand_off` is called (another
+  // thread takes the I/O thread's work over) and the noted kick is posted.
+  void begin_inline(std::function<void()> hand_off);
+  // After the handler returned; true if a kick was noted and not posted (the caller pumps, or
+  // calls kick if it cannot).
+  bool end_inline();
+  void kick();
+  // Leaves inline mode from another thread, once the lane was taken over (lanes.cpp): the
+  // noted kick is posted.
+  void leave_inline();
+
   // The state the I/O thread reads and updates, under mu.
   struct Shared {
     // Request body.
@@ -85,6 +98,12 @@ private:
   enum class Framing { None, Fixed, Chunked, UntilClose };
   void request_body_locked();
   void kick_locked();
+  void leave_inline_locked();
+  // cv.wait/wait_until, leaving inline mode first when the wait would block.
+  template <class Pred> void wait_locked(std::unique_lock<std::mutex>& lock, Pred pred);
+  template <class Pred>
+  bool wait_until_locked(std::unique_lock<std::mutex>& lock,
+                         std::chrono::steady_clock::time_point deadline, Pred pred);
   Status io_error_locked() const;
   void queue_full_response_locked(uint16_t status, std::string_view content_type,
                                   std::string_view body, bool close);
@@ -92,6 +111,9 @@ private:
   RequestInfo info_;
   std::function<void()> kick_;
   const std::atomic<bool>* stopping_;
+  // Inline mode (under mu): see begin_inline.
+  bool inline_ = false, kick_noted_ = false;
+  std::function<void()> hand_off_;
   Framing framing_ = Framing::None;
   uint64_t fixed_length_ = 0;
 };

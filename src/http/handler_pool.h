@@ -23,6 +23,11 @@ public:
 
   // Queues a task; false when every thread is busy and max_queue tasks already wait.
   bool submit(std::function<void()> task);
+  // A handler run by the caller itself (inline, on an I/O thread) takes one of the pool's slots
+  // so that at most `threads` handlers run at once either way: true if a slot was free and
+  // nothing waits in the queue (the queue's tasks come first). end_inline gives the slot back.
+  bool try_begin_inline();
+  void end_inline();
   // Runs what is queued, then ends the threads; idempotent.
   void join();
 
@@ -37,7 +42,7 @@ private:
   std::deque<std::function<void()>> queue_;
   std::vector<std::thread> threads_;
   unsigned max_queue_;
-  unsigned running_ = 0;
+  unsigned running_ = 0; // tasks running on the pool's threads and inline handlers
   bool stopping_ = false;
 };
 

@@ -54,27 +54,30 @@ Result<std::unique_ptr<Server>> Server::start(ServerOptions options, Handler han
   unsigned handler_threads = or_cores(options.handler_threads);
   if (options.limits.max_concurrent && options.limits.max_concurrent < handler_threads)
     handler_threads = options.limits.max_concurrent;
+  // The default concurrency hint: a lane taken over from an inline handler is run by two
+  // threads for a moment (the old one only finishes its handler).
   for (unsigned i = 0; i < io_threads; ++i) {
-    impl->iocs.push_back(std::make_unique<asio::io_context>(1));
-    impl->guards.push_back(asio::make_work_guard(*impl->iocs.back()));
+    impl->lanes.push_back(std::make_unique<Lane>());
+    impl->guards.push_back(asio::make_work_guard(impl->lanes.back()->ioc));
   }
 
   boost::system::error_code ec;
-  auto& acceptor = impl->acceptor.emplace(*impl->iocs[0]);
+  auto& acceptor = impl->acceptor.emplace(impl->lanes[0]->ioc);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return listen_error(options.addr, ec.message());
   impl->bound_port = acceptor.local_endpoint(ec).port();
-  impl->accept_retry.emplace(*impl->iocs[0]);
+  impl->accept_retry.emplace(impl->lanes[0]->ioc);
 
   impl->options = std::move(options);
   impl->handler = std::move(handler);
   impl->pool = std::make_unique<HandlerPool>(handler_threads, impl->options.limits.max_queue);
   impl->do_accept();
-  for (auto& ioc : impl->iocs)
-    impl->io_threads.emplace_back([ioc = ioc.get()] { ioc->run(); });
+  // Spares for the lanes whose inline handlers block or run long: at most handler_threads
+  // handlers run at once, inline or not.
+  impl->start_threads(impl->options.inline_handlers ? handler_threads : 0);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -108,17 +111,17 @@ Server::Impl::~Impl() {
   guards.clear();
   acceptor.reset();
   accept_retry.reset();
-  iocs.clear();
+  lanes.clear();
 }
 
 void Server::Impl::do_accept() {
-  auto& ioc = *iocs[next_ioc++ % iocs.size()];
-  acceptor->async_accept(ioc, [this](boost::system::error_code ec, tcp::socket socket) {
-    on_accept(ec, std::move(socket));
+  Lane& lane = *lanes[next_lane++ % lanes.size()];
+  acceptor->async_accept(lane.ioc, [this, &lane](boost::system::error_code ec, tcp::socket socket) {
+    on_accept(lane, ec, std::move(socket));
   });
 }
 
-void Server::Impl::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+void Server::Impl::on_accept(Lane& lane, const boost::system::error_code& ec, tcp::socket socket) {
   if (stopping || ec == asio::error::operation_aborted) return;
   if (ec) {
     // Out of descriptors and the like: try again shortly instead of spinning.
@@ -134,7 +137,7 @@ void Server::Impl::on_accept(const boost::system::error_code& ec, tcp::socket so
     return do_accept();
   }
   auto executor = socket.get_executor();
-  auto conn = std::make_shared<Connection>(*this, std::move(socket));
+  auto conn = std::make_shared<Connection>(*this, lane, std::move(socket));
   {
     std::lock_guard lock(conns_mu);
     conns.emplace(conn.get(), conn);
@@ -163,7 +166,7 @@ void Server::Impl::stop(std::chrono::milliseconds grace) {
     stop_started = true;
   }
   stopping = true;
-  asio::post(*iocs[0], [this] {
+  asio::post(lanes[0]->ioc, [this] {
     boost::system::error_code ignored;
     acceptor->close(ignored);
     accept_retry->cancel();
@@ -189,10 +192,9 @@ void Server::Impl::stop(std::chrono::milliseconds grace) {
   // Handlers see their connections closed and return; queued ones are skipped.
   pool->join();
   guards.clear();
-  for (auto& ioc : iocs)
-    ioc->stop();
-  for (auto& t : io_threads)
-    if (t.joinable()) t.join();
+  for (auto& lane : lanes)
+    lane->ioc.stop();
+  stop_threads();
   // The close posted above may not have run before the io_contexts stopped; the threads are gone
   // now, so close here: a stopped server must not keep listening (a client would connect and
   // wait for an answer instead of being refused).

@@ -54,6 +54,11 @@ struct ServerOptions {
   std::string addr = "0.0.0.0:8080"; // "ip:port" or "[ipv6]:port"; port 0 picks a free one
   unsigned io_threads = 0;           // 0 = hardware cores
   unsigned handler_threads = 0;      // 0 = hardware cores
+  // A request without a body runs its handler on the I/O thread that read it when a handler
+  // slot is free (no hand-off between threads); the I/O thread's other work is taken over by a
+  // spare thread if the handler blocks on I/O or runs longer than a moment (docs/serve.md,
+  // "Threads"). false: every handler runs on the handler threads.
+  bool inline_handlers = true;
   Limits limits;
   // One line per request, called from the I/O threads (concurrently: it must be thread-safe,
   // and quick); empty = no log.

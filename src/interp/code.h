@@ -3,6 +3,7 @@
 // The op word is an IOp while lowering and its handler's address offset once threaded.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -154,6 +155,13 @@ enum class IOp : uint32_t {
   CallDirect,   // [callee FunctionCode* lo, hi, arg base s]  a call within the same module
   // CallDirect's words; checks the store's poll flag first (tiering, CompileOptions::poll_calls)
   CallDirectPoll,
+  // On-stack replacement points (docs/tiering.md): the headers of the loops, in code lowered for
+  // tiering, where no operand is on the stack (only locals are live, so compiled code can take
+  // over from the frame's slots). FuelOsr [cost] is Fuel whose slow path (the counter ran out,
+  // every Store::kFuelChunk units at most) also tries the switch; LoopPoll [] (unmetered code)
+  // counts down Machine::osr_countdown and does the same when it runs out.
+  FuelOsr,
+  LoopPoll,
   // Multiple memories: the loads, stores and memory ops of the instruction after it use memory
   // [index] (mem registers and Machine::mem0 switched); `UseMemory [0]` after it switches back.
   UseMemory,
@@ -300,6 +308,11 @@ struct FunctionCode {
   std::vector<std::pair<uint32_t, uint32_t>> direct_calls;
   // The CompiledModule holding this function (is_foreign: the caller's own module's code).
   const runtime::ModuleCode* owner = nullptr;
+  // Code lowered for tiering with on-stack replacement points (FuelOsr/LoopPoll): its entry in
+  // the module's table of functions seen running (CompiledModule::osr_candidates), which decides
+  // which functions get compiled entries. Null when it has none.
+  bool has_osr_points = false;
+  std::atomic<bool>* seen_running = nullptr;
 
   uint64_t wasm_offset_at(uint32_t code_pos) const;
 };

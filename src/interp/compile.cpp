@@ -28,6 +28,23 @@ std::string CompiledModule::memory_strategy(const runtime::ModuleInstance& insta
   return mine + "; no guard pages (the reservation failed): compiled code will check bounds too";
 }
 
+void CompiledModule::add_seen_running_flags() {
+  seen_running_ = std::make_unique<std::atomic<bool>[]>(functions_.size());
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    if (functions_[i].has_osr_points) functions_[i].seen_running = &seen_running_[i];
+  }
+}
+
+std::vector<uint32_t> CompiledModule::osr_candidates() const {
+  std::vector<uint32_t> out;
+  for (size_t i = 0; i < functions_.size(); ++i) {
+    if (seen_running_ && seen_running_[i].load(std::memory_order_relaxed)) {
+      out.push_back(static_cast<uint32_t>(i));
+    }
+  }
+  return out;
+}
+
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
 compile(std::shared_ptr<const ir::Module> module, const validate::Features& features,
         const CompileOptions& options) {
@@ -45,6 +62,7 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   }
   compiled->set_reserve_guard_pages(options.reserve_guard_pages);
   compiled->set_metered(options.metering);
+  compiled->add_seen_running_flags();
   // Direct calls embed the callee's FunctionCode address (stable now: no more push_back).
   for (FunctionCode& fc : compiled->functions()) {
     for (auto [at, callee] : fc.direct_calls) {

@@ -34,11 +34,22 @@ public:
   }
   void set_metered(bool on) { metered_ = on; }
 
+  // Tiering: the functions with on-stack replacement points that the interpreter found running
+  // (on the frame stack at a refuel or a LoopPoll countdown); read by the background compile when
+  // it starts, to compile entries for those only (they double a function's compile time).
+  std::vector<uint32_t> osr_candidates() const override;
+  // Gives every function with replacement points its flag (after all are lowered).
+  void add_seen_running_flags();
+  uint64_t osr_entries() const override { return osr_entries_.load(std::memory_order_relaxed); }
+  void count_osr_entry() const { osr_entries_.fetch_add(1, std::memory_order_relaxed); }
+
 private:
   std::shared_ptr<const ir::Module> module_;
   bool reserve_guard_pages_ = false;
   bool metered_ = false;
   std::vector<FunctionCode> functions_;
+  std::unique_ptr<std::atomic<bool>[]> seen_running_; // per defined function
+  mutable std::atomic<uint64_t> osr_entries_{0};
 };
 
 } // namespace wasmcap::interp

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "interp/compiled_module.h"
+#include "interp/frames.h"
 #include "interp/machine.h"
 #include "interp/numeric.h"
 #include "interp/simd_ops.h"
@@ -127,8 +128,25 @@ uint32_t value_to_slots(const Value& v, uint64_t* p) {
 uint32_t slot_width(ir::ValType t) {
   return t == ir::ValType::V128 ? 2 : 1;
 }
+// Tiering: marks the functions of the running frames (the innermost few) that have on-stack
+// replacement points as seen running, so the background compile gives them entries. Called on
+// slow paths only: refuels, and LoopPoll's countdown.
+void note_running(Machine* m) {
+  constexpr int kFrames = 16; // a hot loop's function is near the top, or it would not be hot
+  if (m->func->seen_running != nullptr)
+    m->func->seen_running->store(true, std::memory_order_relaxed);
+  int n = 0;
+  for (const Frame* f = m->frame; f->return_pc != nullptr && n < kFrames; --f, ++n) {
+    if (f->func->seen_running != nullptr)
+      f->func->seen_running->store(true, std::memory_order_relaxed);
+  }
+}
+
 // The fuel counter dropped below zero: refill it or trap (see runtime::Store::refuel).
+// A profiler's sample request is taken here too (frames.h).
 [[gnu::noinline]] bool refuel(Machine* m, const uint32_t* pc) {
+  take_sample(*m, pc);
+  note_running(m);
   support::Status s = m->store->refuel(m->fuel);
   if (s) return true;
   trap_error(m, pc, std::move(s).error());
@@ -191,6 +209,7 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
     s = call_with_values(m, f, args_fp);
   }
   m->stack_top = saved_top;
+  m->osr_countdown = 0; // see Machine::osr_countdown
   if (!s) {
     support::Error e = std::move(s).error();
     // An exception the callee did not catch (or a host function passed on as it got it): it
@@ -742,6 +761,9 @@ template <IOp op, bool when_true> Exit br_cmp_imm(HANDLER_ARGS) { // [a, imm, t]
 // --- tail calls -----------------------------------------------------------------------------
 #include "interp/return_call_dispatch.inc"
 
+// --- on-stack replacement -------------------------------------------------------------------
+#include "interp/osr_dispatch.inc"
+
 // --- memory ---------------------------------------------------------------------------------
 #include "interp/memory_dispatch.inc"
 
@@ -765,6 +787,8 @@ const Handler kHandlers[kIOpCount] = {
     &handle<IOp::GlobalSet128>,
     &handle<IOp::CallDirect>,
     &handle<IOp::CallDirectPoll>,
+    &handle<IOp::FuelOsr>,
+    &handle<IOp::LoopPoll>,
     &handle<IOp::UseMemory>,
     &handle<IOp::MemoryCopyBetween>,
 #define IMM_ENTRY(name) &bin_imm<IOp::name>,
@@ -813,24 +837,6 @@ const Handler kHandlers[kIOpCount] = {
 };
 static_assert(static_cast<uint32_t>(IOp::IncBrUnlessI64GeUImm) + 1 == kIOpCount,
               "kHandlers lists the internal ops in IOp order");
-
-// The wasm frames of a trap, innermost first.
-std::vector<TraceFrame> backtrace(const Machine& m) {
-  std::vector<TraceFrame> out;
-  auto add = [&](const FunctionCode* fc, const runtime::ModuleInstance* inst, const uint32_t* pc) {
-    const ir::Module& mod = inst->module();
-    TraceFrame f;
-    f.func_index = fc->func_index;
-    f.func_name = std::string(mod.func_name(fc->func_index));
-    f.module_name = mod.names.module.value_or("");
-    f.offset = fc->wasm_offset_at(static_cast<uint32_t>(pc - fc->code.data()));
-    out.push_back(std::move(f));
-  };
-  add(m.func, m.inst, m.trap_pc);
-  for (const Frame* f = m.frame; f->return_pc != nullptr; --f)
-    add(f->func, f->inst, f->return_pc - 1);
-  return out;
-}
 
 // The error for m.exception, which no frame of this execution catches: the error it came in
 // (from a call through the runtime), or a new one. Embedders may keep it: never reused.
@@ -918,7 +924,8 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
     // A trap in a callee this frame reached through the runtime (a host function re-entering
     // wasm, another tier's code) already lists that callee's frames, innermost first: ours
     // follow them.
-    std::vector<TraceFrame> ours = backtrace(m);
+    std::vector<TraceFrame> ours = trap_backtrace(m);
+    m.trap_frame_listed = false;
     err.backtrace.insert(err.backtrace.end(), ours.begin(), ours.end());
     result = std::move(err);
   }

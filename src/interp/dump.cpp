@@ -27,6 +27,8 @@ std::string internal_name(IOp op) {
   case IOp::GlobalSet128: return "GlobalSet128";
   case IOp::CallDirect: return "CallDirect";
   case IOp::CallDirectPoll: return "CallDirectPoll";
+  case IOp::FuelOsr: return "FuelOsr";
+  case IOp::LoopPoll: return "LoopPoll";
   case IOp::UseMemory: return "UseMemory";
   case IOp::MemoryCopyBetween: return "MemoryCopyBetween";
   case IOp::IncBrIf: return "IncBrIf";

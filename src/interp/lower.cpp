@@ -281,10 +281,19 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     // before()); functions pay for the rest on entry.
     ctrls_.push_back(new_ctrl(Op::Loop, dead, pos()));
     ctrls_.back().enclosing = innermost_range();
-    if (!dead && metering_) {
-      op(IOp::Fuel, in.offset);
-      fuel_words_.push_back(pos());
-      word(0);
+    {
+      // Tiering: a header with nothing on the operand stack (h counts every open block's
+      // operands and the loop's own parameters) is an on-stack replacement point. The op keeps
+      // the loop's wasm offset, which names the header to the compiled code.
+      const bool osr = !dead && poll_calls_ && h == 0;
+      if (osr) out_.has_osr_points = true;
+      if (!dead && metering_) {
+        op(osr ? IOp::FuelOsr : IOp::Fuel, in.offset);
+        fuel_words_.push_back(pos());
+        word(0);
+      } else if (osr) {
+        op(IOp::LoopPoll, in.offset);
+      }
     }
     break;
   case Op::If: {

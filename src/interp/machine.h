@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <vector>
 
 #include "interp/code.h"
 #include "runtime/func.h"
@@ -46,6 +47,10 @@ struct Machine final : runtime::TierState {
   // Fuel/interrupt counter: charged at function entries and loop headers; when it drops below
   // zero runtime::Store::refuel() decides (more fuel, out of fuel, interrupted, timed out).
   int64_t fuel = 0;
+  // Unmetered code lowered for tiering: LoopPoll counts loop iterations down with this; at zero it
+  // notes the running functions and tries on-stack replacement (osr_dispatch.inc). Calls through
+  // the runtime zero it, so the loop that made one checks at its next header.
+  int64_t osr_countdown = 0;
 
   // Set when a handler traps.
   support::Error error;
@@ -57,6 +62,12 @@ struct Machine final : runtime::TierState {
   // The exception came out of a tail call's callee: the running frame's handlers were already
   // left by the return_call, so the search starts at its caller.
   bool exception_left_frame = false;
+
+  // The trap's error lists the trapping frame already: compiled code that took it over by
+  // on-stack replacement trapped (trap_backtrace() then starts at its caller).
+  bool trap_frame_listed = false;
+
+  void append_running_frames(std::vector<TraceFrame>& out) const override; // frames.cpp
 };
 
 // Replaces each instruction's op number by its handler's address (as an offset); done once per

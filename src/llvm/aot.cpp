@@ -162,7 +162,8 @@ std::string code_identity(const validate::Features& features, bool guard_pages, 
 
 support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
                                                  const validate::Features& features,
-                                                 bool guard_pages, uint32_t checks) {
+                                                 bool guard_pages, uint32_t checks,
+                                                 std::span<const uint32_t> osr_functions) {
   if (const std::string* why = unavailable_reason()) {
     return support::make_error(support::ErrorKind::Usage,
                                "the llvm tier is not available: " + *why);
@@ -180,6 +181,11 @@ support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
   request.write_object = &sink_object;
   request.guard_pages = guard_pages ? 1 : 0;
   request.checks = checks;
+  std::vector<uint8_t> osr(module.functions.size());
+  for (uint32_t f : osr_functions) {
+    if (f < osr.size()) osr[f] = 1;
+  }
+  request.osr_functions = osr_functions.empty() ? nullptr : osr.data();
   if (tier->compile_object(&request) == 0) return sink.error;
 
   CwasmFile f;
@@ -220,19 +226,26 @@ support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
   auto decoded = binary::decode_module(file->wasm, binary::DecodeOptions{.trust_bodies = true});
   if (!decoded) return decoded.error();
   auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
-  // Function i's code is "w<i>", its entry wrapper "e<i>" (tier_abi.h's ObjectRequest).
+  // Function i's code is "w<i>", its entry wrapper "e<i>", and when it has on-stack replacement
+  // entries, their wrapper "o<i>" and body "q<i>" (tier_abi.h's ObjectRequest).
   const uint32_t first = module->num_imported_funcs;
   const size_t count = module->functions.size();
-  std::vector<void*> natives(count), entries(count);
+  std::vector<void*> natives(count), entries(count), osrs(count), osr_bodies(count);
   auto defined = [&](std::string_view name, void* address) {
-    if (name.size() < 2 || (name[0] != 'w' && name[0] != 'e')) return;
+    if (name.size() < 2) return;
+    std::vector<void*>* table = name[0] == 'w'   ? &natives
+                                : name[0] == 'e' ? &entries
+                                : name[0] == 'o' ? &osrs
+                                : name[0] == 'q' ? &osr_bodies
+                                                 : nullptr;
+    if (table == nullptr) return;
     uint64_t index = 0;
     for (char c : name.substr(1)) {
       if (c < '0' || c > '9' || index > (uint64_t{1} << 32)) return;
       index = index * 10 + static_cast<uint64_t>(c - '0');
     }
     if (index < first || index - first >= count) return;
-    (name[0] == 'w' ? natives : entries)[index - first] = address;
+    (*table)[index - first] = address;
   };
   auto object = LoadedObject::load(file->object, &host_symbol, defined);
   if (!object) return object.error();
@@ -249,6 +262,10 @@ support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
       return refuse("bad object code: no code for function " + std::to_string(fn.func_index));
     }
     fn.entry = reinterpret_cast<void (*)(JitContext*, uint64_t*)>(entries[i]);
+    if (osrs[i] != nullptr && osr_bodies[i] != nullptr) {
+      fn.osr = reinterpret_cast<uint32_t (*)(JitContext*, uint64_t*, uint64_t)>(osrs[i]);
+      fn.osr_body = osr_bodies[i];
+    }
   }
   // The text mapping's range, so the fault handler claims (guarded code's) faults in it and
   // names the function.

@@ -20,9 +20,13 @@ namespace wasmcap::llvm_tier {
 // The .cwasm bytes for a decoded module. Errors as compile()'s: is_unsupported() when the tier
 // cannot compile the module (SIMD) or the plugin cannot be loaded. `guard_pages`: as compile()'s
 // (no bounds compares; recorded in the file, whose loader then reserves guard pages).
+// `osr_functions` (defined function indices, 0 = first non-imported): also compile their
+// on-stack replacement entries (tiering's background compile, docs/tiering.md), for an
+// interpreter frame running one of their loops to continue in.
 support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
                                                  const validate::Features& features,
-                                                 bool guard_pages, uint32_t checks = 0);
+                                                 bool guard_pages, uint32_t checks = 0,
+                                                 std::span<const uint32_t> osr_functions = {});
 
 struct Precompiled {
   std::shared_ptr<const ir::Module> module; // decoded from the embedded wasm bytes

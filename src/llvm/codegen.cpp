@@ -173,7 +173,8 @@ static bool uses_exceptions(const ir::Module& mod) {
 support::Result<TranslatedModule> translate_module(const ir::Module& mod,
                                                    const validate::Features& features,
                                                    const HostLayout& layout, uint64_t count,
-                                                   bool guard_pages, uint32_t checks) {
+                                                   bool guard_pages, uint32_t checks,
+                                                   std::span<const uint8_t> osr_functions) {
   if (count != mod.functions.size()) {
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: the host and the plugin disagree on the module");
@@ -204,6 +205,9 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
     uint32_t func_index = mod.num_imported_funcs + i;
     FunctionTranslator translator(env, func_index);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, vctx, translator));
+    if (i < osr_functions.size() && osr_functions[i] != 0) {
+      WASMCAP_TRY(translate_osr_entries(env, func_index, features, vctx));
+    }
   }
   patch_entry_charges(env);
   std::string broken;
@@ -233,7 +237,7 @@ llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target() {
   return jtmb;
 }
 
-void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
+void optimize(llvm::Module& module, llvm::TargetMachine& tm, uint32_t checks) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
@@ -245,9 +249,13 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm) {
   pb.registerLoopAnalyses(lam);
   pb.crossRegisterProxies(lam, fam, cgam, mam);
   // Before the loops are vectorized and unrolled (loop_checks.h).
-  pb.registerVectorizerStartEPCallback([](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
-    fpm.addPass(CountedLoopPass());
-  });
+  // Not for a profiler's code (kCheckEveryLoop): its samples belong inside the counted loops.
+  if ((checks & kCheckEveryLoop) == 0) {
+    pb.registerVectorizerStartEPCallback(
+        [](llvm::FunctionPassManager& fpm, llvm::OptimizationLevel) {
+          fpm.addPass(CountedLoopPass());
+        });
+  }
   // Last, after every InstCombine (which would turn its xor back into a select).
   pb.registerOptimizerLastEPCallback([](llvm::ModulePassManager& mpm, llvm::OptimizationLevel) {
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(SignSelectPass()));
@@ -278,7 +286,7 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
   if (!tm) return llvm_error("target machine", tm.takeError());
   llmod->setDataLayout((*tm)->createDataLayout());
   llmod->setTargetTriple((*tm)->getTargetTriple().str());
-  optimize(*llmod, **tm);
+  optimize(*llmod, **tm, options.checks);
 
   // JITLink (LLJIT's default linker on x86-64 ELF), made here so the code range is recorded.
   auto range = std::make_shared<CodeRange>();

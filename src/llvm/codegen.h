@@ -37,22 +37,23 @@ struct GenerateOutput {
 };
 
 // The shared front half: validation and translation of every body to (unoptimized) LLVM IR,
-// with (guard_pages) or without bounds compares on memory 0.
+// with (guard_pages) or without bounds compares on memory 0, and the on-stack replacement
+// entries of the defined functions marked in `osr_functions` (translate_osr.cpp).
 struct TranslatedModule {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
 };
-support::Result<TranslatedModule> translate_module(const ir::Module& module,
-                                                   const validate::Features& features,
-                                                   const HostLayout& layout,
-                                                   uint64_t function_count, bool guard_pages,
-                                                   uint32_t checks);
+support::Result<TranslatedModule>
+translate_module(const ir::Module& module, const validate::Features& features,
+                 const HostLayout& layout, uint64_t function_count, bool guard_pages,
+                 uint32_t checks, std::span<const uint8_t> osr_functions = {});
 void initialize_llvm();
 // The host CPU's name and every feature it has.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target();
 // The new pass manager's O2 pipeline for `tm`, SignSelectPass at its end (sign_select.h), then
-// the IR dump of WASMCAP_LLVM_DUMP_IR.
-void optimize(llvm::Module& module, llvm::TargetMachine& tm);
+// the IR dump of WASMCAP_LLVM_DUMP_IR. `checks` (kCheck*) decides whether counted loops lose their
+// interruption checks (loop_checks.h).
+void optimize(llvm::Module& module, llvm::TargetMachine& tm, uint32_t checks);
 support::Error llvm_error(const std::string& what, llvm::Error e);
 
 // On success `out.functions` holds the entry points, which live as long as the returned JIT.
@@ -75,6 +76,7 @@ struct ObjectCode {
 support::Result<ObjectCode> generate_object(const ir::Module& module,
                                             const validate::Features& features,
                                             const HostLayout& layout, uint64_t function_count,
-                                            bool guard_pages, uint32_t checks);
+                                            bool guard_pages, uint32_t checks,
+                                            std::span<const uint8_t> osr_functions = {});
 
 } // namespace wasmcap::llvm_tier

@@ -9,6 +9,7 @@
 
 #include "llvm/aot.h"
 #include "llvm/jit_module.h"
+#include "llvm/jitdump.h"
 #include "llvm/perf_map.h"
 #include "llvm/tier_loader.h"
 
@@ -108,6 +109,10 @@ std::string describe_checks(uint32_t checks) {
   if ((checks & kCheckFuel) != 0) {
     return "fuel (charged at calls and loop headers; it serves interruption and timeouts too)";
   }
+  if ((checks & kCheckInterrupt) != 0 && (checks & kCheckEveryLoop) != 0) {
+    return "interruption (the store's interrupt word at function entries and every loop header, "
+           "for a profiler)";
+  }
   if ((checks & kCheckInterrupt) != 0) {
     return "interruption (the store's interrupt word at function entries and loop headers)";
   }
@@ -123,9 +128,17 @@ void JitModule::index_code() {
   for (const JitFunction& f : functions_) {
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.native), f.func_index, false});
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index, true});
+    if (f.osr != nullptr) { // on-stack replacement: its body is a frame of the function too
+      code_starts_.push_back({reinterpret_cast<uintptr_t>(f.osr_body), f.func_index, false});
+      code_starts_.push_back({reinterpret_cast<uintptr_t>(f.osr), f.func_index, true});
+    }
   }
   std::sort(code_starts_.begin(), code_starts_.end());
-  if (perf_map_enabled()) write_perf_map(perf_map_entries());
+  if (perf_map_enabled() || jitdump_enabled()) {
+    const std::vector<PerfMapEntry> entries = perf_map_entries();
+    if (perf_map_enabled()) write_perf_map(entries);
+    if (jitdump_enabled()) write_jitdump(entries);
+  }
 }
 
 // Each function's code runs to the next one's start (or the end of the module's code): the

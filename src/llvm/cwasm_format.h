@@ -25,10 +25,10 @@ inline constexpr uint8_t kCwasmMagic[8] = {0x00, 'c', 'w', 'a', 's', 'm', '\r', 
 inline constexpr uint32_t kCwasmFormatVersion = 3;
 // Flag bit 0: the code has no bounds compares and must only run on memories with guard pages.
 inline constexpr uint32_t kCwasmGuardPages = 1u << 0;
-// Bits 1 and 2: the checks compiled in (tier_abi.h's kCheckInterrupt and kCheckFuel, shifted by
-// one).
+// Bits 1 to 3: the checks compiled in (tier_abi.h's kCheckInterrupt, kCheckFuel and
+// kCheckEveryLoop, shifted by one).
 inline constexpr uint32_t kCwasmChecksShift = 1;
-inline constexpr uint32_t kCwasmKnownFlags = kCwasmGuardPages | (0x3u << kCwasmChecksShift);
+inline constexpr uint32_t kCwasmKnownFlags = kCwasmGuardPages | (0x7u << kCwasmChecksShift);
 
 struct CwasmFile {
   uint32_t format_version = kCwasmFormatVersion;

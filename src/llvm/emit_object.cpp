@@ -14,8 +14,10 @@ namespace wasmcap::llvm_tier {
 support::Result<ObjectCode> generate_object(const ir::Module& mod,
                                             const validate::Features& features,
                                             const HostLayout& layout, uint64_t function_count,
-                                            bool guard_pages, uint32_t checks) {
-  auto translated = translate_module(mod, features, layout, function_count, guard_pages, checks);
+                                            bool guard_pages, uint32_t checks,
+                                            std::span<const uint8_t> osr_functions) {
+  auto translated =
+      translate_module(mod, features, layout, function_count, guard_pages, checks, osr_functions);
   if (!translated) return translated.error();
   llvm::Module& llmod = *translated->module;
 
@@ -30,7 +32,7 @@ support::Result<ObjectCode> generate_object(const ir::Module& mod,
   if (!tm) return llvm_error("target machine", tm.takeError());
   llmod.setDataLayout((*tm)->createDataLayout());
   llmod.setTargetTriple((*tm)->getTargetTriple().str());
-  optimize(llmod, **tm);
+  optimize(llmod, **tm, checks);
 
   ObjectCode out;
   llvm::SmallVector<char, 0> buffer;

@@ -178,6 +178,18 @@ constexpr uint64_t kNoFrame = UINT64_MAX;
 // Moves `error` (plus the compiled frames) into the activation and jumps back to its entry.
 // Callers must have ended every C++ scope that owns resources: longjmp runs no destructors
 // (the moved-from error left behind owns no memory).
+// A profiler's sample request (Store::kSampleRequested) seen at a check at `offset`: this
+// activation's compiled frames, then those of interpreted code that called it (Tier::Auto).
+// An entry wrapper's check (kNoFrame) leaves the request to the next check.
+void take_sample(JitContext* ctx, uint64_t offset) {
+  runtime::Store& store = *ctx->store;
+  if (offset == kNoFrame || !store.take_sample_request()) return;
+  std::vector<TraceFrame> frames;
+  append_compiled_frames(*ctx->module, offset, frames);
+  if (store.tier_state()) store.tier_state()->append_running_frames(frames);
+  store.sample_sink()->sample(frames);
+}
+
 [[noreturn]] void raise(JitContext* ctx, support::Error&& error, uint64_t offset) {
   Activation* act = ctx->activation;
   act->error.emplace(std::move(error));
@@ -249,10 +261,10 @@ support::Status JitModule::call(runtime::Store& store, runtime::FuncInstance& fu
   return support::ok();
 }
 
-support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstance& func,
-                                      uint64_t* slots) const {
-  const auto* jf = static_cast<const JitFunction*>(func.code);
-  runtime::ModuleInstance* inst = func.instance;
+template <class Enter>
+support::Status JitModule::run_activation(runtime::Store& store, runtime::ModuleInstance& instance,
+                                          const Enter& enter) const {
+  runtime::ModuleInstance* inst = &instance;
   JitContext ctx;
   if (!inst->memories.empty()) {
     const runtime::Memory& m = *inst->memories[0];
@@ -292,11 +304,27 @@ support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstan
     if (act.fault_pc != 0) return fault_trap(act.fault_pc, tt::kMemoryOutOfBounds);
     return std::move(*act.error);
   }
-  jf->entry(&ctx, slots);
+  enter(&ctx);
   leave_compiled_code(outer);
   // The caller may be the interpreter or a host, which read the store's reserve.
   store.return_fuel(store.compiled_fuel());
   return support::ok();
+}
+
+support::Status JitModule::call_slots(runtime::Store& store, runtime::FuncInstance& func,
+                                      uint64_t* slots) const {
+  const auto* jf = static_cast<const JitFunction*>(func.code);
+  return run_activation(store, *func.instance, [&](JitContext* ctx) { jf->entry(ctx, slots); });
+}
+
+support::Result<bool> JitModule::call_osr(runtime::Store& store, runtime::FuncInstance& func,
+                                          uint64_t* slots, uint64_t loop_offset) const {
+  const auto* jf = static_cast<const JitFunction*>(func.code);
+  if (jf->osr == nullptr) return false;
+  uint32_t ran = 0; // only read after a normal return (no longjmp)
+  WASMCAP_TRY(run_activation(store, *func.instance,
+                             [&](JitContext* ctx) { ran = jf->osr(ctx, slots, loop_offset); }));
+  return ran != 0;
 }
 
 } // namespace wasmcap::llvm_tier
@@ -455,6 +483,7 @@ void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg) {
 // request that was stale (consumed by the interpreter) costs one visit here.
 WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_interrupt(JitContext* ctx, uint64_t offset) {
   ctx->store->interrupt_state().disarm(ctx->stack_limit);
+  llvm_tier::take_sample(ctx, offset);
   support::Status s = ctx->store->check_interrupt();
   if (!s) llvm_tier::raise(ctx, std::move(s).error(), offset);
 }
@@ -472,6 +501,7 @@ WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_entry_check(JitContext* ctx, uintptr_t
 // kCheckFuel: a charge took the counter below zero at `offset` (a call, a loop header; the entry
 // wrapper's charge passes kNoFrame: it fails before the callee's frame exists).
 WASMCAP_JIT_CHECK_HELPER void wasmcap_jit_refuel(JitContext* ctx, uint64_t offset) {
+  llvm_tier::take_sample(ctx, offset);
   support::Status s = ctx->store->refuel(*ctx->fuel);
   if (!s) llvm_tier::raise(ctx, std::move(s).error(), offset);
 }

@@ -59,6 +59,12 @@ struct JitFunction {
   // Args in 8-byte slots (two for a v128, as in the interpreter's frames), results written back.
   void (*entry)(JitContext*, uint64_t* slots) = nullptr;
   uint32_t func_index = 0;
+  // On-stack replacement (docs/tiering.md): continues an activation at the header of the loop at
+  // wasm offset `loop`, every local in `slots` (as the interpreter's frame holds them), results
+  // written back from slot 0; returns 0, having run nothing, when it has no entry for that loop.
+  // Null when the code was compiled without such entries (only tiering asks for them).
+  uint32_t (*osr)(JitContext*, uint64_t* slots, uint64_t loop) = nullptr;
+  void* osr_body = nullptr; // the code `osr` calls: a frame of this function in backtraces
 };
 
 // The layout and helper addresses the host hands the plugin (helpers.cpp).

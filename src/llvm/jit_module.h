@@ -40,6 +40,9 @@ public:
   bool has_slot_calls() const override { return true; }
   support::Status call_slots(runtime::Store& store, runtime::FuncInstance& func,
                              uint64_t* slots) const override;
+  // Through JitFunction::osr (false when the function has none, or none for that loop).
+  support::Result<bool> call_osr(runtime::Store& store, runtime::FuncInstance& func,
+                                 uint64_t* slots, uint64_t loop_offset) const override;
 
   bool wants_guard_pages() const override;
   support::Result<std::shared_ptr<const runtime::ModuleCode>>
@@ -89,6 +92,12 @@ public:
   }
 
 private:
+  // One activation of compiled code for `instance`: builds its JitContext, calls `enter` with it
+  // and turns a trap (a longjmp back here) into the error (helpers.cpp).
+  template <class Enter>
+  support::Status run_activation(runtime::Store& store, runtime::ModuleInstance& instance,
+                                 const Enter& enter) const;
+
   std::shared_ptr<const ir::Module> module_;
   validate::Features features_;
   bool guard_pages_ = false;

@@ -68,9 +68,12 @@ int compile_object(const ObjectRequest* request) {
       report(errors, module.error());
       return 0;
     }
-    auto object = generate_object(*module, features_from_bits(request->features), *request->layout,
-                                  request->function_count, request->guard_pages != 0,
-                                  request->checks & kKnownChecks);
+    auto object = generate_object(
+        *module, features_from_bits(request->features), *request->layout, request->function_count,
+        request->guard_pages != 0, request->checks & kKnownChecks,
+        (request->checks & kCheckFuel) == 0 && request->osr_functions
+            ? std::span<const uint8_t>(request->osr_functions, request->function_count)
+            : std::span<const uint8_t>());
     if (!object) {
       report(errors, object.error());
       return 0;

@@ -22,7 +22,8 @@ namespace wasmcap::llvm_tier {
 //    and ctx_fuel, HostHelpers::interrupt and refuel.
 // 5: HostLayout::global_v128 (v128 globals); v128 values take two 8-byte slots in entry
 //    wrappers and in the `call` helper's slots, as in the interpreter's frames.
-inline constexpr uint32_t kTierAbiVersion = 5;
+// 6: ObjectRequest::osr_functions (on-stack replacement entries "o<i>" and their bodies "q<i>").
+inline constexpr uint32_t kTierAbiVersion = 6;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -39,9 +40,13 @@ inline constexpr const char* kUnsupportedPrefix = "the llvm tier does not suppor
 //   entry cost at the call, a loop's body cost at its header, an entry from the runtime in the
 //   entry wrapper), on the store's compiled-code counter; below zero the `refuel` helper decides
 //   (more fuel, out of fuel, interrupted, timed out), so it serves interruption too.
+// kCheckEveryLoop, with kCheckInterrupt: counted loops keep their header's check too (no
+//   CountedLoopPass, loop_checks.h), so a sampling profiler's request is seen inside them rather
+//   than after them (Config::profiling, include/wasmcap/profiler.h).
 inline constexpr uint32_t kCheckInterrupt = 1u << 0;
 inline constexpr uint32_t kCheckFuel = 1u << 1;
-inline constexpr uint32_t kKnownChecks = kCheckInterrupt | kCheckFuel;
+inline constexpr uint32_t kCheckEveryLoop = 1u << 2;
+inline constexpr uint32_t kKnownChecks = kCheckInterrupt | kCheckFuel | kCheckEveryLoop;
 
 // Trap codes compiled code passes to the host's trap helper.
 enum class TrapCode : uint32_t {
@@ -158,6 +163,11 @@ struct ObjectRequest {
   // pages, and only then run this code), 0 = explicit checks.
   uint32_t guard_pages;
   uint32_t checks; // kCheck* bits
+  // Null, or one byte per defined function: where non-zero, also emit that function's on-stack
+  // replacement wrapper "o<i>" (`uint32_t (JitContext*, uint64_t* slots, uint64_t loop)`,
+  // jit_context.h's JitFunction::osr) and the body "q<i>" it calls, when it has a loop whose
+  // header has an empty operand stack. Ignored with kCheckFuel.
+  const uint8_t* osr_functions;
 };
 
 // The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the

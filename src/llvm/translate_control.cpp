@@ -57,6 +57,13 @@ void FunctionTranslator::open_block(const ir::Instr& instr) {
     add_incoming(c, b_.GetInsertBlock());
     b_.CreateBr(c.header);
     b_.SetInsertPoint(c.header);
+    if (osr_switch_ != nullptr && c.height == 0 && params.empty()) {
+      // Nothing on the operand stack: the locals are the whole state, as the interpreter's
+      // FuelOsr/LoopPoll ops at the same headers assume (interp/lower.cpp).
+      osr_switch_->addCase(
+          llvm::ConstantInt::get(llvm::cast<llvm::IntegerType>(env_.i64), instr.offset), c.header);
+      osr_loops_.push_back(instr.offset);
+    }
     // Every iteration (entry and back-edges alike) runs the header's check, as the
     // interpreter's Fuel op at the loop's start.
     if (fuel_counter_ != nullptr) {

@@ -180,30 +180,45 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   // Kept a real call, so the wrapper's frame is never a wasm function's (backtraces skip it):
   // one direct call per entry from the runtime costs nothing next to the entry itself.
   ret->addFnAttr(llvm::Attribute::NoInline);
-  slot = 0;
+  store_results(env, b, ret, t, slots);
+  b.CreateRetVoid();
+}
+
+void store_results(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ret, const ir::FuncType& t,
+                   llvm::Value* slots) {
+  uint64_t slot = 0;
   for (size_t i = 0; i < t.results.size(); ++i) {
     llvm::Value* v = t.results.size() == 1 ? ret : b.CreateExtractValue(ret, {unsigned(i)});
     b.CreateAlignedStore(v, b.CreateConstInBoundsGEP1_64(env.i64, slots, slot), llvm::Align(8));
     slot += slot_width(t.results[i]);
   }
-  b.CreateRetVoid();
 }
 
-FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
+FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index,
+                                       llvm::Function* osr_body)
     : env_(env), wasm_(env.wasm), func_index_(func_index), type_(env.wasm.func_type(func_index)),
-      fn_(env.funcs[func_index]), b_(env.context) {
+      fn_(osr_body != nullptr ? osr_body : env.funcs[func_index]), b_(env.context) {
   b_.SetInsertPoint(llvm::BasicBlock::Create(env_.context, "entry", fn_));
   ctx_ = fn_->getArg(0);
   const ir::Function& def = wasm_.functions[func_index - wasm_.num_imported_funcs];
   local_types_ = type_.params;
   local_types_.insert(local_types_.end(), def.locals.begin(), def.locals.end());
+  uint64_t osr_slot = 0; // OSR: where the local is in the interpreter's frame
   for (size_t i = 0; i < local_types_.size(); ++i) {
     llvm::Type* t = env_.type(local_types_[i]);
     llvm::AllocaInst* slot = b_.CreateAlloca(t);
     locals_.push_back(slot);
-    b_.CreateStore(i < type_.params.size() ? static_cast<llvm::Value*>(fn_->getArg(i + 1))
-                                           : llvm::Constant::getNullValue(t),
-                   slot);
+    llvm::Value* init = nullptr;
+    if (osr_body != nullptr) {
+      init = b_.CreateAlignedLoad(
+          t, b_.CreateConstInBoundsGEP1_64(env_.i64, fn_->getArg(1), osr_slot), llvm::Align(8));
+      osr_slot += slot_width(local_types_[i]);
+    } else if (i < type_.params.size()) {
+      init = fn_->getArg(i + 1);
+    } else {
+      init = llvm::Constant::getNullValue(t);
+    }
+    b_.CreateStore(init, slot);
   }
   if (!wasm_.all_memories.empty()) {
     // A memory's base never moves (runtime::Memory reserves its maximum up front), so it is
@@ -253,6 +268,15 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index)
   for (ValType r : type_.results)
     fc.cont_phis.push_back(llvm::PHINode::Create(env_.type(r), 2, "", fc.cont));
   controls_.push_back(std::move(fc));
+  if (osr_body != nullptr) {
+    // The prologue is the function's (the stack check, memory, the checks' pointers); then a
+    // switch on the loop offset to the loop headers, whose cases open_block adds. The body's
+    // start follows in a block nothing reaches: O2 deletes what only it reaches.
+    auto* none = llvm::BasicBlock::Create(env_.context, "osr_none", fn_);
+    llvm::IRBuilder<>(none).CreateUnreachable();
+    osr_switch_ = b_.CreateSwitch(fn_->getArg(2), none);
+    b_.SetInsertPoint(llvm::BasicBlock::Create(env_.context, "body", fn_));
+  }
 }
 
 llvm::Value* FunctionTranslator::ctx_field(uint64_t offset, llvm::Type* type) {

@@ -12,6 +12,7 @@
 #include "ir/module.h"
 #include "support/result.h"
 #include "validate/function_validator.h"
+#include "validate/module_context.h"
 #include "llvm/tier_abi.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -71,6 +72,18 @@ std::string entry_symbol(uint32_t func_index);
 // Declares wasm function `func_index` and defines its entry wrapper
 // `void e<i>(JitContext*, uint64_t* slots)` (arguments in slots, results written back).
 void declare_function(ModuleEnv& env, uint32_t func_index);
+// Stores a call's results (`ret`: of a function of type `t`) to `slots` from slot 0.
+void store_results(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ret, const ir::FuncType& t,
+                   llvm::Value* slots);
+
+// On-stack replacement entries (translate_osr.cpp): translates `func_index`'s body once more as
+// `q<i>(JitContext*, uint64_t* slots, uint64_t loop)`, which loads every local from the slots and
+// jumps to the header of the loop at wasm offset `loop`, and defines its wrapper
+// `uint32_t o<i>(JitContext*, uint64_t* slots, uint64_t loop)` (results to the slots; 0 for a loop
+// with no entry). Nothing when no loop qualifies (an empty operand stack at its header).
+support::Status translate_osr_entries(ModuleEnv& env, uint32_t func_index,
+                                      const validate::Features& features,
+                                      const validate::ModuleContext& context);
 
 // After every body: sets each entry charge's amount to its function's entry cost.
 void patch_entry_charges(ModuleEnv& env);
@@ -85,11 +98,15 @@ support::Error unsupported(const std::string& what);
 
 class FunctionTranslator {
 public:
-  FunctionTranslator(ModuleEnv& env, uint32_t func_index);
+  // With `osr_body`, translates into that function (translate_osr_entries) instead of w<i>.
+  FunctionTranslator(ModuleEnv& env, uint32_t func_index, llvm::Function* osr_body = nullptr);
 
   // validate_function observer interface. before() counts fuel costs (kCheckFuel).
   support::Status before(const ir::Instr& instr, const validate::FunctionValidator& validator);
   support::Status after(const ir::Instr& instr, const validate::FunctionValidator& validator);
+
+  // OSR translation: the wasm offsets of the loops it has an entry for.
+  const std::vector<uint64_t>& osr_loops() const { return osr_loops_; }
 
 private:
   struct Control {
@@ -210,6 +227,9 @@ private:
   std::vector<bool> fuel_controls_; // per open block/loop/if: a live loop?
   uint64_t at_ = 0;                 // offset of the instruction being translated
   bool dead_ = false;               // the current position cannot be reached: skip until else/end
+  // OSR translation: the entry's switch to the loop headers (nullptr otherwise), and its cases.
+  llvm::SwitchInst* osr_switch_ = nullptr;
+  std::vector<uint64_t> osr_loops_;
 };
 
 } // namespace wasmcap::llvm_tier

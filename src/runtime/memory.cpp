@@ -3,12 +3,14 @@
 #include "runtime/memory.h"
 
 #include "runtime/memory_image.h"
+#include "runtime/private_pages.h"
 
 #include <string>
 
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace wasmcap::runtime {
 
@@ -96,17 +98,68 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
   return m;
 }
 
+namespace {
+
+bool all_zero(const uint8_t* p, uint64_t n) {
+  // Word by word: a page of a memory is page-aligned.
+  const auto* w = reinterpret_cast<const uint64_t*>(p);
+  for (uint64_t i = 0; i < n / sizeof(uint64_t); ++i)
+    if (w[i] != 0) return false;
+  return true;
+}
+
+} // namespace
+
+// The pages this memory has its own copy of get the image's bytes (or zeros past the image)
+// written back, and stay resident and mapped: no page-table change, so no other core has its
+// TLB flushed (an madvise or a copy-on-write fault in a multi-threaded process interrupts every
+// core the process runs on), and the next instance writes them without a fault. Each page is
+// compared first: a page written by some earlier instance but not by this one (it stays ours)
+// is not written again. Beyond kKeepResidentBytes of such pages, the rest are dropped.
+bool Memory::reset_by_copy(uint64_t bytes) {
+  const uint8_t* const image = image_->contents();
+  if (image == nullptr) return false;
+  thread_local std::vector<bool> pages;
+  if (!private_pages(base_, bytes, pages)) return false;
+  const uint64_t page = host_page_size();
+  const uint64_t image_bytes = image_->size_bytes();
+  uint64_t kept = 0;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    if (!pages[i]) continue;
+    uint8_t* const at = base_ + i * page;
+    if (kept >= kKeepResidentBytes) {
+      size_t end = i;
+      while (end < pages.size() && pages[end])
+        ++end;
+      if (madvise(at, (end - i) * page, MADV_DONTNEED) != 0) return false;
+      i = end - 1;
+      continue;
+    }
+    kept += page;
+    const uint64_t offset = i * page;
+    if (offset < image_bytes) {
+      if (std::memcmp(at, image + offset, page) != 0) std::memcpy(at, image + offset, page);
+    } else if (!all_zero(at, page)) {
+      std::memset(at, 0, page);
+    }
+  }
+  return true;
+}
+
 bool Memory::reset_to_image() {
-  // MADV_DONTNEED drops this memory's own pages: the image's part reads the file again, the
-  // rest reads zeros (anonymous memory), so nothing of this instance reaches the next one.
   const uint64_t initial = uint64_t{declared_.limits.min} * ir::kPageSize;
-  if (size_bytes_ != 0 && madvise(base_, size_bytes_, MADV_DONTNEED) != 0) return false;
-  // Pages grown past the initial size become inaccessible again (guard pages stay guards).
-  if (size_bytes_ > initial && mprotect(base_ + initial, size_bytes_ - initial, PROT_NONE) != 0) {
-    return false;
+  // Pages grown past the initial size: MADV_DONTNEED drops them (they read zeros if grown
+  // again) and they become inaccessible again (guard pages stay guards).
+  if (size_bytes_ > initial) {
+    if (madvise(base_ + initial, size_bytes_ - initial, MADV_DONTNEED) != 0) return false;
+    if (mprotect(base_ + initial, size_bytes_ - initial, PROT_NONE) != 0) return false;
   }
   size_bytes_ = initial;
-  return true;
+  // The initial part by copying; failing that, MADV_DONTNEED drops this memory's own pages:
+  // the image's part reads the file again, the rest reads zeros. Either way nothing of this
+  // instance reaches the next one.
+  if (initial == 0 || reset_by_copy(initial)) return true;
+  return madvise(base_, initial, MADV_DONTNEED) == 0;
 }
 
 Memory::~Memory() {

@@ -24,6 +24,10 @@ public:
   // The address space a guarded memory reserves: 4 GiB of index space + 4 GiB of static offset
   // + one page for the access size (an 8-byte load at 0xffffffff + 0xffffffff).
   static constexpr uint64_t kGuardedReservation = (uint64_t{8} << 30) + ir::kPageSize;
+  // How much of its written pages a memory from an image keeps resident for the next memory
+  // taking its reservation (reset by copying, not dropped); at most 16 such reservations wait
+  // per image (memory_image.h).
+  static constexpr uint64_t kKeepResidentBytes = uint64_t{4} << 20;
 
   // How compiled code may address this memory.
   enum class Guard : uint8_t {
@@ -81,6 +85,9 @@ private:
   bool guard_requested_ = false;
   // Resets the memory to its image (its reservation then goes back to the image's pool).
   bool reset_to_image();
+  // Resets the first `bytes` by rewriting the pages this memory has its own copy of (memory.cpp);
+  // false if that cannot be done (no pagemap), and the caller drops them instead.
+  bool reset_by_copy(uint64_t bytes);
   ir::MemoryType declared_;
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 
+#include "runtime/private_pages.h"
 #include "support/byte_reader.h"
 
 namespace wasmcap::runtime {
@@ -24,11 +25,6 @@ std::optional<uint32_t> constant_offset(const ir::Module& module, ir::ConstExpr 
   auto end = r.read_u8();
   if (!end || *end != 0x0B || !r.at_end()) return std::nullopt;
   return static_cast<uint32_t>(*v);
-}
-
-uint64_t host_page() {
-  static const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
-  return page;
 }
 
 } // namespace
@@ -64,7 +60,7 @@ std::shared_ptr<const MemoryImage> MemoryImage::build(const ir::Module& module,
   }
   if (pieces.empty()) return nullptr;
 
-  const uint64_t page = host_page();
+  const uint64_t page = host_page_size();
   const uint64_t size = std::min((end + page - 1) / page * page, initial);
   const int fd = memfd_create("wasmcap-memory-image", MFD_CLOEXEC);
   if (fd < 0) return nullptr;
@@ -87,6 +83,8 @@ std::shared_ptr<const MemoryImage> MemoryImage::build(const ir::Module& module,
   image->covered_.assign(module.datas.size(), false);
   for (const Piece& p : pieces)
     image->covered_[p.data_index] = true;
+  void* contents = mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  if (contents != MAP_FAILED) image->contents_ = static_cast<const uint8_t*>(contents);
   // Empty segments of this memory are in bounds (checked above) and write nothing.
   for (uint32_t i = 0; i < module.datas.size(); ++i) {
     const ir::DataSegment& seg = module.datas[i];
@@ -99,6 +97,7 @@ std::shared_ptr<const MemoryImage> MemoryImage::build(const ir::Module& module,
 MemoryImage::~MemoryImage() {
   for (const Slot& s : free_)
     munmap(s.base, s.reserved_bytes);
+  if (contents_ != nullptr) munmap(const_cast<uint8_t*>(contents_), size_);
   if (fd_ >= 0) close(fd_);
 }
 

@@ -40,6 +40,9 @@ public:
   // Maps the image over [base, base + size_bytes()), which must be inside a reservation:
   // MAP_PRIVATE, so an instance's writes go to its own copies of the pages. False if mmap failed.
   bool map_at(uint8_t* base) const;
+  // The initial contents, read-only (a shared mapping of the file): what a memory reset by
+  // copying copies from. Null if that mapping failed (such memories are reset by madvise).
+  const uint8_t* contents() const { return contents_; }
 
   // A freed memory's reservation, already reset: the image mapped at its start, its initial
   // pages accessible and as the image has them, the rest inaccessible. `guarded` and
@@ -62,6 +65,7 @@ private:
   const ir::Module* module_ = nullptr; // the module it was built from (outlives its code)
   int fd_ = -1;
   uint64_t size_ = 0;
+  const uint8_t* contents_ = nullptr;
   std::vector<bool> covered_;
   // As many as requests run at once are in use, so a few free ones are enough.
   static constexpr size_t kMaxFreeSlots = 16;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct StoreLimits {
 class TierState {
 public:
   virtual ~TierState() = default;
+  // The wasm frames this tier is running now, innermost first, for a profile sample taken in
+  // code of another tier that this tier's frames called (compiled code called from an
+  // interpreted loop under Tier::Auto).
+  virtual void append_running_frames(std::vector<TraceFrame>& out) const { (void)out; }
 };
 
 // Work another thread asks the store's own thread to do between two wasm instructions: tiering
@@ -49,6 +54,15 @@ class PollHook {
 public:
   virtual ~PollHook() = default;
   virtual bool run(Store& store) = 0;
+};
+
+// Where a sampling profiler's samples go (include/wasmcap/profiler.h): the tier that sees a
+// sample request (Store::kSampleRequested) at one of its checks hands it the running wasm frames,
+// innermost first. Called on the store's own thread.
+class SampleSink {
+public:
+  virtual ~SampleSink() = default;
+  virtual void sample(std::span<const TraceFrame> frames) = 0;
 };
 
 // The flag other threads raise to have a store run its poll hooks. It stays raised while the
@@ -121,6 +135,10 @@ public:
   // has no interruption checks: its calls into the runtime look for it on the way back in
   // (wasmcap_jit_call), so a guest interrupted in a host call stops when the call returns.
   static constexpr uint32_t kSignalInterrupt = 4;
+  // Raised by a sampling profiler's timer: the next check (the interpreter's refuel(), compiled
+  // code's interruption check) records the wasm stack in the sample sink and runs on. Never a
+  // trap: check_interrupt() ignores it.
+  static constexpr uint32_t kSampleRequested = 8;
   InterruptState& interrupt_state() { return *interrupt_state_; }
   // Thread-safe and async-signal-safe (two atomic stores): the running (or next) wasm call traps
   // "interrupted".
@@ -128,6 +146,19 @@ public:
   // The interrupt word was seen set: the trap "interrupted" when asked for or past the deadline
   // (consuming an interrupt() request), else ok (a stale deadline bit is cleared).
   support::Status check_interrupt();
+
+  // --- sampling (a profiler) -------------------------------------------------------------------
+  // The sink a profiler installs (nullptr: none). A tier that finds kSampleRequested raised calls
+  // take_sample_request() and, when it returns true, sample_sink()->sample(frames).
+  void set_sample_sink(SampleSink* sink) { sample_sink_ = sink; }
+  SampleSink* sample_sink() const { return sample_sink_; }
+  bool take_sample_request() {
+    if ((interrupt_state_->word.load(std::memory_order_relaxed) & kSampleRequested) == 0) {
+      return false;
+    }
+    interrupt_state_->word.fetch_and(~kSampleRequested, std::memory_order_relaxed);
+    return sample_sink_ != nullptr;
+  }
 
   // A tier's call() enters wasm (begin_call) and leaves it (end_call); the outermost entry of
   // the store, whichever tier it is, arms the timeout's deadline.
@@ -161,6 +192,7 @@ private:
   std::optional<std::chrono::steady_clock::time_point> deadline_;
   uint64_t deadline_timer_ = 0; // DeadlineTimer id, 0 = none armed
   uint32_t call_depth_ = 0;
+  SampleSink* sample_sink_ = nullptr;
   void begin_outermost_call();
   std::deque<FuncInstance> funcs_;
   std::deque<Global> globals_;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ir/module.h"
 #include "runtime/memory_image.h"
@@ -47,6 +48,27 @@ public:
     (void)slots;
     return support::make_error(support::ErrorKind::Usage, "no slot calls");
   }
+
+  // On-stack replacement (tiering, docs/tiering.md): continues an activation of `func` that
+  // another tier started, at the header of the loop whose `loop` instruction is at wasm byte
+  // offset `loop_offset`, with every local in `slots` (the interpreter's frame layout: params
+  // first, one slot per value, two per v128; nothing on the operand stack), running it to the
+  // function's return and writing the results back from slot 0. False, with nothing run, when
+  // this code has no entry for that loop.
+  virtual support::Result<bool> call_osr(Store& store, FuncInstance& func, uint64_t* slots,
+                                         uint64_t loop_offset) const {
+    (void)store;
+    (void)func;
+    (void)slots;
+    (void)loop_offset;
+    return false;
+  }
+
+  // Tiering: the defined functions (0 = first non-imported) another tier should compile
+  // on-stack replacement entries for (see call_osr): those this code found running.
+  virtual std::vector<uint32_t> osr_candidates() const { return {}; }
+  // How many activations of this code another tier's code took over by call_osr.
+  virtual uint64_t osr_entries() const { return 0; }
 
   // Whether the memories this module defines should be reserved with guard pages (code compiled
   // without bounds checks; Memory::create_raw's `guarded`).

@@ -65,6 +65,19 @@ support::Result<uint32_t> index_imm(const IndexSpace& space, const std::vector<S
   return space.resolve(*a);
 }
 
+// `memory.copy` / `table.copy`: both indices, or neither (both 0).
+support::Status copy_imm(const IndexSpace& space, const std::vector<Sexpr>& items, size_t& pos,
+                         const Token& kw, ByteWriter& w) {
+  uint32_t dst = 0, src = 0;
+  if (is_index_atom(atom_at(items, pos))) {
+    WASMCAP_ASSIGN(dst, index_imm(space, items, pos, kw));
+    WASMCAP_ASSIGN(src, index_imm(space, items, pos, kw));
+  }
+  w.u32(dst);
+  w.u32(src);
+  return support::ok();
+}
+
 // `memory` (multiple memories) goes into the flags' bit 6 and after them; memory 0 keeps the
 // WebAssembly 2.0 encoding.
 support::Status memarg_imm(const std::vector<Sexpr>& items, size_t& pos, uint8_t natural_align,
@@ -503,16 +516,7 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     m_.needs_data_count = true;
     break;
   }
-  case ir::Imm::MemoryCopy: {
-    uint32_t dst = 0, src = 0;
-    if (is_index_atom(atom_at(items, pos))) {
-      WASMCAP_ASSIGN(dst, index_imm(m_.memories, items, pos, kw));
-      WASMCAP_ASSIGN(src, index_imm(m_.memories, items, pos, kw));
-    }
-    w.u32(dst);
-    w.u32(src);
-    break;
-  }
+  case ir::Imm::MemoryCopy: WASMCAP_TRY(copy_imm(m_.memories, items, pos, kw, w)); break;
   case ir::Imm::TableInit: {
     // `table.init $elem` or `table.init $table $elem`; the binary puts the element index first.
     uint32_t table = 0;
@@ -530,16 +534,7 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     w.u32(i);
     break;
   }
-  case ir::Imm::TableCopy: {
-    uint32_t dst = 0, src = 0;
-    if (is_index_atom(atom_at(items, pos))) {
-      WASMCAP_ASSIGN(dst, index_imm(m_.tables, items, pos, kw));
-      WASMCAP_ASSIGN(src, index_imm(m_.tables, items, pos, kw));
-    }
-    w.u32(dst);
-    w.u32(src);
-    break;
-  }
+  case ir::Imm::TableCopy: WASMCAP_TRY(copy_imm(m_.tables, items, pos, kw, w)); break;
   case ir::Imm::V128: WASMCAP_TRY(v128_imm(items, pos, kw, w)); break;
   case ir::Imm::Shuffle:
     for (int i = 0; i < 16; ++i) {

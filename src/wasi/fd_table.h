@@ -30,6 +30,7 @@ struct FdEntry {
   Rights inheriting = 0;  // the most that descriptors opened through it may get
   bool read_only = false; // opened through a read-only grant: never opened for writing on the host
   bool stdio = false;     // one of the embedder's stdio fds (group stdio, or net if a socket)
+  bool listener = false;  // a preopened listening socket (WasiConfig::tcp_listeners)
   int origin = -1;        // the preopen (index in grant order) it was opened beneath; -1: none
   std::optional<std::string> preopen_name; // set for preopened directories (fd_prestat_*)
   // fd_readdir: entries captured when a listing starts (cookie 0); cookies index into it, so

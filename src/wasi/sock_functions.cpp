@@ -1,5 +1,6 @@
-// sock_*: no socket is ever granted, so these only work on a socket the embedder passed as stdio
-// (e.g. socket activation); anything else is Badf (no such fd) or Notsock.
+// sock_*: on the sockets the embedder granted: a preopened listener (WasiConfig::tcp_listeners,
+// `-S tcplisten`), the connections accepted on it, and a socket passed as stdio (e.g. socket
+// activation); anything else is Badf (no such fd) or Notsock.
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -32,12 +33,29 @@ msghdr message(std::vector<iovec>& v, const IoVecs& iovs) {
 
 } // namespace
 
-Errno sock_accept(Ctx& ctx, Mem&, Fd fd, uint32_t, Out<uint32_t>) {
-  // Accepting would create authority (a new connection) that was never granted.
+Errno sock_accept(Ctx& ctx, Mem&, Fd fd, uint32_t flags, Out<uint32_t> accepted) {
   WASI_TRY_ASSIGN(FdEntry * e, socket_entry(ctx, fd, right::kSockAccept));
-  (void)e;
-  ctx.fds().note_refusal(Refusal::NoSocketGrant);
-  return Errno::Notcapable;
+  if (!e->listener) {
+    // A socket the embedder passed in was granted as it is: accepting on it would create
+    // authority (new connections) that was never granted.
+    ctx.fds().note_refusal(Refusal::NoSocketGrant);
+    return Errno::Notcapable;
+  }
+  if ((flags & ~uint32_t{fdflag::kNonblock}) != 0) return Errno::Inval;
+  int host;
+  do {
+    host = ::accept4(e->fd(), nullptr, nullptr,
+                     SOCK_CLOEXEC | ((flags & fdflag::kNonblock) != 0 ? SOCK_NONBLOCK : 0));
+  } while (host < 0 && errno == EINTR);
+  if (host < 0) return last_host_errno();
+  auto conn = std::make_unique<FdEntry>();
+  conn->host.reset(host);
+  conn->type = Filetype::SocketStream;
+  conn->base = e->inheriting;
+  conn->inheriting = 0;
+  WASI_TRY_ASSIGN(Fd out, ctx.fds().insert(std::move(conn)));
+  accepted.set(out);
+  return Errno::Success;
 }
 
 Errno sock_recv(Ctx& ctx, Mem&, Fd fd, IoVecs iovs, uint32_t flags, Out<uint32_t> nread,

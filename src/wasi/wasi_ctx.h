@@ -37,6 +37,7 @@ struct WasiConfig {
   std::vector<std::pair<std::string, std::string>> env; // exactly what the guest sees
   std::vector<Preopen> preopens;                        // fds 3, 4, ... in this order
   int stdin_fd = 0, stdout_fd = 1, stderr_fd = 2;       // host fds (duplicated); -1 = none
+  std::vector<std::string> tcp_listeners; // "HOST:PORT" listened on, fds after the preopens
   sandbox::ResolveMode resolve_mode = sandbox::ResolveMode::Auto; // for tests
   // The policy and the logs (docs/security.md): groups outside `allowed` are refused with
   // Notcapable; refusals go to audit_fd, every call to trace_fd (host fds, not owned, -1 = off);

@@ -13,7 +13,7 @@ bad=$(printf '%s\n' "$syms" | grep -v \
   -e '^wasmcap::[A-Z]' -e '^\(vtable\|typeinfo\|typeinfo name\) for wasmcap::[A-Z]' \
   -e '^wasmcap::[a-z_]*\(\[abi:cxx11\]\)\{0,1\}(' || true)
 internal=$(printf '%s\n' "$syms" |
-  grep -E '^(wasmcap::)?(runtime|interp|wasi|component|text|binary|validate|ir|support|llvm_tier|wit|capi|detail|http)::' || true)
+  grep -E '^(wasmcap::)?(runtime|interp|wasi|component|text|binary|validate|ir|support|llvm_tier|wit|capi|detail|http|profile)::' || true)
 if [ -n "$bad" ] || [ -n "$internal" ]; then
   echo "libwasmcap.so exports symbols outside the public API:" >&2
   printf '%s\n%s\n' "$bad" "$internal" | grep . | head -n 20 >&2

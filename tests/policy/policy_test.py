@@ -212,7 +212,8 @@ def case_net_grants():
         (["--udp", "10.0.0.0/33:53"], ["--udp", "prefix length"]),
         (["--tcp-listen", "::1:80"], ["--tcp-listen", "brackets"]),
         (["-S", "inherit-envv"], ["-S", "unknown WASI setting", "did you mean inherit-env"]),
-        (["-S", "tcplisten=0.0.0.0:80"], ["not supported", "--tcp-listen"]),
+        (["-S", "tcplisten"], ["-S tcplisten needs an address", "HOST:PORT"]),
+        (["-S", "tcplisten=localhost:80"], ["cannot listen on", "expected an IP address"]),
         (["--allow-http", "a*.com"], ["--allow-http", "host pattern"]),
         (["-S", "inherit-network=maybe"], ["boolean"]),
     ):

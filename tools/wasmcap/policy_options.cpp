@@ -119,9 +119,13 @@ Status apply_wasi_setting(const std::string& setting, WasiConfig& config) {
   const std::string key = setting.substr(0, eq);
   const std::string value = eq == std::string::npos ? "y" : setting.substr(eq + 1);
   if (key == "tcplisten") {
-    return make_error(ErrorKind::Usage, "-S " + setting +
-                                            ": preopened listening sockets are not supported; "
-                                            "grant --tcp-listen ADDR:PORT to a WASI 0.2 guest");
+    // Preview1's preopened listener: bound when the Wasi is made (a bad address is reported
+    // then, as a --dir that does not exist is).
+    if (eq == std::string::npos || value.empty()) {
+      return make_error(ErrorKind::Usage, "-S tcplisten needs an address: -S tcplisten=HOST:PORT");
+    }
+    config.tcp_listeners.push_back(value);
+    return ok();
   }
   bool on = false;
   if (value == "y" || value == "yes" || value == "true" || value == "1") {

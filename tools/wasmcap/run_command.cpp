@@ -19,6 +19,7 @@
 
 #include "limit_options.h"
 #include "policy_options.h"
+#include "profile_option.h"
 #include "subcommands.h"
 #include "tier_option.h"
 #include "wasi_options.h"
@@ -46,8 +47,8 @@ struct RunOptions {
   // (default); without it Ctrl-C kills the process as it always did. Compiled code needs no
   // checks for it (Config::interrupt_by_signal); the interpreter polls.
   bool interrupt = true;
-  bool verbose = false; // -v: how the module runs (code cache, memory 0), on stderr
-  std::string profile;  // --profile: "perfmap" (Engine::enable_perf_map), or none
+  bool verbose = false;  // -v: how the module runs (code cache, memory 0), on stderr
+  ProfileOption profile; // --profile=perfmap|guest[,FILE]
 };
 
 // Ctrl-C. The first SIGINT while the guest runs interrupts its store: compiled code stops at
@@ -217,6 +218,7 @@ int run_component(const RunOptions& opts, const Engine& engine, WasiConfig confi
   }
   const LearnedPolicyWriter learned(opts.policy, config, *wasi); // socket grants included
   Store store(engine);
+  const GuestProfileScope profile(store, opts.profile, opts.file); // writes on every way out
   if (!opts.invoke.empty()) {
     // --invoke 'name(ARGS)': arguments and result in WAVE, as wasmtime prints them.
     ComponentLinker linker;
@@ -250,10 +252,6 @@ int run(const RunOptions& opts) {
   if (auto s = apply_limit_options(opts.limits, engine_config); !s) {
     return report_error(opts.file, s.error());
   }
-  if (opts.profile == "perfmap" && !Engine::enable_perf_map()) {
-    std::fprintf(stderr, "Warning: --profile=perfmap: this wasmcap has no LLVM tier, so no "
-                         "machine code to name\n");
-  }
   engine_config.tier = opts.tier;
   // Ctrl-C needs interpreted code that polls; compiled code is stopped from the signal handler
   // instead, so it carries no checks without --timeout or --fuel (docs/llvm.md, "Interruption
@@ -262,6 +260,7 @@ int run(const RunOptions& opts) {
     engine_config.interruptible = true;
     engine_config.interrupt_by_signal = true;
   }
+  apply_profile_option(opts.profile, engine_config);
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
@@ -286,6 +285,7 @@ int run(const RunOptions& opts) {
   } const tier_up_line{*module, opts.verbose};
 
   Store store(engine);
+  const GuestProfileScope profile(store, opts.profile, opts.file); // writes on every way out
   std::optional<SigintScope> sigint;
   if (opts.interrupt) sigint.emplace(store);
   Linker linker;
@@ -398,11 +398,7 @@ Action add_run_command(CLI::App& app, const std::vector<std::string>& guest_args
                 "where), memory 0's guard pages or explicit bounds checks (and why), and with "
                 "--tier auto when the background compile ran and what it switched");
   cmd->add_option("--argv0", opts->argv0, "The guest's argv[0] (default: FILE)")->type_name("NAME");
-  cmd->add_option("--profile", opts->profile,
-                  "perfmap: name compiled wasm functions in /tmp/perf-PID.map for Linux perf "
-                  "(`perf record -g wasmcap run --profile=perfmap ...`, then `perf report`)")
-      ->check(CLI::IsMember({"perfmap"}))
-      ->type_name("perfmap");
+  add_profile_option(*cmd, opts->profile);
   add_policy_options(*cmd, opts->policy);
   cmd->add_option("FILE", opts->file, "The module to run (.wasm, .wat or .cwasm)")->required();
   cmd->add_option("ARGS", opts->args, "Arguments for the module or the invoked function");

@@ -110,7 +110,7 @@ TEST(TierUp, RunningInterpreterFramesCallTheCompiledCode) {
   EXPECT_EQ((*r)[0].i32, expected_sum(10));
   EXPECT_EQ(t.ticks.size(), 10u);
   EXPECT_FALSE(runs_interpreted(*run)) << t.module->tier_up_report();
-  EXPECT_NE(t.module->tier_up_report().find("1 instance(s) switched"), std::string::npos)
+  EXPECT_NE(t.module->tier_up_report().find("1 instance(s) switched;"), std::string::npos)
       << t.module->tier_up_report();
   EXPECT_EQ(Engine::compiles_in_background(), 0);
 

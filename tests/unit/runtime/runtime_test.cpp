@@ -8,6 +8,7 @@
 #include "runtime/instantiate.h"
 #include "runtime/invoke.h"
 #include "runtime/memory_image.h"
+#include "runtime/private_pages.h"
 #include "runtime/store.h"
 #include "runtime/trap.h"
 
@@ -257,6 +258,70 @@ TEST(MemoryImage, FreedReservationsComeBackReset) {
     delete other;
     delete b;
   }
+}
+
+// A reservation is reset by rewriting the pages its memory has its own copy of: they stay
+// resident (no madvise, no fault next time) and read as the image and zeros again, round after
+// round, whichever of them a round wrote; a page written in one round and only kept in the next
+// is not left changed either.
+TEST(MemoryImage, ResetByCopyKeepsWrittenPagesResident) {
+  ir::Module m = data_module(2, {{{0x41, 0x10, 0x0B}, "hello"}});
+  auto image = MemoryImage::build(m, 0);
+  ASSERT_TRUE(image);
+  ASSERT_NE(image->contents(), nullptr);
+  const uint64_t page = host_page_size();
+  std::vector<bool> own;
+  for (bool guarded : {false, true}) {
+    uint8_t* base = nullptr;
+    for (int round = 0; round < 4; ++round) {
+      Memory* mem = Memory::create_raw({{2, 4}}, 100, guarded, image).value();
+      if (base != nullptr) {
+        ASSERT_EQ(mem->data(), base) << "the same reservation, round " << round;
+        ASSERT_TRUE(private_pages(base, 2 * ir::kPageSize, own));
+        EXPECT_TRUE(own[0]) << "the image page written before is still ours";
+        EXPECT_TRUE(own[70000 / page]) << "and so is the zero page written before";
+      }
+      base = mem->data();
+      EXPECT_EQ(std::string(reinterpret_cast<const char*>(base + 16), 5), "hello") << round;
+      EXPECT_EQ(base[70000], 0) << round;
+      EXPECT_EQ(base[100000], 0) << round << ": read before, never written";
+      EXPECT_EQ(base[131071], 0) << round;
+      // Even rounds write the image page and a zero page; odd ones only the last byte.
+      if (round % 2 == 0) {
+        std::memcpy(base + 16, "JELLO", 5);
+        base[70000] = 7;
+      }
+      base[131071] = static_cast<uint8_t>(round + 1);
+      ASSERT_EQ(mem->grow(1), 2);
+      base[140000] = 9;
+      delete mem;
+    }
+  }
+}
+
+// More written pages than Memory::kKeepResidentBytes: the rest are dropped, and all read as
+// the initial contents again.
+TEST(MemoryImage, ResetBeyondTheResidentPartDropsTheRest) {
+  const uint32_t pages = static_cast<uint32_t>(Memory::kKeepResidentBytes / ir::kPageSize) + 4;
+  ir::Module m = data_module(pages, {{{0x41, 0x10, 0x0B}, "hello"}});
+  auto image = MemoryImage::build(m, 0);
+  ASSERT_TRUE(image);
+  const uint64_t bytes = uint64_t{pages} * ir::kPageSize, page = host_page_size();
+  Memory* mem = Memory::create_raw({{pages, pages}}, pages, false, image).value();
+  uint8_t* const base = mem->data();
+  for (uint64_t at = 0; at < bytes; at += page)
+    base[at + 17] = 0xAB;
+  delete mem;
+  mem = Memory::create_raw({{pages, pages}}, pages, false, image).value();
+  ASSERT_EQ(mem->data(), base);
+  std::vector<bool> own;
+  ASSERT_TRUE(private_pages(base, bytes, own));
+  EXPECT_TRUE(own.front()) << "the first pages are kept";
+  EXPECT_FALSE(own.back()) << "the last ones were dropped";
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(base + 16), 5), "hello");
+  for (uint64_t at = page; at < bytes; at += page)
+    ASSERT_EQ(base[at + 17], 0) << "at " << at;
+  delete mem;
 }
 
 } // namespace
