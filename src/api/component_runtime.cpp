@@ -83,6 +83,7 @@ struct RScope {
   std::vector<Memory> core_memories;
   std::vector<Table> core_tables;
   std::vector<Global> core_globals;
+  std::vector<Tag> core_tags;
   std::map<const component::ResourceId*, const void*> rts; // static resource -> runtime identity
   std::vector<std::unique_ptr<GuestResource>> own_resources;
   std::map<std::string, RItem, std::less<>> exports;
@@ -355,6 +356,7 @@ private:
     case CoreSort::Memory: return pick(s.core_memories, "memory");
     case CoreSort::Table: return pick(s.core_tables, "table");
     case CoreSort::Global: return pick(s.core_globals, "global");
+    case CoreSort::Tag: return pick(s.core_tags, "tag");
     default: break;
     }
     return make_error(ErrorKind::Unlinkable, "unsupported core export sort");
@@ -366,7 +368,7 @@ private:
     case ExternKind::Memory: s.core_memories.push_back(*e.memory()); break;
     case ExternKind::Table: s.core_tables.push_back(*e.table()); break;
     case ExternKind::Global: s.core_globals.push_back(*e.global()); break;
-    case ExternKind::Tag: break; // components have no tag index space (validation refuses)
+    case ExternKind::Tag: s.core_tags.push_back(*e.tag()); break;
     }
   }
 

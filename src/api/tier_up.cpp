@@ -27,8 +27,9 @@ bool g_exiting = false; // exit() has begun: no compile may start
 
 void stop_compile_thread(); // CompileQueue's, below
 
-// Registered with atexit once the plugin is loaded, so it runs before libLLVM's static
-// destructors (atexit runs the last registered first): a compile never runs under them. Then
+// Registered with atexit before the compile thread first loads the plugin. libLLVM lives in a
+// link-map namespace of its own (tier_loader.cpp), whose static destructors run from _dl_fini,
+// after every atexit handler: so a compile, or the plugin's load, never runs under them. Then
 // the compile thread is stopped and joined, so a process leaves no thread behind (valgrind
 // counted the detached thread's stack as possibly lost).
 void wait_at_exit() {
@@ -99,8 +100,6 @@ TierUp::Job::compile(std::string& cache_note, size_t& osr_count) const {
   if (const std::string* why = llvm_tier::unavailable_reason()) {
     return support::make_error(support::ErrorKind::Usage, *why);
   }
-  static std::once_flag registered;
-  std::call_once(registered, [] { std::atexit(wait_at_exit); });
   // With on-stack replacement entries for the functions the interpreter found running, so that
   // their loops move over too; not with fuel, whose amounts would then depend on when the switch
   // came (docs/tiering.md).
@@ -188,8 +187,8 @@ public:
       jobs_.push_back(job);
       if (!started_) {
         started_ = true;
-        // So that exit() stops this thread from starting a compile even before the first one
-        // (whose own registration, after the plugin loads, is the one that waits).
+        // Before the thread can load the plugin: exit() then waits for a load or compile in
+        // progress and keeps later ones from starting (wait_at_exit).
         std::atexit(wait_at_exit);
         thread_ = std::thread([this] { work(); });
       }

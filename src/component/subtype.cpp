@@ -166,8 +166,9 @@ Status check_core_extern(const Type::CoreExtern& actual, const Type::CoreExtern&
       return mismatch(at, "mismatch in memory limits");
     return ok();
   case ir::ExternKind::Tag:
-    // Core modules of components do not carry tag types (no component-level exceptions).
-    return mismatch(at, "tags are not supported in components");
+    // As the core spec matches tag imports: the same payload type.
+    if (!(actual.func == expected.func)) return mismatch(at, "tag type mismatch");
+    return ok();
   case ir::ExternKind::Global:
     if (actual.global.type != expected.global.type) {
       return mismatch(at, std::string("expected global type ") +

@@ -34,7 +34,8 @@ Type::CoreExtern extern_of(const CoreItem& item, const Type::CoreExtern& want) {
   case CoreSort::Table: e.kind = ir::ExternKind::Table; break;
   case CoreSort::Memory: e.kind = ir::ExternKind::Memory; break;
   case CoreSort::Global: e.kind = ir::ExternKind::Global; break;
-  default: // a tag or type: no core extern kind, so never the one wanted
+  case CoreSort::Tag: e.kind = ir::ExternKind::Tag; break;
+  default: // a type or module: no core extern kind, so never the one wanted
     e.kind = want.kind == ir::ExternKind::Func ? ir::ExternKind::Table : ir::ExternKind::Func;
   }
   e.func = item.func;
@@ -194,6 +195,10 @@ Status core_instance(Scope& s, const CoreInstance& ci, uint64_t at) {
         if (e.index >= s.core_globals.size()) return invalid(at, idx_msg("core global", e.index));
         item.global = s.core_globals[e.index];
         break;
+      case CoreSort::Tag:
+        if (e.index >= s.core_tags.size()) return invalid(at, idx_msg("core tag", e.index));
+        item.func = s.core_tags[e.index];
+        break;
       default:
         return invalid(at, std::string("cannot export a ") + sort_name(Sort::Core, e.sort) +
                                " from a core instance");
@@ -212,7 +217,7 @@ void add_core(Scope& s, const CoreItem& item) {
   case CoreSort::Table: s.core_tables.push_back(item.table); break;
   case CoreSort::Memory: s.core_memories.push_back(item.memory); break;
   case CoreSort::Global: s.core_globals.push_back(item.global); break;
-  case CoreSort::Tag: ++s.core_tags; break;
+  case CoreSort::Tag: s.core_tags.push_back(item.func); break;
   default: break;
   }
 }

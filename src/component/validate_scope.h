@@ -21,7 +21,7 @@ namespace wasmcap::component::validating {
 // A core instance's export: its sort and core type.
 struct CoreItem {
   CoreSort sort = CoreSort::Func;
-  ir::FuncType func;     // sort == Func
+  ir::FuncType func;     // sort == Func, and Tag (the tag's payload type)
   ir::TableType table;   // sort == Table
   ir::MemoryType memory; // sort == Memory
   ir::GlobalType global; // sort == Global
@@ -47,7 +47,8 @@ struct Scope {
   std::vector<ir::TableType> core_tables;
   std::vector<ir::MemoryType> core_memories;
   std::vector<ir::GlobalType> core_globals;
-  uint32_t core_tags = 0, values = 0;
+  std::vector<ir::FuncType> core_tags; // each tag's payload type
+  uint32_t values = 0;
   std::vector<NamedExtern> imports, exports;
   std::set<std::string> import_names, export_names; // strongly-unique keys
   // A component or instance type's declarators (not a concrete component).

@@ -24,6 +24,7 @@
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
 #include "llvm/code_range.h"
+#include "llvm/host_env.h"
 #include "llvm/loop_checks.h"
 #include "llvm/sign_select.h"
 #include "llvm/translator.h"
@@ -75,7 +76,7 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
 // locals use v128, as it did before it compiled SIMD, so tests can still make a module that runs
 // on the interpreter under Tier::Jit (tests/unit/api/mixed_tiers_test.cpp, tier_up_test.cpp).
 bool refused_for_tests(const ir::Module& mod) {
-  const char* env = std::getenv("WASMCAP_LLVM_REFUSE");
+  const char* env = host_getenv("WASMCAP_LLVM_REFUSE");
   if (env == nullptr || std::string_view(env) != "v128") return false;
   auto has_v128 = [](std::span<const ir::ValType> types) {
     for (ir::ValType t : types)
@@ -263,7 +264,7 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm, uint32_t checks) {
   });
   pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
   // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.
-  if (const char* path = std::getenv("WASMCAP_LLVM_DUMP_IR"); path != nullptr && *path != '\0') {
+  if (const char* path = host_getenv("WASMCAP_LLVM_DUMP_IR"); path != nullptr && *path != '\0') {
     std::error_code ec;
     llvm::raw_fd_ostream dump(path, ec, llvm::sys::fs::OF_Append);
     if (!ec) module.print(dump, nullptr);

@@ -1,6 +1,5 @@
-// Finding and loading the LLVM tier plugin: the candidate paths, dlopen(RTLD_NOW | RTLD_LOCAL)
-// (LOCAL: libLLVM's and the plugin's symbols stay out of the process's global scope), the one
-// exported entry point and its ABI version check.
+// Finding and loading the LLVM tier plugin: the candidate paths, dlmopen into a link-map
+// namespace of its own (below: why), the one exported entry point and its ABI version check.
 #include "llvm/tier_loader.h"
 
 #include <dlfcn.h>
@@ -49,6 +48,20 @@ std::vector<std::string> candidates() {
   return paths;
 }
 
+// The plugin, libLLVM and their C and C++ runtimes go into a new link-map namespace, so that
+// their static destructors (libLLVM has many, and registers more while it compiles: function-local
+// statics) are not on the process's atexit list, which exit() runs first, in reverse order of
+// registration. There they could run before tier-up's wait for a background compile (registered
+// before the load) while the compile still used them: a crash or a hang at exit (docs/tiering.md,
+// "Process exit"). A namespace's destructors run from _dl_fini, after every atexit handler. The
+// ABI was made for this: nothing but plain data and C function pointers crosses (tier_abi.h).
+// Where dlmopen cannot load it (a sanitizer build's plugin needs the sanitizer runtime of the
+// main namespace), plain dlopen, whose exit order is the old one.
+void* open_plugin(const std::string& path) {
+  if (void* handle = dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL)) return handle;
+  return dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+}
+
 LoadedTier load() {
   LoadedTier out;
   std::string tried;
@@ -63,7 +76,7 @@ LoadedTier load() {
       path = real;
       std::free(real);
     }
-    void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    void* handle = open_plugin(path);
     if (handle == nullptr) {
       const char* why = dlerror();
       tried += path + " (" + (why ? why : "dlopen failed") + ")";

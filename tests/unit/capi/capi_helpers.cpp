@@ -1,22 +1,7 @@
 // The C API test fixture: owns what the tests create so each test reads as its scenario.
 #include "capi_helpers.h"
 
-#include <cstdlib>
-
 namespace capi_test {
-
-namespace {
-// The C API's default tier is auto, whose background compile would start 20 ms into a test and
-// still be running when the process exits. exit() waits for it, but a process that exits while
-// the compile thread is still loading libLLVM (its exit-time destructors are registered after
-// that wait, so they run first) can crash or hang: a known bug of tier-up at exit, not of the C
-// API (docs/tiering.md, "Process exit"). These tests are about the C API, so their compiles
-// never start; tests/unit/api/tier_up_test.cpp covers tiering.
-[[maybe_unused]] const bool g_no_background_compile = [] {
-  setenv("WASMCAP_TIER_UP_DELAY_MS", "600000", /*overwrite=*/0);
-  return true;
-}();
-} // namespace
 
 void CApiTest::SetUp() {
   engine = wasm_engine_new();
