@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 namespace wasmcap {
@@ -60,6 +61,13 @@ struct Config {
   // taken. Implies interruptible (interrupt_by_signal is ignored). fuel still wins: fuel code
   // charges at every loop header anyway.
   bool profiling = false;
+  // Progress of the LLVM compiles a caller waits for: Tier::Jit when a module is created,
+  // Module::precompile, a code cache miss (not tier-up's background compile). Called on the
+  // compiling thread, from inside the compile, with the share of the work done (0 to 1: each
+  // function's translation, optimization and code generation) and the module's number of
+  // defined functions; the last call, when the compile ends (finished or failed), has done == 1.
+  // The CLI draws its progress bar with it.
+  std::function<void(double done, uint64_t functions)> compile_progress;
   // Host caps on every memory and table of a store: growing beyond fails (memory.grow -> -1),
   // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
   uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB

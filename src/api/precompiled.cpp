@@ -29,6 +29,7 @@ Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
   }
   auto decoded = binary::decode_module(bytes);
   if (!decoded) return decoded.error();
+  detail::ProgressReporting progress(engine.config(), decoded->functions.size());
   // Guard pages as the engine would use them (recorded in the file, and in the cache's key).
   // Checks as the engine would compile them (recorded in the file, and in the cache's key).
   return llvm_tier::precompile(*decoded, detail::features_for(engine.config()),

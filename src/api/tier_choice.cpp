@@ -24,6 +24,7 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
                                            std::string& fallback) {
   if (config.tier != Tier::Jit) return std::nullopt;
 #ifdef WASMCAP_HAVE_LLVM_TIER
+  ProgressReporting progress(config, module->functions.size());
   CodeResult code =
       llvm_tier::compile(module, features, guard_pages_enabled(config), checks_for(config));
   if (!code && llvm_tier::is_unsupported(code.error())) {
@@ -38,6 +39,31 @@ std::optional<CodeResult> compile_with_jit(const Config& config,
   return std::nullopt;
 #endif
 }
+
+#ifdef WASMCAP_HAVE_LLVM_TIER
+struct ProgressReporting::Scope {
+  llvm_tier::CompileProgressFn report;
+  std::optional<llvm_tier::CompileProgressScope> scope;
+};
+#else
+struct ProgressReporting::Scope {};
+#endif
+
+ProgressReporting::ProgressReporting(const Config& config, uint64_t functions) {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+  if (!config.compile_progress) return;
+  scope_ = std::make_unique<Scope>();
+  scope_->report = [&config, functions](uint64_t done, uint64_t total) {
+    config.compile_progress(total == 0 ? 1.0 : static_cast<double>(done) / total, functions);
+  };
+  scope_->scope.emplace(&scope_->report);
+#else
+  (void)config;
+  (void)functions;
+#endif
+}
+
+ProgressReporting::~ProgressReporting() = default;
 
 uint32_t checks_for(const Config& config) {
 #ifdef WASMCAP_HAVE_LLVM_TIER

@@ -48,6 +48,20 @@ bool guard_pages_enabled(const Config& config);
 // is compiled code whichever tier the engine names.
 bool guard_pages_allowed(const Config& config);
 
+// While it lives, the LLVM compiles this thread makes for `config` report to
+// Config::compile_progress (nothing without one, or without the LLVM tier).
+class ProgressReporting {
+public:
+  ProgressReporting(const Config& config, uint64_t functions);
+  ~ProgressReporting();
+  ProgressReporting(const ProgressReporting&) = delete;
+  ProgressReporting& operator=(const ProgressReporting&) = delete;
+
+private:
+  struct Scope;
+  std::unique_ptr<Scope> scope_;
+};
+
 // Whether modules start on the interpreter and move to the LLVM tier later (Tier::Auto with the
 // tier built).
 bool tiers_up(const Config& config);

@@ -186,6 +186,7 @@ support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
     if (f < osr.size()) osr[f] = 1;
   }
   request.osr_functions = osr_functions.empty() ? nullptr : osr.data();
+  fill_progress(request.progress, request.progress_sink);
   if (tier->compile_object(&request) == 0) return sink.error;
 
   CwasmFile f;

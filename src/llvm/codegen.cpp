@@ -8,12 +8,15 @@
 #include <mutex>
 #include <string_view>
 
+#include <llvm/ExecutionEngine/Orc/CompileUtils.h>
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
+#include <llvm/IR/LegacyPassManager.h>
 #include <llvm/IR/Verifier.h>
 #include <llvm/Passes/PassBuilder.h>
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/SmallVectorMemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
@@ -26,6 +29,7 @@
 #include "llvm/code_range.h"
 #include "llvm/host_env.h"
 #include "llvm/loop_checks.h"
+#include "llvm/progress.h"
 #include "llvm/sign_select.h"
 #include "llvm/translator.h"
 
@@ -209,6 +213,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
     if (i < osr_functions.size() && osr_functions[i] != 0) {
       WASMCAP_TRY(translate_osr_entries(env, func_index, features, vctx));
     }
+    note_translated();
   }
   patch_entry_charges(env);
   std::string broken;
@@ -218,6 +223,38 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   }
   return out;
 }
+
+namespace {
+
+// ORC's code generation step for the JIT, as its default (the target's passes into an in-memory
+// object), with the progress pass after the AsmPrinter, so a JIT compile reports code generation
+// per function as the AOT one does (progress.h).
+class ProgressCompiler : public llvm::orc::IRCompileLayer::IRCompiler {
+public:
+  explicit ProgressCompiler(std::unique_ptr<llvm::TargetMachine> machine)
+      : IRCompiler(llvm::orc::irManglingOptionsFromTargetOptions(machine->Options)),
+        machine_(std::move(machine)) {}
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> operator()(llvm::Module& module) override {
+    llvm::SmallVector<char, 0> buffer;
+    llvm::raw_svector_ostream os(buffer);
+    llvm::legacy::PassManager pm;
+    llvm::MCContext* context = nullptr;
+    if (machine_->addPassesToEmitMC(pm, context, os)) {
+      return llvm::make_error<llvm::StringError>("this target cannot emit machine code",
+                                                 llvm::inconvertibleErrorCode());
+    }
+    pm.add(create_generated_pass());
+    pm.run(module);
+    return std::make_unique<llvm::SmallVectorMemoryBuffer>(
+        std::move(buffer), module.getModuleIdentifier() + "-jitted-objectbuffer",
+        /*RequiresNullTerminator=*/false);
+  }
+
+private:
+  std::unique_ptr<llvm::TargetMachine> machine_;
+};
+
+} // namespace
 
 support::Error llvm_error(const std::string& what, llvm::Error e) {
   return support::make_error(support::ErrorKind::Usage,
@@ -262,6 +299,11 @@ void optimize(llvm::Module& module, llvm::TargetMachine& tm, uint32_t checks) {
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(SignSelectPass()));
     mpm.addPass(llvm::createModuleToFunctionPassAdaptor(LoopCheckPass()));
   });
+  uint64_t bodies = 0;
+  for (const llvm::Function& f : module)
+    bodies += f.isDeclaration() ? 0 : 1;
+  note_ir_functions(bodies);
+  register_progress_passes(pb);
   pb.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, mam);
   // For looking at what O2 made of a module (docs/llvm.md): the optimized IR, appended.
   if (const char* path = host_getenv("WASMCAP_LLVM_DUMP_IR"); path != nullptr && *path != '\0') {
@@ -293,6 +335,13 @@ generate(const ir::Module& mod, const validate::Features& features, const HostLa
   auto range = std::make_shared<CodeRange>();
   auto jit = llvm::orc::LLJITBuilder()
                  .setJITTargetMachineBuilder(std::move(*jtmb))
+                 .setCompileFunctionCreator(
+                     [](llvm::orc::JITTargetMachineBuilder builder)
+                         -> llvm::Expected<std::unique_ptr<llvm::orc::IRCompileLayer::IRCompiler>> {
+                       auto machine = builder.createTargetMachine();
+                       if (!machine) return machine.takeError();
+                       return std::make_unique<ProgressCompiler>(std::move(*machine));
+                     })
                  .setObjectLinkingLayerCreator(
                      [range](llvm::orc::ExecutionSession& es, const llvm::Triple&)
                          -> llvm::Expected<std::unique_ptr<llvm::orc::ObjectLayer>> {

@@ -17,6 +17,12 @@ namespace wasmcap::llvm_tier {
 
 namespace {
 
+thread_local const CompileProgressFn* t_progress = nullptr;
+
+void forward_progress(void* sink, uint64_t done, uint64_t total) {
+  (*static_cast<const CompileProgressFn*>(sink))(done, total);
+}
+
 constexpr const char* kUnavailablePrefix = "the llvm tier is not available: ";
 
 void report_error(void* sink, const PluginError* e) noexcept {
@@ -86,6 +92,7 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
   request.report_error = &report_error;
   request.guard_pages = guard_pages ? 1 : 0;
   request.checks = checks;
+  fill_progress(request.progress, request.progress_sink);
   void* code = loaded.tier->compile(&request);
   if (code == nullptr) return error;
   compiled->set_code(code, loaded.tier->release, request.code_begin, request.code_end,
@@ -218,6 +225,19 @@ std::string JitModule::memory_strategy(const runtime::ModuleInstance& instance) 
 JitModule::~JitModule() {
   unwind_.reset(); // the unwinder must not see the tables once their mapping is gone
   if (release_ != nullptr) release_(code_);
+}
+
+CompileProgressScope::CompileProgressScope(const CompileProgressFn* report) : saved_(t_progress) {
+  t_progress = report != nullptr && *report ? report : nullptr;
+}
+
+CompileProgressScope::~CompileProgressScope() {
+  t_progress = saved_;
+}
+
+void fill_progress(ProgressCallback& callback, void*& sink) {
+  callback = t_progress != nullptr ? &forward_progress : nullptr;
+  sink = const_cast<CompileProgressFn*>(t_progress);
 }
 
 } // namespace wasmcap::llvm_tier

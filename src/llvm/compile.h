@@ -3,6 +3,7 @@
 // runtime::ModuleCode that runtime::instantiate() accepts. No LLVM headers here or below.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -24,6 +25,23 @@ namespace wasmcap::llvm_tier {
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
 compile(std::shared_ptr<const ir::Module> module, const validate::Features& features,
         bool guard_pages = false, uint32_t checks = 0);
+
+// Progress of the compiles this thread makes while a scope lives (compile(), precompile(), not
+// tier-up's background thread): `report(done, total)` in the plugin's units (tier_abi.h's
+// ProgressCallback), from inside the compile. Scopes nest; the innermost reports.
+using CompileProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+class CompileProgressScope {
+public:
+  explicit CompileProgressScope(const CompileProgressFn* report);
+  ~CompileProgressScope();
+  CompileProgressScope(const CompileProgressScope&) = delete;
+  CompileProgressScope& operator=(const CompileProgressScope&) = delete;
+
+private:
+  const CompileProgressFn* saved_;
+};
+// The request fields for this thread's scope (both null without one).
+void fill_progress(ProgressCallback& callback, void*& sink);
 
 // What a .cwasm's or compiled code's `checks` (kCheck* bits) say, for `wasmcap run -v`.
 std::string describe_checks(uint32_t checks);

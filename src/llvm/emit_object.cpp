@@ -8,6 +8,7 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include "llvm/codegen.h"
+#include "llvm/progress.h"
 
 namespace wasmcap::llvm_tier {
 
@@ -42,6 +43,7 @@ support::Result<ObjectCode> generate_object(const ir::Module& mod,
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: this target cannot emit object files");
   }
+  pm.add(create_generated_pass());
   pm.run(llmod);
   out.object.assign(buffer.begin(), buffer.end());
   out.triple = (*tm)->getTargetTriple().str();

@@ -8,6 +8,7 @@
 
 #include "binary/decoder.h"
 #include "llvm/codegen.h"
+#include "llvm/progress.h"
 #include "llvm/tier_abi.h"
 
 namespace wasmcap::llvm_tier {
@@ -32,6 +33,7 @@ void* compile(CompileRequest* request) {
       report(*request, module.error());
       return nullptr;
     }
+    ProgressScope progress(request->progress_sink, request->progress, request->function_count);
     GenerateOptions options;
     options.guard_pages = request->guard_pages != 0;
     options.checks = request->checks & kKnownChecks;
@@ -68,6 +70,7 @@ int compile_object(const ObjectRequest* request) {
       report(errors, module.error());
       return 0;
     }
+    ProgressScope progress(request->progress_sink, request->progress, request->function_count);
     auto object = generate_object(
         *module, features_from_bits(request->features), *request->layout, request->function_count,
         request->guard_pages != 0, request->checks & kKnownChecks,

@@ -23,7 +23,8 @@ namespace wasmcap::llvm_tier {
 // 5: HostLayout::global_v128 (v128 globals); v128 values take two 8-byte slots in entry
 //    wrappers and in the `call` helper's slots, as in the interpreter's frames.
 // 6: ObjectRequest::osr_functions (on-stack replacement entries "o<i>" and their bodies "q<i>").
-inline constexpr uint32_t kTierAbiVersion = 6;
+// 7: CompileRequest/ObjectRequest::progress and progress_sink.
+inline constexpr uint32_t kTierAbiVersion = 7;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -117,6 +118,12 @@ struct PluginFunction {
   void* entry;
 };
 
+// A compile's progress (progress.h in the plugin): called on the compiling thread with the work
+// done and the whole, in units of the plugin's choosing (each function's translation,
+// optimization and code generation, weighted by their usual time); done grows to total, and the
+// compile's end, finished or failed, reports done == total. Null: not asked for.
+using ProgressCallback = void (*)(void* sink, uint64_t done, uint64_t total);
+
 struct CompileRequest {
   const uint8_t* wasm; // the module's binary; the plugin decodes and validates it itself
   uint64_t wasm_size;
@@ -139,6 +146,8 @@ struct CompileRequest {
   uint64_t eh_frame;
   uint64_t eh_frame_size;
   uint32_t checks; // kCheck* bits
+  ProgressCallback progress;
+  void* progress_sink;
 };
 
 // Ahead-of-time compilation (`wasmcap compile`, the code cache): the same module compiled to a
@@ -168,6 +177,8 @@ struct ObjectRequest {
   // jit_context.h's JitFunction::osr) and the body "q<i>" it calls, when it has a loop whose
   // header has an empty operand stack. Ignored with kCheckFuel.
   const uint8_t* osr_functions;
+  ProgressCallback progress;
+  void* progress_sink;
 };
 
 // The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "progress_bar.h"
 #include "subcommands.h"
 
 namespace wasmcap::cli {
@@ -70,6 +71,7 @@ int compile(const CompileOptions& opts) {
   // of the code, only that there is some.
   if (opts.checks == "fuel") config.fuel = 1;
   if (opts.checks == "interrupt") config.interruptible = true;
+  config.compile_progress = terminal_progress_bar();
   const Engine engine(config);
   auto compiled = Module::precompile(engine, *bytes);
   if (!compiled) return report_error(opts.file, compiled.error());

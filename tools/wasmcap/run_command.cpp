@@ -20,6 +20,7 @@
 #include "limit_options.h"
 #include "policy_options.h"
 #include "profile_option.h"
+#include "progress_bar.h"
 #include "subcommands.h"
 #include "tier_option.h"
 #include "wasi_options.h"
@@ -261,6 +262,7 @@ int run(const RunOptions& opts) {
     engine_config.interrupt_by_signal = true;
   }
   apply_profile_option(opts.profile, engine_config);
+  engine_config.compile_progress = terminal_progress_bar();
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);

@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "limit_options.h"
 #include "policy_options.h"
+#include "progress_bar.h"
 #include "subcommands.h"
 #include "tier_option.h"
 #include "wasi_options.h"
@@ -130,6 +131,7 @@ int serve(const ServeOptions& opts) {
   engine_config.tier = opts.tier;
   // Shutdown interrupts handlers that outlive the grace period: compiled code needs the checks.
   engine_config.interruptible = true;
+  engine_config.compile_progress = terminal_progress_bar();
   auto server_opts = server_options(opts);
   if (!server_opts) return report_error(opts.file, server_opts.error());
   auto grace = duration_option("--shutdown-grace", opts.shutdown_grace);
