@@ -73,6 +73,13 @@ int run_child(int ms) {
 }
 
 TEST(ExitDuringCompile, EveryExitIsClean) {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  // A sanitizer build's plugin needs the main namespace's sanitizer runtime, so it is loaded with
+  // plain dlopen, where the old exit order remains (docs/tiering.md, "Process exit").
+  GTEST_SKIP() << "sanitizer build: the LLVM plugin is not in a namespace of its own";
+#endif
+#endif
   // 0 ms: exit before or while the thread starts; then through the load and the compile.
   for (int ms = 0; ms <= 96; ms += 6) {
     const int status = run_child(ms);

@@ -1,7 +1,29 @@
 // The C API test fixture: owns what the tests create so each test reads as its scenario.
 #include "capi_helpers.h"
 
+#include <cstdlib>
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WASMCAP_TEST_SANITIZED 1
+#endif
+#endif
+
 namespace capi_test {
+
+#ifdef WASMCAP_TEST_SANITIZED
+namespace {
+// The C API's default tier is auto, whose background compile starts 20 ms into a test and may
+// still run when the process exits. A sanitizer build loads the LLVM plugin with plain dlopen
+// (its plugin needs the main namespace's sanitizer runtime), where libLLVM's exit-time
+// destructors can run under that compile (docs/tiering.md, "Process exit"); these tests are about
+// the C API, so there the compile never starts.
+[[maybe_unused]] const bool g_no_background_compile = [] {
+  setenv("WASMCAP_TIER_UP_DELAY_MS", "600000", /*overwrite=*/0);
+  return true;
+}();
+} // namespace
+#endif
 
 void CApiTest::SetUp() {
   engine = wasm_engine_new();
