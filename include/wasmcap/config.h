@@ -30,6 +30,9 @@ struct Config {
   // Exception handling: tags, exnref, throw, throw_ref, try_table and the legacy try/catch/
   // delegate/rethrow (the LLVM tier leaves such modules to the interpreter for now).
   bool exceptions = true;
+  // Relaxed SIMD (needs simd): each instruction's result is one deterministic choice, the same
+  // on every tier (docs/simd.md, "Relaxed SIMD").
+  bool relaxed_simd = true;
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
   // Fuel: a deterministic budget of executed wasm instructions per store (charged at function

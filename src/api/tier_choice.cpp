@@ -85,6 +85,7 @@ validate::Features features_for(const Config& config) {
   f.extended_const = config.extended_const;
   f.multi_memory = config.multi_memory;
   f.exceptions = config.exceptions;
+  f.relaxed_simd = config.relaxed_simd;
   return f;
 }
 

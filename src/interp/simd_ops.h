@@ -343,6 +343,34 @@ inline V promote_low_f32x4(V a) {
   return bits(r);
 }
 
+// --- relaxed SIMD (3.0)
+// --------------------------------------------------------------------------- Only the ops without
+// a deterministic twin above; the choices are documented in docs/simd.md. madd: fused (one
+// rounding), as the deterministic profile; nmadd negates the product.
+template <class F> inline V fmadd(V a, V b, V c) {
+  Vec<F> x = as<F>(a), y = as<F>(b), z = as<F>(c), r{};
+  for (int i = 0; i < kLanes<F>; ++i)
+    r[i] = std::fma(x[i], y[i], z[i]);
+  return bits(r);
+}
+template <class F> inline V fnmadd(V a, V b, V c) {
+  return fmadd<F>(fneg<F>(a), b, c);
+}
+// i16x8.relaxed_dot_i8x16_i7x16_s: both operands' bytes signed, the pair sum wrapping to 16 bits
+// (only (-128 * -128) * 2 = 32768 wraps, to -32768).
+inline V dot_i8x16_i7x16(V a, V b) {
+  s8x16 x = as<int8_t>(a), y = as<int8_t>(b);
+  u16x8 r{};
+  for (int i = 0; i < 8; ++i)
+    r[i] = static_cast<uint16_t>(x[2 * i] * y[2 * i] + x[2 * i + 1] * y[2 * i + 1]);
+  return bits(r);
+}
+// The 16-bit dot above, its pairs added (sign-extended) to 32 bits, plus c (wrapping).
+inline V dot_i8x16_i7x16_add(V a, V b, V c) {
+  V pairs = extadd_pairwise<int16_t, int32_t>(dot_i8x16_i7x16(a, b));
+  return add<uint32_t>(pairs, c);
+}
+
 // --- loads with a transformation
 // --------------------------------------------------------------------- v128.loadNxM_s/u: M lanes
 // of N bits from 8 bytes, extended to 2N bits.

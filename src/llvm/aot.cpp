@@ -106,6 +106,9 @@ void* host_symbol(std::string_view name) {
       {"fmaxf", reinterpret_cast<void*>(static_cast<F2f>(&::fmaxf))},
       {"copysign", reinterpret_cast<void*>(static_cast<F2>(&::copysign))},
       {"copysignf", reinterpret_cast<void*>(static_cast<F2f>(&::copysignf))},
+      // relaxed_madd/nmadd on a CPU without FMA (llvm.fma's expansion).
+      {"fma", reinterpret_cast<void*>(static_cast<double (*)(double, double, double)>(&::fma))},
+      {"fmaf", reinterpret_cast<void*>(static_cast<float (*)(float, float, float)>(&::fmaf))},
   };
   for (const Entry& e : table)
     if (name == e.name) return e.address;

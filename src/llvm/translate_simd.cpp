@@ -117,6 +117,29 @@ constexpr Intrinsic kUnaryIntrinsics[] = {
     {Op::F64x2Nearest, kF64, Intr::roundeven},
 };
 
+// Relaxed SIMD instructions whose chosen result is their deterministic twin's (docs/simd.md,
+// "Relaxed SIMD"): lowered as that instruction, so they match the interpreter by construction.
+struct Twin {
+  Op op;
+  Op twin;
+};
+constexpr Twin kRelaxedTwins[] = {
+    {Op::I8x16RelaxedSwizzle, Op::I8x16Swizzle},
+    {Op::I32x4RelaxedTruncF32x4S, Op::I32x4TruncSatF32x4S},
+    {Op::I32x4RelaxedTruncF32x4U, Op::I32x4TruncSatF32x4U},
+    {Op::I32x4RelaxedTruncF64x2SZero, Op::I32x4TruncSatF64x2SZero},
+    {Op::I32x4RelaxedTruncF64x2UZero, Op::I32x4TruncSatF64x2UZero},
+    {Op::I8x16RelaxedLaneselect, Op::V128Bitselect},
+    {Op::I16x8RelaxedLaneselect, Op::V128Bitselect},
+    {Op::I32x4RelaxedLaneselect, Op::V128Bitselect},
+    {Op::I64x2RelaxedLaneselect, Op::V128Bitselect},
+    {Op::F32x4RelaxedMin, Op::F32x4Min},
+    {Op::F32x4RelaxedMax, Op::F32x4Max},
+    {Op::F64x2RelaxedMin, Op::F64x2Min},
+    {Op::F64x2RelaxedMax, Op::F64x2Max},
+    {Op::I16x8RelaxedQ15mulrS, Op::I16x8Q15mulrSatS},
+};
+
 template <class T, size_t N> const T* find(const T (&table)[N], Op op) {
   for (const T& e : table)
     if (e.op == op) return &e;
@@ -325,6 +348,11 @@ support::Status FunctionTranslator::simd(const ir::Instr& instr) {
   const Op op = instr.op;
   const ir::OpInfo& info = ir::op_info(op);
   if (info.imm == ir::Imm::MemArg || info.imm == ir::Imm::MemArgLane) return simd_memory(instr);
+  if (const Twin* t = find(kRelaxedTwins, op)) {
+    ir::Instr same = instr;
+    same.op = t->twin;
+    return simd(same);
+  }
   Vectors v(b_, env_.context, env_.v128);
   if (const Compare* c = find(kCompares, op)) {
     llvm::Value* b = v.as(pop(), c->lanes);
@@ -425,6 +453,24 @@ support::Status FunctionTranslator::simd(const ir::Instr& instr) {
     Intr::ID id = sign ? Intr::fptosi_sat : Intr::fptoui_sat;
     llvm::Type* to = v.type({from.count, 32, false});
     return b_.CreateIntrinsic(id, {to, v.type(from)}, {v.as(a, from)});
+  };
+  // relaxed_madd (a * b + c) and relaxed_nmadd (-a * b + c), fused: one rounding, as the
+  // interpreter's std::fma; llvm.fma is vfmadd with FMA, else a call to libm's fma/fmaf.
+  auto fused = [&](Lanes l, bool negate) {
+    llvm::Value* x = v.as(a, l);
+    if (negate) x = b_.CreateFNeg(x);
+    llvm::Value* f = b_.CreateIntrinsic(Intr::fma, {v.type(l)}, {x, v.as(b, l), v.as(c, l)});
+    const bool folds =
+        foldable_constant(a, false) || foldable_constant(b, false) || foldable_constant(c, false);
+    return folds ? v.quiet(f) : f;
+  };
+  // relaxed_dot_i8x16_i7x16_s: both operands' bytes signed, each pair's sum wrapping to 16 bits.
+  auto dot_i8 = [&] {
+    llvm::Value* even =
+        b_.CreateMul(v.extend_pairs(a, kI8, false, true), v.extend_pairs(b, kI8, false, true));
+    llvm::Value* odd =
+        b_.CreateMul(v.extend_pairs(a, kI8, true, true), v.extend_pairs(b, kI8, true, true));
+    return b_.CreateAdd(even, odd);
   };
   auto low_half = [&](Lanes l) {
     return b_.CreateShuffleVector(v.as(a, l), lane_indexes(l.count / 2, 0));
@@ -601,6 +647,19 @@ support::Status FunctionTranslator::simd(const ir::Instr& instr) {
     r = v.with_zero_half(v.quiet(b_.CreateFPTrunc(v.as(a, kF64), v.type({2, 32, true}))));
     break;
   case Op::F64x2PromoteLowF32x4: r = v.quiet(b_.CreateFPExt(low_half(kF32), v.type(kF64))); break;
+  case Op::F32x4RelaxedMadd: r = fused(kF32, false); break;
+  case Op::F32x4RelaxedNmadd: r = fused(kF32, true); break;
+  case Op::F64x2RelaxedMadd: r = fused(kF64, false); break;
+  case Op::F64x2RelaxedNmadd: r = fused(kF64, true); break;
+  case Op::I16x8RelaxedDotI8x16I7x16S: r = dot_i8(); break;
+  case Op::I32x4RelaxedDotI8x16I7x16AddS: {
+    // The 16-bit dot's pairs sign-extended and added (extadd_pairwise_s), then c, wrapping.
+    llvm::Value* dot = dot_i8();
+    llvm::Value* pairs =
+        b_.CreateAdd(v.extend_pairs(dot, kI16, false, true), v.extend_pairs(dot, kI16, true, true));
+    r = b_.CreateAdd(pairs, v.as(c, kI32));
+    break;
+  }
   default: return unsupported(std::string("instruction ") + ir::op_text(op));
   }
   push(v.v128(r));

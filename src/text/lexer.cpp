@@ -77,7 +77,14 @@ public:
       }
       const size_t start = pos_;
       const char c = src_[pos_];
-      if (c == '(') {
+      if (c == '(' && pos_ + 1 < src_.size() && src_[pos_ + 1] == '@') {
+        WASMCAP_TRY(annotation(out)); // skipped, or `(@custom`'s first two tokens
+        continue;
+      } else if (c == '$' && pos_ + 1 < src_.size() && src_[pos_ + 1] == '"') {
+        WASMCAP_TRY(quoted_id(t));
+        out.push_back(std::move(t));
+        continue;
+      } else if (c == '(') {
         t.kind = TokenKind::LParen;
         advance();
       } else if (c == ')') {
@@ -112,6 +119,109 @@ public:
   }
 
 private:
+  // `$"name"`: an Id token whose text is `$` and the decoded, non-empty UTF-8 name.
+  support::Status quoted_id(Token& t) {
+    advance(); // '$'
+    Token str = t;
+    const size_t start = pos_;
+    WASMCAP_TRY(skip_string(str));
+    str.text = src_.substr(start, pos_ - start);
+    WASMCAP_ASSIGN(std::string name, decode_string(str));
+    if (name.empty()) return malformed_at(t, "empty identifier");
+    if (!is_valid_utf8(name)) return malformed_at(t, "malformed UTF-8 encoding");
+    if (pos_ < src_.size() &&
+        (src_[pos_] == '"' || is_idchar(static_cast<unsigned char>(src_[pos_]))))
+      return malformed_at(t, "unknown operator");
+    t.kind = TokenKind::Id;
+    t.owned = std::make_shared<const std::string>("$" + name);
+    t.text = *t.owned;
+    return support::ok();
+  }
+
+  // At `(@`: the annotation's id (id characters or a non-empty string). `(@custom ...)` and
+  // `(@name ...)` are kept: their `(` and `@id` tokens go to `out` and the rest is lexed as usual.
+  // Any other annotation is skipped to its matching `)`, whatever it holds.
+  support::Status annotation(std::vector<Token>& out) {
+    Token open;
+    open.kind = TokenKind::LParen;
+    open.line = line_;
+    open.column = col_;
+    open.text = src_.substr(pos_, 1);
+    advance(); // '('
+    const size_t id_start = pos_;
+    advance(); // '@'
+    Token id = open;
+    id.column = col_;
+    if (pos_ < src_.size() && src_[pos_] == '"') {
+      Token str = open;
+      const size_t start = pos_;
+      WASMCAP_TRY(skip_string(str));
+      str.text = src_.substr(start, pos_ - start);
+      WASMCAP_ASSIGN(std::string name, decode_string(str));
+      if (name.empty()) return malformed_at(open, "empty annotation id");
+      if (!is_valid_utf8(name)) return malformed_at(open, "malformed UTF-8 encoding");
+    } else {
+      while (pos_ < src_.size() && is_idchar(static_cast<unsigned char>(src_[pos_])))
+        advance();
+      if (pos_ - id_start == 1) return malformed_at(open, "empty annotation id");
+    }
+    const std::string_view name = src_.substr(id_start, pos_ - id_start);
+    if (name == "@custom" || name == "@name") {
+      id.kind = TokenKind::Reserved;
+      id.text = name;
+      out.push_back(open);
+      out.push_back(id);
+      return support::ok();
+    }
+    return skip_annotation_body(open);
+  }
+
+  // The rest of an annotation up to its `)`: balanced parentheses, strings, comments, nested
+  // annotations (there `(@` needs no id) and any printable ASCII (the spec's reserved tokens such
+  // as `,` `;` `{`).
+  support::Status skip_annotation_body(const Token& open) {
+    size_t depth = 1;
+    while (pos_ < src_.size()) {
+      const unsigned char c = static_cast<unsigned char>(src_[pos_]);
+      const char next = pos_ + 1 < src_.size() ? src_[pos_ + 1] : '\0';
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        advance();
+      } else if (c == ';' && next == ';') {
+        while (pos_ < src_.size() && src_[pos_] != '\n' && src_[pos_] != '\r')
+          advance();
+      } else if (c == '(' && next == ';') {
+        WASMCAP_TRY(skip_block_comment());
+      } else if (c == '(') {
+        advance();
+        ++depth;
+      } else if (c == ')') {
+        advance();
+        if (--depth == 0) return support::ok();
+      } else if (c == '"') {
+        Token str;
+        str.line = line_;
+        str.column = col_;
+        WASMCAP_TRY(skip_string(str));
+      } else if (c >= 0x80) {
+        return malformed_at(line_, col_,
+                            utf8_sequence_ok() ? "illegal character" : "malformed UTF-8 encoding");
+      } else if (c < 0x20 || c == 0x7F) {
+        return malformed_at(line_, col_, "illegal character");
+      } else {
+        advance();
+      }
+    }
+    return malformed_at(open, "unclosed annotation");
+  }
+
+  // Whether the bytes at pos_ start a well-formed UTF-8 sequence (for the error's wording).
+  bool utf8_sequence_ok() const {
+    const std::string_view rest = src_.substr(pos_, 4);
+    for (size_t n = 2; n <= rest.size(); ++n)
+      if (is_valid_utf8(rest.substr(0, n))) return true;
+    return false;
+  }
+
   void advance() {
     if (src_[pos_] == '\n') {
       ++line_;

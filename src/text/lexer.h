@@ -1,8 +1,12 @@
 // The WAT/WAST lexer: turns source text into tokens (parens, atoms, strings) with line:column,
-// skipping whitespace, line comments and nested block comments.
+// skipping whitespace, line comments, nested block comments and annotations `(@id ...)` (all but
+// `(@custom ...)` and `(@name ...)`, which the module parser reads: custom_annotation.h). A quoted
+// identifier
+// `$"..."` becomes the Id token of its decoded name, so `$"a"` and `$a` are the same name.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,9 +28,12 @@ enum class TokenKind : uint8_t {
 
 struct Token {
   TokenKind kind = TokenKind::Eof;
-  std::string_view text;
+  std::string_view text; // into the source, or into `owned`
   uint32_t line = 0;
   uint32_t column = 0;
+  // A quoted identifier's decoded text (`$` + name), which is not a substring of the source;
+  // shared so that copies of the token keep `text` valid. Null for every other token.
+  std::shared_ptr<const std::string> owned;
 };
 
 // A Malformed error at a source position.

@@ -96,6 +96,17 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
   support::ByteWriter out;
   const uint8_t header[] = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
   out.bytes(header);
+  // The `(@custom ...)` sections placed at `slot` (custom_annotation.h's section order).
+  auto customs_at = [&](uint8_t slot) {
+    for (const CustomSection& c : customs) {
+      if (c.slot != slot) continue;
+      support::ByteWriter body;
+      body.name(c.name);
+      body.bytes(c.bytes);
+      section(out, 0, body);
+    }
+  };
+  customs_at(0);
   if (!type_defs.empty()) {
     support::ByteWriter body;
     body.u32(static_cast<uint32_t>(type_defs.size()));
@@ -106,7 +117,9 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
     }
     section(out, 1, body);
   }
+  customs_at(1);
   vec_section(out, 2, imports);
+  customs_at(2);
   if (!func_types.empty()) {
     support::ByteWriter body;
     body.u32(static_cast<uint32_t>(func_types.size()));
@@ -114,22 +127,31 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
       body.u32(t);
     section(out, 3, body);
   }
+  customs_at(3);
   vec_section(out, 4, tables_sec);
+  customs_at(4);
   vec_section(out, 5, memories_sec);
+  customs_at(5);
   vec_section(out, 13, tags_sec); // the tag section sits between memory and global
+  customs_at(6);
   vec_section(out, 6, globals_sec);
+  customs_at(7);
   vec_section(out, 7, exports);
+  customs_at(8);
   if (start) {
     support::ByteWriter body;
     body.u32(*start);
     section(out, 8, body);
   }
+  customs_at(9);
   vec_section(out, 9, elems_sec);
+  customs_at(10);
   if (needs_data_count) {
     support::ByteWriter body;
     body.u32(static_cast<uint32_t>(datas_sec.size()));
     section(out, 12, body);
   }
+  customs_at(11);
   if (!codes.empty()) {
     support::ByteWriter body;
     body.u32(static_cast<uint32_t>(codes.size()));
@@ -139,7 +161,9 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
     }
     section(out, 10, body);
   }
+  customs_at(12);
   vec_section(out, 11, datas_sec);
+  customs_at(kCustomSlotLast);
   // The extended name subsections (types 4, tables 5, memories 6, globals 7, elems 8, data 9),
   // as wasm-tools writes them, so component text with core modules encodes identically.
   const std::pair<uint8_t, const IndexSpace*> spaces[] = {
@@ -147,9 +171,15 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
   bool any_space_names = false;
   for (const auto& [sub_id, space] : spaces)
     any_space_names |= !space->names.empty();
-  if (!func_names.empty() || !local_names.empty() || !label_names.empty() || any_space_names) {
+  if (module_name || !func_names.empty() || !local_names.empty() || !label_names.empty() ||
+      any_space_names) {
     support::ByteWriter body;
     body.name("name");
+    if (module_name) {
+      support::ByteWriter sub;
+      sub.name(*module_name);
+      section(body, 0, sub);
+    }
     if (!func_names.empty()) {
       support::ByteWriter sub;
       sub.u32(static_cast<uint32_t>(func_names.size()));

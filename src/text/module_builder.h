@@ -13,6 +13,7 @@
 #include "ir/types.h"
 #include "support/byte_writer.h"
 #include "support/result.h"
+#include "text/custom_annotation.h"
 #include "text/sexpr.h"
 
 namespace wasmcap::text {
@@ -59,10 +60,13 @@ public:
   std::vector<uint32_t> func_types; // the function section: type index per defined function
   std::optional<uint32_t> start;
   bool needs_data_count = false;
-  // Names for the `name` custom section.
+  // Names for the `name` custom section; the module's from `(@name ...)`.
+  std::optional<std::string> module_name;
   std::vector<std::pair<uint32_t, std::string>> func_names;
   std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> local_names;
   std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> label_names;
+  // `(@custom ...)` fields, in textual order (which is their order within one slot).
+  std::vector<CustomSection> customs;
 
   std::vector<uint8_t> encode() const;
 };

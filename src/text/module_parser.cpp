@@ -16,6 +16,7 @@ using support::Status;
 // global and tag fields.
 struct FieldHead {
   const Token* id = nullptr;
+  const Sexpr* name = nullptr; // `(@name "...")` (func and tag fields)
   std::vector<const Sexpr*> exports;
   const Sexpr* import = nullptr;
   size_t pos = 1;
@@ -25,6 +26,9 @@ FieldHead parse_head(const Sexpr& field) {
   FieldHead h;
   const auto& items = field.items;
   if (h.pos < items.size() && items[h.pos].is_atom(TokenKind::Id)) h.id = &items[h.pos++].token;
+  if (h.pos < items.size() && is_name_annotation(items[h.pos]) &&
+      (items[0].is_keyword("func") || items[0].is_keyword("tag")))
+    h.name = &items[h.pos++];
   while (h.pos < items.size() && items[h.pos].is_list_of("export"))
     h.exports.push_back(&items[h.pos++]);
   if (h.pos < items.size() && items[h.pos].is_list_of("import")) h.import = &items[h.pos++];
@@ -115,14 +119,30 @@ namespace {
 class ModuleParser {
 public:
   support::Result<std::vector<uint8_t>> run(const std::vector<Sexpr>& items, size_t from) {
+    // `(@name ...)` for the module: only before every other field, once.
+    bool other_field = false;
     for (size_t i = from; i < items.size(); ++i) {
+      if (is_name_annotation(items[i])) {
+        if (other_field) return malformed_at(items[i].token, "misplaced @name annotation");
+        if (m_.module_name)
+          return malformed_at(items[i].token, "@name annotation: multiple module names");
+        WASMCAP_ASSIGN(m_.module_name, parse_name_annotation(items[i]));
+        continue;
+      }
+      other_field = true;
+      if (is_custom_annotation(items[i])) {
+        WASMCAP_ASSIGN(CustomSection c, parse_custom_annotation(items[i]));
+        m_.customs.push_back(std::move(c));
+        continue;
+      }
       if (!items[i].is_list || items[i].items.empty() ||
           !items[i].items[0].is_atom(TokenKind::Keyword))
         return malformed_at(items[i].token, "unexpected token");
       WASMCAP_TRY(declare(items[i]));
     }
     for (size_t i = from; i < items.size(); ++i)
-      WASMCAP_TRY(define(items[i]));
+      if (!is_custom_annotation(items[i]) && !is_name_annotation(items[i]))
+        WASMCAP_TRY(define(items[i]));
     return m_.encode();
   }
 
@@ -287,7 +307,12 @@ private:
     WASMCAP_TRY(add_exports(h, 0, func_index_));
     if (h.import) return encode_import(*h.import, "func", items, h.pos, field.token, h.id);
     const uint32_t index = func_index_++;
-    note_func_name(h.id, index);
+    if (h.name != nullptr) {
+      WASMCAP_ASSIGN(std::string name, parse_name_annotation(*h.name));
+      m_.func_names.emplace_back(index, std::move(name));
+    } else {
+      note_func_name(h.id, index);
+    }
     size_t pos = h.pos;
     WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items, pos, true));
     WASMCAP_ASSIGN(uint32_t type, m_.resolve_type_use(use));
@@ -517,6 +542,7 @@ private:
     const FieldHead h = parse_head(field);
     const auto& items = field.items;
     WASMCAP_TRY(add_exports(h, 4, tag_index_));
+    if (h.name != nullptr) WASMCAP_TRY(parse_name_annotation(*h.name));
     if (h.import) return encode_import(*h.import, "tag", items, h.pos, field.token, nullptr);
     ++tag_index_;
     size_t pos = h.pos;

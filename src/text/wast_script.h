@@ -23,8 +23,8 @@ struct ScriptModule {
   std::optional<std::string> name; // the module's $id, including the '$'
   // `(component ...)` rather than `(module ...)`: bytes (Text, Binary) are a component binary.
   bool is_component = false;
-  // `(component definition $x ...)`: only defines $x (no instance); `(component instance $y $x)`
-  // commands instantiate it later.
+  // `(component definition $x ...)` / `(module definition $x ...)`: only defines (compiles) $x, no
+  // instance; `(component instance $y $x)` / `(module instance $y $x)` commands instantiate it.
   bool is_definition = false;
   // Text: the encoded binary; Binary: the literal bytes. Empty for Quote.
   std::vector<uint8_t> bytes;
@@ -49,6 +49,9 @@ struct ScriptValue {
     RefFunc,       // expected result only: any non-null funcref
     NanCanonical,  // expected result only, with `type` F32 or F64
     NanArithmetic, // expected result only, with `type` F32 or F64
+    // Expected result only: `(either v1 v2 ...)`, any one of `elements` (relaxed SIMD's
+    // implementation-chosen results).
+    Either,
     // Component values (component scripts; `f32.const`/`f64.const` stay F32/F64). `bits` holds
     // Bool (0/1), the unsigned kinds zero-extended, the signed kinds sign-extended to 64 bits
     // (two's complement), and Char's code point. `type` is not used by these kinds.
@@ -110,6 +113,9 @@ struct Command {
     AssertUnlinkable,     // module + message
     AssertUninstantiable, // module + message
     ComponentInstance,    // `(component instance $y $x)`: instance_name from definition_name
+    // `(module instance $y? $x?)`: instance_name (empty: unnamed) from definition_name (empty:
+    // the most recent `module definition`).
+    ModuleInstance,
   };
   Kind kind = Kind::Module;
   uint32_t line = 0; // 1-based line of the command's opening parenthesis
@@ -120,8 +126,8 @@ struct Command {
   std::string message;                        // the assertion's expected failure text
   std::string register_name;                  // Register: the name other modules import from
   std::optional<std::string> register_module; // Register: $id, or nullopt = most recent
-  std::string instance_name;                  // ComponentInstance: the new instance's $id
-  std::string definition_name;                // ComponentInstance: the `component definition`'s $id
+  std::string instance_name;                  // Component/ModuleInstance: the new instance's $id
+  std::string definition_name;                // Component/ModuleInstance: the definition's $id
 };
 
 struct Script {

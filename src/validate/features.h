@@ -21,6 +21,9 @@ struct Features {
   // try/catch/delegate/rethrow. Off, their encodings are reported as 2.0 reported them
   // (malformed: illegal opcode, unknown section id, import kind or value type).
   bool exceptions = true;
+  // Relaxed SIMD (3.0, 0xFD 0x100-0x113): needs `simd` too. Off, its instructions are a
+  // "disabled feature" validation error.
+  bool relaxed_simd = true;
 };
 
 } // namespace wasmcap::validate

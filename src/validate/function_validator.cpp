@@ -165,7 +165,7 @@ bool FunctionValidator::is_declared_ref(uint32_t func_index) {
 
 // Instructions of proposals that Features can switch off.
 bool FunctionValidator::enabled(const ir::OpInfo& info) const {
-  if (info.prefix == 0xFD) return features_.simd;
+  if (info.prefix == 0xFD) return features_.simd && (info.code < 0x100 || features_.relaxed_simd);
   if (info.prefix == 0 && ((info.code >= 0x06 && info.code <= 0x0A) || info.code == 0x18 ||
                            info.code == 0x19 || info.code == 0x1F))
     return features_.exceptions;

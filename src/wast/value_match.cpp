@@ -64,8 +64,12 @@ Value to_value(const ScriptValue& v) {
   }
 }
 
-bool matches(const ScriptValue& e, const Value& got, Store&) {
+bool matches(const ScriptValue& e, const Value& got, Store& store) {
   switch (e.kind) {
+  case ScriptValue::Kind::Either:
+    for (const ScriptValue& alternative : e.elements)
+      if (matches(alternative, got, store)) return true;
+    return false;
   case ScriptValue::Kind::I32:
     return got.type == ValType::I32 && got.i32 == static_cast<uint32_t>(e.bits);
   case ScriptValue::Kind::I64: return got.type == ValType::I64 && got.i64 == e.bits;
@@ -103,6 +107,12 @@ std::string describe(const ScriptValue& e) {
   case ScriptValue::Kind::NanArithmetic:
     return std::string(valtype_name(e.type)) + ":nan:arithmetic";
   case ScriptValue::Kind::RefFunc: return "funcref:<any non-null>";
+  case ScriptValue::Kind::Either: {
+    std::string s = "either(";
+    for (size_t i = 0; i < e.elements.size(); ++i)
+      s += (i ? " | " : "") + describe(e.elements[i]);
+    return s + ")";
+  }
   case ScriptValue::Kind::V128: {
     std::string s = "v128:" + e.lane_shape;
     for (const auto& l : e.lanes)

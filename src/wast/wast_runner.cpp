@@ -138,6 +138,7 @@ private:
     if (components_.run(c)) return;
     switch (c.kind) {
     case Command::Kind::Module: {
+      if (c.module->is_definition) return define(c);
       auto instance = instantiate(*c.module, c.line);
       if (!instance) {
         fail(c.line, "module failed: " + instance.error().to_string());
@@ -171,7 +172,36 @@ private:
       return expect_instantiation_error(c, ErrorKind::Unlinkable);
     case Command::Kind::AssertUninstantiable: return expect_instantiation_error(c, ErrorKind::Trap);
     case Command::Kind::ComponentInstance: return; // handled above
+    case Command::Kind::ModuleInstance: return instantiate_definition(c);
     }
+  }
+
+  // `(module definition $m? ...)`: compiled (so a malformed or invalid one fails here), kept
+  // for `module instance`; it is not the current module.
+  void define(const Command& c) {
+    auto module = compile(*c.module, c.line);
+    if (!module) return fail(c.line, "module definition failed: " + module.error().to_string());
+    last_definition_ = *module;
+    if (c.module->name) definitions_.insert_or_assign(*c.module->name, *module);
+    pass();
+  }
+
+  void instantiate_definition(const Command& c) {
+    std::optional<Module> module = last_definition_;
+    if (!c.definition_name.empty()) {
+      auto it = definitions_.find(c.definition_name);
+      if (it == definitions_.end()) return fail(c.line, "unknown module " + c.definition_name);
+      module = it->second;
+    }
+    if (!module) return fail(c.line, "no module definition to instantiate");
+    auto instance = linker_.instantiate(store_, *module);
+    if (!instance) {
+      current_.reset();
+      return fail(c.line, "module instance failed: " + instance.error().to_string());
+    }
+    current_ = *instance;
+    if (!c.instance_name.empty()) named_.insert_or_assign(c.instance_name, *instance);
+    pass();
   }
 
   void assert_return(const Command& c) {
@@ -245,6 +275,8 @@ private:
   std::optional<Instance> current_;
   std::optional<Module> tiering_; // Tier::Auto: the module whose compile the next action awaits
   std::map<std::string, Instance> named_;
+  std::map<std::string, Module> definitions_; // `module definition $m`
+  std::optional<Module> last_definition_;
   Report report_;
   std::string setup_error_;
   ComponentScript components_{store_, [this] { pass(); },

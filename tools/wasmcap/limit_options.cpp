@@ -91,7 +91,7 @@ void add_limit_options(CLI::App& cmd, LimitOptions& opts) {
   cmd.add_option("-W", opts.wasmtime_options,
                  "wasmtime spellings: fuel=N, timeout=DURATION, max-memory-size=SIZE, "
                  "max-wasm-stack=SIZE, max-table-elements=N; WebAssembly features: tail-call=n, "
-                 "extended-const=n, multi-memory=n, exceptions=n, simd=n")
+                 "extended-const=n, multi-memory=n, exceptions=n, simd=n, relaxed-simd=n")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
 }

@@ -1,5 +1,6 @@
 // Unit tests of the SIMD lane semantics in interp/simd_ops.h: saturation, narrowing, q15mulr,
-// dot-product wrap-around, float min/max/pmin/pmax with NaNs and signed zeros, trunc_sat, shifts.
+// dot-product wrap-around, float min/max/pmin/pmax with NaNs and signed zeros, trunc_sat, shifts,
+// and relaxed SIMD's fused multiply-add and signed 8-bit dot products.
 #include <gtest/gtest.h>
 
 #include <bit>
@@ -175,6 +176,40 @@ TEST(SimdOps, SwizzleShuffleBitmask) {
   EXPECT_EQ(bitmask<int16_t>(make<int16_t>(-1, 0, -32768, 5, 0, 0, 0, -2)), 0x85u);
   EXPECT_EQ(all_true<uint32_t>(make<uint32_t>(1, 2, 3, 0)), 0u);
   EXPECT_EQ(any_true(make<uint64_t>(0, 1)), 1u);
+}
+
+// Relaxed SIMD's own lane functions (the other relaxed instructions reuse the ones above).
+TEST(SimdOps, RelaxedMaddIsFused) {
+  // (1 + 2^-12)^2 = 1 + 2^-11 + 2^-24: rounded before the add, the 2^-24 would be lost.
+  const float x = 1.0f + 0x1p-12f;
+  const float c = -(1.0f + 0x1p-11f);
+  V r = fmadd<float>(make<float>(x, 2.0f, 1.0f, 0.0f), make<float>(x, 3.0f, -0.0f, 1.0f),
+                     make<float>(c, 1.0f, 0.0f, -0.0f));
+  EXPECT_EQ(lane<float>(r, 0), 0x1p-24f);
+  EXPECT_EQ(lane<float>(r, 1), 7.0f);
+  EXPECT_FALSE(std::signbit(lane<float>(r, 2))); // -0 + +0 = +0
+  EXPECT_FALSE(std::signbit(lane<float>(r, 3)));
+  const double y = 1.0 + 0x1p-27;
+  V d =
+      fnmadd<double>(make<double>(y, 2.0), make<double>(y, 4.0), make<double>(1.0 + 0x1p-26, 1.0));
+  EXPECT_EQ(lane<double>(d, 0), -0x1p-54); // -(y * y) + c, fused
+  EXPECT_EQ(lane<double>(d, 1), -7.0);
+}
+
+TEST(SimdOps, RelaxedDotReadsBothSignedAndWraps) {
+  V a = make<int8_t>(-128, -128, -128, -128, 127, 127, -1, 2);
+  V b = make<int8_t>(-128, -128, -127, -127, -128, -128, -1, -3);
+  V r = dot_i8x16_i7x16(a, b);
+  EXPECT_EQ(lane<int16_t>(r, 0), -32768); // 2 * 16384 wraps
+  EXPECT_EQ(lane<int16_t>(r, 1), 32512);  // -127 read signed (unsigned: 129, saturating)
+  EXPECT_EQ(lane<int16_t>(r, 2), -32512);
+  EXPECT_EQ(lane<int16_t>(r, 3), -5);
+  V c = make<int32_t>(1, 2, std::numeric_limits<int32_t>::max(), 4);
+  V s = dot_i8x16_i7x16_add(a, b, c);
+  EXPECT_EQ(lane<int32_t>(s, 0), -32768 + 32512 + 1); // the wrapped 16-bit sums, sign-extended
+  EXPECT_EQ(lane<int32_t>(s, 1), -32512 - 5 + 2);
+  EXPECT_EQ(lane<int32_t>(s, 2), std::numeric_limits<int32_t>::max()); // zero lanes
+  EXPECT_EQ(lane<int32_t>(s, 3), 4);
 }
 
 } // namespace

@@ -11,7 +11,7 @@
 namespace wasmcap {
 namespace {
 
-support::Status check(const std::string& wat, bool simd = true) {
+support::Status check(const std::string& wat, bool simd = true, bool relaxed = true) {
   auto bytes = text::parse_wat(wat);
   EXPECT_TRUE(bytes) << bytes.error().to_string();
   if (!bytes) return bytes.error();
@@ -20,6 +20,7 @@ support::Status check(const std::string& wat, bool simd = true) {
   if (!module) return module.error();
   validate::Features f;
   f.simd = simd;
+  f.relaxed_simd = relaxed;
   return validate::validate_module(*module, f);
 }
 
@@ -67,6 +68,27 @@ TEST(SimdValidate, DisabledFeatureRejectsInstructionsAndTypes) {
   EXPECT_FALSE(check("(module (func (param v128)))", false));
   EXPECT_FALSE(check("(module (global v128 (v128.const i64x2 0 0)))", false));
   EXPECT_TRUE(check("(module (func (local i32)))", false));
+}
+
+TEST(SimdValidate, RelaxedSimdHasItsOwnSwitch) {
+  const std::string v = "(v128.const i64x2 0 0)";
+  const std::string madd =
+      "(module (func (result v128) (f32x4.relaxed_madd " + v + " " + v + " " + v + ")))";
+  const std::string dot =
+      "(module (func (result v128) (i16x8.relaxed_dot_i8x16_i7x16_s " + v + " " + v + ")))";
+  EXPECT_TRUE(check(madd));
+  EXPECT_TRUE(check(dot));
+  EXPECT_EQ(message(check(madd, true, false)), "disabled feature: f32x4.relaxed_madd");
+  EXPECT_EQ(message(check(dot, true, false)), "disabled feature: i16x8.relaxed_dot_i8x16_i7x16_s");
+  // Without SIMD, relaxed SIMD's switch does not matter: the v128 result is already refused.
+  EXPECT_EQ(message(check(dot, false, true)), "disabled feature: v128");
+  // The 2.0 SIMD instructions stay on without relaxed SIMD.
+  EXPECT_TRUE(
+      check("(module (func (result v128) (i8x16.swizzle " + v + " " + v + ")))", true, false));
+  // Three operands: one fewer is a type error.
+  EXPECT_EQ(message(check("(module (func (result v128) (i32x4.relaxed_laneselect " + v + " " + v +
+                          ")))")),
+            "type mismatch: expected v128, got nothing");
 }
 
 } // namespace
