@@ -23,7 +23,9 @@ namespace wasmcap::llvm_tier {
 // 5: HostLayout::global_v128 (v128 globals); v128 values take two 8-byte slots in entry
 //    wrappers and in the `call` helper's slots, as in the interpreter's frames.
 // 6: ObjectRequest::osr_functions (on-stack replacement entries "o<i>" and their bodies "q<i>").
-inline constexpr uint32_t kTierAbiVersion = 6;
+// 7: exception handling: HostLayout::ctx_tags, exception_tag and unwind_exception; HostHelpers
+//    throw_exception, throw_ref, catch_exception, personality and unwind_resume.
+inline constexpr uint32_t kTierAbiVersion = 7;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -56,6 +58,7 @@ enum class TrapCode : uint32_t {
   InvalidConversion,
   MemoryOutOfBounds,
   CallStackExhausted,
+  NullExceptionReference, // throw_ref of null
 };
 
 // Byte offsets of host fields compiled code reads directly, measured by the host (some of these
@@ -74,6 +77,11 @@ struct HostLayout {
   uint64_t jit_native;      // JitFunction::native
   uint64_t ctx_interrupt;   // JitContext::interrupt (-> the store's interrupt trigger, a u64)
   uint64_t ctx_fuel;        // JitContext::fuel (-> the store's compiled-code fuel counter, i64)
+  uint64_t ctx_tags;        // JitContext::tags (-> the instance's Tag*, by tag index)
+  uint64_t exception_tag;   // runtime::Exception::tag
+  // Where the runtime::Exception* lies in the unwinder's exception object a landing pad receives
+  // (exception_unwind.h): compiled code reads the thrown exception from there.
+  uint64_t unwind_exception;
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
@@ -99,6 +107,12 @@ struct HostHelpers {
   void* refuel;      // (ctx, offset): the fuel counter went below zero; traps or returns; offset
                      // UINT64_MAX (the entry wrapper's charge): the trap has no frame of its own
   void* entry_check; // (ctx, sp, offset): sp below the trigger: exhausted stack, or interrupt
+  // Exception handling (docs/llvm.md, "Exception handling"):
+  void* throw_exception; // (ctx, tag, payload slots, offset): throws a new exception; unwinds
+  void* throw_ref;       // (ctx, exnref, offset): throws it again (null: traps); unwinds
+  void* catch_exception; // (ctx, exception, out slots, keep): its payload to out; keep: an exnref
+  void* personality;     // the personality routine of functions with landing pads
+  void* unwind_resume;   // the host's _Unwind_Resume, which `resume` calls
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only
