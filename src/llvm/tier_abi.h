@@ -23,7 +23,8 @@ namespace wasmcap::llvm_tier {
 // 5: HostLayout::global_v128 (v128 globals); v128 values take two 8-byte slots in entry
 //    wrappers and in the `call` helper's slots, as in the interpreter's frames.
 // 6: ObjectRequest::osr_functions (on-stack replacement entries "o<i>" and their bodies "q<i>").
-// 7: exception handling: HostLayout::ctx_tags, exception_tag and unwind_exception; HostHelpers
+// 7: exception handling (feature bit 512): HostLayout::ctx_tags, exception_tag and
+// unwind_exception; HostHelpers
 //    throw_exception, throw_ref, catch_exception, personality and unwind_resume.
 inline constexpr uint32_t kTierAbiVersion = 7;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
@@ -202,7 +203,7 @@ inline uint32_t feature_bits(const validate::Features& f) {
   return (f.simd ? 1u : 0u) | (f.bulk_memory ? 2u : 0u) | (f.reference_types ? 4u : 0u) |
          (f.multi_value ? 8u : 0u) | (f.sign_extension ? 16u : 0u) |
          (f.saturating_float_to_int ? 32u : 0u) | (f.tail_call ? 64u : 0u) |
-         (f.extended_const ? 128u : 0u) | (f.multi_memory ? 256u : 0u);
+         (f.extended_const ? 128u : 0u) | (f.multi_memory ? 256u : 0u) | (f.exceptions ? 512u : 0u);
 }
 inline validate::Features features_from_bits(uint32_t bits) {
   validate::Features f;
@@ -215,6 +216,7 @@ inline validate::Features features_from_bits(uint32_t bits) {
   f.tail_call = (bits & 64u) != 0;
   f.extended_const = (bits & 128u) != 0;
   f.multi_memory = (bits & 256u) != 0;
+  f.exceptions = (bits & 512u) != 0;
   return f;
 }
 
