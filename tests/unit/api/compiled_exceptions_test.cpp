@@ -356,3 +356,72 @@ TEST(CompiledExceptionsMixedTiers, CrossTheBoundaryBothWays) {
 }
 
 } // namespace
+
+namespace {
+
+// A compiled module without exception handling between a thrower and a catcher: its code stays
+// `nounwind`, so the exception leaves its activation as an error at once (with its frames in the
+// backtrace) and the catcher, compiled with landing pads, catches it from its import call.
+TEST(CompiledExceptionsMixedModules, PassesThroughCodeWithoutExceptionHandling) {
+  if (Engine::jit_unavailable_reason()) GTEST_SKIP() << "no LLVM tier";
+  Config config;
+  config.tier = Tier::Jit;
+  Engine engine(config);
+  Store store(engine);
+  auto thrower = Module::from_text(engine, R"((module
+    (tag $e (export "e") (param i32))
+    (func $throw (export "throw") (param i32) (throw $e (local.get 0)))))");
+  ASSERT_TRUE(thrower) << thrower.error().to_string();
+  auto middle = Module::from_text(engine, R"((module
+    (import "thrower" "throw" (func $throw (param i32)))
+    (func $mid (export "mid") (param i32) (call $throw (i32.add (local.get 0) (i32.const 1))))))");
+  ASSERT_TRUE(middle) << middle.error().to_string();
+  auto catcher = Module::from_text(engine, R"((module
+    (import "thrower" "e" (tag $e (param i32)))
+    (import "middle" "mid" (func $mid (param i32)))
+    (func (export "run") (param i32) (result i32)
+      (block $h (result i32) (try_table (catch $e $h) (call $mid (local.get 0))) (i32.const -1)))
+    (func (export "escape") (param i32) (call $mid (local.get 0)))))");
+  ASSERT_TRUE(catcher) << catcher.error().to_string();
+  for (const Module* m : {&*thrower, &*middle, &*catcher})
+    EXPECT_EQ(m->jit_fallback_reason(), "");
+  Linker linker;
+  auto t = linker.instantiate(store, *thrower);
+  ASSERT_TRUE(t) << t.error().to_string();
+  linker.define_instance("thrower", *t);
+  auto mid = linker.instantiate(store, *middle);
+  ASSERT_TRUE(mid) << mid.error().to_string();
+  linker.define_instance("middle", *mid);
+  auto c = linker.instantiate(store, *catcher);
+  ASSERT_TRUE(c) << c.error().to_string();
+  EXPECT_EQ(call_i32(*c, "run", {Value::make_i32(41)}), 42u);
+  auto r = call(*c, "escape", {Value::make_i32(1)});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::Exception);
+  EXPECT_EQ(r.error().message, "uncaught exception (payload i32:2)");
+  // The throw, the module in the middle, then the catcher's export.
+  ASSERT_GE(r.error().backtrace.size(), 3u);
+  EXPECT_EQ(r.error().backtrace.front().func_name, "throw");
+  EXPECT_EQ(r.error().backtrace[1].func_name, "mid");
+  EXPECT_EQ(r.error().backtrace.back().func_index, 2u);
+}
+
+// Code compiled with exception handling is never loaded by an engine that has it off: a .cwasm
+// records the feature.
+TEST(CompiledExceptionsMixedModules, CwasmRecordsTheFeature) {
+  if (Engine::jit_unavailable_reason()) GTEST_SKIP() << "no LLVM tier";
+  Engine with{Config{}};
+  const std::string wat = "(module (tag $e) (func (export \"f\") (throw $e)))";
+  auto cwasm =
+      Module::precompile(with, std::span(reinterpret_cast<const uint8_t*>(wat.data()), wat.size()));
+  ASSERT_TRUE(cwasm) << cwasm.error().to_string();
+  EXPECT_TRUE(Module::deserialize(with, *cwasm));
+  Config off;
+  off.exceptions = false;
+  Engine without(off);
+  auto m = Module::deserialize(without, *cwasm);
+  ASSERT_FALSE(m);
+  EXPECT_EQ(m.error().kind, ErrorKind::Malformed);
+}
+
+} // namespace
