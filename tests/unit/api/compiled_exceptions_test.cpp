@@ -3,7 +3,8 @@
 // kind across compiled frames, an uncaught exception's error and backtrace, traps that no
 // catch_all may catch, exceptions crossing between the interpreter and compiled code both ways
 // (the interpreted side kept there by WASMCAP_LLVM_REFUSE=v128), fuel and interruption inside try
-// bodies, and a long run of throws.
+// bodies, a long run of throws, a module without exception handling in between, .cwasm
+// feature bits, and on-stack replacement with an exception leaving the replaced code.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -422,6 +423,54 @@ TEST(CompiledExceptionsMixedModules, CwasmRecordsTheFeature) {
   auto m = Module::deserialize(without, *cwasm);
   ASSERT_FALSE(m);
   EXPECT_EQ(m.error().kind, ErrorKind::Malformed);
+}
+
+} // namespace
+
+namespace {
+
+// On-stack replacement (docs/tiering.md): $spin's interpreted frame is taken over by compiled
+// code mid-loop; the exception that code throws leaves it and is caught by the interpreted frame
+// of its caller (the try_table there), with its payload.
+TEST(CompiledExceptionsOsr, AnExceptionLeavingReplacedCodeIsCaughtByTheInterpretedCaller) {
+  if (Engine::jit_unavailable_reason()) GTEST_SKIP() << "no LLVM tier";
+  Config config;
+  config.tier = Tier::Auto;
+  config.tier_up_delay_ms = 200; // the loop runs interpreted before the compile starts
+  Engine engine(config);
+  Store store(engine);
+  auto m = Module::from_text(engine, R"((module
+    (import "env" "tick" (func $tick (param i32)))
+    (tag $e (param i32))
+    (func $spin (param $n i32) (local $i i32)
+      (loop $next
+        (call $tick (local.get $i))
+        (if (i32.eq (local.get $i) (local.get $n)) (then (throw $e (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (func (export "run") (param i32) (result i32)
+      (block $h (result i32) (try_table (catch $e $h) (call $spin (local.get 0))) (i32.const -1))
+      (i32.const 1000)
+      (i32.add))))");
+  ASSERT_TRUE(m) << m.error().to_string();
+  uint32_t ticks = 0;
+  Linker linker;
+  linker.define("env", "tick",
+                Func::create_host(store, FuncType{{ValType::I32}, {}},
+                                  [&](std::span<const Value> args, std::span<Value>) {
+                                    ++ticks;
+                                    if (args[0].i32 == 2) EXPECT_TRUE(m->wait_for_tier_up());
+                                    return ok();
+                                  }));
+  auto inst = linker.instantiate(store, *m);
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  EXPECT_EQ(call_i32(*inst, "run", {Value::make_i32(50)}), 1050u);
+  EXPECT_EQ(ticks, 51u);
+  const std::string report = m->tier_up_report();
+  EXPECT_NE(report.find("frame(s) moved over"), std::string::npos) << report;
+  EXPECT_EQ(report.find(" 0 frame(s) moved over"), std::string::npos) << report;
+  // Now compiled from the start: the same answer.
+  EXPECT_EQ(call_i32(*inst, "run", {Value::make_i32(5)}), 1005u);
 }
 
 } // namespace
