@@ -23,6 +23,7 @@
 #include <llvm/TargetParser/Triple.h>
 
 #include "binary/code_reader.h"
+#include "binary/exception_use.h"
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
@@ -64,6 +65,11 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   add("wasmcap_jit_interrupt", h.interrupt);
   add("wasmcap_jit_refuel", h.refuel);
   add("wasmcap_jit_entry_check", h.entry_check);
+  add("wasmcap_jit_throw", h.throw_exception);
+  add("wasmcap_jit_throw_ref", h.throw_ref);
+  add("wasmcap_jit_catch", h.catch_exception);
+  add("wasmcap_jit_personality", h.personality);
+  add("_Unwind_Resume", h.unwind_resume);
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   if (llvm::Error e = jd.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
     return llvm_error("defining helpers", std::move(e));
@@ -131,50 +137,6 @@ void initialize_llvm() {
   });
 }
 
-// Tags, exnref anywhere in a type, or an exception instruction in a body (try_table with only
-// catch_all clauses, throw_ref of a null reference, the legacy try/delegate need no tag).
-static bool uses_exceptions(const ir::Module& mod) {
-  if (!mod.all_tags.empty()) return true;
-  auto has_exnref = [](const std::vector<ValType>& ts) {
-    return std::find(ts.begin(), ts.end(), ValType::ExnRef) != ts.end();
-  };
-  for (const ir::FuncType& t : mod.types) {
-    if (has_exnref(t.params) || has_exnref(t.results)) return true;
-  }
-  for (const ir::GlobalType& g : mod.all_globals) {
-    if (g.type == ValType::ExnRef) return true;
-  }
-  for (const ir::TableType& t : mod.all_tables) {
-    if (t.elem == ValType::ExnRef) return true;
-  }
-  for (const ir::Function& f : mod.functions) {
-    if (has_exnref(f.locals)) return true;
-  }
-  struct Finder {
-    bool found = false;
-    support::Status operator()(const ir::Instr& instr) {
-      switch (instr.op) {
-      case ir::Op::Try:
-      case ir::Op::Catch:
-      case ir::Op::CatchAll:
-      case ir::Op::Delegate:
-      case ir::Op::Rethrow:
-      case ir::Op::Throw:
-      case ir::Op::ThrowRef:
-      case ir::Op::TryTable: found = true; break;
-      case ir::Op::RefNull: found |= instr.type == ValType::ExnRef; break;
-      default: break;
-      }
-      return support::ok();
-    }
-  } finder;
-  for (const ir::Function& fn : mod.functions) {
-    binary::CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
-    if (!reader.read_expression() || finder.found) return finder.found;
-  }
-  return false;
-}
-
 support::Result<TranslatedModule> translate_module(const ir::Module& mod,
                                                    const validate::Features& features,
                                                    const HostLayout& layout, uint64_t count,
@@ -189,9 +151,6 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   // Compiled code keeps memory 0's base and size in the context (docs/llvm.md): other memories
   // are for the next slice; such modules run on the interpreter.
   if (mod.all_memories.size() > 1) return unsupported("multiple memories");
-  // Exceptions unwind through the interpreter's frames only (docs/interpreter.md, "Exception
-  // handling"); compiled code that could throw or catch is the next slice.
-  if (uses_exceptions(mod)) return unsupported("exception handling (tags, exnref, try_table)");
   // The check must come before any function is declared: it picks their calling convention.
   initialize_llvm();
   TranslatedModule out;
@@ -203,6 +162,9 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   env.checks = checks;
   env.pshufb = host_has_pshufb();
   if (has_tail_calls(mod)) env.func_cc = llvm::CallingConv::Tail;
+  // Only a module with exception handling has functions that may unwind (docs/llvm.md,
+  // "Exception handling"); every other module's code stays `nounwind`, as before.
+  if (binary::uses_exception_handling(mod)) env.enable_exceptions();
   for (uint32_t i = 0; i < mod.functions.size(); ++i)
     declare_function(env, mod.num_imported_funcs + i);
   validate::ModuleContext vctx = validate::compute_module_context(mod);

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "binary/exception_use.h"
 #include "llvm/aot.h"
 #include "llvm/jit_module.h"
 #include "llvm/jitdump.h"
@@ -110,7 +111,8 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
 
 JitModule::JitModule(std::shared_ptr<const ir::Module> module, const validate::Features& features,
                      bool guard_pages, uint32_t checks)
-    : module_(std::move(module)), features_(features), guard_pages_(guard_pages), checks_(checks) {}
+    : module_(std::move(module)), features_(features), guard_pages_(guard_pages), checks_(checks),
+      exceptions_(binary::uses_exception_handling(*module_)) {}
 
 std::string describe_checks(uint32_t checks) {
   if ((checks & kCheckFuel) != 0) {

@@ -22,7 +22,9 @@ namespace wasmcap::llvm_tier {
 inline constexpr uint8_t kCwasmMagic[8] = {0x00, 'c', 'w', 'a', 's', 'm', '\r', '\n'};
 // 2: the flags field (guard pages). 3: the object has unwind tables (.eh_frame), for backtraces;
 // older files would still run, but their traps would name only the innermost compiled frame.
-inline constexpr uint32_t kCwasmFormatVersion = 3;
+// 4: the object may hold landing pads: an LSDA section (.gcc_except_table) and the personality
+// routine's indirect pointer (DW.ref.wasmcap_jit_personality), for exception handling.
+inline constexpr uint32_t kCwasmFormatVersion = 4;
 // Flag bit 0: the code has no bounds compares and must only run on memories with guard pages.
 inline constexpr uint32_t kCwasmGuardPages = 1u << 0;
 // Bits 1 to 3: the checks compiled in (tier_abi.h's kCheckInterrupt, kCheckFuel and

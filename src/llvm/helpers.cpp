@@ -11,6 +11,7 @@
 #include "runtime/invoke.h"
 #include "runtime/trap.h"
 #include "llvm/backtrace.h"
+#include "llvm/exception_unwind.h"
 #include "llvm/fault_handler.h"
 #include "llvm/jit_context.h"
 #include "llvm/jit_module.h"
@@ -43,6 +44,11 @@ const HostLayout& host_layout() {
     l.jit_native = offsetof(JitFunction, native);
     l.ctx_interrupt = offsetof(JitContext, interrupt);
     l.ctx_fuel = offsetof(JitContext, fuel);
+    l.ctx_tags = offsetof(JitContext, tags);
+    runtime::Exception x;
+    l.exception_tag =
+        static_cast<uint64_t>(reinterpret_cast<char*>(&x.tag) - reinterpret_cast<char*>(&x));
+    l.unwind_exception = unwind_exception_offset();
     return l;
   }();
   return layout;
@@ -69,6 +75,11 @@ const HostHelpers& host_helpers() {
       reinterpret_cast<void*>(&wasmcap_jit_interrupt),
       reinterpret_cast<void*>(&wasmcap_jit_refuel),
       reinterpret_cast<void*>(&wasmcap_jit_entry_check),
+      reinterpret_cast<void*>(&wasmcap_jit_throw),
+      reinterpret_cast<void*>(&wasmcap_jit_throw_ref),
+      reinterpret_cast<void*>(&wasmcap_jit_catch),
+      personality_address(),
+      unwind_resume_address(),
   };
   return helpers;
 }
@@ -153,6 +164,7 @@ const char* trap_message(uint32_t code) {
   case TrapCode::InvalidConversion: return tt::kInvalidConversion;
   case TrapCode::MemoryOutOfBounds: return tt::kMemoryOutOfBounds;
   case TrapCode::CallStackExhausted: return tt::kCallStackExhausted;
+  case TrapCode::NullExceptionReference: return tt::kNullExceptionReference;
   }
   return tt::kUnreachable;
 }
@@ -194,7 +206,8 @@ void take_sample(JitContext* ctx, uint64_t offset) {
   Activation* act = ctx->activation;
   act->error.emplace(std::move(error));
   if (offset != kNoFrame && (act->error->kind == support::ErrorKind::Trap ||
-                             act->error->kind == support::ErrorKind::Exhaustion)) {
+                             act->error->kind == support::ErrorKind::Exhaustion ||
+                             act->error->kind == support::ErrorKind::Exception)) {
     append_compiled_frames(*ctx->module, offset, act->error->backtrace);
   }
   std::longjmp(act->jump, 1);
@@ -275,6 +288,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   // Also without guard pages: the trace buffer serves stop_compiled_code_in_signal too.
   prepare_fault_handling();
   ctx.globals = inst->globals.data();
+  ctx.tags = inst->tags.data();
   ctx.funcs = inst->funcs.data();
   ctx.stack_limit = thread_stack_limit();
   ctx.instance = inst;
@@ -367,7 +381,14 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
     }
   }
   llvm_tier::refresh_memory(ctx);
-  if (!st) llvm_tier::raise(ctx, std::move(st).error(), offset);
+  if (!st) {
+    // An exception the callee did not catch goes on unwinding in compiled code, which may catch
+    // it (exception_unwind.h); every other error leaves the activation.
+    support::Error e = std::move(st).error();
+    runtime::Exception* x = runtime::exception_of(e);
+    if (x != nullptr && ctx->module->exceptions()) llvm_tier::raise_exception(ctx, x, offset, &e);
+    llvm_tier::raise(ctx, std::move(e), offset);
+  }
   // Code without interruption checks learns here of a signal's interruption that arrived while
   // the callee ran (a blocking host call): one load on the way back from the runtime.
   if ((ctx->store->interrupt_state().word.load(std::memory_order_relaxed) &

@@ -50,7 +50,8 @@ struct JitContext {
   // kCheckInterrupt: the store's interrupt trigger (runtime::InterruptState): this thread's stack
   // limit, or InterruptState::kRaised when the store was asked to stop.
   std::atomic<uintptr_t>* interrupt = nullptr;
-  int64_t* fuel = nullptr; // the store's compiled-code counter (kCheckFuel)
+  int64_t* fuel = nullptr;             // the store's compiled-code counter (kCheckFuel)
+  runtime::Tag* const* tags = nullptr; // the instance's tags: landing pads compare with them
 };
 
 // What FuncInstance::code points at for a compiled function.

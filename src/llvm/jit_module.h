@@ -50,6 +50,9 @@ public:
   std::string memory_strategy(const runtime::ModuleInstance& instance) const override;
   std::string checks() const override;
   uint32_t check_bits() const { return checks_; } // kCheck*
+  // Compiled with exception handling (landing pads; functions that may unwind): an exception a
+  // call returned unwinds through its frames (exception_unwind.h) rather than leaving at once.
+  bool exceptions() const { return exceptions_; }
 
   // The wasm frame for an instruction at `offset` (its function found from the code ranges).
   TraceFrame frame_at(uint64_t offset) const;
@@ -102,6 +105,7 @@ private:
   validate::Features features_;
   bool guard_pages_ = false;
   uint32_t checks_ = 0; // kCheck*
+  bool exceptions_ = false;
   bool precompiled_ = false;
   bool reserve_guard_pages_ = true; // see set_precompiled()
   void* code_ = nullptr;

@@ -23,8 +23,11 @@ namespace wasmcap::llvm_tier {
 // 5: HostLayout::global_v128 (v128 globals); v128 values take two 8-byte slots in entry
 //    wrappers and in the `call` helper's slots, as in the interpreter's frames.
 // 6: ObjectRequest::osr_functions (on-stack replacement entries "o<i>" and their bodies "q<i>").
-// 7: CompileRequest/ObjectRequest::progress and progress_sink.
-inline constexpr uint32_t kTierAbiVersion = 7;
+// 7: exception handling (feature bit 512): HostLayout::ctx_tags, exception_tag and
+// unwind_exception; HostHelpers
+//    throw_exception, throw_ref, catch_exception, personality and unwind_resume.
+// 8: CompileRequest/ObjectRequest::progress and progress_sink.
+inline constexpr uint32_t kTierAbiVersion = 8;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -57,6 +60,7 @@ enum class TrapCode : uint32_t {
   InvalidConversion,
   MemoryOutOfBounds,
   CallStackExhausted,
+  NullExceptionReference, // throw_ref of null
 };
 
 // Byte offsets of host fields compiled code reads directly, measured by the host (some of these
@@ -75,6 +79,11 @@ struct HostLayout {
   uint64_t jit_native;      // JitFunction::native
   uint64_t ctx_interrupt;   // JitContext::interrupt (-> the store's interrupt trigger, a u64)
   uint64_t ctx_fuel;        // JitContext::fuel (-> the store's compiled-code fuel counter, i64)
+  uint64_t ctx_tags;        // JitContext::tags (-> the instance's Tag*, by tag index)
+  uint64_t exception_tag;   // runtime::Exception::tag
+  // Where the runtime::Exception* lies in the unwinder's exception object a landing pad receives
+  // (exception_unwind.h): compiled code reads the thrown exception from there.
+  uint64_t unwind_exception;
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
@@ -100,6 +109,12 @@ struct HostHelpers {
   void* refuel;      // (ctx, offset): the fuel counter went below zero; traps or returns; offset
                      // UINT64_MAX (the entry wrapper's charge): the trap has no frame of its own
   void* entry_check; // (ctx, sp, offset): sp below the trigger: exhausted stack, or interrupt
+  // Exception handling (docs/llvm.md, "Exception handling"):
+  void* throw_exception; // (ctx, tag, payload slots, offset): throws a new exception; unwinds
+  void* throw_ref;       // (ctx, exnref, offset): throws it again (null: traps); unwinds
+  void* catch_exception; // (ctx, exception, out slots, keep): its payload to out; keep: an exnref
+  void* personality;     // the personality routine of functions with landing pads
+  void* unwind_resume;   // the host's _Unwind_Resume, which `resume` calls
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only
@@ -200,7 +215,7 @@ inline uint32_t feature_bits(const validate::Features& f) {
          (f.multi_value ? 8u : 0u) | (f.sign_extension ? 16u : 0u) |
          (f.saturating_float_to_int ? 32u : 0u) | (f.tail_call ? 64u : 0u) |
          (f.extended_const ? 128u : 0u) | (f.multi_memory ? 256u : 0u) |
-         (f.relaxed_simd ? 1024u : 0u);
+         (f.exceptions ? 512u : 0u) | (f.relaxed_simd ? 1024u : 0u);
 }
 inline validate::Features features_from_bits(uint32_t bits) {
   validate::Features f;
@@ -213,6 +228,7 @@ inline validate::Features features_from_bits(uint32_t bits) {
   f.tail_call = (bits & 64u) != 0;
   f.extended_const = (bits & 128u) != 0;
   f.multi_memory = (bits & 256u) != 0;
+  f.exceptions = (bits & 512u) != 0;
   f.relaxed_simd = (bits & 1024u) != 0;
   return f;
 }

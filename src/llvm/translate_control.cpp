@@ -36,6 +36,7 @@ void FunctionTranslator::add_incoming(Control& c, llvm::BasicBlock* from) {
 void FunctionTranslator::open_block(const ir::Instr& instr) {
   Control c;
   c.kind = instr.op;
+  c.eh_outer = eh_; // the handlers of the code inside (a try's own: translate_exceptions.cpp)
   if (dead_) {
     c.live_entry = false;
     controls_.push_back(std::move(c));
@@ -214,7 +215,9 @@ support::Status FunctionTranslator::control(const ir::Instr& instr) {
     break;
   }
   case Op::End:
-    if (controls_.size() == 1) {
+    if (controls_.back().kind == Op::TryTable || controls_.back().kind == Op::Try) {
+      end_try(); // translate_exceptions.cpp
+    } else if (controls_.size() == 1) {
       finish_function();
     } else {
       end_block();

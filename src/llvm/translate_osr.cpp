@@ -27,7 +27,7 @@ support::Status translate_osr_entries(ModuleEnv& env, uint32_t func_index,
   auto* body_type = llvm::FunctionType::get(env.result_type(t), {env.ptr, env.ptr, env.i64}, false);
   auto* body = llvm::Function::Create(body_type, llvm::Function::ExternalLinkage,
                                       osr_body_symbol(func_index), env.module);
-  body->addFnAttr(llvm::Attribute::NoUnwind);
+  if (!env.exceptions) body->addFnAttr(llvm::Attribute::NoUnwind);
   body->setUWTableKind(llvm::UWTableKind::Async); // a wasm frame, walked by backtraces
   body->addFnAttr(llvm::Attribute::NoInline);
   body->setCallingConv(env.func_cc);
@@ -36,6 +36,9 @@ support::Status translate_osr_entries(ModuleEnv& env, uint32_t func_index,
     FunctionTranslator translator(env, func_index, body);
     WASMCAP_TRY(validate::validate_function(env.wasm, func_index, features, context, translator));
     loops = translator.osr_loops();
+    // A function with a try gets no entries: an interpreter frame taken over inside a try body
+    // would need its landing pads entered mid-body too (docs/llvm.md, "Exception handling").
+    if (translator.has_try()) loops.clear();
   }
   if (loops.empty()) {
     body->eraseFromParent();
@@ -47,7 +50,7 @@ support::Status translate_osr_entries(ModuleEnv& env, uint32_t func_index,
   auto* wrapper_type = llvm::FunctionType::get(env.i32, {env.ptr, env.ptr, env.i64}, false);
   auto* wrapper = llvm::Function::Create(wrapper_type, llvm::Function::ExternalLinkage,
                                          osr_symbol(func_index), env.module);
-  wrapper->addFnAttr(llvm::Attribute::NoUnwind);
+  if (!env.exceptions) wrapper->addFnAttr(llvm::Attribute::NoUnwind);
   wrapper->setUWTableKind(llvm::UWTableKind::Async);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(env.context, "", wrapper));
   auto* run = llvm::BasicBlock::Create(env.context, "run", wrapper);

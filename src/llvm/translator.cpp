@@ -139,9 +139,10 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   llvm::FunctionType* ft = env.func_types[env.wasm.func_type_indices[func_index]];
   auto* f = llvm::Function::Create(ft, llvm::Function::ExternalLinkage, function_symbol(func_index),
                                    env.module);
-  f->addFnAttr(llvm::Attribute::NoUnwind);
-  // Never unwound by exceptions, but walked by backtraces (backtrace.h): asynchronous unwind
+  // Unwound by exceptions only in a module that has them (docs/llvm.md, "Exception handling");
+  // walked by backtraces in every module (backtrace.h): asynchronous unwind
   // tables are exact at every instruction, so a guard-page fault anywhere can be walked from.
+  if (!env.exceptions) f->addFnAttr(llvm::Attribute::NoUnwind);
   f->setUWTableKind(llvm::UWTableKind::Async);
   // One machine frame per wasm frame, so a trap's backtrace lists every function of the chain
   // as the interpreter does. The producer (clang -O2) has inlined already: across the benchmarks
@@ -156,7 +157,7 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   auto* et = llvm::FunctionType::get(env.void_type, {env.ptr, env.ptr}, false);
   auto* e = llvm::Function::Create(et, llvm::Function::ExternalLinkage, entry_symbol(func_index),
                                    env.module);
-  e->addFnAttr(llvm::Attribute::NoUnwind);
+  if (!env.exceptions) e->addFnAttr(llvm::Attribute::NoUnwind);
   e->setUWTableKind(llvm::UWTableKind::Async);
   llvm::IRBuilder<> b(llvm::BasicBlock::Create(env.context, "", e));
   if ((env.checks & kCheckFuel) != 0) {
@@ -352,7 +353,9 @@ support::Status FunctionTranslator::before(const ir::Instr& instr,
   }
   switch (instr.op) {
   case Op::Block:
-  case Op::If: fuel_controls_.push_back(false); break;
+  case Op::If:
+  case Op::TryTable:
+  case Op::Try: fuel_controls_.push_back(false); break;
   case Op::Loop: {
     const bool live = !validator.unreachable();
     fuel_controls_.push_back(live);
@@ -363,6 +366,7 @@ support::Status FunctionTranslator::before(const ir::Instr& instr,
     break;
   }
   case Op::End:
+  case Op::Delegate:                   // ends a try
     if (fuel_controls_.empty()) break; // the function's own end
     if (fuel_controls_.back()) fuel_loops_.pop_back();
     fuel_controls_.pop_back();
@@ -383,6 +387,11 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::If:
   case Op::Else:
   case Op::End: return control(instr);
+  case Op::TryTable:
+  case Op::Try:
+  case Op::Catch:
+  case Op::CatchAll:
+  case Op::Delegate: return exceptions(instr);
   default: break;
   }
   if (dead_) return support::ok();
@@ -408,6 +417,9 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::RefFunc: return variable_or_call(instr);
   case Op::ReturnCall:
   case Op::ReturnCallIndirect: return tail_call(instr);
+  case Op::Throw:
+  case Op::ThrowRef:
+  case Op::Rethrow: return exceptions(instr);
   case Op::TableGet:
   case Op::TableSet:
   case Op::TableSize:
@@ -497,11 +509,13 @@ void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
   args[0] = ctx_;
   for (size_t i = t.params.size(); i > 0; --i)
     args[i] = pop();
-  llvm::CallInst* ret = b_.CreateCall(env_.funcs[func_index], args);
+  llvm::Function* callee = env_.funcs[func_index];
+  llvm::CallBase* ret = may_throw(callee->getFunctionType(), callee, args);
   ret->setCallingConv(env_.func_cc);
   // No tail-recursion elimination: it would turn runaway recursion, which must end in "call
   // stack exhausted", into a loop that never reaches the stack check.
-  ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  if (auto* call = llvm::dyn_cast<llvm::CallInst>(ret))
+    call->setTailCallKind(llvm::CallInst::TCK_NoTail);
   reload_memory();
   push_results(ret, t);
 }
@@ -524,7 +538,7 @@ void FunctionTranslator::call_generic(llvm::Value* f, const ir::FuncType& t, uin
     b_.CreateAlignedStore(
         pop(), b_.CreateConstInBoundsGEP2_64(slots->getAllocatedType(), slots, 0, param_at[i - 1]),
         llvm::Align(8));
-  b_.CreateCall(env_.call, {ctx_, f, slots, u64(offset)});
+  may_throw(env_.call, {ctx_, f, slots, u64(offset)});
   reload_memory();
   uint64_t at = 0;
   for (ValType r : t.results) {
@@ -572,9 +586,10 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   llvm::Value* native = native_entry(f);
   std::vector<llvm::Value*> args{ctx_};
   args.insert(args.end(), params.begin(), params.end());
-  llvm::CallInst* ret = b_.CreateCall(env_.func_types[instr.index], native, args);
+  llvm::CallBase* ret = may_throw(env_.func_types[instr.index], native, args);
   ret->setCallingConv(env_.func_cc);
-  ret->setTailCallKind(llvm::CallInst::TCK_NoTail);
+  if (auto* call = llvm::dyn_cast<llvm::CallInst>(ret))
+    call->setTailCallKind(llvm::CallInst::TCK_NoTail);
   reload_memory();
   stack_.resize(base);
   push_results(ret, t);
@@ -639,6 +654,15 @@ void FunctionTranslator::return_results(const ir::FuncType& type) {
 // the caller's frame is gone, so only a chain of tail calls that keeps leaving the instance
 // grows the stack (docs/llvm.md, "Tail calls").
 support::Status FunctionTranslator::tail_call(const ir::Instr& instr) {
+  // The caller's frame is gone for the callee: a try around a tail call does not catch what it
+  // throws, so its call through the runtime is a plain call.
+  in_tail_call_ = true;
+  support::Status s = tail_call_body(instr);
+  in_tail_call_ = false;
+  return s;
+}
+
+support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
   const bool indirect = instr.op == Op::ReturnCallIndirect;
   const ir::FuncType& t = indirect ? wasm_.types[instr.index] : wasm_.func_type(instr.index);
   if (!indirect && instr.index >= wasm_.num_imported_funcs) {

@@ -51,6 +51,13 @@ struct ModuleEnv {
   llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
       data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
       elem_drop, interrupt, refuel, entry_check;
+  // Exception handling (translate_exceptions.cpp), set by enable_exceptions() for a module that
+  // uses it: its functions and the `call` helper may unwind (no `nounwind`), the throw helpers.
+  bool exceptions = false;
+  llvm::FunctionCallee throw_exception, throw_ref, catch_exception;
+  llvm::Function* personality = nullptr;
+  uint64_t max_payload_slots = 0; // the largest tag payload, in 8-byte slots
+  void enable_exceptions();
   llvm::MDNode* cold_weights;
   // kCheckFuel: each function's entry cost (by function index, known once its body is read) and
   // the charges that need it (at calls and in entry wrappers), patched by patch_entry_charges().
@@ -129,6 +136,28 @@ private:
     llvm::CallInst* loop_check = nullptr;
     bool straight = true;
     bool calls_first = false;
+    // Exception handling (translate_exceptions.cpp): the handler scope around this block, and for
+    // a try_table or legacy try its own scope; a legacy try in a catch (its scope closed for the
+    // code there) keeps the caught exception in exn_slot for `rethrow`.
+    int eh_outer = -1;
+    int scope = -1;
+    bool in_catch = false;
+    llvm::AllocaInst* exn_slot = nullptr;
+  };
+  // The handlers an exception thrown in a try_table or legacy try body meets, tried in order;
+  // none matching: the parent scope's (the one around, or a delegate's target), else the caller.
+  struct EhScope {
+    struct Clause {
+      int64_t tag = -1;                   // the module's tag index; -1: catch_all
+      bool ref = false;                   // the exnref too (catch_ref, catch_all_ref)
+      size_t target = 0;                  // try_table: controls_ index of the label
+      llvm::BasicBlock* legacy = nullptr; // legacy catch: its body's first block
+    };
+    int parent = -1;
+    size_t control = 0;                   // controls_ index of the try
+    llvm::BasicBlock* pad = nullptr;      // the landingpad, made for the first invoke
+    llvm::BasicBlock* dispatch = nullptr; // the tag compares, filled when the scope closes
+    std::vector<Clause> clauses;
   };
 
   // translate_control.cpp
@@ -158,9 +187,31 @@ private:
   // return_call / return_call_indirect (translator.cpp): a musttail call of compiled code of this
   // instance, else a call through the runtime and a return of its results.
   support::Status tail_call(const ir::Instr& instr);
+  support::Status tail_call_body(const ir::Instr& instr);
   void musttail_return(llvm::CallInst* call);
   void return_results(const ir::FuncType& type);
   llvm::Value* global_address(uint32_t index);
+
+  // translate_exceptions.cpp
+  support::Status exceptions(const ir::Instr& instr);
+  void open_try(const ir::Instr& instr);
+  void legacy_catch(const ir::Instr& instr);
+  void delegate(const ir::Instr& instr);
+  void end_try();
+  void close_scope(Control& c);
+  void throw_exception(const ir::Instr& instr);
+  // A call that may unwind: an `invoke` inside a try body (the landing pad of the innermost
+  // scope), else a plain call. The builder continues after it.
+  llvm::CallBase* may_throw(llvm::FunctionType* type, llvm::Value* callee,
+                            llvm::ArrayRef<llvm::Value*> args);
+  llvm::CallBase* may_throw(llvm::FunctionCallee callee, llvm::ArrayRef<llvm::Value*> args) {
+    return may_throw(callee.getFunctionType(), callee.getCallee(), args);
+  }
+  llvm::BasicBlock* unwind_dest();
+  llvm::BasicBlock* dispatch_of(int scope);
+  void fill_dispatch(int scope);
+  std::vector<llvm::Value*> catch_payload(llvm::Value* x, int64_t tag, bool keep);
+  llvm::Value* payload_slots();
 
   // translate_numeric.cpp
   support::Status numeric(const ir::Instr& instr);
@@ -230,6 +281,16 @@ private:
   // OSR translation: the entry's switch to the loop headers (nullptr otherwise), and its cases.
   llvm::SwitchInst* osr_switch_ = nullptr;
   std::vector<uint64_t> osr_loops_;
+  // Exception handling (translate_exceptions.cpp).
+  std::vector<EhScope> scopes_;
+  int eh_ = -1;                         // the scope of the code being translated (-1: none)
+  llvm::AllocaInst* lp_slot_ = nullptr; // the landing pad's {exception object, selector}
+  llvm::AllocaInst* payload_ = nullptr; // a throw's or catch's payload slots
+  bool in_tail_call_ = false;           // a tail call's call through the runtime: no invoke
+  bool has_try_ = false;                // a try_table or try was translated (no OSR entries)
+
+public:
+  bool has_try() const { return has_try_; }
 };
 
 } // namespace wasmcap::llvm_tier
