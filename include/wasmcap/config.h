@@ -29,6 +29,9 @@ struct Config {
   // Exception handling: tags, exnref, throw, throw_ref, try_table and the legacy try/catch/
   // delegate/rethrow (the LLVM tier leaves such modules to the interpreter for now).
   bool exceptions = true;
+  // 64-bit memories and tables (memory64/table64): the i64 address type, memarg offsets past
+  // 2^32 (the LLVM tier leaves such modules to the interpreter for now).
+  bool memory64 = true;
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
   // Fuel: a deterministic budget of executed wasm instructions per store (charged at function

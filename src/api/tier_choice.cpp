@@ -59,6 +59,7 @@ validate::Features features_for(const Config& config) {
   f.extended_const = config.extended_const;
   f.multi_memory = config.multi_memory;
   f.exceptions = config.exceptions;
+  f.memory64 = config.memory64;
   return f;
 }
 

@@ -57,8 +57,14 @@ Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate) {
     WASMCAP_ASSIGN(out.memory, r.read_u32());
   }
   if (flags >= 32) instr.beyond_2_0 = true;
-  WASMCAP_ASSIGN(uint32_t offset, r.read_u32());
-  out.offset = offset;
+  // Offsets are u64 since memory64 (3.0); the validator limits them to u32 on an i32 memory.
+  // 2.0 read a u32: `offset_beyond_u32` lets the validator report that when memory64 is off.
+  const size_t start = r.position();
+  WASMCAP_ASSIGN(out.offset, r.read_u64());
+  if (r.position() - start > 5)
+    instr.offset_beyond_u32 = ir::OffsetWidth::TooLong;
+  else if (out.offset > 0xFFFFFFFFu)
+    instr.offset_beyond_u32 = ir::OffsetWidth::TooLarge;
   return support::ok();
 }
 
@@ -85,6 +91,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   if (!op) return make_error(ErrorKind::Malformed, "illegal opcode", out.offset);
   out.op = *op;
   out.beyond_2_0 = false;
+  out.offset_beyond_u32 = ir::OffsetWidth::Fits;
 
   switch (ir::op_info(*op).imm) {
   case ir::Imm::None: break;

@@ -303,6 +303,11 @@ support::Result<ScriptModule> module(const Sexpr& s) {
   if (!s.is_list_of("module")) return malformed_at(s.token, "unexpected token");
   ScriptModule m;
   size_t pos = 1;
+  // `(module definition ...)`: compiled (decoded and validated), not instantiated.
+  if (pos < s.items.size() && s.items[pos].is_keyword("definition")) {
+    m.is_definition = true;
+    ++pos;
+  }
   if (pos < s.items.size() && s.items[pos].is_atom(TokenKind::Id))
     m.name = std::string(s.items[pos++].token.text);
   if (pos < s.items.size() && s.items[pos].is_keyword("binary")) {

@@ -21,6 +21,9 @@ struct Features {
   // try/catch/delegate/rethrow. Off, their encodings are reported as 2.0 reported them
   // (malformed: illegal opcode, unknown section id, import kind or value type).
   bool exceptions = true;
+  // 64-bit memories and tables (memory64, 3.0): the i64 address type, memarg offsets past
+  // 2^32. Off, those encodings are reported as 2.0 reported them (malformed).
+  bool memory64 = true;
 };
 
 } // namespace wasmcap::validate

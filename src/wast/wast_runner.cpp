@@ -138,6 +138,13 @@ private:
     if (components_.run(c)) return;
     switch (c.kind) {
     case Command::Kind::Module: {
+      if (c.module->is_definition) {
+        // A definition is only compiled (`module instance` is not supported yet: nothing
+        // instantiates it later, and the current module stays what it was).
+        auto module = compile(*c.module, c.line);
+        if (!module) return fail(c.line, "module failed: " + module.error().to_string());
+        return pass();
+      }
       auto instance = instantiate(*c.module, c.line);
       if (!instance) {
         fail(c.line, "module failed: " + instance.error().to_string());

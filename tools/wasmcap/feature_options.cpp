@@ -16,6 +16,8 @@ std::optional<Status> apply_feature_option(const std::string& key, const std::st
     flag = &config.simd;
   else if (key == "exceptions")
     flag = &config.exceptions;
+  else if (key == "memory64")
+    flag = &config.memory64;
   if (flag == nullptr) return std::nullopt;
   if (value == "y" || value == "yes" || value == "true") {
     *flag = true;
