@@ -45,7 +45,7 @@ Status read_blocktype(ByteReader& r, ir::BlockType& out) {
 // Flags below 2^6 are the alignment (memory 0); with bit 6 set a memory index follows
 // (multiple memories); 2^7 and beyond are malformed. WebAssembly 2.0 allowed only alignments
 // below 32: `beyond_2_0` lets the validator say so when multiple memories are switched off.
-Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate) {
+Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate, bool u32_offsets) {
   ir::MemArg& out = instr.mem;
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint32_t flags, r.read_u32());
@@ -59,6 +59,11 @@ Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate) {
   if (flags >= 32) instr.beyond_2_0 = true;
   // Offsets are u64 since memory64 (3.0); the validator limits them to u32 on an i32 memory.
   // 2.0 read a u32: `offset_beyond_u32` lets the validator report that when memory64 is off.
+  if (u32_offsets) { // 2.0's reading (DecodeOptions::memory64 off)
+    WASMCAP_ASSIGN(uint32_t offset, r.read_u32());
+    out.offset = offset;
+    return support::ok();
+  }
   const size_t start = r.position();
   WASMCAP_ASSIGN(out.offset, r.read_u64());
   if (r.position() - start > 5)
@@ -132,7 +137,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     out.types = std::span<const ir::ValType>(scratch.types.data(), n);
     break;
   }
-  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out, validate)); break;
+  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out, validate, scratch.u32_offsets)); break;
   case ir::Imm::Memory: WASMCAP_TRY(read_memory_index(r, out, out.mem.memory)); break;
   case ir::Imm::I32: {
     WASMCAP_ASSIGN(int32_t v, r.read_s32());
@@ -182,7 +187,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     break;
   }
   case ir::Imm::MemArgLane: {
-    WASMCAP_TRY(read_memarg(r, out, validate));
+    WASMCAP_TRY(read_memarg(r, out, validate, scratch.u32_offsets));
     WASMCAP_ASSIGN(out.lane, r.read_u8());
     break;
   }

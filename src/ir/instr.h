@@ -11,6 +11,8 @@
 
 namespace wasmcap::ir {
 
+// How a memarg offset was encoded: within 2.0's u32, or a u64 past 2^32 or longer than 5 bytes
+// (fine with memory64; the validator reports it as 2.0's decoder did when memory64 is off).
 enum class OffsetWidth : uint8_t { Fits, TooLarge, TooLong };
 
 struct MemArg {

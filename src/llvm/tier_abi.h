@@ -188,7 +188,7 @@ inline uint32_t feature_bits(const validate::Features& f) {
   return (f.simd ? 1u : 0u) | (f.bulk_memory ? 2u : 0u) | (f.reference_types ? 4u : 0u) |
          (f.multi_value ? 8u : 0u) | (f.sign_extension ? 16u : 0u) |
          (f.saturating_float_to_int ? 32u : 0u) | (f.tail_call ? 64u : 0u) |
-         (f.extended_const ? 128u : 0u) | (f.multi_memory ? 256u : 0u);
+         (f.extended_const ? 128u : 0u) | (f.multi_memory ? 256u : 0u) | (f.memory64 ? 512u : 0u);
 }
 inline validate::Features features_from_bits(uint32_t bits) {
   validate::Features f;
@@ -201,6 +201,7 @@ inline validate::Features features_from_bits(uint32_t bits) {
   f.tail_call = (bits & 64u) != 0;
   f.extended_const = (bits & 128u) != 0;
   f.multi_memory = (bits & 256u) != 0;
+  f.memory64 = (bits & 512u) != 0;
   return f;
 }
 

@@ -194,7 +194,7 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   if (!features_.exceptions && instr.op == Op::RefNull && instr.type == ValType::ExnRef)
     return support::make_error(ErrorKind::Malformed, "malformed reference type", at_);
   if (instr.offset_beyond_u32 != ir::OffsetWidth::Fits && !features_.memory64) {
-    // 2.0 read memarg offsets as u32 (the decoder reads 3.0's u64).
+    // 2.0 read memarg offsets as u32 (the decoder reads 3.0's u64 unless told otherwise).
     return support::make_error(ErrorKind::Malformed,
                                instr.offset_beyond_u32 == ir::OffsetWidth::TooLong
                                    ? "integer representation too long"
