@@ -33,6 +33,9 @@ struct Config {
   // Relaxed SIMD (needs simd): each instruction's result is one deterministic choice, the same
   // on every tier (docs/simd.md, "Relaxed SIMD").
   bool relaxed_simd = true;
+  // 64-bit memories and tables (memory64/table64): the i64 address type, memarg offsets past
+  // 2^32 (the LLVM tier leaves such modules to the interpreter for now).
+  bool memory64 = true;
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
   // Fuel: a deterministic budget of executed wasm instructions per store (charged at function

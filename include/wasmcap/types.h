@@ -43,14 +43,18 @@ struct Limits {
   bool operator==(const Limits&) const = default;
 };
 
+// `address64`: the table or memory is indexed by i64 (memory64/table64, WebAssembly 3.0); its
+// limits may then exceed 2^32 (a 64-bit memory up to 2^48 pages).
 struct TableType {
   ValType elem = ValType::FuncRef;
   Limits limits;
+  bool address64 = false;
   bool operator==(const TableType&) const = default;
 };
 
 struct MemoryType {
   Limits limits; // in 64 KiB pages
+  bool address64 = false;
   bool operator==(const MemoryType&) const = default;
 };
 
@@ -66,6 +70,7 @@ enum class ExternKind : uint8_t { Func = 0, Table = 1, Memory = 2, Global = 3, T
 const char* extern_kind_name(ExternKind k); // "func", "table", "memory", "global", "tag"
 
 constexpr uint64_t kPageSize = 65536;
-constexpr uint32_t kMaxPages = 65536; // 4 GiB for a 32-bit memory
+constexpr uint32_t kMaxPages = 65536;               // 4 GiB for a 32-bit memory
+constexpr uint64_t kMaxPages64 = uint64_t{1} << 48; // 2^64 bytes for a 64-bit memory
 
 } // namespace wasmcap

@@ -53,9 +53,11 @@ std::string extern_type_to_string(const ExternType& t) {
   switch (t.kind) {
   case ExternKind::Func: return "func " + functype_to_string(t.func);
   case ExternKind::Table:
-    return std::string("table ") + valtype_name(t.table.elem) + " " +
-           limits_to_string(t.table.limits);
-  case ExternKind::Memory: return "memory " + limits_to_string(t.memory.limits);
+    return std::string("table ") + (t.table.address64 ? "i64 " : "") + valtype_name(t.table.elem) +
+           " " + limits_to_string(t.table.limits);
+  case ExternKind::Memory:
+    return std::string("memory ") + (t.memory.address64 ? "i64 " : "") +
+           limits_to_string(t.memory.limits);
   case ExternKind::Global:
     return std::string("global ") + (t.global.is_mutable ? "mut " : "") +
            valtype_name(t.global.type);

@@ -86,6 +86,7 @@ validate::Features features_for(const Config& config) {
   f.multi_memory = config.multi_memory;
   f.exceptions = config.exceptions;
   f.relaxed_simd = config.relaxed_simd;
+  f.memory64 = config.memory64;
   return f;
 }
 

@@ -45,7 +45,7 @@ Status read_blocktype(ByteReader& r, ir::BlockType& out) {
 // Flags below 2^6 are the alignment (memory 0); with bit 6 set a memory index follows
 // (multiple memories); 2^7 and beyond are malformed. WebAssembly 2.0 allowed only alignments
 // below 32: `beyond_2_0` lets the validator say so when multiple memories are switched off.
-Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate) {
+Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate, bool u32_offsets) {
   ir::MemArg& out = instr.mem;
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint32_t flags, r.read_u32());
@@ -57,8 +57,19 @@ Status read_memarg(ByteReader& r, ir::Instr& instr, bool validate) {
     WASMCAP_ASSIGN(out.memory, r.read_u32());
   }
   if (flags >= 32) instr.beyond_2_0 = true;
-  WASMCAP_ASSIGN(uint32_t offset, r.read_u32());
-  out.offset = offset;
+  // Offsets are u64 since memory64 (3.0); the validator limits them to u32 on an i32 memory.
+  // 2.0 read a u32: `offset_beyond_u32` lets the validator report that when memory64 is off.
+  if (u32_offsets) { // 2.0's reading (DecodeOptions::memory64 off)
+    WASMCAP_ASSIGN(uint32_t offset, r.read_u32());
+    out.offset = offset;
+    return support::ok();
+  }
+  const size_t start = r.position();
+  WASMCAP_ASSIGN(out.offset, r.read_u64());
+  if (r.position() - start > 5)
+    instr.offset_beyond_u32 = ir::OffsetWidth::TooLong;
+  else if (out.offset > 0xFFFFFFFFu)
+    instr.offset_beyond_u32 = ir::OffsetWidth::TooLarge;
   return support::ok();
 }
 
@@ -85,6 +96,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   if (!op) return make_error(ErrorKind::Malformed, "illegal opcode", out.offset);
   out.op = *op;
   out.beyond_2_0 = false;
+  out.offset_beyond_u32 = ir::OffsetWidth::Fits;
 
   switch (ir::op_info(*op).imm) {
   case ir::Imm::None: break;
@@ -125,7 +137,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     out.types = std::span<const ir::ValType>(scratch.types.data(), n);
     break;
   }
-  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out, validate)); break;
+  case ir::Imm::MemArg: WASMCAP_TRY(read_memarg(r, out, validate, scratch.u32_offsets)); break;
   case ir::Imm::Memory: WASMCAP_TRY(read_memory_index(r, out, out.mem.memory)); break;
   case ir::Imm::I32: {
     WASMCAP_ASSIGN(int32_t v, r.read_s32());
@@ -175,7 +187,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     break;
   }
   case ir::Imm::MemArgLane: {
-    WASMCAP_TRY(read_memarg(r, out, validate));
+    WASMCAP_TRY(read_memarg(r, out, validate, scratch.u32_offsets));
     WASMCAP_ASSIGN(out.lane, r.read_u8());
     break;
   }

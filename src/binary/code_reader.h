@@ -26,6 +26,9 @@ struct NoValidation {
 // Scratch storage for immediates that are lists (br_table targets, select types, try_table
 // clauses).
 struct InstrScratch {
+  // Memarg offsets as WebAssembly 2.0 read them (u32), for the decoder with memory64 off
+  // (DecodeOptions::memory64); else u64, and the validator checks them against the memory.
+  bool u32_offsets = false;
   std::vector<uint32_t> targets;
   std::vector<ir::ValType> types;
   std::vector<ir::CatchClause> catches;
@@ -70,6 +73,9 @@ public:
       }
     }
   }
+
+  // Read memarg offsets as 2.0's u32 (InstrScratch::u32_offsets).
+  void set_u32_offsets(bool on) { scratch_.u32_offsets = on; }
 
   // Bytes consumed so far (after read_expression: the expression's size).
   size_t position() const { return reader_.position(); }

@@ -82,6 +82,7 @@ Status read_body(ByteReader& r, DecodeState& s, ir::Function& fn) {
   }
   BodyScanner scanner(s);
   CodeReader<BodyScanner> code(r.rest(), code_offset, scanner);
+  code.set_u32_offsets(!s.memory64);
   WASMCAP_TRY(code.read_expression());
   WASMCAP_TRY(r.skip(code.position()));
   if (r.position() - start != size)

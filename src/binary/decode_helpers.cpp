@@ -29,33 +29,46 @@ Result<ir::ValType> read_reftype(ByteReader& r) {
   return static_cast<ir::ValType>(b);
 }
 
-Result<ir::Limits> read_limits(ByteReader& r) {
+Result<ir::Limits> read_limits(ByteReader& r, bool memory64, bool* address64) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint8_t flags, r.read_u8());
-  // 2.0 knows only "min" (0) and "min and max" (1); shared/64-bit flags are later proposals.
+  // 2.0 knows only "min" (0) and "min and max" (1); memory64 (3.0) adds bit 2, an i64 address
+  // type with 64-bit limits (4, 5). Shared memories (bit 1) belong to threads, not supported.
   // The flags are a byte, but the spec tests word errors as if it were a LEB128 integer.
   if (flags & 0x80) return make_error(ErrorKind::Malformed, "integer representation too long", at);
-  if (flags > 1) return make_error(ErrorKind::Malformed, "integer too large", at);
+  const uint8_t known = memory64 ? 0x05 : 0x01;
+  if ((flags & ~known) != 0) return make_error(ErrorKind::Malformed, "integer too large", at);
+  const bool wide = (flags & 0x04) != 0;
+  if (address64 != nullptr) *address64 = wide;
   ir::Limits limits;
-  WASMCAP_ASSIGN(uint32_t min, r.read_u32());
-  limits.min = min;
-  if (flags == 1) {
-    WASMCAP_ASSIGN(uint32_t max, r.read_u32());
-    limits.max = max;
+  if (wide) {
+    WASMCAP_ASSIGN(limits.min, r.read_u64());
+  } else {
+    WASMCAP_ASSIGN(uint32_t min, r.read_u32());
+    limits.min = min;
+  }
+  if (flags & 0x01) {
+    if (wide) {
+      WASMCAP_ASSIGN(uint64_t max, r.read_u64());
+      limits.max = max;
+    } else {
+      WASMCAP_ASSIGN(uint32_t max, r.read_u32());
+      limits.max = max;
+    }
   }
   return limits;
 }
 
-Result<ir::TableType> read_table_type(ByteReader& r) {
+Result<ir::TableType> read_table_type(ByteReader& r, bool memory64) {
   ir::TableType t;
   WASMCAP_ASSIGN(t.elem, read_reftype(r));
-  WASMCAP_ASSIGN(t.limits, read_limits(r));
+  WASMCAP_ASSIGN(t.limits, read_limits(r, memory64, &t.address64));
   return t;
 }
 
-Result<ir::MemoryType> read_memory_type(ByteReader& r) {
+Result<ir::MemoryType> read_memory_type(ByteReader& r, bool memory64) {
   ir::MemoryType t;
-  WASMCAP_ASSIGN(t.limits, read_limits(r));
+  WASMCAP_ASSIGN(t.limits, read_limits(r, memory64, &t.address64));
   return t;
 }
 

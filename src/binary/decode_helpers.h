@@ -14,9 +14,12 @@ namespace wasmcap::binary::detail {
 support::Result<uint32_t> read_vec_count(support::ByteReader& r);
 support::Result<ir::ValType> read_valtype(support::ByteReader& r);
 support::Result<ir::ValType> read_reftype(support::ByteReader& r);
-support::Result<ir::Limits> read_limits(support::ByteReader& r);
-support::Result<ir::TableType> read_table_type(support::ByteReader& r);
-support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r);
+// `memory64` accepts the i64 address type's limit flags (4, 5: 64-bit limits, WebAssembly 3.0);
+// off, they are 2.0's "integer too large". `address64` (optional) receives that flag.
+support::Result<ir::Limits> read_limits(support::ByteReader& r, bool memory64 = true,
+                                        bool* address64 = nullptr);
+support::Result<ir::TableType> read_table_type(support::ByteReader& r, bool memory64 = true);
+support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r, bool memory64 = true);
 support::Result<ir::GlobalType> read_global_type(support::ByteReader& r);
 // Reads instructions up to and including the `end` that closes the expression; the returned
 // range covers exactly those bytes (absolute offsets, as the reader's base offset is).

@@ -236,6 +236,7 @@ Result<ir::Module> decode_module(std::span<const uint8_t> bytes, const DecodeOpt
   detail::DecodeState state(m);
   state.trust_bodies = options.trust_bodies;
   state.exceptions = options.exceptions;
+  state.memory64 = options.memory64;
   WASMCAP_TRY(read_sections(r, state));
   fill_index_spaces(m);
   return m;

@@ -25,6 +25,10 @@ struct DecodeOptions {
   // exception opcodes of constant expressions are malformed here, as 2.0's decoder said (the
   // validator reports the rest: validate::Features::exceptions).
   bool exceptions = true;
+  // 64-bit memories and tables (memory64, WebAssembly 3.0). Off, the limit flags of an i64
+  // address type are malformed, as 2.0 said (memarg offsets past 2^32: the validator,
+  // validate::Features::memory64).
+  bool memory64 = true;
 };
 support::Result<ir::Module> decode_module(std::span<const uint8_t> bytes,
                                           const DecodeOptions& options);

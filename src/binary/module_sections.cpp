@@ -58,11 +58,11 @@ Status read_import_section(ByteReader& r, DecodeState& s) {
       break;
     }
     case 1: {
-      WASMCAP_ASSIGN(imp.table, read_table_type(r));
+      WASMCAP_ASSIGN(imp.table, read_table_type(r, s.memory64));
       break;
     }
     case 2: {
-      WASMCAP_ASSIGN(imp.memory, read_memory_type(r));
+      WASMCAP_ASSIGN(imp.memory, read_memory_type(r, s.memory64));
       break;
     }
     case 3: {
@@ -95,7 +95,7 @@ Status read_function_section(ByteReader& r, DecodeState& s) {
 Status read_table_section(ByteReader& r, DecodeState& s) {
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i) {
-    WASMCAP_ASSIGN(s.module.tables.emplace_back(), read_table_type(r));
+    WASMCAP_ASSIGN(s.module.tables.emplace_back(), read_table_type(r, s.memory64));
   }
   return support::ok();
 }
@@ -103,7 +103,7 @@ Status read_table_section(ByteReader& r, DecodeState& s) {
 Status read_memory_section(ByteReader& r, DecodeState& s) {
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i) {
-    WASMCAP_ASSIGN(s.module.memories.emplace_back(), read_memory_type(r));
+    WASMCAP_ASSIGN(s.module.memories.emplace_back(), read_memory_type(r, s.memory64));
   }
   return support::ok();
 }

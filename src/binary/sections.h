@@ -25,6 +25,7 @@ struct DecodeState {
   bool code_uses_data_idx = false; // some body has memory.init or data.drop
   bool trust_bodies = false;       // DecodeOptions::trust_bodies: bodies are not scanned
   bool exceptions = true;          // DecodeOptions::exceptions
+  bool memory64 = true;            // DecodeOptions::memory64
   // Bodies of the code section, matched with the function section once all sections are read
   // (the count check comes last, as in the reference decoder).
   std::vector<ir::Function> bodies;

@@ -166,6 +166,17 @@ enum class IOp : uint32_t {
   // [index] (mem registers and Machine::mem0 switched); `UseMemory [0]` after it switches back.
   UseMemory,
   MemoryCopyBetween, // [d s, s s, n s, dst memory, src memory]  memory.copy of two memories
+  // 64-bit memories and tables (memory64; lower_memory64.cpp, memory64_dispatch.inc). A load or
+  // store on an i64 memory runs between `Mem64Window [memory, addr s, offset lo, offset hi]` and
+  // `UseMemory [0]`: the window adds address and offset in 64 bits, traps past the memory, and
+  // points the mem registers so that the plain op (offset 0) finds the effective address.
+  Mem64Window,
+  MemorySize64, // [dst s, memory]
+  MemoryGrow64, // [dst s, delta s, memory]
+  MemoryFill64, // [d s, val s, n s, memory]
+  MemoryInit64, // [d s, s s, n s, data, memory]
+  MemoryCopy64, // [d s, s s, n s, dst memory, src memory, widths]  bit 0: d is i64, bit 1: s
+  Sat32,        // [slot]  an i64 table index, clamped to u32 in place (past the largest table)
 #define WASMCAP_IMM_ENUM(name) name##Imm,
   WASMCAP_IMM_BINOPS(WASMCAP_IMM_ENUM)
 #undef WASMCAP_IMM_ENUM

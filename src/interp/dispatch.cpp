@@ -765,6 +765,7 @@ template <IOp op, bool when_true> Exit br_cmp_imm(HANDLER_ARGS) { // [a, imm, t]
 #include "interp/osr_dispatch.inc"
 
 // --- memory ---------------------------------------------------------------------------------
+#include "interp/memory64_dispatch.inc"
 #include "interp/memory_dispatch.inc"
 
 // --- 128-bit SIMD -----------------------------------------------------------------------------
@@ -791,6 +792,13 @@ const Handler kHandlers[kIOpCount] = {
     &handle<IOp::LoopPoll>,
     &handle<IOp::UseMemory>,
     &handle<IOp::MemoryCopyBetween>,
+    &handle<IOp::Mem64Window>,
+    &handle<IOp::MemorySize64>,
+    &handle<IOp::MemoryGrow64>,
+    &handle<IOp::MemoryFill64>,
+    &handle<IOp::MemoryInit64>,
+    &handle<IOp::MemoryCopy64>,
+    &handle<IOp::Sat32>,
 #define IMM_ENTRY(name) &bin_imm<IOp::name>,
     WASMCAP_IMM_BINOPS(IMM_ENTRY)
 #undef IMM_ENTRY

@@ -31,6 +31,13 @@ std::string internal_name(IOp op) {
   case IOp::LoopPoll: return "LoopPoll";
   case IOp::UseMemory: return "UseMemory";
   case IOp::MemoryCopyBetween: return "MemoryCopyBetween";
+  case IOp::Mem64Window: return "Mem64Window";
+  case IOp::MemorySize64: return "MemorySize64";
+  case IOp::MemoryGrow64: return "MemoryGrow64";
+  case IOp::MemoryFill64: return "MemoryFill64";
+  case IOp::MemoryInit64: return "MemoryInit64";
+  case IOp::MemoryCopy64: return "MemoryCopy64";
+  case IOp::Sat32: return "Sat32";
   case IOp::IncBrIf: return "IncBrIf";
   case IOp::IncBrUnless: return "IncBrUnless";
 #define N(name) #name

@@ -586,6 +586,7 @@ void Lowering::lower_generic(const ir::Instr& in, size_t h) {
 
 void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::FunctionValidator& v) {
   auto s = [&](size_t depth) { return slot(h - depth); }; // slot of the depth-th operand from top
+  narrow_table64(in, h);                                  // i64 table indices (lower_memory64.cpp)
   switch (in.op) {
   case Op::Nop:
   case Op::Drop: break;
@@ -654,6 +655,7 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
     word(s(2));
     word(s(1));
     word(in.index);
+    widen_table64_result(in, h);
     break;
   case Op::TableFill:
     op(IOp::TableFill, in.offset);

@@ -133,6 +133,14 @@ private:
   // instructions naming a memory other than 0 (between UseMemory ops, or MemoryCopyBetween).
   void lower_return_call(const ir::Instr& in, size_t h);
   void lower_memory_op(const ir::Instr& in, size_t h);
+  // 64-bit memories and tables (lower_memory64.cpp): true when `in` addresses an i64 memory and
+  // was lowered there; table64 indices are clamped before the op and table.grow's result is
+  // widened after it.
+  bool memory64(uint32_t index) const;
+  bool table64(uint32_t index) const;
+  bool lower_memory64_op(const ir::Instr& in, size_t h);
+  void narrow_table64(const ir::Instr& in, size_t h);
+  void widen_table64_result(const ir::Instr& in, size_t h);
   // Exception handling (lower_exn.cpp): the control instructions (try_table, try, catch,
   // catch_all, delegate, and `end` of those) record ranges and catches; throw, throw_ref and
   // rethrow are ops.

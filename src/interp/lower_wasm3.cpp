@@ -26,6 +26,7 @@ void Lowering::lower_return_call(const ir::Instr& in, size_t h) {
   if (type == nullptr) return; // invalid: rejected next
   const size_t np = type->params.size() + (indirect ? 1 : 0);
   if (h < np) return;
+  narrow_table64(in, h);
   op(iop(in.op), in.offset);
   if (indirect) {
     word(in.index);
@@ -41,6 +42,7 @@ void Lowering::lower_return_call(const ir::Instr& in, size_t h) {
 
 // Memory 0 lives in the dispatch's registers; another memory is switched in for one instruction.
 void Lowering::lower_memory_op(const ir::Instr& in, size_t h) {
+  if (lower_memory64_op(in, h)) return;
   const ir::Imm imm = ir::op_info(in.op).imm;
   const bool names_memory = imm == ir::Imm::MemArg || imm == ir::Imm::MemArgLane ||
                             imm == ir::Imm::Memory || imm == ir::Imm::MemoryInit ||

@@ -11,6 +11,10 @@
 
 namespace wasmcap::ir {
 
+// How a memarg offset was encoded: within 2.0's u32, or a u64 past 2^32 or longer than 5 bytes
+// (fine with memory64; the validator reports it as 2.0's decoder did when memory64 is off).
+enum class OffsetWidth : uint8_t { Fits, TooLarge, TooLong };
+
 struct MemArg {
   uint32_t align = 0;  // log2 of the alignment hint
   uint64_t offset = 0; // static offset added to the dynamic address
@@ -44,6 +48,9 @@ struct Instr {
   // The memory immediate uses an encoding WebAssembly 2.0 did not have (memop flags >= 32, or a
   // memory index other than the single byte 0x00): malformed when multiple memories are off.
   bool beyond_2_0 = false;
+  // A memarg offset needing more than WebAssembly 2.0's u32 encoding (memory64): a value past
+  // 2^32, or more than 5 bytes of LEB128. Malformed when memory64 is off.
+  OffsetWidth offset_beyond_u32 = OffsetWidth::Fits;
   std::array<uint8_t, 16> v128{}; // v128.const, i8x16.shuffle lanes
 
   // Views into the reader's scratch storage: valid only during the visitor call.

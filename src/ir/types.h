@@ -17,6 +17,7 @@ using wasmcap::is_num;
 using wasmcap::is_ref;
 using wasmcap::is_valtype_byte;
 using wasmcap::kMaxPages;
+using wasmcap::kMaxPages64;
 using wasmcap::kPageSize;
 using wasmcap::Limits;
 using wasmcap::MemoryType;

@@ -215,7 +215,7 @@ inline uint32_t feature_bits(const validate::Features& f) {
          (f.multi_value ? 8u : 0u) | (f.sign_extension ? 16u : 0u) |
          (f.saturating_float_to_int ? 32u : 0u) | (f.tail_call ? 64u : 0u) |
          (f.extended_const ? 128u : 0u) | (f.multi_memory ? 256u : 0u) |
-         (f.exceptions ? 512u : 0u) | (f.relaxed_simd ? 1024u : 0u);
+         (f.exceptions ? 512u : 0u) | (f.relaxed_simd ? 1024u : 0u) | (f.memory64 ? 2048u : 0u);
 }
 inline validate::Features features_from_bits(uint32_t bits) {
   validate::Features f;
@@ -230,6 +230,7 @@ inline validate::Features features_from_bits(uint32_t bits) {
   f.multi_memory = (bits & 256u) != 0;
   f.exceptions = (bits & 512u) != 0;
   f.relaxed_simd = (bits & 1024u) != 0;
+  f.memory64 = (bits & 2048u) != 0;
   return f;
 }
 

@@ -32,9 +32,11 @@ std::string import_type_string(const ir::Module& module, const ir::Import& imp) 
   switch (imp.kind) {
   case ir::ExternKind::Func: return "func " + ir::functype_to_string(module.types[imp.func_type]);
   case ir::ExternKind::Table:
-    return std::string("table ") + limits_to_string(imp.table.limits) + " " +
-           ir::valtype_name(imp.table.elem);
-  case ir::ExternKind::Memory: return "memory " + limits_to_string(imp.memory.limits);
+    return std::string("table ") + (imp.table.address64 ? "i64 " : "") +
+           limits_to_string(imp.table.limits) + " " + ir::valtype_name(imp.table.elem);
+  case ir::ExternKind::Memory:
+    return std::string("memory ") + (imp.memory.address64 ? "i64 " : "") +
+           limits_to_string(imp.memory.limits);
   case ir::ExternKind::Global:
     return std::string("global ") + (imp.global.is_mutable ? "mut " : "") +
            ir::valtype_name(imp.global.type);
@@ -47,9 +49,12 @@ std::string extern_type_string(const Extern& e) {
   switch (e.kind) {
   case ir::ExternKind::Func: return "func " + ir::functype_to_string(*e.func()->type);
   case ir::ExternKind::Table:
-    return std::string("table ") + limits_to_string(e.table()->type().limits) + " " +
+    return std::string("table ") + (e.table()->type().address64 ? "i64 " : "") +
+           limits_to_string(e.table()->type().limits) + " " +
            ir::valtype_name(e.table()->elem_type());
-  case ir::ExternKind::Memory: return "memory " + limits_to_string(e.memory()->type().limits);
+  case ir::ExternKind::Memory:
+    return std::string("memory ") + (e.memory()->type().address64 ? "i64 " : "") +
+           limits_to_string(e.memory()->type().limits);
   case ir::ExternKind::Global:
     return std::string("global ") + (e.global()->type.is_mutable ? "mut " : "") +
            ir::valtype_name(e.global()->type.type);
@@ -64,8 +69,11 @@ bool import_matches(const ir::Module& module, const ir::Import& imp, const Exter
   case ir::ExternKind::Func: return *e.func()->type == module.types[imp.func_type];
   case ir::ExternKind::Table:
     return e.table()->elem_type() == imp.table.elem &&
+           e.table()->type().address64 == imp.table.address64 &&
            limits_match(e.table()->type().limits, imp.table.limits);
-  case ir::ExternKind::Memory: return limits_match(e.memory()->type().limits, imp.memory.limits);
+  case ir::ExternKind::Memory:
+    return e.memory()->type().address64 == imp.memory.address64 &&
+           limits_match(e.memory()->type().limits, imp.memory.limits);
   case ir::ExternKind::Global: return e.global()->type == imp.global;
   case ir::ExternKind::Tag: return e.tag()->type == module.types[imp.tag_type];
   }
@@ -125,8 +133,17 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
     f->code = inst.code->function_code(static_cast<uint32_t>(i));
     inst.funcs.push_back(f);
   }
-  for (const ir::TableType& t : module.tables)
+  for (const ir::TableType& t : module.tables) {
+    // A table is allocated whole: a minimum past the host limit (a table64 may declare up to
+    // 2^64-1 elements) is refused here rather than attempted.
+    if (t.limits.min > store.limits().max_table_elems) {
+      return support::make_error(ErrorKind::Exhaustion,
+                                 "table minimum of " + std::to_string(t.limits.min) +
+                                     " elements exceeds the host limit of " +
+                                     std::to_string(store.limits().max_table_elems));
+    }
     inst.tables.push_back(store.create_table(t));
+  }
   for (uint32_t t : module.tags)
     inst.tags.push_back(store.create_tag(module.types[t]));
   for (const ir::Global& g : module.globals) {
@@ -171,9 +188,14 @@ support::Status init_segments(ModuleInstance& inst) {
     const ir::ElementSegment& seg = module.elements[i];
     ElemInstance& ei = inst.elems[i];
     if (seg.mode == ir::SegmentMode::Active) {
-      WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset, ir::ValType::I32, inst));
+      // A table64's offset is an i64: past 2^32 it is out of bounds of any table we allocate.
+      const bool wide = module.all_tables[seg.table_index].address64;
+      WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset,
+                                                wide ? ir::ValType::I64 : ir::ValType::I32, inst));
+      const uint64_t at = wide ? off.i64 : off.i32;
       uint32_t n = static_cast<uint32_t>(ei.refs.size());
-      if (!inst.tables[seg.table_index]->init(off.i32, ei.refs, 0, n)) {
+      if (at > UINT32_MAX ||
+          !inst.tables[seg.table_index]->init(static_cast<uint32_t>(at), ei.refs, 0, n)) {
         return make_trap(trap_text::kTableOutOfBounds);
       }
     }
@@ -188,9 +210,12 @@ support::Status init_segments(ModuleInstance& inst) {
       inst.datas[i].bytes = {};
       continue;
     }
-    WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset, ir::ValType::I32, inst));
+    const bool wide = module.all_memories[seg.memory_index].address64;
+    WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset,
+                                              wide ? ir::ValType::I64 : ir::ValType::I32, inst));
     std::span<const uint8_t> bytes = inst.datas[i].bytes;
-    if (!inst.memories[seg.memory_index]->write(off.i32, bytes.data(), bytes.size())) {
+    if (!inst.memories[seg.memory_index]->write(wide ? off.i64 : off.i32, bytes.data(),
+                                                bytes.size())) {
       return make_trap(trap_text::kMemoryOutOfBounds);
     }
     inst.datas[i].bytes = {};

@@ -26,8 +26,13 @@ void* reserve(uint64_t bytes) {
 support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t host_max_pages,
                                             bool guarded,
                                             std::shared_ptr<const MemoryImage> image) {
-  uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(ir::kMaxPages), ir::kMaxPages);
+  // A 64-bit memory (memory64) may declare up to 2^48 pages; the host limit caps both kinds.
+  const uint64_t type_max = type.address64 ? ir::kMaxPages64 : ir::kMaxPages;
+  uint64_t max_pages = std::min<uint64_t>(type.limits.max.value_or(type_max), type_max);
   max_pages = std::min<uint64_t>(max_pages, host_max_pages);
+  // Guard pages cover zext(i32) + u32 offset only: a 64-bit memory is always explicitly checked
+  // (docs/architecture.md, "64-bit memories").
+  if (type.address64) guarded = false;
   if (type.limits.min > max_pages) {
     return support::make_error(support::ErrorKind::Exhaustion,
                                "memory minimum of " + std::to_string(type.limits.min) +
@@ -84,7 +89,7 @@ support::Result<Memory*> Memory::create_raw(const ir::MemoryType& type, uint32_t
     m->reserved_bytes_ = pages * ir::kPageSize;
     m->max_pages_ = static_cast<uint32_t>(pages);
   }
-  if (m->grow(static_cast<uint32_t>(type.limits.min)) < 0) {
+  if (m->grow(type.limits.min) < 0) {
     delete m;
     return support::make_error(support::ErrorKind::Exhaustion, "cannot commit memory");
   }
@@ -183,10 +188,11 @@ ir::MemoryType Memory::type() const {
   return t;
 }
 
-int64_t Memory::grow(uint32_t delta) {
+int64_t Memory::grow(uint64_t delta) {
   uint64_t old_pages = size_pages();
+  // A 64-bit memory.grow may ask for any u64 delta: compare without overflowing.
+  if (delta > max_pages_ - old_pages) return -1;
   uint64_t new_pages = old_pages + delta;
-  if (new_pages > max_pages_) return -1;
   if (delta != 0) {
     uint64_t new_bytes = new_pages * ir::kPageSize;
     if (mprotect(base_ + size_bytes_, new_bytes - size_bytes_, PROT_READ | PROT_WRITE) != 0) {

@@ -65,8 +65,8 @@ public:
   uint32_t growable_pages() const { return max_pages_; }
 
   // Grows by `delta` pages; returns the old size in pages, or -1 when the declared maximum, the
-  // host limit or the OS refuses. Never traps.
-  int64_t grow(uint32_t delta);
+  // host limit or the OS refuses. Never traps. (A u64 delta: memory.grow on a 64-bit memory.)
+  int64_t grow(uint64_t delta);
 
   // Bounds-checked accessors for the embedder: false when [offset, offset+n) is out of bounds.
   bool in_bounds(uint64_t offset, uint64_t n) const { return offset + n <= size_bytes_; }

@@ -88,8 +88,9 @@ support::Status memarg_imm(const std::vector<Sexpr>& items, size_t& pos, uint8_t
   if (a && a->token.kind == TokenKind::Keyword && a->token.text.starts_with("offset=")) {
     const Literal<uint64_t> n = parse_nat(a->token.text.substr(7));
     if (n.status == LiteralStatus::NotNumber) return malformed_at(a->token, "unknown operator");
-    if (n.status == LiteralStatus::OutOfRange || n.value > UINT32_MAX)
-      return malformed_at(a->token, "i32 constant out of range");
+    // u64 since memory64; past 2^32 on an i32 memory the validator says "offset out of range".
+    if (n.status == LiteralStatus::OutOfRange)
+      return malformed_at(a->token, "i64 constant out of range");
     offset = n.value;
     a = atom_at(items, ++pos);
   }
@@ -109,7 +110,7 @@ support::Status memarg_imm(const std::vector<Sexpr>& items, size_t& pos, uint8_t
     w.u32(align | 64);
     w.u32(memory);
   }
-  w.u32(static_cast<uint32_t>(offset));
+  w.u64(offset);
   return support::ok();
 }
 

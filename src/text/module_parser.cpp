@@ -59,9 +59,21 @@ support::Result<uint64_t> nat_atom(const std::vector<Sexpr>& items, size_t pos, 
 
 } // namespace
 
-// `min max?` limits; `limit` is the largest value the index type allows.
+// The address type before a table's or memory's limits (`i32` or `i64`, memory64); true and
+// advances pos for `i64`.
+bool address_type_i64(const std::vector<Sexpr>& items, size_t& pos) {
+  if (pos >= items.size() || !items[pos].is_atom(TokenKind::Keyword)) return false;
+  const bool wide = items[pos].token.text == "i64";
+  if (wide || items[pos].token.text == "i32") ++pos;
+  return wide;
+}
+
+// `addrtype? min max?` limits; `limit` is the largest value the i32 address type allows (an i64
+// one allows any u64: the validator checks the real bounds).
 Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& kw, uint64_t limit,
                     ByteWriter& w) {
+  const uint8_t wide = address_type_i64(items, pos) ? 0x04 : 0x00;
+  if (wide) limit = UINT64_MAX;
   WASMCAP_ASSIGN(uint64_t min, nat_atom(items, pos, kw));
   if (min > limit) return malformed_at(items[pos].token, "constant out of range");
   ++pos;
@@ -69,11 +81,11 @@ Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& k
     WASMCAP_ASSIGN(uint64_t max, nat_atom(items, pos, kw));
     if (max > limit) return malformed_at(items[pos].token, "constant out of range");
     ++pos;
-    w.u8(0x01);
+    w.u8(0x01 | wide);
     w.u64(min);
     w.u64(max);
   } else {
-    w.u8(0x00);
+    w.u8(0x00 | wide);
     w.u64(min);
   }
   return support::ok();
@@ -434,8 +446,12 @@ private:
     ++table_index_;
     size_t pos = h.pos;
     ByteWriter w;
-    if (pos + 1 < items.size() && items[pos + 1].is_list_of("elem")) {
-      // `(table reftype (elem ...))`: limits fit the elements exactly, plus an active segment.
+    size_t after_addr = pos;
+    const bool wide = address_type_i64(items, after_addr);
+    if (after_addr + 1 < items.size() && items[after_addr + 1].is_list_of("elem")) {
+      // `(table addrtype? reftype (elem ...))`: limits fit the elements exactly, plus an active
+      // segment (at `i64.const 0` for a table64).
+      pos = after_addr;
       WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos]));
       WASMCAP_TRY(expect_end(items, pos + 2));
       const Sexpr& elem = items[pos + 1];
@@ -450,11 +466,11 @@ private:
         WASMCAP_ASSIGN(list, elem_list(elem.items, epos));
       }
       w.u8(static_cast<uint8_t>(t));
-      w.u8(0x01);
+      w.u8(wide ? 0x05 : 0x01);
       w.u32(list.count);
       w.u32(list.count);
       ByteWriter seg;
-      const uint8_t offset[] = {0x41, 0x00, 0x0B};
+      const uint8_t offset[] = {static_cast<uint8_t>(wide ? 0x42 : 0x41), 0x00, 0x0B};
       if (index == 0 && (!list.exprs || list.type == ir::ValType::FuncRef)) {
         seg.u8(list.exprs ? 4 : 0);
         seg.bytes(offset);
@@ -486,11 +502,15 @@ private:
     const uint32_t index = memory_index_++;
     size_t pos = h.pos;
     ByteWriter w;
-    if (pos < items.size() && items[pos].is_list_of("data")) {
+    size_t after_addr = pos;
+    const bool wide = address_type_i64(items, after_addr);
+    if (after_addr < items.size() && items[after_addr].is_list_of("data")) {
+      // `(memory addrtype? (data ...))`: the data at offset 0 (`i64.const 0` for memory64).
+      pos = after_addr;
       WASMCAP_TRY(expect_end(items, pos + 1));
       WASMCAP_ASSIGN(std::string bytes, concat_strings(items[pos].items, 1));
       const uint64_t pages = (bytes.size() + ir::kPageSize - 1) / ir::kPageSize;
-      w.u8(0x01);
+      w.u8(wide ? 0x05 : 0x01);
       w.u64(pages);
       w.u64(pages);
       ByteWriter seg;
@@ -500,7 +520,7 @@ private:
         seg.u8(2);
         seg.u32(index);
       }
-      const uint8_t offset[] = {0x41, 0x00, 0x0B};
+      const uint8_t offset[] = {static_cast<uint8_t>(wide ? 0x42 : 0x41), 0x00, 0x0B};
       seg.bytes(offset);
       seg.name(bytes);
       m_.datas_sec.push_back(seg.take());

@@ -24,6 +24,9 @@ struct Features {
   // Relaxed SIMD (3.0, 0xFD 0x100-0x113): needs `simd` too. Off, its instructions are a
   // "disabled feature" validation error.
   bool relaxed_simd = true;
+  // 64-bit memories and tables (memory64, 3.0): the i64 address type, memarg offsets past
+  // 2^32. Off, those encodings are reported as 2.0 reported them (malformed).
+  bool memory64 = true;
 };
 
 } // namespace wasmcap::validate

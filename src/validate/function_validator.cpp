@@ -193,6 +193,14 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   }
   if (!features_.exceptions && instr.op == Op::RefNull && instr.type == ValType::ExnRef)
     return support::make_error(ErrorKind::Malformed, "malformed reference type", at_);
+  if (instr.offset_beyond_u32 != ir::OffsetWidth::Fits && !features_.memory64) {
+    // 2.0 read memarg offsets as u32 (the decoder reads 3.0's u64 unless told otherwise).
+    return support::make_error(ErrorKind::Malformed,
+                               instr.offset_beyond_u32 == ir::OffsetWidth::TooLong
+                                   ? "integer representation too long"
+                                   : "integer too large",
+                               at_);
+  }
   if (instr.beyond_2_0 && !features_.multi_memory) {
     // As WebAssembly 2.0's decoder reported these encodings (the decoder reads 3.0's).
     return support::make_error(ErrorKind::Malformed,
@@ -243,6 +251,7 @@ Status FunctionValidator::apply_simple(const ir::Instr& instr) {
     WASMCAP_TRY(check_memory(instr.mem.memory));
     if (instr.mem.align > info.natural_align)
       return fail("alignment must not be larger than natural");
+    WASMCAP_TRY(check_offset(instr));
     break;
   case ir::Imm::Memory: WASMCAP_TRY(check_memory(instr.mem.memory)); break;
   case ir::Imm::MemoryCopy:
@@ -259,6 +268,7 @@ Status FunctionValidator::apply_simple(const ir::Instr& instr) {
     WASMCAP_TRY(check_memory(instr.mem.memory));
     if (instr.mem.align > info.natural_align)
       return fail("alignment must not be larger than natural");
+    WASMCAP_TRY(check_offset(instr));
     if (instr.lane >= ir::lane_limit(instr.op)) return fail("invalid lane index");
     break;
   case ir::Imm::Lane:
@@ -272,6 +282,7 @@ Status FunctionValidator::apply_simple(const ir::Instr& instr) {
   default: break;
   }
   const ir::SigTypes sig = ir::sig_types(info.sig);
+  if (touches_memory64(instr)) return apply_memory64(instr, sig);
   WASMCAP_TRY(pop_all(sig.params));
   push_all(sig.results);
   return support::ok();
@@ -363,7 +374,7 @@ Status FunctionValidator::apply_branch(const ir::Instr& instr) {
       if (instr.index >= module_.types.size())
         return fail("unknown type " + std::to_string(instr.index));
       type = &module_.types[instr.index];
-      WASMCAP_TRY(pop(ValType::I32));
+      WASMCAP_TRY(pop(table_addr(instr.index2)));
     }
     if (type->results != controls_.front().end_types) return type_mismatch();
     WASMCAP_TRY(pop_all(type->params));
@@ -437,7 +448,7 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
     if (instr.index >= module_.types.size())
       return fail("unknown type " + std::to_string(instr.index));
     const ir::FuncType& type = module_.types[instr.index];
-    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(table_addr(instr.index2)));
     WASMCAP_TRY(pop_all(type.params));
     push_all(type.results);
     return support::ok();
@@ -460,50 +471,59 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
   }
 }
 
+// An i64 table (table64) takes and returns i64 indices and sizes.
 Status FunctionValidator::apply_table(const ir::Instr& instr) {
+  const ValType at = table_addr(instr.index);
   switch (instr.op) {
   case Op::TableGet: {
     WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
-    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(at));
     push(elem);
     return support::ok();
   }
   case Op::TableSet: {
     WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
     WASMCAP_TRY(pop(elem));
-    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(at));
     return support::ok();
   }
   case Op::TableSize: {
     WASMCAP_TRY(table_elem(instr.index));
-    push(ValType::I32);
+    push(at);
     return support::ok();
   }
   case Op::TableGrow: {
     WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
-    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(at));
     WASMCAP_TRY(pop(elem));
-    push(ValType::I32);
+    push(at);
     return support::ok();
   }
   case Op::TableFill: {
     WASMCAP_ASSIGN(ValType elem, table_elem(instr.index));
-    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(at));
     WASMCAP_TRY(pop(elem));
-    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(at));
     return support::ok();
   }
-  case Op::TableCopy: { // index = destination, index2 = source
+  case Op::TableCopy: { // index = destination, index2 = source; the length: the smaller type
     WASMCAP_ASSIGN(ValType dst, table_elem(instr.index));
     WASMCAP_ASSIGN(ValType src, table_elem(instr.index2));
     if (dst != src) return type_mismatch();
-    return pop_all(ir::sig_types(ir::Sig::v_iii).params);
+    const ValType sat = table_addr(instr.index2);
+    WASMCAP_TRY(pop(at == ValType::I64 && sat == ValType::I64 ? ValType::I64 : ValType::I32));
+    WASMCAP_TRY(pop(sat));
+    WASMCAP_TRY(pop(at));
+    return support::ok();
   }
   case Op::TableInit: { // index = element segment, index2 = table
     WASMCAP_ASSIGN(ValType elem, table_elem(instr.index2));
     WASMCAP_TRY(check_elem(instr.index));
     if (module_.elements[instr.index].type != elem) return type_mismatch();
-    return pop_all(ir::sig_types(ir::Sig::v_iii).params);
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(ValType::I32));
+    WASMCAP_TRY(pop(table_addr(instr.index2)));
+    return support::ok();
   }
   default: return type_mismatch();
   }

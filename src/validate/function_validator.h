@@ -102,6 +102,14 @@ private:
   support::Status apply_branch(const ir::Instr& instr);
   support::Status apply_variable(const ir::Instr& instr);
   support::Status apply_table(const ir::Instr& instr);
+  // 64-bit memories and tables (function_validator_addr.cpp): the address type of memory or
+  // table `index` (i32, or i64 for memory64/table64; i32 for an unknown index, reported
+  // elsewhere), the memarg offset rules, and the typing of memory instructions on i64 memories.
+  ir::ValType memory_addr(uint32_t index) const;
+  ir::ValType table_addr(uint32_t index) const;
+  support::Status check_offset(const ir::Instr& instr) const;
+  bool touches_memory64(const ir::Instr& instr) const;
+  support::Status apply_memory64(const ir::Instr& instr, const ir::SigTypes& sig);
   // Exception handling (function_validator_exn.cpp).
   support::Status apply_exception(const ir::Instr& instr);
   support::Status check_catch(const ir::CatchClause& c) const;

@@ -2,6 +2,7 @@
 // error found is deterministic.
 #include "validate/module_validator.h"
 
+#include <cstdint>
 #include <string_view>
 #include <unordered_set>
 
@@ -43,11 +44,17 @@ Status check_limits(const ir::Limits& l, uint64_t bound, const char* too_large,
   return support::ok();
 }
 
+// An i64 table (table64) may have any u64 limits; an i64 memory up to 2^48 pages (2^64 bytes).
 Status check_table(const ir::TableType& t, const char* section) {
+  if (t.address64)
+    return check_limits(t.limits, UINT64_MAX, "table size must be at most 2^64-1", section);
   return check_limits(t.limits, 0xFFFFFFFFu, "table size must be at most 2^32-1", section);
 }
 
 Status check_memory(const ir::MemoryType& t, const char* section) {
+  if (t.address64)
+    return check_limits(t.limits, ir::kMaxPages64,
+                        "memory size must be at most 2^48 pages (2^64 bytes)", section);
   return check_limits(t.limits, ir::kMaxPages, "memory size must be at most 65536 pages (4GiB)",
                       section);
 }
@@ -137,9 +144,11 @@ Status check_elements(const ir::Module& m, const Features& features) {
     if (seg.mode == ir::SegmentMode::Active) {
       if (seg.table_index >= m.all_tables.size())
         return invalid("unknown table " + std::to_string(seg.table_index), "element");
-      WASMCAP_TRY(in_section(validate_const_expr(m, seg.offset, ValType::I32, imported_globals,
-                                                 features.extended_const),
-                             "element"));
+      // The offset has the table's address type (i64 for a table64).
+      const ValType at = m.all_tables[seg.table_index].address64 ? ValType::I64 : ValType::I32;
+      WASMCAP_TRY(in_section(
+          validate_const_expr(m, seg.offset, at, imported_globals, features.extended_const),
+          "element"));
       if (m.all_tables[seg.table_index].elem != seg.type)
         return invalid("type mismatch", "element");
     }
@@ -161,9 +170,9 @@ Status check_datas(const ir::Module& m, const Features& features) {
     if (seg.mode != ir::SegmentMode::Active) continue;
     if (seg.memory_index >= m.all_memories.size())
       return invalid("unknown memory " + std::to_string(seg.memory_index), "data");
+    const ValType at = m.all_memories[seg.memory_index].address64 ? ValType::I64 : ValType::I32;
     WASMCAP_TRY(in_section(
-        validate_const_expr(m, seg.offset, ValType::I32, imported_globals, features.extended_const),
-        "data"));
+        validate_const_expr(m, seg.offset, at, imported_globals, features.extended_const), "data"));
   }
   return support::ok();
 }
@@ -225,11 +234,32 @@ Status check_exception_types(const ir::Module& m, const Features& features) {
   return support::ok();
 }
 
+// With memory64 switched off, i64 memories and tables are 2.0's malformed limit flags.
+Status check_address64_types(const ir::Module& m, const Features& features) {
+  if (features.memory64) return support::ok();
+  for (const ir::TableType& t : m.all_tables) {
+    if (t.address64) {
+      support::Error e = support::make_error(ErrorKind::Malformed, "integer too large");
+      e.where.section = "table";
+      return e;
+    }
+  }
+  for (const ir::MemoryType& t : m.all_memories) {
+    if (t.address64) {
+      support::Error e = support::make_error(ErrorKind::Malformed, "integer too large");
+      e.where.section = "memory";
+      return e;
+    }
+  }
+  return support::ok();
+}
+
 } // namespace
 
 Status validate_module_without_bodies(const ir::Module& m, const Features& features) {
   WASMCAP_TRY(check_simd_types(m, features));
   WASMCAP_TRY(check_exception_types(m, features));
+  WASMCAP_TRY(check_address64_types(m, features));
   WASMCAP_TRY(check_imports(m));
   WASMCAP_TRY(check_definitions(m, features));
   WASMCAP_TRY(check_exports(m));

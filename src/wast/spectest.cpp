@@ -1,5 +1,6 @@
 // spectest: print_* functions (silent: the runner's output is verdicts), global_i32 = 666,
-// global_i64 = 666, global_f32 = 666.6, global_f64 = 666.6, table 10..20 funcref, memory 1..2.
+// global_i64 = 666, global_f32 = 666.6, global_f64 = 666.6, table 10..20 funcref, table64 (an i64
+// table, memory64) 10..20 funcref, memory 1..2.
 #include "wast/spectest.h"
 
 namespace wasmcap::wast {
@@ -46,6 +47,11 @@ Status define_spectest(Store& store, Linker& linker) {
                              Value::make_ref(ValType::FuncRef, nullptr));
   if (!table) return table.error();
   linker.define("spectest", "table", *table);
+  TableType table64_type{ValType::FuncRef, Limits{10, 20}};
+  table64_type.address64 = true;
+  auto table64 = Table::create(store, table64_type, Value::make_ref(ValType::FuncRef, nullptr));
+  if (!table64) return table64.error();
+  linker.define("spectest", "table64", *table64);
 
   auto memory = Memory::create(store, MemoryType{Limits{1, 2}});
   if (!memory) return memory.error();

@@ -18,6 +18,8 @@ std::optional<Status> apply_feature_option(const std::string& key, const std::st
     flag = &config.exceptions;
   else if (key == "relaxed-simd")
     flag = &config.relaxed_simd;
+  else if (key == "memory64")
+    flag = &config.memory64;
   if (flag == nullptr) return std::nullopt;
   if (value == "y" || value == "yes" || value == "true") {
     *flag = true;

@@ -13,7 +13,7 @@ namespace wasmcap::cli {
 
 // The feature keys, for usage messages.
 inline constexpr const char* kFeatureKeys =
-    "tail-call, extended-const, multi-memory, exceptions, simd, relaxed-simd";
+    "tail-call, extended-const, multi-memory, exceptions, memory64, simd, relaxed-simd";
 
 // Applies `-W key=value` when `key` names a feature: nullopt when it does not, else ok or a
 // usage error for a value other than y/n (also yes/no, true/false).

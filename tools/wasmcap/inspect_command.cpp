@@ -102,9 +102,11 @@ void print_text(const Inspection& in) {
   for (const ExportType& e : exports)
     std::printf("  %s: %s\n", e.name.c_str(), extern_type_to_string(e.type).c_str());
   for (const MemoryType& mem : m.memories())
-    std::printf("memory: %s (pages of 64 KiB)\n", limits_text(mem.limits).c_str());
+    std::printf("memory: %s%s (pages of 64 KiB)\n", mem.address64 ? "i64 " : "",
+                limits_text(mem.limits).c_str());
   for (const TableType& t : m.tables())
-    std::printf("table: %s %s\n", valtype_name(t.elem), limits_text(t.limits).c_str());
+    std::printf("table: %s%s %s\n", t.address64 ? "i64 " : "", valtype_name(t.elem),
+                limits_text(t.limits).c_str());
   for (const GlobalType& g : m.globals())
     std::printf("global: %s%s\n", g.is_mutable ? "mut " : "", valtype_name(g.type));
   if (auto start = m.start_function()) {
@@ -150,21 +152,23 @@ void print_json(const Inspection& in) {
          kind_name(e.type.kind) + "\",\"type\":" + json_string(extern_type_to_string(e.type)) + "}";
     first = false;
   }
-  auto limits_json = [](const Limits& l) {
+  // "address": "i64" only for a 64-bit memory or table (memory64), so 32-bit output is unchanged.
+  auto limits_json = [](const Limits& l, bool address64) {
     return "{\"min\":" + std::to_string(l.min) +
-           (l.max ? ",\"max\":" + std::to_string(*l.max) : std::string()) + "}";
+           (l.max ? ",\"max\":" + std::to_string(*l.max) : std::string()) +
+           (address64 ? ",\"address\":\"i64\"" : "") + "}";
   };
   j += "],\"memories\":[";
   first = true;
   for (const MemoryType& mem : m.memories()) {
-    j += std::string(first ? "" : ",") + limits_json(mem.limits);
+    j += std::string(first ? "" : ",") + limits_json(mem.limits, mem.address64);
     first = false;
   }
   j += "],\"tables\":[";
   first = true;
   for (const TableType& t : m.tables()) {
     j += std::string(first ? "" : ",") + "{\"elem\":\"" + valtype_name(t.elem) +
-         "\",\"limits\":" + limits_json(t.limits) + "}";
+         "\",\"limits\":" + limits_json(t.limits, t.address64) + "}";
     first = false;
   }
   j += "],\"globals\":[";

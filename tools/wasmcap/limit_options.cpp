@@ -91,7 +91,8 @@ void add_limit_options(CLI::App& cmd, LimitOptions& opts) {
   cmd.add_option("-W", opts.wasmtime_options,
                  "wasmtime spellings: fuel=N, timeout=DURATION, max-memory-size=SIZE, "
                  "max-wasm-stack=SIZE, max-table-elements=N; WebAssembly features: tail-call=n, "
-                 "extended-const=n, multi-memory=n, exceptions=n, simd=n, relaxed-simd=n")
+                 "extended-const=n, multi-memory=n, exceptions=n, memory64=n, simd=n, "
+                 "relaxed-simd=n")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
 }
@@ -146,8 +147,9 @@ Status apply_limit_options(const LimitOptions& given, Config& config) {
   if (opts.max_memory) {
     auto bytes = parse_size(*opts.max_memory);
     if (!bytes) return named(memory_name, bytes.error());
+    // Past 4 GiB it matters for 64-bit memories only (an i32 memory stops at 4 GiB anyway).
     const uint64_t pages = *bytes / 65536;
-    config.max_memory_pages = static_cast<uint32_t>(pages > 65536 ? 65536 : pages);
+    config.max_memory_pages = static_cast<uint32_t>(pages > UINT32_MAX ? UINT32_MAX : pages);
   }
   if (opts.max_table_elements) {
     auto n = parse_count(*opts.max_table_elements);

@@ -19,6 +19,19 @@ Error tag_refused(const char* what, const std::string& name) {
                                           what + " tag \"" + name +
                                           "\" (use the C++ API, wasmcap::Tag)");
 }
+// wasm.h's memory and table types have 32-bit limits and no address type: an imported or
+// exported 64-bit memory or table (memory64) could not be described, nor matched on import.
+bool address64(const ExternType& t) {
+  return (t.kind == ExternKind::Memory && t.memory.address64) ||
+         (t.kind == ExternKind::Table && t.table.address64);
+}
+Error address64_refused(const char* what, const std::string& name) {
+  return make_error(ErrorKind::Usage,
+                    std::string("the C API's memory and table types have 32-bit limits: the "
+                                "module ") +
+                        what + " the 64-bit memory or table \"" + name +
+                        "\" (use the C++ API, wasmcap::MemoryType::address64)");
+}
 } // namespace
 
 Result<wasm_module_t*> compile(const EngineData& engine, std::span<const uint8_t> bytes) {
@@ -29,9 +42,11 @@ Result<wasm_module_t*> compile(const EngineData& engine, std::span<const uint8_t
   // describe such a module: refuse it here, by name, rather than hand out a null extern type.
   for (const ImportType& i : m->imports()) {
     if (i.type.kind == ExternKind::Tag) return tag_refused("imports", i.module + "\".\"" + i.name);
+    if (address64(i.type)) return address64_refused("imports", i.module + "\".\"" + i.name);
   }
   for (const ExportType& e : m->exports()) {
     if (e.type.kind == ExternKind::Tag) return tag_refused("exports", e.name);
+    if (address64(e.type)) return address64_refused("exports", e.name);
   }
   auto binary = std::make_shared<const std::vector<uint8_t>>(bytes.begin(), bytes.end());
   return new wasm_module_t(std::move(m).value(), std::move(binary));

@@ -73,7 +73,8 @@ Limits to_limits(const wasm_limits_t& l) {
 }
 
 wasm_limits_t from_limits(const Limits& l) {
-  // wasm.h limits are 32-bit; wasmcap only has 32-bit memories and tables, so nothing is lost.
+  // wasm.h limits are 32-bit; modules importing or exporting a 64-bit memory or table are
+  // refused by the C API (module.cpp), so the types reaching here are 32-bit: nothing is lost.
   return {static_cast<uint32_t>(l.min),
           l.max ? static_cast<uint32_t>(*l.max) : wasm_limits_max_default};
 }

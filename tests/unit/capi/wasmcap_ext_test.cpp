@@ -32,6 +32,44 @@ TEST_F(CApiExt, ModuleNewFromTextAndBinary) {
   wasm_byte_vec_delete(&bin);
 }
 
+// wasm.h's memory and table types have 32-bit limits and no address type: a module importing or
+// exporting a 64-bit memory or table (memory64) is refused by name; one that keeps its 64-bit
+// memory to itself compiles and runs.
+TEST_F(CApiExt, Memory64ImportsAndExportsRefusedByName) {
+  wasm_module_t* m = nullptr;
+  wasmcap_error_t* e = module_from(engine, "(module (memory (export \"mem\") i64 1))", &m);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(m, nullptr);
+  EXPECT_EQ(wasmcap_error_kind(e), WASMCAP_ERROR_USAGE);
+  EXPECT_NE(error_message(e).find("64-bit memory or table \"mem\""), std::string::npos);
+  wasmcap_error_delete(e);
+
+  e = module_from(engine, "(module (import \"env\" \"t\" (table i64 1 funcref)))", &m);
+  ASSERT_NE(e, nullptr);
+  EXPECT_NE(error_message(e).find("\"env\".\"t\""), std::string::npos);
+  wasmcap_error_delete(e);
+
+  e = module_from(engine,
+                  "(module (memory i64 1) (func (export \"f\") (result i64)"
+                  "  (i64.store (i64.const 8) (i64.const 42)) (i64.load (i64.const 8))))",
+                  &m);
+  ASSERT_EQ(e, nullptr);
+  wasm_instance_t* inst = wasm_instance_new(store, m, nullptr, nullptr);
+  ASSERT_NE(inst, nullptr);
+  wasm_extern_vec_t exports;
+  wasm_instance_exports(inst, &exports);
+  ASSERT_EQ(exports.size, 1u);
+  wasm_val_t result = WASM_INIT_VAL;
+  wasm_val_vec_t args = WASM_EMPTY_VEC;
+  wasm_val_vec_t results = {1, &result};
+  wasm_trap_t* trap = wasm_func_call(wasm_extern_as_func(exports.data[0]), &args, &results);
+  EXPECT_EQ(trap, nullptr);
+  EXPECT_EQ(result.of.i64, 42);
+  wasm_extern_vec_delete(&exports);
+  wasm_instance_delete(inst);
+  wasm_module_delete(m);
+}
+
 TEST_F(CApiExt, ErrorsCarryKindPlaceAndMessage) {
   wasm_module_t* m = nullptr;
   wasmcap_error_t* e = module_from(engine, "(module\n  (func (result i32) i64.const 1))", &m);
