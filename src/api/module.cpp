@@ -67,10 +67,10 @@ std::string extern_type_to_string(const ExternType& t) {
 }
 
 Result<Module> Module::from_binary(const Engine& engine, std::span<const uint8_t> bytes) {
-  auto decoded = binary::decode_module(bytes);
+  const Config& config = engine.config();
+  auto decoded = binary::decode_module(bytes, detail::decode_options_for(config));
   if (!decoded) return decoded.error();
   auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
-  const Config& config = engine.config();
   interp::CompileOptions options;
   options.metering = detail::needs_metering(config);
   const bool tiers_up = detail::tiers_up(config);

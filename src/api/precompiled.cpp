@@ -27,7 +27,7 @@ Result<std::vector<uint8_t>> Module::precompile(const Engine& engine,
     binary = std::move(parsed).value();
     bytes = binary;
   }
-  auto decoded = binary::decode_module(bytes);
+  auto decoded = binary::decode_module(bytes, detail::decode_options_for(engine.config()));
   if (!decoded) return decoded.error();
   detail::ProgressReporting progress(engine.config(), decoded->functions.size());
   // Guard pages as the engine would use them (recorded in the file, and in the cache's key).

@@ -78,6 +78,13 @@ uint32_t checks_for(const Config& config) {
   return 0;
 }
 
+binary::DecodeOptions decode_options_for(const Config& config) {
+  binary::DecodeOptions o;
+  o.exceptions = config.exceptions;
+  o.memory64 = config.memory64;
+  return o;
+}
+
 validate::Features features_for(const Config& config) {
   validate::Features f;
   f.simd = config.simd;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "binary/decoder.h"
 #include "ir/module.h"
 #include "runtime/tier.h"
 #include "support/result.h"
@@ -31,6 +32,8 @@ uint32_t checks_for(const Config& config);
 
 // The proposals a Config turns on, as the validator and the tiers take them.
 validate::Features features_for(const Config& config);
+// And as the decoder takes them (the encodings 2.0 called malformed: tags, 64-bit limits).
+binary::DecodeOptions decode_options_for(const Config& config);
 
 // For Tier::Jit, when the LLVM tier is built and supports what the module and config need: its
 // result (code, or a validation error). nullopt: compile with the interpreter; under Tier::Jit

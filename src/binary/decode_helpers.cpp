@@ -33,7 +33,7 @@ Result<ir::Limits> read_limits(ByteReader& r, bool memory64, bool* address64) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint8_t flags, r.read_u8());
   // 2.0 knows only "min" (0) and "min and max" (1); memory64 (3.0) adds bit 2, an i64 address
-  // type with 64-bit limits (4, 5). Shared memories (bit 1) belong to threads, not supported.
+  // type (4, 5). Shared memories (bit 1) belong to threads, not supported.
   // The flags are a byte, but the spec tests word errors as if it were a LEB128 integer.
   if (flags & 0x80) return make_error(ErrorKind::Malformed, "integer representation too long", at);
   const uint8_t known = memory64 ? 0x05 : 0x01;
@@ -41,6 +41,16 @@ Result<ir::Limits> read_limits(ByteReader& r, bool memory64, bool* address64) {
   const bool wide = (flags & 0x04) != 0;
   if (address64 != nullptr) *address64 = wide;
   ir::Limits limits;
+  // 3.0 reads every limit as a u64 (an i32 memory or table past its bounds is then a validation
+  // error, "memory size" or "table size"); 2.0 as a u32.
+  if (memory64) {
+    WASMCAP_ASSIGN(limits.min, r.read_u64());
+    if (flags & 0x01) {
+      WASMCAP_ASSIGN(uint64_t max, r.read_u64());
+      limits.max = max;
+    }
+    return limits;
+  }
   if (wide) {
     WASMCAP_ASSIGN(limits.min, r.read_u64());
   } else {

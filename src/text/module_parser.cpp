@@ -68,6 +68,12 @@ bool address_type_i64(const std::vector<Sexpr>& items, size_t& pos) {
   return wide;
 }
 
+// Memory limits are u64 in the text format since memory64 (WebAssembly 3.0), for i32 memories
+// too: a page count past 2^16 there is the validator's "memory size" error, no longer a
+// malformed constant (2.0's suite, run with memory64 off, still sees a malformed module: its
+// decoder reads those limits as u32).
+constexpr uint64_t kMemoryLimitMax = UINT64_MAX;
+
 // `addrtype? min max?` limits; `limit` is the largest value the i32 address type allows (an i64
 // one allows any u64: the validator checks the real bounds).
 Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& kw, uint64_t limit,
@@ -283,7 +289,7 @@ private:
       ++table_index_;
     } else if (kind == "memory") {
       w.u8(2);
-      WASMCAP_TRY(parse_limits(items, pos, kw, UINT32_MAX, w));
+      WASMCAP_TRY(parse_limits(items, pos, kw, kMemoryLimitMax, w));
       ++memory_index_;
     } else if (kind == "tag") {
       w.u8(4);
@@ -525,7 +531,7 @@ private:
       seg.name(bytes);
       m_.datas_sec.push_back(seg.take());
     } else {
-      WASMCAP_TRY(parse_limits(items, pos, field.token, UINT32_MAX, w));
+      WASMCAP_TRY(parse_limits(items, pos, field.token, kMemoryLimitMax, w));
       WASMCAP_TRY(expect_end(items, pos));
     }
     m_.memories_sec.push_back(w.take());

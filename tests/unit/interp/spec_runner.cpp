@@ -163,10 +163,14 @@ void SpecJsonRunner::make_spectest() {
 support::Result<runtime::ModuleInstance*> SpecJsonRunner::load(const std::string& path) {
   auto bytes = read_file(path);
   if (!bytes) return support::make_error(support::ErrorKind::Io, "cannot read " + path);
-  WASMCAP_ASSIGN(ir::Module module, binary::decode_module(*bytes));
-  validate::Features features; // the 2.0 suite: one memory, zero-byte memory immediates
+  // The 2.0 suite: one memory, zero-byte memory immediates, u32 limits.
+  binary::DecodeOptions decode;
+  decode.memory64 = false;
+  WASMCAP_ASSIGN(ir::Module module, binary::decode_module(*bytes, decode));
+  validate::Features features;
   features.multi_memory = false;
   features.extended_const = false;
+  features.memory64 = false;
   WASMCAP_ASSIGN(auto code, interp::compile(std::move(module), features));
   WASMCAP_ASSIGN(
       std::vector<runtime::Extern> imports,
