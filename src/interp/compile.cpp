@@ -57,7 +57,14 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
     uint32_t func_index = mod.num_imported_funcs + i;
     Lowering lowering(mod, func_index, options.metering, options.poll_calls);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, lowering));
-    compiled->functions().push_back(lowering.take());
+    if (const uint32_t exn_slots = lowering.needed_exn_slots(); exn_slots != 0) {
+      // Legacy catch blocks: again, with their exception slots among the locals (lower.h).
+      Lowering again(mod, func_index, options.metering, options.poll_calls, exn_slots);
+      WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, again));
+      compiled->functions().push_back(again.take());
+    } else {
+      compiled->functions().push_back(lowering.take());
+    }
     compiled->functions().back().owner = compiled.get();
   }
   compiled->set_reserve_guard_pages(options.reserve_guard_pages);

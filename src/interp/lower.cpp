@@ -93,8 +93,9 @@ uint32_t slots_of(std::span<const ir::ValType> types) {
 }
 } // namespace
 
-Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls)
-    : module_(module), metering_(metering), poll_calls_(poll_calls) {
+Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls,
+                   uint32_t exn_slots)
+    : module_(module), metering_(metering), poll_calls_(poll_calls), exn_reserved_(exn_slots) {
   const ir::FuncType& type = module.func_type(func_index);
   const ir::Function& fn = module.functions[func_index - module.num_imported_funcs];
   uint32_t at = 0;
@@ -108,6 +109,8 @@ Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering,
   out_.num_params = at;
   for (ir::ValType t : fn.locals)
     add_local(t);
+  exn_base_ = at; // zeroed at entry like the locals: a null exception until a catch sets it
+  at += exn_reserved_;
   out_.func_index = func_index;
   out_.num_locals = at;
   out_.num_results = slots_of(type.results);

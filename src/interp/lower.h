@@ -16,7 +16,17 @@ namespace wasmcap::interp {
 
 class Lowering {
 public:
-  Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls = false);
+  // `exn_slots`: slots to reserve after the locals for legacy catch blocks' exceptions (see
+  // needed_exn_slots()).
+  Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls = false,
+           uint32_t exn_slots = 0);
+
+  // Legacy `catch`/`catch_all` blocks keep the exception they caught (for `rethrow`) in a slot of
+  // their own, which must live below the operand stack: a call inside the catch block places
+  // its callee's frame at its arguments, over every slot above them. The count is known only
+  // at the end of the body, so a function that has such blocks is lowered again with this many
+  // slots reserved after its locals (compile.cpp); until then they are placeholders.
+  uint32_t needed_exn_slots() const { return exn_reserved_ == 0 ? hidden_slots_ : 0; }
 
   support::Status before(const ir::Instr& instr, const validate::FunctionValidator& v);
   support::Status after(const ir::Instr& instr, const validate::FunctionValidator& v);
@@ -175,9 +185,13 @@ private:
   Pending push_;
   std::vector<OpenRange> ranges_;     // every try range, in opening order
   std::vector<uint32_t> open_ranges_; // ranges whose end is not reached yet, innermost last
-  // Legacy catch blocks keep the exception in hidden slots above the operand stack, allocated
-  // when the frame's size is known: the code words and catches naming hidden slot k hold k.
+  // Legacy catch blocks' exception slots (needed_exn_slots()): the first lowering counts them in
+  // hidden_slots_ as placeholders above the operand stack (the code words and catches naming
+  // slot k hold k, made real by finish_ranges); the second finds exn_reserved_ of them from
+  // exn_base_ on, after the locals.
   uint32_t hidden_slots_ = 0;
+  uint32_t exn_base_ = 0;
+  uint32_t exn_reserved_ = 0;
   std::vector<uint32_t> hidden_words_;                        // code positions
   std::vector<std::pair<uint32_t, uint32_t>> hidden_catches_; // (range, catch)
 };

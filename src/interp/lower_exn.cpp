@@ -2,8 +2,10 @@
 // each records a TryRange (the code positions of its body) with its catches, each catch the
 // slots its label's values go to and the code position to continue at. A throw is an op whose
 // handler hands the exception to execute()'s unwinder, which looks the ranges up, so code that
-// never throws pays nothing for them. A legacy catch keeps the exception in a hidden slot above
-// the operand stack for `rethrow` (a ThrowRef of that slot).
+// never throws pays nothing for them. A legacy catch keeps the exception in a slot after the
+// locals for `rethrow` (a ThrowRef of that slot; lower.h, needed_exn_slots()).
+#include <algorithm>
+
 #include "interp/lower.h"
 
 namespace wasmcap::interp {
@@ -94,16 +96,20 @@ void Lowering::lower_exception_control(const ir::Instr& in, const validate::Func
     if (!c.in_catch) {
       close_range(c);
       c.in_catch = true;
-      c.exn_slot = hidden_slots_++;
+      // A real slot after the locals once they are reserved, else a placeholder (lower.h).
+      c.exn_slot = exn_reserved_ != 0 ? exn_base_ + std::min(hidden_slots_, exn_reserved_ - 1)
+                                      : hidden_slots_;
+      ++hidden_slots_;
     }
     CatchEntry e;
     e.tag = in.op == Op::Catch ? in.index : CatchEntry::kAll;
     e.payload = in.op == Op::Catch;
     e.dst = slot(v.control(0).height); // the catch block starts with the payload
-    e.exn_slot = c.exn_slot;           // made a real slot by finish_ranges
+    e.exn_slot = c.exn_slot;
     e.target = pos();
     std::vector<CatchEntry>& list = ranges_[c.range].catches;
-    hidden_catches_.emplace_back(c.range, static_cast<uint32_t>(list.size()));
+    if (exn_reserved_ == 0)
+      hidden_catches_.emplace_back(c.range, static_cast<uint32_t>(list.size()));
     list.push_back(e);
     break;
   }
@@ -161,7 +167,7 @@ void Lowering::lower_throw(const ir::Instr& in, size_t h) {
     const Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];
     if (c.exn_slot == UINT32_MAX) return; // not a catch block: rejected next
     op(IOp::ThrowRef, in.offset);
-    hidden_words_.push_back(pos());
+    if (exn_reserved_ == 0) hidden_words_.push_back(pos());
     word(c.exn_slot);
     break;
   }
@@ -185,7 +191,7 @@ void Lowering::finish_ranges() {
     out_.code[at] += base;
   for (auto [range, index] : hidden_catches_)
     ranges_[range].catches[index].exn_slot += base;
-  out_.frame_slots += hidden_slots_;
+  if (exn_reserved_ == 0) out_.frame_slots += hidden_slots_;
   for (OpenRange& r : ranges_) {
     r.range.first_catch = static_cast<uint32_t>(out_.catches.size());
     r.range.num_catches = static_cast<uint32_t>(r.catches.size());

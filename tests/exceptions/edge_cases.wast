@@ -134,3 +134,38 @@
 )
 (assert_return (invoke "run" (i32.const 10)) (i32.const 16))
 (assert_return (invoke "ref") (i32.const 3))
+
+;; A call inside a legacy catch block, then `rethrow`: the caught exception lives in a slot of
+;; the frame that the callee's frame must not overlap (it did: the interpreter kept it above the
+;; operand stack, the call's frame overwrote it, and the rethrow read the callee's result as an
+;; exception, a crash; found by a C++ program built with -fwasm-exceptions).
+(module
+  (tag $t (param i32))
+  (func $g (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+  (func $deep (param i32) (result i32) (local i32 i32 i32 i32)
+    (local.set 1 (local.get 0)) (local.set 2 (local.get 0)) (local.set 3 (local.get 0))
+    (i32.add (local.get 1) (i32.add (local.get 2) (local.get 3))))
+  (func $thrower (param i32) (throw $t (local.get 0)))
+  (func (export "catch_all_call_rethrow") (result i32)
+    (try (result i32)
+      (do
+        (try
+          (do (call $thrower (i32.const 7)))
+          (catch_all (drop (call $g (i32.const 1))) (drop (call $deep (i32.const 2))) (rethrow 0)))
+        (i32.const 0))
+      (catch $t)))
+  (func (export "catch_call_rethrow") (param i32) (result i32) (local i32)
+    (try (result i32)
+      (do
+        (try
+          (do (throw $t (local.get 0)))
+          (catch $t
+            (local.set 1 (call $g))
+            (try
+              (do (call $thrower (local.get 1)))
+              (catch $t (drop) (drop (call $deep (i32.const 5))) (rethrow 1)))))
+        (i32.const 0))
+      (catch $t)))
+)
+(assert_return (invoke "catch_all_call_rethrow") (i32.const 7))
+(assert_return (invoke "catch_call_rethrow" (i32.const 4)) (i32.const 4))
