@@ -85,12 +85,6 @@ bool is_i64_op(IOp op) {
 uint32_t width(ir::ValType t) {
   return t == ir::ValType::V128 ? 2 : 1;
 }
-uint32_t slots_of(std::span<const ir::ValType> types) {
-  uint32_t n = 0;
-  for (ir::ValType t : types)
-    n += width(t);
-  return n;
-}
 } // namespace
 
 Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "interp/code.h"
@@ -13,6 +14,14 @@
 #include "validate/function_validator.h"
 
 namespace wasmcap::interp {
+
+// Frame slots a list of values takes: one each, two for a v128.
+inline uint32_t slots_of(std::span<const ir::ValType> types) {
+  uint32_t n = 0;
+  for (ir::ValType t : types)
+    n += t == ir::ValType::V128 ? 2 : 1;
+  return n;
+}
 
 class Lowering {
 public:

@@ -12,15 +12,6 @@ namespace wasmcap::interp {
 
 using ir::Op;
 
-namespace {
-uint32_t slots_of(std::span<const ir::ValType> types) {
-  uint32_t n = 0;
-  for (ir::ValType t : types)
-    n += t == ir::ValType::V128 ? 2 : 1;
-  return n;
-}
-} // namespace
-
 uint32_t Lowering::open_range() {
   OpenRange r;
   r.range.start = pos();

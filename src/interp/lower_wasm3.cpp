@@ -7,15 +7,6 @@ namespace wasmcap::interp {
 
 using ir::Op;
 
-namespace {
-uint32_t slots_of(std::span<const ir::ValType> types) {
-  uint32_t n = 0;
-  for (ir::ValType t : types)
-    n += t == ir::ValType::V128 ? 2 : 1;
-  return n;
-}
-} // namespace
-
 // The arguments are the top operands, already in their own slots (before() materialized every
 // pending operand, as for calls); the handler moves them down to the frame's base.
 void Lowering::lower_return_call(const ir::Instr& in, size_t h) {

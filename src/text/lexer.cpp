@@ -119,16 +119,23 @@ public:
   }
 
 private:
-  // `$"name"`: an Id token whose text is `$` and the decoded, non-empty UTF-8 name.
-  support::Status quoted_id(Token& t) {
-    advance(); // '$'
-    Token str = t;
+  // The string at pos_ (a quoted identifier's or annotation id's), decoded: non-empty UTF-8, else
+  // malformed at `at` with `empty` or the UTF-8 message.
+  support::Result<std::string> quoted_name(const Token& at, const char* empty) {
+    Token str = at;
     const size_t start = pos_;
     WASMCAP_TRY(skip_string(str));
     str.text = src_.substr(start, pos_ - start);
     WASMCAP_ASSIGN(std::string name, decode_string(str));
-    if (name.empty()) return malformed_at(t, "empty identifier");
-    if (!is_valid_utf8(name)) return malformed_at(t, "malformed UTF-8 encoding");
+    if (name.empty()) return malformed_at(at, empty);
+    if (!is_valid_utf8(name)) return malformed_at(at, "malformed UTF-8 encoding");
+    return name;
+  }
+
+  // `$"name"`: an Id token whose text is `$` and the decoded, non-empty UTF-8 name.
+  support::Status quoted_id(Token& t) {
+    advance(); // '$'
+    WASMCAP_ASSIGN(std::string name, quoted_name(t, "empty identifier"));
     if (pos_ < src_.size() &&
         (src_[pos_] == '"' || is_idchar(static_cast<unsigned char>(src_[pos_]))))
       return malformed_at(t, "unknown operator");
@@ -153,13 +160,7 @@ private:
     Token id = open;
     id.column = col_;
     if (pos_ < src_.size() && src_[pos_] == '"') {
-      Token str = open;
-      const size_t start = pos_;
-      WASMCAP_TRY(skip_string(str));
-      str.text = src_.substr(start, pos_ - start);
-      WASMCAP_ASSIGN(std::string name, decode_string(str));
-      if (name.empty()) return malformed_at(open, "empty annotation id");
-      if (!is_valid_utf8(name)) return malformed_at(open, "malformed UTF-8 encoding");
+      WASMCAP_TRY(quoted_name(open, "empty annotation id"));
     } else {
       while (pos_ < src_.size() && is_idchar(static_cast<unsigned char>(src_[pos_])))
         advance();

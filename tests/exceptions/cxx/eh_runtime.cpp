@@ -12,12 +12,17 @@
 #include <cstring>
 #include <typeinfo>
 
+// The vtable of __cxxabiv1::__si_class_type_info (libc++abi): a type_info whose vtable pointer
+// points into it describes a class with one public, non-virtual base.
+extern "C" const char si_vtable[] asm("_ZTVN10__cxxabiv120__si_class_type_infoE");
+
 namespace {
 
 // In front of every thrown object, as __cxa_allocate_exception lays it out.
 struct Header {
   const std::type_info* type;
-  void (*destroy)(void*);
+  // WebAssembly's C++ ABI has destructors return `this`.
+  void* (*destroy)(void*);
   int handlers;  // catch clauses that caught it and have not ended
   bool rethrown; // __cxa_rethrow: the end of its catch must not free it
   Header* next_caught;
@@ -78,7 +83,6 @@ bool catches(const std::type_info* handler, const std::type_info* thrown) {
       const char* name;
       const std::type_info* base;
     };
-    extern const char si_vtable[] asm("_ZTVN10__cxxabiv120__si_class_type_infoE");
     const auto* layout = reinterpret_cast<const SiLayout*>(t);
     if (layout->vtable != si_vtable + 2 * sizeof(void*)) return false;
     t = layout->base;
@@ -109,7 +113,7 @@ void __cxa_free_exception(void* object) {
   std::free(header_of_object(object));
 }
 
-[[noreturn]] void __cxa_throw(void* object, std::type_info* type, void (*destroy)(void*)) {
+[[noreturn]] void __cxa_throw(void* object, std::type_info* type, void* (*destroy)(void*)) {
   Header* h = header_of_object(object);
   h->type = type;
   h->destroy = destroy;
@@ -134,10 +138,17 @@ int _Unwind_CallPersonality(void* exception) {
   ++p; // call-site encoding: uleb128
   const uint32_t call_sites_length = read_uleb(p);
   const uint8_t* actions = p + call_sites_length;
-  // One call-site entry per landing pad, in pad order: its action (1-based offset, 0: cleanup).
+  // The call-site table of WebAssembly's EH: (landing pad index, action) pairs, the action a
+  // 1-based offset into the action table (0: the pad only cleans up).
   uint32_t action = 0;
-  for (uint32_t i = 0; i <= __wasm_lpad_context.lpad_index; ++i)
-    action = read_uleb(p);
+  for (const uint8_t* end = actions; p < end;) {
+    const uint32_t pad = read_uleb(p);
+    const uint32_t a = read_uleb(p);
+    if (pad == __wasm_lpad_context.lpad_index) {
+      action = a;
+      break;
+    }
+  }
   if (action == 0) return 8;
   const uint8_t* a = actions + action - 1;
   for (;;) {
