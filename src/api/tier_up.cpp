@@ -100,6 +100,12 @@ TierUp::Job::compile(std::string& cache_note, size_t& osr_count) const {
   if (const std::string* why = llvm_tier::unavailable_reason()) {
     return support::make_error(support::ErrorKind::Usage, *why);
   }
+  // Again once the plugin is loaded: where it could only be dlopen'ed into the main namespace
+  // (sanitizer builds), libLLVM's load-time destructors are on the atexit list now, and this
+  // registration runs before them. (Those it registers while compiling still come after: the
+  // case only dlmopen fixes.) Idempotent, so running it twice costs nothing.
+  static std::once_flag registered;
+  std::call_once(registered, [] { std::atexit(wait_at_exit); });
   // With on-stack replacement entries for the functions the interpreter found running, so that
   // their loops move over too; not with fuel, whose amounts would then depend on when the switch
   // came (docs/tiering.md).
