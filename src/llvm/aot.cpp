@@ -187,6 +187,8 @@ support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
   request.sink = &sink;
   request.report_error = &sink_error;
   request.write_object = &sink_object;
+  // An i64 memory never has guard pages: its code and the file's flag say explicit checks.
+  if (memory0_address64(module)) guard_pages = false;
   request.guard_pages = guard_pages ? 1 : 0;
   request.checks = checks;
   std::vector<uint8_t> osr(module.functions.size());

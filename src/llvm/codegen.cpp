@@ -82,17 +82,6 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   return support::ok();
 }
 
-// Some memory or table (imported or defined) has the i64 address type (memory64/table64).
-bool uses_address64(const ir::Module& mod) {
-  for (const ir::MemoryType& m : mod.all_memories) {
-    if (m.address64) return true;
-  }
-  for (const ir::TableType& t : mod.all_tables) {
-    if (t.address64) return true;
-  }
-  return false;
-}
-
 // A testing hook: with WASMCAP_LLVM_REFUSE=v128 the tier refuses a module whose signatures or
 // locals use v128, as it did before it compiled SIMD, so tests can still make a module that runs
 // on the interpreter under Tier::Jit (tests/unit/api/mixed_tiers_test.cpp, tier_up_test.cpp).
@@ -162,9 +151,6 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   // Compiled code keeps memory 0's base and size in the context (docs/llvm.md): other memories
   // are for the next slice; such modules run on the interpreter.
   if (mod.all_memories.size() > 1) return unsupported("multiple memories");
-  // 64-bit memories need explicit 64-bit bounds checks (guard pages cannot cover them) and
-  // table64 i64 indices: not compiled yet (docs/llvm.md, "64-bit memories and tables").
-  if (uses_address64(mod)) return unsupported("64-bit memories or tables (memory64)");
   // The check must come before any function is declared: it picks their calling convention.
   initialize_llvm();
   TranslatedModule out;
@@ -172,7 +158,10 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   out.module = std::make_unique<llvm::Module>("wasm", *out.context);
   llvm::Module& llmod = *out.module;
   ModuleEnv env(*out.context, llmod, mod, layout);
-  env.guard_pages = guard_pages;
+  // An i64 memory never has guard pages (docs/llvm.md, "64-bit memories and tables"): its
+  // accesses always carry an explicit 64-bit check, whatever the request says.
+  env.memory64 = !mod.all_memories.empty() && mod.all_memories[0].address64;
+  env.guard_pages = guard_pages && !env.memory64;
   env.checks = checks;
   env.pshufb = host_has_pshufb();
   if (has_tail_calls(mod)) env.func_cc = llvm::CallingConv::Tail;

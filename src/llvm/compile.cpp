@@ -91,7 +91,7 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
   request.function_count = functions.size();
   request.error_sink = &error;
   request.report_error = &report_error;
-  request.guard_pages = guard_pages ? 1 : 0;
+  request.guard_pages = compiled->guard_pages() ? 1 : 0; // never for an i64 memory
   request.checks = checks;
   fill_progress(request.progress, request.progress_sink);
   void* code = loaded.tier->compile(&request);
@@ -111,7 +111,8 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
 
 JitModule::JitModule(std::shared_ptr<const ir::Module> module, const validate::Features& features,
                      bool guard_pages, uint32_t checks)
-    : module_(std::move(module)), features_(features), guard_pages_(guard_pages), checks_(checks),
+    : module_(std::move(module)), features_(features),
+      guard_pages_(guard_pages && !memory0_address64(*module_)), checks_(checks),
       exceptions_(binary::uses_exception_handling(*module_)) {}
 
 std::string describe_checks(uint32_t checks) {
@@ -211,6 +212,7 @@ std::string JitModule::memory_strategy(const runtime::ModuleInstance& instance) 
   if (instance.memories.empty()) return "no memory";
   const runtime::Memory& m = *instance.memories[0];
   if (guard_pages_ && m.guarded()) return "guard pages (8 GiB reserved)";
+  if (memory0_address64(*module_)) return "explicit bounds checks (64-bit memory: no guard pages)";
   if (m.guard() == runtime::Memory::Guard::ReserveFailed) {
     return "explicit bounds checks (the 8 GiB reservation failed)";
   }

@@ -24,7 +24,9 @@ inline constexpr uint8_t kCwasmMagic[8] = {0x00, 'c', 'w', 'a', 's', 'm', '\r', 
 // older files would still run, but their traps would name only the innermost compiled frame.
 // 4: the object may hold landing pads: an LSDA section (.gcc_except_table) and the personality
 // routine's indirect pointer (DW.ref.wasmcap_jit_personality), for exception handling.
-inline constexpr uint32_t kCwasmFormatVersion = 4;
+// 5: the memory and table helpers the object calls take u64 operands (tier ABI 9, memory64): an
+// older object would pass them i32 registers whose upper halves are undefined.
+inline constexpr uint32_t kCwasmFormatVersion = 5;
 // Flag bit 0: the code has no bounds compares and must only run on memories with guard pages.
 inline constexpr uint32_t kCwasmGuardPages = 1u << 0;
 // Bits 1 to 3: the checks compiled in (tier_abi.h's kCheckInterrupt, kCheckFuel and

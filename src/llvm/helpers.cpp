@@ -398,7 +398,18 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
   }
 }
 
-FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint32_t index,
+// Indices, addresses and lengths arrive as u64 (i32 operands zero-extended by compiled code), so
+// these serve 64-bit memories and tables (memory64) too. Tables hold at most 2^32 - 1 elements,
+// so an index or length past 32 bits is always out of bounds (it must trap, never wrap).
+namespace {
+constexpr uint64_t kU32Max = UINT32_MAX;
+// [at, at + n) lies within `size` bytes or elements, the sum taken without wrapping.
+bool within(uint64_t at, uint64_t n, uint64_t size) {
+  return n <= size && at <= size - n;
+}
+} // namespace
+
+FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t index,
                                    uint32_t type_index, uint64_t offset) {
   runtime::Table* t = ctx->instance->tables[table];
   const char* fail = nullptr;
@@ -417,31 +428,32 @@ FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint32_t ind
   return f;
 }
 
-uint32_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t delta) {
+// The old size in pages, or -1 (compiled code truncates it for an i32 memory: still -1).
+int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint64_t delta) {
   int64_t r = ctx->instance->memories[0]->grow(delta);
   llvm_tier::refresh_memory(ctx);
-  return static_cast<uint32_t>(r);
+  return r;
 }
 
-void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n,
+void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint64_t d, uint64_t s, uint64_t n,
                              uint64_t offset) {
   std::span<const uint8_t> data = ctx->instance->datas[seg].bytes;
-  if (uint64_t{s} + n > data.size() || uint64_t{d} + n > ctx->mem_size) {
+  if (!within(s, n, data.size()) || !within(d, n, ctx->mem_size)) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
   }
   if (n != 0) std::memcpy(ctx->mem_base + d, data.data() + s, n);
 }
 
-void wasmcap_jit_memory_copy(JitContext* ctx, uint32_t d, uint32_t s, uint32_t n, uint64_t offset) {
-  if (uint64_t{s} + n > ctx->mem_size || uint64_t{d} + n > ctx->mem_size) {
+void wasmcap_jit_memory_copy(JitContext* ctx, uint64_t d, uint64_t s, uint64_t n, uint64_t offset) {
+  if (!within(s, n, ctx->mem_size) || !within(d, n, ctx->mem_size)) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
   }
   if (n != 0) std::memmove(ctx->mem_base + d, ctx->mem_base + s, n);
 }
 
-void wasmcap_jit_memory_fill(JitContext* ctx, uint32_t d, uint32_t val, uint32_t n,
+void wasmcap_jit_memory_fill(JitContext* ctx, uint64_t d, uint32_t val, uint64_t n,
                              uint64_t offset) {
-  if (uint64_t{d} + n > ctx->mem_size) {
+  if (!within(d, n, ctx->mem_size)) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
   }
   if (n != 0) std::memset(ctx->mem_base + d, static_cast<uint8_t>(val), n);
@@ -451,47 +463,56 @@ void wasmcap_jit_data_drop(JitContext* ctx, uint32_t seg) {
   ctx->instance->datas[seg].bytes = {};
 }
 
-void* wasmcap_jit_table_get(JitContext* ctx, uint32_t table, uint32_t i, uint64_t offset) {
+void* wasmcap_jit_table_get(JitContext* ctx, uint32_t table, uint64_t i, uint64_t offset) {
   void* r = nullptr;
-  if (!ctx->instance->tables[table]->get(i, r)) {
+  if (i > kU32Max || !ctx->instance->tables[table]->get(static_cast<uint32_t>(i), r)) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
   }
   return r;
 }
 
-void wasmcap_jit_table_set(JitContext* ctx, uint32_t table, uint32_t i, void* ref,
+void wasmcap_jit_table_set(JitContext* ctx, uint32_t table, uint64_t i, void* ref,
                            uint64_t offset) {
-  if (!ctx->instance->tables[table]->set(i, ref)) {
+  if (i > kU32Max || !ctx->instance->tables[table]->set(static_cast<uint32_t>(i), ref)) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
   }
 }
 
-uint32_t wasmcap_jit_table_size(JitContext* ctx, uint32_t table) {
+uint64_t wasmcap_jit_table_size(JitContext* ctx, uint32_t table) {
   return ctx->instance->tables[table]->size();
 }
 
-uint32_t wasmcap_jit_table_grow(JitContext* ctx, uint32_t table, void* ref, uint32_t delta) {
-  return static_cast<uint32_t>(ctx->instance->tables[table]->grow(delta, ref));
+// The old size, or -1: a delta past 32 bits can never fit.
+int64_t wasmcap_jit_table_grow(JitContext* ctx, uint32_t table, void* ref, uint64_t delta) {
+  if (delta > kU32Max) return -1;
+  return ctx->instance->tables[table]->grow(static_cast<uint32_t>(delta), ref);
 }
 
-void wasmcap_jit_table_fill(JitContext* ctx, uint32_t table, uint32_t i, void* ref, uint32_t n,
+void wasmcap_jit_table_fill(JitContext* ctx, uint32_t table, uint64_t i, void* ref, uint64_t n,
                             uint64_t offset) {
-  if (!ctx->instance->tables[table]->fill(i, n, ref)) {
+  if (i > kU32Max || n > kU32Max ||
+      !ctx->instance->tables[table]->fill(static_cast<uint32_t>(i), static_cast<uint32_t>(n),
+                                          ref)) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
   }
 }
 
-void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint32_t d, uint32_t s,
-                            uint32_t n, uint64_t offset) {
-  if (!runtime::Table::copy(*ctx->instance->tables[dst], d, *ctx->instance->tables[src], s, n)) {
+void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint64_t d, uint64_t s,
+                            uint64_t n, uint64_t offset) {
+  if (d > kU32Max || s > kU32Max || n > kU32Max ||
+      !runtime::Table::copy(*ctx->instance->tables[dst], static_cast<uint32_t>(d),
+                            *ctx->instance->tables[src], static_cast<uint32_t>(s),
+                            static_cast<uint32_t>(n))) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
   }
 }
 
-void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
-                            uint32_t n, uint64_t offset) {
+void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint64_t d, uint64_t s,
+                            uint64_t n, uint64_t offset) {
   const runtime::ElemInstance& e = ctx->instance->elems[seg];
-  if (!ctx->instance->tables[table]->init(d, e.refs, s, n)) {
+  if (d > kU32Max || s > kU32Max || n > kU32Max ||
+      !ctx->instance->tables[table]->init(static_cast<uint32_t>(d), e.refs,
+                                          static_cast<uint32_t>(s), static_cast<uint32_t>(n))) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kTableOutOfBounds), offset);
   }
 }

@@ -81,25 +81,26 @@ using wasmcap::llvm_tier::JitContext;
 using wasmcap::runtime::FuncInstance;
 [[noreturn]] void wasmcap_jit_trap(JitContext* ctx, uint32_t code, uint64_t offset);
 void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_t offset);
-FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint32_t index,
+// Indices, addresses and lengths are u64: i32 operands zero-extended (memory64/table64).
+FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t index,
                                    uint32_t type_index, uint64_t offset);
-uint32_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t delta);
-void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint32_t d, uint32_t s, uint32_t n,
+int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint64_t delta);
+void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint64_t d, uint64_t s, uint64_t n,
                              uint64_t offset);
-void wasmcap_jit_memory_copy(JitContext* ctx, uint32_t d, uint32_t s, uint32_t n, uint64_t offset);
-void wasmcap_jit_memory_fill(JitContext* ctx, uint32_t d, uint32_t val, uint32_t n,
+void wasmcap_jit_memory_copy(JitContext* ctx, uint64_t d, uint64_t s, uint64_t n, uint64_t offset);
+void wasmcap_jit_memory_fill(JitContext* ctx, uint64_t d, uint32_t val, uint64_t n,
                              uint64_t offset);
 void wasmcap_jit_data_drop(JitContext* ctx, uint32_t seg);
-void* wasmcap_jit_table_get(JitContext* ctx, uint32_t table, uint32_t i, uint64_t offset);
-void wasmcap_jit_table_set(JitContext* ctx, uint32_t table, uint32_t i, void* ref, uint64_t offset);
-uint32_t wasmcap_jit_table_size(JitContext* ctx, uint32_t table);
-uint32_t wasmcap_jit_table_grow(JitContext* ctx, uint32_t table, void* ref, uint32_t delta);
-void wasmcap_jit_table_fill(JitContext* ctx, uint32_t table, uint32_t i, void* ref, uint32_t n,
+void* wasmcap_jit_table_get(JitContext* ctx, uint32_t table, uint64_t i, uint64_t offset);
+void wasmcap_jit_table_set(JitContext* ctx, uint32_t table, uint64_t i, void* ref, uint64_t offset);
+uint64_t wasmcap_jit_table_size(JitContext* ctx, uint32_t table);
+int64_t wasmcap_jit_table_grow(JitContext* ctx, uint32_t table, void* ref, uint64_t delta);
+void wasmcap_jit_table_fill(JitContext* ctx, uint32_t table, uint64_t i, void* ref, uint64_t n,
                             uint64_t offset);
-void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint32_t d, uint32_t s,
-                            uint32_t n, uint64_t offset);
-void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint32_t d, uint32_t s,
-                            uint32_t n, uint64_t offset);
+void wasmcap_jit_table_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint64_t d, uint64_t s,
+                            uint64_t n, uint64_t offset);
+void wasmcap_jit_table_init(JitContext* ctx, uint32_t seg, uint32_t table, uint64_t d, uint64_t s,
+                            uint64_t n, uint64_t offset);
 void wasmcap_jit_elem_drop(JitContext* ctx, uint32_t seg);
 // The checks' slow paths preserve the general-purpose registers (LLVM's preserve_mostcc, which
 // the plugin's calls use too): the check sits in every function entry and loop header, and a

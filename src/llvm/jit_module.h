@@ -21,6 +21,12 @@
 
 namespace wasmcap::llvm_tier {
 
+// Memory 0 has i64 addresses (memory64): its code always has explicit bounds checks, since such
+// a memory never gets the guard reservation (docs/llvm.md, "64-bit memories and tables").
+inline bool memory0_address64(const ir::Module& m) {
+  return !m.all_memories.empty() && m.all_memories[0].address64;
+}
+
 class JitModule final : public runtime::ModuleCode {
 public:
   JitModule(std::shared_ptr<const ir::Module> module, const validate::Features& features,

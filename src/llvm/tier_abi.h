@@ -27,7 +27,9 @@ namespace wasmcap::llvm_tier {
 // unwind_exception; HostHelpers
 //    throw_exception, throw_ref, catch_exception, personality and unwind_resume.
 // 8: CompileRequest/ObjectRequest::progress and progress_sink.
-inline constexpr uint32_t kTierAbiVersion = 8;
+// 9: memory64/table64: the memory and table helpers (and `indirect`) take indices, addresses and
+//    lengths as u64; memory_grow, table_size and table_grow return 64 bits.
+inline constexpr uint32_t kTierAbiVersion = 9;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);

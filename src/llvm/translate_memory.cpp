@@ -56,6 +56,7 @@ Access access_of(Op op) {
 // zext(addr) + offset + size <= memory size, in 64 bits (no overflow: both terms < 2^33).
 llvm::Value* FunctionTranslator::effective_address(llvm::Value* addr, uint64_t offset,
                                                    uint32_t size, uint64_t at) {
+  if (env_.memory64) return effective_address64(addr, offset, size, at);
   llvm::Value* ea = b_.CreateNUWAdd(b_.CreateZExt(addr, env_.i64), u64(offset));
   if (!env_.guard_pages) {
     llvm::Value* size_now = b_.CreateLoad(env_.i64, mem_size_);
@@ -69,13 +70,13 @@ support::Status FunctionTranslator::memory(const ir::Instr& instr) {
   if (instr.op == Op::MemorySize) {
     llvm::Value* bytes = mem_size_ != nullptr ? b_.CreateLoad(env_.i64, mem_size_)
                                               : ctx_field(env_.layout.ctx_mem_size, env_.i64);
-    push(b_.CreateTrunc(b_.CreateLShr(bytes, u64(16)), env_.i32));
+    push(narrow_unless(env_.memory64, b_.CreateLShr(bytes, u64(16))));
     return support::ok();
   }
   if (instr.op == Op::MemoryGrow) {
-    llvm::Value* r = b_.CreateCall(env_.memory_grow, {ctx_, pop()});
+    llvm::Value* r = b_.CreateCall(env_.memory_grow, {ctx_, wide(pop())});
     reload_memory();
-    push(r);
+    push(narrow_unless(env_.memory64, r)); // -1 (failure) truncates to the i32 -1
     return support::ok();
   }
   const Access acc = access_of(instr.op);
@@ -101,66 +102,72 @@ support::Status FunctionTranslator::memory(const ir::Instr& instr) {
 
 support::Status FunctionTranslator::table_or_bulk(const ir::Instr& instr) {
   const uint64_t at = instr.offset;
+  // Operands are i32 or i64 (memory64/table64); the helpers take every one as u64.
+  auto table64 = [&](uint32_t t) { return wasm_.all_tables[t].address64; };
   switch (instr.op) {
   case Op::TableGet: {
-    llvm::Value* i = pop();
+    llvm::Value* i = wide(pop());
     push(b_.CreateCall(env_.table_get, {ctx_, u32(instr.index), i, u64(at)}));
     break;
   }
   case Op::TableSet: {
     llvm::Value* ref = pop();
-    llvm::Value* i = pop();
+    llvm::Value* i = wide(pop());
     b_.CreateCall(env_.table_set, {ctx_, u32(instr.index), i, ref, u64(at)});
     break;
   }
-  case Op::TableSize: push(b_.CreateCall(env_.table_size, {ctx_, u32(instr.index)})); break;
+  case Op::TableSize:
+    push(narrow_unless(table64(instr.index),
+                       b_.CreateCall(env_.table_size, {ctx_, u32(instr.index)})));
+    break;
   case Op::TableGrow: {
-    llvm::Value* delta = pop();
+    llvm::Value* delta = wide(pop());
     llvm::Value* ref = pop();
-    push(b_.CreateCall(env_.table_grow, {ctx_, u32(instr.index), ref, delta}));
+    push(narrow_unless(table64(instr.index),
+                       b_.CreateCall(env_.table_grow, {ctx_, u32(instr.index), ref, delta})));
     break;
   }
   case Op::TableFill: {
-    llvm::Value* n = pop();
+    llvm::Value* n = wide(pop());
     llvm::Value* ref = pop();
-    llvm::Value* i = pop();
+    llvm::Value* i = wide(pop());
     b_.CreateCall(env_.table_fill, {ctx_, u32(instr.index), i, ref, n, u64(at)});
     break;
   }
   case Op::TableCopy: {
-    llvm::Value* n = pop();
-    llvm::Value* s = pop();
-    llvm::Value* d = pop();
+    llvm::Value* n = wide(pop());
+    llvm::Value* s = wide(pop());
+    llvm::Value* d = wide(pop());
     b_.CreateCall(env_.table_copy, {ctx_, u32(instr.index), u32(instr.index2), d, s, n, u64(at)});
     break;
   }
   case Op::TableInit: {
-    llvm::Value* n = pop();
-    llvm::Value* s = pop();
-    llvm::Value* d = pop();
+    llvm::Value* n = wide(pop());
+    llvm::Value* s = wide(pop());
+    llvm::Value* d = wide(pop());
     b_.CreateCall(env_.table_init, {ctx_, u32(instr.index), u32(instr.index2), d, s, n, u64(at)});
     break;
   }
   case Op::ElemDrop: b_.CreateCall(env_.elem_drop, {ctx_, u32(instr.index)}); break;
   case Op::MemoryInit: {
-    llvm::Value* n = pop();
-    llvm::Value* s = pop();
-    llvm::Value* d = pop();
+    llvm::Value* n = wide(pop());
+    llvm::Value* s = wide(pop());
+    llvm::Value* d = wide(pop());
     b_.CreateCall(env_.memory_init, {ctx_, u32(instr.index), d, s, n, u64(at)});
     break;
   }
   case Op::DataDrop: b_.CreateCall(env_.data_drop, {ctx_, u32(instr.index)}); break;
   case Op::MemoryCopy: {
-    llvm::Value* n = pop();
-    llvm::Value* s = pop();
-    llvm::Value* d = pop();
+    llvm::Value* n = wide(pop());
+    llvm::Value* s = wide(pop());
+    llvm::Value* d = wide(pop());
     b_.CreateCall(env_.memory_copy, {ctx_, d, s, n, u64(at)});
     break;
   }
   case Op::MemoryFill: {
-    llvm::Value* n = pop();
+    llvm::Value* n = wide(pop());
     llvm::Value* v = pop();
-    llvm::Value* d = pop();
+    llvm::Value* d = wide(pop());
     b_.CreateCall(env_.memory_fill, {ctx_, d, v, n, u64(at)});
     break;
   }

@@ -43,19 +43,22 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   trap_fn->addFnAttr(llvm::Attribute::NoReturn);
   trap_fn->addFnAttr(llvm::Attribute::Cold);
   call = declare("wasmcap_jit_call", void_type, {ptr, ptr, ptr, i64});
-  indirect = declare("wasmcap_jit_indirect", ptr, {ptr, i32, i32, i32, i64});
-  memory_grow = declare("wasmcap_jit_memory_grow", i32, {ptr, i32});
-  memory_init = declare("wasmcap_jit_memory_init", void_type, {ptr, i32, i32, i32, i32, i64});
-  memory_copy = declare("wasmcap_jit_memory_copy", void_type, {ptr, i32, i32, i32, i64});
-  memory_fill = declare("wasmcap_jit_memory_fill", void_type, {ptr, i32, i32, i32, i64});
+  // Indices, addresses and lengths cross as u64 (i32 operands zero-extended), so one helper
+  // serves 32- and 64-bit memories and tables (memory64); sizes and grow results come back as
+  // u64 / i64 (-1: failure) and are truncated for 32-bit ones.
+  indirect = declare("wasmcap_jit_indirect", ptr, {ptr, i32, i64, i32, i64});
+  memory_grow = declare("wasmcap_jit_memory_grow", i64, {ptr, i64});
+  memory_init = declare("wasmcap_jit_memory_init", void_type, {ptr, i32, i64, i64, i64, i64});
+  memory_copy = declare("wasmcap_jit_memory_copy", void_type, {ptr, i64, i64, i64, i64});
+  memory_fill = declare("wasmcap_jit_memory_fill", void_type, {ptr, i64, i32, i64, i64});
   data_drop = declare("wasmcap_jit_data_drop", void_type, {ptr, i32});
-  table_get = declare("wasmcap_jit_table_get", ptr, {ptr, i32, i32, i64});
-  table_set = declare("wasmcap_jit_table_set", void_type, {ptr, i32, i32, ptr, i64});
-  table_size = declare("wasmcap_jit_table_size", i32, {ptr, i32});
-  table_grow = declare("wasmcap_jit_table_grow", i32, {ptr, i32, ptr, i32});
-  table_fill = declare("wasmcap_jit_table_fill", void_type, {ptr, i32, i32, ptr, i32, i64});
-  table_copy = declare("wasmcap_jit_table_copy", void_type, {ptr, i32, i32, i32, i32, i32, i64});
-  table_init = declare("wasmcap_jit_table_init", void_type, {ptr, i32, i32, i32, i32, i32, i64});
+  table_get = declare("wasmcap_jit_table_get", ptr, {ptr, i32, i64, i64});
+  table_set = declare("wasmcap_jit_table_set", void_type, {ptr, i32, i64, ptr, i64});
+  table_size = declare("wasmcap_jit_table_size", i64, {ptr, i32});
+  table_grow = declare("wasmcap_jit_table_grow", i64, {ptr, i32, ptr, i64});
+  table_fill = declare("wasmcap_jit_table_fill", void_type, {ptr, i32, i64, ptr, i64, i64});
+  table_copy = declare("wasmcap_jit_table_copy", void_type, {ptr, i32, i32, i64, i64, i64, i64});
+  table_init = declare("wasmcap_jit_table_init", void_type, {ptr, i32, i32, i64, i64, i64, i64});
   elem_drop = declare("wasmcap_jit_elem_drop", void_type, {ptr, i32});
   interrupt = declare("wasmcap_jit_interrupt", void_type, {ptr, i64});
   refuel = declare("wasmcap_jit_refuel", void_type, {ptr, i64});
@@ -566,7 +569,7 @@ llvm::Value* FunctionTranslator::native_entry(llvm::Value* f) {
 
 void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   const ir::FuncType& t = wasm_.types[instr.index];
-  llvm::Value* index = pop();
+  llvm::Value* index = wide(pop());
   llvm::Value* f = b_.CreateCall(
       env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
   if (fuel_counter_ != nullptr) {
@@ -685,7 +688,7 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
     return_results(t);
     return support::ok();
   }
-  llvm::Value* index = pop();
+  llvm::Value* index = wide(pop());
   llvm::Value* f = b_.CreateCall(
       env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
   if (fuel_counter_ != nullptr) { // as call_indirect: the entry wrapper charges the callee

@@ -32,6 +32,7 @@ struct ModuleEnv {
   const ir::Module& wasm;
   const HostLayout& layout; // offsets of the host's fields compiled code reads
   bool guard_pages = false; // memory 0 has guard pages: no bounds compares (CompileRequest)
+  bool memory64 = false;    // memory 0 has i64 addresses: explicit 64-bit checks, never guards
   uint32_t checks = 0;      // kCheck* (tier_abi.h): interruption and fuel checks to compile in
   llvm::Type* ptr;
   llvm::Type* i8;
@@ -221,6 +222,14 @@ private:
   // translate_memory.cpp
   support::Status memory(const ir::Instr& instr);
   llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
+  // An i64 memory's address (translate_memory64.cpp): always an explicit 64-bit check.
+  llvm::Value* effective_address64(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
+  // An i32 or i64 index, address or length as the helpers take it (zero-extended to i64).
+  llvm::Value* wide(llvm::Value* v) { return b_.CreateZExt(v, env_.i64); }
+  // A helper's u64 size or i64 grow result as table or memory `address64` has it.
+  llvm::Value* narrow_unless(bool address64, llvm::Value* v) {
+    return address64 ? v : b_.CreateTrunc(v, env_.i32);
+  }
   support::Status table_or_bulk(const ir::Instr& instr);
 
   // translate_simd.cpp
