@@ -97,6 +97,9 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   out.op = *op;
   out.beyond_2_0 = false;
   out.offset_beyond_u32 = ir::OffsetWidth::Fits;
+  // `out` is reused from instruction to instruction: a try_table's clauses must not stay for the
+  // next block (the validator checked a later legacy `try`'s "clauses" against its labels).
+  out.catches = {};
 
   switch (ir::op_info(*op).imm) {
   case ir::Imm::None: break;

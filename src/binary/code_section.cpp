@@ -17,14 +17,17 @@ namespace {
 // engines use, because Function::locals is expanded (one entry per local).
 constexpr uint64_t kMaxLocals = 50000;
 
-// Checks the block structure CodeReader does not (an `else` must close an `if`'s then-arm) and
-// notes uses of data segment indices, which require a data count section.
+// Checks the block structure CodeReader does not (an `else` must close an `if`'s then-arm),
+// notes uses of data segment indices, which require a data count section, and counts the
+// body's legacy `try` blocks (ir::Function::legacy_tries).
 class BodyScanner {
 public:
-  explicit BodyScanner(DecodeState& state) : state_(state) {}
+  BodyScanner(DecodeState& state, ir::Function& fn) : state_(state), fn_(fn) {}
 
   Status operator()(const ir::Instr& instr) {
     switch (instr.op) {
+    case ir::Op::Try: ++fn_.legacy_tries; [[fallthrough]];
+    case ir::Op::TryTable:
     case ir::Op::Block:
     case ir::Op::Loop: open_.push_back(Frame::Block); break;
     case ir::Op::If: open_.push_back(Frame::If); break;
@@ -34,6 +37,7 @@ public:
       open_.back() = Frame::Else;
       break;
     case ir::Op::End:
+    case ir::Op::Delegate: // ends its try as `end` would
       if (!open_.empty()) open_.pop_back();
       break;
     case ir::Op::MemoryInit:
@@ -46,6 +50,7 @@ public:
 private:
   enum class Frame : uint8_t { Block, If, Else };
   DecodeState& state_;
+  ir::Function& fn_;
   std::vector<Frame> open_;
 };
 
@@ -80,7 +85,7 @@ Status read_body(ByteReader& r, DecodeState& s, ir::Function& fn) {
     fn.body = ir::CodeRange{code_offset, static_cast<uint32_t>(size - used)};
     return support::ok();
   }
-  BodyScanner scanner(s);
+  BodyScanner scanner(s, fn);
   CodeReader<BodyScanner> code(r.rest(), code_offset, scanner);
   code.set_u32_offsets(!s.memory64);
   WASMCAP_TRY(code.read_expression());

@@ -55,10 +55,12 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   compiled->functions().reserve(mod.functions.size());
   for (uint32_t i = 0; i < mod.functions.size(); ++i) {
     uint32_t func_index = mod.num_imported_funcs + i;
-    Lowering lowering(mod, func_index, options.metering, options.poll_calls);
+    // A slot per legacy try for its catch's exception, counted by the decoder (lower.h).
+    Lowering lowering(mod, func_index, options.metering, options.poll_calls,
+                      mod.functions[i].legacy_tries);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, lowering));
     if (const uint32_t exn_slots = lowering.needed_exn_slots(); exn_slots != 0) {
-      // Legacy catch blocks: again, with their exception slots among the locals (lower.h).
+      // A body the decoder did not count (it trusted it): again, with the slots reserved.
       Lowering again(mod, func_index, options.metering, options.poll_calls, exn_slots);
       WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, again));
       compiled->functions().push_back(again.take());

@@ -32,9 +32,10 @@ public:
 
   // Legacy `catch`/`catch_all` blocks keep the exception they caught (for `rethrow`) in a slot of
   // their own, which must live below the operand stack: a call inside the catch block places
-  // its callee's frame at its arguments, over every slot above them. The count is known only
-  // at the end of the body, so a function that has such blocks is lowered again with this many
-  // slots reserved after its locals (compile.cpp); until then they are placeholders.
+  // its callee's frame at its arguments, over every slot above them. The decoder counts the
+  // tries (ir::Function::legacy_tries), so the slots are reserved after the locals from the
+  // start; for a body it did not count, the first lowering finds the number and the function is
+  // lowered again with them (compile.cpp). Until then they are placeholders.
   uint32_t needed_exn_slots() const { return exn_reserved_ == 0 ? hidden_slots_ : 0; }
 
   support::Status before(const ir::Instr& instr, const validate::FunctionValidator& v);

@@ -43,6 +43,9 @@ struct Function { // a function defined (not imported) by the module
   uint32_t type_index = 0;
   std::vector<ValType> locals; // declared locals, expanded, not including parameters
   CodeRange body;              // instructions after the local declarations
+  // Legacy `try` blocks in the body, counted by the decoder (0 when it trusted the body without
+  // reading it): the interpreter keeps a slot per try for the exception its catch holds.
+  uint32_t legacy_tries = 0;
 };
 
 struct Global { // a global defined by the module

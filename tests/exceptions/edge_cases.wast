@@ -169,3 +169,21 @@
 )
 (assert_return (invoke "catch_all_call_rethrow") (i32.const 7))
 (assert_return (invoke "catch_call_rethrow" (i32.const 4)) (i32.const 4))
+
+;; try, try_table and a try ended by delegate inside an if's then-arm: the decoder's check that
+;; an `else` closes an `if` counts them as blocks (it reported "END opcode expected" before); and
+;; a legacy try after a try_table: the body reader reuses one instruction record, whose clauses
+;; the try_table left for the try (the validator checked them against the try's labels: "type
+;; mismatch").
+(module
+  (tag $t)
+  (func (export "f") (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then
+        (try (do nop) (catch_all))
+        (block $b (try_table (catch_all $b) nop))
+        (try $outer (do (try (do nop) (delegate $outer))) (catch_all))
+        (i32.const 1))
+      (else (i32.const 2)))))
+(assert_return (invoke "f" (i32.const 1)) (i32.const 1))
+(assert_return (invoke "f" (i32.const 0)) (i32.const 2))
