@@ -30,6 +30,7 @@ class Store;
 class Wasi;
 struct WasiConfig;
 class CodeCache;
+struct CacheReport;
 
 class Component {
 public:
@@ -37,11 +38,15 @@ public:
   static bool is_component(std::span<const uint8_t> bytes);
   // Decodes and validates a component binary (nested core modules included).
   // With `cache`, each core module's compiled code comes from (and goes to) the code cache, as
-  // a module's does under `--tier jit|auto` (docs/llvm.md).
+  // a module's does under `--tier jit|auto` (docs/llvm.md); `reports`, when given, gets what
+  // the cache did for each core module (in the order they were compiled).
   static Result<Component> from_binary(const Engine& engine, std::span<const uint8_t> bytes,
-                                       const CodeCache* cache = nullptr);
+                                       const CodeCache* cache = nullptr,
+                                       std::vector<CacheReport>* reports = nullptr);
   // A component in the text format (`(component ...)`), parsed then decoded like a binary.
-  static Result<Component> from_text(const Engine& engine, std::string_view text);
+  static Result<Component> from_text(const Engine& engine, std::string_view text,
+                                     const CodeCache* cache = nullptr,
+                                     std::vector<CacheReport>* reports = nullptr);
 
   // One import or export of the component: its name (a plain name like `run`, or an interface
   // name like `wasi:cli/environment@0.2.12`), its kind (`instance`, `func`, `type`,
@@ -112,6 +117,22 @@ public:
   // it), or with `interface` empty a function imported directly under the plain name `func`.
   // The component's declared type is what the values follow.
   void define_func(std::string interface, std::string func, HostFunc f);
+  // What runs when the guest drops its last own handle to a host resource (`resource.drop`):
+  // it gets the representation. An error traps the dropping guest.
+  using ResourceDtor = std::function<Status(uint32_t rep)>;
+  // The resource type `resource` of the imported instance `interface` (any version of it; with
+  // `interface` empty, a resource type imported directly under that name), implemented by the
+  // host: the guest holds handles to it, the host picks their representation (a u32, say an
+  // index into its own table). Host functions take and give such handles as Own and Borrow
+  // values whose `bits` are the representation (ComponentValue::own(rep) for a constructor's
+  // result); the handle table, own/borrow rules and type checks are the Canonical ABI's. Each
+  // define_resource is one resource type, the same for every instance this linker makes.
+  void define_resource(std::string interface, std::string resource, ResourceDtor dtor = {});
+  // What define_resource records (the instances' host reads it).
+  struct HostResource {
+    std::string interface, name;
+    ResourceDtor dtor;
+  };
   // Serves `wasi:*` interface imports (any 0.2.x) from `wasi`'s grants, which must outlive the
   // instances.
   void define_wasi(Wasi& wasi);
@@ -120,6 +141,8 @@ public:
 
 private:
   std::map<std::pair<std::string, std::string>, HostFunc> funcs_;
+  // The identity of each host resource type is its record's address (shared with instances).
+  std::vector<std::shared_ptr<const HostResource>> resources_;
   Wasi* wasi_ = nullptr;
 };
 

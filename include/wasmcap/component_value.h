@@ -76,6 +76,10 @@ struct ComponentValue {
     v.str = std::move(b);
     return v;
   }
+  // A handle to a resource, by its representation: what a host function returns for a host
+  // resource it made (ComponentLinker::define_resource), or passes back to the guest.
+  static ComponentValue own(uint32_t rep) { return make(Kind::Own, rep); }
+  static ComponentValue borrow(uint32_t rep) { return make(Kind::Borrow, rep); }
   size_t list_size() const { return packed_bytes ? str.size() : items.size(); }
   static ComponentValue with_payload(Kind k, uint64_t index, std::vector<ComponentValue> payload) {
     ComponentValue v = make(k, index);

@@ -38,12 +38,13 @@ std::vector<Component::Item> items(const std::vector<component::NamedExtern>& li
 
 } // namespace
 
-Result<Component> Component::from_text(const Engine& engine, std::string_view text) {
+Result<Component> Component::from_text(const Engine& engine, std::string_view text,
+                                       const CodeCache* cache, std::vector<CacheReport>* reports) {
   WASMCAP_ASSIGN(std::vector<uint8_t> bytes, text::parse_wat(text));
   if (!component::is_component(bytes)) {
     return make_error(ErrorKind::Malformed, "the text is a module, not a component");
   }
-  return from_binary(engine, bytes);
+  return from_binary(engine, bytes, cache, reports);
 }
 
 bool Component::is_component(std::span<const uint8_t> bytes) {
@@ -55,40 +56,49 @@ namespace {
 // The core modules are compiled while the component is validated -- decoded and validated
 // once, by the module path every tier takes -- and kept for every instantiation.
 component::CoreModuleLoader compiling_loader(const Engine& engine, detail::ComponentData& data,
-                                             const CodeCache* cache) {
-  return
-      [&engine, &data, cache](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
-        const auto bytes = std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size);
-        auto compiled = cache ? cache->load(engine, bytes) : Module::from_binary(engine, bytes);
-        if (!compiled) {
-          Error e = std::move(compiled).error();
-          if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
-          return e;
-        }
-        auto m = std::make_shared<const Module>(std::move(*compiled));
-        auto t = std::make_shared<component::Type>();
-        t->kind = component::Type::Kind::CoreModule;
-        for (const ImportType& i : m->imports())
-          t->core_imports.push_back({i.module, i.name, i.type.kind, i.type.func, i.type.table,
-                                     i.type.memory, i.type.global});
-        for (const ExportType& x : m->exports())
-          t->core_exports.push_back(
-              {"", x.name, x.type.kind, x.type.func, x.type.table, x.type.memory, x.type.global});
-        std::lock_guard lock(data.modules_mu);
-        data.modules.emplace(ref.offset, std::move(m));
-        return component::TypePtr(t);
-      };
+                                             const CodeCache* cache,
+                                             std::vector<CacheReport>* reports) {
+  return [&engine, &data, cache,
+          reports](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
+    const auto bytes = std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size);
+    CacheReport report;
+    auto compiled =
+        cache ? cache->load(engine, bytes, &report) : Module::from_binary(engine, bytes);
+    if (cache && reports) {
+      std::lock_guard lock(data.modules_mu);
+      reports->push_back(std::move(report));
+    }
+    if (!compiled) {
+      Error e = std::move(compiled).error();
+      if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
+      return e;
+    }
+    auto m = std::make_shared<const Module>(std::move(*compiled));
+    auto t = std::make_shared<component::Type>();
+    t->kind = component::Type::Kind::CoreModule;
+    for (const ImportType& i : m->imports())
+      t->core_imports.push_back(
+          {i.module, i.name, i.type.kind, i.type.func, i.type.table, i.type.memory, i.type.global});
+    for (const ExportType& x : m->exports())
+      t->core_exports.push_back(
+          {"", x.name, x.type.kind, x.type.func, x.type.table, x.type.memory, x.type.global});
+    std::lock_guard lock(data.modules_mu);
+    data.modules.emplace(ref.offset, std::move(m));
+    return component::TypePtr(t);
+  };
 }
 
 } // namespace
 
 Result<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes,
-                                         const CodeCache* cache) {
+                                         const CodeCache* cache,
+                                         std::vector<CacheReport>* reports) {
   auto data = std::make_shared<detail::ComponentData>();
   data->bytes.assign(bytes.begin(), bytes.end());
   WASMCAP_ASSIGN(data->ast, component::decode_component(data->bytes));
-  WASMCAP_ASSIGN(data->info, component::validate_component(data->ast, data->bytes,
-                                                           compiling_loader(engine, *data, cache)));
+  WASMCAP_ASSIGN(data->info,
+                 component::validate_component(data->ast, data->bytes,
+                                               compiling_loader(engine, *data, cache, reports)));
   data->imports = items(data->info.imports, data->info.type_names);
   data->exports = items(data->info.exports, data->info.type_names);
   Component c;

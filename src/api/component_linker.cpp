@@ -1,6 +1,7 @@
 // ComponentLinker and ComponentInstance (include/wasmcap/component.h): the public face of the
 // component runtime. The linker's host serves each top-level import from the embedder's
-// functions (by interface and function name) or, for `wasi:*` interfaces, from WASI 0.2.
+// functions (by interface and function name) and resource types, or, for `wasi:*` interfaces,
+// from WASI 0.2.
 #include "api/component_runtime.h"
 #include "component/wave.h"
 #include "wasi/wasi_ctx.h"
@@ -23,9 +24,10 @@ std::string_view unversioned(std::string_view name) {
 
 class LinkerHost final : public detail::ComponentHost {
 public:
+  using Resources = std::vector<std::shared_ptr<const ComponentLinker::HostResource>>;
   LinkerHost(const std::map<std::pair<std::string, std::string>, ComponentLinker::HostFunc>& funcs,
-             std::shared_ptr<detail::ComponentHost> wasi)
-      : funcs_(funcs), wasi_(std::move(wasi)) {}
+             Resources resources, std::shared_ptr<detail::ComponentHost> wasi)
+      : funcs_(funcs), resources_(std::move(resources)), wasi_(std::move(wasi)) {}
 
   Result<RItem> provide(const std::string& name, const ExternType& type) override {
     if (wasi_ && name.compare(0, 5, "wasi:") == 0) return wasi_->provide(name, type);
@@ -35,6 +37,7 @@ public:
         return make_error(ErrorKind::Unlinkable, "no host function for import `" + name + "`");
       return func_item(*f, type.type);
     }
+    if (is_resource(type)) return resource_item("", name, type.type);
     if (type.kind != ExternType::Kind::Instance || !type.type) {
       return make_error(ErrorKind::Unlinkable,
                         "import `" + name +
@@ -48,6 +51,9 @@ public:
           return make_error(ErrorKind::Unlinkable, "`" + name + "` function `" + e.name +
                                                        "` is not defined in the linker");
         inst->exports.emplace(e.name, func_item(*f, e.type->type));
+      } else if (is_resource(*e.type)) {
+        WASMCAP_ASSIGN(RItem item, resource_item(name, e.name, e.type->type));
+        inst->exports.emplace(e.name, std::move(item));
       } else if (e.type->kind == ExternType::Kind::Type && e.type->type &&
                  e.type->type->kind != component::Type::Kind::Resource) {
         RItem item;
@@ -55,10 +61,9 @@ public:
         item.type = e.type->type;
         inst->exports.emplace(e.name, std::move(item));
       } else {
-        return make_error(
-            ErrorKind::Unlinkable,
-            "`" + name + "` export `" + e.name +
-                "`: host resources and nested instances are not supported by ComponentLinker yet");
+        return make_error(ErrorKind::Unlinkable,
+                          "`" + name + "` export `" + e.name +
+                              "`: nested instances are not supported by ComponentLinker yet");
       }
     }
     RItem out;
@@ -69,9 +74,20 @@ public:
   }
 
   Status drop(const void* rt, uint32_t rep) override {
+    if (const ComponentLinker::HostResource* r = ours(rt)) {
+      if (!r->dtor) return ok();
+      Status s = r->dtor(rep);
+      if (!s) {
+        return make_error(ErrorKind::Trap, "the host's destructor of `" + r->name +
+                                               "` failed: " + s.error().message);
+      }
+      return ok();
+    }
     return wasi_ ? wasi_->drop(rt, rep) : Status(ok());
   }
-  bool owns(const void* rt) const override { return wasi_ && wasi_->owns(rt); }
+  bool owns(const void* rt) const override {
+    return ours(rt) != nullptr || (wasi_ && wasi_->owns(rt));
+  }
   wasi::p2::P2Ctx* p2() override { return wasi_ ? wasi_->p2() : nullptr; }
 
 private:
@@ -80,6 +96,40 @@ private:
       if (key.second == name && unversioned(key.first) == unversioned(iface)) return &f;
     }
     return nullptr;
+  }
+  static bool is_resource(const ExternType& t) {
+    return t.kind == ExternType::Kind::Type && t.type &&
+           t.type->kind == component::Type::Kind::Resource;
+  }
+  const ComponentLinker::HostResource* ours(const void* rt) const {
+    for (const auto& r : resources_) {
+      if (r.get() == rt) return r.get();
+    }
+    return nullptr;
+  }
+  // A resource type export of an imported interface: the host's definition by interface and
+  // name, or, for a resource the interface re-exports from an earlier import (`use a.{r}` in
+  // WIT: the same static resource), the one bound already.
+  Result<RItem> resource_item(const std::string& iface, const std::string& name,
+                              const component::TypePtr& type) {
+    const component::ResourceId* id = type->resource.get();
+    const void* rt = nullptr;
+    if (auto known = bound_.find(id); known != bound_.end()) rt = known->second;
+    for (size_t i = 0; !rt && i < resources_.size(); ++i) {
+      const auto& r = *resources_[i];
+      if (r.name == name && unversioned(r.interface) == unversioned(iface)) rt = &r;
+    }
+    if (!rt) {
+      return make_error(ErrorKind::Unlinkable,
+                        (iface.empty() ? "" : "`" + iface + "` ") + "resource `" + name +
+                            "` is not defined in the linker (define_resource)");
+    }
+    bound_[id] = rt;
+    RItem item;
+    item.kind = ExternType::Kind::Type;
+    item.type = type;
+    item.rt = rt;
+    return item;
   }
   static RItem func_item(const ComponentLinker::HostFunc& f, const component::TypePtr& type) {
     auto rf = std::make_shared<RFunc>();
@@ -93,6 +143,8 @@ private:
   }
 
   std::map<std::pair<std::string, std::string>, ComponentLinker::HostFunc> funcs_;
+  Resources resources_;
+  std::map<const component::ResourceId*, const void*> bound_;
   std::shared_ptr<detail::ComponentHost> wasi_;
 };
 
@@ -102,6 +154,12 @@ void ComponentLinker::define_func(std::string interface, std::string func, HostF
   funcs_[{std::move(interface), std::move(func)}] = std::move(f);
 }
 
+void ComponentLinker::define_resource(std::string interface, std::string resource,
+                                      ResourceDtor dtor) {
+  resources_.push_back(std::make_shared<const HostResource>(
+      HostResource{std::move(interface), std::move(resource), std::move(dtor)}));
+}
+
 void ComponentLinker::define_wasi(Wasi& wasi) {
   wasi_ = &wasi;
 }
@@ -109,7 +167,7 @@ void ComponentLinker::define_wasi(Wasi& wasi) {
 Result<ComponentInstance> ComponentLinker::instantiate(Store& store,
                                                        const Component& component) const {
   auto host = std::make_shared<LinkerHost>(
-      funcs_, wasi_ ? detail::make_wasi_component_host(*wasi_->ctx_) : nullptr);
+      funcs_, resources_, wasi_ ? detail::make_wasi_component_host(*wasi_->ctx_) : nullptr);
   WASMCAP_ASSIGN(auto data, detail::instantiate_component(store, component, std::move(host)));
   return ComponentInstance(std::move(data));
 }

@@ -95,10 +95,11 @@ bool looks_like_component(std::span<const uint8_t> bytes) {
 }
 
 Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes,
-                                 const CodeCache* cache) {
-  if (Component::is_component(bytes)) return Component::from_binary(engine, bytes, cache);
+                                 const CodeCache* cache, std::vector<CacheReport>* reports) {
+  if (Component::is_component(bytes)) return Component::from_binary(engine, bytes, cache, reports);
   return Component::from_text(
-      engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+      engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), cache,
+      reports);
 }
 
 bool is_precompiled_file(const std::string& path) {

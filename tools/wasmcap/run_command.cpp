@@ -108,6 +108,17 @@ int report_guest_error(const std::string& file, const Error& e) {
   return status;
 }
 
+// `-v`'s line for one use of the code cache (`what`: "" for a module, "core module 2: ").
+void print_cache_report(const CacheReport& report, const std::string& what) {
+  const char* outcome = report.outcome == CacheReport::Outcome::Hit    ? "hit"
+                        : report.outcome == CacheReport::Outcome::Miss ? "miss"
+                                                                       : "not used";
+  std::string line = "wasmcap: code cache " + what + outcome;
+  if (!report.path.empty()) line += ": " + report.path;
+  if (!report.note.empty()) line += " (" + report.note + ")";
+  std::fprintf(stderr, "%s\n", line.c_str());
+}
+
 // FILE as a Module: a .cwasm as it is; with `--tier jit` through the code cache (a hit maps
 // machine code and never loads LLVM); else compiled as load_module does.
 Result<Module> load_for_run(const Engine& engine, const RunOptions& opts) {
@@ -125,15 +136,7 @@ Result<Module> load_for_run(const Engine& engine, const RunOptions& opts) {
   const CodeCache cache(CodeCache::default_directory());
   CacheReport report;
   auto module = cache.load(engine, *bytes, &report);
-  if (opts.verbose) {
-    const char* what = report.outcome == CacheReport::Outcome::Hit    ? "hit"
-                       : report.outcome == CacheReport::Outcome::Miss ? "miss"
-                                                                      : "not used";
-    std::string line = std::string("wasmcap: code cache ") + what;
-    if (!report.path.empty()) line += ": " + report.path;
-    if (!report.note.empty()) line += " (" + report.note + ")";
-    std::fprintf(stderr, "%s\n", line.c_str());
-  }
+  if (opts.verbose) print_cache_report(report, "");
   if (jit && report.outcome == CacheReport::Outcome::Unused) warn_if_jit_unavailable();
   // A broken module: load_module's diagnosis (text or binary, which mistake) is the better one.
   if (!module &&
@@ -206,7 +209,13 @@ int run_component(const RunOptions& opts, const Engine& engine, WasiConfig confi
   // module's does.
   const bool compiles = engine.config().tier != Tier::Interpreter;
   const CodeCache cache(CodeCache::default_directory());
-  auto component = load_component(engine, bytes, compiles && opts.cache ? &cache : nullptr);
+  std::vector<CacheReport> reports;
+  auto component =
+      load_component(engine, bytes, compiles && opts.cache ? &cache : nullptr, &reports);
+  if (opts.verbose) {
+    for (size_t i = 0; i < reports.size(); ++i)
+      print_cache_report(reports[i], "(core module " + std::to_string(i) + ") ");
+  }
   if (!component) return report_error(opts.file, component.error(), "component");
   if (auto s = apply_policy_options(opts.policy, config); !s) {
     return report_error(opts.file, s.error());

@@ -58,7 +58,8 @@ Result<Module> load_module(const Engine& engine, const std::string& path);
 // A component file: a component binary, or text whose first form is `(component ...)`.
 bool looks_like_component(std::span<const uint8_t> bytes);
 Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes,
-                                 const CodeCache* cache = nullptr);
+                                 const CodeCache* cache = nullptr,
+                                 std::vector<CacheReport>* reports = nullptr);
 // `inspect` of a component (inspect_component.cpp); returns the exit status.
 int inspect_component(const Engine& engine, const std::string& file, std::span<const uint8_t> bytes,
                       bool json);

@@ -57,6 +57,21 @@ head -c 200 "$entry" > "$work/short" && mv "$work/short" "$entry"
 expect 0 "code cache miss.*ignored the cache entry: truncated.*$want" \
   "$wasmcap" run --tier jit --verbose --invoke fac "$fac" 20
 expect 0 "code cache hit.*$want" "$wasmcap" run --tier jit --verbose --invoke fac "$fac" 20
+# A component's core modules go through the cache one by one, and -v says so for each.
+cat > "$work/comp.wat" <<'WAT'
+(component
+  (core module $a (func (export "six") (result i32) (i32.const 6)))
+  (core instance $ia (instantiate $a))
+  (core module $b (import "a" "six" (func $six (result i32)))
+    (func (export "f") (result i32) (i32.mul (call $six) (i32.const 7))))
+  (core instance $ib (instantiate $b (with "a" (instance $ia))))
+  (func (export "f") (result u32) (canon lift (core func $ib "f"))))
+WAT
+expect 0 "code cache [(]core module 0[)] miss: $work/cache/wasmcap/[0-9a-f]{32}[.]cwasm.*code cache [(]core module 1[)] miss.*42" \
+  "$wasmcap" run --tier jit --verbose --invoke 'f()' "$work/comp.wat"
+expect 0 "code cache [(]core module 0[)] hit.*code cache [(]core module 1[)] hit.*42" \
+  env WASMCAP_LLVM_TIER=/nonexistent "$wasmcap" run --tier jit --verbose --invoke 'f()' "$work/comp.wat"
+
 # --no-cache neither reads nor writes it.
 rm -rf "$work/cache"
 expect 0 "^wasmcap: memory 0: no memory"$'\n'"$want$" \
