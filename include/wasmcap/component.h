@@ -18,6 +18,7 @@
 #include "wasmcap/component_value.h"
 #include "wasmcap/engine.h"
 #include "wasmcap/error.h"
+#include "wasmcap/module.h"
 
 namespace wasmcap {
 
@@ -75,9 +76,28 @@ public:
   uint64_t core_module_bytes() const;
   size_t nested_component_count() const;
 
+  // Ahead-of-time compilation (`wasmcap compile comp.wasm`): one file holding the component and
+  // each of its core modules precompiled by the LLVM tier as Module::precompile does (so it
+  // fails, Usage, where that would: no LLVM tier, a core module it cannot compile).
+  static Result<std::vector<uint8_t>> precompile(const Engine& engine,
+                                                 std::span<const uint8_t> bytes_or_text);
+  // Loads precompile()'s output without LLVM. Refuses (Malformed) a truncated or corrupted file,
+  // and any core module Module::deserialize would refuse (another wasmcap, LLVM, CPU, features
+  // or checks), naming it. Machine code: load only files you trust.
+  static Result<Component> deserialize(const Engine& engine, std::span<const uint8_t> bytes);
+  // deserialize() of a file, mapped rather than read (an Io error when it cannot be read).
+  static Result<Component> deserialize_file(const Engine& engine, const std::string& path);
+  // Whether the bytes start like precompile()'s output.
+  static bool is_precompiled(std::span<const uint8_t> bytes);
+
   const std::shared_ptr<const detail::ComponentData>& data() const { return data_; }
 
 private:
+  // Decodes and validates `bytes`, each core module made by `make` from its bytes and offset.
+  using CoreModuleMaker =
+      std::function<Result<Module>(std::span<const uint8_t> bytes, uint64_t offset)>;
+  static Result<Component> build(std::span<const uint8_t> bytes, const CoreModuleMaker& make);
+
   std::shared_ptr<const detail::ComponentData> data_;
 };
 

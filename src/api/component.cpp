@@ -53,21 +53,14 @@ bool Component::is_component(std::span<const uint8_t> bytes) {
 
 namespace {
 
-// The core modules are compiled while the component is validated -- decoded and validated
-// once, by the module path every tier takes -- and kept for every instantiation.
-component::CoreModuleLoader compiling_loader(const Engine& engine, detail::ComponentData& data,
-                                             const CodeCache* cache,
-                                             std::vector<CacheReport>* reports) {
-  return [&engine, &data, cache,
-          reports](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
+// The core modules are compiled (or loaded) while the component is validated -- decoded and
+// validated once, by the module path every tier takes -- and kept for every instantiation.
+component::CoreModuleLoader
+compiling_loader(detail::ComponentData& data,
+                 const std::function<Result<Module>(std::span<const uint8_t>, uint64_t)>& make) {
+  return [&data, &make](const component::CoreModuleRef& ref) -> Result<component::TypePtr> {
     const auto bytes = std::span<const uint8_t>(data.bytes).subspan(ref.offset, ref.size);
-    CacheReport report;
-    auto compiled =
-        cache ? cache->load(engine, bytes, &report) : Module::from_binary(engine, bytes);
-    if (cache && reports) {
-      std::lock_guard lock(data.modules_mu);
-      reports->push_back(std::move(report));
-    }
+    auto compiled = make(bytes, ref.offset);
     if (!compiled) {
       Error e = std::move(compiled).error();
       if (e.where.offset != Location::kNone) e.where.offset += ref.offset;
@@ -93,12 +86,25 @@ component::CoreModuleLoader compiling_loader(const Engine& engine, detail::Compo
 Result<Component> Component::from_binary(const Engine& engine, std::span<const uint8_t> bytes,
                                          const CodeCache* cache,
                                          std::vector<CacheReport>* reports) {
+  std::mutex reports_mu;
+  return build(bytes, [&](std::span<const uint8_t> module, uint64_t) -> Result<Module> {
+    if (!cache) return Module::from_binary(engine, module);
+    CacheReport report;
+    auto compiled = cache->load(engine, module, &report);
+    if (reports) {
+      std::lock_guard lock(reports_mu);
+      reports->push_back(std::move(report));
+    }
+    return compiled;
+  });
+}
+
+Result<Component> Component::build(std::span<const uint8_t> bytes, const CoreModuleMaker& make) {
   auto data = std::make_shared<detail::ComponentData>();
   data->bytes.assign(bytes.begin(), bytes.end());
   WASMCAP_ASSIGN(data->ast, component::decode_component(data->bytes));
-  WASMCAP_ASSIGN(data->info,
-                 component::validate_component(data->ast, data->bytes,
-                                               compiling_loader(engine, *data, cache, reports)));
+  WASMCAP_ASSIGN(data->info, component::validate_component(data->ast, data->bytes,
+                                                           compiling_loader(*data, make)));
   data->imports = items(data->info.imports, data->info.type_names);
   data->exports = items(data->info.exports, data->info.type_names);
   Component c;

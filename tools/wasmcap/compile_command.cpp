@@ -62,7 +62,7 @@ int compile(const CompileOptions& opts) {
                                               "the file is empty (expected a wasm binary or WAT "
                                               "text)"));
   }
-  if (Module::is_precompiled(*bytes)) {
+  if (Module::is_precompiled(*bytes) || Component::is_precompiled(*bytes)) {
     return report_error(opts.file, make_error(ErrorKind::Usage, "the file is already compiled"));
   }
   Config config;
@@ -73,7 +73,9 @@ int compile(const CompileOptions& opts) {
   if (opts.checks == "interrupt") config.interruptible = true;
   config.compile_progress = terminal_progress_bar();
   const Engine engine(config);
-  auto compiled = Module::precompile(engine, *bytes);
+  // A component: one file with each of its core modules compiled (Component::precompile).
+  auto compiled = looks_like_component(*bytes) ? Component::precompile(engine, *bytes)
+                                               : Module::precompile(engine, *bytes);
   if (!compiled) return report_error(opts.file, compiled.error());
   if (auto s = write_file(opts.output, *compiled); !s) return report_error(opts.output, s.error());
   return kExitOk;
@@ -84,7 +86,8 @@ int compile(const CompileOptions& opts) {
 Action add_compile_command(CLI::App& app) {
   auto opts = std::make_shared<CompileOptions>();
   CLI::App* cmd = app.add_subcommand(
-      "compile", "Compile a module ahead of time (LLVM tier) into a .cwasm file for this CPU");
+      "compile",
+      "Compile a module or component ahead of time (LLVM tier) into a .cwasm file for this CPU");
   cmd->footer("The .cwasm file holds machine code for this CPU's features and this wasmcap "
               "version; `wasmcap run OUT` runs it\nwithout compiling (another CPU, version or a "
               "damaged file is refused with the reason). Trust a .cwasm\nas you would a native "

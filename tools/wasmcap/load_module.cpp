@@ -71,7 +71,7 @@ char first_visible(const std::vector<uint8_t>& bytes) {
 } // namespace
 
 bool looks_like_component(std::span<const uint8_t> bytes) {
-  if (Component::is_component(bytes)) return true;
+  if (Component::is_component(bytes) || Component::is_precompiled(bytes)) return true;
   // Text: skip whitespace and comments, then `(component`.
   const std::string_view s(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   size_t i = 0;
@@ -96,6 +96,8 @@ bool looks_like_component(std::span<const uint8_t> bytes) {
 
 Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes,
                                  const CodeCache* cache, std::vector<CacheReport>* reports) {
+  // `wasmcap compile`'s output: every core module's machine code, loaded without LLVM.
+  if (Component::is_precompiled(bytes)) return Component::deserialize(engine, bytes);
   if (Component::is_component(bytes)) return Component::from_binary(engine, bytes, cache, reports);
   return Component::from_text(
       engine, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), cache,

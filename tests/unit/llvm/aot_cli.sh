@@ -71,6 +71,15 @@ expect 0 "code cache [(]core module 0[)] miss: $work/cache/wasmcap/[0-9a-f]{32}[
   "$wasmcap" run --tier jit --verbose --invoke 'f()' "$work/comp.wat"
 expect 0 "code cache [(]core module 0[)] hit.*code cache [(]core module 1[)] hit.*42" \
   env WASMCAP_LLVM_TIER=/nonexistent "$wasmcap" run --tier jit --verbose --invoke 'f()' "$work/comp.wat"
+# A precompiled component: every core module's code in one file, run without LLVM.
+expect 0 "" "$wasmcap" compile "$work/comp.wat" -o "$work/comp.cwasm"
+expect 0 "^42$" env WASMCAP_LLVM_TIER=/nonexistent "$wasmcap" run --invoke 'f()' "$work/comp.cwasm"
+out=$(LD_DEBUG=files "$wasmcap" run --invoke 'f()' "$work/comp.cwasm" 2>&1)
+if printf '%s' "$out" | grep -Eq 'libLLVM|libwasmcap-llvm'; then fail "a .cwasm component loaded LLVM"; fi
+head -c 300 "$work/comp.cwasm" > "$work/comp_short.cwasm"
+expect 4 "precompiled component: checksum mismatch" \
+  "$wasmcap" run --invoke 'f()' "$work/comp_short.cwasm"
+expect 2 "already compiled" "$wasmcap" compile "$work/comp.cwasm" -o "$work/again.cwasm"
 
 # --no-cache neither reads nor writes it.
 rm -rf "$work/cache"
