@@ -28,21 +28,29 @@ protected:
   void SetUp() override {
     if (Engine::jit_unavailable_reason()) GTEST_SKIP() << *Engine::jit_unavailable_reason();
   }
+  static Config jit() {
+    Config c;
+    c.tier = Tier::Jit;
+    return c;
+  }
+  // kTwoModules precompiled by a JIT engine.
+  std::vector<uint8_t> image() {
+    auto bytes = Component::precompile(engine_, as_bytes(kTwoModules));
+    EXPECT_TRUE(bytes) << bytes.error().to_string();
+    return bytes ? *bytes : std::vector<uint8_t>();
+  }
+  Engine engine_{jit()};
 };
 
 TEST_F(ComponentPrecompiled, RunsWithoutCompiling) {
-  Config config;
-  config.tier = Tier::Jit;
-  Engine engine(config);
-  auto image = Component::precompile(engine, as_bytes(kTwoModules));
-  ASSERT_TRUE(image) << image.error().to_string();
-  EXPECT_TRUE(Component::is_precompiled(*image));
-  EXPECT_FALSE(Module::is_precompiled(*image)) << "a component image is not a module's";
+  const std::vector<uint8_t> file = image();
+  EXPECT_TRUE(Component::is_precompiled(file));
+  EXPECT_FALSE(Module::is_precompiled(file)) << "a component image is not a module's";
 
-  auto c = Component::deserialize(engine, *image);
+  auto c = Component::deserialize(engine_, file);
   ASSERT_TRUE(c) << c.error().to_string();
   EXPECT_EQ(c->core_module_count(), 2u);
-  Store store(engine);
+  Store store(engine_);
   auto inst = ComponentLinker().instantiate(store, *c);
   ASSERT_TRUE(inst) << inst.error().to_string();
   auto r = inst->call("f", {});
@@ -51,43 +59,33 @@ TEST_F(ComponentPrecompiled, RunsWithoutCompiling) {
 }
 
 TEST_F(ComponentPrecompiled, ADamagedFileIsRefused) {
-  Config config;
-  config.tier = Tier::Jit;
-  Engine engine(config);
-  auto image = Component::precompile(engine, as_bytes(kTwoModules));
-  ASSERT_TRUE(image) << image.error().to_string();
-  std::vector<uint8_t> flipped = *image;
+  const std::vector<uint8_t> file = image();
+  std::vector<uint8_t> flipped = file;
   flipped[flipped.size() / 2] ^= 0x40;
-  auto c = Component::deserialize(engine, flipped);
+  auto c = Component::deserialize(engine_, flipped);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().kind, ErrorKind::Malformed);
   EXPECT_NE(c.error().message.find("checksum"), std::string::npos) << c.error().message;
 
-  const std::vector<uint8_t> truncated(image->begin(), image->begin() + 20);
-  c = Component::deserialize(engine, truncated);
+  const std::vector<uint8_t> truncated(file.begin(), file.begin() + 20);
+  c = Component::deserialize(engine_, truncated);
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error().kind, ErrorKind::Malformed) << c.error().to_string();
 }
 
 TEST_F(ComponentPrecompiled, CodeWithoutTheEnginesChecksIsRefusedByCoreModule) {
-  Config plain;
-  plain.tier = Tier::Jit;
-  Engine compiler(plain);
-  auto image = Component::precompile(compiler, as_bytes(kTwoModules));
-  ASSERT_TRUE(image) << image.error().to_string();
-  Config metered = plain;
+  Config metered = jit();
   metered.fuel = 1000; // fuel needs code compiled with fuel checks
   Engine engine(metered);
-  auto c = Component::deserialize(engine, *image);
+  auto c = Component::deserialize(engine, image());
   ASSERT_FALSE(c);
   EXPECT_NE(c.error().message.find("core module at 0x"), std::string::npos) << c.error().message;
 }
 
 TEST_F(ComponentPrecompiled, AModuleIsNotAComponent) {
-  Engine engine;
-  auto image = Component::precompile(engine, as_bytes("(module)"));
-  ASSERT_FALSE(image);
-  EXPECT_EQ(image.error().kind, ErrorKind::Malformed) << image.error().to_string();
+  auto file = Component::precompile(engine_, as_bytes("(module)"));
+  ASSERT_FALSE(file);
+  EXPECT_EQ(file.error().kind, ErrorKind::Malformed) << file.error().to_string();
 }
 
 } // namespace
