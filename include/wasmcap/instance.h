@@ -41,6 +41,9 @@ public:
   // How this instance's code bounds-checks memory 0, for diagnostics (`wasmcap run --verbose`):
   // "guard pages (8 GiB reserved)", "explicit bounds checks (<why>)" or "no memory".
   std::string memory_strategy() const;
+  // The same for every memory, by memory index (empty: no memory). Only memory 0 can have guard
+  // pages; the others are "explicit bounds checks (<why>)".
+  std::vector<std::string> memory_strategies() const;
   // The fuel and interruption checks its code carries (for `wasmcap run -v`): "none", or which.
   std::string checks() const;
 

@@ -154,6 +154,15 @@ std::string Instance::memory_strategy() const {
   return inst->code->memory_strategy(*inst);
 }
 
+std::vector<std::string> Instance::memory_strategies() const {
+  std::vector<std::string> out;
+  const runtime::ModuleInstance* inst = as_instance(handle_);
+  if (inst == nullptr) return out;
+  for (uint32_t i = 0; i < inst->memories.size(); ++i)
+    out.push_back(inst->code->memory_strategy_at(*inst, i));
+  return out;
+}
+
 std::string Instance::checks() const {
   const runtime::ModuleInstance* inst = as_instance(handle_);
   if (inst == nullptr) return "none";

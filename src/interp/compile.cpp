@@ -28,6 +28,15 @@ std::string CompiledModule::memory_strategy(const runtime::ModuleInstance& insta
   return mine + "; no guard pages (the reservation failed): compiled code will check bounds too";
 }
 
+// Only memory 0 is reserved with guard pages for the compiled code to come (instantiate.cpp).
+std::string CompiledModule::memory_strategy_at(const runtime::ModuleInstance& instance,
+                                               uint32_t index) const {
+  if (index == 0) return memory_strategy(instance);
+  const std::string mine = ModuleCode::memory_strategy_at(instance, index);
+  if (!reserve_guard_pages_) return mine;
+  return mine + "; compiled code will check bounds too (guard pages are for memory 0 only)";
+}
+
 void CompiledModule::add_seen_running_flags() {
   seen_running_ = std::make_unique<std::atomic<bool>[]>(functions_.size());
   for (size_t i = 0; i < functions_.size(); ++i) {

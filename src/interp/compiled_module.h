@@ -28,6 +28,8 @@ public:
   // Tiering: the compiled code that will replace this one wants guard pages.
   bool wants_guard_pages() const override { return reserve_guard_pages_; }
   std::string memory_strategy(const runtime::ModuleInstance& instance) const override;
+  std::string memory_strategy_at(const runtime::ModuleInstance& instance,
+                                 uint32_t index) const override;
   void set_reserve_guard_pages(bool on) { reserve_guard_pages_ = on; }
   std::string checks() const override {
     return metered_ ? "fuel and interruption (the interpreter's fuel counter)" : "none";

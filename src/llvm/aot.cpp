@@ -217,7 +217,8 @@ support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
 
 support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
                                               const validate::Features& features,
-                                              bool guard_pages_allowed, uint32_t checks) {
+                                              bool guard_pages_allowed, uint32_t checks,
+                                              std::shared_ptr<const ir::Module> module) {
   auto file = parse_cwasm(bytes);
   if (!file) return file.error();
   WASMCAP_TRY(check_compatible(*file, features));
@@ -234,9 +235,11 @@ support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
   // Not validated again, and bodies not even scanned: the checksum and hash show these are the
   // bytes the plugin decoded and validated before it compiled them (a forged file could hold
   // any machine code anyway: a .cwasm is trusted like a native executable, see docs/llvm.md).
-  auto decoded = binary::decode_module(file->wasm, binary::DecodeOptions{.trust_bodies = true});
-  if (!decoded) return decoded.error();
-  auto module = std::make_shared<const ir::Module>(std::move(decoded).value());
+  if (module == nullptr) {
+    auto decoded = binary::decode_module(file->wasm, binary::DecodeOptions{.trust_bodies = true});
+    if (!decoded) return decoded.error();
+    module = std::make_shared<const ir::Module>(std::move(decoded).value());
+  }
   // Function i's code is "w<i>", its entry wrapper "e<i>", and when it has on-stack replacement
   // entries, their wrapper "o<i>" and body "q<i>" (tier_abi.h's ObjectRequest).
   const uint32_t first = module->num_imported_funcs;

@@ -42,9 +42,13 @@ struct Precompiled {
 // (JitModule::code_for), which fails clearly when the plugin cannot be loaded.
 // `checks`: the kCheck* bits the engine needs (fuel, timeouts, interruption); a file without them
 // is refused (Usage), saying which are missing. A file with more checks than needed runs.
+// `module`: the module the file was compiled from, when the caller has it: the code then shares
+// it instead of a copy decoded again (an instance's explicit-check variant must: instantiation
+// keeps references into the module its first code had).
 support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
                                               const validate::Features& features,
-                                              bool guard_pages_allowed, uint32_t checks = 0);
+                                              bool guard_pages_allowed, uint32_t checks = 0,
+                                              std::shared_ptr<const ir::Module> module = nullptr);
 
 // Whether code compiled with `have` serves an engine that needs `need` (fuel code also polls
 // for interruption; code with checks runs where none are needed).

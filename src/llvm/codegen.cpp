@@ -148,9 +148,6 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   }
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
   if (refused_for_tests(mod)) return unsupported("v128 values (WASMCAP_LLVM_REFUSE=v128)");
-  // Compiled code keeps memory 0's base and size in the context (docs/llvm.md): other memories
-  // are for the next slice; such modules run on the interpreter.
-  if (mod.all_memories.size() > 1) return unsupported("multiple memories");
   // The check must come before any function is declared: it picks their calling convention.
   initialize_llvm();
   TranslatedModule out;
@@ -159,7 +156,8 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   llvm::Module& llmod = *out.module;
   ModuleEnv env(*out.context, llmod, mod, layout);
   // An i64 memory never has guard pages (docs/llvm.md, "64-bit memories and tables"): its
-  // accesses always carry an explicit 64-bit check, whatever the request says.
+  // accesses always carry an explicit 64-bit check, whatever the request says. Guard pages are
+  // memory 0's only: the other memories are always checked explicitly (translate_memories.cpp).
   env.memory64 = !mod.all_memories.empty() && mod.all_memories[0].address64;
   env.guard_pages = guard_pages && !env.memory64;
   env.checks = checks;

@@ -73,7 +73,7 @@ compile_jit_module(std::shared_ptr<const ir::Module> module, const validate::Fea
   if (via_object) {
     auto image = precompile(*module, features, guard_pages, checks);
     if (!image) return image.error();
-    auto loaded_image = load_precompiled(*image, features, guard_pages, checks);
+    auto loaded_image = load_precompiled(*image, features, guard_pages, checks, module);
     if (!loaded_image) return loaded_image.error();
     return std::static_pointer_cast<const JitModule>(std::move(loaded_image->code));
   }
@@ -224,6 +224,16 @@ std::string JitModule::memory_strategy(const runtime::ModuleInstance& instance) 
   const bool own = instance.module().num_imported_memories == 0;
   if (!own) return "explicit bounds checks (imported memory without guard pages)";
   return "explicit bounds checks (guard pages disabled)";
+}
+
+// Memories other than 0 never get guard pages (docs/llvm.md, "Multiple memories").
+std::string JitModule::memory_strategy_at(const runtime::ModuleInstance& instance,
+                                          uint32_t index) const {
+  if (index == 0) return memory_strategy(instance);
+  if (module_->all_memories[index].address64) {
+    return "explicit bounds checks (64-bit memory: no guard pages)";
+  }
+  return "explicit bounds checks (guard pages are for memory 0 only)";
 }
 
 JitModule::~JitModule() {

@@ -26,7 +26,9 @@ inline constexpr uint8_t kCwasmMagic[8] = {0x00, 'c', 'w', 'a', 's', 'm', '\r', 
 // routine's indirect pointer (DW.ref.wasmcap_jit_personality), for exception handling.
 // 5: the memory and table helpers the object calls take u64 operands (tier ABI 9, memory64): an
 // older object would pass them i32 registers whose upper halves are undefined.
-inline constexpr uint32_t kCwasmFormatVersion = 5;
+// 6: multiple memories (tier ABI 10): the memory helpers take memory indices, so an older
+// object would pass its operands in the wrong registers.
+inline constexpr uint32_t kCwasmFormatVersion = 6;
 // Flag bit 0: the code has no bounds compares and must only run on memories with guard pages.
 inline constexpr uint32_t kCwasmGuardPages = 1u << 0;
 // Bits 1 to 3: the checks compiled in (tier_abi.h's kCheckInterrupt, kCheckFuel and

@@ -49,6 +49,10 @@ const HostLayout& host_layout() {
     l.exception_tag =
         static_cast<uint64_t>(reinterpret_cast<char*>(&x.tag) - reinterpret_cast<char*>(&x));
     l.unwind_exception = unwind_exception_offset();
+    l.ctx_memories = offsetof(JitContext, memories);
+    const runtime::Memory::FieldOffsets m = runtime::Memory::field_offsets();
+    l.memory_base = m.base;
+    l.memory_size = m.size;
     return l;
   }();
   return layout;
@@ -287,6 +291,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   }
   // Also without guard pages: the trace buffer serves stop_compiled_code_in_signal too.
   prepare_fault_handling();
+  ctx.memories = inst->memories.data();
   ctx.globals = inst->globals.data();
   ctx.tags = inst->tags.data();
   ctx.funcs = inst->funcs.data();
@@ -428,35 +433,44 @@ FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t ind
   return f;
 }
 
-// The old size in pages, or -1 (compiled code truncates it for an i32 memory: still -1).
-int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint64_t delta) {
-  int64_t r = ctx->instance->memories[0]->grow(delta);
+// The old size in pages, or -1 (compiled code truncates it for an i32 memory: still -1). Memory
+// 0's size in the context is refreshed whatever `memory` is: two indices may name one Memory.
+int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t memory, uint64_t delta) {
+  int64_t r = ctx->instance->memories[memory]->grow(delta);
   llvm_tier::refresh_memory(ctx);
   return r;
 }
 
-void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint64_t d, uint64_t s, uint64_t n,
-                             uint64_t offset) {
+// The bulk helpers read each Memory's own size (memory 0's in the context is the same value).
+void wasmcap_jit_memory_init(JitContext* ctx, uint32_t memory, uint32_t seg, uint64_t d, uint64_t s,
+                             uint64_t n, uint64_t offset) {
+  runtime::Memory& m = *ctx->instance->memories[memory];
   std::span<const uint8_t> data = ctx->instance->datas[seg].bytes;
-  if (!within(s, n, data.size()) || !within(d, n, ctx->mem_size)) {
+  if (!within(s, n, data.size()) || !within(d, n, m.size_bytes())) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
   }
-  if (n != 0) std::memcpy(ctx->mem_base + d, data.data() + s, n);
+  if (n != 0) std::memcpy(m.data() + d, data.data() + s, n);
 }
 
-void wasmcap_jit_memory_copy(JitContext* ctx, uint64_t d, uint64_t s, uint64_t n, uint64_t offset) {
-  if (!within(s, n, ctx->mem_size) || !within(d, n, ctx->mem_size)) {
+// Between two memories too: then the regions cannot overlap, unless both indices name one
+// Memory (an import twice), which memmove covers as well.
+void wasmcap_jit_memory_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint64_t d, uint64_t s,
+                             uint64_t n, uint64_t offset) {
+  runtime::Memory& to = *ctx->instance->memories[dst];
+  runtime::Memory& from = *ctx->instance->memories[src];
+  if (!within(s, n, from.size_bytes()) || !within(d, n, to.size_bytes())) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
   }
-  if (n != 0) std::memmove(ctx->mem_base + d, ctx->mem_base + s, n);
+  if (n != 0) std::memmove(to.data() + d, from.data() + s, n);
 }
 
-void wasmcap_jit_memory_fill(JitContext* ctx, uint64_t d, uint32_t val, uint64_t n,
+void wasmcap_jit_memory_fill(JitContext* ctx, uint32_t memory, uint64_t d, uint32_t val, uint64_t n,
                              uint64_t offset) {
-  if (!within(d, n, ctx->mem_size)) {
+  runtime::Memory& m = *ctx->instance->memories[memory];
+  if (!within(d, n, m.size_bytes())) {
     llvm_tier::raise(ctx, runtime::make_trap(tt::kMemoryOutOfBounds), offset);
   }
-  if (n != 0) std::memset(ctx->mem_base + d, static_cast<uint8_t>(val), n);
+  if (n != 0) std::memset(m.data() + d, static_cast<uint8_t>(val), n);
 }
 
 void wasmcap_jit_data_drop(JitContext* ctx, uint32_t seg) {

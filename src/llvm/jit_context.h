@@ -34,12 +34,15 @@ struct Activation {
 
 // Built on the C++ stack at each entry for the callee's instance and passed as the first
 // argument of every compiled function; calls within one instance pass it along. Compiled code
-// reads mem_base/mem_size after every call (a callee may grow memory), and helpers that leave
-// compiled code refresh them from the Memory before they return.
+// reads mem_base/mem_size (memory 0's) after every call (a callee may grow memory), and helpers
+// that leave compiled code refresh them from the Memory before they return. Other memories are
+// read through `memories`: their Memory's own base and current size (docs/llvm.md, "Multiple
+// memories"), so they need no refresh.
 struct JitContext {
   uint8_t* mem_base = nullptr;
   uint64_t mem_size = 0;
   uint64_t mem_reserved = 0; // memory 0's guard-page reservation (0: none); the fault handler's
+  runtime::Memory* const* memories = nullptr; // the instance's memories, by memory index
   runtime::Global* const* globals = nullptr;
   runtime::FuncInstance* const* funcs = nullptr;
   uintptr_t stack_limit = 0; // compiled code traps "call stack exhausted" below this address
@@ -84,11 +87,13 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
 // Indices, addresses and lengths are u64: i32 operands zero-extended (memory64/table64).
 FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t index,
                                    uint32_t type_index, uint64_t offset);
-int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint64_t delta);
-void wasmcap_jit_memory_init(JitContext* ctx, uint32_t seg, uint64_t d, uint64_t s, uint64_t n,
-                             uint64_t offset);
-void wasmcap_jit_memory_copy(JitContext* ctx, uint64_t d, uint64_t s, uint64_t n, uint64_t offset);
-void wasmcap_jit_memory_fill(JitContext* ctx, uint64_t d, uint32_t val, uint64_t n,
+// `memory`, `dst` and `src` are memory indices (multiple memories).
+int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t memory, uint64_t delta);
+void wasmcap_jit_memory_init(JitContext* ctx, uint32_t memory, uint32_t seg, uint64_t d, uint64_t s,
+                             uint64_t n, uint64_t offset);
+void wasmcap_jit_memory_copy(JitContext* ctx, uint32_t dst, uint32_t src, uint64_t d, uint64_t s,
+                             uint64_t n, uint64_t offset);
+void wasmcap_jit_memory_fill(JitContext* ctx, uint32_t memory, uint64_t d, uint32_t val, uint64_t n,
                              uint64_t offset);
 void wasmcap_jit_data_drop(JitContext* ctx, uint32_t seg);
 void* wasmcap_jit_table_get(JitContext* ctx, uint32_t table, uint64_t i, uint64_t offset);

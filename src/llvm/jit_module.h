@@ -54,6 +54,8 @@ public:
   support::Result<std::shared_ptr<const runtime::ModuleCode>>
   code_for(const runtime::ModuleInstance& instance) const override;
   std::string memory_strategy(const runtime::ModuleInstance& instance) const override;
+  std::string memory_strategy_at(const runtime::ModuleInstance& instance,
+                                 uint32_t index) const override;
   std::string checks() const override;
   uint32_t check_bits() const { return checks_; } // kCheck*
   // Compiled with exception handling (landing pads; functions that may unwind): an exception a

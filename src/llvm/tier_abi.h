@@ -29,7 +29,9 @@ namespace wasmcap::llvm_tier {
 // 8: CompileRequest/ObjectRequest::progress and progress_sink.
 // 9: memory64/table64: the memory and table helpers (and `indirect`) take indices, addresses and
 //    lengths as u64; memory_grow, table_size and table_grow return 64 bits.
-inline constexpr uint32_t kTierAbiVersion = 9;
+// 10: multiple memories: HostLayout::ctx_memories, memory_base and memory_size; memory_grow,
+//     memory_init, memory_copy (destination and source) and memory_fill take memory indices.
+inline constexpr uint32_t kTierAbiVersion = 10;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -86,6 +88,10 @@ struct HostLayout {
   // Where the runtime::Exception* lies in the unwinder's exception object a landing pad receives
   // (exception_unwind.h): compiled code reads the thrown exception from there.
   uint64_t unwind_exception;
+  // Multiple memories: memories other than 0 are reached through the instance's Memory*s.
+  uint64_t ctx_memories; // JitContext::memories (-> runtime::Memory*, by memory index)
+  uint64_t memory_base;  // runtime::Memory's base address (it never moves)
+  uint64_t memory_size;  // runtime::Memory's current size in bytes (a u64)
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to

@@ -295,46 +295,46 @@ support::Status FunctionTranslator::simd_memory(const ir::Instr& instr) {
   const MemoryOp* m = find(kMemoryOps, instr.op);
   if (m == nullptr) return unsupported(std::string("instruction ") + ir::op_text(instr.op));
   Vectors v(b_, env_.context, env_.v128);
-  const bool volatile_access = env_.guard_pages;
+  const bool is_volatile = volatile_access(instr.mem.memory);
   const llvm::Align align(1);
   llvm::Type* scalar = llvm::IntegerType::get(env_.context, m->size * 8);
   switch (m->kind) {
   case Access::Store: {
     llvm::Value* value = pop();
-    llvm::Value* p = effective_address(pop(), instr.mem.offset, 16, instr.offset);
-    b_.CreateAlignedStore(value, p, align, volatile_access);
+    llvm::Value* p = effective_address(instr.mem, pop(), 16, instr.offset);
+    b_.CreateAlignedStore(value, p, align, is_volatile);
     return support::ok();
   }
   case Access::StoreLane: {
     llvm::Value* value = pop();
-    llvm::Value* p = effective_address(pop(), instr.mem.offset, m->size, instr.offset);
+    llvm::Value* p = effective_address(instr.mem, pop(), m->size, instr.offset);
     b_.CreateAlignedStore(b_.CreateExtractElement(v.as(value, m->lanes), instr.lane), p, align,
-                          volatile_access);
+                          is_volatile);
     return support::ok();
   }
   case Access::LoadLane: {
     llvm::Value* into = pop();
-    llvm::Value* p = effective_address(pop(), instr.mem.offset, m->size, instr.offset);
-    llvm::Value* x = b_.CreateAlignedLoad(scalar, p, align, volatile_access);
+    llvm::Value* p = effective_address(instr.mem, pop(), m->size, instr.offset);
+    llvm::Value* x = b_.CreateAlignedLoad(scalar, p, align, is_volatile);
     push(v.v128(b_.CreateInsertElement(v.as(into, m->lanes), x, instr.lane)));
     return support::ok();
   }
   default: break;
   }
-  llvm::Value* p = effective_address(pop(), instr.mem.offset, m->size, instr.offset);
+  llvm::Value* p = effective_address(instr.mem, pop(), m->size, instr.offset);
   switch (m->kind) {
-  case Access::Load: push(b_.CreateAlignedLoad(env_.v128, p, align, volatile_access)); break;
+  case Access::Load: push(b_.CreateAlignedLoad(env_.v128, p, align, is_volatile)); break;
   case Access::Extend: {
-    llvm::Value* narrow = b_.CreateAlignedLoad(v.type(m->lanes), p, align, volatile_access);
+    llvm::Value* narrow = b_.CreateAlignedLoad(v.type(m->lanes), p, align, is_volatile);
     llvm::Type* wide = v.type({m->lanes.count, m->lanes.bits * 2, false});
     push(v.v128(m->sign ? b_.CreateSExt(narrow, wide) : b_.CreateZExt(narrow, wide)));
     break;
   }
   case Access::Splat:
-    push(v.v128(v.splat(m->lanes, b_.CreateAlignedLoad(scalar, p, align, volatile_access))));
+    push(v.v128(v.splat(m->lanes, b_.CreateAlignedLoad(scalar, p, align, is_volatile))));
     break;
   case Access::Zero: {
-    llvm::Value* x = b_.CreateAlignedLoad(scalar, p, align, volatile_access);
+    llvm::Value* x = b_.CreateAlignedLoad(scalar, p, align, is_volatile);
     push(v.v128(
         b_.CreateInsertElement(llvm::Constant::getNullValue(v.type(m->lanes)), x, uint64_t{0})));
     break;

@@ -47,10 +47,11 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   // serves 32- and 64-bit memories and tables (memory64); sizes and grow results come back as
   // u64 / i64 (-1: failure) and are truncated for 32-bit ones.
   indirect = declare("wasmcap_jit_indirect", ptr, {ptr, i32, i64, i32, i64});
-  memory_grow = declare("wasmcap_jit_memory_grow", i64, {ptr, i64});
-  memory_init = declare("wasmcap_jit_memory_init", void_type, {ptr, i32, i64, i64, i64, i64});
-  memory_copy = declare("wasmcap_jit_memory_copy", void_type, {ptr, i64, i64, i64, i64});
-  memory_fill = declare("wasmcap_jit_memory_fill", void_type, {ptr, i64, i32, i64, i64});
+  // The memory helpers take the memory index (memory_copy: destination, then source) first.
+  memory_grow = declare("wasmcap_jit_memory_grow", i64, {ptr, i32, i64});
+  memory_init = declare("wasmcap_jit_memory_init", void_type, {ptr, i32, i32, i64, i64, i64, i64});
+  memory_copy = declare("wasmcap_jit_memory_copy", void_type, {ptr, i32, i32, i64, i64, i64, i64});
+  memory_fill = declare("wasmcap_jit_memory_fill", void_type, {ptr, i32, i64, i32, i64, i64});
   data_drop = declare("wasmcap_jit_data_drop", void_type, {ptr, i32});
   table_get = declare("wasmcap_jit_table_get", ptr, {ptr, i32, i64, i64});
   table_set = declare("wasmcap_jit_table_set", void_type, {ptr, i32, i64, ptr, i64});
@@ -233,6 +234,7 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index,
       mem_size_ = b_.CreateAlloca(env_.i64);
       reload_memory();
     }
+    load_other_memories();
   }
   // Native recursion is bounded by the stack itself: the stack pointer against a limit the
   // runtime computed from this thread's stack (frames differ in size, so no depth counter). The

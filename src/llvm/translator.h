@@ -33,7 +33,9 @@ struct ModuleEnv {
   const HostLayout& layout; // offsets of the host's fields compiled code reads
   bool guard_pages = false; // memory 0 has guard pages: no bounds compares (CompileRequest)
   bool memory64 = false;    // memory 0 has i64 addresses: explicit 64-bit checks, never guards
-  uint32_t checks = 0;      // kCheck* (tier_abi.h): interruption and fuel checks to compile in
+  // Whether memory `index` has i64 addresses (any memory; memory 0's is `memory64`).
+  bool address64(uint32_t index) const { return wasm.all_memories[index].address64; }
+  uint32_t checks = 0; // kCheck* (tier_abi.h): interruption and fuel checks to compile in
   llvm::Type* ptr;
   llvm::Type* i8;
   llvm::Type* i32;
@@ -221,9 +223,21 @@ private:
 
   // translate_memory.cpp
   support::Status memory(const ir::Instr& instr);
-  llvm::Value* effective_address(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
-  // An i64 memory's address (translate_memory64.cpp): always an explicit 64-bit check.
-  llvm::Value* effective_address64(llvm::Value* addr, uint64_t offset, uint32_t size, uint64_t at);
+  // The address of `size` bytes at `addr` + mem.offset in memory mem.memory, bounds-checked
+  // unless memory 0's guard pages catch it (then the access must be volatile_access()).
+  llvm::Value* effective_address(const ir::MemArg& mem, llvm::Value* addr, uint32_t size,
+                                 uint64_t at);
+  bool volatile_access(uint32_t memory) const { return memory == 0 && env_.guard_pages; }
+  // An i64 memory's address (translate_memory64.cpp): always an explicit 64-bit check against
+  // `size_now` bytes, the memory starting at `base`.
+  llvm::Value* checked_address64(llvm::Value* base, llvm::Value* size_now, llvm::Value* addr,
+                                 uint64_t offset, uint32_t size, uint64_t at);
+  // Memories other than 0 (translate_memories.cpp): their Memory* and base, loaded once in the
+  // prologue (O2 deletes the unused ones); their size, read from the Memory at each use.
+  void load_other_memories();
+  llvm::Value* memory_bytes(uint32_t memory); // the current size in bytes, any memory
+  llvm::Value* other_memory_address(uint32_t memory, llvm::Value* addr, uint64_t offset,
+                                    uint32_t size, uint64_t at);
   // An i32 or i64 index, address or length as the helpers take it (zero-extended to i64).
   llvm::Value* wide(llvm::Value* v) { return b_.CreateZExt(v, env_.i64); }
   // A helper's u64 size or i64 grow result as table or memory `address64` has it.
@@ -265,9 +279,11 @@ private:
   llvm::Value* ctx_;
   std::vector<llvm::AllocaInst*> locals_;
   std::vector<ir::ValType> local_types_;
-  llvm::Value* mem_base_ = nullptr;      // JitContext::mem_base, loaded once: it never moves
-  llvm::AllocaInst* mem_size_ = nullptr; // cached JitContext::mem_size, reloaded after calls
-                                         // (mem2reg makes it SSA); null with guard pages
+  llvm::Value* mem_base_ = nullptr;          // JitContext::mem_base, loaded once: it never moves
+  llvm::AllocaInst* mem_size_ = nullptr;     // cached JitContext::mem_size, reloaded after calls
+                                             // (mem2reg makes it SSA); null with guard pages
+  std::vector<llvm::Value*> memory_objects_; // by memory index (1..n): its runtime::Memory*
+  std::vector<llvm::Value*> memory_bases_;   // by memory index (1..n): its base, loaded once
   std::vector<llvm::Value*> stack_;
   std::vector<Control> controls_;
   struct SharedTrap {

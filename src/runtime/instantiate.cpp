@@ -114,11 +114,14 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   for (const ir::FuncType& t : module.types)
     inst.type_ids.push_back(store.intern_type(t));
   // Memories first: which code the functions get may depend on their layout (guard pages).
-  // A memory starts from its module's image when it has one: mapped, not copied.
+  // A memory starts from its module's image when it has one: mapped, not copied. Only memory 0
+  // gets the 8 GiB guard reservation: compiled code checks the others explicitly (docs/llvm.md,
+  // "Multiple memories"), so reserving for them would only spend address space.
   for (uint32_t i = 0; i < module.memories.size(); ++i) {
-    WASMCAP_ASSIGN(Memory * m,
-                   store.create_memory(module.memories[i], inst.code->wants_guard_pages(),
-                                       inst.code->memory_images().get(module, i)));
+    const bool memory0 = module.num_imported_memories == 0 && i == 0;
+    WASMCAP_ASSIGN(Memory * m, store.create_memory(module.memories[i],
+                                                   memory0 && inst.code->wants_guard_pages(),
+                                                   inst.code->memory_images().get(module, i)));
     inst.memories.push_back(m);
   }
   WASMCAP_ASSIGN(std::shared_ptr<const ModuleCode> variant, inst.code->code_for(inst));

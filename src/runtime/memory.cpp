@@ -182,6 +182,15 @@ Memory::~Memory() {
   munmap(base_, reserved_bytes_);
 }
 
+Memory::FieldOffsets Memory::field_offsets() {
+  const Memory m; // base_ is null: its destructor unmaps nothing
+  auto at = [&](const void* field) {
+    return static_cast<uint64_t>(static_cast<const char*>(field) -
+                                 reinterpret_cast<const char*>(&m));
+  };
+  return {at(&m.base_), at(&m.size_bytes_)};
+}
+
 ir::MemoryType Memory::type() const {
   ir::MemoryType t = declared_;
   t.limits.min = size_pages();

@@ -73,6 +73,15 @@ public:
   bool read(uint64_t offset, void* out, size_t n) const;
   bool write(uint64_t offset, const void* in, size_t n);
 
+  // Where data() and size_bytes() live in a Memory: compiled code (the LLVM tier) reads them
+  // directly for the memories it does not keep in its context (docs/llvm.md, "Multiple
+  // memories"), as the current size, with no helper call.
+  struct FieldOffsets {
+    uint64_t base;
+    uint64_t size;
+  };
+  static FieldOffsets field_offsets();
+
 private:
   Memory() = default;
   uint8_t* base_ = nullptr;

@@ -88,6 +88,10 @@ public:
     (void)instance;
     return "explicit bounds checks (interpreter)";
   }
+  // The same for memory `index` (multiple memories); index 0 is memory_strategy()'s.
+  virtual std::string memory_strategy_at(const ModuleInstance& instance, uint32_t index) const {
+    return index == 0 ? memory_strategy(instance) : "explicit bounds checks (interpreter)";
+  }
 
   // One line for `wasmcap run --verbose`: the fuel and interruption checks this code carries.
   virtual std::string checks() const { return "none"; }

@@ -1,7 +1,6 @@
 ;; An i64 memory next to an i32 one (memory64 with multiple memories): memory.copy between them
-;; takes each address in its own memory's type and the length in the smaller one (i32). Two
-;; memories: the LLVM tier leaves such modules to the interpreter (docs/llvm.md), so this runs on
-;; the interpreter and --tier auto only (tests/memory64/CMakeLists.txt).
+;; takes each address in its own memory's type and the length in the smaller one (i32). Runs on
+;; every tier (tests/memory64/CMakeLists.txt).
 (module
   (memory $m i64 1)
   (memory $n 1)

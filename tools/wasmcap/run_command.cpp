@@ -321,7 +321,10 @@ int run(const RunOptions& opts) {
   }
   if (auto s = wasi->bind_instance(*instance); !s) return report_error(opts.file, s.error());
   if (opts.verbose) {
-    std::fprintf(stderr, "wasmcap: memory 0: %s\n", instance->memory_strategy().c_str());
+    const std::vector<std::string> memories = instance->memory_strategies();
+    if (memories.empty()) std::fprintf(stderr, "wasmcap: memory 0: no memory\n");
+    for (size_t i = 0; i < memories.size(); ++i)
+      std::fprintf(stderr, "wasmcap: memory %zu: %s\n", i, memories[i].c_str());
     std::fprintf(stderr, "wasmcap: checks: %s\n", instance->checks().c_str());
   }
 

@@ -206,3 +206,28 @@ TEST(Api, JitGuardPagesFollowTheConfig) {
     EXPECT_EQ(r.error().message, "out of bounds memory access");
   }
 }
+
+// Multiple memories on the JIT: one strategy per memory, only memory 0 with guard pages, and
+// memory 1 (smaller than memory 0) trapping at its own end.
+TEST(Api, JitMemoryStrategiesNameEveryMemory) {
+  if (auto why = Engine::jit_unavailable_reason()) GTEST_SKIP() << *why;
+  const char* wat = R"((module (memory 2) (memory $one 1) (memory $two i64 1)
+    (func (export "load1") (param i32) (result i32) (i32.load8_u $one (local.get 0)))))";
+  Config config;
+  config.tier = Tier::Jit;
+  Engine engine(config);
+  Store store(engine);
+  Module m = compile_text(engine, wat);
+  auto inst = Instance::create(store, m, {});
+  ASSERT_TRUE(inst) << inst.error().to_string();
+  const std::vector<std::string> want = {
+      "guard pages (8 GiB reserved)", "explicit bounds checks (guard pages are for memory 0 only)",
+      "explicit bounds checks (64-bit memory: no guard pages)"};
+  EXPECT_EQ(inst->memory_strategies(), want);
+  Value last[] = {Value::make_i32(65535)};
+  EXPECT_TRUE(inst->get_func("load1")->call(last));
+  Value past[] = {Value::make_i32(65536)};
+  auto r = inst->get_func("load1")->call(past);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "out of bounds memory access");
+}

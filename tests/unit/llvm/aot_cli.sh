@@ -100,7 +100,7 @@ expect 4 "corrupted precompiled module [(]checksum mismatch[)]" \
   "$wasmcap" run --invoke fac "$work/corrupt.cwasm" 20
 cp "$cwasm" "$work/version.cwasm"
 printf '\x07' | dd of="$work/version.cwasm" bs=1 seek=8 conv=notrunc 2>/dev/null
-expect 4 "precompiled module format version 7, this wasmcap reads version 5" \
+expect 4 "precompiled module format version 7, this wasmcap reads version 6" \
   "$wasmcap" run --invoke fac "$work/version.cwasm" 20
 # Checks (docs/llvm.md, "Interruption and fuel"): a .cwasm carries none by default, which a
 # plain run (Ctrl-C included: tests/cli/sigint.sh) needs; --timeout needs interruption checks
