@@ -23,8 +23,11 @@ CONTINUE, MATCH = "continue", "match"
 
 
 def parse_binaryen(text):
-    """-> (exports {name: {"outcome", "values", "logs"}} in order, crashed?)"""
-    exports, cur, order = {}, None, []
+    """-> (exports {name: {"outcome", "values", "logs"}} in order, crashed?). Log calls before the
+    first export (the start function's) are the pseudo-export "" (the driver prints them before
+    its first export's line, so compare() adds them to that export's)."""
+    start = {"outcome": "return", "values": [], "logs": 0}
+    exports, cur, order = {"": start}, start, [""]
     crashed = False
     for line in text.splitlines():
         if line.startswith("[fuzz-exec] export "):
@@ -32,8 +35,6 @@ def parse_binaryen(text):
             name = line[len("[fuzz-exec] export "):]
             exports[name] = cur
             order.append(name)
-        elif cur is None:
-            continue
         elif line.startswith("[LoggingExternalInterface logging"):
             cur["logs"] += 1
         elif line.startswith("[fuzz-exec] note result: "):
@@ -127,8 +128,11 @@ def value_matches(ours, theirs):
 def compare(binaryen_text, wasmcap_text):
     """-> (exports compared, None) or (exports compared, the first disagreement's description)."""
     theirs, crashed = parse_binaryen(binaryen_text)
+    start_logs = theirs.pop("")["logs"]
     compared = 0
-    for name, outcome, values, logs, others in parse_wasmcap(wasmcap_text):
+    for i, (name, outcome, values, logs, others) in enumerate(parse_wasmcap(wasmcap_text)):
+        if i == 0:
+            logs -= start_logs
         if others or outcome == "exhausted":
             break
         t = theirs.get(name)
