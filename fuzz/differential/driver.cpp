@@ -1,6 +1,8 @@
 // Differential runner, wasmcap side: instantiates a module with every function import answered
-// by a logger that returns zeros, calls every exported function with zero arguments and prints
-// one canonical line per event (the same text fuzz/differential/run.mjs prints for V8):
+// by a logger that returns zeros (and every global, tag, memory or table import, which binaryen
+// 132's modules have, by a fresh one holding zeros or nulls), calls every exported function
+// with zero arguments and prints one canonical line per event (the same text
+// fuzz/differential/run.mjs prints for V8):
 //   import NAME ARGS... | export NAME -> RESULTS... | export NAME trap KIND | instantiate ...
 // Values: i32:/i64: unsigned decimal, f32:/f64: bit patterns in hex (any NaN is "nan"); v128:
 // its two 64-bit lanes in hex, an f64 NaN lane as "nan", else 32-bit halves that are f32 NaNs as
@@ -84,6 +86,12 @@ std::string kind_of(const Error& e) {
   return "trap other: " + m;
 }
 
+int unsupported(const ImportType& imp, const Error& e) {
+  std::printf("unsupported import %s.%s\n", imp.module.c_str(), imp.name.c_str());
+  std::fprintf(stderr, "%s\n", e.to_string().c_str());
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -138,9 +146,34 @@ int main(int argc, char** argv) {
   Store store(engine);
   std::vector<Extern> imports;
   for (const ImportType& imp : module->imports()) {
-    if (imp.type.kind != ExternKind::Func) {
-      std::printf("unsupported import %s.%s\n", imp.module.c_str(), imp.name.c_str());
-      return 0;
+    // binaryen 132's modules also import globals (an externref) and tags: zero values and fresh
+    // tags, the same on both tiers. Memories and tables get their minimum size.
+    switch (imp.type.kind) {
+    case ExternKind::Func: break;
+    case ExternKind::Global: {
+      auto g = Global::create(store, imp.type.global, Value::zero(imp.type.global.type));
+      if (!g) return unsupported(imp, g.error());
+      imports.push_back(*g);
+      continue;
+    }
+    case ExternKind::Tag: {
+      auto t = Tag::create(store, imp.type.func);
+      if (!t) return unsupported(imp, t.error());
+      imports.push_back(*t);
+      continue;
+    }
+    case ExternKind::Memory: {
+      auto m = Memory::create(store, imp.type.memory);
+      if (!m) return unsupported(imp, m.error());
+      imports.push_back(*m);
+      continue;
+    }
+    case ExternKind::Table: {
+      auto t = Table::create(store, imp.type.table, Value::zero(imp.type.table.elem));
+      if (!t) return unsupported(imp, t.error());
+      imports.push_back(*t);
+      continue;
+    }
     }
     std::string name = imp.name;
     imports.push_back(Func::create_host(

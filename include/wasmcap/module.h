@@ -46,6 +46,9 @@ struct ExportType {
 struct CustomSection {
   std::string name;
   std::span<const uint8_t> payload;
+  // What wasmcap made of it, for sections it reads (empty otherwise): for
+  // `metadata.code.branch_hint`, "N branch hints in M functions" or why it was ignored.
+  std::string note;
 };
 
 class Module {

@@ -191,7 +191,20 @@ std::vector<CustomSection> Module::custom_sections() const {
     // The decoder bounds-checked the section; clamp anyway so a view never leaves the bytes.
     const uint64_t start = std::min<uint64_t>(c.offset, m.bytes.size());
     const uint64_t size = std::min<uint64_t>(c.size, m.bytes.size() - start);
-    out.push_back({c.name, std::span<const uint8_t>(m.bytes).subspan(start, size)});
+    out.push_back({c.name, std::span<const uint8_t>(m.bytes).subspan(start, size), {}});
+    if (c.name == "metadata.code.branch_hint") {
+      size_t hints = 0, funcs = 0;
+      for (const ir::Function& f : m.functions) {
+        hints += f.branch_hints.size();
+        funcs += f.branch_hints.empty() ? 0 : 1;
+      }
+      auto count = [](size_t n, const char* what) {
+        return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+      };
+      out.back().note = m.branch_hint_problem.empty()
+                            ? count(hints, "branch hint") + " in " + count(funcs, "function")
+                            : "ignored: " + m.branch_hint_problem;
+    }
   }
   return out;
 }

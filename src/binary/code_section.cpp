@@ -76,6 +76,7 @@ Status read_locals(ByteReader& r, std::vector<ir::ValType>& locals) {
 Status read_body(ByteReader& r, DecodeState& s, ir::Function& fn) {
   WASMCAP_ASSIGN(uint32_t size, r.read_u32());
   const size_t start = r.position();
+  s.entry_offsets.push_back(r.offset());
   WASMCAP_TRY(read_locals(r, fn.locals));
   const uint64_t code_offset = r.offset();
   if (s.trust_bodies) { // known well-formed: the body is the rest of its declared size

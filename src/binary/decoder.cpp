@@ -72,10 +72,15 @@ Status read_section_payload(uint8_t id, ByteReader& r, detail::DecodeState& s) {
   }
 }
 
-Status read_custom_section(ByteReader& r, ir::Module& m) {
+Status read_custom_section(ByteReader& r, detail::DecodeState& s) {
+  ir::Module& m = s.module;
   WASMCAP_ASSIGN(std::string name, r.read_name());
   ir::CustomSection c{std::move(name), r.offset(), static_cast<uint32_t>(r.remaining())};
   if (c.name == "name") detail::read_name_section(ByteReader(r.rest(), r.offset()), m.names);
+  if (c.name == "metadata.code.branch_hint") {
+    s.duplicate_branch_hint_section |= s.branch_hint_section.has_value();
+    s.branch_hint_section = ir::CodeRange{c.offset, c.size};
+  }
   WASMCAP_TRY(r.skip(r.remaining()));
   m.customs.push_back(std::move(c));
   return support::ok();
@@ -210,7 +215,7 @@ Status read_sections(ByteReader& r, detail::DecodeState& s) {
     // Custom sections are opaque and stay confined; the others may read on (see sections.h).
     ByteReader payload(id == kCustom ? r.rest().subspan(0, size) : r.rest(), payload_at);
     Status st =
-        id == kCustom ? read_custom_section(payload, m) : read_section_payload(id, payload, s);
+        id == kCustom ? read_custom_section(payload, s) : read_section_payload(id, payload, s);
     if (!st) return in_section(std::move(st).error(), id, s);
     if (payload.position() != size) {
       return in_section(make_error(ErrorKind::Malformed, "section size mismatch", payload.offset()),
@@ -238,6 +243,7 @@ Result<ir::Module> decode_module(std::span<const uint8_t> bytes, const DecodeOpt
   state.exceptions = options.exceptions;
   state.memory64 = options.memory64;
   WASMCAP_TRY(read_sections(r, state));
+  detail::read_branch_hints(state);
   fill_index_spaces(m);
   return m;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "ir/module.h"
 #include "support/byte_reader.h"
@@ -29,6 +30,12 @@ struct DecodeState {
   // Bodies of the code section, matched with the function section once all sections are read
   // (the count check comes last, as in the reference decoder).
   std::vector<ir::Function> bodies;
+  // Module offset of each body's code entry (its local declarations), which branch hint
+  // offsets count from.
+  std::vector<uint64_t> entry_offsets;
+  // The `metadata.code.branch_hint` section's payload (after its name), read after the others.
+  std::optional<ir::CodeRange> branch_hint_section;
+  bool duplicate_branch_hint_section = false;
   // Whole-module function index of the body being decoded (for error locations).
   int32_t current_function = -1;
 };
@@ -49,5 +56,11 @@ support::Status read_data_section(support::ByteReader& r, DecodeState& s);
 
 // The `name` custom section. Never fails the module: a malformed section leaves names empty.
 void read_name_section(support::ByteReader r, ir::Names& names);
+
+// The `metadata.code.branch_hint` section (noted in DecodeState while the sections were read),
+// once the bodies are matched with their functions: fills ir::Function::branch_hints. Never
+// fails the module: a section that breaks the rules sets ir::Module::branch_hint_problem and no
+// function keeps any hint.
+void read_branch_hints(DecodeState& s);
 
 } // namespace wasmcap::binary::detail

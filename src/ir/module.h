@@ -39,6 +39,13 @@ struct Export {
   uint32_t index = 0;
 };
 
+// A branch hint from the `metadata.code.branch_hint` custom section: the `if` or `br_if` at
+// module offset `at` is likely (else unlikely) to branch (for an `if`: to run its then-arm).
+struct BranchHint {
+  uint64_t at = 0;
+  bool likely = false;
+};
+
 struct Function { // a function defined (not imported) by the module
   uint32_t type_index = 0;
   std::vector<ValType> locals; // declared locals, expanded, not including parameters
@@ -46,6 +53,8 @@ struct Function { // a function defined (not imported) by the module
   // Legacy `try` blocks in the body, counted by the decoder (0 when it trusted the body without
   // reading it): the interpreter keeps a slot per try for the exception its catch holds.
   uint32_t legacy_tries = 0;
+  // The body's branch hints, by increasing offset (binary/branch_hints.cpp checked them).
+  std::vector<BranchHint> branch_hints;
 };
 
 struct Global { // a global defined by the module
@@ -103,6 +112,9 @@ struct Module {
   std::optional<uint32_t> data_count;
   std::vector<CustomSection> customs;
   Names names;
+  // Why the `metadata.code.branch_hint` section was dropped (empty if it was not, or is absent):
+  // hints never change what a module does, so a section that breaks the rules costs only them.
+  std::string branch_hint_problem;
 
   // Whole index spaces (imports first, then definitions), filled in by the decoder.
   std::vector<uint32_t> func_type_indices;

@@ -1,8 +1,12 @@
 // Structured control flow: block/loop/if/else/end open and close LLVM blocks; branch values meet
 // in phi nodes (block and if results at the continuation, loop parameters at the header);
 // br_table becomes a switch over one edge block per distinct target. Code after a branch is dead
-// and skipped until the else/end that makes it reachable again.
+// and skipped until the else/end that makes it reachable again. An `if` or `br_if` with a branch
+// hint (the `metadata.code.branch_hint` section) gets `!prof` branch weights.
+#include <algorithm>
 #include <map>
+
+#include <llvm/IR/MDBuilder.h>
 
 #include "llvm/translator.h"
 
@@ -23,6 +27,21 @@ void FunctionTranslator::block_signature(const ir::BlockType& bt, std::vector<Va
     results = wasm_.types[bt.type_index].results;
     break;
   }
+}
+
+// The weights clang gives __builtin_expect (2000:1): enough for LLVM to lay the unlikely side out
+// of line and treat it as cold, as the hint's producer asked.
+llvm::MDNode* FunctionTranslator::hinted_weights() const {
+  if (func_index_ < wasm_.num_imported_funcs) return nullptr;
+  const std::vector<ir::BranchHint>& hints =
+      wasm_.functions[func_index_ - wasm_.num_imported_funcs].branch_hints;
+  auto it = std::lower_bound(hints.begin(), hints.end(), at_,
+                             [](const ir::BranchHint& h, uint64_t at) { return h.at < at; });
+  if (it == hints.end() || it->at != at_) return nullptr;
+  constexpr uint32_t kLikely = 2000, kUnlikely = 1;
+  llvm::MDBuilder md(env_.context);
+  return it->likely ? md.createBranchWeights(kLikely, kUnlikely)
+                    : md.createBranchWeights(kUnlikely, kLikely);
 }
 
 // Adds the values a branch to `c` carries (the top of the stack) as incoming from `from`.
@@ -79,7 +98,7 @@ void FunctionTranslator::open_block(const ir::Instr& instr) {
     auto* then_bb = llvm::BasicBlock::Create(env_.context, "then", fn_);
     c.else_bb = llvm::BasicBlock::Create(env_.context, "else", fn_);
     c.if_params.assign(stack_.begin() + static_cast<ptrdiff_t>(c.height), stack_.end());
-    b_.CreateCondBr(b_.CreateICmpNE(cond, u32(0)), then_bb, c.else_bb);
+    b_.CreateCondBr(b_.CreateICmpNE(cond, u32(0)), then_bb, c.else_bb, hinted_weights());
     b_.SetInsertPoint(then_bb);
   }
   controls_.push_back(std::move(c));
@@ -136,7 +155,7 @@ void FunctionTranslator::branch_if(uint32_t label) {
   Control& c = controls_[controls_.size() - 1 - label];
   add_incoming(c, b_.GetInsertBlock());
   auto* next = llvm::BasicBlock::Create(env_.context, "", fn_);
-  b_.CreateCondBr(cond, c.kind == Op::Loop ? c.header : c.cont, next);
+  b_.CreateCondBr(cond, c.kind == Op::Loop ? c.header : c.cont, next, hinted_weights());
   b_.SetInsertPoint(next);
 }
 

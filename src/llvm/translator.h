@@ -169,6 +169,9 @@ private:
   void end_block();
   void branch(uint32_t label);
   void branch_if(uint32_t label);
+  // `!prof` branch weights for the `if` or `br_if` at at_ from its branch hint, if it has one
+  // (ir::Function::branch_hints); null otherwise.
+  llvm::MDNode* hinted_weights() const;
   void branch_table(const ir::Instr& instr);
   void add_incoming(Control& c, llvm::BasicBlock* from);
   void block_signature(const ir::BlockType& bt, std::vector<ir::ValType>& params,

@@ -53,6 +53,21 @@ support::Result<std::string> parse_name_annotation(const Sexpr& s) {
   return name;
 }
 
+bool is_branch_hint_annotation(const Sexpr& s) {
+  return s.is_list && !s.items.empty() && s.items[0].is_atom(TokenKind::Reserved) &&
+         s.items[0].token.text == "@metadata.code.branch_hint";
+}
+
+support::Result<uint8_t> parse_branch_hint_annotation(const Sexpr& s) {
+  if (s.items.size() != 2 || !s.items[1].is_atom(TokenKind::String))
+    return malformed_at(s.token, "@metadata.code.branch_hint annotation: expected one string");
+  WASMCAP_ASSIGN(std::string hint, decode_string(s.items[1].token));
+  if (hint.size() != 1 || static_cast<uint8_t>(hint[0]) > 1)
+    return malformed_at(s.items[1].token,
+                        "@metadata.code.branch_hint annotation: expected \"\\00\" or \"\\01\"");
+  return static_cast<uint8_t>(hint[0]);
+}
+
 support::Result<CustomSection> parse_custom_annotation(const Sexpr& s) {
   CustomSection c;
   if (s.items.size() < 2 || !s.items[1].is_atom(TokenKind::String))

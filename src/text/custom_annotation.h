@@ -1,7 +1,9 @@
 // The annotations the text parser gives meaning to (the lexer drops every other `(@id ...)`):
 // `(@custom "name" (before|after section)? "bytes"*)`, a custom section placed relative to the
 // module's other sections, and `(@name "text")` after a module's, function's or tag's $id, a name
-// for the `name` section. Anywhere else they are malformed, as the field parsers reject them.
+// for the `name` section, and `(@metadata.code.branch_hint "\00"|"\01")` right before an `if` or
+// `br_if` in a function body, a hint for the `metadata.code.branch_hint` section (instr_parser.h).
+// Anywhere else they are malformed, as the field parsers reject them.
 #pragma once
 
 #include <cstdint>
@@ -35,5 +37,12 @@ bool is_name_annotation(const Sexpr& s);
 
 // The name of `(@name "text")`: one string, UTF-8. Errors are Malformed.
 support::Result<std::string> parse_name_annotation(const Sexpr& s);
+
+// True if `s` is a `(@metadata.code.branch_hint ...)` list.
+bool is_branch_hint_annotation(const Sexpr& s);
+
+// The hint of `(@metadata.code.branch_hint "\00")` (0, unlikely) or `"\01"` (1, likely). Errors
+// are Malformed ("@metadata.code.branch_hint annotation: ...").
+support::Result<uint8_t> parse_branch_hint_annotation(const Sexpr& s);
 
 } // namespace wasmcap::text

@@ -2,6 +2,8 @@
 // folded instructions recurse once per parenthesis level, bounded by kMaxNesting.
 #include "text/instr_parser.h"
 
+#include <utility>
+
 #include "ir/opcode.h"
 #include "text/literals.h"
 
@@ -564,6 +566,36 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
   return support::ok();
 }
 
+// A hint that attaches to no `if` or `br_if` is well-formed but invalid, as the spec tests have
+// it (assert_invalid_custom), unlike a misplaced or repeated annotation (malformed).
+Status InstrParser::note_hint(const Sexpr& annotation) {
+  if (locals_ == nullptr) // a constant expression
+    return malformed_at(annotation.token,
+                        "@metadata.code.branch_hint annotation: not in a function");
+  if (pending_hint_)
+    return malformed_at(annotation.token,
+                        "@metadata.code.branch_hint annotation: duplicate annotation");
+  WASMCAP_ASSIGN(pending_hint_, parse_branch_hint_annotation(annotation));
+  pending_hint_at_ = &annotation.token;
+  return support::ok();
+}
+
+Status InstrParser::no_pending_hint() const {
+  if (!pending_hint_) return support::ok();
+  support::Error e =
+      malformed_at(*pending_hint_at_, "@metadata.code.branch_hint annotation: invalid target");
+  e.kind = support::ErrorKind::Invalid;
+  return e;
+}
+
+Result<std::optional<uint8_t>> InstrParser::take_hint(std::string_view kw) {
+  if (!pending_hint_) return std::optional<uint8_t>{};
+  if (kw != "if" && kw != "br_if") {
+    WASMCAP_TRY(no_pending_hint());
+  }
+  return std::exchange(pending_hint_, std::nullopt);
+}
+
 Status InstrParser::parse_one(const Sexpr& list) {
   return parse_folded(list, 0);
 }
@@ -592,6 +624,8 @@ Status InstrParser::parse_seq_at(const std::vector<Sexpr>& items, size_t from, s
     if (item.token.kind != TokenKind::Keyword) return malformed_at(item.token, "unexpected token");
     ++pos;
     const std::string_view kw = item.token.text;
+    WASMCAP_ASSIGN(std::optional<uint8_t> hint, take_hint(kw));
+    if (hint) hints_.emplace_back(static_cast<uint32_t>(out_.size()), *hint);
     if (kw == "block" || kw == "loop" || kw == "if" || kw == "try") {
       const Token* label = take_label(items, pos);
       write_op(out_, *ir::op_from_text(kw));
@@ -643,7 +677,7 @@ Status InstrParser::parse_seq_at(const std::vector<Sexpr>& items, size_t from, s
     }
   }
   if (!open.empty()) return malformed_at(blame(items, pos, items.back().token), "unexpected end");
-  return support::ok();
+  return no_pending_hint();
 }
 
 Status InstrParser::parse_folded_try(const std::vector<Sexpr>& items, size_t pos, size_t depth,
@@ -689,8 +723,10 @@ Status InstrParser::parse_folded(const Sexpr& list, size_t depth) {
   if (depth > kMaxNesting) return malformed_at(list.token, "nesting too deep");
   const std::vector<Sexpr>& items = list.items;
   if (items.empty() || items[0].token.kind != TokenKind::Keyword || items[0].is_list)
-    return malformed_at(list.token, "unexpected token");
+    return is_branch_hint_annotation(list) ? note_hint(list)
+                                           : malformed_at(list.token, "unexpected token");
   const std::string_view kw = items[0].token.text;
+  WASMCAP_ASSIGN(std::optional<uint8_t> hint, take_hint(kw));
   size_t pos = 1;
   if (kw == "block" || kw == "loop") {
     const Token* label = take_label(items, pos);
@@ -712,6 +748,8 @@ Status InstrParser::parse_folded(const Sexpr& list, size_t depth) {
     }
     if (pos >= items.size() || !items[pos].is_list_of("then"))
       return malformed_at(blame(items, pos, list.token), "unexpected token");
+    WASMCAP_TRY(no_pending_hint()); // an annotation after the condition
+    if (hint) hints_.emplace_back(static_cast<uint32_t>(out_.size()), *hint);
     write_op(out_, ir::Op::If);
     out_.bytes(bt.data());
     push_label(label);
@@ -744,6 +782,8 @@ Status InstrParser::parse_folded(const Sexpr& list, size_t depth) {
     if (!items[pos].is_list) return malformed_at(items[pos].token, "unexpected token");
     WASMCAP_TRY(parse_folded(items[pos], depth + 1));
   }
+  WASMCAP_TRY(no_pending_hint()); // an annotation after the operands
+  if (hint) hints_.emplace_back(static_cast<uint32_t>(out_.size()), *hint);
   out_.bytes(instr.data());
   return support::ok();
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -37,6 +38,9 @@ public:
   support::ByteWriter& out() { return out_; }
   // The named labels, by label index (every block/loop/if in order), for the name section.
   const std::vector<std::pair<uint32_t, std::string>>& label_names() const { return label_names_; }
+  // The body's `(@metadata.code.branch_hint ...)` hints: (offset in out() of the `if` or `br_if`
+  // opcode, 0 unlikely or 1 likely), in increasing offset order.
+  const std::vector<std::pair<uint32_t, uint8_t>>& branch_hints() const { return hints_; }
 
 private:
   support::Status parse_folded(const Sexpr& list, size_t depth);
@@ -56,6 +60,12 @@ private:
   support::Result<uint32_t> local_index(const Sexpr& s) const;
   support::Result<uint32_t> optional_memory(const std::vector<Sexpr>& items, size_t& pos,
                                             bool lane_follows) const;
+  // A hint annotation: pending until the next instruction takes it.
+  support::Status note_hint(const Sexpr& annotation);
+  // At instruction `kw`: the pending hint, if any, which only an `if` or `br_if` may take.
+  support::Result<std::optional<uint8_t>> take_hint(std::string_view kw);
+  // Fails if a hint is still pending where no instruction follows it.
+  support::Status no_pending_hint() const;
   const Token* take_label(const std::vector<Sexpr>& items, size_t& pos);
   void push_label(const Token* label);
 
@@ -65,6 +75,9 @@ private:
   uint32_t block_count_ = 0;
   std::vector<std::pair<uint32_t, std::string>> label_names_;
   support::ByteWriter out_;
+  std::optional<uint8_t> pending_hint_;
+  const Token* pending_hint_at_ = nullptr;
+  std::vector<std::pair<uint32_t, uint8_t>> hints_;
 };
 
 } // namespace wasmcap::text

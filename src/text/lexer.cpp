@@ -145,8 +145,9 @@ private:
     return support::ok();
   }
 
-  // At `(@`: the annotation's id (id characters or a non-empty string). `(@custom ...)` and
-  // `(@name ...)` are kept: their `(` and `@id` tokens go to `out` and the rest is lexed as usual.
+  // At `(@`: the annotation's id (id characters or a non-empty string). `(@custom ...)`,
+  // `(@name ...)` and `(@metadata.code.branch_hint ...)` are kept: their `(` and `@id` tokens go
+  // to `out` and the rest is lexed as usual.
   // Any other annotation is skipped to its matching `)`, whatever it holds.
   support::Status annotation(std::vector<Token>& out) {
     Token open;
@@ -167,7 +168,7 @@ private:
       if (pos_ - id_start == 1) return malformed_at(open, "empty annotation id");
     }
     const std::string_view name = src_.substr(id_start, pos_ - id_start);
-    if (name == "@custom" || name == "@name") {
+    if (name == "@custom" || name == "@name" || name == "@metadata.code.branch_hint") {
       id.kind = TokenKind::Reserved;
       id.text = name;
       out.push_back(open);

@@ -1,8 +1,8 @@
 // The WAT/WAST lexer: turns source text into tokens (parens, atoms, strings) with line:column,
 // skipping whitespace, line comments, nested block comments and annotations `(@id ...)` (all but
-// `(@custom ...)` and `(@name ...)`, which the module parser reads: custom_annotation.h). A quoted
-// identifier
-// `$"..."` becomes the Id token of its decoded name, so `$"a"` and `$a` are the same name.
+// `(@custom ...)`, `(@name ...)` and `(@metadata.code.branch_hint ...)`, which the module parser
+// reads: custom_annotation.h). A quoted identifier `$"..."` becomes the Id token of its decoded
+// name, so `$"a"` and `$a` are the same name.
 #pragma once
 
 #include <cstdint>

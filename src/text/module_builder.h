@@ -65,6 +65,10 @@ public:
   std::vector<std::pair<uint32_t, std::string>> func_names;
   std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> local_names;
   std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, std::string>>>> label_names;
+  // `(@metadata.code.branch_hint ...)` hints per defined function, by increasing function index:
+  // (offset from the start of the function's code entry, after its size, of an `if` or `br_if`;
+  // 0 unlikely, 1 likely). encode() writes them as a custom section before the code section.
+  std::vector<std::pair<uint32_t, std::vector<std::pair<uint32_t, uint8_t>>>> branch_hints;
   // `(@custom ...)` fields, in textual order (which is their order within one slot).
   std::vector<CustomSection> customs;
 

@@ -148,6 +148,10 @@ public:
         continue;
       }
       other_field = true;
+      if (is_branch_hint_annotation(items[i])) {
+        return malformed_at(items[i].token,
+                            "@metadata.code.branch_hint annotation: not in a function");
+      }
       if (is_custom_annotation(items[i])) {
         WASMCAP_ASSIGN(CustomSection c, parse_custom_annotation(items[i]));
         m_.customs.push_back(std::move(c));
@@ -381,6 +385,12 @@ private:
     for (auto [n, t] : runs) {
       code.u32(n);
       code.u8(static_cast<uint8_t>(t));
+    }
+    // Hint offsets count from the start of the function's entry, its local declarations.
+    if (!body.branch_hints().empty()) {
+      auto& hints = m_.branch_hints.emplace_back(index, body.branch_hints());
+      for (auto& hint : hints.second)
+        hint.first += static_cast<uint32_t>(code.size());
     }
     code.bytes(body.out().data());
     code.u8(0x0B);

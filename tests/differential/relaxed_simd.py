@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Relaxed SIMD, interpreter against LLVM tier: binaryen's fuzzer (tiers.py) emits no relaxed SIMD,
-so this writes its own module. Every relaxed instruction runs on operands loaded from a seeded
+"""Relaxed SIMD, interpreter against LLVM tier: Debian's binaryen (tiers.py's 2.0 set) emits no
+relaxed SIMD and binaryen 132 (the 3.0 set) little, so this writes its own module. Every relaxed instruction runs on operands loaded from a seeded
 memory full of edge values (NaNs with and without payloads, signed zeros, infinities, the
 integer conversions' bounds, values whose fused and unfused multiply-add differ, swizzle indexes
 past 15, bytes and halves at their extremes), once through v128.load (computed at run time) and

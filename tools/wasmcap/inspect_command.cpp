@@ -116,7 +116,8 @@ void print_text(const Inspection& in) {
   }
   std::printf("custom sections (%zu):\n", in.customs.size());
   for (const CustomSection& c : in.customs)
-    std::printf("  %s (%zu bytes)\n", c.name.c_str(), c.payload.size());
+    std::printf("  %s (%zu bytes)%s%s\n", c.name.c_str(), c.payload.size(),
+                c.note.empty() ? "" : ": ", c.note.c_str());
   for (const ProducerField& f : in.producers) {
     std::string values;
     for (const ProducerValue& v : f.values) {
@@ -184,7 +185,8 @@ void print_json(const Inspection& in) {
   first = true;
   for (const CustomSection& c : in.customs) {
     j += std::string(first ? "" : ",") + "{\"name\":" + json_string(c.name) +
-         ",\"size\":" + std::to_string(c.payload.size()) + "}";
+         ",\"size\":" + std::to_string(c.payload.size()) +
+         (c.note.empty() ? "" : ",\"note\":" + json_string(c.note)) + "}";
     first = false;
   }
   j += "],\"producers\":{";

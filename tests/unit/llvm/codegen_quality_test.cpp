@@ -284,5 +284,43 @@ TEST(LlvmCodegen, InterruptChecksAtEntriesAndLoopHeaders) {
   EXPECT_EQ(count(ir, "llvm.sideeffect"), 0u); // every placeholder expanded
 }
 
+// A branch hint becomes `!prof` branch weights that survive O2: likely 2000:1 for the taken side
+// (br_if's jump, if's then-arm), unlikely the reverse; unhinted branches get none of their own.
+TEST(LlvmCodegen, BranchHintsBecomeBranchWeights) {
+  const char* wat = R"((module
+    (import "m" "cold" (func $cold))
+    (func (export "hinted") (param i32) (result i32)
+      (block
+        (@metadata.code.branch_hint "\00")
+        (br_if 0 (i32.eqz (local.get 0)))
+        (call $cold))
+      (@metadata.code.branch_hint "\01")
+      (if (result i32) (i32.gt_s (local.get 0) (i32.const 10))
+        (then (call $cold) (i32.const 1))
+        (else (i32.const 2))))
+    (func (export "plain") (param i32) (result i32)
+      (if (result i32) (i32.gt_s (local.get 0) (i32.const 10))
+        (then (call $cold) (i32.const 1))
+        (else (i32.const 2))))))";
+  std::string ir = optimized_ir(wat);
+  ASSERT_FALSE(ir.empty());
+  // The unlikely br_if keeps its weights as written (O2 rescales the likely if's, merged into
+  // the return block: its then-side still weighs more).
+  EXPECT_NE(ir.find("!{!\"branch_weights\", i32 1, i32 2000}"), std::string::npos) << ir;
+  const std::string plain = function_ir(ir, "w2");
+  const std::string hinted = function_ir(ir, "w1");
+  ASSERT_FALSE(plain.empty()) << ir;
+  ASSERT_FALSE(hinted.empty()) << ir;
+  auto weighted_branches = [](const std::string& body) {
+    size_t n = 0;
+    for (size_t at = body.find(", !prof"); at != std::string::npos;
+         at = body.find(", !prof", at + 1))
+      ++n;
+    return n;
+  };
+  // Both have the stack check's (cold trap); the hinted one has its two hints besides.
+  EXPECT_EQ(weighted_branches(hinted), weighted_branches(plain) + 2) << ir;
+}
+
 } // namespace
 } // namespace wasmcap
