@@ -33,9 +33,8 @@ Result<ir::Limits> read_limits(ByteReader& r, bool memory64, bool* address64, bo
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint8_t flags, r.read_u8());
   // 2.0 knows only "min" (0) and "min and max" (1); memory64 (3.0) adds bit 2, an i64 address
-  // type (4, 5). A memory's bit 1 is the threads proposal's shared flag (2, 3; 6, 7): decoded
-  // and typed (components match shared memory imports), refused at instantiation. 2.0's suite
-  // has one flag-2 memory, malformed still: its section ends before the minimum.
+  // type (4, 5). A memory's bit 1 is the threads proposal's shared flag (2, 3; 6, 7), read
+  // when asked (DecodeOptions::shared_memory): typed and matched, refused at instantiation.
   // The flags are a byte, but the spec tests word errors as if it were a LEB128 integer.
   if (flags & 0x80) return make_error(ErrorKind::Malformed, "integer representation too long", at);
   const uint8_t known = (memory64 ? 0x05 : 0x01) | (shared != nullptr ? 0x02 : 0x00);
@@ -79,9 +78,9 @@ Result<ir::TableType> read_table_type(ByteReader& r, bool memory64) {
   return t;
 }
 
-Result<ir::MemoryType> read_memory_type(ByteReader& r, bool memory64) {
+Result<ir::MemoryType> read_memory_type(ByteReader& r, bool memory64, bool shared_ok) {
   ir::MemoryType t;
-  WASMCAP_ASSIGN(t.limits, read_limits(r, memory64, &t.address64, &t.shared));
+  WASMCAP_ASSIGN(t.limits, read_limits(r, memory64, &t.address64, shared_ok ? &t.shared : nullptr));
   return t;
 }
 

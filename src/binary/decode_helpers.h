@@ -21,7 +21,9 @@ support::Result<ir::ValType> read_reftype(support::ByteReader& r);
 support::Result<ir::Limits> read_limits(support::ByteReader& r, bool memory64 = true,
                                         bool* address64 = nullptr, bool* shared = nullptr);
 support::Result<ir::TableType> read_table_type(support::ByteReader& r, bool memory64 = true);
-support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r, bool memory64 = true);
+// `shared_ok`: the shared flag is read (DecodeOptions::shared_memory), else malformed.
+support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r, bool memory64 = true,
+                                                 bool shared_ok = true);
 support::Result<ir::GlobalType> read_global_type(support::ByteReader& r);
 // Reads instructions up to and including the `end` that closes the expression; the returned
 // range covers exactly those bytes (absolute offsets, as the reader's base offset is).
