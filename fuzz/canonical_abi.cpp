@@ -259,7 +259,7 @@ struct TypeGen {
   TypePtr gen(int depth, int indirection) {
     const uint8_t c = in.byte();
     const bool leaf = depth >= 4 || nodes >= 24;
-    const unsigned pick = leaf ? c % 13 : c % 23;
+    const unsigned pick = leaf ? c % 13 : c % 24;
     if (pick < 13) {
       auto p = static_cast<PrimType>(pick);
       if (p == PrimType::String && indirection >= max_indirection) p = PrimType::U32;
@@ -320,6 +320,21 @@ struct TypeGen {
       t->kind = Type::Kind::Flags;
       t->labels = labels(1 + in.byte() % 32);
       break;
+    case 22: {
+      // map<k, v>: a key type (bool, an integer, char, string), the entry tuple<k, v> as its
+      // member, as validation builds it.
+      if (indirection >= max_indirection) return prim(PrimType::U16);
+      const unsigned k = in.byte() % 11; // Bool..U64, then char and string
+      auto entry = std::make_shared<Type>();
+      entry->kind = Type::Kind::Tuple;
+      PrimType key = k < 9 ? static_cast<PrimType>(k) : k == 9 ? PrimType::Char : PrimType::String;
+      if (key == PrimType::String && indirection + 1 >= max_indirection) key = PrimType::Char;
+      entry->types.push_back(prim(key));
+      entry->types.push_back(gen(depth + 1, indirection + 1));
+      t->kind = Type::Kind::Map;
+      t->types.push_back(entry);
+      break;
+    }
     default:
       t->kind = in.byte() & 1 ? Type::Kind::Own : Type::Kind::Borrow;
       t->resource = resource;
@@ -373,6 +388,13 @@ struct ValGen {
       const size_t n = budget > 0 ? in.byte() % 5 : 0;
       for (size_t i = 0; i < n; ++i)
         v.items.push_back(gen(elem));
+      return v;
+    }
+    case K::Map: {
+      Val v = Val::make(Val::Kind::Map);
+      const size_t n = budget > 0 ? in.byte() % 5 : 0;
+      for (size_t i = 0; i < n; ++i)
+        v.items.push_back(gen(*t.types[0])); // a (key, value) tuple
       return v;
     }
     case K::FixedList: {
@@ -478,6 +500,7 @@ bool same(const Type& t, const Val& want, const Val& got) {
     }
   case K::List:
   case K::FixedList:
+  case K::Map:
     if (want.list_size() != got.list_size()) return false;
     for (size_t i = 0; i < want.list_size(); ++i) {
       if (!same(*t.types[0], list_item(want, i), list_item(got, i))) return false;

@@ -1,7 +1,7 @@
 // ComponentValue: a component-level value -- what crosses between a component and its host (or
 // another component): the Canonical ABI lifts core values and memory into these and lowers them
 // back. One plain tree type for every WIT value type (bool, integers, floats, char, string,
-// list, record, tuple, variant, enum, option, result, flags, own/borrow handles). Standard
+// list, record, tuple, variant, enum, option, result, flags, own/borrow handles, map). Standard
 // library only: the public API and the engine share it (the engine as component::Val).
 #pragma once
 
@@ -36,6 +36,9 @@ struct ComponentValue {
     Flags,
     Own,
     Borrow,
+    // map<k, v>: `items` are its entries in order, each a two-member Tuple (key, value). Keys
+    // may repeat: the Canonical ABI carries a map as the list of its entries.
+    Map,
   };
   // How a string was encoded where it came from, so storing it elsewhere follows the Canonical
   // ABI's transcoding steps exactly (their realloc calls are observable by the guest).
@@ -50,7 +53,7 @@ struct ComponentValue {
   Encoding str_encoding = Encoding::Utf8; // String: where it came from
   uint32_t str_units = 0;                 // String: its length in that encoding's code units
   std::vector<ComponentValue>
-      items; // List/Record/Tuple members; Variant/Option/Result payload (0 or 1)
+      items; // List/Record/Tuple members, Map entries; Variant/Option/Result payload (0 or 1)
   // A list<u8> may be packed: its bytes in `str`, `items` empty. Lifting makes byte lists
   // packed (stream writes and reads are list<u8>: one value per byte would cost ~40x the copy).
   bool packed_bytes = false;

@@ -55,6 +55,10 @@ struct TableType {
 struct MemoryType {
   Limits limits; // in 64 KiB pages
   bool address64 = false;
+  // A shared memory (the threads proposal): it must have a maximum. Modules and components may
+  // declare and import one (their types are checked); instantiating one is refused, as wasmcap
+  // has no threads.
+  bool shared = false;
   bool operator==(const MemoryType&) const = default;
 };
 

@@ -57,7 +57,7 @@ std::string extern_type_to_string(const ExternType& t) {
            " " + limits_to_string(t.table.limits);
   case ExternKind::Memory:
     return std::string("memory ") + (t.memory.address64 ? "i64 " : "") +
-           limits_to_string(t.memory.limits);
+           limits_to_string(t.memory.limits) + (t.memory.shared ? " shared" : "");
   case ExternKind::Global:
     return std::string("global ") + (t.global.is_mutable ? "mut " : "") +
            valtype_name(t.global.type);

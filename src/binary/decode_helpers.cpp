@@ -29,17 +29,19 @@ Result<ir::ValType> read_reftype(ByteReader& r) {
   return static_cast<ir::ValType>(b);
 }
 
-Result<ir::Limits> read_limits(ByteReader& r, bool memory64, bool* address64) {
+Result<ir::Limits> read_limits(ByteReader& r, bool memory64, bool* address64, bool* shared) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint8_t flags, r.read_u8());
   // 2.0 knows only "min" (0) and "min and max" (1); memory64 (3.0) adds bit 2, an i64 address
-  // type (4, 5). Shared memories (bit 1) belong to threads, not supported.
+  // type (4, 5). A memory's bit 1 is the threads proposal's shared flag (2, 3; 6, 7), read
+  // when asked (DecodeOptions::shared_memory): typed and matched, refused at instantiation.
   // The flags are a byte, but the spec tests word errors as if it were a LEB128 integer.
   if (flags & 0x80) return make_error(ErrorKind::Malformed, "integer representation too long", at);
-  const uint8_t known = memory64 ? 0x05 : 0x01;
+  const uint8_t known = (memory64 ? 0x05 : 0x01) | (shared != nullptr ? 0x02 : 0x00);
   if ((flags & ~known) != 0) return make_error(ErrorKind::Malformed, "integer too large", at);
   const bool wide = (flags & 0x04) != 0;
   if (address64 != nullptr) *address64 = wide;
+  if (shared != nullptr) *shared = (flags & 0x02) != 0;
   ir::Limits limits;
   // 3.0 reads every limit as a u64 (an i32 memory or table past its bounds is then a validation
   // error, "memory size" or "table size"); 2.0 as a u32.
@@ -76,9 +78,9 @@ Result<ir::TableType> read_table_type(ByteReader& r, bool memory64) {
   return t;
 }
 
-Result<ir::MemoryType> read_memory_type(ByteReader& r, bool memory64) {
+Result<ir::MemoryType> read_memory_type(ByteReader& r, bool memory64, bool shared_ok) {
   ir::MemoryType t;
-  WASMCAP_ASSIGN(t.limits, read_limits(r, memory64, &t.address64));
+  WASMCAP_ASSIGN(t.limits, read_limits(r, memory64, &t.address64, shared_ok ? &t.shared : nullptr));
   return t;
 }
 

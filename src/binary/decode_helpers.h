@@ -16,10 +16,14 @@ support::Result<ir::ValType> read_valtype(support::ByteReader& r);
 support::Result<ir::ValType> read_reftype(support::ByteReader& r);
 // `memory64` accepts the i64 address type's limit flags (4, 5: 64-bit limits, WebAssembly 3.0);
 // off, they are 2.0's "integer too large". `address64` (optional) receives that flag.
+// `shared` (memories only) accepts the threads proposal's shared flag (bit 1) and receives it;
+// without it that bit is malformed, as for tables.
 support::Result<ir::Limits> read_limits(support::ByteReader& r, bool memory64 = true,
-                                        bool* address64 = nullptr);
+                                        bool* address64 = nullptr, bool* shared = nullptr);
 support::Result<ir::TableType> read_table_type(support::ByteReader& r, bool memory64 = true);
-support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r, bool memory64 = true);
+// `shared_ok`: the shared flag is read (DecodeOptions::shared_memory), else malformed.
+support::Result<ir::MemoryType> read_memory_type(support::ByteReader& r, bool memory64 = true,
+                                                 bool shared_ok = true);
 support::Result<ir::GlobalType> read_global_type(support::ByteReader& r);
 // Reads instructions up to and including the `end` that closes the expression; the returned
 // range covers exactly those bytes (absolute offsets, as the reader's base offset is).

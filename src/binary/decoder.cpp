@@ -242,6 +242,7 @@ Result<ir::Module> decode_module(std::span<const uint8_t> bytes, const DecodeOpt
   state.trust_bodies = options.trust_bodies;
   state.exceptions = options.exceptions;
   state.memory64 = options.memory64;
+  state.shared_memory = options.shared_memory;
   WASMCAP_TRY(read_sections(r, state));
   detail::read_branch_hints(state);
   fill_index_spaces(m);

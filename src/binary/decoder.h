@@ -29,6 +29,11 @@ struct DecodeOptions {
   // address type are malformed, as 2.0 said (memarg offsets past 2^32: the validator,
   // validate::Features::memory64).
   bool memory64 = true;
+  // Shared memories (the threads proposal): a memory's limits flag bit 1, read into
+  // MemoryType::shared, so a shared memory is typed and matched (components match shared
+  // memory imports) and refused only when created, by name. Off, that bit is "integer too
+  // large", as the 2.0 and 3.0 suites word it (threads is no part of either).
+  bool shared_memory = true;
 };
 support::Result<ir::Module> decode_module(std::span<const uint8_t> bytes,
                                           const DecodeOptions& options);

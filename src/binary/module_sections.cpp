@@ -62,7 +62,7 @@ Status read_import_section(ByteReader& r, DecodeState& s) {
       break;
     }
     case 2: {
-      WASMCAP_ASSIGN(imp.memory, read_memory_type(r, s.memory64));
+      WASMCAP_ASSIGN(imp.memory, read_memory_type(r, s.memory64, s.shared_memory));
       break;
     }
     case 3: {
@@ -103,7 +103,8 @@ Status read_table_section(ByteReader& r, DecodeState& s) {
 Status read_memory_section(ByteReader& r, DecodeState& s) {
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i) {
-    WASMCAP_ASSIGN(s.module.memories.emplace_back(), read_memory_type(r, s.memory64));
+    WASMCAP_ASSIGN(s.module.memories.emplace_back(),
+                   read_memory_type(r, s.memory64, s.shared_memory));
   }
   return support::ok();
 }

@@ -27,6 +27,7 @@ struct DecodeState {
   bool trust_bodies = false;       // DecodeOptions::trust_bodies: bodies are not scanned
   bool exceptions = true;          // DecodeOptions::exceptions
   bool memory64 = true;            // DecodeOptions::memory64
+  bool shared_memory = true;       // DecodeOptions::shared_memory
   // Bodies of the code section, matched with the function section once all sections are read
   // (the count check comes last, as in the reference decoder).
   std::vector<ir::Function> bodies;

@@ -97,6 +97,10 @@ Val::Kind variant_kind(const Type& t) {
   }
 }
 
+Val::Kind list_kind(const Type& t) {
+  return t.kind == Type::Kind::Map ? Val::Kind::Map : Val::Kind::List;
+}
+
 bool is_u8(const Type& t) {
   return t.kind == Type::Kind::Prim && t.prim == PrimType::U8;
 }
@@ -107,7 +111,10 @@ Status check_kind(const Val& v, Val::Kind k, const char* what) {
   return ok();
 }
 
-Result<Val> load_list_range(AbiContext& cx, const Type& elem, uint32_t ptr, uint32_t len) {
+// A list's elements, or (kind Map) a map's entries: a map<k, v> is laid out as the
+// list<tuple<k, v>> its type keeps as its element (types[0]).
+Result<Val> load_list_range(AbiContext& cx, const Type& elem, uint32_t ptr, uint32_t len,
+                            Val::Kind kind = Val::Kind::List) {
   const uint32_t size = abi_size(elem);
   if (uint64_t{len} * size > kMaxListBytes) return trap("list is longer than 2^28 - 1 bytes");
   if (ptr % abi_alignment(elem) != 0) return trap("list pointer is not aligned");
@@ -117,7 +124,7 @@ Result<Val> load_list_range(AbiContext& cx, const Type& elem, uint32_t ptr, uint
                                     : uint64_t{len} * std::max<uint64_t>(size, sizeof(Val))));
   if (is_u8(elem))
     return Val::bytes(std::string(reinterpret_cast<const char*>(range.data()), range.size()));
-  Val v = Val::make(Val::Kind::List);
+  Val v = Val::make(kind);
   v.items.reserve(len);
   for (uint32_t i = 0; i < len; ++i) {
     WASMCAP_ASSIGN(Val e, abi_load(cx, elem, ptr + i * size));
@@ -126,9 +133,9 @@ Result<Val> load_list_range(AbiContext& cx, const Type& elem, uint32_t ptr, uint
   return v;
 }
 
-Result<std::pair<uint32_t, uint32_t>> store_list_range(AbiContext& cx, const Type& elem,
-                                                       const Val& v) {
-  WASMCAP_TRY(check_kind(v, Val::Kind::List, "a list"));
+Result<std::pair<uint32_t, uint32_t>>
+store_list_range(AbiContext& cx, const Type& elem, const Val& v, Val::Kind kind = Val::Kind::List) {
+  WASMCAP_TRY(check_kind(v, kind, kind == Val::Kind::Map ? "a map" : "a list"));
   const uint32_t size = abi_size(elem);
   const auto len = static_cast<uint32_t>(v.list_size());
   const uint64_t bytes = uint64_t{len} * size;
@@ -200,10 +207,11 @@ Result<Val> abi_load(AbiContext& cx, const Type& t, uint32_t ptr) {
     WASMCAP_ASSIGN(std::span<uint8_t> p, mem_range(cx, ptr, size));
     return prim_from_bits(t.prim, load_int(p, size));
   }
-  case K::List: {
+  case K::List:
+  case K::Map: {
     WASMCAP_ASSIGN(std::span<uint8_t> p, mem_range(cx, ptr, 8));
     return load_list_range(cx, *t.types[0], static_cast<uint32_t>(load_int(p, 4)),
-                           static_cast<uint32_t>(load_int(p.subspan(4), 4)));
+                           static_cast<uint32_t>(load_int(p.subspan(4), 4)), list_kind(t));
   }
   case K::FixedList: {
     Val v = Val::make(Val::Kind::List);
@@ -266,8 +274,9 @@ Status abi_store(AbiContext& cx, const Type& t, const Val& v, uint32_t ptr) {
     store_int(p, v.bits, size);
     return ok();
   }
-  case K::List: {
-    WASMCAP_ASSIGN(auto range, store_list_range(cx, *t.types[0], v));
+  case K::List:
+  case K::Map: {
+    WASMCAP_ASSIGN(auto range, store_list_range(cx, *t.types[0], v, list_kind(t)));
     WASMCAP_ASSIGN(std::span<uint8_t> p, mem_range(cx, ptr, 8));
     store_int(p, range.first, 4);
     store_int(p.subspan(4), range.second, 4);
@@ -336,10 +345,12 @@ Result<Val> abi_lift_flat(AbiContext& cx, const Type& t, std::span<const uint64_
     WASMCAP_ASSIGN(const uint64_t v, next());
     return prim_from_bits(t.prim, v);
   }
-  case K::List: {
+  case K::List:
+  case K::Map: {
     WASMCAP_ASSIGN(const uint64_t ptr, next());
     WASMCAP_ASSIGN(const uint64_t len, next());
-    return load_list_range(cx, *t.types[0], static_cast<uint32_t>(ptr), static_cast<uint32_t>(len));
+    return load_list_range(cx, *t.types[0], static_cast<uint32_t>(ptr), static_cast<uint32_t>(len),
+                           list_kind(t));
   }
   case K::FixedList: {
     Val v = Val::make(Val::Kind::List);
@@ -412,8 +423,9 @@ Status abi_lower_flat(AbiContext& cx, const Type& t, const Val& v, std::vector<u
     default: out.push_back(v.bits & 0xffffffffu); break;
     }
     return ok();
-  case K::List: {
-    WASMCAP_ASSIGN(auto range, store_list_range(cx, *t.types[0], v));
+  case K::List:
+  case K::Map: {
+    WASMCAP_ASSIGN(auto range, store_list_range(cx, *t.types[0], v, list_kind(t)));
     out.push_back(range.first);
     out.push_back(range.second);
     return ok();

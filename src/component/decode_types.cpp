@@ -294,8 +294,26 @@ Result<std::shared_ptr<CoreTypeDef>> read_core_type(ByteReader& r, int depth) {
     WASMCAP_ASSIGN(t->func, read_core_functype(r));
     return t;
   }
+  if (op == 0x00) {
+    // 0x00 0x50: a non-final core:subtype, prefixed so it is not read as a module type (a
+    // pre-1.0 wart of Binary.md). Without supertypes and over a function type it declares what
+    // a plain function type does for a component, which only matches functions by signature.
+    WASMCAP_ASSIGN(const uint8_t sub, r.read_u8());
+    if (sub != 0x50)
+      return malformed(r, "invalid leading byte (0x" + hex_byte(sub) + ") after 0x00");
+    WASMCAP_ASSIGN(const uint32_t supers, read_count(r));
+    WASMCAP_ASSIGN(const uint8_t comp, r.read_u8());
+    if (supers != 0 || comp != 0x60) {
+      return make_error(ErrorKind::Malformed,
+                        "unsupported core subtype (only function types without supertypes)",
+                        t->offset);
+    }
+    t->kind = CoreTypeDef::Kind::Func;
+    WASMCAP_ASSIGN(t->func, read_core_functype(r));
+    return t;
+  }
   if (op != 0x50) {
-    // 0x4e/0x4f/0x00 0x50: Wasm GC's recursive and sub types (Wasm 3.0 part 2).
+    // 0x4e/0x4f: Wasm GC's recursive and final sub types (Wasm 3.0 part 2).
     return make_error(
         ErrorKind::Malformed,
         "unsupported core type 0x" + hex_byte(op) + " (only function and module types)", t->offset);

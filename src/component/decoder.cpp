@@ -66,6 +66,13 @@ Status skip_builtin(ByteReader& r, uint8_t op) {
     if (!b) return std::move(b).error();
     return ok();
   };
+  // async?, cancel? and sh?: 0x00 or 0x01
+  auto flag = [&]() -> Status {
+    const uint64_t at = r.offset();
+    WASMCAP_ASSIGN(const uint8_t b, r.read_u8());
+    if (b > 0x01) return make_error(ErrorKind::Malformed, "invalid boolean value", at);
+    return ok();
+  };
   switch (op) {
   case 0x24:
   case 0x25:
@@ -78,7 +85,16 @@ Status skip_builtin(ByteReader& r, uint8_t op) {
   case 0x26:
   case 0x28: return ok();
   case 0x09: {
-    WASMCAP_TRY(byte()); // resultlist tag
+    // rs:<resultlist>: 0x00 and a value type, or 0x01 0x00 (no result), as in a functype
+    const uint64_t at = r.offset();
+    WASMCAP_ASSIGN(const uint8_t tag, r.read_u8());
+    if (tag == 0x00) {
+      WASMCAP_TRY(read_valtype(r));
+    } else {
+      WASMCAP_ASSIGN(const uint8_t zero, r.read_u8());
+      if (tag != 0x01 || zero != 0x00)
+        return make_error(ErrorKind::Malformed, "invalid result list", at);
+    }
     auto o = read_canon_options(r);
     return o ? ok() : Status(std::move(o).error());
   }
@@ -94,7 +110,7 @@ Status skip_builtin(ByteReader& r, uint8_t op) {
   case 0x2b:
   case 0x2c:
   case 0x2d:
-  case 0x42: return byte();
+  case 0x42: return flag();
   case 0x0e:
   case 0x13:
   case 0x14:
@@ -114,7 +130,7 @@ Status skip_builtin(ByteReader& r, uint8_t op) {
   case 0x18:
   case 0x19: {
     WASMCAP_TRY(u32());
-    return byte();
+    return flag();
   }
   case 0x1c:
   case 0x1d: {
@@ -124,15 +140,15 @@ Status skip_builtin(ByteReader& r, uint8_t op) {
   case 0x20:
   case 0x21:
   case 0x27: {
-    WASMCAP_TRY(op == 0x27 ? u32() : byte());
+    WASMCAP_TRY(op == 0x27 ? u32() : flag());
     return u32();
   }
   case 0x40: {
-    WASMCAP_TRY(byte());
+    WASMCAP_TRY(flag());
     return u32();
   }
   case 0x41: {
-    WASMCAP_TRY(byte());
+    WASMCAP_TRY(flag());
     WASMCAP_TRY(u32());
     return u32();
   }

@@ -80,7 +80,11 @@ std::string type_to_wit(const TypePtr& t, const Names* names) {
   case K::Resource: return "resource";
   case K::Stream: return "stream";
   case K::Future: return "future";
-  case K::Map: return "map";
+  case K::Map: {
+    const Type& entry = *t->types[0]; // the list element: tuple<k, v>
+    return "map<" + type_to_wit(entry.types[0], names) + ", " + type_to_wit(entry.types[1], names) +
+           ">";
+  }
   case K::Component: return "component";
   case K::Instance: return "instance";
   case K::CoreFunc: return "core func " + ir::functype_to_string(t->core_func);

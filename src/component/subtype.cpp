@@ -64,6 +64,7 @@ Status same(const TypePtr& a, const TypePtr& b, ResourceMap& map, uint64_t at) {
     return ok();
   case Type::Kind::List:
   case Type::Kind::FixedList:
+  case Type::Kind::Map:
   case Type::Kind::Option:
   case Type::Kind::Tuple:
     if (a->types.size() != b->types.size() || a->length != b->length)
@@ -162,6 +163,8 @@ Status check_core_extern(const Type::CoreExtern& actual, const Type::CoreExtern&
       return mismatch(at, "mismatch in table limits");
     return ok();
   case ir::ExternKind::Memory:
+    if (actual.memory.shared != expected.memory.shared)
+      return mismatch(at, "mismatch in the shared flag for memories");
     if (!limits_nest(actual.memory.limits, expected.memory.limits))
       return mismatch(at, "mismatch in memory limits");
     return ok();

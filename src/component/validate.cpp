@@ -192,11 +192,30 @@ private:
       t->types.push_back(r);
       return TypePtr(t);
     }
-    case K::Stream:
-    case K::Future:
-    case K::Map: break;
+    case K::Map: {
+      // map<k, v> is a list<tuple<k, v>> to the Canonical ABI (Explainer.md): the node keeps
+      // that entry tuple as its one member, so layout and lifting treat it as a list's element.
+      t->kind = Type::Kind::Map;
+      WASMCAP_ASSIGN(TypePtr k, valtype(s, d.types[0], at));
+      if (!is_map_key(*k))
+        return invalid(at, "map key type must be bool, an integer type, char or string");
+      WASMCAP_ASSIGN(TypePtr v, valtype(s, d.types[1], at));
+      auto entry = std::make_shared<Type>();
+      entry->kind = Type::Kind::Tuple;
+      entry->types = {std::move(k), std::move(v)};
+      t->types.push_back(std::move(entry));
+      return TypePtr(t);
     }
-    return invalid(at, "stream, future and map types are not supported (component model async)");
+    case K::Stream:
+    case K::Future: break;
+    }
+    return invalid(at, "stream and future types are not supported (component model async)");
+  }
+
+  // keytype (Explainer.md): bool, the integer types, char and string.
+  static bool is_map_key(const Type& k) {
+    return k.kind == Type::Kind::Prim && k.prim != PrimType::F32 && k.prim != PrimType::F64 &&
+           k.prim != PrimType::ErrorContext;
   }
 
   Result<TypePtr> functype(Scope& s, const FuncType& f, uint64_t at) {
@@ -611,6 +630,7 @@ private:
         WASMCAP_TRY(check_implements(e.name, p, et->kind));
         if (!names.insert(strongly_unique_key(e.name.name)).second)
           return invalid(at, "export name `" + e.name.name + "` conflicts with previous name");
+        if (et->kind == ExternType::Kind::Func) WASMCAP_TRY(check_bag_func(s, et->type, at));
         t->exports.push_back({e.name.name, et});
       }
     }
@@ -690,7 +710,9 @@ private:
     }
     case Canon::Kind::Other: break;
     }
-    return invalid(at, "canonical built-in 0x" + std::to_string(c.opcode) +
+    static constexpr char kHex[] = "0123456789abcdef";
+    const std::string code{kHex[c.opcode >> 4], kHex[c.opcode & 0xf]};
+    return invalid(at, "canonical built-in 0x" + code +
                            " is not supported (component model async and threads)");
   }
 

@@ -125,6 +125,7 @@ Status visible_(const Names& s, const TypePtr& t, bool top, uint64_t at, const c
     return visible_(s, t->result, false, at, what, seen);
   case Type::Kind::List:
   case Type::Kind::FixedList:
+  case Type::Kind::Map:
   case Type::Kind::Option:
   case Type::Kind::Tuple:
     for (const TypePtr& m : t->types)
@@ -191,6 +192,26 @@ Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_
                             ("instance not valid to be used as " + dir).c_str());
   }
   return ok();
+}
+
+Status check_bag_func(const Scope& s, const TypePtr& func, uint64_t at) {
+  std::set<const Type*> seen;
+  std::function<Status(const TypePtr&)> walk = [&](const TypePtr& t) -> Status {
+    if (!t || !seen.insert(t.get()).second) return ok();
+    if ((t->kind == Type::Kind::Own || t->kind == Type::Kind::Borrow) && !t->types.empty() &&
+        !s.named.has(t->types[0].get())) {
+      return invalid(at, "resource used in function does not have a name in this context");
+    }
+    if (t->kind == Type::Kind::Resource) return ok();
+    for (const auto& [label, f] : t->fields)
+      WASMCAP_TRY(walk(f));
+    for (const TypePtr& m : t->types)
+      WASMCAP_TRY(walk(m));
+    WASMCAP_TRY(walk(t->ok));
+    WASMCAP_TRY(walk(t->err));
+    return walk(t->result);
+  };
+  return walk(func);
 }
 
 void note_resource(Scope& s, const ExternName& name, const ExternType& et, bool is_import) {

@@ -111,6 +111,9 @@ std::shared_ptr<const ExternType> named_copy(Scope& s, std::shared_ptr<const Ext
                                              bool is_import);
 // External visibility of an import or export of `et` in `s`.
 support::Status check_visible(const Scope& s, const ExternType& et, uint64_t at, bool is_import);
+// A function a bag of exports `(instance (export ...)*)` exports: the resources it mentions
+// must have a name in `s` (the bag's own type exports name copies its functions cannot mention).
+support::Status check_bag_func(const Scope& s, const TypePtr& func, uint64_t at);
 // Remembers a resource imported or exported under a plain name, for annotated names.
 void note_resource(Scope& s, const ExternName& name, const ExternType& et, bool is_import);
 // Whether `t` mentions a resource not declared inside it.

@@ -252,6 +252,31 @@ Result<Val> Reader::value(const Type& t) {
     }
     return v;
   }
+  case Type::Kind::Map: {
+    // WAVE writes a map like a record whose labels are key values: {"a": 1, "b": 2}; the
+    // empty map is {} (or {:}, WAVE's spelling that no record or flags value shares).
+    WASMCAP_TRY(expect('{'));
+    Val v = Val::make(Val::Kind::Map);
+    const Type& entry = *t.types[0];
+    if (eat(':')) {
+      WASMCAP_TRY(expect('}'));
+      return v;
+    }
+    while (!eat('}')) {
+      Val e = Val::make(Val::Kind::Tuple);
+      WASMCAP_ASSIGN(Val key, value(*entry.types[0]));
+      WASMCAP_TRY(expect(':'));
+      WASMCAP_ASSIGN(Val val, value(*entry.types[1]));
+      e.items.push_back(std::move(key));
+      e.items.push_back(std::move(val));
+      v.items.push_back(std::move(e));
+      if (!eat(',')) {
+        WASMCAP_TRY(expect('}'));
+        break;
+      }
+    }
+    return v;
+  }
   case Type::Kind::Flags: {
     WASMCAP_TRY(expect('{'));
     uint64_t bits = 0;
@@ -435,6 +460,17 @@ std::string wave_print(const Val& v, const Type& t) {
       s += (i ? ", " : "") + wave_print(e, *t.types[0]);
     }
     return s + "]";
+  }
+  case Type::Kind::Map: {
+    const Type& entry = *t.types[0];
+    std::string s = "{";
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const Val& e = v.items[i];
+      if (e.items.size() != 2) return "?";
+      s += (i ? ", " : "") + wave_print(e.items[0], *entry.types[0]) + ": " +
+           wave_print(e.items[1], *entry.types[1]);
+    }
+    return s + "}";
   }
   case Type::Kind::Tuple: {
     std::string s = "(";

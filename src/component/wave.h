@@ -1,7 +1,7 @@
 // WAVE, the WebAssembly Value Encoding: component values as text (`42`, `"hi"`, `[1, 2]`,
-// `{x: 1, y: 2}`, `some(3)`, `ok("x")`, `red`, `{read, write}`), typed by the component
-// types they are parsed as and printed from. `wasmcap run --invoke 'f(1, "a")'` uses it, as
-// wasmtime does.
+// `{x: 1, y: 2}`, `some(3)`, `ok("x")`, `red`, `{read, write}`, maps as `{"k": 1}`), typed by
+// the component types they are parsed as and printed from. `wasmcap run --invoke 'f(1, "a")'`
+// uses it, as wasmtime does.
 #pragma once
 
 #include <string>

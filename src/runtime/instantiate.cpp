@@ -36,7 +36,7 @@ std::string import_type_string(const ir::Module& module, const ir::Import& imp) 
            limits_to_string(imp.table.limits) + " " + ir::valtype_name(imp.table.elem);
   case ir::ExternKind::Memory:
     return std::string("memory ") + (imp.memory.address64 ? "i64 " : "") +
-           limits_to_string(imp.memory.limits);
+           limits_to_string(imp.memory.limits) + (imp.memory.shared ? " shared" : "");
   case ir::ExternKind::Global:
     return std::string("global ") + (imp.global.is_mutable ? "mut " : "") +
            ir::valtype_name(imp.global.type);
@@ -73,6 +73,7 @@ bool import_matches(const ir::Module& module, const ir::Import& imp, const Exter
            limits_match(e.table()->type().limits, imp.table.limits);
   case ir::ExternKind::Memory:
     return e.memory()->type().address64 == imp.memory.address64 &&
+           e.memory()->type().shared == imp.memory.shared &&
            limits_match(e.memory()->type().limits, imp.memory.limits);
   case ir::ExternKind::Global: return e.global()->type == imp.global;
   case ir::ExternKind::Tag: return e.tag()->type == module.types[imp.tag_type];

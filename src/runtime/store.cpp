@@ -44,6 +44,12 @@ support::Result<Memory*> Store::create_memory(const ir::MemoryType& type) {
 
 support::Result<Memory*> Store::create_memory(const ir::MemoryType& type, bool guarded,
                                               std::shared_ptr<const MemoryImage> image) {
+  // A shared memory is typed (validation, import matching) but never created: without threads
+  // nothing could share it, and its atomics' semantics are not implemented.
+  if (type.shared) {
+    return support::make_error(ErrorKind::Unlinkable,
+                               "shared memories (threads) are not supported");
+  }
   WASMCAP_ASSIGN(Memory * m,
                  Memory::create_raw(type, limits_.max_memory_pages, guarded, std::move(image)));
   memories_.emplace_back(m);

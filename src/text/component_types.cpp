@@ -460,7 +460,7 @@ Status Encoder::core_externtype(const Sexpr& d, ByteWriter& w) {
     WASMCAP_TRY(parse_table_type(items, pos, kw, w));
   } else if (d.is_list_of("memory")) {
     w.u8(0x02);
-    WASMCAP_TRY(parse_limits(items, pos, kw, UINT32_MAX, w));
+    WASMCAP_TRY(parse_memory_type(items, pos, kw, UINT32_MAX, w));
   } else if (d.is_list_of("global")) {
     w.u8(0x03);
     WASMCAP_TRY(parse_global_type(items, pos, kw, w));

@@ -97,6 +97,19 @@ Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& k
   return support::ok();
 }
 
+Status parse_memory_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
+                         uint64_t limit, ByteWriter& w) {
+  ByteWriter limits;
+  WASMCAP_TRY(parse_limits(items, pos, kw, limit, limits));
+  std::vector<uint8_t> bytes = limits.take();
+  if (pos < items.size() && items[pos].is_keyword("shared")) {
+    bytes[0] |= 0x02; // the limits' flags byte
+    ++pos;
+  }
+  w.bytes(bytes);
+  return support::ok();
+}
+
 Status expect_end(const std::vector<Sexpr>& items, size_t pos) {
   if (pos < items.size()) return malformed_at(items[pos].token, "unexpected token");
   return support::ok();
@@ -293,7 +306,7 @@ private:
       ++table_index_;
     } else if (kind == "memory") {
       w.u8(2);
-      WASMCAP_TRY(parse_limits(items, pos, kw, kMemoryLimitMax, w));
+      WASMCAP_TRY(parse_memory_type(items, pos, kw, kMemoryLimitMax, w));
       ++memory_index_;
     } else if (kind == "tag") {
       w.u8(4);
@@ -541,7 +554,7 @@ private:
       seg.name(bytes);
       m_.datas_sec.push_back(seg.take());
     } else {
-      WASMCAP_TRY(parse_limits(items, pos, field.token, kMemoryLimitMax, w));
+      WASMCAP_TRY(parse_memory_type(items, pos, field.token, kMemoryLimitMax, w));
       WASMCAP_TRY(expect_end(items, pos));
     }
     m_.memories_sec.push_back(w.take());

@@ -20,6 +20,9 @@ support::Result<std::vector<uint8_t>> encode_module_fields(const std::vector<Sex
 // `valtype | (mut valtype)`, each starting at items[pos] and advancing pos; `kw` locates errors.
 support::Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
                              uint64_t limit, support::ByteWriter& w);
+// A memory type: limits, then `shared` (the threads proposal: flag bit 1) when present.
+support::Status parse_memory_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
+                                  uint64_t limit, support::ByteWriter& w);
 support::Status parse_table_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
                                  support::ByteWriter& w);
 support::Status parse_global_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,

@@ -52,6 +52,7 @@ Status check_table(const ir::TableType& t, const char* section) {
 }
 
 Status check_memory(const ir::MemoryType& t, const char* section) {
+  if (t.shared && !t.limits.max) return invalid("shared memory must have maximum", section);
   if (t.address64)
     return check_limits(t.limits, ir::kMaxPages64,
                         "memory size must be at most 2^48 pages (2^64 bytes)", section);

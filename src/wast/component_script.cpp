@@ -76,9 +76,11 @@ Result<Val> to_val(const ScriptValue& s, const Type& t) {
   case SK::Char: return Val::make(VK::Char, s.bits);
   case SK::String: return Val::string(s.text);
   case SK::List: {
-    if (t.kind != Type::Kind::List || t.types.empty())
+    // A map has no constant of its own in scripts: a list.const of (key, value) tuple.consts,
+    // the list<tuple<k, v>> the map is to the Canonical ABI, stands for one.
+    if ((t.kind != Type::Kind::List && t.kind != Type::Kind::Map) || t.types.empty())
       return make_error(ErrorKind::Usage, "a list value for a non-list type");
-    Val v = Val::make(VK::List);
+    Val v = Val::make(t.kind == Type::Kind::Map ? VK::Map : VK::List);
     for (const ScriptValue& e : s.elements) {
       WASMCAP_ASSIGN(Val x, to_val(e, *t.types[0]));
       v.items.push_back(std::move(x));

@@ -102,8 +102,8 @@ void print_text(const Inspection& in) {
   for (const ExportType& e : exports)
     std::printf("  %s: %s\n", e.name.c_str(), extern_type_to_string(e.type).c_str());
   for (const MemoryType& mem : m.memories())
-    std::printf("memory: %s%s (pages of 64 KiB)\n", mem.address64 ? "i64 " : "",
-                limits_text(mem.limits).c_str());
+    std::printf("memory: %s%s%s (pages of 64 KiB)\n", mem.address64 ? "i64 " : "",
+                limits_text(mem.limits).c_str(), mem.shared ? ", shared" : "");
   for (const TableType& t : m.tables())
     std::printf("table: %s%s %s\n", t.address64 ? "i64 " : "", valtype_name(t.elem),
                 limits_text(t.limits).c_str());

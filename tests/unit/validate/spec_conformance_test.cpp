@@ -25,10 +25,12 @@ bool known_conversion_artifact(const wasmcap::test::SpecModule& m) {
 Status decode_and_validate(const std::vector<uint8_t>& bytes) {
   // The 2.0 suite: its rules for memories (one at most, zero-byte memory immediates), no
   // exception handling (tags, their import kind and opcodes were malformed encodings), no
-  // memory64 (i64 limit flags and memarg offsets past 2^32 were malformed).
+  // memory64 (i64 limit flags and memarg offsets past 2^32 were malformed), no threads (a
+  // shared memory's limits flag was malformed too).
   wasmcap::binary::DecodeOptions options;
   options.exceptions = false;
   options.memory64 = false;
+  options.shared_memory = false;
   auto m = wasmcap::binary::decode_module(bytes, options);
   if (!m) return m.error();
   wasmcap::validate::Features features;
