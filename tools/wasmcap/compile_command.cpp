@@ -63,7 +63,12 @@ int compile(const CompileOptions& opts) {
                                               "text)"));
   }
   if (Module::is_precompiled(*bytes) || Component::is_precompiled(*bytes)) {
-    return report_error(opts.file, make_error(ErrorKind::Usage, "the file is already compiled"));
+    // Usage messages name their subject themselves (report.cpp).
+    return report_error(opts.file,
+                        make_error(ErrorKind::Usage, opts.file +
+                                                         " is already compiled: run it with "
+                                                         "`wasmcap run " +
+                                                         opts.file + "`"));
   }
   Config config;
   config.tier = Tier::Jit;

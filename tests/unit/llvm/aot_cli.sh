@@ -79,7 +79,7 @@ if printf '%s' "$out" | grep -Eq 'libLLVM|libwasmcap-llvm'; then fail "a .cwasm 
 head -c 300 "$work/comp.cwasm" > "$work/comp_short.cwasm"
 expect 4 "precompiled component: checksum mismatch" \
   "$wasmcap" run --invoke 'f()' "$work/comp_short.cwasm"
-expect 2 "already compiled" "$wasmcap" compile "$work/comp.cwasm" -o "$work/again.cwasm"
+expect 2 "^Error: $work/comp.cwasm is already compiled: run it with .wasmcap run $work/comp.cwasm.$" "$wasmcap" compile "$work/comp.cwasm" -o "$work/again.cwasm"
 
 # --no-cache neither reads nor writes it.
 rm -rf "$work/cache"
