@@ -17,6 +17,8 @@
 #include "component/wave.h"
 #include "text/wat_parser.h"
 
+#include "validate_text.h"
+
 namespace wasmcap::component {
 namespace {
 
@@ -74,33 +76,21 @@ Val entry(Val k, Val v) {
   return e;
 }
 
-std::optional<Error> validate_text(std::string_view wat) {
-  auto bytes = text::parse_wat(wat);
-  EXPECT_TRUE(bytes) << bytes.error().to_string();
-  if (!bytes) return std::nullopt;
-  auto c = decode_component(*bytes);
-  EXPECT_TRUE(c) << c.error().to_string();
-  if (!c) return std::nullopt;
-  auto info = validate_component(*c, *bytes);
-  if (info) return std::nullopt;
-  return info.error();
-}
-
 TEST(ComponentMap, KeysAreBoolIntegersCharOrString) {
   for (const char* k : {"bool", "s8", "u16", "u64", "char", "string"}) {
-    auto e = validate_text(std::string("(component (type (map ") + k + " (list u8))))");
+    auto e = validation_error(std::string("(component (type (map ") + k + " (list u8))))");
     EXPECT_FALSE(e) << k << ": " << e->to_string();
   }
   // A key through a type index is the type it names.
-  EXPECT_FALSE(validate_text("(component (type $k u32) (type (map $k string)))"));
+  EXPECT_FALSE(validation_error("(component (type $k u32) (type (map $k string)))"));
   for (const char* k : {"f32", "f64", "(list u8)", "(tuple u32 u32)", "(option u8)"}) {
-    auto e = validate_text(std::string("(component (type (map ") + k + " u32)))");
+    auto e = validation_error(std::string("(component (type (map ") + k + " u32)))");
     ASSERT_TRUE(e) << k << " is not a key type";
     EXPECT_EQ(e->kind, ErrorKind::Invalid);
     EXPECT_NE(e->message.find("map key type"), std::string::npos) << e->message;
   }
   // Streams and futures stay refused, as component model async.
-  auto e = validate_text("(component (type (stream u8)))");
+  auto e = validation_error("(component (type (stream u8)))");
   ASSERT_TRUE(e);
   EXPECT_NE(e->message.find("async"), std::string::npos) << e->message;
 }

@@ -12,25 +12,14 @@
 #include "component/validate.h"
 #include "text/wat_parser.h"
 
+#include "validate_text.h"
+
 namespace wasmcap::component {
 namespace {
 
-// Validates `wat`; the error, if any.
-std::optional<Error> check(std::string_view wat) {
-  auto bytes = text::parse_wat(wat);
-  EXPECT_TRUE(bytes) << bytes.error().to_string();
-  if (!bytes) return std::nullopt;
-  auto c = decode_component(*bytes);
-  EXPECT_TRUE(c) << c.error().to_string();
-  if (!c) return std::nullopt;
-  auto info = validate_component(*c, *bytes);
-  if (info) return std::nullopt;
-  return info.error();
-}
-
 // `wat` is invalid with a message containing `words`, at byte offset `offset`.
 void expect_invalid(const std::string& wat, std::string_view words, uint64_t offset) {
-  auto e = check(wat);
+  auto e = validation_error(wat);
   ASSERT_TRUE(e) << "valid: " << wat;
   EXPECT_EQ(e->kind, ErrorKind::Invalid);
   EXPECT_NE(e->message.find(words), std::string::npos) << e->message;
@@ -38,7 +27,7 @@ void expect_invalid(const std::string& wat, std::string_view words, uint64_t off
 }
 
 void expect_valid(const std::string& wat) {
-  auto e = check(wat);
+  auto e = validation_error(wat);
   EXPECT_FALSE(e) << e->to_string();
 }
 
