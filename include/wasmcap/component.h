@@ -25,6 +25,7 @@ namespace wasmcap {
 namespace detail {
 struct ComponentData;
 struct ComponentInstanceData;
+struct HostResource;
 } // namespace detail
 
 class Store;
@@ -148,11 +149,6 @@ public:
   // result); the handle table, own/borrow rules and type checks are the Canonical ABI's. Each
   // define_resource is one resource type, the same for every instance this linker makes.
   void define_resource(std::string interface, std::string resource, ResourceDtor dtor = {});
-  // What define_resource records (the instances' host reads it).
-  struct HostResource {
-    std::string interface, name;
-    ResourceDtor dtor;
-  };
   // Serves `wasi:*` interface imports (any 0.2.x) from `wasi`'s grants, which must outlive the
   // instances.
   void define_wasi(Wasi& wasi);
@@ -162,7 +158,7 @@ public:
 private:
   std::map<std::pair<std::string, std::string>, HostFunc> funcs_;
   // The identity of each host resource type is its record's address (shared with instances).
-  std::vector<std::shared_ptr<const HostResource>> resources_;
+  std::vector<std::shared_ptr<const detail::HostResource>> resources_;
   Wasi* wasi_ = nullptr;
 };
 

@@ -10,6 +10,12 @@
 
 namespace wasmcap {
 
+// What define_resource records; its address is the resource type's identity.
+struct detail::HostResource {
+  std::string interface, name;
+  ComponentLinker::ResourceDtor dtor;
+};
+
 namespace {
 
 using component::ExternType;
@@ -24,7 +30,7 @@ std::string_view unversioned(std::string_view name) {
 
 class LinkerHost final : public detail::ComponentHost {
 public:
-  using Resources = std::vector<std::shared_ptr<const ComponentLinker::HostResource>>;
+  using Resources = std::vector<std::shared_ptr<const detail::HostResource>>;
   LinkerHost(const std::map<std::pair<std::string, std::string>, ComponentLinker::HostFunc>& funcs,
              Resources resources, std::shared_ptr<detail::ComponentHost> wasi)
       : funcs_(funcs), resources_(std::move(resources)), wasi_(std::move(wasi)) {}
@@ -74,7 +80,7 @@ public:
   }
 
   Status drop(const void* rt, uint32_t rep) override {
-    if (const ComponentLinker::HostResource* r = ours(rt)) {
+    if (const detail::HostResource* r = ours(rt)) {
       if (!r->dtor) return ok();
       Status s = r->dtor(rep);
       if (!s) {
@@ -101,7 +107,7 @@ private:
     return t.kind == ExternType::Kind::Type && t.type &&
            t.type->kind == component::Type::Kind::Resource;
   }
-  const ComponentLinker::HostResource* ours(const void* rt) const {
+  const detail::HostResource* ours(const void* rt) const {
     for (const auto& r : resources_) {
       if (r.get() == rt) return r.get();
     }
@@ -156,8 +162,8 @@ void ComponentLinker::define_func(std::string interface, std::string func, HostF
 
 void ComponentLinker::define_resource(std::string interface, std::string resource,
                                       ResourceDtor dtor) {
-  resources_.push_back(std::make_shared<const HostResource>(
-      HostResource{std::move(interface), std::move(resource), std::move(dtor)}));
+  resources_.push_back(std::make_shared<const detail::HostResource>(
+      detail::HostResource{std::move(interface), std::move(resource), std::move(dtor)}));
 }
 
 void ComponentLinker::define_wasi(Wasi& wasi) {

@@ -11,7 +11,6 @@
 //   16 bytes hash128(everything before it).
 #include <cstring>
 #include <map>
-#include <mutex>
 
 #include "api/mapped_file.h"
 #include "support/hash.h"
@@ -70,10 +69,14 @@ private:
   size_t at_ = 0;
 };
 
-std::string where(uint64_t offset) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(offset));
-  return buf;
+// A core module's error, naming the module by its byte offset in the component.
+Result<Module> in_core_module(Result<Module> m, uint64_t offset) {
+  if (m) return m;
+  char at[32];
+  std::snprintf(at, sizeof at, "0x%llx", static_cast<unsigned long long>(offset));
+  Error e = m.error();
+  e.message = "core module at " + std::string(at) + ": " + e.message;
+  return e;
 }
 
 } // namespace
@@ -96,20 +99,16 @@ Result<std::vector<uint8_t>> Component::precompile(const Engine& engine,
   }
   // Validation walks the core modules (nested components' too) and asks for each once; its
   // image is also loaded back, which proves it loads and gives the types validation needs.
-  std::mutex mu;
+  // (One at a time, in order: no lock needed.)
   std::map<uint64_t, std::vector<uint8_t>> images;
-  auto component = build(bytes, [&](std::span<const uint8_t> module, uint64_t offset) {
-    auto image = Module::precompile(engine, module);
-    if (!image) {
-      Error e = image.error();
-      e.message = "core module at " + where(offset) + ": " + e.message;
-      return Result<Module>(std::move(e));
-    }
-    auto loaded = Module::deserialize(engine, *image);
-    std::lock_guard lock(mu);
-    images.emplace(offset, std::move(*image));
-    return loaded;
-  });
+  auto component =
+      build(bytes, [&](std::span<const uint8_t> module, uint64_t offset) -> Result<Module> {
+        auto image = Module::precompile(engine, module);
+        if (!image) return in_core_module(image.error(), offset);
+        auto loaded = Module::deserialize(engine, *image);
+        images.emplace(offset, std::move(*image));
+        return loaded;
+      });
   if (!component) return component.error();
 
   std::vector<uint8_t> out;
@@ -155,14 +154,8 @@ Result<Component> Component::deserialize(const Engine& engine, std::span<const u
   if (r.at() != body.size() - sizeof kMagic) return bad("unexpected bytes after the images");
   return build(bytes, [&](std::span<const uint8_t>, uint64_t offset) -> Result<Module> {
     auto it = images.find(offset);
-    if (it == images.end()) return bad("no image for the core module at " + where(offset));
-    auto m = Module::deserialize(engine, it->second);
-    if (!m) {
-      Error e = m.error();
-      e.message = "core module at " + where(offset) + ": " + e.message;
-      return e;
-    }
-    return m;
+    if (it == images.end()) return in_core_module(bad("no machine code"), offset);
+    return in_core_module(Module::deserialize(engine, it->second), offset);
   });
 }
 
