@@ -16,7 +16,7 @@ Status read_valtype(ByteReader& r, ir::ValType& out) {
   const uint64_t at = r.offset();
   WASMCAP_ASSIGN(uint8_t b, r.read_u8());
   if (!ir::is_valtype_byte(b)) return make_error(ErrorKind::Malformed, "malformed value type", at);
-  out = static_cast<ir::ValType>(b);
+  out = ir::valtype_from_byte(b);
   return support::ok();
 }
 
@@ -30,7 +30,7 @@ Status read_blocktype(ByteReader& r, ir::BlockType& out) {
   if (ir::is_valtype_byte(first)) {
     (void)r.read_u8();
     out.kind = ir::BlockType::Kind::Value;
-    out.value = static_cast<ir::ValType>(first);
+    out.value = ir::valtype_from_byte(first);
     return support::ok();
   }
   const uint64_t at = r.offset();
@@ -166,7 +166,7 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     WASMCAP_ASSIGN(uint8_t b, r.read_u8());
     if (b != 0x70 && b != 0x6F && b != 0x69)
       return make_error(ErrorKind::Malformed, "malformed reference type", at);
-    out.type = static_cast<ir::ValType>(b);
+    out.type = ir::valtype_from_byte(b);
     break;
   }
   case ir::Imm::MemoryInit: {

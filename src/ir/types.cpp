@@ -2,12 +2,58 @@
 #include "ir/types.h"
 #include "ir/module.h"
 
+#include <mutex>
+#include <string>
+#include <unordered_set>
+
 namespace wasmcap {
 
 bool is_valtype_byte(uint8_t b) {
   return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F ||
          b == 0x69;
 }
+
+ValType valtype_from_byte(uint8_t b) {
+  return ValType(static_cast<ValType::Code>(b));
+}
+
+uint8_t valtype_byte(ValType t) {
+  if (t.is_concrete() || (t.is_ref() && !t.nullable())) return 0;
+  return static_cast<uint8_t>(t.code());
+}
+
+namespace {
+
+const char* heap_name(HeapKind h) {
+  switch (h) {
+  case HeapKind::Func: return "func";
+  case HeapKind::Extern: return "extern";
+  case HeapKind::Exn: return "exn";
+  case HeapKind::Any: return "any";
+  case HeapKind::Eq: return "eq";
+  case HeapKind::I31: return "i31";
+  case HeapKind::Struct: return "struct";
+  case HeapKind::Array: return "array";
+  case HeapKind::None: return "none";
+  case HeapKind::NoFunc: return "nofunc";
+  case HeapKind::NoExtern: return "noextern";
+  case HeapKind::NoExn: return "noexn";
+  case HeapKind::Concrete: break;
+  }
+  return "?";
+}
+
+// Names of non-shorthand reference types, built once each. valtype_name hands out pointers that
+// callers keep (in error messages built later), so the strings never move or die; there are at
+// most two per type index a module can have.
+const char* intern(std::string s) {
+  static std::mutex mu;
+  static std::unordered_set<std::string> names;
+  const std::lock_guard<std::mutex> lock(mu);
+  return names.insert(std::move(s)).first->c_str();
+}
+
+} // namespace
 
 const char* valtype_name(ValType t) {
   switch (t) {
@@ -16,11 +62,28 @@ const char* valtype_name(ValType t) {
   case ValType::F32: return "f32";
   case ValType::F64: return "f64";
   case ValType::V128: return "v128";
-  case ValType::FuncRef: return "funcref";
-  case ValType::ExternRef: return "externref";
-  case ValType::ExnRef: return "exnref";
+  default: break;
   }
-  return "?";
+  if (!t.is_ref()) return "?";
+  if (t.nullable() && !t.is_concrete()) {
+    switch (t.heap()) {
+    case HeapKind::Func: return "funcref";
+    case HeapKind::Extern: return "externref";
+    case HeapKind::Exn: return "exnref";
+    case HeapKind::Any: return "anyref";
+    case HeapKind::Eq: return "eqref";
+    case HeapKind::I31: return "i31ref";
+    case HeapKind::Struct: return "structref";
+    case HeapKind::Array: return "arrayref";
+    case HeapKind::None: return "nullref";
+    case HeapKind::NoFunc: return "nullfuncref";
+    case HeapKind::NoExtern: return "nullexternref";
+    case HeapKind::NoExn: return "nullexnref";
+    case HeapKind::Concrete: break;
+    }
+  }
+  const std::string ht = t.is_concrete() ? "$" + std::to_string(t.index()) : heap_name(t.heap());
+  return intern(std::string(t.nullable() ? "(ref null " : "(ref ") + ht + ")");
 }
 
 const char* extern_kind_name(ExternKind k) {

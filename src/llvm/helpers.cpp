@@ -124,7 +124,10 @@ size_t to_slots(const Value& v, uint64_t* p) {
   case ValType::F64: *p = v.f64_bits; return 1;
   case ValType::FuncRef:
   case ValType::ExternRef:
-  case ValType::ExnRef: *p = reinterpret_cast<uint64_t>(v.ref); return 1;
+  case ValType::ExnRef:
+  WASMCAP_CASE_OTHER_REFS:
+    *p = reinterpret_cast<uint64_t>(v.ref);
+    return 1;
   case ValType::V128: std::memcpy(p, v.v128.bytes.data(), 16); return 2;
   }
   return 1;
@@ -139,7 +142,9 @@ Value from_slots(ValType t, const uint64_t* p) {
   case ValType::F64: return Value::make_f64_bits(s);
   case ValType::FuncRef:
   case ValType::ExternRef:
-  case ValType::ExnRef: return Value::make_ref(t, reinterpret_cast<void*>(s));
+  case ValType::ExnRef:
+  WASMCAP_CASE_OTHER_REFS:
+    return Value::make_ref(t, reinterpret_cast<void*>(s));
   case ValType::V128: {
     runtime::V128 v;
     std::memcpy(v.bytes.data(), p, 16);

@@ -83,7 +83,9 @@ llvm::Type* ModuleEnv::type(ValType t) const {
   case ValType::V128: return v128; // translate_simd.cpp: why <2 x i64>
   case ValType::FuncRef:
   case ValType::ExternRef:
-  case ValType::ExnRef: return ptr; // refused before translation (codegen.cpp)
+  case ValType::ExnRef:
+  WASMCAP_CASE_OTHER_REFS:
+    return ptr; // refused before translation (codegen.cpp)
   }
   return i32;
 }

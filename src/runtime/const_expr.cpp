@@ -46,7 +46,7 @@ support::Result<Value> eval_const_expr(const ir::Module& module, ir::ConstExpr e
     }
     case 0xD0: {
       WASMCAP_ASSIGN(uint8_t t, r.read_u8());
-      stack.push_back(Value::make_ref(static_cast<ir::ValType>(t), nullptr));
+      stack.push_back(Value::make_ref(ir::valtype_from_byte(t), nullptr));
       break;
     }
     case 0xD2: {

@@ -23,7 +23,10 @@ std::vector<Value> exception_payload(const Exception& exception) {
     }
     case ir::ValType::FuncRef:
     case ir::ValType::ExternRef:
-    case ir::ValType::ExnRef: out.push_back(Value::make_ref(t, reinterpret_cast<void*>(*p))); break;
+    case ir::ValType::ExnRef:
+    WASMCAP_CASE_OTHER_REFS:
+      out.push_back(Value::make_ref(t, reinterpret_cast<void*>(*p)));
+      break;
     }
     ++p;
   }

@@ -102,12 +102,23 @@ uint32_t Store::intern_type(const ir::FuncType& type) {
   // dozen types (host functions, module types) from a warm table. Each thread keeps a copy of
   // what it has seen, so the common case takes no lock; the shared table gives the ids.
   std::string key; // params, '|', results: short enough for the small-string buffer, mostly
+  // A type is its code byte when that says all; a typed reference adds its other three bytes
+  // behind a marker no code byte equals, so keys stay one byte a type in the common case.
   key.reserve(type.params.size() + type.results.size() + 1);
+  auto put = [&key](ir::ValType t) {
+    if (ir::valtype_byte(t) != 0) {
+      key.push_back(static_cast<char>(ir::valtype_byte(t)));
+      return;
+    }
+    key.push_back('\x01');
+    for (int i = 0; i < 4; ++i)
+      key.push_back(static_cast<char>(t.bits() >> (8 * i)));
+  };
   for (ir::ValType t : type.params)
-    key.push_back(static_cast<char>(t));
+    put(t);
   key.push_back('|');
   for (ir::ValType t : type.results)
-    key.push_back(static_cast<char>(t));
+    put(t);
   thread_local std::unordered_map<std::string, uint32_t> seen;
   if (auto it = seen.find(key); it != seen.end()) return it->second;
   static std::mutex mu;

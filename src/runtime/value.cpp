@@ -1,6 +1,8 @@
 // value_to_string: the printable form of a runtime value for messages and the CLI.
 #include "runtime/value.h"
 
+#include "ir/types.h"
+
 #include <cstdio>
 
 namespace wasmcap {
@@ -25,6 +27,7 @@ std::string value_to_string(const Value& v) {
   case ValType::FuncRef:
   case ValType::ExternRef:
   case ValType::ExnRef:
+  WASMCAP_CASE_OTHER_REFS:
     if (v.ref == nullptr) {
       std::snprintf(buf, sizeof buf, "%s:null", valtype_name(v.type));
     } else {

@@ -557,7 +557,7 @@ Status Encoder::canon(const Sexpr& c, size_t end, std::optional<uint32_t> lift_t
       WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos]));
       WASMCAP_ASSIGN(uint32_t i, u32_of(items[pos + 1]));
       pos += 2;
-      w.u8(static_cast<uint8_t>(t));
+      write_valtype(w, t);
       w.u32(i);
       break;
     }

@@ -390,7 +390,7 @@ Status Encoder::core_type_field(const Sexpr& f) {
 
 // `(func (param $x? t*)* (result t*)*)` as `0x60 vec(t) vec(t)`.
 Status Encoder::core_functype(const Sexpr& t, ByteWriter& w) {
-  std::vector<uint8_t> params, results;
+  std::vector<ir::ValType> params, results;
   for (size_t i = 1; i < t.items.size(); ++i) {
     const Sexpr& p = t.items[i];
     const bool is_param = p.is_list_of("param");
@@ -399,14 +399,16 @@ Status Encoder::core_functype(const Sexpr& t, ByteWriter& w) {
     if (is_param && j < p.items.size() && p.items[j].is_atom(TokenKind::Id)) ++j;
     for (; j < p.items.size(); ++j) {
       WASMCAP_ASSIGN(ir::ValType v, parse_valtype(p.items[j]));
-      (is_param ? params : results).push_back(static_cast<uint8_t>(v));
+      (is_param ? params : results).push_back(v);
     }
   }
   w.u8(0x60);
   w.u32(static_cast<uint32_t>(params.size()));
-  w.bytes(params);
+  for (ir::ValType v : params)
+    write_valtype(w, v);
   w.u32(static_cast<uint32_t>(results.size()));
-  w.bytes(results);
+  for (ir::ValType v : results)
+    write_valtype(w, v);
   return support::ok();
 }
 

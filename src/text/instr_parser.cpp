@@ -206,6 +206,18 @@ support::Result<ir::ValType> parse_valtype(const Sexpr& s) {
   return malformed_at(s.token, "unexpected token");
 }
 
+void write_valtype(ByteWriter& w, ir::ValType t) {
+  if (const uint8_t b = ir::valtype_byte(t)) {
+    w.u8(b);
+    return;
+  }
+  w.u8(t.nullable() ? 0x63 : 0x64);
+  if (t.is_concrete())
+    w.s64(t.index());
+  else
+    w.u8(static_cast<uint8_t>(t.heap())); // a negative s33 in one byte
+}
+
 support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vector<Sexpr>& items,
                                         size_t& pos, bool allow_param_ids) {
   TypeUse use;
@@ -317,7 +329,7 @@ Status InstrParser::parse_block_type(const std::vector<Sexpr>& items, size_t& po
     if (use.type.results.empty())
       w.u8(0x40);
     else
-      w.u8(static_cast<uint8_t>(use.type.results[0]));
+      write_valtype(w, use.type.results[0]);
     return support::ok();
   }
   WASMCAP_ASSIGN(uint32_t index, m_.resolve_type_use(use));
@@ -377,7 +389,7 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
       const Sexpr& r = items[pos++];
       for (size_t i = 1; i < r.items.size(); ++i, ++n) {
         WASMCAP_ASSIGN(ir::ValType t, parse_valtype(r.items[i]));
-        types.u8(static_cast<uint8_t>(t));
+        write_valtype(types, t);
       }
     }
     write_op(w, ir::Op::SelectT);
@@ -490,11 +502,11 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
   case ir::Imm::RefType: {
     const Sexpr* a = atom_at(items, pos);
     if (a && a->is_keyword("func"))
-      w.u8(static_cast<uint8_t>(ir::ValType::FuncRef));
+      w.u8(ir::valtype_byte(ir::ValType::FuncRef));
     else if (a && a->is_keyword("extern"))
-      w.u8(static_cast<uint8_t>(ir::ValType::ExternRef));
+      w.u8(ir::valtype_byte(ir::ValType::ExternRef));
     else if (a && a->is_keyword("exn"))
-      w.u8(static_cast<uint8_t>(ir::ValType::ExnRef));
+      w.u8(ir::valtype_byte(ir::ValType::ExnRef));
     else
       return malformed_at(blame(items, pos, kw), "unexpected token");
     ++pos;

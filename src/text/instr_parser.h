@@ -24,6 +24,8 @@ support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vecto
 
 // Parses `i32`, `funcref`, ... at an atom.
 support::Result<ir::ValType> parse_valtype(const Sexpr& s);
+// The binary encoding of a value type: a shorthand byte, or 0x63/0x64 and the heap type (s33).
+void write_valtype(support::ByteWriter& w, ir::ValType t);
 
 class InstrParser {
 public:

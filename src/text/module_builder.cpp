@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "text/instr_parser.h"
 #include "text/literals.h"
 
 namespace wasmcap::text {
@@ -87,7 +88,7 @@ void vec_section(support::ByteWriter& out, uint8_t id,
 void write_valtypes(support::ByteWriter& w, const std::vector<ir::ValType>& ts) {
   w.u32(static_cast<uint32_t>(ts.size()));
   for (ir::ValType t : ts)
-    w.u8(static_cast<uint8_t>(t));
+    write_valtype(w, t);
 }
 
 } // namespace

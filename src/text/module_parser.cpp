@@ -123,7 +123,7 @@ Status parse_table_type(const std::vector<Sexpr>& items, size_t& pos, const Toke
   WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos]));
   if (!ir::is_ref(t)) return malformed_at(items[pos].token, "unexpected token");
   ++pos;
-  w.u8(static_cast<uint8_t>(t));
+  write_valtype(w, t);
   w.bytes(limits.data());
   return support::ok();
 }
@@ -135,11 +135,11 @@ Status parse_global_type(const std::vector<Sexpr>& items, size_t& pos, const Tok
   if (s.is_list_of("mut")) {
     if (s.items.size() != 2) return malformed_at(s.token, "unexpected token");
     WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s.items[1]));
-    w.u8(static_cast<uint8_t>(t));
+    write_valtype(w, t);
     w.u8(1);
   } else {
     WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s));
-    w.u8(static_cast<uint8_t>(t));
+    write_valtype(w, t);
     w.u8(0);
   }
   return support::ok();
@@ -397,7 +397,7 @@ private:
     code.u32(static_cast<uint32_t>(runs.size()));
     for (auto [n, t] : runs) {
       code.u32(n);
-      code.u8(static_cast<uint8_t>(t));
+      write_valtype(code, t);
     }
     // Hint offsets count from the start of the function's entry, its local declarations.
     if (!body.branch_hints().empty()) {
@@ -494,7 +494,7 @@ private:
       } else {
         WASMCAP_ASSIGN(list, elem_list(elem.items, epos));
       }
-      w.u8(static_cast<uint8_t>(t));
+      write_valtype(w, t);
       w.u8(wide ? 0x05 : 0x01);
       w.u32(list.count);
       w.u32(list.count);
@@ -508,7 +508,7 @@ private:
         seg.u32(index);
         seg.bytes(offset);
         if (list.exprs)
-          seg.u8(static_cast<uint8_t>(list.type));
+          seg.u8(ir::valtype_byte(list.type));
         else
           seg.u8(0);
       }
@@ -661,7 +661,7 @@ private:
     }
     WASMCAP_ASSIGN(ElemList list, elem_list(items, pos));
     ByteWriter w;
-    const uint8_t kind = list.exprs ? static_cast<uint8_t>(list.type) : 0x00;
+    const uint8_t kind = list.exprs ? ir::valtype_byte(list.type) : 0x00;
     const uint8_t expr_bit = list.exprs ? 4 : 0;
     if (mode == Active) {
       // A table written out, even table 0, keeps the explicit form (as wasm-tools encodes it).

@@ -1,5 +1,6 @@
 // wasm.h type descriptions (valtype, functype, globaltype, tabletype, memorytype, externtype,
 // importtype, exporttype) and their conversions to wasmcap's C++ types.
+#include "ir/types.h"
 #include "api/c_api/objects.h"
 
 // Non-standard kind reported for v128 value types, which wasm.h has no name for (see wasmcap.h).
@@ -31,7 +32,9 @@ wasm_valkind_t to_valkind(ValType t) {
   case ValType::FuncRef: return WASM_FUNCREF;
   // wasm.h has no exnref: reported as a reference kind, but values of it are refused both ways
   // (values_refs.cpp), so a host can never pass another reference where an exnref goes.
-  case ValType::ExnRef: return WASM_ANYREF;
+  case ValType::ExnRef:
+  WASMCAP_CASE_OTHER_REFS:
+    return WASM_ANYREF;
   }
   return WASM_I32;
 }

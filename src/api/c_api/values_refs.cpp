@@ -1,6 +1,7 @@
 // wasm_val_t and wasm_ref_t: values crossing the C boundary, the reference operations every
 // runtime object shares (copy, same, host info, as_ref views), and reference <-> Value mapping.
 #include "api/c_api/objects.h"
+#include "ir/types.h"
 
 namespace wasmcap::capi {
 
@@ -74,7 +75,10 @@ Status to_value(StoreData& store, const wasm_val_t& v, ValType expected, Value& 
   case ValType::F32: out = Value::make_f32(v.of.f32); return ok();
   case ValType::F64: out = Value::make_f64(v.of.f64); return ok();
   case ValType::V128: return usage("v128 values cannot cross the wasm.h C API");
-  case ValType::ExnRef: return usage("exnref values cannot cross the wasm.h C API");
+  case ValType::ExnRef:
+    return usage("exnref values cannot cross the wasm.h C API");
+  WASMCAP_CASE_OTHER_REFS:
+    return usage("typed reference values cannot cross the wasm.h C API yet");
   case ValType::FuncRef:
   case ValType::ExternRef: return ref_to_value(store, v.of.ref, expected, out);
   }
@@ -94,7 +98,10 @@ wasm_val_t from_value(StoreData& store, const Value& v) {
     break;
   case ValType::FuncRef:
   case ValType::ExternRef: out.of.ref = value_to_ref(store, v); break;
-  case ValType::ExnRef: out.of.ref = nullptr; break; // not representable in wasm.h
+  case ValType::ExnRef:
+  WASMCAP_CASE_OTHER_REFS:
+    out.of.ref = nullptr;
+    break; // not representable in wasm.h
   }
   return out;
 }
