@@ -10,13 +10,34 @@ using support::ErrorKind;
 using support::make_error;
 using support::Status;
 
+support::Result<ir::ValType> read_heaptype(ByteReader& r, bool nullable) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(int64_t v, r.read_s33());
+  if (v >= 0) {
+    // Indices past what a ValType holds cannot name a type (the spec allows 1,000,000 types).
+    if (v > ir::ValType::kMaxIndex) return make_error(ErrorKind::Invalid, "unknown type", at);
+    return ir::ValType::ref_index(static_cast<uint32_t>(v), nullable);
+  }
+  const int64_t b = v + 0x80; // a negative s33 in one byte: the abstract heap type's code
+  if (b < 0x69 || b > 0x74) return make_error(ErrorKind::Malformed, "malformed heap type", at);
+  return ir::ValType::ref(static_cast<ir::HeapKind>(b), nullable);
+}
+
+support::Result<ir::ValType> read_value_type(ByteReader& r, bool ref_only) {
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
+  if (b == 0x63 || b == 0x64) return read_heaptype(r, b == 0x63);
+  const bool ok = ir::is_valtype_byte(b) && (!ref_only || ir::valtype_from_byte(b).is_ref());
+  if (!ok)
+    return make_error(ErrorKind::Malformed,
+                      ref_only ? "malformed reference type" : "malformed value type", at);
+  return ir::valtype_from_byte(b);
+}
+
 namespace {
 
 Status read_valtype(ByteReader& r, ir::ValType& out) {
-  const uint64_t at = r.offset();
-  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
-  if (!ir::is_valtype_byte(b)) return make_error(ErrorKind::Malformed, "malformed value type", at);
-  out = ir::valtype_from_byte(b);
+  WASMCAP_ASSIGN(out, read_value_type(r, false));
   return support::ok();
 }
 
@@ -27,10 +48,9 @@ Status read_blocktype(ByteReader& r, ir::BlockType& out) {
     out.kind = ir::BlockType::Kind::Empty;
     return support::ok();
   }
-  if (ir::is_valtype_byte(first)) {
-    (void)r.read_u8();
+  if (ir::is_valtype_byte(first) || first == 0x63 || first == 0x64) {
     out.kind = ir::BlockType::Kind::Value;
-    out.value = ir::valtype_from_byte(first);
+    WASMCAP_ASSIGN(out.value, read_value_type(r, false));
     return support::ok();
   }
   const uint64_t at = r.offset();
@@ -111,7 +131,8 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   case ir::Imm::Global:
   case ir::Imm::Table:
   case ir::Imm::Data:
-  case ir::Imm::Elem: {
+  case ir::Imm::Elem:
+  case ir::Imm::Type: {
     WASMCAP_ASSIGN(out.index, r.read_u32());
     break;
   }
@@ -161,12 +182,8 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     WASMCAP_ASSIGN(out.bits, r.read_fixed_u64());
     break;
   }
-  case ir::Imm::RefType: {
-    const uint64_t at = r.offset();
-    WASMCAP_ASSIGN(uint8_t b, r.read_u8());
-    if (b != 0x70 && b != 0x6F && b != 0x69)
-      return make_error(ErrorKind::Malformed, "malformed reference type", at);
-    out.type = ir::valtype_from_byte(b);
+  case ir::Imm::RefType: { // ref.null's heap type: the result is the nullable reference to it
+    WASMCAP_ASSIGN(out.type, read_heaptype(r, true));
     break;
   }
   case ir::Imm::MemoryInit: {

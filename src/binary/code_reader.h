@@ -36,6 +36,12 @@ struct InstrScratch {
 
 // Decodes the opcode at the reader's position into `out` (op, offset, immediates). Errors:
 // "illegal opcode", "zero byte expected", "unexpected end", LEB128 errors, ...
+// A heap type (s33): an abstract one (a negative value) or a type index; the reference type to it.
+support::Result<ir::ValType> read_heaptype(support::ByteReader& r, bool nullable);
+// A value type: a one-byte shorthand or 0x63 (ref null ht) / 0x64 (ref ht). `ref_only`: a
+// reference type (tables, element segments), with its own error message.
+support::Result<ir::ValType> read_value_type(support::ByteReader& r, bool ref_only);
+
 support::Status read_instruction(support::ByteReader& reader, ir::Instr& out, InstrScratch& scratch,
                                  bool validate);
 

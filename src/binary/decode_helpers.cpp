@@ -15,18 +15,11 @@ Result<uint32_t> read_vec_count(ByteReader& r) {
 }
 
 Result<ir::ValType> read_valtype(ByteReader& r) {
-  const uint64_t at = r.offset();
-  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
-  if (!ir::is_valtype_byte(b)) return make_error(ErrorKind::Malformed, "malformed value type", at);
-  return ir::valtype_from_byte(b);
+  return read_value_type(r, false);
 }
 
 Result<ir::ValType> read_reftype(ByteReader& r) {
-  const uint64_t at = r.offset();
-  WASMCAP_ASSIGN(uint8_t b, r.read_u8());
-  if (b != 0x70 && b != 0x6F && b != 0x69)
-    return make_error(ErrorKind::Malformed, "malformed reference type", at);
-  return ir::valtype_from_byte(b);
+  return read_value_type(r, true);
 }
 
 Result<ir::Limits> read_limits(ByteReader& r, bool memory64, bool* address64, bool* shared) {

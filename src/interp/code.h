@@ -239,6 +239,8 @@ inline IOp iop(ir::Op op) {
 //   TableGrow [init s (also dst), n s, table]  TableFill [i s, val s, n s, table]
 //   TableCopy [d s, s s, n s, dst table, src table]  TableInit [d s, s s, n s, elem, table]
 //   RefNull [dst s]  RefIsNull [dst s, src s]  RefFunc [dst s, func]
+//   CallRef [type, arg base s, ref s]  ReturnCallRef [type, arg base s, ref s, arg slots]
+//   RefAsNonNull [src s]  (br_on_null, br_on_non_null: RefIsNull into a scratch slot, BrIf)
 //   Throw [tag, arg base s]  ThrowRef [src s]  (rethrow: ThrowRef of the catch's exception slot)
 //   try_table, try, catch, catch_all, delegate: no code, FunctionCode::try_ranges
 

@@ -530,6 +530,9 @@ HANDLER(ElemDrop) {
 // --- tail calls -----------------------------------------------------------------------------
 #include "interp/return_call_dispatch.inc"
 
+// --- typed function references ----------------------------------------------------------------
+#include "interp/typed_ref_dispatch.inc"
+
 // --- on-stack replacement -------------------------------------------------------------------
 #include "interp/osr_dispatch.inc"
 

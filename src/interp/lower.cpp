@@ -181,6 +181,8 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
   switch (in.op) {
   case Op::Br:
   case Op::BrIf:
+  case Op::BrOnNull:
+  case Op::BrOnNonNull:
     if (bad_label(in.index)) return support::ok();
     break;
   case Op::BrTable:
@@ -332,6 +334,10 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
   case Op::Catch:
   case Op::CatchAll:
   case Op::Delegate: lower_exception_control(in, v, dead); break;
+  case Op::BrOnNull:
+  case Op::BrOnNonNull:
+    if (!dead && h >= 1) lower_br_on_null(in, h, v);
+    break;
   default: break;
   }
   return support::ok();
@@ -371,6 +377,19 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
     word(s(1));
     break;
   }
+  case Op::CallRef: {
+    if (in.index >= module_.types.size()) break; // invalid: rejected next
+    size_t np = module_.types[in.index].params.size();
+    op(IOp::CallRef, in.offset);
+    word(in.index);
+    word(s(np + 1));
+    word(s(1));
+    break;
+  }
+  case Op::RefAsNonNull: // checks in place: the value stays in its slot
+    op(IOp::RefAsNonNull, in.offset);
+    word(s(1));
+    break;
   case Op::Select:
   case Op::SelectT:
     op(v.operand_type(1) == ir::ValType::V128 ? IOp::Select128 : IOp::Select, in.offset);
@@ -520,7 +539,9 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
   case Op::Try:
   case Op::Catch:
   case Op::CatchAll:
-  case Op::Delegate: return lower_control(in, v);
+  case Op::Delegate:
+  case Op::BrOnNull:
+  case Op::BrOnNonNull: return lower_control(in, v);
   default: break;
   }
   if (v.unreachable()) return support::ok(); // dead code is never executed: emit nothing
@@ -562,7 +583,7 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
     if (ir::op_info(in.op).sig == ir::Sig::Special) materialize_below(h, in.offset);
     break;
   }
-  if (in.op == Op::ReturnCall || in.op == Op::ReturnCallIndirect) {
+  if (in.op == Op::ReturnCall || in.op == Op::ReturnCallIndirect || in.op == Op::ReturnCallRef) {
     lower_return_call(in, h);
   } else if (ir::op_info(in.op).sig == ir::Sig::Special) {
     lower_special(in, h, v);

@@ -138,6 +138,7 @@ private:
   bool plain_branch(uint32_t label, size_t h, const validate::FunctionValidator& v) const;
 
   support::Status lower_control(const ir::Instr& in, const validate::FunctionValidator& v);
+  void lower_br_on_null(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
   void lower_generic(const ir::Instr& in, size_t h);
   // True when the instruction emitted just before is the last code and computed the operand at
   // `height` into its own slot: it may be removed and folded into the consumer.

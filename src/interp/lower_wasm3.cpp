@@ -11,15 +11,21 @@ using ir::Op;
 // pending operand, as for calls); the handler moves them down to the frame's base.
 void Lowering::lower_return_call(const ir::Instr& in, size_t h) {
   const bool indirect = in.op == Op::ReturnCallIndirect;
+  const bool by_ref = in.op == Op::ReturnCallRef; // the function reference is on top
   const ir::FuncType* type = nullptr;
-  if (!indirect && in.index < module_.func_type_indices.size()) type = &module_.func_type(in.index);
-  if (indirect && in.index < module_.types.size()) type = &module_.types[in.index];
+  if (in.op == Op::ReturnCall && in.index < module_.func_type_indices.size())
+    type = &module_.func_type(in.index);
+  if ((indirect || by_ref) && in.index < module_.types.size()) type = &module_.types[in.index];
   if (type == nullptr) return; // invalid: rejected next
-  const size_t np = type->params.size() + (indirect ? 1 : 0);
+  const size_t np = type->params.size() + (indirect || by_ref ? 1 : 0);
   if (h < np) return;
   narrow_table64(in, h);
   op(iop(in.op), in.offset);
-  if (indirect) {
+  if (by_ref) {
+    word(in.index);
+    word(slot(h - np));
+    word(slot(h - 1));
+  } else if (indirect) {
     word(in.index);
     word(in.index2);
     word(slot(h - np));
@@ -29,6 +35,35 @@ void Lowering::lower_return_call(const ir::Instr& in, size_t h) {
     word(slot(h - np));
   }
   word(slots_of(type->params));
+}
+
+// br_on_null / br_on_non_null: the reference's null test goes to the slot above the operands
+// (the frame grows by it), then a BrIf on it as br_if does. br_on_null branches with the values
+// below the reference; br_on_non_null with the reference too.
+void Lowering::lower_br_on_null(const ir::Instr& in, size_t h,
+                                const validate::FunctionValidator& v) {
+  const uint32_t scratch = slot(h);
+  op(IOp::RefIsNull, in.offset);
+  word(scratch);
+  word(src(h - 1));
+  if (scratch + 1 > out_.frame_slots) out_.frame_slots = scratch + 1;
+  Cond cond;
+  cond.words.push_back(scratch);
+  const bool on_null = in.op == Op::BrOnNull;
+  const size_t carried = on_null ? h - 1 : h;
+  if (plain_branch(in.index, carried, v)) {
+    const uint32_t at = cond_jump(cond, on_null, in.offset);
+    Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];
+    if (c.op == Op::Loop) {
+      patch(at, c.loop_start);
+    } else {
+      c.end_fixups.push_back(at);
+    }
+  } else {
+    const uint32_t skip = cond_jump(cond, !on_null, in.offset);
+    branch(in.index, carried, v, in.offset);
+    patch(skip, pos());
+  }
 }
 
 // Memory 0 lives in the dispatch's registers; another memory is switched in for one instruction.

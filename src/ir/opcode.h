@@ -40,7 +40,7 @@ enum class Imm : uint8_t {
   I64,          // s64
   F32,          // 4 bytes
   F64,          // 8 bytes
-  RefType,      // one reftype byte
+  RefType,      // a heap type (s33: negative for an abstract one, else a type index)
   MemoryInit,   // u32 data index, u32 memory index
   Data,         // u32 data index
   MemoryCopy,   // u32 destination memory, u32 source memory
@@ -52,6 +52,7 @@ enum class Imm : uint8_t {
   Lane,         // one lane byte (SIMD)
   MemArgLane,   // memarg + lane byte (SIMD)
   Tag,          // u32 tag index (throw, legacy catch)
+  Type,         // u32 type index (call_ref, return_call_ref)
   TryTable,     // block type, vec(catch clause): kind byte, [u32 tag], u32 label
 };
 

@@ -9,8 +9,7 @@
 namespace wasmcap {
 
 bool is_valtype_byte(uint8_t b) {
-  return b == 0x7F || b == 0x7E || b == 0x7D || b == 0x7C || b == 0x7B || b == 0x70 || b == 0x6F ||
-         b == 0x69;
+  return (b >= 0x7B && b <= 0x7F) || (b >= 0x69 && b <= 0x74);
 }
 
 ValType valtype_from_byte(uint8_t b) {

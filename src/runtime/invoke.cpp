@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "ir/subtype.h"
 #include "runtime/module_instance.h"
 
 namespace wasmcap::runtime {
@@ -18,7 +19,14 @@ support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Va
                                                               std::to_string(args.size()));
   }
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].type != type.params[i]) {
+    // A reference fits a parameter that is the top of its hierarchy (`(ref extern)` takes a
+    // non-null externref): host values carry only the abstract type, so a concrete or lower
+    // parameter type takes its own type only.
+    const ir::ValType want = type.params[i], got = args[i].type;
+    const bool ref_fits = got.is_ref() && want.is_ref() && !want.is_concrete() &&
+                          want.heap() == ir::heap_top(got) &&
+                          (args[i].ref != nullptr || want.nullable());
+    if (got != want && !ref_fits) {
       return support::make_error(support::ErrorKind::Usage,
                                  "argument " + std::to_string(i) + " has type " +
                                      ir::valtype_name(args[i].type) + ", expected " +

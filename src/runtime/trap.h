@@ -20,6 +20,8 @@ inline constexpr const char* kCallStackExhausted = "call stack exhausted"; // Er
 inline constexpr const char* kFuelExhausted = "all fuel consumed";         // ErrorKind::Exhaustion
 inline constexpr const char* kInterrupted = "interrupted"; // Store::interrupt or the timeout
 inline constexpr const char* kNullExceptionReference = "null exception reference"; // throw_ref
+inline constexpr const char* kNullFunctionReference = "null function reference";   // call_ref
+inline constexpr const char* kNullReference = "null reference"; // ref.as_non_null
 } // namespace trap_text
 
 inline support::Error make_trap(const char* text) {

@@ -185,7 +185,44 @@ support::Status v128_imm(const std::vector<Sexpr>& items, size_t& pos, const Tok
 
 } // namespace
 
-support::Result<ir::ValType> parse_valtype(const Sexpr& s) {
+namespace {
+
+std::optional<ir::HeapKind> heap_keyword(const Sexpr& s) {
+  static constexpr std::pair<std::string_view, ir::HeapKind> kHeaps[] = {
+      {"func", ir::HeapKind::Func},
+      {"extern", ir::HeapKind::Extern},
+      {"exn", ir::HeapKind::Exn},
+      {"any", ir::HeapKind::Any},
+      {"eq", ir::HeapKind::Eq},
+      {"i31", ir::HeapKind::I31},
+      {"struct", ir::HeapKind::Struct},
+      {"array", ir::HeapKind::Array},
+      {"none", ir::HeapKind::None},
+      {"nofunc", ir::HeapKind::NoFunc},
+      {"noextern", ir::HeapKind::NoExtern},
+      {"noexn", ir::HeapKind::NoExn},
+  };
+  if (!s.is_atom(TokenKind::Keyword)) return std::nullopt;
+  for (const auto& [name, kind] : kHeaps)
+    if (s.token.text == name) return kind;
+  return std::nullopt;
+}
+
+} // namespace
+
+support::Result<ir::ValType> parse_heaptype(const Sexpr& s, bool nullable,
+                                            const IndexSpace* types) {
+  if (auto kind = heap_keyword(s)) return ir::ValType::ref(*kind, nullable);
+  if (s.is_atom(TokenKind::Id) || s.is_atom(TokenKind::Number)) {
+    static const IndexSpace kNoNames; // numeric indices only (component core types)
+    WASMCAP_ASSIGN(uint32_t index, (types != nullptr ? *types : kNoNames).resolve(s));
+    // An index past what a ValType holds names no type: it stays unknown to the validator.
+    return ir::ValType::ref_index(std::min(index, ir::ValType::kMaxIndex), nullable);
+  }
+  return malformed_at(s.token, "unexpected token");
+}
+
+support::Result<ir::ValType> parse_valtype(const Sexpr& s, const IndexSpace* types) {
   if (s.is_atom(TokenKind::Keyword)) {
     const std::string_view t = s.token.text;
     if (t == "i32") return ir::ValType::I32;
@@ -193,15 +230,29 @@ support::Result<ir::ValType> parse_valtype(const Sexpr& s) {
     if (t == "f32") return ir::ValType::F32;
     if (t == "f64") return ir::ValType::F64;
     if (t == "v128") return ir::ValType::V128;
-    if (t == "funcref") return ir::ValType::FuncRef;
-    if (t == "externref") return ir::ValType::ExternRef;
-    if (t == "exnref") return ir::ValType::ExnRef;
+    // The shorthands `funcref`, `anyref`, `nullfuncref`, ...: `(ref null ht)`.
+    static constexpr std::pair<std::string_view, ir::HeapKind> kShort[] = {
+        {"funcref", ir::HeapKind::Func},
+        {"externref", ir::HeapKind::Extern},
+        {"exnref", ir::HeapKind::Exn},
+        {"anyref", ir::HeapKind::Any},
+        {"eqref", ir::HeapKind::Eq},
+        {"i31ref", ir::HeapKind::I31},
+        {"structref", ir::HeapKind::Struct},
+        {"arrayref", ir::HeapKind::Array},
+        {"nullref", ir::HeapKind::None},
+        {"nullfuncref", ir::HeapKind::NoFunc},
+        {"nullexternref", ir::HeapKind::NoExtern},
+        {"nullexnref", ir::HeapKind::NoExn},
+    };
+    for (const auto& [name, kind] : kShort)
+      if (t == name) return ir::ValType::ref(kind, true);
   }
-  // `(ref null func|extern|exn)`: the long forms of the nullable abstract reference types.
-  if (s.is_list_of("ref") && s.items.size() == 3 && s.items[1].is_keyword("null")) {
-    if (s.items[2].is_keyword("func")) return ir::ValType::FuncRef;
-    if (s.items[2].is_keyword("extern")) return ir::ValType::ExternRef;
-    if (s.items[2].is_keyword("exn")) return ir::ValType::ExnRef;
+  // `(ref null? ht)`.
+  if (s.is_list_of("ref")) {
+    const bool nullable = s.items.size() == 3 && s.items[1].is_keyword("null");
+    if (s.items.size() == (nullable ? 3u : 2u))
+      return parse_heaptype(s.items.back(), nullable, types);
   }
   return malformed_at(s.token, "unexpected token");
 }
@@ -235,13 +286,13 @@ support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vecto
     if (p.items.size() >= 2 && p.items[1].is_atom(TokenKind::Id)) {
       if (!allow_param_ids || p.items.size() != 3)
         return malformed_at(p.items[1].token, "unexpected token");
-      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(p.items[2]));
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(p.items[2], &m.types));
       use.type.params.push_back(t);
       use.param_ids.push_back(&p.items[1].token);
       continue;
     }
     for (size_t i = 1; i < p.items.size(); ++i) {
-      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(p.items[i]));
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(p.items[i], &m.types));
       use.type.params.push_back(t);
       use.param_ids.push_back(nullptr);
     }
@@ -251,7 +302,7 @@ support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vecto
     use.has_inline = true;
     if (use.where == nullptr) use.where = &r.token;
     for (size_t i = 1; i < r.items.size(); ++i) {
-      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(r.items[i]));
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(r.items[i], &m.types));
       use.type.results.push_back(t);
     }
   }
@@ -388,7 +439,7 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     while (pos < items.size() && items[pos].is_list_of("result")) {
       const Sexpr& r = items[pos++];
       for (size_t i = 1; i < r.items.size(); ++i, ++n) {
-        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(r.items[i]));
+        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(r.items[i], &m_.types));
         write_valtype(types, t);
       }
     }
@@ -501,15 +552,18 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
   }
   case ir::Imm::RefType: {
     const Sexpr* a = atom_at(items, pos);
-    if (a && a->is_keyword("func"))
-      w.u8(ir::valtype_byte(ir::ValType::FuncRef));
-    else if (a && a->is_keyword("extern"))
-      w.u8(ir::valtype_byte(ir::ValType::ExternRef));
-    else if (a && a->is_keyword("exn"))
-      w.u8(ir::valtype_byte(ir::ValType::ExnRef));
+    if (a == nullptr) return malformed_at(blame(items, pos, kw), "unexpected token");
+    WASMCAP_ASSIGN(ir::ValType t, parse_heaptype(*a, true, &m_.types));
+    if (t.is_concrete())
+      w.s64(t.index());
     else
-      return malformed_at(blame(items, pos, kw), "unexpected token");
+      w.u8(static_cast<uint8_t>(t.heap())); // a negative s33 in one byte
     ++pos;
+    break;
+  }
+  case ir::Imm::Type: {
+    WASMCAP_ASSIGN(uint32_t i, index_imm(m_.types, items, pos, kw));
+    w.u32(i);
     break;
   }
   case ir::Imm::MemoryInit: {

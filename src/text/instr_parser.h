@@ -23,7 +23,11 @@ support::Result<TypeUse> parse_type_use(const ModuleBuilder& m, const std::vecto
                                         size_t& pos, bool allow_param_ids);
 
 // Parses `i32`, `funcref`, ... at an atom.
-support::Result<ir::ValType> parse_valtype(const Sexpr& s);
+// A value type; `types` resolves `(ref $t)` (a numeric index alone when null).
+support::Result<ir::ValType> parse_valtype(const Sexpr& s, const IndexSpace* types = nullptr);
+// A heap type (`func`, `any`, `$t`, `3`, ...) as the reference type to it.
+support::Result<ir::ValType> parse_heaptype(const Sexpr& s, bool nullable,
+                                            const IndexSpace* types = nullptr);
 // The binary encoding of a value type: a shorthand byte, or 0x63/0x64 and the heap type (s33).
 void write_valtype(support::ByteWriter& w, ir::ValType t);
 

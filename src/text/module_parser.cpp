@@ -116,11 +116,11 @@ Status expect_end(const std::vector<Sexpr>& items, size_t pos) {
 }
 
 Status parse_table_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
-                        ByteWriter& w) {
+                        ByteWriter& w, const IndexSpace* types) {
   ByteWriter limits;
   WASMCAP_TRY(parse_limits(items, pos, kw, UINT32_MAX, limits));
   if (pos >= items.size()) return malformed_at(kw, "unexpected token");
-  WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos]));
+  WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos], types));
   if (!ir::is_ref(t)) return malformed_at(items[pos].token, "unexpected token");
   ++pos;
   write_valtype(w, t);
@@ -129,16 +129,16 @@ Status parse_table_type(const std::vector<Sexpr>& items, size_t& pos, const Toke
 }
 
 Status parse_global_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
-                         ByteWriter& w) {
+                         ByteWriter& w, const IndexSpace* types) {
   if (pos >= items.size()) return malformed_at(kw, "unexpected token");
   const Sexpr& s = items[pos++];
   if (s.is_list_of("mut")) {
     if (s.items.size() != 2) return malformed_at(s.token, "unexpected token");
-    WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s.items[1]));
+    WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s.items[1], types));
     write_valtype(w, t);
     w.u8(1);
   } else {
-    WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s));
+    WASMCAP_ASSIGN(ir::ValType t, parse_valtype(s, types));
     write_valtype(w, t);
     w.u8(0);
   }
@@ -173,6 +173,16 @@ public:
       if (!items[i].is_list || items[i].items.empty() ||
           !items[i].items[0].is_atom(TokenKind::Keyword))
         return malformed_at(items[i].token, "unexpected token");
+    }
+    // Type names first: a type may name itself or a later one (`(ref $t)` in a parameter).
+    for (size_t i = from; i < items.size(); ++i) {
+      if (!items[i].is_list_of("type")) continue;
+      const auto& t = items[i].items;
+      WASMCAP_TRY(
+          m_.types.add(t.size() > 1 && t[1].is_atom(TokenKind::Id) ? &t[1].token : nullptr));
+    }
+    for (size_t i = from; i < items.size(); ++i) {
+      if (is_custom_annotation(items[i]) || is_name_annotation(items[i])) continue;
       WASMCAP_TRY(declare(items[i]));
     }
     for (size_t i = from; i < items.size(); ++i)
@@ -197,7 +207,7 @@ private:
       WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items[pos].items, fpos, true));
       if (use.index) return malformed_at(items[pos].token, "unexpected token");
       WASMCAP_TRY(expect_end(items[pos].items, fpos));
-      WASMCAP_TRY(m_.types.add(id));
+      (void)id; // named in run()'s first pass
       m_.type_defs.push_back(use.type);
       return support::ok();
     }
@@ -302,7 +312,7 @@ private:
       note_func_name(id, func_index_++);
     } else if (kind == "table") {
       w.u8(1);
-      WASMCAP_TRY(parse_table_type(items, pos, kw, w));
+      WASMCAP_TRY(parse_table_type(items, pos, kw, w, &m_.types));
       ++table_index_;
     } else if (kind == "memory") {
       w.u8(2);
@@ -314,7 +324,7 @@ private:
       ++tag_index_;
     } else {
       w.u8(3);
-      WASMCAP_TRY(parse_global_type(items, pos, kw, w));
+      WASMCAP_TRY(parse_global_type(items, pos, kw, w, &m_.types));
       ++global_index_;
     }
     WASMCAP_TRY(expect_end(items, pos));
@@ -372,13 +382,13 @@ private:
       const Sexpr& l = items[pos++];
       if (l.items.size() >= 2 && l.items[1].is_atom(TokenKind::Id)) {
         if (l.items.size() != 3) return malformed_at(l.items[1].token, "unexpected token");
-        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(l.items[2]));
+        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(l.items[2], &m_.types));
         WASMCAP_TRY(bind(&l.items[1].token, count++));
         local_types.push_back(t);
         continue;
       }
       for (size_t i = 1; i < l.items.size(); ++i) {
-        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(l.items[i]));
+        WASMCAP_ASSIGN(ir::ValType t, parse_valtype(l.items[i], &m_.types));
         local_types.push_back(t);
         ++count;
       }
@@ -448,9 +458,11 @@ private:
   };
   support::Result<ElemList> elem_list(const std::vector<Sexpr>& items, size_t pos) {
     ElemList out;
-    if (pos < items.size() && !items[pos].is_list && items[pos].token.kind == TokenKind::Keyword &&
-        !items[pos].is_keyword("func")) {
-      WASMCAP_ASSIGN(out.type, parse_valtype(items[pos]));
+    if (pos < items.size() &&
+        ((!items[pos].is_list && items[pos].token.kind == TokenKind::Keyword &&
+          !items[pos].is_keyword("func")) ||
+         items[pos].is_list_of("ref"))) {
+      WASMCAP_ASSIGN(out.type, parse_valtype(items[pos], &m_.types));
       if (!ir::is_ref(out.type)) return malformed_at(items[pos].token, "unexpected token");
       out.exprs = true;
       ++pos;
@@ -481,7 +493,7 @@ private:
       // `(table addrtype? reftype (elem ...))`: limits fit the elements exactly, plus an active
       // segment (at `i64.const 0` for a table64).
       pos = after_addr;
-      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos]));
+      WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos], &m_.types));
       WASMCAP_TRY(expect_end(items, pos + 2));
       const Sexpr& elem = items[pos + 1];
       size_t epos = 1;
@@ -491,6 +503,18 @@ private:
         list.type = t;
         for (; epos < elem.items.size(); ++epos, ++list.count)
           WASMCAP_TRY(elem_expr(elem.items[epos], list.items));
+      } else if (t != ir::ValType::FuncRef) {
+        // Function indices into a table of typed references: `ref.func` expressions of the
+        // table's type, as the spec's abbreviation reads.
+        if (epos < elem.items.size() && elem.items[epos].is_keyword("func")) ++epos;
+        list.exprs = true;
+        list.type = t;
+        for (; epos < elem.items.size(); ++epos, ++list.count) {
+          WASMCAP_ASSIGN(uint32_t f, m_.funcs.resolve(elem.items[epos]));
+          list.items.u8(0xD2);
+          list.items.u32(f);
+          list.items.u8(0x0B);
+        }
       } else {
         WASMCAP_ASSIGN(list, elem_list(elem.items, epos));
       }
@@ -508,7 +532,7 @@ private:
         seg.u32(index);
         seg.bytes(offset);
         if (list.exprs)
-          seg.u8(ir::valtype_byte(list.type));
+          write_valtype(seg, list.type);
         else
           seg.u8(0);
       }
@@ -516,7 +540,7 @@ private:
       seg.bytes(list.items.data());
       m_.elems_sec.push_back(seg.take());
     } else {
-      WASMCAP_TRY(parse_table_type(items, pos, field.token, w));
+      WASMCAP_TRY(parse_table_type(items, pos, field.token, w, &m_.types));
       WASMCAP_TRY(expect_end(items, pos));
     }
     m_.tables_sec.push_back(w.take());
@@ -569,7 +593,7 @@ private:
     ++global_index_;
     size_t pos = h.pos;
     ByteWriter w;
-    WASMCAP_TRY(parse_global_type(items, pos, field.token, w));
+    WASMCAP_TRY(parse_global_type(items, pos, field.token, w, &m_.types));
     InstrParser init(m_, nullptr);
     WASMCAP_TRY(init.parse_seq(items, pos));
     w.bytes(init.out().data());
@@ -661,7 +685,12 @@ private:
     }
     WASMCAP_ASSIGN(ElemList list, elem_list(items, pos));
     ByteWriter w;
-    const uint8_t kind = list.exprs ? ir::valtype_byte(list.type) : 0x00;
+    auto kind = [&list](ByteWriter& out) { // element kind 0 (funcref) or the reference type
+      if (list.exprs)
+        write_valtype(out, list.type);
+      else
+        out.u8(0x00);
+    };
     const uint8_t expr_bit = list.exprs ? 4 : 0;
     if (mode == Active) {
       // A table written out, even table 0, keeps the explicit form (as wasm-tools encodes it).
@@ -673,11 +702,11 @@ private:
         w.u8(static_cast<uint8_t>(2 | expr_bit));
         w.u32(table.value_or(0));
         w.bytes(offset.data());
-        w.u8(kind);
+        kind(w);
       }
     } else {
       w.u8(static_cast<uint8_t>((mode == Passive ? 1 : 3) | expr_bit));
-      w.u8(kind);
+      kind(w);
     }
     w.u32(list.count);
     w.bytes(list.items.data());

@@ -7,6 +7,7 @@
 
 #include "support/byte_writer.h"
 #include "support/result.h"
+#include "text/module_builder.h"
 #include "text/sexpr.h"
 
 namespace wasmcap::text {
@@ -24,9 +25,9 @@ support::Status parse_limits(const std::vector<Sexpr>& items, size_t& pos, const
 support::Status parse_memory_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
                                   uint64_t limit, support::ByteWriter& w);
 support::Status parse_table_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
-                                 support::ByteWriter& w);
+                                 support::ByteWriter& w, const IndexSpace* types = nullptr);
 support::Status parse_global_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
-                                  support::ByteWriter& w);
+                                  support::ByteWriter& w, const IndexSpace* types = nullptr);
 
 // Concatenates the decoded String atoms items[from..] (for `(module binary ...)`, data segments).
 support::Result<std::string> concat_strings(const std::vector<Sexpr>& items, size_t from);

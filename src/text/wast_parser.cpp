@@ -3,6 +3,7 @@
 #include "text/wast_script.h"
 
 #include "text/component_encoder.h"
+#include "text/instr_parser.h"
 #include "text/literals.h"
 #include "text/module_parser.h"
 #include "text/sexpr.h"
@@ -233,6 +234,12 @@ support::Result<ScriptValue> value(const Sexpr& s) {
     v.type = ir::ValType::FuncRef;
     return v;
   }
+  if (kw == "ref.null" && s.items.size() == 1) { // a null of any type (a result pattern)
+    v.kind = ScriptValue::Kind::RefNull;
+    v.ref_type = ir::ValType{};
+    v.type = v.ref_type;
+    return v;
+  }
   if (s.items.size() != 2) return malformed_at(s.token, "unexpected token");
   const Sexpr& a = s.items[1];
   if (kw == "i32.const") {
@@ -251,12 +258,8 @@ support::Result<ScriptValue> value(const Sexpr& s) {
   if (kw == "f64.const") return float_value(a, true);
   if (kw == "ref.null") {
     v.kind = ScriptValue::Kind::RefNull;
-    if (a.is_keyword("func"))
-      v.ref_type = ir::ValType::FuncRef;
-    else if (a.is_keyword("extern"))
-      v.ref_type = ir::ValType::ExternRef;
-    else
-      return malformed_at(a.token, "unexpected token");
+    if (!a.is_atom(TokenKind::Keyword)) return malformed_at(a.token, "unexpected token");
+    WASMCAP_ASSIGN(v.ref_type, parse_heaptype(a, true)); // func, extern, any, none, ...
     v.type = v.ref_type;
     return v;
   }

@@ -44,7 +44,7 @@ struct ScriptValue {
     F32,
     F64,           // `bits` holds the value / bit pattern
     V128,          // `lanes`/`lane_shape`: per-lane values or NaN patterns
-    RefNull,       // `ref_type` says func or extern
+    RefNull,       // `ref_type` says which (an abstract heap type); ValType{}: any null
     RefExtern,     // `bits` holds the host reference number
     RefFunc,       // expected result only: any non-null funcref
     NanCanonical,  // expected result only, with `type` F32 or F64

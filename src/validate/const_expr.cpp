@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "binary/code_reader.h"
+#include "ir/subtype.h"
 
 namespace wasmcap::validate {
 
@@ -27,11 +28,15 @@ public:
     case Op::F32Const: stack_.push_back(ValType::F32); break;
     case Op::F64Const: stack_.push_back(ValType::F64); break;
     case Op::V128Const: stack_.push_back(ValType::V128); break;
-    case Op::RefNull: stack_.push_back(instr.type); break;
+    case Op::RefNull:
+      if (!ir::type_index_ok(module_, instr.type)) return invalid("unknown type", instr);
+      stack_.push_back(instr.type);
+      break;
     case Op::RefFunc:
       if (instr.index >= module_.func_type_indices.size())
         return invalid("unknown function " + std::to_string(instr.index), instr);
-      stack_.push_back(ValType::FuncRef);
+      // Exactly the function's type, non-null (typed function references).
+      stack_.push_back(ValType::ref_index(module_.func_type_indices[instr.index], false));
       break;
     case Op::GlobalGet: {
       if (instr.index >= visible_globals_)
@@ -53,7 +58,9 @@ public:
     return support::ok();
   }
 
-  bool produced(ValType expected) const { return stack_.size() == 1 && stack_[0] == expected; }
+  bool produced(ValType expected) const {
+    return stack_.size() == 1 && ir::is_subtype(module_, stack_[0], expected);
+  }
 
 private:
   Status binary(ValType t, const ir::Instr& instr) {

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "ir/subtype.h"
+
 namespace wasmcap::validate {
 
 using ir::Op;
@@ -20,6 +22,9 @@ FunctionValidator::FunctionValidator(const ir::Module& module, uint32_t func_ind
   locals_.reserve(type.params.size() + fn.locals.size());
   locals_.insert(locals_.end(), type.params.begin(), type.params.end());
   locals_.insert(locals_.end(), fn.locals.begin(), fn.locals.end());
+  local_set_.assign(locals_.size(), true);
+  for (size_t i = type.params.size(); i < locals_.size(); ++i)
+    local_set_[i] = ir::is_defaultable(locals_[i]);
   // The function's own frame: `return` and the final `end` check its results.
   push_control(Op::Call, {}, type.results);
 }
@@ -65,7 +70,7 @@ Result<FunctionValidator::Operand> FunctionValidator::pop(ValType expected) {
                 ", got nothing");
   }
   WASMCAP_ASSIGN(Operand actual, pop());
-  if (actual && *actual != expected) {
+  if (actual && !subtype(*actual, expected)) {
     return fail(std::string("type mismatch: expected ") + ir::valtype_name(expected) + ", got " +
                 ir::valtype_name(*actual));
   }
@@ -84,6 +89,7 @@ void FunctionValidator::push_control(Op op, std::vector<ValType> params,
   ControlFrame frame;
   frame.opcode = op;
   frame.height = operands_.size();
+  frame.inits = inits_.size();
   frame.start_types = std::move(params);
   frame.end_types = std::move(results);
   controls_.push_back(std::move(frame));
@@ -96,6 +102,9 @@ Result<ControlFrame> FunctionValidator::pop_control() {
   if (operands_.size() != controls_.back().height) return type_mismatch();
   ControlFrame frame = std::move(controls_.back());
   controls_.pop_back();
+  for (size_t i = frame.inits; i < inits_.size(); ++i)
+    local_set_[inits_[i]] = false;
+  inits_.resize(std::min(inits_.size(), frame.inits));
   return frame;
 }
 
@@ -113,6 +122,7 @@ Status FunctionValidator::read_block_type(const ir::BlockType& bt, std::vector<V
   case ir::BlockType::Kind::Empty: break;
   case ir::BlockType::Kind::Value:
     if (bt.value == ValType::V128 && !features_.simd) return fail("disabled feature: v128");
+    if (!ir::type_index_ok(module_, bt.value)) return fail("unknown type");
     results.push_back(bt.value);
     break;
   case ir::BlockType::Kind::TypeIndex:
@@ -239,6 +249,11 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   case Op::ThrowRef:
   case Op::Rethrow:
   case Op::TryTable: return apply_exception(instr);
+  case Op::CallRef:
+  case Op::ReturnCallRef:
+  case Op::RefAsNonNull:
+  case Op::BrOnNull:
+  case Op::BrOnNonNull: return apply_typed_ref(instr);
   default: return apply_variable(instr);
   }
 }
@@ -370,13 +385,16 @@ Status FunctionValidator::apply_branch(const ir::Instr& instr) {
       type = &module_.func_type(instr.index);
     } else {
       WASMCAP_ASSIGN(ValType elem, table_elem(instr.index2));
-      if (elem != ValType::FuncRef) return type_mismatch();
+      if (!subtype(elem, ValType::FuncRef)) return type_mismatch();
       if (instr.index >= module_.types.size())
         return fail("unknown type " + std::to_string(instr.index));
       type = &module_.types[instr.index];
       WASMCAP_TRY(pop(table_addr(instr.index2)));
     }
-    if (type->results != controls_.front().end_types) return type_mismatch();
+    const std::vector<ValType>& own = controls_.front().end_types;
+    if (type->results.size() != own.size()) return type_mismatch();
+    for (size_t i = 0; i < own.size(); ++i)
+      if (!subtype(type->results[i], own[i])) return type_mismatch();
     WASMCAP_TRY(pop_all(type->params));
     set_unreachable();
     return support::ok();
@@ -406,6 +424,7 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
     if (instr.types.size() != 1) return fail("invalid result arity");
     const ValType t = instr.types[0];
     if (t == ValType::V128 && !features_.simd) return fail("disabled feature: v128");
+    if (!ir::type_index_ok(module_, t)) return fail("unknown type");
     WASMCAP_TRY(pop(ValType::I32));
     WASMCAP_TRY(pop(t));
     WASMCAP_TRY(pop(t));
@@ -417,7 +436,11 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
   case Op::LocalTee: {
     if (instr.index >= locals_.size()) return fail("unknown local " + std::to_string(instr.index));
     const ValType t = locals_[instr.index];
-    if (instr.op != Op::LocalGet) WASMCAP_TRY(pop(t));
+    if (instr.op == Op::LocalGet) WASMCAP_TRY(check_local_get(instr.index));
+    if (instr.op != Op::LocalGet) {
+      WASMCAP_TRY(pop(t));
+      note_local_set(instr.index);
+    }
     if (instr.op != Op::LocalSet) push(t);
     return support::ok();
   }
@@ -444,7 +467,7 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
   }
   case Op::CallIndirect: {
     WASMCAP_ASSIGN(ValType elem, table_elem(instr.index2));
-    if (elem != ValType::FuncRef) return type_mismatch();
+    if (!subtype(elem, ValType::FuncRef)) return type_mismatch();
     if (instr.index >= module_.types.size())
       return fail("unknown type " + std::to_string(instr.index));
     const ir::FuncType& type = module_.types[instr.index];
@@ -453,7 +476,10 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
     push_all(type.results);
     return support::ok();
   }
-  case Op::RefNull: push(instr.type); return support::ok();
+  case Op::RefNull:
+    if (!ir::type_index_ok(module_, instr.type)) return fail("unknown type");
+    push(instr.type);
+    return support::ok();
   case Op::RefIsNull: {
     WASMCAP_ASSIGN(Operand t, pop());
     if (t && !ir::is_ref(*t)) return type_mismatch();
@@ -464,7 +490,8 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
     if (instr.index >= module_.func_type_indices.size())
       return fail("unknown function " + std::to_string(instr.index));
     if (!is_declared_ref(instr.index)) return fail("undeclared function reference");
-    push(ValType::FuncRef);
+    // Exactly the function's type, non-null (typed function references).
+    push(ValType::ref_index(module_.func_type_indices[instr.index], false));
     return support::ok();
   }
   default: return type_mismatch();
@@ -509,7 +536,7 @@ Status FunctionValidator::apply_table(const ir::Instr& instr) {
   case Op::TableCopy: { // index = destination, index2 = source; the length: the smaller type
     WASMCAP_ASSIGN(ValType dst, table_elem(instr.index));
     WASMCAP_ASSIGN(ValType src, table_elem(instr.index2));
-    if (dst != src) return type_mismatch();
+    if (!subtype(src, dst)) return type_mismatch();
     const ValType sat = table_addr(instr.index2);
     WASMCAP_TRY(pop(at == ValType::I64 && sat == ValType::I64 ? ValType::I64 : ValType::I32));
     WASMCAP_TRY(pop(sat));
@@ -519,7 +546,7 @@ Status FunctionValidator::apply_table(const ir::Instr& instr) {
   case Op::TableInit: { // index = element segment, index2 = table
     WASMCAP_ASSIGN(ValType elem, table_elem(instr.index2));
     WASMCAP_TRY(check_elem(instr.index));
-    if (module_.elements[instr.index].type != elem) return type_mismatch();
+    if (!subtype(module_.elements[instr.index].type, elem)) return type_mismatch();
     WASMCAP_TRY(pop(ValType::I32));
     WASMCAP_TRY(pop(ValType::I32));
     WASMCAP_TRY(pop(table_addr(instr.index2)));

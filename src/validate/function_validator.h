@@ -26,6 +26,7 @@ struct ControlFrame {
   std::vector<ir::ValType> end_types;   // block results
   size_t height = 0;                    // operand stack height at entry (below the params)
   bool unreachable = false;             // stack-polymorphic after br/return/unreachable
+  size_t inits = 0; // FunctionValidator::inits_ at entry: the block's own local.sets are above
   // Types a branch to this label carries: start_types for a loop, end_types otherwise.
   std::span<const ir::ValType> label_types() const {
     return opcode == ir::Op::Loop ? start_types : end_types;
@@ -73,8 +74,12 @@ private:
   const ModuleContext* context_ = nullptr;
   std::optional<ModuleContext> own_context_; // computed on the first ref.func, if no context_
   std::vector<std::optional<ir::ValType>> scratch_; // br_table: values popped per label
-  uint64_t at_ = 0;                                 // offset of the current instruction
-  size_t low_water_ = 0;                            // see low_water()
+  // Non-defaultable locals (`(ref $t)`): which are set, and the ones set in the open blocks, in
+  // order, so that a block's end forgets what it set (the spec's local initialization rule).
+  std::vector<bool> local_set_;
+  std::vector<uint32_t> inits_;
+  uint64_t at_ = 0;      // offset of the current instruction
+  size_t low_water_ = 0; // see low_water()
 
   using Operand = std::optional<ir::ValType>; // nullopt: unknown (from a polymorphic stack)
   support::Error fail(std::string message) const;
@@ -102,6 +107,13 @@ private:
   support::Status apply_branch(const ir::Instr& instr);
   support::Status apply_variable(const ir::Instr& instr);
   support::Status apply_table(const ir::Instr& instr);
+  // Typed function references (function_validator_ref.cpp): call_ref, return_call_ref,
+  // ref.as_non_null, br_on_null, br_on_non_null, and the local initialization rule.
+  support::Status apply_typed_ref(const ir::Instr& instr);
+  support::Result<const ir::FuncType*> ref_func_type(uint32_t type_index) const;
+  support::Status check_local_get(uint32_t index) const;
+  void note_local_set(uint32_t index);
+  bool subtype(ir::ValType a, ir::ValType b) const;
   // 64-bit memories and tables (function_validator_addr.cpp): the address type of memory or
   // table `index` (i32, or i64 for memory64/table64; i32 for an unknown index, reported
   // elsewhere), the memarg offset rules, and the typing of memory instructions on i64 memories.

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "ir/subtype.h"
 #include "validate/const_expr.h"
 #include "validate/module_context.h"
 #include "validate/validate_function.h"
@@ -80,7 +81,28 @@ Status check_imports(const ir::Module& m) {
   return support::ok();
 }
 
+// Every value type naming a concrete heap type names a type of the module.
+Status check_value_types(const ir::Module& m) {
+  auto ok = [&m](const std::vector<ValType>& ts) {
+    for (ValType t : ts)
+      if (!ir::type_index_ok(m, t)) return false;
+    return true;
+  };
+  for (const ir::FuncType& t : m.types)
+    if (!ok(t.params) || !ok(t.results)) return invalid("unknown type", "type");
+  for (const ir::Function& f : m.functions)
+    if (!ok(f.locals)) return invalid("unknown type", "code");
+  for (const ir::GlobalType& g : m.all_globals)
+    if (!ir::type_index_ok(m, g.type)) return invalid("unknown type", "global");
+  for (const ir::TableType& t : m.all_tables)
+    if (!ir::type_index_ok(m, t.elem)) return invalid("unknown type", "table");
+  for (const ir::ElementSegment& seg : m.elements)
+    if (!ir::type_index_ok(m, seg.type)) return invalid("unknown type", "element");
+  return support::ok();
+}
+
 Status check_definitions(const ir::Module& m, const Features& features) {
+  WASMCAP_TRY(check_value_types(m));
   for (const ir::Function& f : m.functions)
     WASMCAP_TRY(check_type_index(m, f.type_index, "function"));
   for (const ir::TableType& t : m.tables)
@@ -150,7 +172,7 @@ Status check_elements(const ir::Module& m, const Features& features) {
       WASMCAP_TRY(in_section(
           validate_const_expr(m, seg.offset, at, imported_globals, features.extended_const),
           "element"));
-      if (m.all_tables[seg.table_index].elem != seg.type)
+      if (!ir::is_subtype(m, seg.type, m.all_tables[seg.table_index].elem))
         return invalid("type mismatch", "element");
     }
     for (uint32_t f : seg.func_indices) {

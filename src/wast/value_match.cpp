@@ -3,6 +3,8 @@
 
 #include <cstring>
 
+#include "ir/subtype.h"
+
 namespace wasmcap::wast {
 
 using text::ScriptValue;
@@ -82,10 +84,16 @@ bool matches(const ScriptValue& e, const Value& got, Store& store) {
     if (got.type != e.type) return false;
     return scalar_matches(e, is_f32 ? got.f32_bits : got.f64_bits, is_f32);
   }
-  case ScriptValue::Kind::RefNull: return got.type == e.ref_type && got.ref == nullptr;
+  // References match by hierarchy: a result's type is the function's declared one
+  // (`(ref extern)`, `(ref null $t)`), the script names only the abstract type.
+  case ScriptValue::Kind::RefNull:
+    return got.type.is_ref() && got.ref == nullptr &&
+           (!e.ref_type.is_ref() || ir::heap_top(got.type) == ir::heap_top(e.ref_type));
   case ScriptValue::Kind::RefExtern:
-    return got.type == ValType::ExternRef && got.ref == extern_ref_from_number(e.bits);
-  case ScriptValue::Kind::RefFunc: return got.type == ValType::FuncRef && got.ref != nullptr;
+    return got.type.is_ref() && ir::heap_top(got.type) == ir::HeapKind::Extern &&
+           got.ref == extern_ref_from_number(e.bits);
+  case ScriptValue::Kind::RefFunc:
+    return got.type.is_ref() && ir::heap_top(got.type) == ir::HeapKind::Func && got.ref != nullptr;
   case ScriptValue::Kind::V128: {
     if (got.type != ValType::V128) return false;
     const unsigned width = lane_bytes(e.lane_shape);
