@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "ir/subtype.h"
 #include "runtime/const_expr.h"
 #include "runtime/invoke.h"
 #include "runtime/memory_image.h"
@@ -63,19 +64,38 @@ std::string extern_type_string(const Extern& e) {
   return "?";
 }
 
+// Whether a type names a concrete type index: meaningful only inside its own module until types
+// are canonicalized across modules (docs/gc.md, slice 1b), so such imports do not link yet.
+bool has_concrete(const ir::FuncType& t) {
+  for (const auto* ts : {&t.params, &t.results})
+    for (ir::ValType v : *ts)
+      if (v.is_concrete()) return true;
+  return false;
+}
+
 bool import_matches(const ir::Module& module, const ir::Import& imp, const Extern& e) {
   if (e.kind != imp.kind || e.object == nullptr) return false;
   switch (imp.kind) {
-  case ir::ExternKind::Func: return *e.func()->type == module.types[imp.func_type];
+  case ir::ExternKind::Func:
+    return !has_concrete(module.types[imp.func_type]) &&
+           *e.func()->type == module.types[imp.func_type];
   case ir::ExternKind::Table:
-    return e.table()->elem_type() == imp.table.elem &&
+    return !imp.table.elem.is_concrete() && e.table()->elem_type() == imp.table.elem &&
            e.table()->type().address64 == imp.table.address64 &&
            limits_match(e.table()->type().limits, imp.table.limits);
   case ir::ExternKind::Memory:
     return e.memory()->type().address64 == imp.memory.address64 &&
            e.memory()->type().shared == imp.memory.shared &&
            limits_match(e.memory()->type().limits, imp.memory.limits);
-  case ir::ExternKind::Global: return e.global()->type == imp.global;
+  case ir::ExternKind::Global: {
+    // An immutable global may be of a subtype (`(ref func)` where `funcref` is imported).
+    const ir::GlobalType& have = e.global()->type;
+    // (A concrete exported type is a subtype of its abstract top whatever its module says.)
+    if (imp.global.type.is_concrete()) return false;
+    if (have.is_mutable != imp.global.is_mutable) return false;
+    return have.is_mutable ? have.type == imp.global.type
+                           : ir::is_subtype(module, have.type, imp.global.type);
+  }
   case ir::ExternKind::Tag: return e.tag()->type == module.types[imp.tag_type];
   }
   return false;

@@ -26,7 +26,17 @@ support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Va
     const bool ref_fits = got.is_ref() && want.is_ref() && !want.is_concrete() &&
                           want.heap() == ir::heap_top(got) &&
                           (args[i].ref != nullptr || want.nullable());
-    if (got != want && !ref_fits) {
+    bool fits = got == want || ref_fits;
+    if (fits && want.is_concrete() && args[i].ref != nullptr) {
+      // A type index means something only in its module: a function reference fits only if it
+      // is a function of the callee's own instance, of that very type (the ids of concrete
+      // types are per instance, Store::intern_type).
+      const auto* f = static_cast<const FuncInstance*>(args[i].ref);
+      const ModuleInstance* inst = func.instance;
+      fits = inst != nullptr && f->instance == inst && want.index() < inst->type_ids.size() &&
+             f->type_id == inst->type_ids[want.index()];
+    }
+    if (!fits) {
       return support::make_error(support::ErrorKind::Usage,
                                  "argument " + std::to_string(i) + " has type " +
                                      ir::valtype_name(args[i].type) + ", expected " +

@@ -98,3 +98,23 @@
   (type $b (func (param i32)))
   (func (param (ref $a)) (result funcref) (local.get 0))
   (func (param (ref null $a)) (result (ref null $b)) (local.get 0)))
+
+;; Type indices mean something only in their module until types are canonicalized across
+;; modules (slice 1b): an import of a concrete type does not link (a type of the same index but
+;; another signature must never get through), an abstract one does by subtyping.
+(module $A
+  (type $i (func (param i32) (result i32)))
+  (func $f (type $i) (local.get 0))
+  (global (export "g") (ref null $i) (ref.func $f))
+  (table (export "t") 1 (ref null $i)))
+(register "A" $A)
+(assert_unlinkable
+  (module (type $d (func (param f64) (result i32))) (import "A" "g" (global (ref null $d))))
+  "incompatible import type")
+(assert_unlinkable
+  (module (type $d (func (param f64) (result i32))) (import "A" "t" (table 1 (ref null $d))))
+  "incompatible import type")
+(module
+  (import "A" "g" (global $g funcref))
+  (func (export "is-null") (result i32) (ref.is_null (global.get $g))))
+(assert_return (invoke "is-null") (i32.const 0))
