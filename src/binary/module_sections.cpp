@@ -95,7 +95,20 @@ Status read_function_section(ByteReader& r, DecodeState& s) {
 Status read_table_section(ByteReader& r, DecodeState& s) {
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i) {
+    WASMCAP_ASSIGN(uint8_t first, r.peek_u8());
+    const bool with_init = first == 0x40;
+    if (with_init) {
+      (void)r.read_u8();
+      const uint64_t at = r.offset();
+      WASMCAP_ASSIGN(uint8_t zero, r.read_u8());
+      if (zero != 0x00) return make_error(ErrorKind::Malformed, "malformed table", at);
+    }
     WASMCAP_ASSIGN(s.module.tables.emplace_back(), read_table_type(r, s.memory64));
+    std::optional<ir::ConstExpr> init;
+    if (with_init) {
+      WASMCAP_ASSIGN(init, read_const_expr(r, s.exceptions));
+    }
+    s.module.table_inits.push_back(init);
   }
   return support::ok();
 }

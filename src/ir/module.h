@@ -100,8 +100,11 @@ struct Module {
 
   std::vector<FuncType> types;
   std::vector<Import> imports;
-  std::vector<Function> functions;  // defined functions only
-  std::vector<TableType> tables;    // defined tables only
+  std::vector<Function> functions; // defined functions only
+  std::vector<TableType> tables;   // defined tables only
+  // Per defined table: its initial element (3.0's `(table n (ref $t) expr)`, encoded 0x40 0x00),
+  // or none: null. A table of a non-nullable type must have one.
+  std::vector<std::optional<ConstExpr>> table_inits;
   std::vector<MemoryType> memories; // defined memories only
   std::vector<Global> globals;      // defined globals only
   std::vector<uint32_t> tags;       // defined tags only: their type indices

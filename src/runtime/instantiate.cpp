@@ -174,6 +174,14 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
     WASMCAP_ASSIGN(Value v, eval_const_expr(module, g.init, g.type.type, inst));
     inst.globals.push_back(store.create_global(g.type, v));
   }
+  // Tables with an initial element: filled once the globals it may read exist.
+  for (size_t i = 0; i < module.table_inits.size(); ++i) {
+    if (!module.table_inits[i]) continue;
+    WASMCAP_ASSIGN(Value v,
+                   eval_const_expr(module, *module.table_inits[i], module.tables[i].elem, inst));
+    Table* t = inst.tables[module.num_imported_tables + i];
+    t->fill(0, t->size(), v.ref);
+  }
   inst.exports.reserve(module.exports.size());
   for (const ir::Export& e : module.exports) {
     Extern x;

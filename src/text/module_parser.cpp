@@ -540,8 +540,21 @@ private:
       seg.bytes(list.items.data());
       m_.elems_sec.push_back(seg.take());
     } else {
-      WASMCAP_TRY(parse_table_type(items, pos, field.token, w, &m_.types));
-      WASMCAP_TRY(expect_end(items, pos));
+      ByteWriter type;
+      WASMCAP_TRY(parse_table_type(items, pos, field.token, type, &m_.types));
+      if (pos < items.size() && items[pos].is_list) {
+        // `(table n reftype expr)`: the initial element (3.0), after 0x40 0x00.
+        w.u8(0x40);
+        w.u8(0x00);
+        w.bytes(type.data());
+        InstrParser init(m_, nullptr);
+        WASMCAP_TRY(init.parse_seq(items, pos));
+        w.bytes(init.out().data());
+        w.u8(0x0B);
+      } else {
+        w.bytes(type.data());
+        WASMCAP_TRY(expect_end(items, pos));
+      }
     }
     m_.tables_sec.push_back(w.take());
     return support::ok();

@@ -107,6 +107,15 @@ Status check_definitions(const ir::Module& m, const Features& features) {
     WASMCAP_TRY(check_type_index(m, f.type_index, "function"));
   for (const ir::TableType& t : m.tables)
     WASMCAP_TRY(check_table(t, "table"));
+  // A table's initializer sees the imported globals (the globals are defined after the tables).
+  for (size_t i = 0; i < m.tables.size(); ++i) {
+    const bool init = i < m.table_inits.size() && m.table_inits[i];
+    if (!init && !ir::is_defaultable(m.tables[i].elem)) return invalid("type mismatch", "table");
+    if (init)
+      WASMCAP_TRY(in_section(validate_const_expr(m, *m.table_inits[i], m.tables[i].elem,
+                                                 m.num_imported_globals, features.extended_const),
+                             "table"));
+  }
   for (const ir::MemoryType& t : m.memories)
     WASMCAP_TRY(check_memory(t, "memory"));
   for (uint32_t t : m.tags)

@@ -118,3 +118,15 @@
   (import "A" "g" (global $g funcref))
   (func (export "is-null") (result i32) (ref.is_null (global.get $g))))
 (assert_return (invoke "is-null") (i32.const 0))
+
+;; A table of a non-nullable type needs an initial element; every slot starts with it.
+(module
+  (type $ii (func (param i32) (result i32)))
+  (func $neg (type $ii) (i32.sub (i32.const 0) (local.get 0)))
+  (table $t 3 (ref $ii) (ref.func $neg))
+  (func (export "slot") (param i32 i32) (result i32)
+    (call_ref $ii (local.get 0) (table.get $t (local.get 1)))))
+(assert_return (invoke "slot" (i32.const 5) (i32.const 2)) (i32.const -5))
+(assert_invalid
+  (module (type $ii (func (param i32) (result i32))) (table 1 (ref $ii)))
+  "type mismatch")
