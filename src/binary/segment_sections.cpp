@@ -29,8 +29,9 @@ Status read_element(ByteReader& r, ir::ElementSegment& seg, const DecodeState& s
     }
     WASMCAP_ASSIGN(seg.offset, read_const_expr(r, s.exceptions));
   }
-  // Encodings 0 and 4 have neither element kind nor type: funcref is implied.
-  seg.type = ir::ValType::FuncRef;
+  // Encodings 0 and 4 have neither element kind nor type: funcref is implied, and function
+  // indices (elemkind 0) are never null: `(ref func)` (3.0), which a funcref table takes too.
+  seg.type = seg.uses_exprs ? ir::ValType::FuncRef : ir::ValType::ref(ir::HeapKind::Func, false);
   if (not_active || bit1) {
     if (seg.uses_exprs) {
       WASMCAP_ASSIGN(seg.type, read_reftype(r));

@@ -123,7 +123,7 @@ bool uses_typed_refs(const ir::Module& mod) {
   for (const ir::TableType& t : mod.all_tables)
     if (typed(t.elem)) return true;
   for (const ir::ElementSegment& seg : mod.elements)
-    if (typed(seg.type)) return true;
+    if (seg.uses_exprs && typed(seg.type)) return true; // indices are (ref func): classic
   struct Finder {
     bool found = false;
     decltype(typed)* is_typed;
