@@ -2,6 +2,7 @@
 // export, start, data count and tag.
 #include "binary/decode_helpers.h"
 #include "binary/sections.h"
+#include "ir/type_registry.h"
 
 namespace wasmcap::binary::detail {
 
@@ -28,19 +29,92 @@ Status read_valtypes(ByteReader& r, std::vector<ir::ValType>& out) {
 }
 } // namespace
 
+// A struct field or array element: a storage type (a value type, or i8 0x78 / i16 0x77) and its
+// mutability (0 or 1).
+support::Result<ir::FieldType> read_field_type(ByteReader& r) {
+  ir::FieldType f;
+  WASMCAP_ASSIGN(uint8_t b, r.peek_u8());
+  if (b == 0x78 || b == 0x77) {
+    WASMCAP_TRY(r.skip(1));
+    f.packed = static_cast<ir::Packed>(b);
+  } else {
+    WASMCAP_ASSIGN(f.type, read_valtype(r));
+  }
+  const uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t mut, r.read_u8());
+  if (mut > 1) return make_error(ErrorKind::Malformed, "malformed mutability", at);
+  f.is_mutable = mut == 1;
+  return f;
+}
+
+// One sub type: `0x50 vec(typeidx) comptype` (open), `0x4F vec(typeidx) comptype` (final), or a
+// composite type alone (final, no supertype). A composite type is a function type (0x60), a
+// struct (0x5F, a vector of fields) or an array (0x5E, one field).
+Status read_sub_type(ByteReader& r, DecodeState& s, uint32_t group, uint32_t group_size) {
+  ir::SubType st;
+  ir::FuncType ft;
+  st.group = group;
+  st.group_size = group_size;
+  uint64_t at = r.offset();
+  WASMCAP_ASSIGN(uint8_t form, r.read_u8());
+  if (form == 0x50 || form == 0x4F) {
+    st.is_final = form == 0x4F;
+    WASMCAP_ASSIGN(uint32_t supers, read_vec_count(r));
+    for (uint32_t k = 0; k < supers; ++k) {
+      WASMCAP_ASSIGN(uint32_t super, r.read_u32());
+      // The binary format allows a list; types have at most one supertype (validation).
+      if (k > 0) return make_error(ErrorKind::Invalid, "multiple supertypes", at);
+      st.super = super;
+    }
+    at = r.offset();
+    WASMCAP_ASSIGN(form, r.read_u8());
+  }
+  // The form is a one-byte signed LEB128 (-0x20); the spec tests word a longer one so.
+  if (form & 0x80) return make_error(ErrorKind::Malformed, "integer representation too long", at);
+  switch (form) {
+  case 0x60:
+    WASMCAP_TRY(read_valtypes(r, ft.params));
+    WASMCAP_TRY(read_valtypes(r, ft.results));
+    break;
+  case 0x5F: {
+    st.kind = ir::TypeKind::Struct;
+    WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
+    for (uint32_t k = 0; k < n; ++k) {
+      WASMCAP_ASSIGN(st.fields.emplace_back(), read_field_type(r));
+    }
+    break;
+  }
+  case 0x5E: {
+    st.kind = ir::TypeKind::Array;
+    WASMCAP_ASSIGN(st.fields.emplace_back(), read_field_type(r));
+    break;
+  }
+  default: return make_error(ErrorKind::Malformed, "malformed function type", at);
+  }
+  s.module.types.push_back(std::move(ft));
+  s.module.subtypes.push_back(std::move(st));
+  return support::ok();
+}
+
 Status read_type_section(ByteReader& r, DecodeState& s) {
+  // Entries are recursion groups: `0x4E vec(subtype)`, or one sub type (a group of one).
   WASMCAP_ASSIGN(uint32_t n, read_vec_count(r));
   for (uint32_t i = 0; i < n; ++i) {
+    const auto first = static_cast<uint32_t>(s.module.types.size());
+    WASMCAP_ASSIGN(uint8_t form, r.peek_u8());
+    if (form != 0x4E) {
+      WASMCAP_TRY(read_sub_type(r, s, first, 1));
+      continue;
+    }
+    WASMCAP_TRY(r.skip(1));
     const uint64_t at = r.offset();
-    WASMCAP_ASSIGN(uint8_t form, r.read_u8());
-    // The form is a one-byte signed LEB128 (-0x20); the spec tests word a longer one so.
-    if (form & 0x80) return make_error(ErrorKind::Malformed, "integer representation too long", at);
-    if (form != 0x60) return make_error(ErrorKind::Malformed, "malformed function type", at);
-    ir::FuncType t;
-    WASMCAP_TRY(read_valtypes(r, t.params));
-    WASMCAP_TRY(read_valtypes(r, t.results));
-    s.module.types.push_back(std::move(t));
+    WASMCAP_ASSIGN(uint32_t size, read_vec_count(r));
+    if (uint64_t{first} + size > ir::ValType::kMaxIndex)
+      return make_error(ErrorKind::Invalid, "too many types", at);
+    for (uint32_t k = 0; k < size; ++k)
+      WASMCAP_TRY(read_sub_type(r, s, first, size));
   }
+  ir::canonicalize(s.module);
   return support::ok();
 }
 

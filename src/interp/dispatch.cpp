@@ -413,7 +413,7 @@ HANDLER(CallIndirect) {
   if (i >= table->size()) TRAP(tt::kUndefinedElement);
   auto* f = static_cast<FuncInstance*>(table->data()[i]);
   if (f == nullptr) TRAP(tt::kUninitializedElement);
-  if (f->type_id != m->inst->type_ids[pc[1]]) TRAP(tt::kIndirectTypeMismatch);
+  if (!runtime::has_type(f, m->inst->type_ids[pc[1]])) TRAP(tt::kIndirectTypeMismatch);
   if (!enter(pc, fp, m, mem, msz, f, pc[3], 5)) return Exit::Trapped;
   NEXT();
 }

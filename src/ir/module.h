@@ -98,7 +98,12 @@ struct Names {
 struct Module {
   std::vector<uint8_t> bytes; // the whole binary; CodeRange/ConstExpr point into it
 
+  // The type section. types[i] is type i's function type (empty for a struct or array type);
+  // subtypes[i] says what type i is; canonical[i] is its engine-wide canonical id
+  // (ir/type_registry.h), which is how types compare across recursion groups and modules.
   std::vector<FuncType> types;
+  std::vector<SubType> subtypes;
+  std::vector<uint32_t> canonical;
   std::vector<Import> imports;
   std::vector<Function> functions; // defined functions only
   std::vector<TableType> tables;   // defined tables only
@@ -131,6 +136,9 @@ struct Module {
   uint32_t num_imported_globals = 0;
   uint32_t num_imported_tags = 0;
 
+  bool is_func_type(uint32_t type_index) const {
+    return type_index < types.size() && subtypes[type_index].kind == TypeKind::Func;
+  }
   const FuncType& func_type(uint32_t func_index) const {
     return types[func_type_indices[func_index]];
   }

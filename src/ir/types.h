@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "wasmcap/types.h"
 
@@ -43,6 +45,33 @@ using wasmcap::valtype_name;
   case ::wasmcap::ValType::Code::NullExternRef:                                                    \
   case ::wasmcap::ValType::Code::NullExnRef:                                                       \
   case ::wasmcap::ValType::Code::Ref
+
+// The storage of a struct field or array element: a value type, or a packed i8/i16 (read back
+// as i32 with a sign or zero extension).
+enum class Packed : uint8_t { None = 0, I8 = 0x78, I16 = 0x77 };
+
+struct FieldType {
+  ValType type = ValType::I32; // I32 for a packed field
+  Packed packed = Packed::None;
+  bool is_mutable = false;
+  bool operator==(const FieldType&) const = default;
+};
+
+// What a defined type is: a function, struct or array type (the spec's composite types).
+enum class TypeKind : uint8_t { Func, Struct, Array };
+
+// One entry of the type section beyond its function signature (which stays in Module::types so
+// the many users of function types keep indexing one vector): the kind, the declared supertype
+// and finality (`(sub final? $super ...)`), the fields of a struct (an array has one, its
+// element), and the recursion group the type belongs to.
+struct SubType {
+  TypeKind kind = TypeKind::Func;
+  bool is_final = true;
+  std::optional<uint32_t> super; // a type index
+  std::vector<FieldType> fields;
+  uint32_t group = 0;      // index of the first type of its recursion group
+  uint32_t group_size = 1; // number of types in that group
+};
 
 // A block's type: empty, one value type, or an index into the type section (multi-value).
 struct BlockType {

@@ -100,72 +100,16 @@ bool refused_for_tests(const ir::Module& mod) {
   return false;
 }
 
-// Whether the module uses typed references (issue 21, docs/gc.md): a value type other than the
-// classic funcref/externref/exnref, or call_ref, return_call_ref, ref.as_non_null, br_on_null,
-// br_on_non_null. This tier does not compile them yet: it refuses such a module, and the
-// engine runs it on the interpreter (and says so), rather than miscompile it.
-bool uses_typed_refs(const ir::Module& mod) {
-  auto typed = [](ir::ValType t) {
-    return t.is_ref() && t != ir::ValType::FuncRef && t != ir::ValType::ExternRef &&
-           t != ir::ValType::ExnRef;
-  };
-  auto any_typed = [&](std::span<const ir::ValType> ts) {
-    for (ir::ValType t : ts)
-      if (typed(t)) return true;
-    return false;
-  };
-  for (const ir::FuncType& t : mod.types)
-    if (any_typed(t.params) || any_typed(t.results)) return true;
-  for (const ir::Function& fn : mod.functions)
-    if (any_typed(fn.locals)) return true;
-  for (const ir::GlobalType& g : mod.all_globals)
-    if (typed(g.type)) return true;
-  for (const ir::TableType& t : mod.all_tables)
-    if (typed(t.elem)) return true;
-  for (const ir::ElementSegment& seg : mod.elements)
-    if (seg.uses_exprs && typed(seg.type)) return true; // indices are (ref func): classic
-  struct Finder {
-    bool found = false;
-    decltype(typed)* is_typed;
-    support::Status operator()(const ir::Instr& instr) {
-      switch (instr.op) {
-      case ir::Op::CallRef:
-      case ir::Op::ReturnCallRef:
-      case ir::Op::RefAsNonNull:
-      case ir::Op::BrOnNull:
-      case ir::Op::BrOnNonNull: found = true; break;
-      case ir::Op::RefNull: found |= (*is_typed)(instr.type); break;
-      case ir::Op::Block:
-      case ir::Op::Loop:
-      case ir::Op::If:
-      case ir::Op::Try:
-      case ir::Op::TryTable:
-        found |= instr.block.kind == ir::BlockType::Kind::Value && (*is_typed)(instr.block.value);
-        break;
-      case ir::Op::SelectT:
-        for (ir::ValType t : instr.types)
-          found |= (*is_typed)(t);
-        break;
-      default: break;
-      }
-      return support::ok();
-    }
-  } finder{false, &typed};
-  for (const ir::Function& fn : mod.functions) {
-    binary::CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
-    if (!reader.read_expression() || finder.found) return finder.found;
-  }
-  return false;
-}
-
-// Whether some body has return_call or return_call_indirect: then every wasm function is
-// `tailcc` (docs/llvm.md, "Tail calls"); other modules keep the C convention. A body that does
-// not decode is reported by the validation that follows.
+// Whether some body has return_call, return_call_indirect or return_call_ref: then every wasm
+// function is `tailcc` (docs/llvm.md, "Tail calls"); other modules keep the C convention. A body
+// that does not decode is reported by the validation that follows.
 bool has_tail_calls(const ir::Module& mod) {
   struct Finder {
     bool found = false;
     support::Status operator()(const ir::Instr& instr) {
-      if (instr.op == ir::Op::ReturnCall || instr.op == ir::Op::ReturnCallIndirect) found = true;
+      if (instr.op == ir::Op::ReturnCall || instr.op == ir::Op::ReturnCallIndirect ||
+          instr.op == ir::Op::ReturnCallRef)
+        found = true;
       return support::ok();
     }
   } finder;
@@ -206,7 +150,6 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   }
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
   if (refused_for_tests(mod)) return unsupported("v128 values (WASMCAP_LLVM_REFUSE=v128)");
-  if (uses_typed_refs(mod)) return unsupported("typed function references");
   // The check must come before any function is declared: it picks their calling convention.
   initialize_llvm();
   TranslatedModule out;

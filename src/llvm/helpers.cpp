@@ -174,6 +174,8 @@ const char* trap_message(uint32_t code) {
   case TrapCode::MemoryOutOfBounds: return tt::kMemoryOutOfBounds;
   case TrapCode::CallStackExhausted: return tt::kCallStackExhausted;
   case TrapCode::NullExceptionReference: return tt::kNullExceptionReference;
+  case TrapCode::NullFunctionReference: return tt::kNullFunctionReference;
+  case TrapCode::NullReference: return tt::kNullReference;
   }
   return tt::kUnreachable;
 }
@@ -430,7 +432,7 @@ FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t ind
     f = static_cast<FuncInstance*>(t->data()[index]);
     if (f == nullptr) {
       fail = tt::kUninitializedElement;
-    } else if (f->type_id != ctx->instance->type_ids[type_index]) {
+    } else if (!runtime::has_type(f, ctx->instance->type_ids[type_index])) {
       fail = tt::kIndirectTypeMismatch;
     }
   }

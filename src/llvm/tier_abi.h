@@ -65,7 +65,10 @@ enum class TrapCode : uint32_t {
   MemoryOutOfBounds,
   CallStackExhausted,
   NullExceptionReference, // throw_ref of null
+  NullFunctionReference,  // call_ref, return_call_ref of null
+  NullReference,          // ref.as_non_null of null
 };
+inline constexpr uint32_t kTrapCodeCount = static_cast<uint32_t>(TrapCode::NullReference) + 1;
 
 // Byte offsets of host fields compiled code reads directly, measured by the host (some of these
 // structs are not standard-layout), so the plugin never includes a runtime header.

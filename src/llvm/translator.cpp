@@ -345,6 +345,7 @@ void FunctionTranslator::note_for_interrupt_checks(const ir::Instr& instr) {
   } else if (info.imm == ir::Imm::BlockType || info.imm == ir::Imm::Label ||
              info.imm == ir::Imm::BrTable || instr.op == Op::Return ||
              instr.op == Op::Unreachable || instr.op == Op::CallIndirect ||
+             instr.op == Op::CallRef || instr.op == Op::ReturnCallRef ||
              instr.op == Op::ReturnCall || instr.op == Op::ReturnCallIndirect) {
     c.straight = false;
   }
@@ -423,7 +424,12 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::RefIsNull:
   case Op::RefFunc: return variable_or_call(instr);
   case Op::ReturnCall:
-  case Op::ReturnCallIndirect: return tail_call(instr);
+  case Op::ReturnCallIndirect:
+  case Op::ReturnCallRef: return tail_call(instr);
+  case Op::CallRef:
+  case Op::RefAsNonNull:
+  case Op::BrOnNull:
+  case Op::BrOnNonNull: return typed_reference(instr);
   case Op::Throw:
   case Op::ThrowRef:
   case Op::Rethrow: return exceptions(instr);
@@ -572,14 +578,18 @@ llvm::Value* FunctionTranslator::native_entry(llvm::Value* f) {
 }
 
 void FunctionTranslator::call_indirect(const ir::Instr& instr) {
-  const ir::FuncType& t = wasm_.types[instr.index];
   llvm::Value* index = wide(pop());
   llvm::Value* f = b_.CreateCall(
       env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
+  call_found(f, instr.index, instr.offset);
+}
+
+void FunctionTranslator::call_found(llvm::Value* f, uint32_t type_index, uint64_t offset) {
+  const ir::FuncType& t = wasm_.types[type_index];
   if (fuel_counter_ != nullptr) {
     // The callee's entry cost is not known here: its entry wrapper charges it, through the
     // runtime (metered runs only; unmetered code keeps the direct path below).
-    call_generic(f, t, instr.offset);
+    call_generic(f, t, offset);
     return;
   }
   auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
@@ -593,7 +603,7 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   llvm::Value* native = native_entry(f);
   std::vector<llvm::Value*> args{ctx_};
   args.insert(args.end(), params.begin(), params.end());
-  llvm::CallBase* ret = may_throw(env_.func_types[instr.index], native, args);
+  llvm::CallBase* ret = may_throw(env_.func_types[type_index], native, args);
   ret->setCallingConv(env_.func_cc);
   if (auto* call = llvm::dyn_cast<llvm::CallInst>(ret))
     call->setTailCallKind(llvm::CallInst::TCK_NoTail);
@@ -608,7 +618,7 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   b_.SetInsertPoint(slow);
   stack_.resize(base);
   stack_.insert(stack_.end(), params.begin(), params.end());
-  call_generic(f, t, instr.offset);
+  call_generic(f, t, offset);
   llvm::BasicBlock* slow_end = b_.GetInsertBlock();
   b_.CreateBr(join);
 
@@ -670,7 +680,8 @@ support::Status FunctionTranslator::tail_call(const ir::Instr& instr) {
 }
 
 support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
-  const bool indirect = instr.op == Op::ReturnCallIndirect;
+  // return_call_indirect and return_call_ref find the callee at run time.
+  const bool indirect = instr.op == Op::ReturnCallIndirect || instr.op == Op::ReturnCallRef;
   const ir::FuncType& t = indirect ? wasm_.types[instr.index] : wasm_.func_type(instr.index);
   if (!indirect && instr.index >= wasm_.num_imported_funcs) {
     if (fuel_counter_ != nullptr) {
@@ -692,9 +703,15 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
     return_results(t);
     return support::ok();
   }
-  llvm::Value* index = wide(pop());
-  llvm::Value* f = b_.CreateCall(
-      env_.indirect, {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
+  llvm::Value* f;
+  if (instr.op == Op::ReturnCallRef) {
+    f = pop();
+    trap_if(b_.CreateIsNull(f), TrapCode::NullFunctionReference, instr.offset);
+  } else {
+    llvm::Value* index = wide(pop());
+    f = b_.CreateCall(env_.indirect,
+                      {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
+  }
   if (fuel_counter_ != nullptr) { // as call_indirect: the entry wrapper charges the callee
     call_generic(f, t, instr.offset);
     return_results(t);

@@ -182,6 +182,11 @@ private:
   support::Status variable_or_call(const ir::Instr& instr);
   void call_direct(uint32_t func_index, uint64_t offset);
   void call_indirect(const ir::Instr& instr);
+  // Calls the FuncInstance `f` (found at run time, of a subtype of type `type_index`): directly
+  // when it is compiled code of this instance, else through the runtime.
+  void call_found(llvm::Value* f, uint32_t type_index, uint64_t offset);
+  // translate_typed_refs.cpp: call_ref, ref.as_non_null, br_on_null, br_on_non_null.
+  support::Status typed_reference(const ir::Instr& instr);
   void call_generic(llvm::Value* func_instance, const ir::FuncType& type, uint64_t offset);
   // For a callee found at run time (call_indirect, return_call_indirect): branches to `fast`
   // when `func_instance` belongs to this instance (its compiled code may be called directly),
@@ -293,7 +298,7 @@ private:
     llvm::BasicBlock* block = nullptr;
     llvm::PHINode* offset = nullptr;
   };
-  SharedTrap traps_[8];
+  SharedTrap traps_[kTrapCodeCount];
   llvm::Value* interrupt_trigger_ = nullptr; // JitContext::interrupt, loaded once (kCheckInterrupt)
   llvm::Value* fuel_counter_ = nullptr;      // JitContext::fuel, loaded once (kCheckFuel)
   // Fuel costs, counted as the interpreter's lowering counts them (interp/lower.cpp): every

@@ -6,6 +6,7 @@
 #include <functional>
 #include <span>
 
+#include "ir/type_registry.h"
 #include "ir/types.h"
 #include "runtime/value.h"
 #include "support/result.h"
@@ -24,7 +25,9 @@ struct FuncInstance {
   enum class Kind : uint8_t { Wasm, Host };
   Kind kind = Kind::Wasm;
   const ir::FuncType* type = nullptr; // stable: in the module or in `host_type`
-  uint32_t type_id = 0;               // Store::intern_type(*type): equal ids <=> equal types
+  // The canonical id of its type (ir/type_registry.h): equal ids <=> equal types, in any
+  // module or store.
+  uint32_t type_id = 0;
 
   // Wasm functions.
   ModuleInstance* instance = nullptr;
@@ -35,5 +38,13 @@ struct FuncInstance {
   ir::FuncType host_type;
   HostCallback callback;
 };
+
+// Whether `f` may be called as type `want` (a canonical id): its own type, or a declared
+// subtype of it (call_indirect, typed references). The common case is one compare.
+inline bool has_type(const FuncInstance* f, uint32_t want) {
+  if (f->type_id == want) [[likely]]
+    return true;
+  return ir::canonical_subtype(f->type_id, want);
+}
 
 } // namespace wasmcap::runtime

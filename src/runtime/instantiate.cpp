@@ -64,23 +64,17 @@ std::string extern_type_string(const Extern& e) {
   return "?";
 }
 
-// Whether a type names a concrete type index: meaningful only inside its own module until types
-// are canonicalized across modules (docs/gc.md, slice 1b), so such imports do not link yet.
-bool has_concrete(const ir::FuncType& t) {
-  for (const auto* ts : {&t.params, &t.results})
-    for (ir::ValType v : *ts)
-      if (v.is_concrete()) return true;
-  return false;
-}
-
+// Import matching compares types by canonical id (ir/type_registry.h): the types of tables and
+// globals an instance holds are canonical, and the importing module's are made so here, so a
+// type index of one module is compared with another module's by what it denotes.
 bool import_matches(const ir::Module& module, const ir::Import& imp, const Extern& e) {
   if (e.kind != imp.kind || e.object == nullptr) return false;
   switch (imp.kind) {
   case ir::ExternKind::Func:
-    return !has_concrete(module.types[imp.func_type]) &&
-           *e.func()->type == module.types[imp.func_type];
+    // A function of a subtype matches (3.0: declared subtyping of function types).
+    return runtime::has_type(e.func(), module.canonical[imp.func_type]);
   case ir::ExternKind::Table:
-    return !imp.table.elem.is_concrete() && e.table()->elem_type() == imp.table.elem &&
+    return e.table()->elem_type() == ir::to_canonical(module, imp.table.elem) &&
            e.table()->type().address64 == imp.table.address64 &&
            limits_match(e.table()->type().limits, imp.table.limits);
   case ir::ExternKind::Memory:
@@ -90,13 +84,11 @@ bool import_matches(const ir::Module& module, const ir::Import& imp, const Exter
   case ir::ExternKind::Global: {
     // An immutable global may be of a subtype (`(ref func)` where `funcref` is imported).
     const ir::GlobalType& have = e.global()->type;
-    // (A concrete exported type is a subtype of its abstract top whatever its module says.)
-    if (imp.global.type.is_concrete()) return false;
+    const ir::ValType want = ir::to_canonical(module, imp.global.type);
     if (have.is_mutable != imp.global.is_mutable) return false;
-    return have.is_mutable ? have.type == imp.global.type
-                           : ir::is_subtype(module, have.type, imp.global.type);
+    return have.is_mutable ? have.type == want : ir::is_canonical_subtype(have.type, want);
   }
-  case ir::ExternKind::Tag: return e.tag()->type == module.types[imp.tag_type];
+  case ir::ExternKind::Tag: return e.tag()->type_id == module.canonical[imp.tag_type];
   }
   return false;
 }
@@ -132,8 +124,7 @@ support::Status link_imports(const ir::Module& module, std::span<const Extern> i
 // Allocates functions, tables, memories and globals defined by the module, and the exports.
 support::Status allocate(Store& store, ModuleInstance& inst) {
   const ir::Module& module = inst.module();
-  for (const ir::FuncType& t : module.types)
-    inst.type_ids.push_back(store.intern_type(t));
+  inst.type_ids = module.canonical;
   // Memories first: which code the functions get may depend on their layout (guard pages).
   // A memory starts from its module's image when it has one: mapped, not copied. Only memory 0
   // gets the 8 GiB guard reservation: compiled code checks the others explicitly (docs/llvm.md,
@@ -166,13 +157,20 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
                                      " elements exceeds the host limit of " +
                                      std::to_string(store.limits().max_table_elems));
     }
-    inst.tables.push_back(store.create_table(t));
+    ir::TableType canonical = t;
+    canonical.elem = ir::to_canonical(module, t.elem);
+    inst.tables.push_back(store.create_table(canonical));
   }
-  for (uint32_t t : module.tags)
-    inst.tags.push_back(store.create_tag(module.types[t]));
+  for (uint32_t t : module.tags) {
+    Tag* tag = store.create_tag(module.types[t]);
+    tag->type_id = module.canonical[t]; // a payload may name the module's types
+    inst.tags.push_back(tag);
+  }
   for (const ir::Global& g : module.globals) {
     WASMCAP_ASSIGN(Value v, eval_const_expr(module, g.init, g.type.type, inst));
-    inst.globals.push_back(store.create_global(g.type, v));
+    ir::GlobalType canonical = g.type;
+    canonical.type = ir::to_canonical(module, g.type.type);
+    inst.globals.push_back(store.create_global(canonical, v));
   }
   // Tables with an initial element: filled once the globals it may read exist.
   for (size_t i = 0; i < module.table_inits.size(); ++i) {

@@ -20,21 +20,20 @@ support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Va
   }
   for (size_t i = 0; i < args.size(); ++i) {
     // A reference fits a parameter that is the top of its hierarchy (`(ref extern)` takes a
-    // non-null externref): host values carry only the abstract type, so a concrete or lower
-    // parameter type takes its own type only.
+    // non-null externref): host values carry only the abstract type. A parameter of a concrete
+    // function type takes a function whose type is it or a subtype (canonical ids), or a null
+    // when nullable.
     const ir::ValType want = type.params[i], got = args[i].type;
-    const bool ref_fits = got.is_ref() && want.is_ref() && !want.is_concrete() &&
-                          want.heap() == ir::heap_top(got) &&
-                          (args[i].ref != nullptr || want.nullable());
-    bool fits = got == want || ref_fits;
-    if (fits && want.is_concrete() && args[i].ref != nullptr) {
-      // A type index means something only in its module: a function reference fits only if it
-      // is a function of the callee's own instance, of that very type (the ids of concrete
-      // types are per instance, Store::intern_type).
-      const auto* f = static_cast<const FuncInstance*>(args[i].ref);
-      const ModuleInstance* inst = func.instance;
-      fits = inst != nullptr && f->instance == inst && want.index() < inst->type_ids.size() &&
-             f->type_id == inst->type_ids[want.index()];
+    // (A value's own concrete type may be another module's index: it is not compared.)
+    bool fits = got == want && !want.is_concrete();
+    if (!fits && got.is_ref() && want.is_ref() && (args[i].ref != nullptr || want.nullable())) {
+      if (!want.is_concrete()) {
+        fits = want.heap() == ir::heap_top(got);
+      } else if (ir::heap_top(got) == ir::HeapKind::Func && func.instance != nullptr &&
+                 want.index() < func.instance->type_ids.size()) {
+        const auto* f = static_cast<const FuncInstance*>(args[i].ref);
+        fits = f == nullptr || has_type(f, func.instance->type_ids[want.index()]);
+      }
     }
     if (!fits) {
       return support::make_error(support::ErrorKind::Usage,

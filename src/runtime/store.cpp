@@ -97,59 +97,10 @@ Global* Store::create_global(const ir::GlobalType& type, Value value) {
   return &globals_.emplace_back(Global{type, value});
 }
 
-namespace {
-
-// The process-wide table of type keys and their ids.
-uint32_t intern_type_key(const std::string& key) {
-  static std::mutex mu;
-  static std::unordered_map<std::string, uint32_t> ids;
-  std::lock_guard lock(mu);
-  return ids.emplace(key, static_cast<uint32_t>(ids.size())).first->second;
-}
-
-} // namespace
-
 uint32_t Store::intern_type(const ir::FuncType& type) {
-  // One id space for the whole process, not one per store: ids then only need equal types to
-  // get equal ids, which holds across stores too, and a store made per request interns its few
-  // dozen types (host functions, module types) from a warm table. Each thread keeps a copy of
-  // what it has seen, so the common case takes no lock; the shared table gives the ids.
-  // A concrete type index means something only inside its module, and types are not yet
-  // canonicalized across modules (docs/gc.md section 1, slice 1b): such a type gets an id of its
-  // own at each call, so it matches only itself (instantiation interns each module type once;
-  // call_indirect between modules then traps with a type mismatch, but never confuses types).
-  auto concrete = [](const std::vector<ir::ValType>& ts) {
-    for (ir::ValType t : ts)
-      if (t.is_concrete()) return true;
-    return false;
-  };
-  if (concrete(type.params) || concrete(type.results)) {
-    static std::atomic<uint32_t> unique{0};
-    return intern_type_key("\x02" + std::to_string(unique++)); // no type's key starts so
-  }
-  std::string key; // params, '|', results: short enough for the small-string buffer, mostly
-  // A type is its code byte when that says all; a typed reference adds its other three bytes
-  // behind a marker no code byte equals, so keys stay one byte a type in the common case.
-  key.reserve(type.params.size() + type.results.size() + 1);
-  auto put = [&key](ir::ValType t) {
-    if (ir::valtype_byte(t) != 0) {
-      key.push_back(static_cast<char>(ir::valtype_byte(t)));
-      return;
-    }
-    key.push_back('\x01');
-    for (int i = 0; i < 4; ++i)
-      key.push_back(static_cast<char>(t.bits() >> (8 * i)));
-  };
-  for (ir::ValType t : type.params)
-    put(t);
-  key.push_back('|');
-  for (ir::ValType t : type.results)
-    put(t);
-  thread_local std::unordered_map<std::string, uint32_t> seen;
-  if (auto it = seen.find(key); it != seen.end()) return it->second;
-  const uint32_t id = intern_type_key(key);
-  seen.emplace(std::move(key), id);
-  return id;
+  // Canonical ids are process-wide (ir/type_registry.h), so equal types get equal ids across
+  // stores and modules, and a store made per request finds its few dozen types in a warm table.
+  return ir::canonical_func_type(type);
 }
 
 void Store::add_poll_hook(std::unique_ptr<PollHook> hook) {

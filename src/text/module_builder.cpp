@@ -45,9 +45,16 @@ ModuleBuilder::ModuleBuilder() {
 }
 
 uint32_t ModuleBuilder::intern_type(const ir::FuncType& t) {
-  for (size_t i = 0; i < type_defs.size(); ++i)
-    if (type_defs[i] == t) return static_cast<uint32_t>(i);
+  for (size_t i = 0; i < type_defs.size(); ++i) {
+    const ir::SubType& s = subtypes[i];
+    if (s.kind == ir::TypeKind::Func && s.is_final && !s.super && s.group_size == 1 &&
+        type_defs[i] == t)
+      return static_cast<uint32_t>(i);
+  }
+  ir::SubType s;
+  s.group = static_cast<uint32_t>(type_defs.size());
   type_defs.push_back(t);
+  subtypes.push_back(s);
   types.count = static_cast<uint32_t>(type_defs.size());
   return types.count - 1;
 }
@@ -58,7 +65,8 @@ support::Result<uint32_t> ModuleBuilder::resolve_type_use(const TypeUse& use) {
   // check the match, so the text is malformed.
   if (use.has_inline && *use.index >= type_defs.size())
     return malformed_at(*use.where, "unknown type");
-  if (use.has_inline && *use.index < type_defs.size() && type_defs[*use.index] != use.type)
+  if (use.has_inline && *use.index < type_defs.size() &&
+      (subtypes[*use.index].kind != ir::TypeKind::Func || type_defs[*use.index] != use.type))
     return malformed_at(*use.where, "inline function type");
   return *use.index;
 }
@@ -91,6 +99,41 @@ void write_valtypes(support::ByteWriter& w, const std::vector<ir::ValType>& ts) 
     write_valtype(w, t);
 }
 
+void write_field(support::ByteWriter& w, const ir::FieldType& f) {
+  if (f.packed != ir::Packed::None)
+    w.u8(static_cast<uint8_t>(f.packed));
+  else
+    write_valtype(w, f.type);
+  w.u8(f.is_mutable ? 1 : 0);
+}
+
+// A sub type: the composite type alone when final without a supertype, else 0x50 (open) or 0x4F
+// (final) and the supertype list first.
+void write_sub_type(support::ByteWriter& w, const ir::SubType& s, const ir::FuncType& f) {
+  if (!s.is_final || s.super) {
+    w.u8(s.is_final ? 0x4F : 0x50);
+    w.u32(s.super ? 1 : 0);
+    if (s.super) w.u32(*s.super);
+  }
+  switch (s.kind) {
+  case ir::TypeKind::Func:
+    w.u8(0x60);
+    write_valtypes(w, f.params);
+    write_valtypes(w, f.results);
+    break;
+  case ir::TypeKind::Struct:
+    w.u8(0x5F);
+    w.u32(static_cast<uint32_t>(s.fields.size()));
+    for (const ir::FieldType& field : s.fields)
+      write_field(w, field);
+    break;
+  case ir::TypeKind::Array:
+    w.u8(0x5E);
+    write_field(w, s.fields.empty() ? ir::FieldType{} : s.fields[0]);
+    break;
+  }
+}
+
 } // namespace
 
 std::vector<uint8_t> ModuleBuilder::encode() const {
@@ -109,12 +152,20 @@ std::vector<uint8_t> ModuleBuilder::encode() const {
   };
   customs_at(0);
   if (!type_defs.empty()) {
+    // One entry per recursion group: a group of one is its sub type alone, a larger one
+    // `0x4E vec(subtype)`.
     support::ByteWriter body;
-    body.u32(static_cast<uint32_t>(type_defs.size()));
-    for (const ir::FuncType& t : type_defs) {
-      body.u8(0x60);
-      write_valtypes(body, t.params);
-      write_valtypes(body, t.results);
+    uint32_t groups = 0;
+    for (size_t i = 0; i < type_defs.size(); i += subtypes[i].group_size)
+      ++groups;
+    body.u32(groups);
+    for (size_t i = 0; i < type_defs.size(); i += subtypes[i].group_size) {
+      if (subtypes[i].group_size > 1) {
+        body.u8(0x4E);
+        body.u32(subtypes[i].group_size);
+      }
+      for (size_t k = i; k < i + subtypes[i].group_size; ++k)
+        write_sub_type(body, subtypes[k], type_defs[k]);
     }
     section(out, 1, body);
   }

@@ -44,9 +44,16 @@ public:
   ModuleBuilder();
 
   IndexSpace funcs, tables, memories, globals, types, elems, datas, tags;
+  // The type section: each type's function type (empty for a struct or array) and the rest of
+  // its definition (kind, finality, supertype, fields, recursion group), as in ir::Module.
   std::vector<ir::FuncType> type_defs;
+  std::vector<ir::SubType> subtypes;
+  // Struct field $names by type index (for the GC instructions that name fields).
+  std::unordered_map<uint32_t, std::unordered_map<std::string_view, uint32_t>> field_names;
 
-  // The index of the first type equal to `t`, appending a new type if there is none.
+  // The index of the first type that is `(rec (type (sub final (func t))))` (a final function
+  // type, no supertype, alone in its group), appending a new one if there is none: the type an
+  // inline type use denotes.
   uint32_t intern_type(const ir::FuncType& t);
   // Resolves a type use to a type index, checking an explicit index against its inline part.
   support::Result<uint32_t> resolve_type_use(const TypeUse& use);

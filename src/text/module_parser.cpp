@@ -1,6 +1,7 @@
 // Module fields in two passes: declare() binds every $name to its index (so fields may refer
 // forward), then define() encodes each field in textual order into the ModuleBuilder.
 #include "text/module_parser.h"
+#include "text/type_def_parser.h"
 
 #include "text/instr_parser.h"
 #include "text/literals.h"
@@ -117,8 +118,10 @@ Status expect_end(const std::vector<Sexpr>& items, size_t pos) {
 
 Status parse_table_type(const std::vector<Sexpr>& items, size_t& pos, const Token& kw,
                         ByteWriter& w, const IndexSpace* types) {
+  // Table limits are u64 in the text format too (3.0): past 2^32-1 for an i32 table is the
+  // validator's "table size" (a decoder without memory64 still reads them as u32: malformed).
   ByteWriter limits;
-  WASMCAP_TRY(parse_limits(items, pos, kw, UINT32_MAX, limits));
+  WASMCAP_TRY(parse_limits(items, pos, kw, UINT64_MAX, limits));
   if (pos >= items.size()) return malformed_at(kw, "unexpected token");
   WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos], types));
   if (!ir::is_ref(t)) return malformed_at(items[pos].token, "unexpected token");
@@ -175,11 +178,15 @@ public:
         return malformed_at(items[i].token, "unexpected token");
     }
     // Type names first: a type may name itself or a later one (`(ref $t)` in a parameter).
+    auto name_type = [this](const Sexpr& type) {
+      const auto& t = type.items;
+      return m_.types.add(t.size() > 1 && t[1].is_atom(TokenKind::Id) ? &t[1].token : nullptr);
+    };
     for (size_t i = from; i < items.size(); ++i) {
-      if (!items[i].is_list_of("type")) continue;
-      const auto& t = items[i].items;
-      WASMCAP_TRY(
-          m_.types.add(t.size() > 1 && t[1].is_atom(TokenKind::Id) ? &t[1].token : nullptr));
+      if (items[i].is_list_of("type")) WASMCAP_TRY(name_type(items[i]));
+      if (!items[i].is_list_of("rec")) continue;
+      for (size_t k = 1; k < items[i].items.size(); ++k)
+        if (items[i].items[k].is_list_of("type")) WASMCAP_TRY(name_type(items[i].items[k]));
     }
     for (size_t i = from; i < items.size(); ++i) {
       if (is_custom_annotation(items[i]) || is_name_annotation(items[i])) continue;
@@ -196,21 +203,7 @@ private:
   Status declare(const Sexpr& field) {
     const auto& items = field.items;
     const std::string_view kw = items[0].token.text;
-    if (kw == "type") {
-      size_t pos = 1;
-      const Token* id = nullptr;
-      if (pos < items.size() && items[pos].is_atom(TokenKind::Id)) id = &items[pos++].token;
-      if (pos + 1 != items.size() || !items[pos].is_list_of("func"))
-        return malformed_at(pos < items.size() ? items[pos].token : field.token,
-                            "unexpected token");
-      size_t fpos = 1;
-      WASMCAP_ASSIGN(TypeUse use, parse_type_use(m_, items[pos].items, fpos, true));
-      if (use.index) return malformed_at(items[pos].token, "unexpected token");
-      WASMCAP_TRY(expect_end(items[pos].items, fpos));
-      (void)id; // named in run()'s first pass
-      m_.type_defs.push_back(use.type);
-      return support::ok();
-    }
+    if (kw == "type" || kw == "rec") return parse_type_field(m_, field); // named in run()
     if (kw == "import") {
       if (items.size() != 4 || !items[3].is_list || items[3].items.empty())
         return malformed_at(items.size() > 3 ? items[3].token : field.token, "unexpected token");
@@ -264,7 +257,7 @@ private:
   // Pass 2: encoding, in textual order.
   Status define(const Sexpr& field) {
     const std::string_view kw = field.items[0].token.text;
-    if (kw == "type") return support::ok();
+    if (kw == "type" || kw == "rec") return support::ok();
     if (kw == "import") return define_import(field);
     if (kw == "func") return define_func(field);
     if (kw == "table") return define_table(field);
@@ -687,7 +680,9 @@ private:
         WASMCAP_ASSIGN(table, m_.tables.resolve(items[pos])); // legacy `(elem 0 (offset) ...)`
         ++pos;
       }
-      if (pos < items.size() && items[pos].is_list && !items[pos].is_list_of("item")) {
+      // (A `(ref ...)` list is the element type of a passive segment, not an offset.)
+      if (pos < items.size() && items[pos].is_list && !items[pos].is_list_of("item") &&
+          !items[pos].is_list_of("ref")) {
         mode = Active;
         WASMCAP_TRY(offset_expr(items[pos], offset));
         ++pos;

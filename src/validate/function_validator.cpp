@@ -128,6 +128,7 @@ Status FunctionValidator::read_block_type(const ir::BlockType& bt, std::vector<V
   case ir::BlockType::Kind::TypeIndex:
     if (bt.type_index >= module_.types.size())
       return fail("unknown type " + std::to_string(bt.type_index));
+    if (!module_.is_func_type(bt.type_index)) return type_mismatch();
     params = module_.types[bt.type_index].params;
     results = module_.types[bt.type_index].results;
     break;
@@ -388,6 +389,7 @@ Status FunctionValidator::apply_branch(const ir::Instr& instr) {
       if (!subtype(elem, ValType::FuncRef)) return type_mismatch();
       if (instr.index >= module_.types.size())
         return fail("unknown type " + std::to_string(instr.index));
+      if (!module_.is_func_type(instr.index)) return type_mismatch();
       type = &module_.types[instr.index];
       WASMCAP_TRY(pop(table_addr(instr.index2)));
     }
@@ -470,6 +472,7 @@ Status FunctionValidator::apply_variable(const ir::Instr& instr) {
     if (!subtype(elem, ValType::FuncRef)) return type_mismatch();
     if (instr.index >= module_.types.size())
       return fail("unknown type " + std::to_string(instr.index));
+    if (!module_.is_func_type(instr.index)) return type_mismatch();
     const ir::FuncType& type = module_.types[instr.index];
     WASMCAP_TRY(pop(table_addr(instr.index2)));
     WASMCAP_TRY(pop_all(type.params));

@@ -29,10 +29,12 @@ Status FunctionValidator::check_catch(const ir::CatchClause& c) const {
     WASMCAP_ASSIGN(const ir::FuncType* type, tag_type(c.tag));
     carried = type->params;
   }
-  if (c.with_ref()) carried.push_back(ValType::ExnRef);
+  // The exception reference is never null: (ref exn).
+  if (c.with_ref()) carried.push_back(ValType::ref(ir::HeapKind::Exn, false));
   const std::span<const ValType> expected = control(c.label).label_types();
-  if (!std::equal(carried.begin(), carried.end(), expected.begin(), expected.end()))
-    return type_mismatch();
+  if (carried.size() != expected.size()) return type_mismatch();
+  for (size_t i = 0; i < carried.size(); ++i)
+    if (!subtype(carried[i], expected[i])) return type_mismatch();
   return support::ok();
 }
 

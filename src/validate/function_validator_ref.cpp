@@ -18,6 +18,7 @@ bool FunctionValidator::subtype(ValType a, ValType b) const {
 
 Result<const ir::FuncType*> FunctionValidator::ref_func_type(uint32_t type_index) const {
   if (type_index >= module_.types.size()) return fail("unknown type " + std::to_string(type_index));
+  if (!module_.is_func_type(type_index)) return type_mismatch();
   return &module_.types[type_index];
 }
 

@@ -9,6 +9,7 @@
 #include "ir/subtype.h"
 #include "validate/const_expr.h"
 #include "validate/module_context.h"
+#include "validate/type_section.h"
 #include "validate/validate_function.h"
 
 namespace wasmcap::validate {
@@ -32,8 +33,12 @@ Status in_section(Status st, const char* section) {
   return e;
 }
 
+// A type index where a function type must be (functions, function imports, tags).
 Status check_type_index(const ir::Module& m, uint32_t index, const char* section) {
   if (index >= m.types.size()) return invalid("unknown type " + std::to_string(index), section);
+  if (!m.is_func_type(index))
+    return invalid("type mismatch: type " + std::to_string(index) + " is not a function type",
+                   section);
   return support::ok();
 }
 
@@ -289,6 +294,7 @@ Status check_address64_types(const ir::Module& m, const Features& features) {
 } // namespace
 
 Status validate_module_without_bodies(const ir::Module& m, const Features& features) {
+  WASMCAP_TRY(validate_type_section(m));
   WASMCAP_TRY(check_simd_types(m, features));
   WASMCAP_TRY(check_exception_types(m, features));
   WASMCAP_TRY(check_address64_types(m, features));

@@ -106,3 +106,13 @@
 (assert_invalid
   (module (func $f (param i32)) (func (return_call $f)))
   "type mismatch")
+;; return_call_ref (typed function references): a million deep through a reference.
+(module
+  (type $ii (func (param i32) (result i32)))
+  (func $count (type $ii)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 7))
+      (else (return_call_ref $ii (i32.sub (local.get 0) (i32.const 1)) (ref.func $count)))))
+  (elem declare func $count)
+  (func (export "deep_ref") (result i32) (call $count (i32.const 1000000))))
+(assert_return (invoke "deep_ref") (i32.const 7))
