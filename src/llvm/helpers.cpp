@@ -41,6 +41,8 @@ const HostLayout& host_layout() {
         static_cast<uint64_t>(reinterpret_cast<char*>(&f.instance) - reinterpret_cast<char*>(&f));
     l.func_code =
         static_cast<uint64_t>(reinterpret_cast<char*>(&f.code) - reinterpret_cast<char*>(&f));
+    l.func_index =
+        static_cast<uint64_t>(reinterpret_cast<char*>(&f.func_index) - reinterpret_cast<char*>(&f));
     l.jit_native = offsetof(JitFunction, native);
     l.ctx_interrupt = offsetof(JitContext, interrupt);
     l.ctx_fuel = offsetof(JitContext, fuel);

@@ -31,7 +31,9 @@ namespace wasmcap::llvm_tier {
 //    lengths as u64; memory_grow, table_size and table_grow return 64 bits.
 // 10: multiple memories: HostLayout::ctx_memories, memory_base and memory_size; memory_grow,
 //     memory_init, memory_copy (destination and source) and memory_fill take memory indices.
-inline constexpr uint32_t kTierAbiVersion = 10;
+// 11: HostLayout::func_index (fuel: an indirect tail call charges its callee's entry cost from a
+//     table, so it stays a tail call); TrapCode::NullFunctionReference and NullReference.
+inline constexpr uint32_t kTierAbiVersion = 11;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -83,6 +85,7 @@ struct HostLayout {
   uint64_t global_v128;     // Global::value's v128 bytes (16, little-endian lanes)
   uint64_t func_instance;   // FuncInstance::instance
   uint64_t func_code;       // FuncInstance::code
+  uint64_t func_index;      // FuncInstance::func_index (u32)
   uint64_t jit_native;      // JitFunction::native
   uint64_t ctx_interrupt;   // JitContext::interrupt (-> the store's interrupt trigger, a u64)
   uint64_t ctx_fuel;        // JitContext::fuel (-> the store's compiled-code fuel counter, i64)

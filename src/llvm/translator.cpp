@@ -110,12 +110,12 @@ std::string entry_symbol(uint32_t func_index) {
   return "e" + std::to_string(func_index);
 }
 
-llvm::BinaryOperator* emit_fuel_charge(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
-                                       llvm::Value* counter, uint64_t offset) {
+namespace {
+llvm::BinaryOperator* charge(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
+                             llvm::Value* counter, llvm::Value* cost, uint64_t offset) {
   llvm::Value* before = b.CreateLoad(env.i64, counter);
   // Built outside the builder, so no folder turns the placeholder `- 0` into nothing.
-  llvm::BinaryOperator* after =
-      llvm::BinaryOperator::CreateSub(before, llvm::ConstantInt::get(env.i64, 0));
+  llvm::BinaryOperator* after = llvm::BinaryOperator::CreateSub(before, cost);
   b.Insert(after);
   b.CreateStore(after, counter);
   llvm::Function* fn = b.GetInsertBlock()->getParent();
@@ -130,10 +130,28 @@ llvm::BinaryOperator* emit_fuel_charge(ModuleEnv& env, llvm::IRBuilder<>& b, llv
   b.SetInsertPoint(cont);
   return after;
 }
+} // namespace
+
+llvm::BinaryOperator* emit_fuel_charge(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
+                                       llvm::Value* counter, uint64_t offset) {
+  return charge(env, b, ctx, counter, llvm::ConstantInt::get(env.i64, 0), offset);
+}
+
+void emit_fuel_charge_of(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
+                         llvm::Value* counter, llvm::Value* cost, uint64_t offset) {
+  charge(env, b, ctx, counter, cost, offset);
+}
 
 void patch_entry_charges(ModuleEnv& env) {
   for (auto [charge, func_index] : env.entry_charges)
     charge->setOperand(1, llvm::ConstantInt::get(env.i64, env.entry_costs[func_index]));
+  if (env.entry_cost_table != nullptr) {
+    std::vector<llvm::Constant*> costs;
+    for (uint32_t i = env.wasm.num_imported_funcs; i < env.entry_costs.size(); ++i)
+      costs.push_back(llvm::ConstantInt::get(env.i64, env.entry_costs[i]));
+    env.entry_cost_table->setInitializer(llvm::ConstantArray::get(
+        llvm::cast<llvm::ArrayType>(env.entry_cost_table->getValueType()), costs));
+  }
 }
 
 support::Error unsupported(const std::string& what) {
@@ -577,6 +595,23 @@ llvm::Value* FunctionTranslator::native_entry(llvm::Value* f) {
                        b_.CreateConstInBoundsGEP1_64(env_.i8, code, env_.layout.jit_native));
 }
 
+void FunctionTranslator::charge_entry_of(llvm::Value* f, uint64_t offset) {
+  if (env_.entry_cost_table == nullptr) {
+    const uint32_t defined = static_cast<uint32_t>(wasm_.functions.size());
+    env_.entry_cost_table =
+        new llvm::GlobalVariable(env_.module, llvm::ArrayType::get(env_.i64, defined), true,
+                                 llvm::GlobalValue::PrivateLinkage, nullptr, "fuel_entry_costs");
+  }
+  llvm::Value* index =
+      b_.CreateLoad(env_.i32, b_.CreateConstInBoundsGEP1_64(env_.i8, f, env_.layout.func_index));
+  // A function of this instance is a defined one: its index is past the imports.
+  llvm::Value* defined =
+      b_.CreateZExt(b_.CreateSub(index, u32(wasm_.num_imported_funcs)), env_.i64);
+  llvm::Value* cost =
+      b_.CreateLoad(env_.i64, b_.CreateInBoundsGEP(env_.i64, env_.entry_cost_table, defined));
+  emit_fuel_charge_of(env_, b_, ctx_, fuel_counter_, cost, offset);
+}
+
 void FunctionTranslator::call_indirect(const ir::Instr& instr) {
   llvm::Value* index = wide(pop());
   llvm::Value* f = b_.CreateCall(
@@ -712,11 +747,6 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
     f = b_.CreateCall(env_.indirect,
                       {ctx_, u32(instr.index2), index, u32(instr.index), u64(instr.offset)});
   }
-  if (fuel_counter_ != nullptr) { // as call_indirect: the entry wrapper charges the callee
-    call_generic(f, t, instr.offset);
-    return_results(t);
-    return support::ok();
-  }
   auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
   auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
   branch_on_own_instance(f, fast, slow);
@@ -724,6 +754,10 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
   std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
 
   b_.SetInsertPoint(fast);
+  // With fuel, the callee's entry cost is charged here from the module's table (a direct tail
+  // call charges its constant), so the call stays a tail call; the slow path's entry wrapper
+  // charges it through the runtime.
+  if (fuel_counter_ != nullptr) charge_entry_of(f, instr.offset);
   llvm::Value* native = native_entry(f);
   std::vector<llvm::Value*> args{ctx_};
   args.insert(args.end(), params.begin(), params.end());

@@ -67,6 +67,10 @@ struct ModuleEnv {
   std::vector<uint64_t> entry_costs;
   std::vector<std::pair<llvm::BinaryOperator*, uint32_t>>
       entry_charges; // branch weights: the trap side of a check is never taken
+  // kCheckFuel: the entry cost of each defined function, as a constant array compiled code
+  // reads for a callee known only at run time (indirect tail calls); made on first use and
+  // filled by patch_entry_charges().
+  llvm::GlobalVariable* entry_cost_table = nullptr;
 
   llvm::Type* type(ir::ValType t) const;
   llvm::Type* result_type(const ir::FuncType& t) const; // void, the one result, or a struct
@@ -100,6 +104,9 @@ void patch_entry_charges(ModuleEnv& env);
 
 // kCheckFuel: `counter -= 0` (the amount patched in later), and a call of the refuel helper
 // with `offset` when it went below zero; returns the subtraction, whose amount is operand 1.
+// The same charge of a cost computed at run time.
+void emit_fuel_charge_of(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
+                         llvm::Value* counter, llvm::Value* cost, uint64_t offset);
 llvm::BinaryOperator* emit_fuel_charge(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx,
                                        llvm::Value* counter, uint64_t offset);
 
@@ -194,6 +201,9 @@ private:
   void branch_on_own_instance(llvm::Value* func_instance, llvm::BasicBlock* fast,
                               llvm::BasicBlock* slow);
   llvm::Value* native_entry(llvm::Value* func_instance);
+  // kCheckFuel: charges the entry cost of `func_instance`, a function of this instance known at
+  // run time, from ModuleEnv::entry_cost_table.
+  void charge_entry_of(llvm::Value* func_instance, uint64_t offset);
   void push_results(llvm::Value* ret, const ir::FuncType& type);
   // return_call / return_call_indirect (translator.cpp): a musttail call of compiled code of this
   // instance, else a call through the runtime and a return of its results.

@@ -22,8 +22,7 @@
     (local $f (ref $ii))
     (local.set $f (ref.func $inc))
     (call_ref $ii (i32.const 41) (local.get $f)))
-  ;; A tail call through a reference (a million deep in tests/tail_call/tail_calls.wast, which
-  ;; compiled code with fuel checks does not run: docs/llvm.md, "Tail calls").
+  ;; A tail call through a reference (a million deep: tests/tail_call/tail_calls.wast).
   (func $count (type $ii)
     (if (result i32) (i32.eqz (local.get 0))
       (then (i32.const 7))
