@@ -91,6 +91,11 @@ public:
     return t;
   }
   constexpr uint32_t bits() const { return bits_; }
+  static constexpr ValType from_bits(uint32_t bits) { // what bits() gave
+    ValType t;
+    t.bits_ = bits;
+    return t;
+  }
   constexpr bool operator==(const ValType& o) const { return bits_ == o.bits_; }
 
   // The largest type index a ValType holds (the spec's limit on types is 1,000,000).

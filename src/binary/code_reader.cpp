@@ -183,7 +183,18 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
     break;
   }
   case ir::Imm::RefType: { // ref.null's heap type: the result is the nullable reference to it
-    WASMCAP_ASSIGN(out.type, read_heaptype(r, true));
+    // ref.test and ref.cast have a non-null form and a nullable one (the next opcode).
+    const bool nullable = *op != ir::Op::RefTest && *op != ir::Op::RefCast;
+    WASMCAP_ASSIGN(out.type, read_heaptype(r, nullable));
+    break;
+  }
+  case ir::Imm::BrOnCast: {
+    const uint64_t at = r.offset();
+    WASMCAP_ASSIGN(uint8_t flags, r.read_u8());
+    if (flags > 3) return make_error(ErrorKind::Malformed, "malformed br_on_cast flags", at);
+    WASMCAP_ASSIGN(out.index, r.read_u32());
+    WASMCAP_ASSIGN(out.type, read_heaptype(r, (flags & 1) != 0));
+    WASMCAP_ASSIGN(out.type2, read_heaptype(r, (flags & 2) != 0));
     break;
   }
   case ir::Imm::MemoryInit: {

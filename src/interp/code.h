@@ -241,6 +241,9 @@ inline IOp iop(ir::Op op) {
 //   RefNull [dst s]  RefIsNull [dst s, src s]  RefFunc [dst s, func]
 //   CallRef [type, arg base s, ref s]  ReturnCallRef [type, arg base s, ref s, arg slots]
 //   RefAsNonNull [src s]  (br_on_null, br_on_non_null: RefIsNull into a scratch slot, BrIf)
+//   RefEq [dst s, a s, b s]  RefI31, I31GetS, I31GetU [dst s, src s]
+//   RefTest [dst s, src s, target type bits, canonical id]  RefCast [src s, target bits, id]
+//   (br_on_cast, br_on_cast_fail: RefTest into a scratch slot, BrIf / BrUnless)
 //   Throw [tag, arg base s]  ThrowRef [src s]  (rethrow: ThrowRef of the catch's exception slot)
 //   try_table, try, catch, catch_all, delegate: no code, FunctionCode::try_ranges
 

@@ -13,6 +13,7 @@
 #include "interp/machine.h"
 #include "interp/numeric.h"
 #include "interp/simd_ops.h"
+#include "runtime/gc_ref.h"
 #include "runtime/trap.h"
 
 namespace wasmcap::interp {
@@ -532,6 +533,9 @@ HANDLER(ElemDrop) {
 
 // --- typed function references ----------------------------------------------------------------
 #include "interp/typed_ref_dispatch.inc"
+
+// --- GC without the heap: ref.eq, i31, reference tests --------------------------------------
+#include "interp/gc_dispatch.inc"
 
 // --- on-stack replacement -------------------------------------------------------------------
 #include "interp/osr_dispatch.inc"

@@ -338,6 +338,10 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
   case Op::BrOnNonNull:
     if (!dead && h >= 1) lower_br_on_null(in, h, v);
     break;
+  case Op::BrOnCast:
+  case Op::BrOnCastFail:
+    if (!dead && h >= 1) lower_br_on_cast(in, h, v);
+    break;
   default: break;
   }
   return support::ok();
@@ -389,6 +393,32 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
   case Op::RefAsNonNull: // checks in place: the value stays in its slot
     op(IOp::RefAsNonNull, in.offset);
     word(s(1));
+    break;
+  case Op::RefEq:
+    op(IOp::RefEq, in.offset);
+    word(s(2));
+    word(s(2));
+    word(s(1));
+    break;
+  case Op::RefI31:
+  case Op::I31GetS:
+  case Op::I31GetU:
+    op(static_cast<IOp>(in.op), in.offset);
+    word(s(1));
+    word(s(1));
+    break;
+  case Op::RefTest:
+  case Op::RefTestNull:
+    op(IOp::RefTest, in.offset);
+    word(s(1));
+    word(s(1));
+    ref_target(in.type);
+    break;
+  case Op::RefCast:
+  case Op::RefCastNull: // checks in place
+    op(IOp::RefCast, in.offset);
+    word(s(1));
+    ref_target(in.type);
     break;
   case Op::Select:
   case Op::SelectT:
@@ -541,7 +571,9 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
   case Op::CatchAll:
   case Op::Delegate:
   case Op::BrOnNull:
-  case Op::BrOnNonNull: return lower_control(in, v);
+  case Op::BrOnNonNull:
+  case Op::BrOnCast:
+  case Op::BrOnCastFail: return lower_control(in, v);
   default: break;
   }
   if (v.unreachable()) return support::ok(); // dead code is never executed: emit nothing

@@ -139,6 +139,9 @@ private:
 
   support::Status lower_control(const ir::Instr& in, const validate::FunctionValidator& v);
   void lower_br_on_null(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
+  void lower_br_on_cast(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
+  // A reference test's target: the type's bits and, for a type index, its canonical id.
+  void ref_target(ir::ValType t);
   void lower_generic(const ir::Instr& in, size_t h);
   // True when the instruction emitted just before is the last code and computed the operand at
   // `height` into its own slot: it may be removed and folded into the consumer.

@@ -66,6 +66,39 @@ void Lowering::lower_br_on_null(const ir::Instr& in, size_t h,
   }
 }
 
+void Lowering::ref_target(ir::ValType t) {
+  word(t.bits());
+  word(t.is_concrete() && t.index() < module_.canonical.size() ? module_.canonical[t.index()] : 0);
+}
+
+// br_on_cast / br_on_cast_fail: as br_on_null, with a RefTest of the target type into the
+// scratch slot; the reference goes with the branch either way (its slot is unchanged).
+void Lowering::lower_br_on_cast(const ir::Instr& in, size_t h,
+                                const validate::FunctionValidator& v) {
+  const uint32_t scratch = slot(h);
+  op(IOp::RefTest, in.offset);
+  word(scratch);
+  word(src(h - 1));
+  ref_target(in.type2);
+  if (scratch + 1 > out_.frame_slots) out_.frame_slots = scratch + 1;
+  Cond cond;
+  cond.words.push_back(scratch);
+  const bool on_match = in.op == Op::BrOnCast;
+  if (plain_branch(in.index, h, v)) {
+    const uint32_t at = cond_jump(cond, on_match, in.offset);
+    Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];
+    if (c.op == Op::Loop) {
+      patch(at, c.loop_start);
+    } else {
+      c.end_fixups.push_back(at);
+    }
+  } else {
+    const uint32_t skip = cond_jump(cond, !on_match, in.offset);
+    branch(in.index, h, v, in.offset);
+    patch(skip, pos());
+  }
+}
+
 // Memory 0 lives in the dispatch's registers; another memory is switched in for one instruction.
 void Lowering::lower_memory_op(const ir::Instr& in, size_t h) {
   if (lower_memory64_op(in, h)) return;

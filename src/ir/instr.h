@@ -41,10 +41,12 @@ struct Instr {
   uint32_t index2 = 0;             // call_indirect/table.init table index, table.copy source table,
                                    // memory.copy source memory
   uint64_t bits = 0;               // i32.const (zero-extended u32), i64.const, f32/f64 bit pattern
-  ValType type = ValType::FuncRef; // ref.null
-  BlockType block;                 // block/loop/if
-  MemArg mem;                      // loads/stores
-  uint8_t lane = 0;                // SIMD lane index
+  ValType type = ValType::FuncRef; // ref.null; ref.test, ref.cast: the target; br_on_cast*: the
+                                   // operand's type
+  ValType type2 = ValType::FuncRef; // br_on_cast, br_on_cast_fail: the target type
+  BlockType block;                  // block/loop/if
+  MemArg mem;                       // loads/stores
+  uint8_t lane = 0;                 // SIMD lane index
   // The memory immediate uses an encoding WebAssembly 2.0 did not have (memop flags >= 32, or a
   // memory index other than the single byte 0x00): malformed when multiple memories are off.
   bool beyond_2_0 = false;

@@ -86,6 +86,7 @@ static_assert(sizeof(kSigs) / sizeof(kSigs[0]) == static_cast<size_t>(Sig::v_ix)
 // The binary decoder's tables, built at compile time: decoding needs no start-up work.
 struct ByteTables {
   std::array<int16_t, 256> single{};
+  std::array<int16_t, 32> fb{};
   std::array<int16_t, 32> fc{};
   std::array<int16_t, 512> fd{};
 };
@@ -93,12 +94,15 @@ struct ByteTables {
 constexpr ByteTables make_byte_tables() {
   ByteTables t;
   t.single.fill(-1);
+  t.fb.fill(-1);
   t.fc.fill(-1);
   t.fd.fill(-1);
   for (size_t i = 0; i < kOpCount; ++i) {
     const OpInfo& o = kOps[i];
     if (o.prefix == 0)
       t.single[o.code] = static_cast<int16_t>(i);
+    else if (o.prefix == 0xFB)
+      t.fb[o.code] = static_cast<int16_t>(i);
     else if (o.prefix == 0xFC)
       t.fc[o.code] = static_cast<int16_t>(i);
     else
@@ -159,6 +163,7 @@ std::optional<Op> op_from_byte(uint8_t byte) {
 
 std::optional<Op> op_from_prefixed(uint8_t prefix, uint32_t code) {
   const ByteTables& l = kByteTables;
+  if (prefix == 0xFB) return code < l.fb.size() ? from_index(l.fb[code]) : std::nullopt;
   if (prefix == 0xFC) return code < l.fc.size() ? from_index(l.fc[code]) : std::nullopt;
   if (prefix == 0xFD) return code < l.fd.size() ? from_index(l.fd[code]) : std::nullopt;
   return std::nullopt;

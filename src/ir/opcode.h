@@ -54,6 +54,8 @@ enum class Imm : uint8_t {
   Tag,          // u32 tag index (throw, legacy catch)
   Type,         // u32 type index (call_ref, return_call_ref)
   TryTable,     // block type, vec(catch clause): kind byte, [u32 tag], u32 label
+  BrOnCast,     // flags byte (bit 0: the first type is nullable, bit 1: the second), u32 label,
+                // two heap types (s33)
 };
 
 // Stack signatures `<results>_<params>`; letters: i=i32 l=i64 f=f32 d=f64 x=v128, v=nothing.
@@ -122,7 +124,7 @@ SigTypes sig_types(Sig sig);
 struct OpInfo {
   const char* name; // enum name, e.g. "I32Add"
   const char* text; // text-format keyword, e.g. "i32.add"
-  uint8_t prefix;   // 0, 0xFC or 0xFD
+  uint8_t prefix;   // 0, 0xFB, 0xFC or 0xFD
   uint32_t code;
   Imm imm;
   Sig sig;
@@ -142,7 +144,7 @@ inline const char* op_text(Op op) {
 std::optional<Op> op_from_byte(uint8_t byte);
 std::optional<Op> op_from_prefixed(uint8_t prefix, uint32_t code);
 inline bool is_prefix_byte(uint8_t b) {
-  return b == 0xFC || b == 0xFD;
+  return b == 0xFB || b == 0xFC || b == 0xFD;
 }
 
 // Text lookup: "i32.add" -> Op. `select` maps to Op::Select (the parser picks SelectT when it

@@ -120,6 +120,24 @@ bool has_tail_calls(const ir::Module& mod) {
   return false;
 }
 
+// Whether some body uses a GC instruction (ref.eq, ref.test, ref.cast, br_on_cast, i31; docs/gc.md
+// slice 2): this tier does not compile them yet, so it refuses the module and the engine runs
+// it on the interpreter (and says so) rather than miscompile it.
+bool uses_gc(const ir::Module& mod) {
+  struct Finder {
+    bool found = false;
+    support::Status operator()(const ir::Instr& instr) {
+      found = found || instr.op == ir::Op::RefEq || ir::op_info(instr.op).prefix == 0xFB;
+      return support::ok();
+    }
+  } finder;
+  for (const ir::Function& fn : mod.functions) {
+    binary::CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
+    if (!reader.read_expression() || finder.found) return finder.found;
+  }
+  return false;
+}
+
 // i8x16.swizzle's one-instruction form (translate_simd.cpp); the code is generated for this host
 // (host_target()), JIT and AOT alike.
 bool host_has_pshufb() {
@@ -150,6 +168,7 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   }
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
   if (refused_for_tests(mod)) return unsupported("v128 values (WASMCAP_LLVM_REFUSE=v128)");
+  if (uses_gc(mod)) return unsupported("GC instructions");
   // The check must come before any function is declared: it picks their calling convention.
   initialize_llvm();
   TranslatedModule out;

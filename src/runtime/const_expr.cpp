@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "runtime/gc_ref.h"
 #include "support/byte_reader.h"
 
 namespace wasmcap::runtime {
@@ -44,9 +45,18 @@ support::Result<Value> eval_const_expr(const ir::Module& module, ir::ConstExpr e
       stack.push_back(Value::make_v128(v));
       break;
     }
-    case 0xD0: {
-      WASMCAP_ASSIGN(uint8_t t, r.read_u8());
-      stack.push_back(Value::make_ref(ir::valtype_from_byte(t), nullptr));
+    case 0xD0: { // the heap type is an s33: one byte for an abstract type, more for an index
+      WASMCAP_ASSIGN(int64_t heap, r.read_s33());
+      (void)heap; // the value's type is the expression's, set at its end
+      stack.push_back(Value::make_ref(ir::ValType::FuncRef, nullptr));
+      break;
+    }
+    case 0xFB: { // GC: ref.i31 (the heap-allocating ones come with the heap)
+      WASMCAP_ASSIGN(uint32_t sub, r.read_u32());
+      if (sub != 0x1C || stack.empty()) return r.error("constant expression required");
+      const uint64_t ref = i31_ref(stack.back().i32);
+      stack.back() = Value::make_ref(ir::ValType::ref(ir::HeapKind::I31, false),
+                                     reinterpret_cast<void*>(static_cast<uintptr_t>(ref)));
       break;
     }
     case 0xD2: {

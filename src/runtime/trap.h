@@ -21,7 +21,9 @@ inline constexpr const char* kFuelExhausted = "all fuel consumed";         // Er
 inline constexpr const char* kInterrupted = "interrupted"; // Store::interrupt or the timeout
 inline constexpr const char* kNullExceptionReference = "null exception reference"; // throw_ref
 inline constexpr const char* kNullFunctionReference = "null function reference";   // call_ref
-inline constexpr const char* kNullReference = "null reference"; // ref.as_non_null
+inline constexpr const char* kNullReference = "null reference";        // ref.as_non_null
+inline constexpr const char* kNullI31Reference = "null i31 reference"; // i31.get_s, i31.get_u
+inline constexpr const char* kCastFailure = "cast failure";            // ref.cast
 } // namespace trap_text
 
 inline support::Error make_trap(const char* text) {

@@ -426,6 +426,51 @@ Status InstrParser::parse_try_table_head(const std::vector<Sexpr>& items, size_t
   return support::ok();
 }
 
+namespace {
+// A heap type's binary encoding: a type index as a positive s33, an abstract type as its
+// negative one-byte code.
+void write_heaptype(ByteWriter& w, ir::ValType t) {
+  if (t.is_concrete())
+    w.s64(t.index());
+  else
+    w.u8(static_cast<uint8_t>(t.heap()));
+}
+} // namespace
+
+// `ref.test rt` / `ref.cast rt`: the reference type written picks the non-null form or the
+// nullable one (the next opcode), followed by its heap type.
+Status InstrParser::parse_ref_cast(const Token& kw, ir::Op op, const std::vector<Sexpr>& items,
+                                   size_t& pos, ByteWriter& w) {
+  if (pos >= items.size()) return malformed_at(kw, "unexpected token");
+  WASMCAP_ASSIGN(ir::ValType t, parse_valtype(items[pos], &m_.types));
+  if (!t.is_ref()) return malformed_at(items[pos].token, "unexpected token");
+  ++pos;
+  if (t.nullable()) op = op == ir::Op::RefTest ? ir::Op::RefTestNull : ir::Op::RefCastNull;
+  write_op(w, op);
+  write_heaptype(w, t);
+  return support::ok();
+}
+
+// `br_on_cast $l rt1 rt2` (and _fail): a flags byte for the two nullabilities, the label, the
+// two heap types.
+Status InstrParser::parse_br_on_cast(const Token& kw, ir::Op op, const std::vector<Sexpr>& items,
+                                     size_t& pos, ByteWriter& w) {
+  const Sexpr* a = atom_at(items, pos);
+  if (!is_index_atom(a) || pos + 2 >= items.size())
+    return malformed_at(blame(items, pos, kw), "unexpected token");
+  WASMCAP_ASSIGN(uint32_t depth, label_depth(*a));
+  WASMCAP_ASSIGN(ir::ValType from, parse_valtype(items[pos + 1], &m_.types));
+  WASMCAP_ASSIGN(ir::ValType to, parse_valtype(items[pos + 2], &m_.types));
+  if (!from.is_ref() || !to.is_ref()) return malformed_at(items[pos + 1].token, "unexpected token");
+  pos += 3;
+  write_op(w, op);
+  w.u8(static_cast<uint8_t>((from.nullable() ? 1 : 0) | (to.nullable() ? 2 : 0)));
+  w.u32(depth);
+  write_heaptype(w, from);
+  write_heaptype(w, to);
+  return support::ok();
+}
+
 Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& items, size_t& pos,
                                 ByteWriter& w) {
   const Token& kw = keyword.token;
@@ -448,6 +493,8 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     w.bytes(types.data());
     return support::ok();
   }
+  if (op == ir::Op::RefTest || op == ir::Op::RefCast) return parse_ref_cast(kw, op, items, pos, w);
+  if (info.imm == ir::Imm::BrOnCast) return parse_br_on_cast(kw, op, items, pos, w);
   write_op(w, op);
   switch (info.imm) {
   case ir::Imm::None: break;
@@ -510,6 +557,7 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     break;
   }
   case ir::Imm::TryTable: // reached only through parse_try_table (it opens a label)
+  case ir::Imm::BrOnCast: // parse_br_on_cast
     return malformed_at(kw, "unexpected token");
   case ir::Imm::Table: {
     uint32_t table = 0;
@@ -554,10 +602,7 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     const Sexpr* a = atom_at(items, pos);
     if (a == nullptr) return malformed_at(blame(items, pos, kw), "unexpected token");
     WASMCAP_ASSIGN(ir::ValType t, parse_heaptype(*a, true, &m_.types));
-    if (t.is_concrete())
-      w.s64(t.index());
-    else
-      w.u8(static_cast<uint8_t>(t.heap())); // a negative s33 in one byte
+    write_heaptype(w, t);
     ++pos;
     break;
   }

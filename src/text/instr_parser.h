@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ir/opcode.h"
 #include "support/byte_writer.h"
 #include "support/result.h"
 #include "text/module_builder.h"
@@ -52,6 +53,10 @@ private:
   support::Status parse_folded(const Sexpr& list, size_t depth);
   support::Status parse_seq_at(const std::vector<Sexpr>& items, size_t from, size_t depth);
   // Immediates of `op` starting at items[pos]; writes opcode + immediates to `w`.
+  support::Status parse_ref_cast(const Token& kw, ir::Op op, const std::vector<Sexpr>& items,
+                                 size_t& pos, support::ByteWriter& w);
+  support::Status parse_br_on_cast(const Token& kw, ir::Op op, const std::vector<Sexpr>& items,
+                                   size_t& pos, support::ByteWriter& w);
   support::Status parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& items, size_t& pos,
                               support::ByteWriter& w);
   support::Status parse_block_type(const std::vector<Sexpr>& items, size_t& pos,

@@ -234,6 +234,20 @@ support::Result<ScriptValue> value(const Sexpr& s) {
     v.type = ir::ValType::FuncRef;
     return v;
   }
+  // `(ref.any)`, `(ref.eq)`, `(ref.i31)`, `(ref.struct)`, `(ref.array)`: a non-null reference of
+  // that abstract type (result patterns of the GC proposal's tests).
+  static constexpr std::pair<std::string_view, ir::HeapKind> kAbstract[] = {
+      {"ref.any", ir::HeapKind::Any},     {"ref.eq", ir::HeapKind::Eq},
+      {"ref.i31", ir::HeapKind::I31},     {"ref.struct", ir::HeapKind::Struct},
+      {"ref.array", ir::HeapKind::Array},
+  };
+  for (const auto& [name, heap] : kAbstract) {
+    if (s.items.size() != 1 || kw != name) continue;
+    v.kind = ScriptValue::Kind::RefAbstract;
+    v.ref_type = ir::ValType::ref(heap, false);
+    v.type = v.ref_type;
+    return v;
+  }
   if (kw == "ref.null" && s.items.size() == 1) { // a null of any type (a result pattern)
     v.kind = ScriptValue::Kind::RefNull;
     v.ref_type = ir::ValType{};

@@ -47,6 +47,7 @@ struct ScriptValue {
     RefNull,       // `ref_type` says which (an abstract heap type); ValType{}: any null
     RefExtern,     // `bits` holds the host reference number
     RefFunc,       // expected result only: any non-null funcref
+    RefAbstract,   // expected result only: `(ref.i31)`, `(ref.eq)`, ... (ref_type: its heap type)
     NanCanonical,  // expected result only, with `type` F32 or F64
     NanArithmetic, // expected result only, with `type` F32 or F64
     // Expected result only: `(either v1 v2 ...)`, any one of `elements` (relaxed SIMD's

@@ -38,6 +38,10 @@ public:
       // Exactly the function's type, non-null (typed function references).
       stack_.push_back(ValType::ref_index(module_.func_type_indices[instr.index], false));
       break;
+    case Op::RefI31: // GC: an i31 from an i32
+      if (stack_.empty() || stack_.back() != ValType::I32) return invalid("type mismatch", instr);
+      stack_.back() = ValType::ref(ir::HeapKind::I31, false);
+      break;
     case Op::GlobalGet: {
       if (instr.index >= visible_globals_)
         return invalid("unknown global " + std::to_string(instr.index), instr);

@@ -94,6 +94,19 @@ bool matches(const ScriptValue& e, const Value& got, Store& store) {
            got.ref == extern_ref_from_number(e.bits);
   case ScriptValue::Kind::RefFunc:
     return got.type.is_ref() && ir::heap_top(got.type) == ir::HeapKind::Func && got.ref != nullptr;
+  case ScriptValue::Kind::RefAbstract:
+    // A non-null reference of the hierarchy that tests as the pattern's type (no struct or
+    // array objects exist before the GC heap: those patterns match nothing yet).
+    // An i31 is a reference with its low bit set (runtime/gc_ref.h).
+    if (!got.type.is_ref() || got.ref == nullptr ||
+        ir::heap_top(got.type) != ir::heap_top(e.ref_type))
+      return false;
+    switch (e.ref_type.heap()) {
+    case ir::HeapKind::I31: return (reinterpret_cast<uintptr_t>(got.ref) & 1) != 0;
+    case ir::HeapKind::Struct:
+    case ir::HeapKind::Array: return false;
+    default: return true;
+    }
   case ScriptValue::Kind::V128: {
     if (got.type != ValType::V128) return false;
     const unsigned width = lane_bytes(e.lane_shape);
@@ -115,6 +128,8 @@ std::string describe(const ScriptValue& e) {
   case ScriptValue::Kind::NanArithmetic:
     return std::string(valtype_name(e.type)) + ":nan:arithmetic";
   case ScriptValue::Kind::RefFunc: return "funcref:<any non-null>";
+  case ScriptValue::Kind::RefAbstract:
+    return std::string(valtype_name(e.ref_type)) + ":<any non-null>";
   case ScriptValue::Kind::Either: {
     std::string s = "either(";
     for (size_t i = 0; i < e.elements.size(); ++i)
