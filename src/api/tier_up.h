@@ -29,9 +29,19 @@ public:
   enum class State : uint8_t {
     Idle,      // no instance yet: the delay has not started
     Waiting,   // the delay runs
-    Compiling, // the background thread is in the LLVM tier
-    Ready,     // compiled: stores switch their instances at their next safe point
+    Compiling, // the background thread is in the LLVM tier (the hot batch may be switched in)
+    Ready,     // the whole module compiled: stores switch their instances at their next safe
+               // point
     Failed,    // the tier cannot compile this module (SIMD, no plugin): it stays interpreted
+    Hot,       // only the hot batch was compiled, and nothing follows (WASMCAP_TIER_UP_HOT_ONLY)
+  };
+  // One compile of per-function tier-up: the hot batch, or the whole module.
+  struct Batch {
+    size_t functions = 0;
+    uint64_t bytes = 0;    // of their bodies
+    double started_ms = 0; // since the first instantiation
+    double compile_ms = 0;
+    bool whole = false; // the whole module (the code cache's entry)
   };
   struct Status {
     State state = State::Idle;
@@ -41,6 +51,8 @@ public:
     std::string note;              // Failed: why; Ready: a cache write that failed
     size_t osr_functions = 0;      // functions compiled with on-stack replacement entries
     uint64_t osr_entries = 0;      // interpreter frames that moved over through them
+    uint32_t hot_switched = 0;     // instances switched to the hot batch
+    std::vector<Batch> batches;    // in the order they were compiled
   };
 
   // `interp_code`: the module's interpreter code (its osr_candidates() are read when the
@@ -62,7 +74,7 @@ public:
   void watch(runtime::Store& store, runtime::ModuleInstance& instance);
 
   Status status() const;
-  // Blocks until the compile has ended (Ready or Failed); false if it never started.
+  // Blocks until the compiles have ended (Ready, Failed, or Hot); false if it never started.
   bool wait() const;
 
   // Background compiles running in this process.

@@ -2,6 +2,8 @@
 // lowering observer attached.
 #include "interp/compile.h"
 
+#include <algorithm>
+
 #include "interp/compiled_module.h"
 #include "interp/dump.h"
 #include "interp/lower.h"
@@ -17,6 +19,11 @@ support::Status CompiledModule::call(runtime::Store& store, runtime::FuncInstanc
                                      std::span<const runtime::Value> args,
                                      std::span<runtime::Value> results) const {
   return execute(store, func, args, results);
+}
+
+support::Status CompiledModule::call_slots(runtime::Store& store, runtime::FuncInstance& func,
+                                           uint64_t* slots) const {
+  return execute_slots(store, func, slots);
 }
 
 std::string CompiledModule::memory_strategy(const runtime::ModuleInstance& instance) const {
@@ -42,6 +49,29 @@ void CompiledModule::add_seen_running_flags() {
   for (size_t i = 0; i < functions_.size(); ++i) {
     if (functions_[i].has_osr_points) functions_[i].seen_running = &seen_running_[i];
   }
+}
+
+void CompiledModule::add_sample_counters() {
+  samples_ = std::make_unique<std::atomic<uint32_t>[]>(functions_.size());
+  for (size_t i = 0; i < functions_.size(); ++i)
+    functions_[i].samples = &samples_[i];
+}
+
+std::vector<uint32_t> CompiledModule::hot_functions() const {
+  std::vector<std::pair<uint32_t, uint32_t>> seen; // (weight, defined index)
+  for (size_t i = 0; samples_ && i < functions_.size(); ++i) {
+    const uint32_t w = samples_[i].load(std::memory_order_relaxed);
+    if (w != 0) seen.emplace_back(w, static_cast<uint32_t>(i));
+  }
+  // Heaviest first; equal weights in index order, so the choice is reproducible.
+  std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<uint32_t> out;
+  out.reserve(seen.size());
+  for (const auto& s : seen)
+    out.push_back(s.second);
+  return out;
 }
 
 std::vector<uint32_t> CompiledModule::osr_candidates() const {
@@ -81,6 +111,7 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   compiled->set_reserve_guard_pages(options.reserve_guard_pages);
   compiled->set_metered(options.metering);
   compiled->add_seen_running_flags();
+  if (options.poll_calls) compiled->add_sample_counters();
   // Direct calls embed the callee's FunctionCode address (stable now: no more push_back).
   for (FunctionCode& fc : compiled->functions()) {
     for (auto [at, callee] : fc.direct_calls) {

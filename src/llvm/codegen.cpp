@@ -195,11 +195,10 @@ void initialize_llvm() {
   });
 }
 
-support::Result<TranslatedModule> translate_module(const ir::Module& mod,
-                                                   const validate::Features& features,
-                                                   const HostLayout& layout, uint64_t count,
-                                                   bool guard_pages, uint32_t checks,
-                                                   std::span<const uint8_t> osr_functions) {
+support::Result<TranslatedModule>
+translate_module(const ir::Module& mod, const validate::Features& features,
+                 const HostLayout& layout, uint64_t count, bool guard_pages, uint32_t checks,
+                 std::span<const uint8_t> osr_functions, std::span<const uint8_t> functions) {
   if (count != mod.functions.size()) {
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: the host and the plugin disagree on the module");
@@ -225,11 +224,20 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   // Only a module with exception handling has functions that may unwind (docs/llvm.md,
   // "Exception handling"); every other module's code stays `nounwind`, as before.
   if (binary::uses_exception_handling(mod)) env.enable_exceptions();
-  for (uint32_t i = 0; i < mod.functions.size(); ++i)
-    declare_function(env, mod.num_imported_funcs + i);
+  // A batch: only its functions are declared and translated (the host validated the others'
+  // bodies when it loaded the module; they run on whatever code the runtime gives them).
+  if (!functions.empty()) env.batch.assign(functions.begin(), functions.end());
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    if (env.compiled_here(mod.num_imported_funcs + i))
+      declare_function(env, mod.num_imported_funcs + i);
+  }
   validate::ModuleContext vctx = validate::compute_module_context(mod);
   for (uint32_t i = 0; i < mod.functions.size(); ++i) {
     uint32_t func_index = mod.num_imported_funcs + i;
+    if (!env.compiled_here(func_index)) {
+      note_translated();
+      continue;
+    }
     FunctionTranslator translator(env, func_index);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, vctx, translator));
     if (i < osr_functions.size() && osr_functions[i] != 0) {
