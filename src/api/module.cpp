@@ -126,14 +126,19 @@ const std::string& Module::jit_fallback_reason() const {
 
 namespace {
 
-// Per-function tier-up's first batch, for tier_up_report().
-std::string hot_batch_text(const detail::TierUp::Batch& b) {
-  char text[160];
-  std::snprintf(text, sizeof text,
-                "hot batch of %zu function(s) (%.1f KB of bodies) compiled after %.1f ms, in "
-                "%.1f ms",
-                b.functions, static_cast<double>(b.bytes) / 1024, b.started_ms, b.compile_ms);
-  return text;
+// Per-function tier-up's hot batches (all but a final whole-module one), for tier_up_report().
+std::string hot_batch_text(const std::vector<detail::TierUp::Batch>& batches) {
+  std::string out;
+  for (const detail::TierUp::Batch& b : batches) {
+    if (b.whole) continue;
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "%s%zu function(s) (%.1f KB of bodies) after %.1f ms, in %.1f ms",
+                  out.empty() ? "" : "; ", b.functions, static_cast<double>(b.bytes) / 1024,
+                  b.started_ms, b.compile_ms);
+    out += text;
+  }
+  return "hot batches: " + out;
 }
 
 } // namespace
@@ -149,9 +154,9 @@ std::string Module::tier_up_report() const {
   case detail::TierUp::State::Compiling:
     if (!s.batches.empty()) { // the hot batch is in; the whole module was still compiling
       std::snprintf(line, sizeof line,
-                    "%s; %u instance(s) switched to it; the whole module still compiling at the "
+                    "%s; %u instance(s) switched to them; the whole module still compiling at the "
                     "end; %llu frame(s) moved over at a loop",
-                    hot_batch_text(s.batches[0]).c_str(), s.hot_switched,
+                    hot_batch_text(s.batches).c_str(), s.hot_switched,
                     static_cast<unsigned long long>(s.osr_entries));
       return line;
     }
@@ -161,14 +166,14 @@ std::string Module::tier_up_report() const {
         s.compile_started_ms);
     return line;
   case detail::TierUp::State::Hot:
-    std::snprintf(line, sizeof line, "%s; %u instance(s) switched to it; nothing after it",
-                  hot_batch_text(s.batches[0]).c_str(), s.hot_switched);
+    std::snprintf(line, sizeof line, "%s; %u instance(s) switched to them; nothing after them",
+                  hot_batch_text(s.batches).c_str(), s.hot_switched);
     return line;
   case detail::TierUp::State::Ready: {
     std::string hot;
     if (s.batches.size() > 1) {
-      hot = hot_batch_text(s.batches[0]) + ", " + std::to_string(s.hot_switched) +
-            " instance(s) switched to it; then the whole module (" +
+      hot = hot_batch_text(s.batches) + ", " + std::to_string(s.hot_switched) +
+            " instance(s) switched to them; then the whole module (" +
             std::to_string(s.batches.back().functions) + " functions) ";
     }
     std::snprintf(
@@ -181,7 +186,7 @@ std::string Module::tier_up_report() const {
   }
   case detail::TierUp::State::Failed:
     if (!s.batches.empty()) {
-      return hot_batch_text(s.batches[0]) + "; the rest stays on the interpreter: " + s.note;
+      return hot_batch_text(s.batches) + "; the rest stays on the interpreter: " + s.note;
     }
     return "stays on the interpreter: " + s.note;
   }

@@ -95,17 +95,23 @@ struct TierUp::Job {
   std::shared_ptr<const runtime::ModuleCode> code; // when Ready: the whole module
   std::vector<std::shared_ptr<runtime::PollFlag>> flags;
 
-  // Per-function tier-up (docs/tiering.md, "Per-function tier-up"): the hot batch's limits, the
-  // smallest module (bytes of bodies) split into batches at all, and the testing knobs.
+  // Per-function tier-up (docs/tiering.md, "Per-function tier-up"): a hot batch's limits, how
+  // many hot batches at most before the whole module, the smallest module (bytes of bodies)
+  // split into batches at all, and the testing knobs.
   uint32_t batch_max_functions = 64;
   uint64_t batch_max_bytes = 256 << 10;
+  uint32_t max_hot_batches = 4;
   uint64_t split_min_bytes = 16 << 10;
-  std::vector<uint32_t> forced_hot; // WASMCAP_TIER_UP_HOT: the hot batch (function indices)
-  bool hot_only = false;            // WASMCAP_TIER_UP_HOT_ONLY: no batch after the hot one
-  // The hot batch, once compiled: its code (for fits()) and the instances' mix of tiers.
+  std::vector<uint32_t> forced_hot; // WASMCAP_TIER_UP_HOT: the first batch (function indices)
+  bool hot_only = false;            // WASMCAP_TIER_UP_HOT_ONLY: no batch after the first
+  // The compile thread's own: the defined functions hot batches compiled, and the interpreter's
+  // samples when the last one was picked (the next takes what ran since).
+  std::vector<uint8_t> in_batches;
+  std::vector<uint32_t> sample_base;
+  // The newest hot batch: its code (for fits()) and the instances' mix of tiers it makes.
   std::shared_ptr<const runtime::ModuleCode> hot_code;
   std::shared_ptr<const TieredCode> hot_mix;
-  uint32_t hot_switched = 0;
+  uint32_t hot_switched = 0;  // instances switched to a hot batch (each counted once)
   std::vector<Batch> batches; // what each batch compiled, in order
   // Bumped (under `mutex`) whenever there is something new for the switch hooks (a batch ready,
   // a failure), so that a hook, which runs at every safe point while batches remain, looks at
@@ -114,8 +120,10 @@ struct TierUp::Job {
 
   Clock::time_point due() const { return first_instance + delay; }
   void run(); // on the compile thread, once due
-  // The hot batch (defined function indices), or nothing: then the whole module at once.
-  std::vector<uint32_t> pick_hot_batch() const;
+  // The next hot batch (defined function indices), or nothing: then the whole module.
+  std::vector<uint32_t> pick_hot_batch(size_t batches_so_far);
+  // Compiles `hot` and publishes the mix it makes; false if that failed (state Failed).
+  bool run_hot_batch(const std::vector<uint32_t>& hot);
   // The whole module, as a .cwasm (cached) and mapped; `osr_count`: how many functions got
   // on-stack replacement entries (those found running, but for `skip_osr`'s).
   support::Result<std::shared_ptr<const runtime::ModuleCode>>
@@ -150,13 +158,15 @@ support::Status tier_usable() {
 
 } // namespace
 
-// The functions seen running, hottest first, up to batch_max_functions and batch_max_bytes of
-// bodies; none (the whole module at once) when the module is small (it compiles quickly anyway),
-// when nothing was seen, or when the hot ones are most of the module.
-std::vector<uint32_t> TierUp::Job::pick_hot_batch() const {
+// The functions that ran (interpreted) since the last pick, hottest first, up to
+// batch_max_functions and batch_max_bytes of bodies. None, so the whole module comes next (or at
+// once), when the module is small (it compiles quickly anyway), when nothing new ran, after
+// max_hot_batches, or when the hot batches would hold most of the module.
+std::vector<uint32_t> TierUp::Job::pick_hot_batch(size_t batches_so_far) {
   const ir::Module& m = *module;
   std::vector<uint32_t> hot;
   if (!forced_hot.empty()) {
+    if (batches_so_far != 0) return {};
     for (uint32_t f : forced_hot) {
       if (f >= m.num_imported_funcs && f - m.num_imported_funcs < m.functions.size()) {
         hot.push_back(f - m.num_imported_funcs);
@@ -164,20 +174,77 @@ std::vector<uint32_t> TierUp::Job::pick_hot_batch() const {
     }
     return hot;
   }
-  uint64_t total = 0;
-  for (const ir::Function& fn : m.functions)
-    total += fn.body.size;
-  if (total < split_min_bytes || !interp_code) return {};
+  if (batches_so_far >= max_hot_batches || (hot_only && batches_so_far != 0) || !interp_code) {
+    return {};
+  }
+  uint64_t total = 0, compiled = 0;
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    total += m.functions[i].body.size;
+    if (i < in_batches.size() && in_batches[i] != 0) compiled += m.functions[i].body.size;
+  }
+  if (total < split_min_bytes) return {};
+  const std::vector<uint32_t> now = interp_code->samples();
+  std::vector<std::pair<uint32_t, uint32_t>> ran; // (weight since the last pick, index)
+  for (uint32_t i = 0; i < now.size(); ++i) {
+    const uint32_t before = i < sample_base.size() ? sample_base[i] : 0;
+    if (now[i] > before && (i >= in_batches.size() || in_batches[i] == 0)) {
+      ran.emplace_back(now[i] - before, i);
+    }
+  }
+  sample_base = now;
+  // Heaviest first; equal weights in index order, so the choice is reproducible.
+  std::sort(ran.begin(), ran.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
   uint64_t bytes = 0;
-  for (uint32_t f : interp_code->hot_functions()) {
+  for (const auto& [weight, f] : ran) {
     if (hot.size() >= batch_max_functions) break;
     const uint64_t size = m.functions[f].body.size;
     if (bytes + size > batch_max_bytes) continue; // a smaller one may still fit
     hot.push_back(f);
     bytes += size;
   }
-  if (bytes * 2 > total) return {};
+  if ((compiled + bytes) * 2 > total) return {};
   return hot;
+}
+
+bool TierUp::Job::run_hot_batch(const std::vector<uint32_t>& hot) {
+  const double started = ms_between(first_instance, Clock::now());
+  const Clock::time_point start = Clock::now();
+  size_t osr_count = 0;
+  auto compiled = compile_hot(hot, osr_count);
+  Batch batch{hot.size(), 0, started, ms_between(start, Clock::now()), false};
+  std::vector<uint8_t> members(module->functions.size());
+  for (uint32_t f : hot) {
+    batch.bytes += module->functions[f].body.size;
+    members[f] = 1;
+  }
+  std::shared_ptr<const TieredCode> mix;
+  if (compiled) {
+    in_batches.resize(module->functions.size());
+    for (uint32_t f : hot)
+      in_batches[f] = 1;
+    // The newest batch over the previous mix: its functions keep their batch's code.
+    std::shared_ptr<const TieredCode> previous;
+    {
+      std::lock_guard lock(mutex);
+      previous = hot_mix;
+    }
+    mix = std::make_shared<TieredCode>(interp_code, previous, *compiled, members);
+  }
+  std::lock_guard lock(mutex);
+  if (!compiled) {
+    state = State::Failed;
+    note = compiled.error().message;
+    publish();
+    return false;
+  }
+  hot_code = std::move(compiled).value();
+  hot_mix = std::move(mix);
+  batches.push_back(batch);
+  osr_functions += osr_count;
+  publish();
+  return true;
 }
 
 support::Result<std::shared_ptr<const runtime::ModuleCode>>
@@ -235,30 +302,20 @@ void TierUp::Job::run() {
     state = State::Compiling;
     compile_started_ms = ms_between(first_instance, Clock::now());
   }
-  const std::vector<uint32_t> hot = pick_hot_batch();
-  if (!hot.empty()) {
-    const double started = ms_between(first_instance, Clock::now());
-    const Clock::time_point start = Clock::now();
-    size_t osr_count = 0;
-    auto compiled = compile_hot(hot, osr_count);
-    std::lock_guard lock(mutex);
-    Batch batch{hot.size(), 0, started, ms_between(start, Clock::now()), false};
-    for (uint32_t f : hot)
-      batch.bytes += module->functions[f].body.size;
-    if (compiled) {
-      std::vector<uint8_t> members(module->functions.size());
-      for (uint32_t f : hot)
-        members[f] = 1;
-      hot_code = std::move(compiled).value();
-      hot_mix = std::make_shared<TieredCode>(interp_code, nullptr, hot_code, members);
-      batches.push_back(batch);
-      osr_functions = osr_count;
-      if (hot_only) state = State::Hot;
-    } else {
-      state = State::Failed;
-      note = compiled.error().message;
+  // Hot batches first, while the interpreter keeps finding new hot functions; then the whole
+  // module, which replaces them all and is the code cache's entry.
+  std::vector<uint32_t> all_hot;
+  for (;;) {
+    const std::vector<uint32_t> hot = pick_hot_batch(batches.size());
+    if (hot.empty()) break;
+    if (!run_hot_batch(hot)) break;
+    all_hot.insert(all_hot.end(), hot.begin(), hot.end());
+    if (hot_only) {
+      std::lock_guard lock(mutex);
+      state = State::Hot;
+      publish();
+      break;
     }
-    publish();
   }
   bool go_on = false;
   {
@@ -270,10 +327,10 @@ void TierUp::Job::run() {
     const Clock::time_point start = Clock::now();
     std::string cache_note;
     size_t osr_count = 0;
-    auto compiled = compile(cache_note, osr_count, hot);
+    auto compiled = compile(cache_note, osr_count, all_hot);
     std::lock_guard lock(mutex);
     compile_ms = ms_between(start, Clock::now());
-    if (hot.empty()) compile_started_ms = started;
+    if (all_hot.empty()) compile_started_ms = started;
     if (compiled) {
       code = std::move(compiled).value();
       note = std::move(cache_note);
@@ -400,22 +457,26 @@ public:
       std::lock_guard lock(job_->mutex);
       state = job_->state;
       code = job_->code;
-      if (!hot_done_ && job_->hot_mix != nullptr && fits(*job_->hot_code)) mix = job_->hot_mix;
+      if (job_->hot_mix != nullptr && job_->hot_mix.get() != mixed_ && fits(*job_->hot_code)) {
+        mix = job_->hot_mix;
+      }
     }
     if (state == State::Ready) {
-      if (!fits(*code)) return false; // the instance stays on the interpreter (or its hot batch)
+      if (!fits(*code)) return false; // the instance stays on the interpreter (or hot batches)
       switch_to(code);
       std::lock_guard lock(job_->mutex);
       ++job_->switched;
       return false;
     }
-    // The hot batch: its functions switch, the others keep the interpreter's code. Only from the
-    // interpreter's own code (an instance the hot batch does not fit stays as it is).
-    if (mix != nullptr && instance_.code.get() == job_->interp_code.get()) {
-      hot_done_ = true;
+    // A hot batch: its functions switch, the others keep their code. Only from the
+    // interpreter's own code or the previous mix (an instance a batch does not fit stays).
+    const runtime::ModuleCode* now = instance_.code.get();
+    if (mix != nullptr && (now == job_->interp_code.get() || now == mixed_)) {
+      const bool first = mixed_ == nullptr;
+      mixed_ = mix.get();
       switch_to(mix);
       std::lock_guard lock(job_->mutex);
-      ++job_->hot_switched;
+      if (first) ++job_->hot_switched;
     }
     return state != State::Failed && state != State::Hot;
   }
@@ -446,8 +507,8 @@ private:
 
   std::shared_ptr<Job> job_;
   runtime::ModuleInstance& instance_;
-  uint32_t seen_ = 0;     // the job's generation last looked at
-  bool hot_done_ = false; // switched to the hot batch (or found it does not fit)
+  uint32_t seen_ = 0;                 // the job's generation last looked at
+  const TieredCode* mixed_ = nullptr; // the mix of tiers this instance switched to last
 };
 
 TierUp::TierUp(std::shared_ptr<const ir::Module> module,

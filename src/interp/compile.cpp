@@ -2,8 +2,6 @@
 // lowering observer attached.
 #include "interp/compile.h"
 
-#include <algorithm>
-
 #include "interp/compiled_module.h"
 #include "interp/dump.h"
 #include "interp/lower.h"
@@ -57,20 +55,10 @@ void CompiledModule::add_sample_counters() {
     functions_[i].samples = &samples_[i];
 }
 
-std::vector<uint32_t> CompiledModule::hot_functions() const {
-  std::vector<std::pair<uint32_t, uint32_t>> seen; // (weight, defined index)
-  for (size_t i = 0; samples_ && i < functions_.size(); ++i) {
-    const uint32_t w = samples_[i].load(std::memory_order_relaxed);
-    if (w != 0) seen.emplace_back(w, static_cast<uint32_t>(i));
-  }
-  // Heaviest first; equal weights in index order, so the choice is reproducible.
-  std::sort(seen.begin(), seen.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
-  });
-  std::vector<uint32_t> out;
-  out.reserve(seen.size());
-  for (const auto& s : seen)
-    out.push_back(s.second);
+std::vector<uint32_t> CompiledModule::samples() const {
+  std::vector<uint32_t> out(samples_ ? functions_.size() : 0);
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = samples_[i].load(std::memory_order_relaxed);
   return out;
 }
 

@@ -47,10 +47,9 @@ public:
   std::vector<uint32_t> osr_candidates() const override;
   // Gives every function with replacement points its flag (after all are lowered).
   void add_seen_running_flags();
-  // Tiering: counters for hot_functions(), one per function (before they are threaded).
+  // Tiering: counters for samples(), one per function (before they are threaded).
   void add_sample_counters();
-  // Tiering: the defined functions seen running (hot_functions_from below), hottest first.
-  std::vector<uint32_t> hot_functions() const override;
+  std::vector<uint32_t> samples() const override;
   uint64_t osr_entries() const override { return osr_entries_.load(std::memory_order_relaxed); }
   void count_osr_entry() const { osr_entries_.fetch_add(1, std::memory_order_relaxed); }
 

@@ -688,6 +688,10 @@ support::Status run_entry(runtime::Store& store, runtime::FuncInstance& f, const
   // The store's outermost call (of any tier) arms the timeout.
   runtime::CallScope call_scope(store);
   if ((m.fuel -= fc->entry_cost) < 0) WASMCAP_TRY(store.refuel(m.fuel));
+  // Tiering: an entry from the runtime (compiled code calling a function left out of its batch,
+  // the host) counts as a sample too, so the next batch takes a function called that way often
+  // even if a refuel never lands in it.
+  if (fc->samples != nullptr) fc->samples->fetch_add(1, std::memory_order_relaxed);
   put_args(fp);
   std::memset(fp + fc->num_params, 0, (fc->num_locals - fc->num_params) * sizeof(uint64_t));
   *++m.frame = Frame{nullptr, nullptr, nullptr, nullptr};

@@ -75,9 +75,9 @@ public:
   // Tiering: the defined functions (0 = first non-imported) another tier should compile
   // on-stack replacement entries for (see call_osr): those this code found running.
   virtual std::vector<uint32_t> osr_candidates() const { return {}; }
-  // Tiering: the defined functions this code found running, hottest first (per-function
-  // tier-up compiles them first). Empty when it does not know.
-  virtual std::vector<uint32_t> hot_functions() const { return {}; }
+  // Tiering: per defined function, how often this code found it running, weighted (the higher,
+  // the hotter; per-function tier-up compiles the hottest first). Empty when it does not count.
+  virtual std::vector<uint32_t> samples() const { return {}; }
   // How many activations of this code another tier's code took over by call_osr.
   virtual uint64_t osr_entries() const { return 0; }
 
