@@ -7,6 +7,7 @@
 #include "api/code_cache_file.h"
 #include "api/tier_choice.h"
 #include "api/tiered_code.h"
+#include "binary/tail_call_use.h"
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
 #include "llvm/aot.h"
@@ -182,7 +183,10 @@ std::vector<uint32_t> TierUp::Job::pick_hot_batch(size_t batches_so_far) {
     total += m.functions[i].body.size;
     if (i < in_batches.size() && in_batches[i] != 0) compiled += m.functions[i].body.size;
   }
+  // A module with tail calls is compiled whole: a chain of tail calls going back and forth
+  // between a batch and the interpreter would grow the stack (each crossing is a call).
   if (total < split_min_bytes) return {};
+  if (batches_so_far == 0 && binary::uses_tail_calls(m)) return {};
   const std::vector<uint32_t> now = interp_code->samples();
   std::vector<std::pair<uint32_t, uint32_t>> ran; // (weight since the last pick, index)
   for (uint32_t i = 0; i < now.size(); ++i) {
@@ -310,6 +314,9 @@ void TierUp::Job::run() {
     if (hot.empty()) break;
     if (!run_hot_batch(hot)) break;
     all_hot.insert(all_hot.end(), hot.begin(), hot.end());
+    // Time for the stores to switch and for the interpreter to sample what runs now (the
+    // functions the batch calls out to), as before the first batch.
+    if (!hot_only) std::this_thread::sleep_for(std::max(delay, std::chrono::milliseconds(20)));
     if (hot_only) {
       std::lock_guard lock(mutex);
       state = State::Hot;

@@ -24,6 +24,7 @@
 
 #include "binary/code_reader.h"
 #include "binary/exception_use.h"
+#include "binary/tail_call_use.h"
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
@@ -158,24 +159,6 @@ bool uses_typed_refs(const ir::Module& mod) {
   return false;
 }
 
-// Whether some body has return_call or return_call_indirect: then every wasm function is
-// `tailcc` (docs/llvm.md, "Tail calls"); other modules keep the C convention. A body that does
-// not decode is reported by the validation that follows.
-bool has_tail_calls(const ir::Module& mod) {
-  struct Finder {
-    bool found = false;
-    support::Status operator()(const ir::Instr& instr) {
-      if (instr.op == ir::Op::ReturnCall || instr.op == ir::Op::ReturnCallIndirect) found = true;
-      return support::ok();
-    }
-  } finder;
-  for (const ir::Function& fn : mod.functions) {
-    binary::CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
-    if (!reader.read_expression() || finder.found) return finder.found;
-  }
-  return false;
-}
-
 // i8x16.swizzle's one-instruction form (translate_simd.cpp); the code is generated for this host
 // (host_target()), JIT and AOT alike.
 bool host_has_pshufb() {
@@ -220,7 +203,9 @@ translate_module(const ir::Module& mod, const validate::Features& features,
   env.guard_pages = guard_pages && !env.memory64;
   env.checks = checks;
   env.pshufb = host_has_pshufb();
-  if (has_tail_calls(mod)) env.func_cc = llvm::CallingConv::Tail;
+  // Tail calls: every wasm function is `tailcc` (docs/llvm.md, "Tail calls"); other modules
+  // keep the C convention.
+  if (binary::uses_tail_calls(mod)) env.func_cc = llvm::CallingConv::Tail;
   // Only a module with exception handling has functions that may unwind (docs/llvm.md,
   // "Exception handling"); every other module's code stays `nounwind`, as before.
   if (binary::uses_exception_handling(mod)) env.enable_exceptions();
