@@ -1,7 +1,9 @@
 // TierUp: tiering for Tier::Auto (docs/tiering.md). A module starts on the interpreter, lowered so
 // its calls check the store's poll flag. Config::tier_up_delay_ms after its first instantiation,
-// the process's compile thread compiles it with the LLVM tier (as a .cwasm, written to the code
-// cache when the module came through one) and raises the poll flag of every store holding an
+// the process's compile thread compiles it with the LLVM tier: first batches of the functions
+// the interpreter found running (a module big enough; switched function by function, the others
+// staying interpreted), then the whole module (as a .cwasm, written to the code cache when the
+// module came through one). After each it raises the poll flag of every store holding an
 // instance; each store's own thread then switches those instances over at its next safe point (a
 // call), so calls made from then on run compiled code, and frames running a loop move over to it
 // at the loop's header (on-stack replacement).
