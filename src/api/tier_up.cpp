@@ -7,6 +7,7 @@
 #include "api/code_cache_file.h"
 #include "api/tier_choice.h"
 #include "api/tiered_code.h"
+#include "binary/code_reader.h"
 #include "binary/tail_call_use.h"
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
@@ -63,6 +64,29 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
+// The defined functions (0 = first non-imported) `functions` call directly, in call order,
+// each once. A body that fails to decode yields what was read before (it was validated).
+std::vector<uint32_t> direct_callees(const ir::Module& m, const std::vector<uint32_t>& functions) {
+  struct Finder {
+    const ir::Module* m;
+    std::vector<uint32_t>* out;
+    support::Status operator()(const ir::Instr& instr) {
+      if (instr.op != ir::Op::Call || instr.index < m->num_imported_funcs) return support::ok();
+      const uint32_t f = instr.index - m->num_imported_funcs;
+      if (std::find(out->begin(), out->end(), f) == out->end()) out->push_back(f);
+      return support::ok();
+    }
+  };
+  std::vector<uint32_t> out;
+  Finder finder{&m, &out};
+  for (uint32_t f : functions) {
+    const ir::Function& fn = m.functions[f];
+    binary::CodeReader<Finder> reader(m.range_bytes(fn.body), fn.body.offset, finder);
+    (void)reader.read_expression();
+  }
+  return out;
+}
+
 // An environment variable as a number, or `otherwise` when unset.
 uint64_t env_number(const char* name, uint64_t otherwise) {
   const char* env = std::getenv(name);
@@ -103,6 +127,7 @@ struct TierUp::Job {
   uint64_t batch_max_bytes = 256 << 10;
   uint32_t max_hot_batches = 4;
   uint64_t split_min_bytes = 16 << 10;
+  uint64_t small_callee_bytes = 0;  // bytes of body (0: none): see pick_hot_batch
   std::vector<uint32_t> forced_hot; // WASMCAP_TIER_UP_HOT: the first batch (function indices)
   bool hot_only = false;            // WASMCAP_TIER_UP_HOT_ONLY: no batch after the first
   // The compile thread's own: the defined functions hot batches compiled, and the interpreter's
@@ -201,14 +226,26 @@ std::vector<uint32_t> TierUp::Job::pick_hot_batch(size_t batches_so_far) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
   uint64_t bytes = 0;
-  for (const auto& [weight, f] : ran) {
-    if (hot.size() >= batch_max_functions) break;
+  auto take = [&](uint32_t f) {
     const uint64_t size = m.functions[f].body.size;
-    if (bytes + size > batch_max_bytes) continue; // a smaller one may still fit
+    if (hot.size() >= batch_max_functions || bytes + size > batch_max_bytes) return;
     hot.push_back(f);
     bytes += size;
-  }
+  };
+  for (const auto& [weight, f] : ran)
+    take(f); // one too big is skipped: a smaller one may still fit
+  // Most of the module ran: compile it whole.
   if ((compiled + bytes) * 2 > total) return {};
+  // The small functions they call directly come along: short calls are rarely sampled, and a
+  // call out of a batch costs an entry through the runtime, for as long as a frame that moved
+  // into the batch by on-stack replacement runs (the rest of a loop in `main`).
+  if (!hot.empty() && small_callee_bytes != 0) {
+    for (uint32_t f : direct_callees(m, hot)) {
+      const bool taken = std::find(hot.begin(), hot.end(), f) != hot.end() ||
+                         (f < in_batches.size() && in_batches[f] != 0);
+      if (!taken && m.functions[f].body.size <= small_callee_bytes) take(f);
+    }
+  }
   return hot;
 }
 
@@ -545,6 +582,7 @@ TierUp::TierUp(std::shared_ptr<const ir::Module> module,
     }
   }
   job_->hot_only = env_number("WASMCAP_TIER_UP_HOT_ONLY", 0) != 0;
+  job_->small_callee_bytes = env_number("WASMCAP_TIER_UP_CALLEE_BYTES", job_->small_callee_bytes);
 }
 
 TierUp::~TierUp() = default;
