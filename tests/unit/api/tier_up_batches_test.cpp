@@ -5,8 +5,11 @@
 // WASMCAP_TIER_UP_HOT_ONLY (nothing after it) make the mixed state last.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +19,7 @@
 #include "interp/compiled_module.h"
 #include "runtime/func.h"
 #include "runtime/module_instance.h"
+#include "wasmcap/code_cache.h"
 #include "wasmcap/wasmcap.hpp"
 
 namespace {
@@ -210,6 +214,45 @@ TEST_F(Batch, FuelRunsOutWhereItDoesOnTheInterpreter) {
     EXPECT_EQ(mixed.count(), interp.count()) << "fuel " << fuel;
     EXPECT_EQ(mixed.store->fuel(), interp.store->fuel()) << "fuel " << fuel;
   }
+}
+
+// The code cache holds whole modules only: a run that ended with a hot batch writes nothing
+// (the next run compiles again rather than start from part of the module).
+TEST_F(Batch, AHotBatchIsNeverWrittenToTheCodeCache) {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("wasmcap-tier-up-batches-" + std::to_string(::getpid())))
+                              .string();
+  std::filesystem::remove_all(dir);
+  Config config;
+  config.tier = Tier::Auto;
+  config.tier_up_delay_ms = 0;
+  Engine engine(config);
+  const CodeCache cache(dir);
+  const std::string wat = kMixed;
+  const std::span<const uint8_t> bytes(reinterpret_cast<const uint8_t*>(wat.data()), wat.size());
+  CacheReport report;
+  auto m = cache.load(engine, bytes, &report);
+  ASSERT_TRUE(m) << m.error().to_string();
+  EXPECT_EQ(report.outcome, CacheReport::Outcome::Miss);
+  {
+    Store store(engine);
+    Linker linker;
+    linker.define("env", "tick",
+                  Func::create_host(store, FuncType{{ValType::I32}, {}},
+                                    [](std::span<const Value>, std::span<Value>) { return ok(); }));
+    auto inst = linker.instantiate(store, *m);
+    ASSERT_TRUE(inst) << inst.error().to_string();
+    ASSERT_TRUE(m->wait_for_tier_up());
+    const Value args[] = {Value::make_i32(4)};
+    auto r = inst->get_func("mix")->call(args); // switches to the batch
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ((*r)[0].i32, 37u);
+    EXPECT_FALSE(runs_interpreted(*inst->get_func("mix")));
+  }
+  EXPECT_NE(m->tier_up_report().find("nothing after them"), std::string::npos)
+      << m->tier_up_report();
+  EXPECT_FALSE(std::filesystem::exists(report.path)) << report.path;
+  std::filesystem::remove_all(dir);
 }
 
 // Without the knobs: a module big enough to split, whose loop runs interpreted long enough to be
