@@ -124,28 +124,71 @@ const std::string& Module::jit_fallback_reason() const {
   return data_->jit_fallback;
 }
 
+namespace {
+
+// Per-function tier-up's hot batches (all but a final whole-module one), for tier_up_report().
+std::string hot_batch_text(const std::vector<detail::TierUp::Batch>& batches) {
+  std::string out;
+  for (const detail::TierUp::Batch& b : batches) {
+    if (b.whole) continue;
+    char text[160];
+    std::snprintf(text, sizeof text,
+                  "%s%zu function(s) (%.1f KB of bodies) after %.1f ms, in %.1f ms",
+                  out.empty() ? "" : "; ", b.functions, static_cast<double>(b.bytes) / 1024,
+                  b.started_ms, b.compile_ms);
+    out += text;
+  }
+  return "hot batches: " + out;
+}
+
+} // namespace
+
 std::string Module::tier_up_report() const {
   if (!data_->tier_up) return {};
   const detail::TierUp::Status s = data_->tier_up->status();
-  char line[240];
+  char line[640];
   switch (s.state) {
   case detail::TierUp::State::Idle: return "not instantiated, nothing compiled";
   case detail::TierUp::State::Waiting:
     return "ran on the interpreter only (ended before the delay)";
   case detail::TierUp::State::Compiling:
+    if (!s.batches.empty()) { // the hot batch is in; the whole module was still compiling
+      std::snprintf(line, sizeof line,
+                    "%s; %u instance(s) switched to them; the whole module still compiling at the "
+                    "end; %llu frame(s) moved over at a loop",
+                    hot_batch_text(s.batches).c_str(), s.hot_switched,
+                    static_cast<unsigned long long>(s.osr_entries));
+      return line;
+    }
     std::snprintf(
         line, sizeof line,
         "compile started after %.1f ms, still running at the end (compiled code not used)",
         s.compile_started_ms);
     return line;
-  case detail::TierUp::State::Ready:
-    std::snprintf(line, sizeof line,
-                  "compiled in the background after %.1f ms, in %.1f ms; %u instance(s) switched; "
-                  "%llu frame(s) moved over at a loop (entries for %zu function(s))",
-                  s.compile_started_ms, s.compile_ms, s.switched,
-                  static_cast<unsigned long long>(s.osr_entries), s.osr_functions);
+  case detail::TierUp::State::Hot:
+    std::snprintf(line, sizeof line, "%s; %u instance(s) switched to them; nothing after them",
+                  hot_batch_text(s.batches).c_str(), s.hot_switched);
+    return line;
+  case detail::TierUp::State::Ready: {
+    std::string hot;
+    if (s.batches.size() > 1) {
+      hot = hot_batch_text(s.batches) + ", " + std::to_string(s.hot_switched) +
+            " instance(s) switched to them; then the whole module (" +
+            std::to_string(s.batches.back().functions) + " functions) ";
+    }
+    std::snprintf(
+        line, sizeof line,
+        "%scompiled in the background after %.1f ms, in %.1f ms; %u instance(s) switched; "
+        "%llu frame(s) moved over at a loop (entries for %zu function(s))",
+        hot.c_str(), s.batches.empty() ? s.compile_started_ms : s.batches.back().started_ms,
+        s.compile_ms, s.switched, static_cast<unsigned long long>(s.osr_entries), s.osr_functions);
     return s.note.empty() ? std::string(line) : line + std::string(" (") + s.note + ")";
-  case detail::TierUp::State::Failed: return "stays on the interpreter: " + s.note;
+  }
+  case detail::TierUp::State::Failed:
+    if (!s.batches.empty()) {
+      return hot_batch_text(s.batches) + "; the rest stays on the interpreter: " + s.note;
+    }
+    return "stays on the interpreter: " + s.note;
   }
   return {};
 }

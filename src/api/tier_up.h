@@ -1,7 +1,9 @@
 // TierUp: tiering for Tier::Auto (docs/tiering.md). A module starts on the interpreter, lowered so
 // its calls check the store's poll flag. Config::tier_up_delay_ms after its first instantiation,
-// the process's compile thread compiles it with the LLVM tier (as a .cwasm, written to the code
-// cache when the module came through one) and raises the poll flag of every store holding an
+// the process's compile thread compiles it with the LLVM tier: first batches of the functions
+// the interpreter found running (a module big enough; switched function by function, the others
+// staying interpreted), then the whole module (as a .cwasm, written to the code cache when the
+// module came through one). After each it raises the poll flag of every store holding an
 // instance; each store's own thread then switches those instances over at its next safe point (a
 // call), so calls made from then on run compiled code, and frames running a loop move over to it
 // at the loop's header (on-stack replacement).
@@ -29,9 +31,19 @@ public:
   enum class State : uint8_t {
     Idle,      // no instance yet: the delay has not started
     Waiting,   // the delay runs
-    Compiling, // the background thread is in the LLVM tier
-    Ready,     // compiled: stores switch their instances at their next safe point
+    Compiling, // the background thread is in the LLVM tier (the hot batch may be switched in)
+    Ready,     // the whole module compiled: stores switch their instances at their next safe
+               // point
     Failed,    // the tier cannot compile this module (SIMD, no plugin): it stays interpreted
+    Hot,       // only the hot batch was compiled, and nothing follows (WASMCAP_TIER_UP_HOT_ONLY)
+  };
+  // One compile of per-function tier-up: the hot batch, or the whole module.
+  struct Batch {
+    size_t functions = 0;
+    uint64_t bytes = 0;    // of their bodies
+    double started_ms = 0; // since the first instantiation
+    double compile_ms = 0;
+    bool whole = false; // the whole module (the code cache's entry)
   };
   struct Status {
     State state = State::Idle;
@@ -41,6 +53,8 @@ public:
     std::string note;              // Failed: why; Ready: a cache write that failed
     size_t osr_functions = 0;      // functions compiled with on-stack replacement entries
     uint64_t osr_entries = 0;      // interpreter frames that moved over through them
+    uint32_t hot_switched = 0;     // instances switched to the hot batch
+    std::vector<Batch> batches;    // in the order they were compiled
   };
 
   // `interp_code`: the module's interpreter code (its osr_candidates() are read when the
@@ -62,7 +76,7 @@ public:
   void watch(runtime::Store& store, runtime::ModuleInstance& instance);
 
   Status status() const;
-  // Blocks until the compile has ended (Ready or Failed); false if it never started.
+  // Blocks until the compiles have ended (Ready, Failed, or Hot); false if it never started.
   bool wait() const;
 
   // Background compiles running in this process.

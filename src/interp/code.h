@@ -329,6 +329,10 @@ struct FunctionCode {
   // which functions get compiled entries. Null when it has none.
   bool has_osr_points = false;
   std::atomic<bool>* seen_running = nullptr;
+  // Code lowered for tiering: how often this function was among the running frames at those
+  // same slow paths, weighted by how near the top (CompiledModule::samples, from which tiering
+  // picks the functions of per-function tier-up's first batch). Null otherwise.
+  std::atomic<uint32_t>* samples = nullptr;
 
   uint64_t wasm_offset_at(uint32_t code_pos) const;
 };

@@ -19,6 +19,11 @@ support::Status CompiledModule::call(runtime::Store& store, runtime::FuncInstanc
   return execute(store, func, args, results);
 }
 
+support::Status CompiledModule::call_slots(runtime::Store& store, runtime::FuncInstance& func,
+                                           uint64_t* slots) const {
+  return execute_slots(store, func, slots);
+}
+
 std::string CompiledModule::memory_strategy(const runtime::ModuleInstance& instance) const {
   const std::string mine = ModuleCode::memory_strategy(instance);
   if (!reserve_guard_pages_ || instance.memories.empty()) return mine;
@@ -42,6 +47,19 @@ void CompiledModule::add_seen_running_flags() {
   for (size_t i = 0; i < functions_.size(); ++i) {
     if (functions_[i].has_osr_points) functions_[i].seen_running = &seen_running_[i];
   }
+}
+
+void CompiledModule::add_sample_counters() {
+  samples_ = std::make_unique<std::atomic<uint32_t>[]>(functions_.size());
+  for (size_t i = 0; i < functions_.size(); ++i)
+    functions_[i].samples = &samples_[i];
+}
+
+std::vector<uint32_t> CompiledModule::samples() const {
+  std::vector<uint32_t> out(samples_ ? functions_.size() : 0);
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] = samples_[i].load(std::memory_order_relaxed);
+  return out;
 }
 
 std::vector<uint32_t> CompiledModule::osr_candidates() const {
@@ -81,6 +99,7 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   compiled->set_reserve_guard_pages(options.reserve_guard_pages);
   compiled->set_metered(options.metering);
   compiled->add_seen_running_flags();
+  if (options.poll_calls) compiled->add_sample_counters();
   // Direct calls embed the callee's FunctionCode address (stable now: no more push_back).
   for (FunctionCode& fc : compiled->functions()) {
     for (auto [at, callee] : fc.direct_calls) {

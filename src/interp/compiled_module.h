@@ -22,6 +22,11 @@ public:
   support::Status call(runtime::Store& store, runtime::FuncInstance& func,
                        std::span<const runtime::Value> args,
                        std::span<runtime::Value> results) const override;
+  // For compiled code calling an interpreted function of a batch's instance (per-function
+  // tier-up) without converting its arguments.
+  bool has_slot_calls() const override { return true; }
+  support::Status call_slots(runtime::Store& store, runtime::FuncInstance& func,
+                             uint64_t* slots) const override;
 
   std::vector<FunctionCode>& functions() { return functions_; }
 
@@ -42,6 +47,9 @@ public:
   std::vector<uint32_t> osr_candidates() const override;
   // Gives every function with replacement points its flag (after all are lowered).
   void add_seen_running_flags();
+  // Tiering: counters for samples(), one per function (before they are threaded).
+  void add_sample_counters();
+  std::vector<uint32_t> samples() const override;
   uint64_t osr_entries() const override { return osr_entries_.load(std::memory_order_relaxed); }
   void count_osr_entry() const { osr_entries_.fetch_add(1, std::memory_order_relaxed); }
 
@@ -51,6 +59,7 @@ private:
   bool metered_ = false;
   std::vector<FunctionCode> functions_;
   std::unique_ptr<std::atomic<bool>[]> seen_running_; // per defined function
+  std::unique_ptr<std::atomic<uint32_t>[]> samples_;  // per defined function (tiering)
   mutable std::atomic<uint64_t> osr_entries_{0};
 };
 

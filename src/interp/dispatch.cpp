@@ -132,15 +132,19 @@ uint32_t slot_width(ir::ValType t) {
 // Tiering: marks the functions of the running frames (the innermost few) that have on-stack
 // replacement points as seen running, so the background compile gives them entries. Called on
 // slow paths only: refuels, and LoopPoll's countdown.
+// Also counts a sample for each of them (FunctionCode::samples), weighted by depth (the running
+// function kFrames + 1, its caller kFrames, ...): the hot functions per-function tier-up compiles
+// first.
 void note_running(Machine* m) {
   constexpr int kFrames = 16; // a hot loop's function is near the top, or it would not be hot
-  if (m->func->seen_running != nullptr)
-    m->func->seen_running->store(true, std::memory_order_relaxed);
+  auto note = [](const FunctionCode* fc, uint32_t weight) {
+    if (fc->seen_running != nullptr) fc->seen_running->store(true, std::memory_order_relaxed);
+    if (fc->samples != nullptr) fc->samples->fetch_add(weight, std::memory_order_relaxed);
+  };
+  note(m->func, kFrames + 1);
   int n = 0;
-  for (const Frame* f = m->frame; f->return_pc != nullptr && n < kFrames; --f, ++n) {
-    if (f->func->seen_running != nullptr)
-      f->func->seen_running->store(true, std::memory_order_relaxed);
-  }
+  for (const Frame* f = m->frame; f->return_pc != nullptr && n < kFrames; --f, ++n)
+    note(f->func, static_cast<uint32_t>(kFrames - n));
 }
 
 // The fuel counter dropped below zero: refill it or trap (see runtime::Store::refuel).
@@ -159,8 +163,12 @@ void note_running(Machine* m) {
 // instance may have been switched to compiled code): its `code` is not a FunctionCode, so it is
 // called through its own ModuleCode, like a host function. A callee whose code is the running
 // function's own module's never pays for the type check.
+// An instance switched function by function (per-function tier-up) has a mix of codes: the
+// callee's own code decides (ModuleCode::code_of).
 bool is_foreign(const Machine* m, const FuncInstance* f) {
   const runtime::ModuleCode* code = f->instance->code.get();
+  if (code == m->func->owner) return false;
+  code = &code->code_of(*f);
   return code != m->func->owner && dynamic_cast<const CompiledModule*>(code) == nullptr;
 }
 
@@ -178,10 +186,11 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
     vals[t.params.size() + i] = Value::zero(t.results[i]);
   std::span<Value> all(vals);
   m->store->return_fuel(m->fuel); // the host may read or set the store's fuel
-  support::Status s = f->kind == FuncInstance::Kind::Host
-                          ? f->callback(all.first(t.params.size()), all.subspan(t.params.size()))
-                          : f->instance->code->call(*m->store, *f, all.first(t.params.size()),
-                                                    all.subspan(t.params.size()));
+  support::Status s =
+      f->kind == FuncInstance::Kind::Host
+          ? f->callback(all.first(t.params.size()), all.subspan(t.params.size()))
+          : f->instance->code->code_of(*f).call(*m->store, *f, all.first(t.params.size()),
+                                                all.subspan(t.params.size()));
   m->store->return_fuel(m->fuel);
   if (!s) return s;
   at = 0;
@@ -202,9 +211,11 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
   // Compiled code takes and returns values in our slot layout: no conversions. It keeps a fuel
   // counter of its own (Store::compiled_fuel), so ours goes back to the store around the call.
   support::Status s;
-  if (f->kind == FuncInstance::Kind::Wasm && f->instance->code->has_slot_calls()) {
+  const runtime::ModuleCode* code =
+      f->kind == FuncInstance::Kind::Wasm ? &f->instance->code->code_of(*f) : nullptr;
+  if (code != nullptr && code->has_slot_calls()) {
     m->store->return_fuel(m->fuel);
-    s = f->instance->code->call_slots(*m->store, *f, args_fp);
+    s = code->call_slots(*m->store, *f, args_fp);
     m->store->return_fuel(m->fuel);
   } else {
     s = call_with_values(m, f, args_fp);
@@ -653,8 +664,13 @@ Machine::Machine(const runtime::StoreLimits& limits)
   frames_end = frames.get() + limits.max_call_depth + 2;
 }
 
-support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
-                        std::span<const runtime::Value> args, std::span<runtime::Value> results) {
+namespace {
+
+// One entry from the runtime: `put_args(fp)` writes the arguments into the new frame's slots,
+// `take_results(fp)` reads the results from them after a normal return.
+template <class PutArgs, class TakeResults>
+support::Status run_entry(runtime::Store& store, runtime::FuncInstance& f, const PutArgs& put_args,
+                          const TakeResults& take_results) {
   std::unique_ptr<runtime::TierState>& state = store.tier_state();
   if (!state) state = std::make_unique<Machine>(store.limits());
   Machine& m = static_cast<Machine&>(*state);
@@ -676,9 +692,11 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   // The store's outermost call (of any tier) arms the timeout.
   runtime::CallScope call_scope(store);
   if ((m.fuel -= fc->entry_cost) < 0) WASMCAP_TRY(store.refuel(m.fuel));
-  uint32_t at = 0;
-  for (size_t i = 0; i < args.size(); ++i)
-    at += value_to_slots(args[i], fp + at);
+  // Tiering: an entry from the runtime (compiled code calling a function left out of its batch,
+  // the host) counts as a sample too, so the next batch takes a function called that way often
+  // even if a refuel never lands in it.
+  if (fc->samples != nullptr) fc->samples->fetch_add(1, std::memory_order_relaxed);
+  put_args(fp);
   std::memset(fp + fc->num_params, 0, (fc->num_locals - fc->num_params) * sizeof(uint64_t));
   *++m.frame = Frame{nullptr, nullptr, nullptr, nullptr};
   m.store = &store;
@@ -698,11 +716,7 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
 
   support::Status result;
   if (e == Exit::Done) {
-    uint32_t rat = 0;
-    for (size_t i = 0; i < results.size(); ++i) {
-      results[i] = slot_to_value(f.type->results[i], fp + rat);
-      rat += slot_width(f.type->results[i]);
-    }
+    take_results(fp);
   } else {
     support::Error err = m.exception != nullptr ? uncaught(m, store) : std::move(m.error);
     // A trap in a callee this frame reached through the runtime (a host function re-entering
@@ -724,6 +738,33 @@ support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
   // import) charges the store's reserve, which must hold all fuel not yet charged.
   store.return_fuel(m.fuel);
   return result;
+}
+
+} // namespace
+
+support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
+                        std::span<const runtime::Value> args, std::span<runtime::Value> results) {
+  return run_entry(
+      store, f,
+      [&](uint64_t* fp) {
+        uint32_t at = 0;
+        for (size_t i = 0; i < args.size(); ++i)
+          at += value_to_slots(args[i], fp + at);
+      },
+      [&](const uint64_t* fp) {
+        uint32_t at = 0;
+        for (size_t i = 0; i < results.size(); ++i) {
+          results[i] = slot_to_value(f.type->results[i], fp + at);
+          at += slot_width(f.type->results[i]);
+        }
+      });
+}
+
+support::Status execute_slots(runtime::Store& store, runtime::FuncInstance& f, uint64_t* slots) {
+  const auto* fc = static_cast<const FunctionCode*>(f.code);
+  return run_entry(
+      store, f, [&](uint64_t* fp) { std::memcpy(fp, slots, fc->num_params * sizeof(uint64_t)); },
+      [&](const uint64_t* fp) { std::memcpy(slots, fp, fc->num_results * sizeof(uint64_t)); });
 }
 
 } // namespace wasmcap::interp

@@ -77,5 +77,8 @@ void thread_code(FunctionCode& fc);
 // Runs wasm function `f` (compiled by this tier) on the store's machine.
 support::Status execute(runtime::Store& store, runtime::FuncInstance& f,
                         std::span<const runtime::Value> args, std::span<runtime::Value> results);
+// The same with the arguments in 8-byte slots (one per value, two for a v128), the results
+// written back from slot 0 (ModuleCode::call_slots).
+support::Status execute_slots(runtime::Store& store, runtime::FuncInstance& f, uint64_t* slots);
 
 } // namespace wasmcap::interp

@@ -168,10 +168,13 @@ std::string code_identity(const validate::Features& features, bool guard_pages, 
          "; checks " + std::to_string(checks);
 }
 
-support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
-                                                 const validate::Features& features,
-                                                 bool guard_pages, uint32_t checks,
-                                                 std::span<const uint32_t> osr_functions) {
+namespace {
+
+// The plugin's object for `module` (all of it, or the batch `functions` marks).
+support::Result<ObjectSink> compile_object(const ir::Module& module,
+                                           const validate::Features& features, bool guard_pages,
+                                           uint32_t checks, std::span<const uint32_t> osr_functions,
+                                           std::span<const uint8_t> functions) {
   if (const std::string* why = unavailable_reason()) {
     return support::make_error(support::ErrorKind::Usage,
                                "the llvm tier is not available: " + *why);
@@ -187,8 +190,6 @@ support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
   request.sink = &sink;
   request.report_error = &sink_error;
   request.write_object = &sink_object;
-  // An i64 memory never has guard pages: its code and the file's flag say explicit checks.
-  if (memory0_address64(module)) guard_pages = false;
   request.guard_pages = guard_pages ? 1 : 0;
   request.checks = checks;
   std::vector<uint8_t> osr(module.functions.size());
@@ -196,23 +197,115 @@ support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
     if (f < osr.size()) osr[f] = 1;
   }
   request.osr_functions = osr_functions.empty() ? nullptr : osr.data();
+  request.functions = functions.empty() ? nullptr : functions.data();
   fill_progress(request.progress, request.progress_sink);
   if (tier->compile_object(&request) == 0) return sink.error;
+  return sink;
+}
+
+// Maps an object's code and wraps it in a JitModule. Function i's code is "w<i>", its entry
+// wrapper "e<i>", and when it has on-stack replacement entries, their wrapper "o<i>" and body
+// "q<i>" (tier_abi.h's ObjectRequest). `batch`: only the marked functions must be there (the
+// others keep null descriptors, which no FuncInstance ever points at).
+support::Result<std::shared_ptr<JitModule>> map_object(std::span<const uint8_t> object_bytes,
+                                                       std::shared_ptr<const ir::Module> module,
+                                                       const validate::Features& features,
+                                                       bool guarded, uint32_t checks,
+                                                       std::span<const uint8_t> batch) {
+  const uint32_t first = module->num_imported_funcs;
+  const size_t count = module->functions.size();
+  std::vector<void*> natives(count), entries(count), osrs(count), osr_bodies(count);
+  auto defined = [&](std::string_view name, void* address) {
+    if (name.size() < 2) return;
+    std::vector<void*>* table = name[0] == 'w'   ? &natives
+                                : name[0] == 'e' ? &entries
+                                : name[0] == 'o' ? &osrs
+                                : name[0] == 'q' ? &osr_bodies
+                                                 : nullptr;
+    if (table == nullptr) return;
+    uint64_t index = 0;
+    for (char c : name.substr(1)) {
+      if (c < '0' || c > '9' || index > (uint64_t{1} << 32)) return;
+      index = index * 10 + static_cast<uint64_t>(c - '0');
+    }
+    if (index < first || index - first >= count) return;
+    (*table)[index - first] = address;
+  };
+  auto object = LoadedObject::load(object_bytes, &host_symbol, defined);
+  if (!object) return object.error();
+
+  auto compiled = std::make_shared<JitModule>(module, features, guarded, checks);
+  compiled->functions().resize(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    JitFunction& fn = compiled->functions()[i];
+    fn.func_index = first + i;
+    if (!batch.empty() && batch[i] == 0) continue;
+    fn.native = natives[i];
+    if (natives[i] == nullptr || entries[i] == nullptr) {
+      return refuse("bad object code: no code for function " + std::to_string(fn.func_index));
+    }
+    fn.entry = reinterpret_cast<void (*)(JitContext*, uint64_t*)>(entries[i]);
+    if (osrs[i] != nullptr && osr_bodies[i] != nullptr) {
+      fn.osr = reinterpret_cast<uint32_t (*)(JitContext*, uint64_t*, uint64_t)>(osrs[i]);
+      fn.osr_body = osr_bodies[i];
+    }
+  }
+  // The text mapping's range, so the fault handler claims (guarded code's) faults in it and
+  // names the function.
+  const auto [text_begin, text_end] = (*object)->code_range();
+  const uint8_t* unwind_info = (*object)->unwind_info();
+  compiled->set_code(
+      object->release(), [](void* code) { delete static_cast<LoadedObject*>(code); }, text_begin,
+      text_end, unwind_info);
+  compiled->index_code();
+  return compiled;
+}
+
+} // namespace
+
+support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
+                                                 const validate::Features& features,
+                                                 bool guard_pages, uint32_t checks,
+                                                 std::span<const uint32_t> osr_functions) {
+  // An i64 memory never has guard pages: its code and the file's flag say explicit checks.
+  if (memory0_address64(module)) guard_pages = false;
+  auto sink = compile_object(module, features, guard_pages, checks, osr_functions, {});
+  if (!sink) return sink.error();
 
   CwasmFile f;
   f.wasmcap_version = WASMCAP_VERSION;
   f.llvm_version = WASMCAP_LLVM_VERSION;
-  f.triple = sink.triple;
-  f.cpu = sink.cpu;
-  f.cpu_features = sink.cpu_features;
+  f.triple = sink->triple;
+  f.cpu = sink->cpu;
+  f.cpu_features = sink->cpu_features;
   f.layout_fingerprint = layout_fingerprint();
   f.feature_bits = feature_bits(features);
   f.flags = (guard_pages ? kCwasmGuardPages : 0) | (checks << kCwasmChecksShift);
   f.wasm = module.bytes;
   f.wasm_hash = support::hash128(f.wasm);
-  f.object = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(sink.object.data()),
-                                      sink.object.size());
+  f.object = std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(sink->object.data()),
+                                      sink->object.size());
   return write_cwasm(f);
+}
+
+support::Result<std::shared_ptr<const runtime::ModuleCode>>
+compile_batch(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+              bool guard_pages, uint32_t checks, std::span<const uint32_t> osr_functions,
+              std::span<const uint32_t> functions) {
+  if (memory0_address64(*module)) guard_pages = false;
+  std::vector<uint8_t> batch(module->functions.size());
+  for (uint32_t f : functions) {
+    if (f < batch.size()) batch[f] = 1;
+  }
+  auto sink = compile_object(*module, features, guard_pages, checks, osr_functions, batch);
+  if (!sink) return sink.error();
+  auto mapped =
+      map_object(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(sink->object.data()),
+                                          sink->object.size()),
+                 module, features, guard_pages, checks, batch);
+  if (!mapped) return mapped.error();
+  (*mapped)->set_precompiled(true);
+  return std::shared_ptr<const runtime::ModuleCode>(std::move(mapped).value());
 }
 
 support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
@@ -240,56 +333,11 @@ support::Result<Precompiled> load_precompiled(std::span<const uint8_t> bytes,
     if (!decoded) return decoded.error();
     module = std::make_shared<const ir::Module>(std::move(decoded).value());
   }
-  // Function i's code is "w<i>", its entry wrapper "e<i>", and when it has on-stack replacement
-  // entries, their wrapper "o<i>" and body "q<i>" (tier_abi.h's ObjectRequest).
-  const uint32_t first = module->num_imported_funcs;
-  const size_t count = module->functions.size();
-  std::vector<void*> natives(count), entries(count), osrs(count), osr_bodies(count);
-  auto defined = [&](std::string_view name, void* address) {
-    if (name.size() < 2) return;
-    std::vector<void*>* table = name[0] == 'w'   ? &natives
-                                : name[0] == 'e' ? &entries
-                                : name[0] == 'o' ? &osrs
-                                : name[0] == 'q' ? &osr_bodies
-                                                 : nullptr;
-    if (table == nullptr) return;
-    uint64_t index = 0;
-    for (char c : name.substr(1)) {
-      if (c < '0' || c > '9' || index > (uint64_t{1} << 32)) return;
-      index = index * 10 + static_cast<uint64_t>(c - '0');
-    }
-    if (index < first || index - first >= count) return;
-    (*table)[index - first] = address;
-  };
-  auto object = LoadedObject::load(file->object, &host_symbol, defined);
-  if (!object) return object.error();
-
   const bool guarded = (file->flags & kCwasmGuardPages) != 0;
-  auto compiled = std::make_shared<JitModule>(module, features, guarded, file_checks);
-  compiled->set_precompiled(guard_pages_allowed);
-  compiled->functions().resize(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    JitFunction& fn = compiled->functions()[i];
-    fn.func_index = first + i;
-    fn.native = natives[i];
-    if (natives[i] == nullptr || entries[i] == nullptr) {
-      return refuse("bad object code: no code for function " + std::to_string(fn.func_index));
-    }
-    fn.entry = reinterpret_cast<void (*)(JitContext*, uint64_t*)>(entries[i]);
-    if (osrs[i] != nullptr && osr_bodies[i] != nullptr) {
-      fn.osr = reinterpret_cast<uint32_t (*)(JitContext*, uint64_t*, uint64_t)>(osrs[i]);
-      fn.osr_body = osr_bodies[i];
-    }
-  }
-  // The text mapping's range, so the fault handler claims (guarded code's) faults in it and
-  // names the function.
-  const auto [text_begin, text_end] = (*object)->code_range();
-  const uint8_t* unwind_info = (*object)->unwind_info();
-  compiled->set_code(
-      object->release(), [](void* code) { delete static_cast<LoadedObject*>(code); }, text_begin,
-      text_end, unwind_info);
-  compiled->index_code();
-  return Precompiled{std::move(module), std::move(compiled)};
+  auto compiled = map_object(file->object, module, features, guarded, file_checks, {});
+  if (!compiled) return compiled.error();
+  (*compiled)->set_precompiled(guard_pages_allowed);
+  return Precompiled{std::move(module), std::move(compiled).value()};
 }
 
 } // namespace wasmcap::llvm_tier

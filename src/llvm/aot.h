@@ -28,6 +28,15 @@ support::Result<std::vector<uint8_t>> precompile(const ir::Module& module,
                                                  bool guard_pages, uint32_t checks = 0,
                                                  std::span<const uint32_t> osr_functions = {});
 
+// Tiering's per-function tier-up (docs/tiering.md): the defined functions `functions` of
+// `module` compiled as one batch, mapped at once (no .cwasm, never cached). Every other function
+// of the module is called through the runtime, and its descriptor stays empty: only the batch's
+// may be given to a FuncInstance. `osr_functions` as precompile()'s.
+support::Result<std::shared_ptr<const runtime::ModuleCode>>
+compile_batch(std::shared_ptr<const ir::Module> module, const validate::Features& features,
+              bool guard_pages, uint32_t checks, std::span<const uint32_t> osr_functions,
+              std::span<const uint32_t> functions);
+
 struct Precompiled {
   std::shared_ptr<const ir::Module> module; // decoded from the embedded wasm bytes
   std::shared_ptr<const runtime::ModuleCode> code;

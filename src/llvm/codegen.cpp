@@ -24,6 +24,7 @@
 
 #include "binary/code_reader.h"
 #include "binary/exception_use.h"
+#include "binary/tail_call_use.h"
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
@@ -100,26 +101,6 @@ bool refused_for_tests(const ir::Module& mod) {
   return false;
 }
 
-// Whether some body has return_call, return_call_indirect or return_call_ref: then every wasm
-// function is `tailcc` (docs/llvm.md, "Tail calls"); other modules keep the C convention. A body
-// that does not decode is reported by the validation that follows.
-bool has_tail_calls(const ir::Module& mod) {
-  struct Finder {
-    bool found = false;
-    support::Status operator()(const ir::Instr& instr) {
-      if (instr.op == ir::Op::ReturnCall || instr.op == ir::Op::ReturnCallIndirect ||
-          instr.op == ir::Op::ReturnCallRef)
-        found = true;
-      return support::ok();
-    }
-  } finder;
-  for (const ir::Function& fn : mod.functions) {
-    binary::CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
-    if (!reader.read_expression() || finder.found) return finder.found;
-  }
-  return false;
-}
-
 // Whether some body uses a GC instruction (ref.eq, ref.test, ref.cast, br_on_cast, i31; docs/gc.md
 // slice 2): this tier does not compile them yet, so it refuses the module and the engine runs
 // it on the interpreter (and says so) rather than miscompile it.
@@ -157,11 +138,10 @@ void initialize_llvm() {
   });
 }
 
-support::Result<TranslatedModule> translate_module(const ir::Module& mod,
-                                                   const validate::Features& features,
-                                                   const HostLayout& layout, uint64_t count,
-                                                   bool guard_pages, uint32_t checks,
-                                                   std::span<const uint8_t> osr_functions) {
+support::Result<TranslatedModule>
+translate_module(const ir::Module& mod, const validate::Features& features,
+                 const HostLayout& layout, uint64_t count, bool guard_pages, uint32_t checks,
+                 std::span<const uint8_t> osr_functions, std::span<const uint8_t> functions) {
   if (count != mod.functions.size()) {
     return support::make_error(support::ErrorKind::Usage,
                                "llvm tier: the host and the plugin disagree on the module");
@@ -183,15 +163,26 @@ support::Result<TranslatedModule> translate_module(const ir::Module& mod,
   env.guard_pages = guard_pages && !env.memory64;
   env.checks = checks;
   env.pshufb = host_has_pshufb();
-  if (has_tail_calls(mod)) env.func_cc = llvm::CallingConv::Tail;
+  // Tail calls: every wasm function is `tailcc` (docs/llvm.md, "Tail calls"); other modules
+  // keep the C convention.
+  if (binary::uses_tail_calls(mod)) env.func_cc = llvm::CallingConv::Tail;
   // Only a module with exception handling has functions that may unwind (docs/llvm.md,
   // "Exception handling"); every other module's code stays `nounwind`, as before.
   if (binary::uses_exception_handling(mod)) env.enable_exceptions();
-  for (uint32_t i = 0; i < mod.functions.size(); ++i)
-    declare_function(env, mod.num_imported_funcs + i);
+  // A batch: only its functions are declared and translated (the host validated the others'
+  // bodies when it loaded the module; they run on whatever code the runtime gives them).
+  if (!functions.empty()) env.batch.assign(functions.begin(), functions.end());
+  for (uint32_t i = 0; i < mod.functions.size(); ++i) {
+    if (env.compiled_here(mod.num_imported_funcs + i))
+      declare_function(env, mod.num_imported_funcs + i);
+  }
   validate::ModuleContext vctx = validate::compute_module_context(mod);
   for (uint32_t i = 0; i < mod.functions.size(); ++i) {
     uint32_t func_index = mod.num_imported_funcs + i;
+    if (!env.compiled_here(func_index)) {
+      note_translated();
+      continue;
+    }
     FunctionTranslator translator(env, func_index);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, vctx, translator));
     if (i < osr_functions.size() && osr_functions[i] != 0) {

@@ -38,7 +38,8 @@ struct GenerateOutput {
 
 // The shared front half: validation and translation of every body to (unoptimized) LLVM IR,
 // with (guard_pages) or without bounds compares on memory 0, and the on-stack replacement
-// entries of the defined functions marked in `osr_functions` (translate_osr.cpp).
+// entries of the defined functions marked in `osr_functions` (translate_osr.cpp). `functions`:
+// empty, or a batch (one byte per defined function, tier_abi.h's ObjectRequest::functions).
 struct TranslatedModule {
   std::unique_ptr<llvm::LLVMContext> context;
   std::unique_ptr<llvm::Module> module;
@@ -46,7 +47,8 @@ struct TranslatedModule {
 support::Result<TranslatedModule>
 translate_module(const ir::Module& module, const validate::Features& features,
                  const HostLayout& layout, uint64_t function_count, bool guard_pages,
-                 uint32_t checks, std::span<const uint8_t> osr_functions = {});
+                 uint32_t checks, std::span<const uint8_t> osr_functions = {},
+                 std::span<const uint8_t> functions = {});
 void initialize_llvm();
 // The host CPU's name and every feature it has.
 llvm::Expected<llvm::orc::JITTargetMachineBuilder> host_target();
@@ -77,6 +79,7 @@ support::Result<ObjectCode> generate_object(const ir::Module& module,
                                             const validate::Features& features,
                                             const HostLayout& layout, uint64_t function_count,
                                             bool guard_pages, uint32_t checks,
-                                            std::span<const uint8_t> osr_functions = {});
+                                            std::span<const uint8_t> osr_functions = {},
+                                            std::span<const uint8_t> functions = {});
 
 } // namespace wasmcap::llvm_tier

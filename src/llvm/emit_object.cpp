@@ -12,13 +12,12 @@
 
 namespace wasmcap::llvm_tier {
 
-support::Result<ObjectCode> generate_object(const ir::Module& mod,
-                                            const validate::Features& features,
-                                            const HostLayout& layout, uint64_t function_count,
-                                            bool guard_pages, uint32_t checks,
-                                            std::span<const uint8_t> osr_functions) {
-  auto translated =
-      translate_module(mod, features, layout, function_count, guard_pages, checks, osr_functions);
+support::Result<ObjectCode>
+generate_object(const ir::Module& mod, const validate::Features& features, const HostLayout& layout,
+                uint64_t function_count, bool guard_pages, uint32_t checks,
+                std::span<const uint8_t> osr_functions, std::span<const uint8_t> functions) {
+  auto translated = translate_module(mod, features, layout, function_count, guard_pages, checks,
+                                     osr_functions, functions);
   if (!translated) return translated.error();
   llvm::Module& llmod = *translated->module;
 

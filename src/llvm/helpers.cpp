@@ -55,6 +55,8 @@ const HostLayout& host_layout() {
     const runtime::Memory::FieldOffsets m = runtime::Memory::field_offsets();
     l.memory_base = m.base;
     l.memory_size = m.size;
+    l.ctx_functions_begin = offsetof(JitContext, functions_begin);
+    l.ctx_functions_end = offsetof(JitContext, functions_end);
     return l;
   }();
   return layout;
@@ -308,6 +310,8 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   ctx.instance = inst;
   ctx.store = &store;
   ctx.module = this;
+  ctx.functions_begin = functions_.data();
+  ctx.functions_end = functions_.data() + functions_.size();
   runtime::InterruptState& interrupt = store.interrupt_state();
   ctx.interrupt = &interrupt.trigger;
   if ((checks_ & kCheckInterrupt) != 0) interrupt.arm(ctx.stack_limit);
@@ -374,7 +378,20 @@ void wasmcap_jit_trap(JitContext* ctx, uint32_t code, uint64_t offset) {
 
 void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_t offset) {
   support::Status st;
-  {
+  runtime::Store& store = *ctx->store;
+  if (f->kind == FuncInstance::Kind::Wasm && store.poll_requested()) {
+    store.run_poll_hooks(); // a safe point, as in invoke_into: may switch the callee's tier
+  }
+  // A wasm callee whose code takes slots (compiled code, the interpreter) is called with this
+  // call's own slots: no conversion, no allocation. Its type is right by validation (direct
+  // calls) or the `indirect` helper's check. Per-function tier-up calls functions of its own
+  // instance outside the batch this way.
+  const runtime::ModuleCode* code =
+      f->kind == FuncInstance::Kind::Wasm ? &f->instance->code->code_of(*f) : nullptr;
+  if (code != nullptr && code->has_slot_calls()) {
+    store.return_fuel(*ctx->fuel);
+    st = code->call_slots(store, *f, slots);
+  } else {
     const ir::FuncType& t = *f->type;
     std::vector<runtime::Value> args(t.params.size());
     std::vector<runtime::Value> results(t.results.size());

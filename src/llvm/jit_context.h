@@ -55,6 +55,12 @@ struct JitContext {
   std::atomic<uintptr_t>* interrupt = nullptr;
   int64_t* fuel = nullptr;             // the store's compiled-code counter (kCheckFuel)
   runtime::Tag* const* tags = nullptr; // the instance's tags: landing pads compare with them
+  // The running code's JitFunction descriptors (JitModule::functions()): a batch of tiering
+  // (ObjectRequest::functions) calls a same-instance callee found at run time directly only when
+  // its FuncInstance::code lies in [functions_begin, functions_end), i.e. is compiled in the
+  // batch itself (another batch's code would run with this context's `module`).
+  const void* functions_begin = nullptr;
+  const void* functions_end = nullptr;
 };
 
 // What FuncInstance::code points at for a compiled function.

@@ -76,6 +76,9 @@ int compile_object(const ObjectRequest* request) {
         request->guard_pages != 0, request->checks & kKnownChecks,
         (request->checks & kCheckFuel) == 0 && request->osr_functions
             ? std::span<const uint8_t>(request->osr_functions, request->function_count)
+            : std::span<const uint8_t>(),
+        request->functions != nullptr
+            ? std::span<const uint8_t>(request->functions, request->function_count)
             : std::span<const uint8_t>());
     if (!object) {
       report(errors, object.error());

@@ -31,9 +31,13 @@ namespace wasmcap::llvm_tier {
 //    lengths as u64; memory_grow, table_size and table_grow return 64 bits.
 // 10: multiple memories: HostLayout::ctx_memories, memory_base and memory_size; memory_grow,
 //     memory_init, memory_copy (destination and source) and memory_fill take memory indices.
-// 11: HostLayout::func_index (fuel: an indirect tail call charges its callee's entry cost from a
+// 11: per-function tier-up (docs/tiering.md): ObjectRequest::functions (a batch: only some
+//     functions compiled, the others called through the runtime) and
+//     HostLayout::ctx_functions_begin and ctx_functions_end (a batch's same-instance fast path
+//     checks the callee is its own).
+// 12: HostLayout::func_index (fuel: an indirect tail call charges its callee's entry cost from a
 //     table, so it stays a tail call); TrapCode::NullFunctionReference and NullReference.
-inline constexpr uint32_t kTierAbiVersion = 11;
+inline constexpr uint32_t kTierAbiVersion = 12;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -98,6 +102,9 @@ struct HostLayout {
   uint64_t ctx_memories; // JitContext::memories (-> runtime::Memory*, by memory index)
   uint64_t memory_base;  // runtime::Memory's base address (it never moves)
   uint64_t memory_size;  // runtime::Memory's current size in bytes (a u64)
+  // Batches (ObjectRequest::functions): the running code's JitFunction descriptors, [begin, end).
+  uint64_t ctx_functions_begin; // JitContext::functions_begin
+  uint64_t ctx_functions_end;   // JitContext::functions_end
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
@@ -208,6 +215,13 @@ struct ObjectRequest {
   const uint8_t* osr_functions;
   ProgressCallback progress;
   void* progress_sink;
+  // Null (the whole module), or one byte per defined function: a batch of tiering's per-function
+  // tier-up (docs/tiering.md). Only the marked functions are compiled ("w<i>", "e<i>", and "o<i>"
+  // and "q<i>" when osr_functions asks); a call to any other goes through the `call` helper as a
+  // call to an import does (the runtime runs whatever code it has then), and call_indirect's and
+  // return_call_indirect's direct path also checks that the callee's FuncInstance::code is one of
+  // this code's descriptors (JitContext::functions_begin/end).
+  const uint8_t* functions;
 };
 
 // The table wasmcap_llvm_tier_v1() returns. compile() returns an opaque handle owning the

@@ -356,7 +356,8 @@ void FunctionTranslator::note_for_interrupt_checks(const ir::Instr& instr) {
   if (c.kind != Op::Loop || !c.straight || c.loop_check == nullptr || dead_) return;
   const ir::OpInfo& info = ir::op_info(instr.op);
   if (instr.op == Op::Call) {
-    c.calls_first = instr.index >= wasm_.num_imported_funcs; // imports have no entry check
+    c.calls_first = env_.compiled_here(instr.index); // imports have no entry check (nor do
+                                                     // calls out of a batch)
     c.straight = false;
   } else if (instr.op == Op::End) {
     // the loop's own end: nothing to learn
@@ -524,7 +525,7 @@ void FunctionTranslator::push_results(llvm::Value* ret, const ir::FuncType& type
 
 void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
   const ir::FuncType& t = wasm_.func_type(func_index);
-  if (func_index < wasm_.num_imported_funcs) {
+  if (!env_.compiled_here(func_index)) { // an import, or a function outside this batch
     llvm::Value* funcs = ctx_field(env_.layout.ctx_funcs, env_.ptr);
     llvm::Value* f =
         b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, func_index));
@@ -581,11 +582,30 @@ void FunctionTranslator::call_generic(llvm::Value* f, const ir::FuncType& t, uin
 
 // The helper checks the table index, null and the type; a callee of this same instance is then
 // called directly through its native entry, any other through the runtime.
+// In a batch (ModuleEnv::batch) the callee must also be compiled in this very object: a function
+// of this instance may still run on the interpreter, or in another batch's code.
 void FunctionTranslator::branch_on_own_instance(llvm::Value* f, llvm::BasicBlock* fast,
                                                 llvm::BasicBlock* slow) {
   llvm::Value* inst =
       b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, env_.layout.func_instance));
-  b_.CreateCondBr(b_.CreateICmpEQ(inst, ctx_field(env_.layout.ctx_instance, env_.ptr)), fast, slow);
+  llvm::Value* own = b_.CreateICmpEQ(inst, ctx_field(env_.layout.ctx_instance, env_.ptr));
+  if (!env_.partial()) {
+    b_.CreateCondBr(own, fast, slow);
+    return;
+  }
+  auto* check = llvm::BasicBlock::Create(env_.context, "", fn_);
+  b_.CreateCondBr(own, check, slow);
+  b_.SetInsertPoint(check);
+  llvm::Value* code = b_.CreatePtrToInt(
+      b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, f, env_.layout.func_code)),
+      env_.i64);
+  llvm::Value* begin =
+      b_.CreatePtrToInt(ctx_field(env_.layout.ctx_functions_begin, env_.ptr), env_.i64);
+  llvm::Value* end =
+      b_.CreatePtrToInt(ctx_field(env_.layout.ctx_functions_end, env_.ptr), env_.i64);
+  // One unsigned compare: code - begin < end - begin.
+  llvm::Value* mine = b_.CreateICmpULT(b_.CreateSub(code, begin), b_.CreateSub(end, begin));
+  b_.CreateCondBr(mine, fast, slow);
 }
 
 llvm::Value* FunctionTranslator::native_entry(llvm::Value* f) {
@@ -718,7 +738,7 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
   // return_call_indirect and return_call_ref find the callee at run time.
   const bool indirect = instr.op == Op::ReturnCallIndirect || instr.op == Op::ReturnCallRef;
   const ir::FuncType& t = indirect ? wasm_.types[instr.index] : wasm_.func_type(instr.index);
-  if (!indirect && instr.index >= wasm_.num_imported_funcs) {
+  if (!indirect && env_.compiled_here(instr.index)) {
     if (fuel_counter_ != nullptr) {
       env_.entry_charges.emplace_back(emit_fuel_charge(env_, b_, ctx_, fuel_counter_, instr.offset),
                                       instr.index);

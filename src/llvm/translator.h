@@ -51,6 +51,16 @@ struct ModuleEnv {
 
   std::vector<llvm::FunctionType*> func_types; // per module type index
   std::vector<llvm::Function*> funcs;          // per function index; nullptr for imports
+  // A batch (ObjectRequest::functions): one byte per defined function, non-zero for those this
+  // object compiles; empty: the whole module. A function outside the batch is called as an import
+  // is (through the runtime), and runtime-found callees are checked to be the batch's own.
+  std::vector<uint8_t> batch;
+  bool partial() const { return !batch.empty(); }
+  // Whether calls to function `func_index` can go straight to its code in this object.
+  bool compiled_here(uint32_t func_index) const {
+    if (func_index < wasm.num_imported_funcs) return false;
+    return batch.empty() || batch[func_index - wasm.num_imported_funcs] != 0;
+  }
   llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
       data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
       elem_drop, interrupt, refuel, entry_check;

@@ -124,7 +124,8 @@ support::Status Store::refuel(int64_t& counter) {
     }
   }
   if (!fuel_enabled_) {
-    counter = kFuelChunk;
+    chunk_jitter_ = chunk_jitter_ * 6364136223846793005u + 1442695040888963407u;
+    counter = kFuelChunk - static_cast<int64_t>(chunk_jitter_ >> 52);
     return support::ok();
   }
   // The counter went below zero by the units charged beyond it: pay them from the reserve.

@@ -186,6 +186,11 @@ private:
   StoreLimits limits_;
   bool fuel_enabled_ = false;
   uint64_t fuel_reserve_ = 0;
+  // Without a fuel limit the chunk is shortened by up to 4095 units, varying (a linear
+  // congruential sequence): refuels are where the interpreter samples the running functions for
+  // tiering (FunctionCode::samples), and a fixed period would alias with a loop's own, always
+  // landing in the same few functions of it.
+  uint64_t chunk_jitter_ = 0x9e3779b97f4a7c15u;
   int64_t compiled_fuel_ = 0;
   // Shared with the timer thread, which may fire after the store is gone.
   std::shared_ptr<InterruptState> interrupt_state_ = std::make_shared<InterruptState>();

@@ -64,9 +64,20 @@ public:
     return false;
   }
 
+  // The code that runs `func` (a function whose FuncInstance::code came from this code): this
+  // code itself, unless it is a mix of tiers (tiering's per-function switch, where some functions
+  // of an instance are compiled and the others still interpreted: api/tiered_code.h).
+  virtual const ModuleCode& code_of(const FuncInstance& func) const {
+    (void)func;
+    return *this;
+  }
+
   // Tiering: the defined functions (0 = first non-imported) another tier should compile
   // on-stack replacement entries for (see call_osr): those this code found running.
   virtual std::vector<uint32_t> osr_candidates() const { return {}; }
+  // Tiering: per defined function, how often this code found it running, weighted (the higher,
+  // the hotter; per-function tier-up compiles the hottest first). Empty when it does not count.
+  virtual std::vector<uint32_t> samples() const { return {}; }
   // How many activations of this code another tier's code took over by call_osr.
   virtual uint64_t osr_entries() const { return 0; }
 
