@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "binary/code_reader.h"
+#include "binary/instruction_scan.h"
 
 namespace wasmcap::binary {
 
@@ -28,29 +28,20 @@ bool uses_exception_handling(const ir::Module& mod) {
   for (const ir::Function& f : mod.functions) {
     if (has_exnref(f.locals)) return true;
   }
-  struct Finder {
-    bool found = false;
-    support::Status operator()(const ir::Instr& instr) {
-      switch (instr.op) {
-      case ir::Op::Try:
-      case ir::Op::Catch:
-      case ir::Op::CatchAll:
-      case ir::Op::Delegate:
-      case ir::Op::Rethrow:
-      case ir::Op::Throw:
-      case ir::Op::ThrowRef:
-      case ir::Op::TryTable: found = true; break;
-      case ir::Op::RefNull: found |= instr.type == ValType::ExnRef; break;
-      default: break;
-      }
-      return support::ok();
+  return any_instruction(mod, [](const ir::Instr& instr) {
+    switch (instr.op) {
+    case ir::Op::Try:
+    case ir::Op::Catch:
+    case ir::Op::CatchAll:
+    case ir::Op::Delegate:
+    case ir::Op::Rethrow:
+    case ir::Op::Throw:
+    case ir::Op::ThrowRef:
+    case ir::Op::TryTable: return true;
+    case ir::Op::RefNull: return instr.type == ValType::ExnRef;
+    default: return false;
     }
-  } finder;
-  for (const ir::Function& fn : mod.functions) {
-    CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
-    if (!reader.read_expression() || finder.found) return finder.found;
-  }
-  return false;
+  });
 }
 
 } // namespace wasmcap::binary

@@ -37,22 +37,39 @@ void Lowering::lower_return_call(const ir::Instr& in, size_t h) {
   word(slots_of(type->params));
 }
 
-// br_on_null / br_on_non_null: the reference's null test goes to the slot above the operands
-// (the frame grows by it), then a BrIf on it as br_if does. br_on_null branches with the values
-// below the reference; br_on_non_null with the reference too.
+// br_on_null, br_on_non_null, br_on_cast and br_on_cast_fail: a test of the reference on top
+// (its null test, or a RefTest of the cast's target) goes to the slot above the operands (the
+// frame grows by it), then a branch on it as br_if does. br_on_null branches with the values
+// below the reference; the others with the reference too (its slot is unchanged).
 void Lowering::lower_br_on_null(const ir::Instr& in, size_t h,
                                 const validate::FunctionValidator& v) {
   const uint32_t scratch = slot(h);
   op(IOp::RefIsNull, in.offset);
   word(scratch);
   word(src(h - 1));
+  const bool on_null = in.op == Op::BrOnNull;
+  branch_on_test(in, scratch, on_null, on_null ? h - 1 : h, v);
+}
+
+void Lowering::lower_br_on_cast(const ir::Instr& in, size_t h,
+                                const validate::FunctionValidator& v) {
+  const uint32_t scratch = slot(h);
+  op(IOp::RefTest, in.offset);
+  word(scratch);
+  word(src(h - 1));
+  ref_target(in.type2);
+  branch_on_test(in, scratch, in.op == Op::BrOnCast, h, v);
+}
+
+// Branches to in.index's label with `carried` operands when the test in slot `scratch` is
+// `when` (true or false).
+void Lowering::branch_on_test(const ir::Instr& in, uint32_t scratch, bool when, size_t carried,
+                              const validate::FunctionValidator& v) {
   if (scratch + 1 > out_.frame_slots) out_.frame_slots = scratch + 1;
   Cond cond;
   cond.words.push_back(scratch);
-  const bool on_null = in.op == Op::BrOnNull;
-  const size_t carried = on_null ? h - 1 : h;
   if (plain_branch(in.index, carried, v)) {
-    const uint32_t at = cond_jump(cond, on_null, in.offset);
+    const uint32_t at = cond_jump(cond, when, in.offset);
     Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];
     if (c.op == Op::Loop) {
       patch(at, c.loop_start);
@@ -60,7 +77,7 @@ void Lowering::lower_br_on_null(const ir::Instr& in, size_t h,
       c.end_fixups.push_back(at);
     }
   } else {
-    const uint32_t skip = cond_jump(cond, !on_null, in.offset);
+    const uint32_t skip = cond_jump(cond, !when, in.offset);
     branch(in.index, carried, v, in.offset);
     patch(skip, pos());
   }
@@ -69,34 +86,6 @@ void Lowering::lower_br_on_null(const ir::Instr& in, size_t h,
 void Lowering::ref_target(ir::ValType t) {
   word(t.bits());
   word(t.is_concrete() && t.index() < module_.canonical.size() ? module_.canonical[t.index()] : 0);
-}
-
-// br_on_cast / br_on_cast_fail: as br_on_null, with a RefTest of the target type into the
-// scratch slot; the reference goes with the branch either way (its slot is unchanged).
-void Lowering::lower_br_on_cast(const ir::Instr& in, size_t h,
-                                const validate::FunctionValidator& v) {
-  const uint32_t scratch = slot(h);
-  op(IOp::RefTest, in.offset);
-  word(scratch);
-  word(src(h - 1));
-  ref_target(in.type2);
-  if (scratch + 1 > out_.frame_slots) out_.frame_slots = scratch + 1;
-  Cond cond;
-  cond.words.push_back(scratch);
-  const bool on_match = in.op == Op::BrOnCast;
-  if (plain_branch(in.index, h, v)) {
-    const uint32_t at = cond_jump(cond, on_match, in.offset);
-    Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];
-    if (c.op == Op::Loop) {
-      patch(at, c.loop_start);
-    } else {
-      c.end_fixups.push_back(at);
-    }
-  } else {
-    const uint32_t skip = cond_jump(cond, !on_match, in.offset);
-    branch(in.index, h, v, in.offset);
-    patch(skip, pos());
-  }
 }
 
 // Memory 0 lives in the dispatch's registers; another memory is switched in for one instruction.

@@ -24,6 +24,7 @@
 
 #include "binary/code_reader.h"
 #include "binary/exception_use.h"
+#include "binary/instruction_scan.h"
 #include "binary/tail_call_use.h"
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
@@ -105,18 +106,9 @@ bool refused_for_tests(const ir::Module& mod) {
 // slice 2): this tier does not compile them yet, so it refuses the module and the engine runs
 // it on the interpreter (and says so) rather than miscompile it.
 bool uses_gc(const ir::Module& mod) {
-  struct Finder {
-    bool found = false;
-    support::Status operator()(const ir::Instr& instr) {
-      found = found || instr.op == ir::Op::RefEq || ir::op_info(instr.op).prefix == 0xFB;
-      return support::ok();
-    }
-  } finder;
-  for (const ir::Function& fn : mod.functions) {
-    binary::CodeReader<Finder> reader(mod.range_bytes(fn.body), fn.body.offset, finder);
-    if (!reader.read_expression() || finder.found) return finder.found;
-  }
-  return false;
+  return binary::any_instruction(mod, [](const ir::Instr& instr) {
+    return instr.op == ir::Op::RefEq || ir::op_info(instr.op).prefix == 0xFB;
+  });
 }
 
 // i8x16.swizzle's one-instruction form (translate_simd.cpp); the code is generated for this host
