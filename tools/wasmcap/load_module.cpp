@@ -104,13 +104,31 @@ Result<Component> load_component(const Engine& engine, std::span<const uint8_t> 
       reports);
 }
 
-bool is_precompiled_file(const std::string& path) {
+namespace {
+// The first 8 bytes of a file (fewer when it is shorter or unreadable: the count says).
+size_t read_head(const std::string& path, uint8_t (&head)[8]) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  uint8_t head[8];
+  if (fd < 0) return 0;
   const ssize_t n = ::read(fd, head, sizeof head);
   ::close(fd);
-  return n == sizeof head && Module::is_precompiled(std::span<const uint8_t>(head, sizeof head));
+  return n < 0 ? 0 : static_cast<size_t>(n);
+}
+} // namespace
+
+bool is_precompiled_file(const std::string& path) {
+  uint8_t head[8];
+  return read_head(path, head) == sizeof head &&
+         Module::is_precompiled(std::span<const uint8_t>(head, sizeof head));
+}
+
+bool is_component_file(const std::string& path) {
+  uint8_t head[8];
+  const size_t n = read_head(path, head);
+  // A binary says what it is in its first 8 bytes (a module, a component, either kind of
+  // .cwasm), so a big module or .cwasm is not read whole just to learn it is no component.
+  if (n > 0 && head[0] == 0x00) return looks_like_component(std::span<const uint8_t>(head, n));
+  auto bytes = read_whole_file(path); // text: its first form decides
+  return bytes && looks_like_component(*bytes);
 }
 
 Result<Module> load_module(const Engine& engine, const std::string& path) {

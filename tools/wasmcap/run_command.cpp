@@ -275,7 +275,10 @@ int run(const RunOptions& opts) {
   auto config = wasi_config(opts);
   if (!config) return report_error(opts.file, config.error());
   Engine engine(engine_config);
-  if (auto bytes = read_whole_file(opts.file); bytes && looks_like_component(*bytes)) {
+  // A binary module is read once, below (a .cwasm is mapped, never read whole).
+  if (is_component_file(opts.file)) {
+    auto bytes = read_whole_file(opts.file);
+    if (!bytes) return report_error(opts.file, bytes.error());
     return run_component(opts, engine, *config, *bytes);
   }
   auto module = load_for_run(engine, opts);

@@ -57,6 +57,8 @@ bool is_precompiled_file(const std::string& path);
 Result<Module> load_module(const Engine& engine, const std::string& path);
 // A component file: a component binary, or text whose first form is `(component ...)`.
 bool looks_like_component(std::span<const uint8_t> bytes);
+// The same for a file, reading only its first bytes when it is a binary.
+bool is_component_file(const std::string& path);
 Result<Component> load_component(const Engine& engine, std::span<const uint8_t> bytes,
                                  const CodeCache* cache = nullptr,
                                  std::vector<CacheReport>* reports = nullptr);
