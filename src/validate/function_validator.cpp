@@ -403,16 +403,22 @@ Status FunctionValidator::apply_branch(const ir::Instr& instr) {
       type = &module_.types[instr.index];
       WASMCAP_TRY(pop(table_addr(instr.index2)));
     }
-    const std::vector<ValType>& own = controls_.front().end_types;
-    if (type->results.size() != own.size()) return type_mismatch();
-    for (size_t i = 0; i < own.size(); ++i)
-      if (!subtype(type->results[i], own[i])) return type_mismatch();
-    WASMCAP_TRY(pop_all(type->params));
-    set_unreachable();
-    return support::ok();
+    return tail_call_to(*type);
   }
   default: return type_mismatch();
   }
+}
+
+// A tail call to a function of `type`: its results are the caller's (subtypes of them), its
+// parameters are popped, and the rest of the block is unreachable.
+Status FunctionValidator::tail_call_to(const ir::FuncType& type) {
+  const std::vector<ValType>& own = controls_.front().end_types;
+  if (type.results.size() != own.size()) return type_mismatch();
+  for (size_t i = 0; i < own.size(); ++i)
+    if (!subtype(type.results[i], own[i])) return type_mismatch();
+  WASMCAP_TRY(pop_all(type.params));
+  set_unreachable();
+  return support::ok();
 }
 
 // Parametric and variable instructions, calls and references.

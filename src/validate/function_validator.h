@@ -112,6 +112,7 @@ private:
   support::Status apply_typed_ref(const ir::Instr& instr);
   // GC (function_validator_gc.cpp): ref.eq, ref.test, ref.cast, br_on_cast(_fail), i31.
   support::Status apply_gc(const ir::Instr& instr);
+  support::Status tail_call_to(const ir::FuncType& type);
   support::Result<const ir::FuncType*> ref_func_type(uint32_t type_index) const;
   support::Status check_local_get(uint32_t index) const;
   void note_local_set(uint32_t index);

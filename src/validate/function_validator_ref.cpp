@@ -39,16 +39,7 @@ Status FunctionValidator::apply_typed_ref(const ir::Instr& instr) {
   case Op::ReturnCallRef: {
     WASMCAP_ASSIGN(const ir::FuncType* type, ref_func_type(instr.index));
     WASMCAP_TRY(pop(ValType::ref_index(instr.index, true)));
-    if (instr.op == Op::ReturnCallRef) {
-      // As return_call: the callee's results are the caller's (subtypes of them).
-      const std::vector<ValType>& own = controls_.front().end_types;
-      if (type->results.size() != own.size()) return type_mismatch();
-      for (size_t i = 0; i < own.size(); ++i)
-        if (!subtype(type->results[i], own[i])) return type_mismatch();
-      WASMCAP_TRY(pop_all(type->params));
-      set_unreachable();
-      return support::ok();
-    }
+    if (instr.op == Op::ReturnCallRef) return tail_call_to(*type); // as return_call
     WASMCAP_TRY(pop_all(type->params));
     push_all(type->results);
     return support::ok();
