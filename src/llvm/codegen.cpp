@@ -24,7 +24,6 @@
 
 #include "binary/code_reader.h"
 #include "binary/exception_use.h"
-#include "binary/instruction_scan.h"
 #include "binary/tail_call_use.h"
 #include "validate/module_context.h"
 #include "validate/module_validator.h"
@@ -72,6 +71,7 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   add("wasmcap_jit_catch", h.catch_exception);
   add("wasmcap_jit_personality", h.personality);
   add("_Unwind_Resume", h.unwind_resume);
+  add("wasmcap_jit_ref_test", h.ref_test);
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   if (llvm::Error e = jd.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
     return llvm_error("defining helpers", std::move(e));
@@ -100,15 +100,6 @@ bool refused_for_tests(const ir::Module& mod) {
     if (has_v128(t.params) || has_v128(t.results) || has_v128(mod.functions[i].locals)) return true;
   }
   return false;
-}
-
-// Whether some body uses a GC instruction (ref.eq, ref.test, ref.cast, br_on_cast, i31; docs/gc.md
-// slice 2): this tier does not compile them yet, so it refuses the module and the engine runs
-// it on the interpreter (and says so) rather than miscompile it.
-bool uses_gc(const ir::Module& mod) {
-  return binary::any_instruction(mod, [](const ir::Instr& instr) {
-    return instr.op == ir::Op::RefEq || ir::op_info(instr.op).prefix == 0xFB;
-  });
 }
 
 // i8x16.swizzle's one-instruction form (translate_simd.cpp); the code is generated for this host
@@ -140,7 +131,6 @@ translate_module(const ir::Module& mod, const validate::Features& features,
   }
   WASMCAP_TRY(validate::validate_module_without_bodies(mod, features));
   if (refused_for_tests(mod)) return unsupported("v128 values (WASMCAP_LLVM_REFUSE=v128)");
-  if (uses_gc(mod)) return unsupported("GC instructions");
   // The check must come before any function is declared: it picks their calling convention.
   initialize_llvm();
   TranslatedModule out;

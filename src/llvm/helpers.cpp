@@ -8,6 +8,7 @@
 #include <csetjmp>
 #include <cstring>
 
+#include "runtime/gc_ref.h"
 #include "runtime/invoke.h"
 #include "runtime/trap.h"
 #include "llvm/backtrace.h"
@@ -88,6 +89,7 @@ const HostHelpers& host_helpers() {
       reinterpret_cast<void*>(&wasmcap_jit_catch),
       personality_address(),
       unwind_resume_address(),
+      reinterpret_cast<void*>(&wasmcap_jit_ref_test),
   };
   return helpers;
 }
@@ -180,6 +182,8 @@ const char* trap_message(uint32_t code) {
   case TrapCode::NullExceptionReference: return tt::kNullExceptionReference;
   case TrapCode::NullFunctionReference: return tt::kNullFunctionReference;
   case TrapCode::NullReference: return tt::kNullReference;
+  case TrapCode::NullI31Reference: return tt::kNullI31Reference;
+  case TrapCode::CastFailure: return tt::kCastFailure;
   }
   return tt::kUnreachable;
 }
@@ -439,6 +443,15 @@ bool within(uint64_t at, uint64_t n, uint64_t size) {
   return n <= size && at <= size - n;
 }
 } // namespace
+
+uint32_t wasmcap_jit_ref_test(JitContext* ctx, const void* ref, uint32_t target) {
+  // A type index becomes the host's canonical id here: ids are the process's own (the plugin,
+  // loaded apart, has a registry of its own, and a .cwasm outlives the process).
+  const ir::ValType t = ir::ValType::from_bits(target);
+  const std::vector<uint32_t>& ids = ctx->instance->type_ids;
+  const uint32_t canonical = t.is_concrete() && t.index() < ids.size() ? ids[t.index()] : 0;
+  return runtime::ref_matches(reinterpret_cast<uintptr_t>(ref), t, canonical) ? 1 : 0;
+}
 
 FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t index,
                                    uint32_t type_index, uint64_t offset) {

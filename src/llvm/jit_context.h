@@ -93,6 +93,9 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
 // Indices, addresses and lengths are u64: i32 operands zero-extended (memory64/table64).
 FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t index,
                                    uint32_t type_index, uint64_t offset);
+// GC: whether `ref` is of the reference type with bits `target` (ValType::bits; a type index is
+// the instance's module's) (runtime::ref_matches).
+uint32_t wasmcap_jit_ref_test(JitContext* ctx, const void* ref, uint32_t target);
 // `memory`, `dst` and `src` are memory indices (multiple memories).
 int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t memory, uint64_t delta);
 void wasmcap_jit_memory_init(JitContext* ctx, uint32_t memory, uint32_t seg, uint64_t d, uint64_t s,

@@ -37,7 +37,9 @@ namespace wasmcap::llvm_tier {
 //     checks the callee is its own).
 // 12: HostLayout::func_index (fuel: an indirect tail call charges its callee's entry cost from a
 //     table, so it stays a tail call); TrapCode::NullFunctionReference and NullReference.
-inline constexpr uint32_t kTierAbiVersion = 12;
+// 13: GC without the heap (docs/gc.md, slice 2a): HostHelpers::ref_test; TrapCode::NullI31Reference
+//     and CastFailure.
+inline constexpr uint32_t kTierAbiVersion = 13;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -73,8 +75,10 @@ enum class TrapCode : uint32_t {
   NullExceptionReference, // throw_ref of null
   NullFunctionReference,  // call_ref, return_call_ref of null
   NullReference,          // ref.as_non_null of null
+  NullI31Reference,       // i31.get_s, i31.get_u of null
+  CastFailure,            // ref.cast
 };
-inline constexpr uint32_t kTrapCodeCount = static_cast<uint32_t>(TrapCode::NullReference) + 1;
+inline constexpr uint32_t kTrapCodeCount = static_cast<uint32_t>(TrapCode::CastFailure) + 1;
 
 // Byte offsets of host fields compiled code reads directly, measured by the host (some of these
 // structs are not standard-layout), so the plugin never includes a runtime header.
@@ -136,6 +140,9 @@ struct HostHelpers {
   void* catch_exception; // (ctx, exception, out slots, keep): its payload to out; keep: an exnref
   void* personality;     // the personality routine of functions with landing pads
   void* unwind_resume;   // the host's _Unwind_Resume, which `resume` calls
+  // GC: (ctx, ref, target type bits) -> 1 when the reference is of the type (ref.test, ref.cast,
+  // br_on_cast; runtime::ref_matches); a type index in the bits is the module's.
+  void* ref_test;
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only

@@ -64,6 +64,7 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   interrupt = declare("wasmcap_jit_interrupt", void_type, {ptr, i64});
   refuel = declare("wasmcap_jit_refuel", void_type, {ptr, i64});
   entry_check = declare("wasmcap_jit_entry_check", void_type, {ptr, i64, i64});
+  ref_test = declare("wasmcap_jit_ref_test", i32, {ptr, ptr, i32});
   // The host defines these preserve_most (jit_context.h): the hot path keeps its registers.
   for (llvm::FunctionCallee c : {interrupt, refuel, entry_check}) {
     auto* f = llvm::cast<llvm::Function>(c.getCallee());
@@ -448,7 +449,17 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::CallRef:
   case Op::RefAsNonNull:
   case Op::BrOnNull:
-  case Op::BrOnNonNull: return typed_reference(instr);
+  case Op::BrOnNonNull:
+  case Op::RefEq:
+  case Op::RefTest:
+  case Op::RefTestNull:
+  case Op::RefCast:
+  case Op::RefCastNull:
+  case Op::BrOnCast:
+  case Op::BrOnCastFail:
+  case Op::RefI31:
+  case Op::I31GetS:
+  case Op::I31GetU: return typed_reference(instr);
   case Op::Throw:
   case Op::ThrowRef:
   case Op::Rethrow: return exceptions(instr);
