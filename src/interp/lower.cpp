@@ -183,6 +183,8 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
   case Op::BrIf:
   case Op::BrOnNull:
   case Op::BrOnNonNull:
+  case Op::BrOnCast:
+  case Op::BrOnCastFail:
     if (bad_label(in.index)) return support::ok();
     break;
   case Op::BrTable:
@@ -276,20 +278,7 @@ support::Status Lowering::lower_control(const ir::Instr& in, const validate::Fun
     break;
   case Op::BrIf: {
     if (dead) break;
-    Cond cond = take_cond(h, in.offset);
-    if (plain_branch(in.index, h - 1, v)) {
-      uint32_t at = cond_jump(cond, true, in.offset);
-      Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];
-      if (c.op == Op::Loop) {
-        patch(at, c.loop_start);
-      } else {
-        c.end_fixups.push_back(at);
-      }
-    } else {
-      uint32_t skip = cond_jump(cond, false, in.offset);
-      branch(in.index, h - 1, v, in.offset);
-      patch(skip, pos());
-    }
+    branch_on(in, take_cond(h, in.offset), true, h - 1, v);
     break;
   }
   case Op::BrTable: {

@@ -140,8 +140,9 @@ private:
   support::Status lower_control(const ir::Instr& in, const validate::FunctionValidator& v);
   void lower_br_on_null(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
   void lower_br_on_cast(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
-  void branch_on_test(const ir::Instr& in, uint32_t scratch, bool when, size_t carried,
-                      const validate::FunctionValidator& v);
+  Cond test_slot(uint32_t scratch);
+  void branch_on(const ir::Instr& in, const Cond& cond, bool when, size_t carried,
+                 const validate::FunctionValidator& v);
   // A reference test's target: the type's bits and, for a type index, its canonical id.
   void ref_target(ir::ValType t);
   void lower_generic(const ir::Instr& in, size_t h);

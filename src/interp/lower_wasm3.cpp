@@ -48,7 +48,7 @@ void Lowering::lower_br_on_null(const ir::Instr& in, size_t h,
   word(scratch);
   word(src(h - 1));
   const bool on_null = in.op == Op::BrOnNull;
-  branch_on_test(in, scratch, on_null, on_null ? h - 1 : h, v);
+  branch_on(in, test_slot(scratch), on_null, on_null ? h - 1 : h, v);
 }
 
 void Lowering::lower_br_on_cast(const ir::Instr& in, size_t h,
@@ -58,16 +58,23 @@ void Lowering::lower_br_on_cast(const ir::Instr& in, size_t h,
   word(scratch);
   word(src(h - 1));
   ref_target(in.type2);
-  branch_on_test(in, scratch, in.op == Op::BrOnCast, h, v);
+  branch_on(in, test_slot(scratch), in.op == Op::BrOnCast, h, v);
 }
 
-// Branches to in.index's label with `carried` operands when the test in slot `scratch` is
-// `when` (true or false).
-void Lowering::branch_on_test(const ir::Instr& in, uint32_t scratch, bool when, size_t carried,
-                              const validate::FunctionValidator& v) {
+// The condition of a test written to `scratch`, the slot above the operands (the frame grows
+// by it).
+Lowering::Cond Lowering::test_slot(uint32_t scratch) {
   if (scratch + 1 > out_.frame_slots) out_.frame_slots = scratch + 1;
   Cond cond;
   cond.words.push_back(scratch);
+  return cond;
+}
+
+// Branches to in.index's label with `carried` operands when `cond` is `when` (br_if, the
+// br_on_* instructions): a jump straight to the label when no value moves, else a jump over
+// the branch's copies.
+void Lowering::branch_on(const ir::Instr& in, const Cond& cond, bool when, size_t carried,
+                         const validate::FunctionValidator& v) {
   if (plain_branch(in.index, carried, v)) {
     const uint32_t at = cond_jump(cond, when, in.offset);
     Ctrl& c = ctrls_[ctrls_.size() - 1 - in.index];

@@ -117,3 +117,9 @@
     (block $l (result anyref) (br_on_cast $l i31ref anyref (local.get 0)) (unreachable))))
   "type mismatch")
 (assert_invalid (module (func (result i32) (i31.get_s (ref.null any)))) "type mismatch")
+;; br_on_cast to a label that does not exist (found by fuzzing: the interpreter's lowering sees an
+;; instruction before the validator does, and read past its control stack).
+(assert_invalid
+  (module (func (param anyref)
+    (block (result anyref) (br_on_cast 5 anyref i31ref (local.get 0)) (drop) (unreachable))))
+  "unknown label")
