@@ -146,6 +146,10 @@ std::optional<Op> op_from_prefixed(uint8_t prefix, uint32_t code);
 inline bool is_prefix_byte(uint8_t b) {
   return b == 0xFB || b == 0xFC || b == 0xFD;
 }
+// GC's instructions (WebAssembly 3.0): the 0xFB prefix, and ref.eq.
+inline bool is_gc_op(Op op) {
+  return op == Op::RefEq || op_info(op).prefix == 0xFB;
+}
 
 // Text lookup: "i32.add" -> Op. `select` maps to Op::Select (the parser picks SelectT when it
 // sees a result annotation).

@@ -448,7 +448,7 @@ uint32_t wasmcap_jit_ref_test(JitContext* ctx, const void* ref, uint32_t target)
   // A type index becomes the host's canonical id here: ids are the process's own (the plugin,
   // loaded apart, has a registry of its own, and a .cwasm outlives the process).
   const ir::ValType t = ir::ValType::from_bits(target);
-  const std::vector<uint32_t>& ids = ctx->instance->type_ids;
+  const std::span<const uint32_t> ids = ctx->instance->type_ids;
   const uint32_t canonical = t.is_concrete() && t.index() < ids.size() ? ids[t.index()] : 0;
   return runtime::ref_matches(reinterpret_cast<uintptr_t>(ref), t, canonical) ? 1 : 0;
 }

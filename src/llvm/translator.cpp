@@ -449,17 +449,7 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::CallRef:
   case Op::RefAsNonNull:
   case Op::BrOnNull:
-  case Op::BrOnNonNull:
-  case Op::RefEq:
-  case Op::RefTest:
-  case Op::RefTestNull:
-  case Op::RefCast:
-  case Op::RefCastNull:
-  case Op::BrOnCast:
-  case Op::BrOnCastFail:
-  case Op::RefI31:
-  case Op::I31GetS:
-  case Op::I31GetU: return typed_reference(instr);
+  case Op::BrOnNonNull: return typed_reference(instr);
   case Op::Throw:
   case Op::ThrowRef:
   case Op::Rethrow: return exceptions(instr);
@@ -479,6 +469,7 @@ support::Status FunctionTranslator::after(const ir::Instr& instr,
   case Op::MemoryGrow: return memory(instr);
   default: break;
   }
+  if (ir::is_gc_op(instr.op)) return typed_reference(instr); // translate_typed_refs.cpp
   if (info.prefix == 0xFD) return simd(instr);
   if (info.imm == ir::Imm::MemArg) return memory(instr);
   return numeric(instr);

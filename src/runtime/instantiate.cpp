@@ -124,7 +124,7 @@ support::Status link_imports(const ir::Module& module, std::span<const Extern> i
 // Allocates functions, tables, memories and globals defined by the module, and the exports.
 support::Status allocate(Store& store, ModuleInstance& inst) {
   const ir::Module& module = inst.module();
-  inst.type_ids = module.canonical;
+  inst.type_ids = module.canonical; // a view: the module outlives the instance
   // Memories first: which code the functions get may depend on their layout (guard pages).
   // A memory starts from its module's image when it has one: mapped, not copied. Only memory 0
   // gets the 8 GiB guard reservation: compiled code checks the others explicitly (docs/llvm.md,

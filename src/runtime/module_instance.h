@@ -50,7 +50,9 @@ public:
   void switch_code(std::shared_ptr<const ModuleCode> other);
 
   std::shared_ptr<const ModuleCode> code;
-  std::vector<uint32_t> type_ids; // Store::intern_type of each module type
+  // The canonical id of each module type (ir/type_registry.h): a view of module().canonical,
+  // which lives as long as `code` (nothing is copied per instance).
+  std::span<const uint32_t> type_ids;
   std::vector<FuncInstance*> funcs;
   std::vector<Table*> tables;
   std::vector<Memory*> memories;

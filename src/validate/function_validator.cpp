@@ -255,17 +255,7 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
   case Op::RefAsNonNull:
   case Op::BrOnNull:
   case Op::BrOnNonNull: return apply_typed_ref(instr);
-  case Op::RefEq:
-  case Op::RefTest:
-  case Op::RefTestNull:
-  case Op::RefCast:
-  case Op::RefCastNull:
-  case Op::BrOnCast:
-  case Op::BrOnCastFail:
-  case Op::RefI31:
-  case Op::I31GetS:
-  case Op::I31GetU: return apply_gc(instr);
-  default: return apply_variable(instr);
+  default: return ir::is_gc_op(instr.op) ? apply_gc(instr) : apply_variable(instr);
   }
 }
 
