@@ -78,6 +78,10 @@ struct Config {
   // and a module whose declared minimum exceeds them does not instantiate (Exhaustion).
   uint32_t max_memory_pages = 65536; // 64 KiB pages; the default allows the full 4 GiB
   uint32_t max_table_elements = 10'000'000;
+  // The most bytes a store's GC objects (Wasm GC's structs and arrays) may take; an allocation
+  // past it, after a collection, traps "GC heap limit reached". At most about 4 GiB (objects are
+  // addressed by 32-bit offsets). The CLI's --max-gc-heap.
+  uint64_t max_gc_heap = 0xFFFF'0000u;
   // Tier::Jit and Tier::Auto: give each memory 8 GiB of reserved address space (guard pages), so
   // compiled loads and stores need no bounds compare. When the reservation fails (a low `ulimit
   // -v`) the memory falls back to explicit checks on its own. false, or the environment variable

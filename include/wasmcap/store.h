@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "wasmcap/engine.h"
+#include "wasmcap/value.h"
 
 namespace wasmcap {
 
@@ -45,6 +46,11 @@ public:
   // si_code SI_TKILL and si_pid getpid()), whose handler must call this again. The store's
   // memory and globals may then hold what no instruction boundary would: drop the store.
   void interrupt_from_signal(int signal, void* ucontext);
+  // What a reference value of the any or extern hierarchy refers to (for hosts and test runners
+  // that inspect results): null, an i31, a struct or array object of this store's GC heap, or a
+  // host reference (an externref, or one converted into `any`).
+  enum class RefKind { Null, I31, Struct, Array, Host };
+  RefKind ref_kind(const Value& value) const;
   runtime::Store& impl() { return *impl_; }
 
 private:

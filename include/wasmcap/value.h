@@ -12,6 +12,12 @@
 
 namespace wasmcap {
 
+// An anyref that holds a host reference (WebAssembly 3.0's any.convert_extern of an externref)
+// is the host reference's bits with this bit set, and an externref that holds an anyref
+// (extern.convert_any) the anyref's bits with it set: the conversions flip it. Host references
+// are user-space pointers, whose bit 63 is clear (docs/gc.md).
+inline constexpr uint64_t kHostRefInAnyBit = uint64_t{1} << 63;
+
 struct V128 {
   std::array<uint8_t, 16> bytes{};
   bool operator==(const V128&) const = default;

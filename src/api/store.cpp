@@ -6,7 +6,9 @@
 #include <csignal>
 
 #include "api/tier_choice.h"
+#include "ir/subtype.h"
 #include "runtime/deadline_timer.h"
+#include "runtime/gc_ref.h"
 #include "runtime/store.h"
 
 #ifdef WASMCAP_HAVE_LLVM_TIER
@@ -25,6 +27,7 @@ runtime::StoreLimits limits_for(const Config& config) {
   limits.fuel = config.fuel;
   limits.timeout_ms = config.timeout_ms;
   limits.guard_pages = detail::guard_pages_enabled(config);
+  limits.max_gc_heap = config.max_gc_heap;
   return limits;
 }
 
@@ -41,6 +44,20 @@ std::optional<uint64_t> Store::fuel() const {
 
 void Store::set_fuel(uint64_t fuel) {
   impl_->set_fuel(fuel);
+}
+
+Store::RefKind Store::ref_kind(const Value& value) const {
+  const auto bits = reinterpret_cast<uintptr_t>(value.ref);
+  // An externref holding an anyref is the anyref with the host-in-any bit set.
+  const uint64_t any = ir::heap_top(value.type) == ir::HeapKind::Extern
+                           ? runtime::convert_ref_world(bits)
+                           : static_cast<uint64_t>(bits);
+  if (any == 0) return RefKind::Null;
+  if (runtime::is_i31(any)) return RefKind::I31;
+  const runtime::GcHeap* heap = impl_->gc_heap();
+  if (runtime::is_gc_object(any) && heap != nullptr && heap->is_object(any))
+    return heap->is_array(static_cast<uint32_t>(any)) ? RefKind::Array : RefKind::Struct;
+  return RefKind::Host;
 }
 
 void Store::interrupt() {

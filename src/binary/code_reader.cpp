@@ -148,7 +148,12 @@ Status read_instruction(ByteReader& r, ir::Instr& out, InstrScratch& scratch, bo
   }
   case ir::Imm::CallIndirect:
   case ir::Imm::TableInit:
-  case ir::Imm::TableCopy: {
+  case ir::Imm::TableCopy:
+  case ir::Imm::TypeField:
+  case ir::Imm::TypeCount:
+  case ir::Imm::TypeData:
+  case ir::Imm::TypeElem:
+  case ir::Imm::TypeType: {
     WASMCAP_ASSIGN(out.index, r.read_u32());
     WASMCAP_ASSIGN(out.index2, r.read_u32());
     break;

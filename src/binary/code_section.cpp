@@ -41,7 +41,9 @@ public:
       if (!open_.empty()) open_.pop_back();
       break;
     case ir::Op::MemoryInit:
-    case ir::Op::DataDrop: state_.code_uses_data_idx = true; break;
+    case ir::Op::DataDrop:
+    case ir::Op::ArrayNewData:
+    case ir::Op::ArrayInitData: state_.code_uses_data_idx = true; break;
     default: break;
     }
     return support::ok();

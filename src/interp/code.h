@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -333,6 +334,19 @@ struct FunctionCode {
   // same slow paths, weighted by how near the top (CompiledModule::samples, from which tiering
   // picks the functions of per-function tier-up's first batch). Null otherwise.
   std::atomic<uint32_t>* samples = nullptr;
+  // The GC's stack map (docs/gc.md, "Roots"): at each instruction that may lead to a collection
+  // (a call, an allocation), the frame slots holding references the collector must see (GC
+  // locals and the live operands of the any and extern hierarchies). Sorted by code position;
+  // empty when nothing in the module can hold a GC reference.
+  struct GcSafepoint {
+    uint32_t code_pos; // where the instruction's lowering starts
+    uint32_t begin;    // its slots: gc_slots[begin, begin + count)
+    uint32_t count;
+  };
+  std::vector<GcSafepoint> gc_safepoints;
+  std::vector<uint32_t> gc_slots;
+  // The slots of the safepoint at or last before code position `pos`.
+  std::span<const uint32_t> gc_slots_at(uint32_t pos) const;
 
   uint64_t wasm_offset_at(uint32_t code_pos) const;
 };

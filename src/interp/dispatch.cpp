@@ -13,6 +13,7 @@
 #include "interp/machine.h"
 #include "interp/numeric.h"
 #include "interp/simd_ops.h"
+#include "runtime/gc_ops.h"
 #include "runtime/gc_ref.h"
 #include "runtime/trap.h"
 
@@ -208,6 +209,8 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
                                  uint64_t* args_fp) {
   uint64_t* saved_top = m->stack_top;
   m->stack_top = fp + m->func->frame_slots; // a re-entrant invoke starts above this frame
+  const GcExit exit{m->func, pc, fp, m->frame, m->gc_exits}; // the callee may collect
+  m->gc_exits = &exit;
   // Compiled code takes and returns values in our slot layout: no conversions. It keeps a fuel
   // counter of its own (Store::compiled_fuel), so ours goes back to the store around the call.
   support::Status s;
@@ -220,6 +223,7 @@ support::Status call_with_values(Machine* m, FuncInstance* f, uint64_t* args_fp)
   } else {
     s = call_with_values(m, f, args_fp);
   }
+  m->gc_exits = exit.prev;
   m->stack_top = saved_top;
   m->osr_countdown = 0; // see Machine::osr_countdown
   if (!s) {
@@ -545,7 +549,26 @@ HANDLER(ElemDrop) {
 // --- typed function references ----------------------------------------------------------------
 #include "interp/typed_ref_dispatch.inc"
 
-// --- GC without the heap: ref.eq, i31, reference tests --------------------------------------
+// --- GC: ref.eq, i31, reference tests, and objects on the GC heap ----------------------------
+// A new GC object of `bytes` (0: too large to exist), or 0 with the trap set. The allocation
+// may collect: a GcExit shows the collector this frame (its stack map at `pc`) and its callers.
+[[gnu::noinline]] uint32_t gc_new(Machine* m, const uint32_t* pc, uint64_t* fp, uint64_t bytes,
+                                  uint32_t word0, uint32_t word1) {
+  if (bytes == 0) {
+    trap_error(m, pc, runtime::make_exhaustion(tt::kGcHeapLimit));
+    return 0;
+  }
+  const GcExit exit{m->func, pc, fp, m->frame, m->gc_exits};
+  m->gc_exits = &exit;
+  support::Result<uint32_t> at = m->store->gc_allocate(static_cast<uint32_t>(bytes), word0, word1);
+  m->gc_exits = exit.prev;
+  if (!at) {
+    trap_error(m, pc, std::move(at).error());
+    return 0;
+  }
+  return *at;
+}
+
 #include "interp/gc_dispatch.inc"
 
 // --- on-stack replacement -------------------------------------------------------------------

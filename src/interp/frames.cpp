@@ -1,4 +1,5 @@
-// backtrace() and take_sample() (frames.h), and Machine::append_running_frames.
+// backtrace() and take_sample() (frames.h), Machine::append_running_frames and the GC roots of
+// the value stack (Machine::trace_gc_roots).
 #include "interp/frames.h"
 
 namespace wasmcap::interp {
@@ -48,6 +49,23 @@ void Machine::append_running_frames(std::vector<TraceFrame>& out) const {
   if (func == nullptr || inst == nullptr) return;
   out.push_back(frame_of(func, inst, func->code.data()));
   append_callers(*this, out);
+}
+
+} // namespace wasmcap::interp
+
+namespace wasmcap::interp {
+
+void Machine::trace_gc_roots(runtime::GcHeap& heap) const {
+  auto visit = [&](const FunctionCode* fc, const uint32_t* at, const uint64_t* fp) {
+    for (uint32_t s : fc->gc_slots_at(static_cast<uint32_t>(at - fc->code.data())))
+      heap.mark(fp[s]);
+  };
+  for (const GcExit* e = gc_exits; e != nullptr; e = e->prev) {
+    if (e->func != nullptr) visit(e->func, e->pc, e->fp);
+    // A caller's return_pc is just past its call, whose safepoint is the last one before it.
+    for (const Frame* f = e->frame; f->return_pc != nullptr; --f)
+      visit(f->func, f->return_pc - 1, f->fp);
+  }
 }
 
 } // namespace wasmcap::interp

@@ -17,6 +17,14 @@ uint64_t FunctionCode::wasm_offset_at(uint32_t code_pos) const {
   return it == offsets.begin() ? 0 : std::prev(it)->wasm_offset;
 }
 
+std::span<const uint32_t> FunctionCode::gc_slots_at(uint32_t pos) const {
+  auto it = std::upper_bound(gc_safepoints.begin(), gc_safepoints.end(), pos,
+                             [](uint32_t p, const GcSafepoint& s) { return p < s.code_pos; });
+  if (it == gc_safepoints.begin()) return {};
+  --it;
+  return {gc_slots.data() + it->begin, it->count};
+}
+
 namespace {
 uint32_t width(ir::ValType t) {
   return t == ir::ValType::V128 ? 2 : 1;
@@ -39,6 +47,7 @@ Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering,
   out_.num_params = at;
   for (ir::ValType t : fn.locals)
     add_local(t);
+  init_gc_maps(fn, type);
   exn_base_ = at; // zeroed at entry like the locals: a null exception until a catch sets it
   at += exn_reserved_;
   out_.func_index = func_index;
@@ -481,7 +490,11 @@ void Lowering::lower_special(const ir::Instr& in, size_t h, const validate::Func
   case Op::Throw:
   case Op::ThrowRef:
   case Op::Rethrow: lower_throw(in, h); break;
-  default: break;
+  case Op::StructNew:
+  case Op::StructNewDefault: lower_struct_new(in, h); break;
+  default:
+    if (ir::is_gc_op(in.op)) lower_gc_heap(in, h);
+    break;
   }
 }
 
@@ -604,6 +617,7 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
     if (ir::op_info(in.op).sig == ir::Sig::Special) materialize_below(h, in.offset);
     break;
   }
+  if (gc_maps_ && is_gc_safepoint(in.op) && !v.unreachable()) note_gc_safepoint(in, h, v);
   if (in.op == Op::ReturnCall || in.op == Op::ReturnCallIndirect || in.op == Op::ReturnCallRef) {
     lower_return_call(in, h);
   } else if (ir::op_info(in.op).sig == ir::Sig::Special) {

@@ -140,6 +140,16 @@ private:
   support::Status lower_control(const ir::Instr& in, const validate::FunctionValidator& v);
   void lower_br_on_null(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
   void lower_br_on_cast(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
+  // GC's stack map (lower_gc.cpp): whether anything in the module can hold a GC reference (no
+  // map otherwise), the safepoints, and a record of one.
+  bool gc_maps_ = false;
+  std::vector<uint32_t> gc_locals_; // slots of locals of the any and extern hierarchies
+  static bool is_gc_safepoint(ir::Op op);
+  void note_gc_safepoint(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
+  void init_gc_maps(const ir::Function& fn, const ir::FuncType& type);
+  // GC's heap instructions (lower_gc.cpp).
+  void lower_gc_heap(const ir::Instr& in, size_t h);
+  void lower_struct_new(const ir::Instr& in, size_t h);
   Cond test_slot(uint32_t scratch);
   void branch_on(const ir::Instr& in, const Cond& cond, bool when, size_t carried,
                  const validate::FunctionValidator& v);

@@ -25,6 +25,19 @@ struct Frame {
   runtime::ModuleInstance* inst;
 };
 
+// Where the interpreter left its dispatch for the runtime while it may collect (an allocation, a
+// call through the runtime, on-stack replacement): the running frame (func nullptr: none, its
+// slots are dead) and, below it, the callers pushed on `frames` down to the execution's entry
+// sentinel. Linked innermost first (re-entrant executions nest), for the collector's precise
+// walk of interpreted frames (Machine::trace_gc_roots).
+struct GcExit {
+  const FunctionCode* func;
+  const uint32_t* pc;
+  const uint64_t* fp;
+  const Frame* frame;
+  const GcExit* prev;
+};
+
 struct Machine final : runtime::TierState {
   explicit Machine(const runtime::StoreLimits& limits);
 
@@ -52,6 +65,9 @@ struct Machine final : runtime::TierState {
   // the runtime zero it, so the loop that made one checks at its next header.
   int64_t osr_countdown = 0;
 
+  // The innermost GcExit (nullptr: none; the dispatch is not inside the runtime).
+  const GcExit* gc_exits = nullptr;
+
   // Set when a handler traps.
   support::Error error;
   const uint32_t* trap_pc = nullptr;
@@ -68,6 +84,9 @@ struct Machine final : runtime::TierState {
   bool trap_frame_listed = false;
 
   void append_running_frames(std::vector<TraceFrame>& out) const override; // frames.cpp
+  // The reference slots of every interpreted frame, found through gc_exits and each function's
+  // stack map (FunctionCode::gc_safepoints): precise, so a stale slot keeps nothing alive.
+  void trace_gc_roots(runtime::GcHeap& heap) const override; // frames.cpp
 };
 
 // Replaces each instruction's op number by its handler's address (as an offset); done once per

@@ -56,6 +56,12 @@ enum class Imm : uint8_t {
   TryTable,     // block type, vec(catch clause): kind byte, [u32 tag], u32 label
   BrOnCast,     // flags byte (bit 0: the first type is nullable, bit 1: the second), u32 label,
                 // two heap types (s33)
+  // GC's two-index immediates: a u32 type index (index), then a u32 (index2) that is
+  TypeField, // a field index (struct.get, struct.set)
+  TypeCount, // an operand count (array.new_fixed)
+  TypeData,  // a data index (array.new_data, array.init_data)
+  TypeElem,  // an element index (array.new_elem, array.init_elem)
+  TypeType,  // the source array's type index (array.copy)
 };
 
 // Stack signatures `<results>_<params>`; letters: i=i32 l=i64 f=f32 d=f64 x=v128, v=nothing.

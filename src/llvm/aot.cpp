@@ -89,6 +89,7 @@ void* host_symbol(std::string_view name) {
       {"wasmcap_jit_personality", h.personality},
       {"_Unwind_Resume", h.unwind_resume},
       {"wasmcap_jit_ref_test", h.ref_test},
+      {"wasmcap_jit_gc", h.gc},
       {"memcpy", reinterpret_cast<void*>(&::memcpy)},
       {"memmove", reinterpret_cast<void*>(&::memmove)},
       {"memset", reinterpret_cast<void*>(&::memset)},

@@ -90,6 +90,7 @@ const HostHelpers& host_helpers() {
       personality_address(),
       unwind_resume_address(),
       reinterpret_cast<void*>(&wasmcap_jit_ref_test),
+      reinterpret_cast<void*>(&wasmcap_jit_gc),
   };
   return helpers;
 }
@@ -233,6 +234,10 @@ void take_sample(JitContext* ctx, uint64_t offset) {
 }
 
 } // namespace
+
+void raise_error(JitContext* ctx, support::Error&& error, uint64_t offset) {
+  raise(ctx, std::move(error), offset);
+}
 
 TraceFrame JitModule::frame_at(uint64_t offset) const {
   const ir::Module& m = *module_;
@@ -450,7 +455,9 @@ uint32_t wasmcap_jit_ref_test(JitContext* ctx, const void* ref, uint32_t target)
   const ir::ValType t = ir::ValType::from_bits(target);
   const std::span<const uint32_t> ids = ctx->instance->type_ids;
   const uint32_t canonical = t.is_concrete() && t.index() < ids.size() ? ids[t.index()] : 0;
-  return runtime::ref_matches(reinterpret_cast<uintptr_t>(ref), t, canonical) ? 1 : 0;
+  return runtime::ref_matches(reinterpret_cast<uintptr_t>(ref), t, canonical, ctx->store->gc_base())
+             ? 1
+             : 0;
 }
 
 FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t index,

@@ -81,6 +81,10 @@ struct JitFunction {
 const HostLayout& host_layout();
 const HostHelpers& host_helpers();
 
+// Leaves the running activation with `error` (a helper's trap; compiled frames are added to its
+// backtrace at `offset`). A longjmp: the caller must have ended every scope owning resources.
+[[noreturn]] void raise_error(JitContext* ctx, support::Error&& error, uint64_t offset);
+
 } // namespace wasmcap::llvm_tier
 
 // Helpers called from compiled code (C linkage: their addresses are given to the JIT by name).
@@ -96,6 +100,11 @@ FuncInstance* wasmcap_jit_indirect(JitContext* ctx, uint32_t table, uint64_t ind
 // GC: whether `ref` is of the reference type with bits `target` (ValType::bits; a type index is
 // the instance's module's) (runtime::ref_matches).
 uint32_t wasmcap_jit_ref_test(JitContext* ctx, const void* ref, uint32_t target);
+// GC's heap instructions (helpers_gc.cpp): `op` an ir::Op, `a` its type index, `b` its second
+// immediate (field, count, data or element segment, source type); operands in `slots`, the
+// result (if any) written to slot 0. Traps leave the activation.
+void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64_t* slots,
+                    uint64_t offset);
 // `memory`, `dst` and `src` are memory indices (multiple memories).
 int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t memory, uint64_t delta);
 void wasmcap_jit_memory_init(JitContext* ctx, uint32_t memory, uint32_t seg, uint64_t d, uint64_t s,

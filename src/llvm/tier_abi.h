@@ -39,7 +39,8 @@ namespace wasmcap::llvm_tier {
 //     table, so it stays a tail call); TrapCode::NullFunctionReference and NullReference.
 // 13: GC without the heap (docs/gc.md, slice 2a): HostHelpers::ref_test; TrapCode::NullI31Reference
 //     and CastFailure.
-inline constexpr uint32_t kTierAbiVersion = 13;
+// 14: GC's heap (docs/gc.md, slice 3a): HostHelpers::gc.
+inline constexpr uint32_t kTierAbiVersion = 14;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -143,6 +144,9 @@ struct HostHelpers {
   // GC: (ctx, ref, target type bits) -> 1 when the reference is of the type (ref.test, ref.cast,
   // br_on_cast; runtime::ref_matches); a type index in the bits is the module's.
   void* ref_test;
+  // GC's heap instructions: (ctx, op, immediate a, immediate b, slots, offset): the operands in
+  // slots, the result written back to slot 0; traps leave the activation (llvm/helpers_gc.cpp).
+  void* gc;
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only

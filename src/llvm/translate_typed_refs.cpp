@@ -87,7 +87,7 @@ support::Status FunctionTranslator::typed_reference(const ir::Instr& instr) {
     b_.SetInsertPoint(next);
     break;
   }
-  default: break;
+  default: return gc_heap(instr); // struct.*, array.*, the conversions (translate_gc.cpp)
   }
   return support::ok();
 }

@@ -65,6 +65,7 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   refuel = declare("wasmcap_jit_refuel", void_type, {ptr, i64});
   entry_check = declare("wasmcap_jit_entry_check", void_type, {ptr, i64, i64});
   ref_test = declare("wasmcap_jit_ref_test", i32, {ptr, ptr, i32});
+  gc = declare("wasmcap_jit_gc", void_type, {ptr, i32, i32, i32, ptr, i64});
   // The host defines these preserve_most (jit_context.h): the hot path keeps its registers.
   for (llvm::FunctionCallee c : {interrupt, refuel, entry_check}) {
     auto* f = llvm::cast<llvm::Function>(c.getCallee());

@@ -63,7 +63,7 @@ struct ModuleEnv {
   }
   llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
       data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
-      elem_drop, interrupt, refuel, entry_check, ref_test;
+      elem_drop, interrupt, refuel, entry_check, ref_test, gc;
   // Exception handling (translate_exceptions.cpp), set by enable_exceptions() for a module that
   // uses it: its functions and the `call` helper may unwind (no `nounwind`), the throw helpers.
   bool exceptions = false;
@@ -204,6 +204,11 @@ private:
   void call_found(llvm::Value* f, uint32_t type_index, uint64_t offset);
   // translate_typed_refs.cpp: call_ref, ref.as_non_null, br_on_null, br_on_non_null.
   support::Status typed_reference(const ir::Instr& instr);
+  // GC's heap instructions (translate_gc.cpp): calls of the `gc` helper, operands in slots.
+  support::Status gc_heap(const ir::Instr& instr);
+  llvm::Value* gc_slots(uint64_t n);
+  llvm::AllocaInst* gc_slots_ = nullptr;
+  uint64_t gc_slots_size_ = 0;
   llvm::Value* ref_matches(llvm::Value* ref, ir::ValType target);
   void call_generic(llvm::Value* func_instance, const ir::FuncType& type, uint64_t offset);
   // For a callee found at run time (call_indirect, return_call_indirect): branches to `fast`

@@ -167,7 +167,7 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
     inst.tags.push_back(tag);
   }
   for (const ir::Global& g : module.globals) {
-    WASMCAP_ASSIGN(Value v, eval_const_expr(module, g.init, g.type.type, inst));
+    WASMCAP_ASSIGN(Value v, eval_const_expr(store, module, g.init, g.type.type, inst));
     ir::GlobalType canonical = g.type;
     canonical.type = ir::to_canonical(module, g.type.type);
     inst.globals.push_back(store.create_global(canonical, v));
@@ -175,8 +175,8 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   // Tables with an initial element: filled once the globals it may read exist.
   for (size_t i = 0; i < module.table_inits.size(); ++i) {
     if (!module.table_inits[i]) continue;
-    WASMCAP_ASSIGN(Value v,
-                   eval_const_expr(module, *module.table_inits[i], module.tables[i].elem, inst));
+    WASMCAP_ASSIGN(Value v, eval_const_expr(store, module, *module.table_inits[i],
+                                            module.tables[i].elem, inst));
     Table* t = inst.tables[module.num_imported_tables + i];
     t->fill(0, t->size(), v.ref);
   }
@@ -196,14 +196,14 @@ support::Status allocate(Store& store, ModuleInstance& inst) {
   return support::ok();
 }
 
-support::Status init_segments(ModuleInstance& inst) {
+support::Status init_segments(Store& store, ModuleInstance& inst) {
   const ir::Module& module = inst.module();
   for (const ir::ElementSegment& seg : module.elements) {
     ElemInstance& ei = inst.elems.emplace_back();
     ei.type = seg.type;
     if (seg.uses_exprs) {
       for (ir::ConstExpr e : seg.exprs) {
-        WASMCAP_ASSIGN(Value v, eval_const_expr(module, e, seg.type, inst));
+        WASMCAP_ASSIGN(Value v, eval_const_expr(store, module, e, seg.type, inst));
         ei.refs.push_back(v.ref);
       }
     } else {
@@ -220,7 +220,7 @@ support::Status init_segments(ModuleInstance& inst) {
     if (seg.mode == ir::SegmentMode::Active) {
       // A table64's offset is an i64: past 2^32 it is out of bounds of any table we allocate.
       const bool wide = module.all_tables[seg.table_index].address64;
-      WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset,
+      WASMCAP_ASSIGN(Value off, eval_const_expr(store, module, seg.offset,
                                                 wide ? ir::ValType::I64 : ir::ValType::I32, inst));
       const uint64_t at = wide ? off.i64 : off.i32;
       uint32_t n = static_cast<uint32_t>(ei.refs.size());
@@ -241,7 +241,7 @@ support::Status init_segments(ModuleInstance& inst) {
       continue;
     }
     const bool wide = module.all_memories[seg.memory_index].address64;
-    WASMCAP_ASSIGN(Value off, eval_const_expr(module, seg.offset,
+    WASMCAP_ASSIGN(Value off, eval_const_expr(store, module, seg.offset,
                                               wide ? ir::ValType::I64 : ir::ValType::I32, inst));
     std::span<const uint8_t> bytes = inst.datas[i].bytes;
     if (!inst.memories[seg.memory_index]->write(wide ? off.i64 : off.i32, bytes.data(),
@@ -261,8 +261,12 @@ support::Result<ModuleInstance*> instantiate(Store& store, std::shared_ptr<const
   ModuleInstance* inst = store.new_instance();
   inst->code = std::move(code);
   WASMCAP_TRY(link_imports(module, imports, *inst));
-  WASMCAP_TRY(allocate(store, *inst));
-  WASMCAP_TRY(init_segments(*inst));
+  {
+    // Constant expressions hold the objects they make where the collector does not look.
+    Store::NoCollectScope no_collection(store);
+    WASMCAP_TRY(allocate(store, *inst));
+    WASMCAP_TRY(init_segments(store, *inst));
+  }
   if (module.start) {
     WASMCAP_TRY(invoke_into(store, *inst->funcs[*module.start], {}, {}));
   }

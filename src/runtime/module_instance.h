@@ -15,6 +15,7 @@
 #include "runtime/exception.h"
 #include "runtime/extern.h"
 #include "runtime/func.h"
+#include "runtime/gc_types.h"
 #include "runtime/global.h"
 #include "runtime/memory.h"
 #include "runtime/table.h"
@@ -63,6 +64,8 @@ public:
   // In the order of module().exports, whose names they go by: no string is copied per
   // instance (export names are looked up rarely; instances are made per request).
   std::vector<Extern> exports;
+  // Struct and array types as compiled code's GC helper uses them (gc_types.h), by type index.
+  std::vector<std::unique_ptr<GcType>> gc_types;
 };
 
 } // namespace wasmcap::runtime

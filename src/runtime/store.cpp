@@ -18,6 +18,7 @@ Store::Store(StoreLimits limits) : limits_(limits) {
 }
 Store::~Store() {
   DeadlineTimer::cancel(deadline_timer_);
+  report_gc_stats();
 }
 
 FuncInstance* Store::new_func() {

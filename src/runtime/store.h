@@ -17,6 +17,7 @@
 #include "runtime/deadline_timer.h"
 #include "runtime/exception.h"
 #include "runtime/func.h"
+#include "runtime/gc_heap.h"
 #include "runtime/global.h"
 #include "runtime/memory.h"
 #include "runtime/module_instance.h"
@@ -35,6 +36,11 @@ struct StoreLimits {
   // Memories the embedder creates (create_memory(type)) reserve 8 GiB for guard-page code (the
   // engine runs the LLVM tier); a module's own memories follow its code (wants_guard_pages).
   bool guard_pages = false;
+  // The GC heap (docs/gc.md): the most bytes its objects may take (an allocation past it, after
+  // a collection, traps "GC heap limit reached"), and the stress mode that collects at every
+  // allocation (WASMCAP_GC_STRESS=1 sets it for every store).
+  uint64_t max_gc_heap = GcHeap::kMaxLimit;
+  bool gc_stress = false;
 };
 
 // Per-store state a tier keeps (e.g. the interpreter's value stack), created lazily by the tier.
@@ -45,6 +51,9 @@ public:
   // code of another tier that this tier's frames called (compiled code called from an
   // interpreted loop under Tier::Auto).
   virtual void append_running_frames(std::vector<TraceFrame>& out) const { (void)out; }
+  // Hands the collector every value this tier's frames may hold (GcHeap::mark ignores what is
+  // not a reference, so a tier may scan its stack conservatively).
+  virtual void trace_gc_roots(GcHeap& heap) const { (void)heap; }
 };
 
 // Work another thread asks the store's own thread to do between two wasm instructions: tiering
@@ -88,6 +97,33 @@ public:
   Tag* create_tag(const ir::FuncType& type); // a new exception identity
 
   // --- exceptions (exception handling) -------------------------------------------------------
+  // --- the GC heap (docs/gc.md) ---------------------------------------------------------------
+  // Its base, or nullptr while the store has made no GC object (a reference is an offset from it).
+  const uint8_t* gc_base() const { return gc_heap_ ? gc_heap_->base() : nullptr; }
+  uint8_t* gc_base() { return gc_heap_ ? gc_heap_->base() : nullptr; }
+  GcHeap* gc_heap() { return gc_heap_.get(); }
+  const GcHeap* gc_heap() const { return gc_heap_.get(); }
+  // A zeroed object of `bytes` with its header words (gc_layout.h): its offset. Collects first
+  // when the heap asks for it, and again before giving up with "GC heap limit reached". Whoever
+  // calls this must have every reference it holds where the collector looks (gc_collect.cpp):
+  // the interpreter's value stack below its top, the native stack, globals, tables, segments.
+  support::Result<uint32_t> gc_allocate(uint32_t bytes, uint32_t word0, uint32_t word1);
+  void collect_garbage(); // gc_collect.cpp
+  // WASMCAP_GC_STATS=1: one line on stderr when the store goes (collections, pauses, sizes).
+  void report_gc_stats() const;
+  // While one lives, allocation never collects (instantiation: constant expressions hold
+  // objects in places the collector does not look).
+  class NoCollectScope {
+  public:
+    explicit NoCollectScope(Store& store) : store_(store) { ++store_.gc_no_collect_; }
+    ~NoCollectScope() { --store_.gc_no_collect_; }
+    NoCollectScope(const NoCollectScope&) = delete;
+    NoCollectScope& operator=(const NoCollectScope&) = delete;
+
+  private:
+    Store& store_;
+  };
+
   // A new exception of `tag` (payload slots sized, not filled). Exceptions live as long as the
   // store (exnref values are plain pointers), except that release() lets one be reused.
   Exception* new_exception(Tag* tag);
@@ -208,6 +244,8 @@ private:
   std::vector<std::unique_ptr<Memory>> memories_;
   std::vector<std::unique_ptr<ModuleInstance>> instances_;
   std::unique_ptr<TierState> tier_state_;
+  std::unique_ptr<GcHeap> gc_heap_;
+  uint32_t gc_no_collect_ = 0;
   // Shared: a background compile may outlive the store and still raise it.
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);
   std::vector<std::unique_ptr<PollHook>> poll_hooks_;

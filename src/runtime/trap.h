@@ -24,6 +24,10 @@ inline constexpr const char* kNullFunctionReference = "null function reference";
 inline constexpr const char* kNullReference = "null reference";        // ref.as_non_null
 inline constexpr const char* kNullI31Reference = "null i31 reference"; // i31.get_s, i31.get_u
 inline constexpr const char* kCastFailure = "cast failure";            // ref.cast
+inline constexpr const char* kNullStructReference = "null structure reference"; // struct.*
+inline constexpr const char* kNullArrayReference = "null array reference";      // array.*
+inline constexpr const char* kArrayOutOfBounds = "out of bounds array access";
+inline constexpr const char* kGcHeapLimit = "GC heap limit reached"; // ErrorKind::Exhaustion
 } // namespace trap_text
 
 inline support::Error make_trap(const char* text) {

@@ -611,6 +611,17 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
     w.u32(i);
     break;
   }
+  case ir::Imm::TypeField:
+  case ir::Imm::TypeCount:
+  case ir::Imm::TypeData:
+  case ir::Imm::TypeElem:
+  case ir::Imm::TypeType: {
+    WASMCAP_ASSIGN(uint32_t type, index_imm(m_.types, items, pos, kw));
+    w.u32(type);
+    WASMCAP_ASSIGN(uint32_t second, second_gc_index(info.imm, type, items, pos, kw));
+    w.u32(second);
+    break;
+  }
   case ir::Imm::MemoryInit: {
     // `memory.init $data` or `memory.init $memory $data`; the binary puts the data index first.
     uint32_t memory = 0;
@@ -675,6 +686,30 @@ Status InstrParser::parse_plain(const Sexpr& keyword, const std::vector<Sexpr>& 
   }
   }
   return support::ok();
+}
+
+support::Result<uint32_t> InstrParser::second_gc_index(ir::Imm imm, uint32_t type,
+                                                       const std::vector<Sexpr>& items, size_t& pos,
+                                                       const Token& kw) {
+  switch (imm) {
+  case ir::Imm::TypeData: m_.needs_data_count = true; return index_imm(m_.datas, items, pos, kw);
+  case ir::Imm::TypeElem: return index_imm(m_.elems, items, pos, kw);
+  case ir::Imm::TypeType: return index_imm(m_.types, items, pos, kw);
+  default: break;
+  }
+  static const IndexSpace numbers_only; // a count, or a field by number: no names
+  // A field: its number, or its name in the struct type's `(field $name ...)`.
+  const Sexpr* a = atom_at(items, pos);
+  if (!is_index_atom(a)) return malformed_at(blame(items, pos, kw), "unexpected token");
+  ++pos;
+  if (imm == ir::Imm::TypeCount || a->token.kind == TokenKind::Number)
+    return numbers_only.resolve(*a);
+  auto names = m_.field_names.find(type);
+  if (names != m_.field_names.end()) {
+    auto it = names->second.find(a->token.text);
+    if (it != names->second.end()) return it->second;
+  }
+  return malformed_at(a->token, "unknown field");
 }
 
 // A hint that attaches to no `if` or `br_if` is well-formed but invalid, as the spec tests have

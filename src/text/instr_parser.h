@@ -69,6 +69,11 @@ private:
                                    const Token& where);
   support::Result<uint32_t> label_depth(const Sexpr& s) const;
   support::Result<uint32_t> local_index(const Sexpr& s) const;
+  // The second index of a GC instruction (a field of `type`, a count, a data or element segment,
+  // a second type), by what `imm` says it is.
+  support::Result<uint32_t> second_gc_index(ir::Imm imm, uint32_t type,
+                                            const std::vector<Sexpr>& items, size_t& pos,
+                                            const Token& kw);
   support::Result<uint32_t> optional_memory(const std::vector<Sexpr>& items, size_t& pos,
                                             bool lane_follows) const;
   // A hint annotation: pending until the next instruction takes it.

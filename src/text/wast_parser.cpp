@@ -239,7 +239,7 @@ support::Result<ScriptValue> value(const Sexpr& s) {
   static constexpr std::pair<std::string_view, ir::HeapKind> kAbstract[] = {
       {"ref.any", ir::HeapKind::Any},     {"ref.eq", ir::HeapKind::Eq},
       {"ref.i31", ir::HeapKind::I31},     {"ref.struct", ir::HeapKind::Struct},
-      {"ref.array", ir::HeapKind::Array},
+      {"ref.array", ir::HeapKind::Array}, {"ref.extern", ir::HeapKind::Extern},
   };
   for (const auto& [name, heap] : kAbstract) {
     if (s.items.size() != 1 || kw != name) continue;
@@ -275,6 +275,12 @@ support::Result<ScriptValue> value(const Sexpr& s) {
     if (!a.is_atom(TokenKind::Keyword)) return malformed_at(a.token, "unexpected token");
     WASMCAP_ASSIGN(v.ref_type, parse_heaptype(a, true)); // func, extern, any, none, ...
     v.type = v.ref_type;
+    return v;
+  }
+  if (kw == "ref.host") {
+    v.kind = ScriptValue::Kind::RefHost;
+    v.type = ir::ValType::ref(ir::HeapKind::Any, true);
+    WASMCAP_ASSIGN(v.bits, literal(parse_nat(a.token.text), a.token));
     return v;
   }
   if (kw == "ref.extern") {

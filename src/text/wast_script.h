@@ -46,6 +46,7 @@ struct ScriptValue {
     V128,          // `lanes`/`lane_shape`: per-lane values or NaN patterns
     RefNull,       // `ref_type` says which (an abstract heap type); ValType{}: any null
     RefExtern,     // `bits` holds the host reference number
+    RefHost,       // `(ref.host n)`: host reference n inside `any` (any.convert_extern)
     RefFunc,       // expected result only: any non-null funcref
     RefAbstract,   // expected result only: `(ref.i31)`, `(ref.eq)`, ... (ref_type: its heap type)
     NanCanonical,  // expected result only, with `type` F32 or F64

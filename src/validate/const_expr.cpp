@@ -42,6 +42,13 @@ public:
       if (stack_.empty() || stack_.back() != ValType::I32) return invalid("type mismatch", instr);
       stack_.back() = ValType::ref(ir::HeapKind::I31, false);
       break;
+    case Op::StructNew:
+    case Op::StructNewDefault:
+    case Op::ArrayNew:
+    case Op::ArrayNewDefault:
+    case Op::ArrayNewFixed:
+    case Op::AnyConvertExtern:
+    case Op::ExternConvertAny: return allocation(instr);
     case Op::GlobalGet: {
       if (instr.index >= visible_globals_)
         return invalid("unknown global " + std::to_string(instr.index), instr);
@@ -67,6 +74,49 @@ public:
   }
 
 private:
+  // GC's constant instructions: objects made from the operands, and the two conversions.
+  Status allocation(const ir::Instr& instr) {
+    auto pop = [&](ValType t) -> bool {
+      if (stack_.empty() || !ir::is_subtype(module_, stack_.back(), t)) return false;
+      stack_.pop_back();
+      return true;
+    };
+    auto unpacked = [](const ir::FieldType& f) {
+      return f.packed == ir::Packed::None ? f.type : ValType::I32;
+    };
+    if (instr.op == Op::AnyConvertExtern || instr.op == Op::ExternConvertAny) {
+      const bool to_any = instr.op == Op::AnyConvertExtern;
+      if (stack_.empty()) return invalid("type mismatch", instr);
+      const ValType t = stack_.back();
+      if (!pop(ValType::ref(to_any ? ir::HeapKind::Extern : ir::HeapKind::Any, true)))
+        return invalid("type mismatch", instr);
+      stack_.push_back(
+          ValType::ref(to_any ? ir::HeapKind::Any : ir::HeapKind::Extern, t.nullable()));
+      return support::ok();
+    }
+    if (instr.index >= module_.subtypes.size()) return invalid("unknown type", instr);
+    const ir::SubType& t = module_.subtypes[instr.index];
+    const bool is_struct = instr.op == Op::StructNew || instr.op == Op::StructNewDefault;
+    if (t.kind != (is_struct ? ir::TypeKind::Struct : ir::TypeKind::Array))
+      return invalid("type mismatch", instr);
+    bool ok = true;
+    switch (instr.op) {
+    case Op::StructNew:
+      for (size_t i = t.fields.size(); i-- > 0 && ok;)
+        ok = pop(unpacked(t.fields[i]));
+      break;
+    case Op::ArrayNew: ok = pop(ValType::I32) && pop(unpacked(t.fields[0])); break;
+    case Op::ArrayNewDefault: ok = pop(ValType::I32); break;
+    case Op::ArrayNewFixed:
+      for (uint32_t i = 0; i < instr.index2 && ok; ++i)
+        ok = pop(unpacked(t.fields[0]));
+      break;
+    default: break;
+    }
+    if (!ok) return invalid("type mismatch", instr);
+    stack_.push_back(ValType::ref_index(instr.index, false));
+    return support::ok();
+  }
   Status binary(ValType t, const ir::Instr& instr) {
     if (!extended_) return invalid("constant expression required", instr);
     if (stack_.size() < 2 || stack_[stack_.size() - 1] != t || stack_[stack_.size() - 2] != t)

@@ -112,6 +112,11 @@ private:
   support::Status apply_typed_ref(const ir::Instr& instr);
   // GC (function_validator_gc.cpp): ref.eq, ref.test, ref.cast, br_on_cast(_fail), i31.
   support::Status apply_gc(const ir::Instr& instr);
+  // GC's heap objects (function_validator_gc_heap.cpp): struct.*, array.*, any.convert_extern,
+  // extern.convert_any.
+  support::Status apply_gc_heap(const ir::Instr& instr);
+  support::Result<const ir::SubType*> composite(uint32_t index, ir::TypeKind kind) const;
+  support::Status segment_fits(const ir::Instr& instr, const ir::FieldType& e) const;
   support::Status tail_call_to(const ir::FuncType& type);
   support::Result<const ir::FuncType*> ref_func_type(uint32_t type_index) const;
   support::Status check_local_get(uint32_t index) const;

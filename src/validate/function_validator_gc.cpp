@@ -67,7 +67,7 @@ Status FunctionValidator::apply_gc(const ir::Instr& instr) {
     push(kept);
     return support::ok();
   }
-  default: return type_mismatch();
+  default: return apply_gc_heap(instr);
   }
 }
 

@@ -15,6 +15,12 @@ void* extern_ref_from_number(uint64_t n) {
 
 namespace {
 
+// `(ref.host n)`: host reference n as any.convert_extern gives it.
+void* host_in_any(uint64_t n) {
+  return reinterpret_cast<void*>(reinterpret_cast<uintptr_t>(extern_ref_from_number(n)) |
+                                 kHostRefInAnyBit);
+}
+
 unsigned lane_bytes(const std::string& shape) {
   if (shape == "i8x16") return 1;
   if (shape == "i16x8") return 2;
@@ -50,6 +56,20 @@ V128 lanes_to_v128(const ScriptValue& v) {
   return out;
 }
 
+// Whether a result belongs to the hierarchy whose top is `top`. A concrete type's index is its
+// function's module's, which the runner does not see: then the value tells (an object or an
+// i31 is in `any`, another non-null reference a function; a null fits any hierarchy).
+bool in_hierarchy(const Value& got, ir::HeapKind top, Store& store) {
+  if (!got.type.is_concrete()) return ir::heap_top(got.type) == top;
+  if (got.ref == nullptr) return true;
+  switch (store.ref_kind(got)) {
+  case Store::RefKind::Struct:
+  case Store::RefKind::Array:
+  case Store::RefKind::I31: return top == ir::HeapKind::Any;
+  default: return top == ir::HeapKind::Func;
+  }
+}
+
 } // namespace
 
 Value to_value(const ScriptValue& v) {
@@ -62,6 +82,7 @@ Value to_value(const ScriptValue& v) {
   case ScriptValue::Kind::RefNull: return Value::make_ref(v.ref_type, nullptr);
   case ScriptValue::Kind::RefExtern:
     return Value::make_ref(ValType::ExternRef, extern_ref_from_number(v.bits));
+  case ScriptValue::Kind::RefHost: return Value::make_ref(v.type, host_in_any(v.bits));
   default: return Value::zero(v.type); // patterns are never arguments
   }
 }
@@ -88,25 +109,31 @@ bool matches(const ScriptValue& e, const Value& got, Store& store) {
   // (`(ref extern)`, `(ref null $t)`), the script names only the abstract type.
   case ScriptValue::Kind::RefNull:
     return got.type.is_ref() && got.ref == nullptr &&
-           (!e.ref_type.is_ref() || ir::heap_top(got.type) == ir::heap_top(e.ref_type));
+           (!e.ref_type.is_ref() || in_hierarchy(got, ir::heap_top(e.ref_type), store));
   case ScriptValue::Kind::RefExtern:
-    return got.type.is_ref() && ir::heap_top(got.type) == ir::HeapKind::Extern &&
+    return got.type.is_ref() && in_hierarchy(got, ir::HeapKind::Extern, store) &&
            got.ref == extern_ref_from_number(e.bits);
+  case ScriptValue::Kind::RefHost:
+    return got.type.is_ref() && in_hierarchy(got, ir::HeapKind::Any, store) &&
+           got.ref == host_in_any(e.bits);
   case ScriptValue::Kind::RefFunc:
-    return got.type.is_ref() && ir::heap_top(got.type) == ir::HeapKind::Func && got.ref != nullptr;
-  case ScriptValue::Kind::RefAbstract:
-    // A non-null reference of the hierarchy that tests as the pattern's type (no struct or
-    // array objects exist before the GC heap: those patterns match nothing yet).
-    // An i31 is a reference with its low bit set (runtime/gc_ref.h).
+    return got.type.is_ref() && in_hierarchy(got, ir::HeapKind::Func, store) && got.ref != nullptr;
+  case ScriptValue::Kind::RefAbstract: {
+    // A non-null reference of the hierarchy that tests as the pattern's type.
     if (!got.type.is_ref() || got.ref == nullptr ||
-        ir::heap_top(got.type) != ir::heap_top(e.ref_type))
+        !in_hierarchy(got, ir::heap_top(e.ref_type), store))
       return false;
+    const Store::RefKind kind = store.ref_kind(got);
     switch (e.ref_type.heap()) {
-    case ir::HeapKind::I31: return (reinterpret_cast<uintptr_t>(got.ref) & 1) != 0;
-    case ir::HeapKind::Struct:
-    case ir::HeapKind::Array: return false;
+    case ir::HeapKind::I31: return kind == Store::RefKind::I31;
+    case ir::HeapKind::Struct: return kind == Store::RefKind::Struct;
+    case ir::HeapKind::Array: return kind == Store::RefKind::Array;
+    case ir::HeapKind::Eq:
+      return kind == Store::RefKind::I31 || kind == Store::RefKind::Struct ||
+             kind == Store::RefKind::Array;
     default: return true;
     }
+  }
   case ScriptValue::Kind::V128: {
     if (got.type != ValType::V128) return false;
     const unsigned width = lane_bytes(e.lane_shape);
@@ -130,6 +157,7 @@ std::string describe(const ScriptValue& e) {
   case ScriptValue::Kind::RefFunc: return "funcref:<any non-null>";
   case ScriptValue::Kind::RefAbstract:
     return std::string(valtype_name(e.ref_type)) + ":<any non-null>";
+  case ScriptValue::Kind::RefHost: return "hostref:" + std::to_string(e.bits);
   case ScriptValue::Kind::Either: {
     std::string s = "either(";
     for (size_t i = 0; i < e.elements.size(); ++i)

@@ -65,7 +65,7 @@ def parse_wasmcap(text):
             continue
         if not line.startswith("export "):
             continue
-        parts = line.split()
+        parts = _values_of(line.split())
         name, rest = parts[1], parts[2:]
         if rest and rest[0] == "->":
             out.append((name, "return", rest[1:], logs, others))
@@ -78,6 +78,18 @@ def parse_wasmcap(text):
         else:
             out.append((name, "other: " + " ".join(rest), [], logs, others))
         logs, others = 0, []
+    return out
+
+
+def _values_of(words):
+    """Words of a driver line with a reference type's spaces put back: `(ref $6):nonnull` and
+    `(ref null struct):null` are one value each."""
+    out = []
+    for w in words:
+        if out and out[-1].startswith("(") and ")" not in out[-1]:
+            out[-1] += " " + w
+        else:
+            out.append(w)
     return out
 
 

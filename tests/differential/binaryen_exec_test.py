@@ -73,6 +73,13 @@ def main():
     # The start function's log calls come before the first export in both.
     expect("a lost start log call", verdict(BINARYEN, WASMCAP.replace("import log-i32 i32:3\n", "")),
            0, False)
+    # GC results: the driver's concrete reference types have spaces, binaryen prints objects as
+    # `object(null)`; one value each, compared by kind.
+    gc_binaryen = "[fuzz-exec] export s\n[fuzz-exec] note result: s => object(null)\nfunction\n"
+    expect("GC references", verdict(gc_binaryen, "export s -> (ref $6):nonnull (ref null $2):null\n"),
+           1, True)
+    expect("a GC reference too many", verdict(gc_binaryen, "export s -> (ref $6):nonnull "
+                                                           "(ref null $2):null i32:1\n"), 0, False)
     # Exhaustion ends the comparison, whatever follows.
     expect("exhaustion", verdict(BINARYEN, WASMCAP.replace("export g trap table-oob",
                                                            "export g exhausted")), 1, True)

@@ -11,7 +11,7 @@ Two feature sets. `--features 2.0` (the default): WebAssembly 2.0's, which Debia
 constant expressions, multiple memories, 64-bit memories, exception handling, relaxed SIMD),
 which need binaryen 132 (npm, pinned in tests/wasi_p2/package.json: `--wasm-opt` points at its
 node_modules/.bin/wasm-opt). Not GC, typed function references, strings, threads or stack
-switching; binaryen 132 still emits a few typed-reference instructions (`ref.as_non_null`,
+switching (`--features gc` adds GC and typed references); binaryen 132 still emits a few typed-reference instructions (`ref.as_non_null`,
 `(ref (exact ...))` locals) with reference types on, so a module wasmcap rejects is dropped as
 "typed references" when its text shows them, and any other rejection is a failure (binaryen
 made a module of supported features that wasmcap refuses). A module the LLVM tier leaves to the
@@ -47,7 +47,10 @@ FEATURES["3.0"] = FEATURES["2.0"] + [
     "--enable-bulk-memory-opt", "--enable-call-indirect-overlong", "--enable-reference-types",
     "--enable-tail-call", "--enable-extended-const", "--enable-multimemory",
     "--enable-memory64", "--enable-exception-handling", "--enable-relaxed-simd"]
-MIN_VERSION = {"2.0": 0, "3.0": 132}
+# `--features gc`: the 3.0 set with GC (structs, arrays, i31, casts, typed function references),
+# all of which wasmcap runs on both tiers (docs/gc.md): no module is dropped for its types.
+FEATURES["gc"] = FEATURES["3.0"] + ["--enable-gc"]
+MIN_VERSION = {"2.0": 0, "3.0": 132, "gc": 132}
 # Typed-reference constructs in wasm-opt's text of a module (see the docstring).
 TYPED_REFS = re.compile(r"ref\.as_non_null|br_on_(non_)?null|call_ref|\(ref (exact )?\$|\(ref (exact )?\(")
 
@@ -90,7 +93,8 @@ def main():
     fallbacks = {}
     for n in range(args.first, args.first + args.modules):
         # The 2.0 set keeps its seeds (so old failures replay); the 3.0 set has its own.
-        rnd = random.Random(f"tiers-{n}" if args.features == "2.0" else f"tiers3-{n}")
+        rnd = random.Random({"2.0": f"tiers-{n}", "3.0": f"tiers3-{n}"}.get(args.features,
+                                                                             f"tiers-gc-{n}"))
         raw = os.path.join(args.work, "in.bin")
         wasm = os.path.join(args.work, "m.wasm")
         with open(raw, "wb") as f:
@@ -113,7 +117,7 @@ def main():
             for tier in ("interp", "jit"):
                 p = subprocess.run([args.driver, "--tier", tier, *extra, wasm],
                                    capture_output=True, timeout=120)
-                if tier == "jit" and p.returncode == 4 and args.features != "2.0":
+                if tier == "jit" and p.returncode == 4 and args.features == "3.0":
                     return "fallback", p.stderr.decode(errors="replace").strip()
                 if p.returncode != 0:
                     print(f"module {n}: wasmcap_diff --tier {tier} {' '.join(extra)} exited "
@@ -144,7 +148,7 @@ def main():
         elif args.features != "2.0":
             text = subprocess.run([wasm_opt, *features, wasm, "--print"], capture_output=True,
                                   timeout=120).stdout.decode(errors="replace")
-            if TYPED_REFS.search(text):
+            if args.features == "3.0" and TYPED_REFS.search(text):
                 typed_refs += 1
                 continue
             err = subprocess.run([args.driver, "--tier", "interp", wasm], capture_output=True,

@@ -2,6 +2,7 @@
 #include "limit_options.h"
 #include "feature_options.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -88,6 +89,10 @@ void add_limit_options(CLI::App& cmd, LimitOptions& opts) {
                  "Wasm value stack SIZE (at least 4KiB); deeper recursion traps \"call stack "
                  "exhausted\"")
       ->type_name("SIZE");
+  cmd.add_option("--max-gc-heap", opts.max_gc_heap,
+                 "Cap the GC heap (Wasm GC's structs and arrays) at SIZE; an allocation past it, "
+                 "after a collection, traps \"GC heap limit reached\"")
+      ->type_name("SIZE");
   cmd.add_option("-W", opts.wasmtime_options,
                  "wasmtime spellings: fuel=N, timeout=DURATION, max-memory-size=SIZE, "
                  "max-wasm-stack=SIZE, max-table-elements=N; WebAssembly features: tail-call=n, "
@@ -162,6 +167,11 @@ Status apply_limit_options(const LimitOptions& given, Config& config) {
     if (*bytes < 4096)
       return usage(stack_name + " " + *opts.max_wasm_stack + ": must be at least 4KiB");
     config.max_wasm_stack = *bytes;
+  }
+  if (opts.max_gc_heap) {
+    auto bytes = parse_size(*opts.max_gc_heap);
+    if (!bytes) return named("--max-gc-heap", bytes.error());
+    config.max_gc_heap = std::min<uint64_t>(*bytes, Config{}.max_gc_heap);
   }
   return ok();
 }

@@ -1,6 +1,7 @@
 // Resource-limit options of `wasmcap run`: --fuel, --timeout, --max-memory, --max-table-elements,
-// --max-wasm-stack, and wasmtime's spellings (-W fuel=N, -W timeout=2s, ...). Parsed as text by
-// CLI11, then checked and applied to the engine's Config, so a bad value is a clear usage error.
+// --max-wasm-stack, --max-gc-heap, and wasmtime's spellings (-W fuel=N, -W timeout=2s, ...). Parsed
+// as text by CLI11, then checked and applied to the engine's Config, so a bad value is a clear
+// usage error.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -20,6 +21,7 @@ struct LimitOptions {
   std::optional<std::string> max_memory;
   std::optional<std::string> max_table_elements;
   std::optional<std::string> max_wasm_stack;
+  std::optional<std::string> max_gc_heap;
   std::vector<std::string> wasmtime_options; // -W KEY=VALUE
 };
 

@@ -1,0 +1,133 @@
+// The `gc` helper compiled code calls for GC's heap instructions (translate_gc.cpp): operands
+// arrive in slots (bottom first), the result goes back to slot 0, and the rules are the
+// interpreter's (runtime/gc_ops.h). An allocation may collect: the compiled frames below are on
+// the native stack, which the collector scans (runtime/gc_collect.cpp).
+#include "ir/opcode.h"
+#include "runtime/gc_ops.h"
+#include "runtime/gc_ref.h"
+#include "runtime/gc_types.h"
+#include "runtime/trap.h"
+#include "llvm/jit_context.h"
+
+namespace {
+
+using namespace wasmcap;
+using ir::Op;
+
+uint32_t u32(const uint64_t* slots, size_t i) {
+  return static_cast<uint32_t>(slots[i]); // an i32 operand was stored as 4 bytes
+}
+
+[[noreturn]] void trap(JitContext* ctx, const char* text, uint64_t offset) {
+  llvm_tier::raise_error(ctx, runtime::make_trap(text), offset);
+}
+
+uint32_t allocate(JitContext* ctx, uint64_t bytes, uint32_t word0, uint32_t word1,
+                  uint64_t offset) {
+  if (bytes == 0)
+    llvm_tier::raise_error(ctx, runtime::make_exhaustion(runtime::trap_text::kGcHeapLimit), offset);
+  support::Result<uint32_t> at =
+      ctx->store->gc_allocate(static_cast<uint32_t>(bytes), word0, word1);
+  if (!at) llvm_tier::raise_error(ctx, std::move(at).error(), offset);
+  return *at;
+}
+
+} // namespace
+
+void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64_t* s,
+                    uint64_t offset) {
+  namespace gc = runtime::gc;
+  runtime::ModuleInstance& inst = *ctx->instance;
+  runtime::Store& store = *ctx->store;
+  const char* fault = nullptr;
+  switch (static_cast<Op>(op)) {
+  case Op::StructNew:
+  case Op::StructNewDefault: {
+    const runtime::GcType& t = runtime::gc_type(inst, a);
+    const uint32_t at = allocate(ctx, t.size, t.word0, t.size, offset);
+    if (static_cast<Op>(op) == Op::StructNew) gc::init_struct(store.gc_base() + at, t.fields, s);
+    s[0] = at;
+    break;
+  }
+  case Op::StructGet:
+  case Op::StructGetS:
+  case Op::StructGetU:
+  case Op::StructSet: {
+    const ir::SubType& sub = inst.module().subtypes[a];
+    const uint32_t field = runtime::gc_type(inst, a).fields.at(b);
+    const uint32_t access =
+        runtime::gc_access(sub.fields[b], static_cast<Op>(op) == Op::StructGetS);
+    fault = static_cast<Op>(op) == Op::StructSet
+                ? gc::struct_set(store.gc_base(), s[0], field >> 4, access, s + 1)
+                : gc::struct_get(store.gc_base(), s[0], field >> 4, access, s);
+    break;
+  }
+  case Op::ArrayNew:
+  case Op::ArrayNewDefault:
+  case Op::ArrayNewFixed: {
+    const runtime::GcType& t = runtime::gc_type(inst, a);
+    const bool with_value = static_cast<Op>(op) == Op::ArrayNew;
+    const uint32_t width = (t.access & 7) == 4 ? 2 : 1;
+    const uint32_t n = static_cast<Op>(op) == Op::ArrayNewFixed ? b
+                       : with_value                             ? u32(s, width)
+                                                                : u32(s, 0);
+    const uint32_t at =
+        allocate(ctx, runtime::gc_array_bytes(n, 1u << (t.access & 7)), t.word0, n, offset);
+    if (with_value) gc::fill_array(store.gc_base() + at, n, t.access, s);
+    if (static_cast<Op>(op) == Op::ArrayNewFixed)
+      gc::init_array(store.gc_base() + at, n, t.access, s);
+    s[0] = at;
+    break;
+  }
+  case Op::ArrayNewData:
+  case Op::ArrayNewElem: {
+    const runtime::GcType& t = runtime::gc_type(inst, a);
+    const uint32_t from = u32(s, 0), n = u32(s, 1);
+    const bool data = static_cast<Op>(op) == Op::ArrayNewData;
+    fault = data ? gc::check_new_data(inst.datas.at(b).bytes, from, n, t.access)
+                 : gc::check_new_elem(inst.elems.at(b).refs, from, n);
+    if (fault != nullptr) break;
+    const uint32_t at =
+        allocate(ctx, runtime::gc_array_bytes(n, 1u << (t.access & 7)), t.word0, n, offset);
+    if (data) {
+      gc::copy_from_data(store.gc_base() + at, inst.datas[b].bytes, from, n, t.access);
+    } else {
+      gc::copy_from_elem(store.gc_base() + at, inst.elems[b].refs, from, n);
+    }
+    s[0] = at;
+    break;
+  }
+  case Op::ArrayGet:
+  case Op::ArrayGetS:
+  case Op::ArrayGetU:
+  case Op::ArraySet: {
+    const uint32_t access = runtime::gc_access(inst.module().subtypes[a].fields.at(0),
+                                               static_cast<Op>(op) == Op::ArrayGetS);
+    fault = static_cast<Op>(op) == Op::ArraySet
+                ? gc::array_set(store.gc_base(), s[0], u32(s, 1), access, s + 2)
+                : gc::array_get(store.gc_base(), s[0], u32(s, 1), access, s);
+    break;
+  }
+  case Op::ArrayLen: fault = gc::array_len(store.gc_base(), s[0], s); break;
+  case Op::ArrayFill: {
+    const uint32_t access = runtime::gc_type(inst, a).access;
+    const uint32_t width = (access & 7) == 4 ? 2 : 1;
+    fault = gc::array_fill(store.gc_base(), s[0], u32(s, 1), s + 2, u32(s, 2 + width), access);
+    break;
+  }
+  case Op::ArrayCopy:
+    fault = gc::array_copy(store.gc_base(), s[0], u32(s, 1), s[2], u32(s, 3), u32(s, 4),
+                           runtime::gc_type(inst, a).access);
+    break;
+  case Op::ArrayInitData:
+    fault = gc::array_init_data(store.gc_base(), s[0], u32(s, 1), inst.datas.at(b).bytes, u32(s, 2),
+                                u32(s, 3), runtime::gc_type(inst, a).access);
+    break;
+  case Op::ArrayInitElem:
+    fault = gc::array_init_elem(store.gc_base(), s[0], u32(s, 1), inst.elems.at(b).refs, u32(s, 2),
+                                u32(s, 3));
+    break;
+  default: fault = "unknown GC instruction"; break;
+  }
+  if (fault != nullptr) trap(ctx, fault, offset);
+}
