@@ -15,6 +15,7 @@
 #include "validate/module_context.h"
 #include "llvm/tier_abi.h"
 
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
@@ -202,6 +203,23 @@ private:
   // Calls the FuncInstance `f` (found at run time, of a subtype of type `type_index`): directly
   // when it is compiled code of this instance, else through the runtime.
   void call_found(llvm::Value* f, uint32_t type_index, uint64_t offset);
+  // translate_batch_calls.cpp. Ends the current block with `branch` (to `fast` or `slow`), then
+  // calls a callee of type `type_index` at the native code `native()` (evaluated in the fast
+  // block) under this context, or the FuncInstance `func_instance()` (evaluated in the slow
+  // block) through the runtime; their results meet in phis.
+  void call_native_or_generic(
+      uint32_t type_index, uint64_t offset,
+      llvm::function_ref<void(llvm::BasicBlock* fast, llvm::BasicBlock* slow)> branch,
+      llvm::function_ref<llvm::Value*()> native, llvm::function_ref<llvm::Value*()> func_instance);
+  // Per-function tier-up: whether a direct call or return_call of `func_index`, a function of
+  // this instance outside this batch, goes through the instance's table of native entries
+  // (JitContext::natives; not with fuel, whose entry costs are known for the batch only).
+  bool calls_through_table(uint32_t func_index) const;
+  // The callee's entry in that table (null: it runs on the interpreter).
+  llvm::Value* table_entry(uint32_t func_index);
+  void call_through_table(uint32_t func_index, uint64_t offset);
+  void tail_call_through_table(uint32_t func_index, uint64_t offset);
+  llvm::Value* func_instance(uint32_t func_index); // JitContext::funcs[func_index]
   // translate_typed_refs.cpp: call_ref, ref.as_non_null, br_on_null, br_on_non_null.
   support::Status typed_reference(const ir::Instr& instr);
   llvm::Value* ref_matches(llvm::Value* ref, ir::ValType target);

@@ -34,6 +34,13 @@ struct DataInstance {
   std::span<const uint8_t> bytes;
 };
 
+// What a tier keeps per instance beside its shared code: the LLVM tier's table of native entries
+// under per-function tier-up (llvm/native_table.h). Opaque to the runtime, which only owns it.
+class InstanceCodeState {
+public:
+  virtual ~InstanceCodeState() = default;
+};
+
 class ModuleInstance {
 public:
   const ir::Module& module() const { return code->module(); }
@@ -63,6 +70,9 @@ public:
   // In the order of module().exports, whose names they go by: no string is copied per
   // instance (export names are looked up rarely; instances are made per request).
   std::vector<Extern> exports;
+  // Set by tiering when it switches the instance function by function (docs/tiering.md); null
+  // otherwise. Only touched on the store's thread.
+  std::shared_ptr<InstanceCodeState> code_state;
 };
 
 } // namespace wasmcap::runtime
