@@ -1,5 +1,5 @@
 // NativeTable: per-function tier-up's table of native entries for one instance (docs/tiering.md,
-// "Per-function tier-up", step 3). An instance switched function by function runs code of
+// "Per-function tier-up", item 7). An instance switched function by function runs code of
 // several JitModules (its hot batches, then the whole module); a batch's direct call or
 // `return_call` to a function outside it loads the callee's entry from this table and calls it
 // under the caller's own JitContext when the entry is set (the callee is compiled, in another

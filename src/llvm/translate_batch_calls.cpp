@@ -1,7 +1,7 @@
-// Calls out of a batch of per-function tier-up (docs/tiering.md, step 3): a direct call or
-// `return_call` to a function of this instance that the batch does not compile loads the
-// callee's entry from the instance's table of native entries (JitContext::natives, filled by the
-// host when a batch or the whole module switches in: native_table.h) and, when it is set, calls
+// Calls out of a batch of per-function tier-up (docs/tiering.md, "Per-function tier-up", item 7): a
+// direct call or `return_call` to a function of this instance that the batch does not compile loads
+// the callee's entry from the instance's table of native entries (JitContext::natives, filled by
+// the host when a batch or the whole module switches in: native_table.h) and, when it is set, calls
 // that machine code under this same context: one load and an indirect call, as within a module.
 // A null entry (the callee still runs on the interpreter) takes the `call` helper, as before.
 // And the two-way call both this and call_found (a callee found at run time) make.
