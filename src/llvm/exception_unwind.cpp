@@ -65,11 +65,7 @@ thread_local InFlight in_flight;
     e.backtrace = std::move(f.prior);
     f.prior.clear();
     // Every module of the activation's code (native_table.h) names the same wasm functions.
-    const CodeSet code = code_set(*ctx);
-    TraceFrame innermost = ctx->module->frame_at(f.offset);
-    const bool same = !f.pcs.empty() && code.function_at_pc(f.pcs[0]) == innermost.func_index;
-    e.backtrace.push_back(std::move(innermost));
-    code.append_frames(std::span<const uintptr_t>(f.pcs).subspan(same ? 1 : 0), e.backtrace);
+    code_set(*ctx).append_trace(ctx->module->frame_at(f.offset), f.pcs, e.backtrace);
     act->error.emplace(std::move(e));
   }
   std::longjmp(act->jump, 1);

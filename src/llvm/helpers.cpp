@@ -198,14 +198,9 @@ const char* trap_message(uint32_t code) {
 void append_compiled_frames(const JitContext& ctx, uint64_t offset,
                             std::vector<TraceFrame>& backtrace) {
   const CodeSet code = code_set(ctx);
-  TraceFrame innermost = ctx.module->frame_at(offset);
   std::vector<uintptr_t> pcs;
   collect_compiled_pcs(code, pcs, false);
-  // The first PC is the helper's caller, which `innermost` already names more precisely, unless
-  // the trapping instruction was in a function inlined into it: then both frames are real.
-  const bool same = !pcs.empty() && code.function_at_pc(pcs[0]) == innermost.func_index;
-  backtrace.push_back(std::move(innermost));
-  code.append_frames(std::span<const uintptr_t>(pcs).subspan(same ? 1 : 0), backtrace);
+  code.append_trace(ctx.module->frame_at(offset), pcs, backtrace);
 }
 
 thread_local uint64_t t_runtime_calls = 0; // runtime_calls_on_this_thread()

@@ -83,6 +83,9 @@ struct JitFunction {
   // Null when the code was compiled without such entries (only tiering asks for them).
   uint32_t (*osr)(JitContext*, uint64_t* slots, uint64_t loop) = nullptr;
   void* osr_body = nullptr; // the code `osr` calls: a frame of this function in backtraces
+  // A batch's descriptor of a function outside it: the batch's out-of-line runtime path for
+  // calls to it ("y<i>"), a wrapper frame that backtraces skip; null when none.
+  void* call_stub = nullptr;
 };
 
 // How many calls compiled code made through the `call` helper on this thread (for tests: a call

@@ -69,4 +69,14 @@ void CodeSet::append_frames(std::span<const uintptr_t> pcs, std::vector<TraceFra
   }
 }
 
+void CodeSet::append_trace(TraceFrame innermost, std::span<const uintptr_t> pcs,
+                           std::vector<TraceFrame>& out) const {
+  size_t first = 0;
+  while (first < pcs.size() && !function_at_pc(pcs[first]))
+    ++first;
+  if (first < pcs.size() && function_at_pc(pcs[first]) == innermost.func_index) ++first;
+  out.push_back(std::move(innermost));
+  append_frames(pcs.subspan(first), out);
+}
+
 } // namespace wasmcap::llvm_tier

@@ -78,6 +78,13 @@ struct CodeSet {
   std::optional<uint32_t> function_at_pc(uintptr_t pc) const;
   // As JitModule::append_frames, each PC named by the module holding it.
   void append_frames(std::span<const uintptr_t> pcs, std::vector<TraceFrame>& out) const;
+  // A trap's or an exception's compiled frames: `innermost` (named from the instruction's own
+  // offset), then the frames of the walked `pcs` (innermost first), past the wrappers they start
+  // with (a batch's runtime-call stub, which called the helper) and past the first frame when it
+  // is `innermost`'s function, which `innermost` names more precisely (unless the instruction was
+  // in a function inlined into it: then both frames are real).
+  void append_trace(TraceFrame innermost, std::span<const uintptr_t> pcs,
+                    std::vector<TraceFrame>& out) const;
 };
 
 inline CodeSet code_set(const JitContext& ctx) {

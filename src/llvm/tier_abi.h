@@ -233,9 +233,10 @@ struct ObjectRequest {
   // and "q<i>" when osr_functions asks); a direct call or return_call to any other loads its
   // entry from JitContext::natives and calls it under the same context when it is set, else (and
   // always with kCheckFuel, whose entry costs are known only for the batch's own functions) goes
-  // through the `call` helper as a call to an import does, and call_indirect's and
-  // return_call_indirect's direct path also checks that the callee's FuncInstance::code is one of
-  // this code's descriptors (JitContext::functions_begin/end).
+  // through the `call` helper as a call to an import does (out of line, in "y<i>" (JitContext*,
+  // u64 offset, params...) -> results, one per such callee: a wrapper frame), and call_indirect's
+  // and return_call_indirect's direct path also checks that the callee's FuncInstance::code is one
+  // of this code's descriptors (JitContext::functions_begin/end).
   const uint8_t* functions;
 };
 

@@ -651,11 +651,11 @@ void FunctionTranslator::call_found(llvm::Value* f, uint32_t type_index, uint64_
     return;
   }
   call_native_or_generic(
-      type_index, offset,
+      type_index,
       [&](llvm::BasicBlock* fast, llvm::BasicBlock* slow) {
         branch_on_own_instance(f, fast, slow);
       },
-      [&] { return native_entry(f); }, [&] { return f; });
+      [&] { return native_entry(f); }, [&] { call_generic(f, wasm_.types[type_index], offset); });
 }
 
 } // namespace wasmcap::llvm_tier
