@@ -14,6 +14,7 @@
 #include "llvm/aot.h"
 #include "llvm/compile.h"
 #include "llvm/jit_module.h"
+#include "llvm/native_table.h"
 #endif
 
 namespace wasmcap::detail {
@@ -127,9 +128,10 @@ struct TierUp::Job {
   uint64_t batch_max_bytes = 256 << 10;
   uint32_t max_hot_batches = 4;
   uint64_t split_min_bytes = 16 << 10;
-  uint64_t small_callee_bytes = 0;  // bytes of body (0: none): see pick_hot_batch
-  std::vector<uint32_t> forced_hot; // WASMCAP_TIER_UP_HOT: the first batch (function indices)
-  bool hot_only = false;            // WASMCAP_TIER_UP_HOT_ONLY: no batch after the first
+  uint64_t small_callee_bytes = 0; // bytes of body (0: none): see pick_hot_batch
+  // WASMCAP_TIER_UP_HOT: the first batches (function indices; batches separated by ';').
+  std::vector<std::vector<uint32_t>> forced_hot;
+  bool hot_only = false; // WASMCAP_TIER_UP_HOT_ONLY: nothing after the first (or forced) batches
   // The compile thread's own: the defined functions hot batches compiled, and the interpreter's
   // samples when the last one was picked (the next takes what ran since).
   std::vector<uint8_t> in_batches;
@@ -192,8 +194,8 @@ std::vector<uint32_t> TierUp::Job::pick_hot_batch(size_t batches_so_far) {
   const ir::Module& m = *module;
   std::vector<uint32_t> hot;
   if (!forced_hot.empty()) {
-    if (batches_so_far != 0) return {};
-    for (uint32_t f : forced_hot) {
+    if (batches_so_far >= forced_hot.size()) return {};
+    for (uint32_t f : forced_hot[batches_so_far]) {
       if (f >= m.num_imported_funcs && f - m.num_imported_funcs < m.functions.size()) {
         hot.push_back(f - m.num_imported_funcs);
       }
@@ -351,10 +353,12 @@ void TierUp::Job::run() {
     if (hot.empty()) break;
     if (!run_hot_batch(hot)) break;
     all_hot.insert(all_hot.end(), hot.begin(), hot.end());
+    // With the testing knobs, the forced batches one after the other, then nothing.
+    const bool last = hot_only && (forced_hot.empty() || batches.size() >= forced_hot.size());
     // Time for the stores to switch and for the interpreter to sample what runs now (the
     // functions the batch calls out to), as before the first batch.
-    if (!hot_only) std::this_thread::sleep_for(std::max(delay, std::chrono::milliseconds(20)));
-    if (hot_only) {
+    if (!last) std::this_thread::sleep_for(std::max(delay, std::chrono::milliseconds(20)));
+    if (last) {
       std::lock_guard lock(mutex);
       state = State::Hot;
       publish();
@@ -508,6 +512,9 @@ public:
     if (state == State::Ready) {
       if (!fits(*code)) return false; // the instance stays on the interpreter (or hot batches)
       switch_to(code);
+      // Frames still running a batch's code (moved there by on-stack replacement) now call
+      // the whole module's code through the table.
+      if (instance_.code_state) refresh_native_table();
       std::lock_guard lock(job_->mutex);
       ++job_->switched;
       return false;
@@ -519,6 +526,7 @@ public:
       const bool first = mixed_ == nullptr;
       mixed_ = mix.get();
       switch_to(mix);
+      refresh_native_table();
       std::lock_guard lock(job_->mutex);
       if (first) ++job_->hot_switched;
     }
@@ -532,6 +540,19 @@ private:
                                            std::shared_ptr<const runtime::ModuleCode>>>(
         instance_.code, code);
     instance_.switch_code(std::shared_ptr<const runtime::ModuleCode>(both, code.get()));
+  }
+
+  // Per-function tier-up's table of native entries (llvm/native_table.h), made on the first
+  // switch to a batch: the batches call the functions outside them that are compiled (in
+  // another batch, or the whole module) through it, the others through the runtime.
+  void refresh_native_table() {
+#ifdef WASMCAP_HAVE_LLVM_TIER
+    if (!instance_.code_state) {
+      instance_.code_state =
+          std::make_shared<llvm_tier::NativeTable>(instance_.module().functions.size());
+    }
+    static_cast<llvm_tier::NativeTable&>(*instance_.code_state).refresh(instance_);
+#endif
   }
 
   // Code compiled without bounds compares needs memory 0's guard pages, which a failed
@@ -572,13 +593,15 @@ TierUp::TierUp(std::shared_ptr<const ir::Module> module,
   // and for tests, the hot batch itself (function indices, comma-separated) and whether any batch
   // follows it.
   job_->split_min_bytes = env_number("WASMCAP_TIER_UP_SPLIT_BYTES", job_->split_min_bytes);
-  if (const char* env = std::getenv("WASMCAP_TIER_UP_HOT"); env != nullptr) {
+  if (const char* env = std::getenv("WASMCAP_TIER_UP_HOT"); env != nullptr && *env != '\0') {
+    job_->forced_hot.emplace_back();
     for (const char* p = env; *p != '\0';) {
       char* end = nullptr;
       const unsigned long f = std::strtoul(p, &end, 10);
       if (end == p) break;
-      job_->forced_hot.push_back(static_cast<uint32_t>(f));
-      p = *end == ',' ? end + 1 : end;
+      job_->forced_hot.back().push_back(static_cast<uint32_t>(f));
+      if (*end == ';') job_->forced_hot.emplace_back();
+      p = *end == ',' || *end == ';' ? end + 1 : end;
     }
   }
   job_->hot_only = env_number("WASMCAP_TIER_UP_HOT_ONLY", 0) != 0;

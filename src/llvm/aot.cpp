@@ -216,13 +216,14 @@ support::Result<std::shared_ptr<JitModule>> map_object(std::span<const uint8_t> 
                                                        std::span<const uint8_t> batch) {
   const uint32_t first = module->num_imported_funcs;
   const size_t count = module->functions.size();
-  std::vector<void*> natives(count), entries(count), osrs(count), osr_bodies(count);
+  std::vector<void*> natives(count), entries(count), osrs(count), osr_bodies(count), stubs(count);
   auto defined = [&](std::string_view name, void* address) {
     if (name.size() < 2) return;
     std::vector<void*>* table = name[0] == 'w'   ? &natives
                                 : name[0] == 'e' ? &entries
                                 : name[0] == 'o' ? &osrs
                                 : name[0] == 'q' ? &osr_bodies
+                                : name[0] == 'y' ? &stubs
                                                  : nullptr;
     if (table == nullptr) return;
     uint64_t index = 0;
@@ -241,7 +242,10 @@ support::Result<std::shared_ptr<JitModule>> map_object(std::span<const uint8_t> 
   for (uint32_t i = 0; i < count; ++i) {
     JitFunction& fn = compiled->functions()[i];
     fn.func_index = first + i;
-    if (!batch.empty() && batch[i] == 0) continue;
+    if (!batch.empty() && batch[i] == 0) {
+      fn.call_stub = stubs[i]; // the batch's runtime path to this function, if it calls it
+      continue;
+    }
     fn.native = natives[i];
     if (natives[i] == nullptr || entries[i] == nullptr) {
       return refuse("bad object code: no code for function " + std::to_string(fn.func_index));

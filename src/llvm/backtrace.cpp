@@ -7,6 +7,7 @@
 #include <unwind.h>
 
 #include "llvm/jit_module.h"
+#include "llvm/native_table.h"
 
 // libgcc's registration entry points (not declared by <unwind.h>): the argument is the start of
 // a whole .eh_frame section, read up to its zero terminator.
@@ -24,7 +25,7 @@ constexpr size_t kMaxFrames = size_t{1} << 20;
 constexpr size_t kFaultTraceCapacity = 4096;
 
 struct Walk {
-  const JitModule* module;
+  const CodeSet* code;
   std::vector<uintptr_t>* pcs;
   size_t limit;
   bool started = false;
@@ -37,7 +38,7 @@ _Unwind_Reason_Code visit(struct _Unwind_Context* context, void* arg) {
   if (ip == 0) return _URC_END_OF_STACK;
   // A return address points after its call (possibly at the next function): step back into it.
   const uintptr_t pc = before_instruction != 0 ? ip : ip - 1;
-  if (!walk->module->contains_pc(pc)) {
+  if (!walk->code->contains_pc(pc)) {
     // Host frames before the compiled ones are the helper or signal handler that is walking;
     // the first one after them is the runtime's entry, where this activation began.
     return walk->started ? _URC_NORMAL_STOP : _URC_NO_REASON;
@@ -58,10 +59,10 @@ UnwindRegistration::~UnwindRegistration() {
   if (eh_frame_ != nullptr) __deregister_frame(const_cast<void*>(eh_frame_));
 }
 
-void collect_compiled_pcs(const JitModule& module, std::vector<uintptr_t>& pcs,
+void collect_compiled_pcs(const CodeSet& code, std::vector<uintptr_t>& pcs,
                           bool in_signal_handler) {
   pcs.clear();
-  Walk walk{&module, &pcs, in_signal_handler ? pcs.capacity() : kMaxFrames};
+  Walk walk{&code, &pcs, in_signal_handler ? pcs.capacity() : kMaxFrames};
   _Unwind_Backtrace(&visit, &walk);
 }
 

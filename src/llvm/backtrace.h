@@ -11,7 +11,7 @@
 
 namespace wasmcap::llvm_tier {
 
-class JitModule;
+struct CodeSet;
 
 // Registers a zero-terminated .eh_frame section for as long as this object lives. The tables
 // must stay mapped until then (JitModule destroys this before it frees its code).
@@ -27,18 +27,18 @@ private:
 };
 
 // Walks this thread's stack from the caller outwards and collects, innermost first, the PCs of
-// the frames that lie in `module`'s code, up to the first frame outside it after them (the
-// runtime's entry into compiled code). A PC is the return address minus one (inside the call
-// instruction) or, for the frame a signal interrupted, the faulting instruction itself.
+// the frames that lie in `code` (an activation's modules, native_table.h), up to the first frame
+// outside it after them (the runtime's entry into compiled code). A PC is the return address minus
+// one (inside the call instruction) or, for the frame a signal interrupted, the faulting
+// instruction itself.
 //
 // With `in_signal_handler` set it allocates nothing of its own (it fills `pcs` up to its
 // capacity, then stops); reserve_fault_trace() gives the thread's buffer that capacity first.
-void collect_compiled_pcs(const JitModule& module, std::vector<uintptr_t>& pcs,
-                          bool in_signal_handler);
+void collect_compiled_pcs(const CodeSet& code, std::vector<uintptr_t>& pcs, bool in_signal_handler);
 
 // The buffer the fault handler fills for the activation it leaves (fault_handler.cpp), read by
-// JitModule::fault_trap right after the longjmp. reserve_fault_trace() sizes it once per thread,
-// before compiled code can fault.
+// fault_trap (jit_module.h) right after the longjmp. reserve_fault_trace() sizes it once per
+// thread, before compiled code can fault.
 std::vector<uintptr_t>& fault_trace();
 void reserve_fault_trace();
 

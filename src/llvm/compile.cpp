@@ -136,6 +136,9 @@ std::string JitModule::checks() const {
 void JitModule::index_code() {
   code_starts_.clear();
   for (const JitFunction& f : functions_) {
+    if (f.call_stub != nullptr) {
+      code_starts_.push_back({reinterpret_cast<uintptr_t>(f.call_stub), f.func_index, true});
+    }
     if (f.native == nullptr) continue; // outside this batch (tiering)
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.native), f.func_index, false});
     code_starts_.push_back({reinterpret_cast<uintptr_t>(f.entry), f.func_index, true});

@@ -23,6 +23,7 @@
 #include "runtime/exception.h"
 #include "runtime/trap.h"
 #include "llvm/jit_module.h"
+#include "llvm/native_table.h"
 
 namespace wasmcap::llvm_tier {
 
@@ -63,11 +64,8 @@ thread_local InFlight in_flight;
     f.hold.reset();
     e.backtrace = std::move(f.prior);
     f.prior.clear();
-    const JitModule& module = *ctx->module;
-    TraceFrame innermost = module.frame_at(f.offset);
-    const bool same = !f.pcs.empty() && module.function_at_pc(f.pcs[0]) == innermost.func_index;
-    e.backtrace.push_back(std::move(innermost));
-    module.append_frames(std::span<const uintptr_t>(f.pcs).subspan(same ? 1 : 0), e.backtrace);
+    // Every module of the activation's code (native_table.h) names the same wasm functions.
+    code_set(*ctx).append_trace(ctx->module->frame_at(f.offset), f.pcs, e.backtrace);
     act->error.emplace(std::move(e));
   }
   std::longjmp(act->jump, 1);
@@ -83,7 +81,7 @@ _Unwind_Reason_Code stop(int, _Unwind_Action actions, _Unwind_Exception_Class, _
     int before = 0;
     const uintptr_t ip = _Unwind_GetIPInfo(context, &before);
     const uintptr_t pc = before != 0 ? ip : ip - 1;
-    if (ip != 0 && ctx->module->contains_pc(pc)) {
+    if (ip != 0 && code_set(*ctx).contains_pc(pc)) {
       f.started = true;
       const uintptr_t cfa = _Unwind_GetCFA(context);
       if (cfa != f.last_cfa) {

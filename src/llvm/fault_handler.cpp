@@ -5,7 +5,8 @@
 // action, so a real host crash still crashes):
 //   - this thread is running compiled code (the innermost activation's JitContext is set),
 //   - that context's module was compiled for guard pages,
-//   - the faulting PC lies in that module's machine code (the range JITLink reported), and
+//   - the faulting PC lies in the machine code of that module or of another module of the
+//     activation (native_table.h: every module of the set has the same guard pages), and
 //   - the faulting address lies in the reservation of the context's memory 0.
 // It then records the PC in the activation, walks the stack for the backtrace (backtrace.h: the
 // unwinder steps through the signal frame; the thread in compiled code holds no lock the walk
@@ -29,6 +30,7 @@
 
 #include "llvm/backtrace.h"
 #include "llvm/jit_module.h"
+#include "llvm/native_table.h"
 
 namespace wasmcap::llvm_tier {
 
@@ -52,7 +54,7 @@ uintptr_t fault_pc(const ucontext_t* uc) {
 
 bool is_guard_fault(const JitContext* ctx, uintptr_t pc, uintptr_t addr) {
   if (ctx == nullptr || ctx->module == nullptr || !ctx->module->guard_pages()) return false;
-  if (!ctx->module->contains_pc(pc)) return false;
+  if (!code_set(*ctx).contains_pc(pc)) return false;
   const auto base = reinterpret_cast<uintptr_t>(ctx->mem_base);
   return ctx->mem_reserved != 0 && addr >= base && addr - base < ctx->mem_reserved;
 }
@@ -65,7 +67,7 @@ bool is_guard_fault(const JitContext* ctx, uintptr_t pc, uintptr_t addr) {
   ctx->activation->interrupted = interrupted;
   // The stack is still there now, not after the longjmp: walk it here, into the buffer
   // reserved for this (no allocation in a signal handler).
-  collect_compiled_pcs(*ctx->module, fault_trace(), true);
+  collect_compiled_pcs(code_set(*ctx), fault_trace(), true);
   pthread_sigmask(SIG_SETMASK, &uc->uc_sigmask, nullptr);
   std::longjmp(ctx->activation->jump, 2);
 }
@@ -157,7 +159,7 @@ void stop_compiled_code_in_signal(const runtime::Store* store, void* ucontext) {
   const auto* uc = static_cast<const ucontext_t*>(ucontext);
   if (ctx == nullptr || uc == nullptr || ctx->store != store || ctx->module == nullptr) return;
   const uintptr_t pc = fault_pc(uc);
-  if (ctx->module->contains_pc(pc)) leave_from_signal(ctx, uc, pc, true);
+  if (code_set(*ctx).contains_pc(pc)) leave_from_signal(ctx, uc, pc, true);
 }
 
 JitContext* enter_compiled_code(JitContext* ctx) {

@@ -16,6 +16,7 @@
 #include "llvm/fault_handler.h"
 #include "llvm/jit_context.h"
 #include "llvm/jit_module.h"
+#include "llvm/native_table.h"
 
 namespace wasmcap::llvm_tier {
 
@@ -58,6 +59,7 @@ const HostLayout& host_layout() {
     l.memory_size = m.size;
     l.ctx_functions_begin = offsetof(JitContext, functions_begin);
     l.ctx_functions_end = offsetof(JitContext, functions_end);
+    l.ctx_natives = offsetof(JitContext, natives);
     return l;
   }();
   return layout;
@@ -190,18 +192,19 @@ const char* trap_message(uint32_t code) {
 }
 
 // Appends this activation's compiled frames to a trap's backtrace: the helper's caller at the
-// instruction's own `offset`, then its callers found by walking the stack (backtrace.h).
-void append_compiled_frames(const JitModule& module, uint64_t offset,
+// instruction's own `offset`, then its callers found by walking the stack (backtrace.h), in any
+// module of the activation's code (native_table.h: a batch's calls through the table of native
+// entries run other modules' code in the same activation). frame_at() names the functions of the
+// one wasm module every module of the set compiled.
+void append_compiled_frames(const JitContext& ctx, uint64_t offset,
                             std::vector<TraceFrame>& backtrace) {
-  TraceFrame innermost = module.frame_at(offset);
+  const CodeSet code = code_set(ctx);
   std::vector<uintptr_t> pcs;
-  collect_compiled_pcs(module, pcs, false);
-  // The first PC is the helper's caller, which `innermost` already names more precisely, unless
-  // the trapping instruction was in a function inlined into it: then both frames are real.
-  const bool same = !pcs.empty() && module.function_at_pc(pcs[0]) == innermost.func_index;
-  backtrace.push_back(std::move(innermost));
-  module.append_frames(std::span<const uintptr_t>(pcs).subspan(same ? 1 : 0), backtrace);
+  collect_compiled_pcs(code, pcs, false);
+  code.append_trace(ctx.module->frame_at(offset), pcs, backtrace);
 }
+
+thread_local uint64_t t_runtime_calls = 0; // runtime_calls_on_this_thread()
 
 // The offset an entry wrapper passes: its trap has no frame of this activation (the interpreter's
 // entry charge fails before the callee's frame exists, too).
@@ -217,7 +220,7 @@ void take_sample(JitContext* ctx, uint64_t offset) {
   runtime::Store& store = *ctx->store;
   if (offset == kNoFrame || !store.take_sample_request()) return;
   std::vector<TraceFrame> frames;
-  append_compiled_frames(*ctx->module, offset, frames);
+  append_compiled_frames(*ctx, offset, frames);
   if (store.tier_state()) store.tier_state()->append_running_frames(frames);
   store.sample_sink()->sample(frames);
 }
@@ -228,7 +231,7 @@ void take_sample(JitContext* ctx, uint64_t offset) {
   if (offset != kNoFrame && (act->error->kind == support::ErrorKind::Trap ||
                              act->error->kind == support::ErrorKind::Exhaustion ||
                              act->error->kind == support::ErrorKind::Exception)) {
-    append_compiled_frames(*ctx->module, offset, act->error->backtrace);
+    append_compiled_frames(*ctx, offset, act->error->backtrace);
   }
   std::longjmp(act->jump, 1);
 }
@@ -237,6 +240,10 @@ void take_sample(JitContext* ctx, uint64_t offset) {
 
 void raise_error(JitContext* ctx, support::Error&& error, uint64_t offset) {
   raise(ctx, std::move(error), offset);
+}
+
+uint64_t runtime_calls_on_this_thread() {
+  return t_runtime_calls;
 }
 
 TraceFrame JitModule::frame_at(uint64_t offset) const {
@@ -268,11 +275,11 @@ void JitModule::append_frames(std::span<const uintptr_t> pcs, std::vector<TraceF
 // faulting function first), or the faulting function's alone if the walk found none. Offsets are
 // function body starts: the faulting instruction's own offset is not recorded (no PC -> wasm
 // offset table yet).
-support::Error JitModule::fault_trap(uintptr_t pc, const char* text) const {
+support::Error fault_trap(const CodeSet& code, uintptr_t pc, const char* text) {
   support::Error e = runtime::make_trap(text);
   const std::vector<uintptr_t>& walked = fault_trace();
   const uintptr_t only[] = {pc};
-  append_frames(walked.empty() ? std::span<const uintptr_t>(only) : walked, e.backtrace);
+  code.append_frames(walked.empty() ? std::span<const uintptr_t>(only) : walked, e.backtrace);
   return e;
 }
 
@@ -321,6 +328,11 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   ctx.module = this;
   ctx.functions_begin = functions_.data();
   ctx.functions_end = functions_.data() + functions_.size();
+  // Only the LLVM tier sets an instance's code state (tiering's switch hook).
+  if (const auto* table = static_cast<const NativeTable*>(inst->code_state.get())) {
+    ctx.natives = table->entries();
+    ctx.native_table = table;
+  }
   runtime::InterruptState& interrupt = store.interrupt_state();
   ctx.interrupt = &interrupt.trigger;
   if ((checks_ & kCheckInterrupt) != 0) interrupt.arm(ctx.stack_limit);
@@ -340,9 +352,9 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
     store.return_fuel(store.compiled_fuel());
     if (act.interrupted) {
       (void)store.check_interrupt(); // consumes the request the signal raised
-      return fault_trap(act.fault_pc, tt::kInterrupted);
+      return fault_trap(code_set(ctx), act.fault_pc, tt::kInterrupted);
     }
-    if (act.fault_pc != 0) return fault_trap(act.fault_pc, tt::kMemoryOutOfBounds);
+    if (act.fault_pc != 0) return fault_trap(code_set(ctx), act.fault_pc, tt::kMemoryOutOfBounds);
     return std::move(*act.error);
   }
   enter(&ctx);
@@ -387,6 +399,7 @@ void wasmcap_jit_trap(JitContext* ctx, uint32_t code, uint64_t offset) {
 
 void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_t offset) {
   support::Status st;
+  ++llvm_tier::t_runtime_calls;
   runtime::Store& store = *ctx->store;
   if (f->kind == FuncInstance::Kind::Wasm && store.poll_requested()) {
     store.run_poll_hooks(); // a safe point, as in invoke_into: may switch the callee's tier

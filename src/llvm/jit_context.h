@@ -20,6 +20,7 @@
 namespace wasmcap::llvm_tier {
 
 class JitModule;
+class NativeTable;
 
 // One entry from the runtime into compiled code (JitModule::call). Traps longjmp here: compiled
 // frames hold no resources, and helpers finish their C++ scopes before they jump.
@@ -61,6 +62,13 @@ struct JitContext {
   // batch itself (another batch's code would run with this context's `module`).
   const void* functions_begin = nullptr;
   const void* functions_end = nullptr;
+  // Per-function tier-up (native_table.h): the instance's table of native entries, by defined
+  // function index (null entry: the function runs on the interpreter), through which a batch
+  // calls functions outside it under this same context; and the table itself, whose modules
+  // backtraces, exception unwinding and the fault handler treat as this activation's code too.
+  // Both null for an instance that was never switched function by function.
+  void* const* natives = nullptr;
+  const NativeTable* native_table = nullptr;
 };
 
 // What FuncInstance::code points at for a compiled function.
@@ -75,7 +83,14 @@ struct JitFunction {
   // Null when the code was compiled without such entries (only tiering asks for them).
   uint32_t (*osr)(JitContext*, uint64_t* slots, uint64_t loop) = nullptr;
   void* osr_body = nullptr; // the code `osr` calls: a frame of this function in backtraces
+  // A batch's descriptor of a function outside it: the batch's out-of-line runtime path for
+  // calls to it ("y<i>"), a wrapper frame that backtraces skip; null when none.
+  void* call_stub = nullptr;
 };
+
+// How many calls compiled code made through the `call` helper on this thread (for tests: a call
+// through the table of native entries makes none).
+uint64_t runtime_calls_on_this_thread();
 
 // The layout and helper addresses the host hands the plugin (helpers.cpp).
 const HostLayout& host_layout();

@@ -69,9 +69,6 @@ public:
   // function inlined into another shows as the one it was inlined into.
   void append_frames(std::span<const uintptr_t> pcs, std::vector<TraceFrame>& out) const;
 
-  // The trap `text` for a guard-page fault (or a signal's interruption) at `pc` in this module's
-  // code, with the frames the signal handler's walk found.
-  support::Error fault_trap(uintptr_t pc, const char* text) const;
   // Compiled without bounds compares (memory 0 must have guard pages).
   bool guard_pages() const { return guard_pages_; }
   // Whether `pc` lies in this module's machine code (async-signal-safe).
@@ -135,6 +132,11 @@ private:
   mutable std::mutex explicit_mutex_;
   mutable std::shared_ptr<const JitModule> explicit_variant_; // see code_for()
 };
+
+struct CodeSet;
+// The trap `text` for a guard-page fault (or a signal's interruption) at `pc` in `code` (an
+// activation's: native_table.h), with the frames the signal handler's walk found.
+support::Error fault_trap(const CodeSet& code, uintptr_t pc, const char* text);
 
 // compile() returning the concrete type (code_for() compiles its variant with it).
 support::Result<std::shared_ptr<const JitModule>>

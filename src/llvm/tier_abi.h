@@ -39,8 +39,11 @@ namespace wasmcap::llvm_tier {
 //     table, so it stays a tail call); TrapCode::NullFunctionReference and NullReference.
 // 13: GC without the heap (docs/gc.md, slice 2a): HostHelpers::ref_test; TrapCode::NullI31Reference
 //     and CastFailure.
-// 14: GC's heap (docs/gc.md, slice 3a): HostHelpers::gc.
-inline constexpr uint32_t kTierAbiVersion = 14;
+// 14: per-function tier-up's table of native entries (docs/tiering.md): HostLayout::ctx_natives;
+//     a batch calls (and tail-calls) a function outside it through that table when its entry is
+//     set, and through the `call` helper only when it is null.
+// 15: GC's heap (docs/gc.md, slice 2b): HostHelpers::gc.
+inline constexpr uint32_t kTierAbiVersion = 15;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -110,6 +113,9 @@ struct HostLayout {
   // Batches (ObjectRequest::functions): the running code's JitFunction descriptors, [begin, end).
   uint64_t ctx_functions_begin; // JitContext::functions_begin
   uint64_t ctx_functions_end;   // JitContext::functions_end
+  // Batches: the instance's table of native entries (void*, by defined function index; null:
+  // call through the runtime).
+  uint64_t ctx_natives; // JitContext::natives
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
@@ -228,10 +234,13 @@ struct ObjectRequest {
   void* progress_sink;
   // Null (the whole module), or one byte per defined function: a batch of tiering's per-function
   // tier-up (docs/tiering.md). Only the marked functions are compiled ("w<i>", "e<i>", and "o<i>"
-  // and "q<i>" when osr_functions asks); a call to any other goes through the `call` helper as a
-  // call to an import does (the runtime runs whatever code it has then), and call_indirect's and
-  // return_call_indirect's direct path also checks that the callee's FuncInstance::code is one of
-  // this code's descriptors (JitContext::functions_begin/end).
+  // and "q<i>" when osr_functions asks); a direct call or return_call to any other loads its
+  // entry from JitContext::natives and calls it under the same context when it is set, else (and
+  // always with kCheckFuel, whose entry costs are known only for the batch's own functions) goes
+  // through the `call` helper as a call to an import does (out of line, in "y<i>" (JitContext*,
+  // u64 offset, params...) -> results, one per such callee: a wrapper frame), and call_indirect's
+  // and return_call_indirect's direct path also checks that the callee's FuncInstance::code is one
+  // of this code's descriptors (JitContext::functions_begin/end).
   const uint8_t* functions;
 };
 

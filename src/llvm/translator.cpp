@@ -528,11 +528,12 @@ void FunctionTranslator::push_results(llvm::Value* ret, const ir::FuncType& type
 
 void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
   const ir::FuncType& t = wasm_.func_type(func_index);
-  if (!env_.compiled_here(func_index)) { // an import, or a function outside this batch
-    llvm::Value* funcs = ctx_field(env_.layout.ctx_funcs, env_.ptr);
-    llvm::Value* f =
-        b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, func_index));
-    call_generic(f, t, offset);
+  if (!env_.compiled_here(func_index)) {   // an import, or a function outside this batch
+    if (calls_through_table(func_index)) { // translate_batch_calls.cpp
+      call_through_table(func_index, offset);
+      return;
+    }
+    call_generic(func_instance(func_index), t, offset);
     return;
   }
   if (fuel_counter_ != nullptr) {
@@ -650,43 +651,12 @@ void FunctionTranslator::call_found(llvm::Value* f, uint32_t type_index, uint64_
     call_generic(f, t, offset);
     return;
   }
-  auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
-  auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
-  auto* join = llvm::BasicBlock::Create(env_.context, "", fn_);
-  branch_on_own_instance(f, fast, slow);
-
-  size_t base = stack_.size() - t.params.size();
-  std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
-  b_.SetInsertPoint(fast);
-  llvm::Value* native = native_entry(f);
-  std::vector<llvm::Value*> args{ctx_};
-  args.insert(args.end(), params.begin(), params.end());
-  llvm::CallBase* ret = may_throw(env_.func_types[type_index], native, args);
-  ret->setCallingConv(env_.func_cc);
-  if (auto* call = llvm::dyn_cast<llvm::CallInst>(ret))
-    call->setTailCallKind(llvm::CallInst::TCK_NoTail);
-  reload_memory();
-  stack_.resize(base);
-  push_results(ret, t);
-  std::vector<llvm::Value*> fast_results(stack_.begin() + static_cast<ptrdiff_t>(base),
-                                         stack_.end());
-  llvm::BasicBlock* fast_end = b_.GetInsertBlock();
-  b_.CreateBr(join);
-
-  b_.SetInsertPoint(slow);
-  stack_.resize(base);
-  stack_.insert(stack_.end(), params.begin(), params.end());
-  call_generic(f, t, offset);
-  llvm::BasicBlock* slow_end = b_.GetInsertBlock();
-  b_.CreateBr(join);
-
-  b_.SetInsertPoint(join);
-  for (size_t i = 0; i < t.results.size(); ++i) {
-    llvm::PHINode* phi = b_.CreatePHI(env_.type(t.results[i]), 2);
-    phi->addIncoming(fast_results[i], fast_end);
-    phi->addIncoming(stack_[base + i], slow_end);
-    stack_[base + i] = phi;
-  }
+  call_native_or_generic(
+      type_index,
+      [&](llvm::BasicBlock* fast, llvm::BasicBlock* slow) {
+        branch_on_own_instance(f, fast, slow);
+      },
+      [&] { return native_entry(f); }, [&] { call_generic(f, wasm_.types[type_index], offset); });
 }
 
 } // namespace wasmcap::llvm_tier
@@ -753,11 +723,12 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
     musttail_return(b_.CreateCall(env_.funcs[instr.index], args));
     return support::ok();
   }
+  if (!indirect && calls_through_table(instr.index)) { // translate_batch_calls.cpp
+    tail_call_through_table(instr.index, instr.offset);
+    return support::ok();
+  }
   if (!indirect) {
-    llvm::Value* funcs = ctx_field(env_.layout.ctx_funcs, env_.ptr);
-    llvm::Value* f =
-        b_.CreateLoad(env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.ptr, funcs, instr.index));
-    call_generic(f, t, instr.offset);
+    call_generic(func_instance(instr.index), t, instr.offset);
     return_results(t);
     return support::ok();
   }

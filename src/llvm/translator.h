@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "validate/module_context.h"
 #include "llvm/tier_abi.h"
 
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/LLVMContext.h>
 #include <llvm/IR/MDBuilder.h>
@@ -61,6 +63,9 @@ struct ModuleEnv {
     if (func_index < wasm.num_imported_funcs) return false;
     return batch.empty() || batch[func_index - wasm.num_imported_funcs] != 0;
   }
+  // A batch: the out-of-line runtime path of its calls to each function outside it, "y<i>"
+  // (runtime_call_stub, translate_batch_calls.cpp), made on first use.
+  std::map<uint32_t, llvm::Function*> runtime_stubs;
   llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
       data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
       elem_drop, interrupt, refuel, entry_check, ref_test, gc;
@@ -202,6 +207,26 @@ private:
   // Calls the FuncInstance `f` (found at run time, of a subtype of type `type_index`): directly
   // when it is compiled code of this instance, else through the runtime.
   void call_found(llvm::Value* f, uint32_t type_index, uint64_t offset);
+  // translate_batch_calls.cpp. Ends the current block with `branch` (to `fast` or `slow`), then
+  // calls a callee of type `type_index` at the native code `native()` (evaluated in the fast
+  // block) under this context, or through the runtime with `slow_call()` in the slow block
+  // (which pops the arguments and pushes the results, as call_generic does); their results
+  // meet in phis.
+  void call_native_or_generic(
+      uint32_t type_index,
+      llvm::function_ref<void(llvm::BasicBlock* fast, llvm::BasicBlock* slow)> branch,
+      llvm::function_ref<llvm::Value*()> native, llvm::function_ref<void()> slow_call);
+  // Per-function tier-up: whether a direct call or return_call of `func_index`, a function of
+  // this instance outside this batch, goes through the instance's table of native entries
+  // (JitContext::natives; not with fuel, whose entry costs are known for the batch only).
+  bool calls_through_table(uint32_t func_index) const;
+  // The callee's entry in that table (null: it runs on the interpreter).
+  llvm::Value* table_entry(uint32_t func_index);
+  void call_through_table(uint32_t func_index, uint64_t offset);
+  // The call through the runtime of `func_index` by its stub "y<i>" (as call_generic).
+  void call_runtime_stub(uint32_t func_index, uint64_t offset);
+  void tail_call_through_table(uint32_t func_index, uint64_t offset);
+  llvm::Value* func_instance(uint32_t func_index); // JitContext::funcs[func_index]
   // translate_typed_refs.cpp: call_ref, ref.as_non_null, br_on_null, br_on_non_null.
   support::Status typed_reference(const ir::Instr& instr);
   // GC's heap instructions (translate_gc.cpp): calls of the `gc` helper, operands in slots.

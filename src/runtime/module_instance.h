@@ -35,6 +35,13 @@ struct DataInstance {
   std::span<const uint8_t> bytes;
 };
 
+// What a tier keeps per instance beside its shared code: the LLVM tier's table of native entries
+// under per-function tier-up (llvm/native_table.h). Opaque to the runtime, which only owns it.
+class InstanceCodeState {
+public:
+  virtual ~InstanceCodeState() = default;
+};
+
 class ModuleInstance {
 public:
   const ir::Module& module() const { return code->module(); }
@@ -66,6 +73,9 @@ public:
   std::vector<Extern> exports;
   // Struct and array types as compiled code's GC helper uses them (gc_types.h), by type index.
   std::vector<std::unique_ptr<GcType>> gc_types;
+  // Set by tiering when it switches the instance function by function (docs/tiering.md); null
+  // otherwise. Only touched on the store's thread.
+  std::shared_ptr<InstanceCodeState> code_state;
 };
 
 } // namespace wasmcap::runtime
