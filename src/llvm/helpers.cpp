@@ -60,6 +60,7 @@ const HostLayout& host_layout() {
     l.ctx_functions_begin = offsetof(JitContext, functions_begin);
     l.ctx_functions_end = offsetof(JitContext, functions_end);
     l.ctx_natives = offsetof(JitContext, natives);
+    l.ctx_gc_base = offsetof(JitContext, gc_base);
     return l;
   }();
   return layout;
@@ -325,6 +326,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   ctx.stack_limit = thread_stack_limit();
   ctx.instance = inst;
   ctx.store = &store;
+  ctx.gc_base = store.gc_base_cell();
   ctx.module = this;
   ctx.functions_begin = functions_.data();
   ctx.functions_end = functions_.data() + functions_.size();

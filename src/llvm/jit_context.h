@@ -69,6 +69,9 @@ struct JitContext {
   // Both null for an instance that was never switched function by function.
   void* const* natives = nullptr;
   const NativeTable* native_table = nullptr;
+  // The store's GC heap base (Store::gc_base_cell): compiled code reads it for inline field and
+  // element access; it is set once, when the store makes its first object.
+  uint8_t* const* gc_base = nullptr;
 };
 
 // What FuncInstance::code points at for a compiled function.

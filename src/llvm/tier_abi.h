@@ -42,7 +42,8 @@ namespace wasmcap::llvm_tier {
 // 14: per-function tier-up's table of native entries (docs/tiering.md): HostLayout::ctx_natives;
 //     a batch calls (and tail-calls) a function outside it through that table when its entry is
 //     set, and through the `call` helper only when it is null.
-// 15: GC's heap (docs/gc.md, slice 2b): HostHelpers::gc.
+// 15: GC's heap (docs/gc.md, slice 2b): HostHelpers::gc; HostLayout::ctx_gc_base (compiled
+//     code reads and writes fields and elements inline).
 inline constexpr uint32_t kTierAbiVersion = 15;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
@@ -116,6 +117,8 @@ struct HostLayout {
   // Batches: the instance's table of native entries (void*, by defined function index; null:
   // call through the runtime).
   uint64_t ctx_natives; // JitContext::natives
+  // GC (docs/gc.md): where the store keeps its GC heap's base (null until the first object).
+  uint64_t ctx_gc_base; // JitContext::gc_base (-> uint8_t*)
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to

@@ -1,11 +1,15 @@
-// GC's heap instructions in compiled code (docs/gc.md, slice 3a): struct.*, array.* and the
-// extern/any conversions. The conversions are inline (they flip the reference's host-in-any
-// bit, runtime/gc_ref.h); every other instruction is one call of the `gc` helper, its operands
-// in a slots buffer of the frame and its result read back from slot 0. The helper runs the
-// same rules as the interpreter (runtime/gc_ops.h). Objects are found by the collector through
-// the native stack (scanned conservatively: the buffer and the frame's spilled values are on
-// it), so compiled code needs no stack maps yet; inline fast paths for field access and
-// allocation are the next step.
+// GC's heap instructions in compiled code (docs/gc.md): struct.*, array.* and the extern/any
+// conversions. The conversions are inline (they flip the reference's host-in-any bit,
+// runtime/gc_ref.h), and so are field and element reads and writes and array.len: the heap's
+// base from the store (JitContext::gc_base), the object at base + reference, the field at the
+// offset the interpreter uses (runtime/gc_layout.h). A null reference or an index out of bounds
+// branches to a cold call of the `gc` helper with the same operands, which traps with the
+// interpreter's message. Allocation and the bulk instructions are one call of the helper each,
+// operands in a slots buffer of the frame and the result read back from slot 0; the helper runs
+// the interpreter's rules (runtime/gc_ops.h). Objects are found by the collector through the
+// native stack (scanned conservatively: the buffer, spilled values and derived addresses are
+// on it), so compiled code needs no stack maps yet.
+#include "runtime/gc_layout.h"
 #include "llvm/translator.h"
 
 namespace wasmcap::llvm_tier {
@@ -94,6 +98,18 @@ support::Status FunctionTranslator::gc_heap(const ir::Instr& instr) {
   case Op::ArrayInitElem: params = {ref, ValType::I32, ValType::I32, ValType::I32}; break;
   default: return unsupported(std::string("instruction ") + ir::op_text(instr.op));
   }
+  switch (instr.op) {
+  case Op::StructGet:
+  case Op::StructGetS:
+  case Op::StructGetU:
+  case Op::StructSet:
+  case Op::ArrayGet:
+  case Op::ArrayGetS:
+  case Op::ArrayGetU:
+  case Op::ArraySet:
+  case Op::ArrayLen: gc_inline(instr, params, result); return support::ok();
+  default: break;
+  }
   uint64_t width = 0;
   for (ValType p : params)
     width += slot_width(p);
@@ -108,6 +124,90 @@ support::Status FunctionTranslator::gc_heap(const ir::Instr& instr) {
                           u32(instr.index2), slots, u64(instr.offset)});
   if (result) push(b_.CreateAlignedLoad(env_.type(*result), slots, llvm::Align(8)));
   return support::ok();
+}
+
+// The helper call with operands `ops` (bottom first, of types `params`), for the cold path of an
+// inline access: the helper traps (null reference, index out of bounds), so nothing follows.
+void FunctionTranslator::gc_trap_through_helper(const ir::Instr& instr,
+                                                std::span<const ValType> params,
+                                                std::span<llvm::Value* const> ops) {
+  uint64_t width = 0;
+  for (ValType p : params)
+    width += slot_width(p);
+  llvm::Value* slots = gc_slots(width);
+  uint64_t at = 0;
+  for (size_t i = 0; i < params.size(); ++i) {
+    b_.CreateAlignedStore(ops[i], b_.CreateConstInBoundsGEP1_64(env_.i64, slots, at),
+                          llvm::Align(8));
+    at += slot_width(params[i]);
+  }
+  b_.CreateCall(env_.gc, {ctx_, u32(static_cast<uint32_t>(instr.op)), u32(instr.index),
+                          u32(instr.index2), slots, u64(instr.offset)});
+  b_.CreateUnreachable();
+}
+
+// struct.get(_s/_u), struct.set, array.get(_s/_u), array.set and array.len in line.
+void FunctionTranslator::gc_inline(const ir::Instr& instr, std::span<const ValType> params,
+                                   std::optional<ValType> result) {
+  std::vector<llvm::Value*> ops(params.size());
+  for (size_t i = params.size(); i-- > 0;)
+    ops[i] = pop();
+  const bool is_struct = instr.op == Op::StructGet || instr.op == Op::StructGetS ||
+                         instr.op == Op::StructGetU || instr.op == Op::StructSet;
+  const bool set = instr.op == Op::StructSet || instr.op == Op::ArraySet;
+  llvm::Value* ref = ops[0];
+  auto* slow = llvm::BasicBlock::Create(env_.context, "gc_trap", fn_);
+  auto* fast = llvm::BasicBlock::Create(env_.context, "", fn_);
+  b_.CreateCondBr(b_.CreateIsNull(ref), slow, fast, env_.cold_weights);
+  b_.SetInsertPoint(fast);
+  llvm::Value* base = b_.CreateLoad(env_.ptr, ctx_field(env_.layout.ctx_gc_base, env_.ptr));
+  llvm::Value* object =
+      b_.CreateInBoundsGEP(env_.i8, base, b_.CreatePtrToInt(ref, env_.i64), "gc_object");
+  llvm::Value* at = nullptr; // the field or element
+  const ir::FieldType* field = nullptr;
+  if (instr.op == Op::ArrayLen || !is_struct) {
+    llvm::Value* length = b_.CreateAlignedLoad(
+        env_.i32, b_.CreateConstInBoundsGEP1_64(env_.i8, object, 4), llvm::Align(4));
+    if (instr.op == Op::ArrayLen) {
+      push(length);
+      llvm::BasicBlock* done = b_.GetInsertBlock();
+      b_.SetInsertPoint(slow);
+      gc_trap_through_helper(instr, params, ops);
+      b_.SetInsertPoint(done);
+      return;
+    }
+    field = &wasm_.subtypes[instr.index].fields[0];
+    auto* in_bounds = llvm::BasicBlock::Create(env_.context, "", fn_);
+    b_.CreateCondBr(b_.CreateICmpUGE(ops[1], length), slow, in_bounds, env_.cold_weights);
+    b_.SetInsertPoint(in_bounds);
+    const uint32_t shift = runtime::gc_access(*field, false) & 7;
+    llvm::Value* index = b_.CreateShl(b_.CreateZExt(ops[1], env_.i64), shift);
+    at = b_.CreateInBoundsGEP(env_.i8, object, b_.CreateAdd(index, u64(runtime::kGcHeaderBytes)));
+  } else {
+    const ir::SubType& t = wasm_.subtypes[instr.index];
+    field = &t.fields[instr.index2];
+    const runtime::GcStructLayout layout = runtime::gc_struct_layout(t.fields);
+    at = b_.CreateConstInBoundsGEP1_64(env_.i8, object, layout.offsets[instr.index2]);
+  }
+  const uint32_t size = runtime::gc_field_size(*field);
+  const llvm::Align align(size > 8 ? 8 : size);
+  if (set) {
+    llvm::Value* value = ops.back();
+    if (field->packed != ir::Packed::None)
+      value = b_.CreateTrunc(value, field->packed == ir::Packed::I8 ? env_.i8 : b_.getInt16Ty());
+    b_.CreateAlignedStore(value, at, align);
+  } else if (field->packed != ir::Packed::None) {
+    llvm::Value* narrow = b_.CreateAlignedLoad(
+        field->packed == ir::Packed::I8 ? env_.i8 : b_.getInt16Ty(), at, align);
+    const bool sign = instr.op == Op::StructGetS || instr.op == Op::ArrayGetS;
+    push(sign ? b_.CreateSExt(narrow, env_.i32) : b_.CreateZExt(narrow, env_.i32));
+  } else {
+    push(b_.CreateAlignedLoad(env_.type(*result), at, align));
+  }
+  llvm::BasicBlock* done = b_.GetInsertBlock();
+  b_.SetInsertPoint(slow);
+  gc_trap_through_helper(instr, params, ops);
+  b_.SetInsertPoint(done);
 }
 
 } // namespace wasmcap::llvm_tier

@@ -232,6 +232,10 @@ private:
   // GC's heap instructions (translate_gc.cpp): calls of the `gc` helper, operands in slots.
   support::Status gc_heap(const ir::Instr& instr);
   llvm::Value* gc_slots(uint64_t n);
+  void gc_inline(const ir::Instr& instr, std::span<const ir::ValType> params,
+                 std::optional<ir::ValType> result);
+  void gc_trap_through_helper(const ir::Instr& instr, std::span<const ir::ValType> params,
+                              std::span<llvm::Value* const> ops);
   llvm::AllocaInst* gc_slots_ = nullptr;
   uint64_t gc_slots_size_ = 0;
   llvm::Value* ref_matches(llvm::Value* ref, ir::ValType target);

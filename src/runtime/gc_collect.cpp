@@ -80,6 +80,7 @@ support::Result<uint32_t> Store::gc_allocate(uint32_t bytes, uint32_t word0, uin
   if (!gc_heap_) {
     gc_heap_ = std::make_unique<GcHeap>(limits_.max_gc_heap);
     gc_heap_->set_stress(limits_.gc_stress || stress_from_environment());
+    gc_base_ = gc_heap_->base();
   }
   GcHeap& heap = *gc_heap_;
   if (!heap.reserved()) return make_exhaustion(trap_text::kGcHeapLimit);

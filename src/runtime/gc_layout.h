@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "ir/subtype.h"
 #include "ir/types.h"
 
 namespace wasmcap::runtime {
@@ -46,9 +47,16 @@ inline uint32_t gc_size_log2(uint32_t size) {
 }
 
 // Whether the collector traces a field of this type: references of the any and extern
-// hierarchies (an externref may hold an anyref, extern.convert_any) and of concrete types.
-// Abstract function and exception references point outside the heap.
-bool gc_traced(const ir::FieldType& f);
+// hierarchies (an externref may hold an anyref, extern.convert_any) and of concrete types (a
+// concrete index means different things in a module and in the registry: a function reference
+// among them costs one failed check). Abstract function and exception references point outside
+// the heap.
+inline bool gc_traced(const ir::FieldType& f) {
+  if (f.packed != ir::Packed::None || !f.type.is_ref()) return false;
+  if (f.type.is_concrete()) return true;
+  const ir::HeapKind top = ir::heap_top(f.type);
+  return top == ir::HeapKind::Any || top == ir::HeapKind::Extern;
+}
 
 // A struct type's layout: each field's offset from the object's start (the header included),
 // the object's size (a multiple of 8) and the offsets of the traced fields.
@@ -57,7 +65,23 @@ struct GcStructLayout {
   std::vector<uint32_t> traced;
   uint32_t size = kGcHeaderBytes;
 };
-GcStructLayout gc_struct_layout(std::span<const ir::FieldType> fields);
+// Fields in declaration order, each at its natural alignment (at most 8: a v128 field is copied
+// with memcpy or loaded unaligned, never as an aligned vector). Inline: the LLVM tier's plugin,
+// which links no runtime, computes the same offsets.
+inline GcStructLayout gc_struct_layout(std::span<const ir::FieldType> fields) {
+  GcStructLayout out;
+  uint32_t at = kGcHeaderBytes;
+  for (const ir::FieldType& f : fields) {
+    const uint32_t size = gc_field_size(f);
+    const uint32_t align = size > 8 ? 8 : size;
+    at = (at + align - 1) & ~(align - 1);
+    out.offsets.push_back(at);
+    if (gc_traced(f)) out.traced.push_back(at);
+    at += size;
+  }
+  out.size = (at + 7) & ~7u;
+  return out;
+}
 
 // The first header word of a struct (of canonical type `canonical`) or an array.
 inline uint32_t gc_struct_word0(uint32_t canonical, const GcStructLayout& layout) {

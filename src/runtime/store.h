@@ -99,8 +99,11 @@ public:
   // --- exceptions (exception handling) -------------------------------------------------------
   // --- the GC heap (docs/gc.md) ---------------------------------------------------------------
   // Its base, or nullptr while the store has made no GC object (a reference is an offset from it).
-  const uint8_t* gc_base() const { return gc_heap_ ? gc_heap_->base() : nullptr; }
-  uint8_t* gc_base() { return gc_heap_ ? gc_heap_->base() : nullptr; }
+  const uint8_t* gc_base() const { return gc_base_; }
+  uint8_t* gc_base() { return gc_base_; }
+  // Where that base is kept, for compiled code (it reads the base through this, so code compiled
+  // before the first object sees it).
+  uint8_t* const* gc_base_cell() const { return &gc_base_; }
   GcHeap* gc_heap() { return gc_heap_.get(); }
   const GcHeap* gc_heap() const { return gc_heap_.get(); }
   // A zeroed object of `bytes` with its header words (gc_layout.h): its offset. Collects first
@@ -245,6 +248,7 @@ private:
   std::vector<std::unique_ptr<ModuleInstance>> instances_;
   std::unique_ptr<TierState> tier_state_;
   std::unique_ptr<GcHeap> gc_heap_;
+  uint8_t* gc_base_ = nullptr; // gc_heap_->base() once the heap exists
   uint32_t gc_no_collect_ = 0;
   // Shared: a background compile may outlive the store and still raise it.
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);
