@@ -80,15 +80,16 @@ compile(std::shared_ptr<const ir::Module> module, const validate::Features& feat
   auto compiled = std::make_shared<CompiledModule>(module);
   validate::ModuleContext context = validate::compute_module_context(mod);
   compiled->functions().reserve(mod.functions.size());
+  const bool gc_refs = module_holds_gc_refs(mod); // the GC's stack maps (lower_gc.cpp)
   for (uint32_t i = 0; i < mod.functions.size(); ++i) {
     uint32_t func_index = mod.num_imported_funcs + i;
     // A slot per legacy try for its catch's exception, counted by the decoder (lower.h).
     Lowering lowering(mod, func_index, options.metering, options.poll_calls,
-                      mod.functions[i].legacy_tries);
+                      mod.functions[i].legacy_tries, gc_refs);
     WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, lowering));
     if (const uint32_t exn_slots = lowering.needed_exn_slots(); exn_slots != 0) {
       // A body the decoder did not count (it trusted it): again, with the slots reserved.
-      Lowering again(mod, func_index, options.metering, options.poll_calls, exn_slots);
+      Lowering again(mod, func_index, options.metering, options.poll_calls, exn_slots, gc_refs);
       WASMCAP_TRY(validate::validate_function(mod, func_index, features, context, again));
       compiled->functions().push_back(again.take());
     } else {

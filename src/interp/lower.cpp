@@ -32,7 +32,7 @@ uint32_t width(ir::ValType t) {
 } // namespace
 
 Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls,
-                   uint32_t exn_slots)
+                   uint32_t exn_slots, bool module_gc_refs)
     : module_(module), metering_(metering), poll_calls_(poll_calls), exn_reserved_(exn_slots) {
   const ir::FuncType& type = module.func_type(func_index);
   const ir::Function& fn = module.functions[func_index - module.num_imported_funcs];
@@ -47,7 +47,7 @@ Lowering::Lowering(const ir::Module& module, uint32_t func_index, bool metering,
   out_.num_params = at;
   for (ir::ValType t : fn.locals)
     add_local(t);
-  init_gc_maps(fn, type);
+  init_gc_maps(fn, type, module_gc_refs);
   exn_base_ = at; // zeroed at entry like the locals: a null exception until a catch sets it
   at += exn_reserved_;
   out_.func_index = func_index;
@@ -617,7 +617,7 @@ support::Status Lowering::before(const ir::Instr& in, const validate::FunctionVa
     if (ir::op_info(in.op).sig == ir::Sig::Special) materialize_below(h, in.offset);
     break;
   }
-  if (gc_maps_ && is_gc_safepoint(in.op) && !v.unreachable()) note_gc_safepoint(in, h, v);
+  if (gc_maps_ && is_gc_safepoint(in.op) && !v.unreachable()) note_gc_safepoint(h, v);
   if (in.op == Op::ReturnCall || in.op == Op::ReturnCallIndirect || in.op == Op::ReturnCallRef) {
     lower_return_call(in, h);
   } else if (ir::op_info(in.op).sig == ir::Sig::Special) {

@@ -23,12 +23,17 @@ inline uint32_t slots_of(std::span<const ir::ValType> types) {
   return n;
 }
 
+// Whether anything in `m` can hold a GC reference (a struct or array type, or a function type,
+// table or global of the any or extern hierarchy): its functions then get the GC's stack maps.
+bool module_holds_gc_refs(const ir::Module& m);
+
 class Lowering {
 public:
   // `exn_slots`: slots to reserve after the locals for legacy catch blocks' exceptions (see
   // needed_exn_slots()).
+  // `module_gc_refs`: module_holds_gc_refs(module), asked once per module by the caller.
   Lowering(const ir::Module& module, uint32_t func_index, bool metering, bool poll_calls = false,
-           uint32_t exn_slots = 0);
+           uint32_t exn_slots = 0, bool module_gc_refs = false);
 
   // Legacy `catch`/`catch_all` blocks keep the exception they caught (for `rethrow`) in a slot of
   // their own, which must live below the operand stack: a call inside the catch block places
@@ -145,8 +150,8 @@ private:
   bool gc_maps_ = false;
   std::vector<uint32_t> gc_locals_; // slots of locals of the any and extern hierarchies
   static bool is_gc_safepoint(ir::Op op);
-  void note_gc_safepoint(const ir::Instr& in, size_t h, const validate::FunctionValidator& v);
-  void init_gc_maps(const ir::Function& fn, const ir::FuncType& type);
+  void note_gc_safepoint(size_t h, const validate::FunctionValidator& v);
+  void init_gc_maps(const ir::Function& fn, const ir::FuncType& type, bool module_gc_refs);
   // GC's heap instructions (lower_gc.cpp).
   void lower_gc_heap(const ir::Instr& in, size_t h);
   void lower_struct_new(const ir::Instr& in, size_t h);

@@ -154,27 +154,32 @@ bool holds_gc_ref(const ir::Module& m, ir::ValType t) {
   const ir::HeapKind top = ir::heap_top(m, t);
   return top == ir::HeapKind::Any || top == ir::HeapKind::Extern;
 }
+bool holds_gc_ref(const ir::Module& m, std::span<const ir::ValType> ts) {
+  return std::any_of(ts.begin(), ts.end(), [&](ir::ValType t) { return holds_gc_ref(m, t); });
+}
 } // namespace
 
-// Maps are made when a GC reference can reach this function's frames at all: through a type of
-// the module (a function's parameter or result, a struct field), a table, a global or a local.
-void Lowering::init_gc_maps(const ir::Function& fn, const ir::FuncType& type) {
+bool module_holds_gc_refs(const ir::Module& m) {
+  for (const ir::SubType& s : m.subtypes) {
+    if (s.kind != ir::TypeKind::Func) return true;
+  }
+  for (const ir::FuncType& t : m.types) {
+    if (holds_gc_ref(m, t.params) || holds_gc_ref(m, t.results)) return true;
+  }
+  for (const ir::TableType& t : m.all_tables) {
+    if (holds_gc_ref(m, t.elem)) return true;
+  }
+  for (const ir::GlobalType& g : m.all_globals) {
+    if (holds_gc_ref(m, g.type)) return true;
+  }
+  return false;
+}
+
+// Maps are made when a GC reference can reach this function's frames at all: through the module
+// (module_holds_gc_refs, asked once per module) or a local.
+void Lowering::init_gc_maps(const ir::Function& fn, const ir::FuncType& type, bool module_gc_refs) {
   const ir::Module& m = module_;
-  auto any_of = [&](std::span<const ir::ValType> ts) {
-    for (ir::ValType t : ts)
-      if (holds_gc_ref(m, t)) return true;
-    return false;
-  };
-  gc_maps_ = !m.subtypes.empty() &&
-             std::any_of(m.subtypes.begin(), m.subtypes.end(),
-                         [](const ir::SubType& s) { return s.kind != ir::TypeKind::Func; });
-  for (const ir::FuncType& t : m.types)
-    gc_maps_ = gc_maps_ || any_of(t.params) || any_of(t.results);
-  for (const ir::TableType& t : m.all_tables)
-    gc_maps_ = gc_maps_ || holds_gc_ref(m, t.elem);
-  for (const ir::GlobalType& g : m.all_globals)
-    gc_maps_ = gc_maps_ || holds_gc_ref(m, g.type);
-  gc_maps_ = gc_maps_ || any_of(fn.locals);
+  gc_maps_ = module_gc_refs || holds_gc_ref(m, fn.locals);
   if (!gc_maps_) return;
   for (size_t i = 0; i < type.params.size() + fn.locals.size(); ++i) {
     const ir::ValType t =
@@ -207,8 +212,7 @@ bool Lowering::is_gc_safepoint(ir::Op op) {
 // The slots live across the instruction: the GC locals, and every operand of a GC type (those
 // it consumes too: an allocation reads its operands after it allocated, and a host callee's
 // arguments stay in these slots while it runs).
-void Lowering::note_gc_safepoint(const ir::Instr& in, size_t h,
-                                 const validate::FunctionValidator& v) {
+void Lowering::note_gc_safepoint(size_t h, const validate::FunctionValidator& v) {
   const auto begin = static_cast<uint32_t>(out_.gc_slots.size());
   out_.gc_slots.insert(out_.gc_slots.end(), gc_locals_.begin(), gc_locals_.end());
   for (size_t depth = 0; depth < h; ++depth) {
@@ -220,7 +224,6 @@ void Lowering::note_gc_safepoint(const ir::Instr& in, size_t h,
   if (!out_.gc_safepoints.empty() && out_.gc_safepoints.back().code_pos == pos())
     out_.gc_safepoints.pop_back();
   out_.gc_safepoints.push_back({pos(), begin, count});
-  (void)in;
 }
 
 } // namespace wasmcap::interp

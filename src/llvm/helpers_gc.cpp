@@ -40,12 +40,13 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
   runtime::ModuleInstance& inst = *ctx->instance;
   runtime::Store& store = *ctx->store;
   const char* fault = nullptr;
-  switch (static_cast<Op>(op)) {
+  const Op o = static_cast<Op>(op);
+  switch (o) {
   case Op::StructNew:
   case Op::StructNewDefault: {
     const runtime::GcType& t = runtime::gc_type(inst, a);
     const uint32_t at = allocate(ctx, t.size, t.word0, t.size, offset);
-    if (static_cast<Op>(op) == Op::StructNew) gc::init_struct(store.gc_base() + at, t.fields, s);
+    if (o == Op::StructNew) gc::init_struct(store.gc_base() + at, t.fields, s);
     s[0] = at;
     break;
   }
@@ -55,27 +56,22 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
   case Op::StructSet: {
     const ir::SubType& sub = inst.module().subtypes[a];
     const uint32_t field = runtime::gc_type(inst, a).fields.at(b);
-    const uint32_t access =
-        runtime::gc_access(sub.fields[b], static_cast<Op>(op) == Op::StructGetS);
-    fault = static_cast<Op>(op) == Op::StructSet
-                ? gc::struct_set(store.gc_base(), s[0], field >> 4, access, s + 1)
-                : gc::struct_get(store.gc_base(), s[0], field >> 4, access, s);
+    const uint32_t access = runtime::gc_access(sub.fields[b], o == Op::StructGetS);
+    fault = o == Op::StructSet ? gc::struct_set(store.gc_base(), s[0], field >> 4, access, s + 1)
+                               : gc::struct_get(store.gc_base(), s[0], field >> 4, access, s);
     break;
   }
   case Op::ArrayNew:
   case Op::ArrayNewDefault:
   case Op::ArrayNewFixed: {
     const runtime::GcType& t = runtime::gc_type(inst, a);
-    const bool with_value = static_cast<Op>(op) == Op::ArrayNew;
+    const bool with_value = o == Op::ArrayNew;
     const uint32_t width = (t.access & 7) == 4 ? 2 : 1;
-    const uint32_t n = static_cast<Op>(op) == Op::ArrayNewFixed ? b
-                       : with_value                             ? u32(s, width)
-                                                                : u32(s, 0);
+    const uint32_t n = o == Op::ArrayNewFixed ? b : with_value ? u32(s, width) : u32(s, 0);
     const uint32_t at =
         allocate(ctx, runtime::gc_array_bytes(n, 1u << (t.access & 7)), t.word0, n, offset);
     if (with_value) gc::fill_array(store.gc_base() + at, n, t.access, s);
-    if (static_cast<Op>(op) == Op::ArrayNewFixed)
-      gc::init_array(store.gc_base() + at, n, t.access, s);
+    if (o == Op::ArrayNewFixed) gc::init_array(store.gc_base() + at, n, t.access, s);
     s[0] = at;
     break;
   }
@@ -83,7 +79,7 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
   case Op::ArrayNewElem: {
     const runtime::GcType& t = runtime::gc_type(inst, a);
     const uint32_t from = u32(s, 0), n = u32(s, 1);
-    const bool data = static_cast<Op>(op) == Op::ArrayNewData;
+    const bool data = o == Op::ArrayNewData;
     fault = data ? gc::check_new_data(inst.datas.at(b).bytes, from, n, t.access)
                  : gc::check_new_elem(inst.elems.at(b).refs, from, n);
     if (fault != nullptr) break;
@@ -101,11 +97,10 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
   case Op::ArrayGetS:
   case Op::ArrayGetU:
   case Op::ArraySet: {
-    const uint32_t access = runtime::gc_access(inst.module().subtypes[a].fields.at(0),
-                                               static_cast<Op>(op) == Op::ArrayGetS);
-    fault = static_cast<Op>(op) == Op::ArraySet
-                ? gc::array_set(store.gc_base(), s[0], u32(s, 1), access, s + 2)
-                : gc::array_get(store.gc_base(), s[0], u32(s, 1), access, s);
+    const uint32_t access =
+        runtime::gc_access(inst.module().subtypes[a].fields.at(0), o == Op::ArrayGetS);
+    fault = o == Op::ArraySet ? gc::array_set(store.gc_base(), s[0], u32(s, 1), access, s + 2)
+                              : gc::array_get(store.gc_base(), s[0], u32(s, 1), access, s);
     break;
   }
   case Op::ArrayLen: fault = gc::array_len(store.gc_base(), s[0], s); break;

@@ -165,7 +165,7 @@ void FunctionTranslator::gc_inline(const ir::Instr& instr, std::span<const ValTy
       b_.CreateInBoundsGEP(env_.i8, base, b_.CreatePtrToInt(ref, env_.i64), "gc_object");
   llvm::Value* at = nullptr; // the field or element
   const ir::FieldType* field = nullptr;
-  if (instr.op == Op::ArrayLen || !is_struct) {
+  if (!is_struct) {
     llvm::Value* length = b_.CreateAlignedLoad(
         env_.i32, b_.CreateConstInBoundsGEP1_64(env_.i8, object, 4), llvm::Align(4));
     if (instr.op == Op::ArrayLen) {

@@ -11,7 +11,6 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "ir/subtype.h"
 #include "runtime/store.h"
 #include "runtime/trap.h"
 
@@ -19,19 +18,17 @@ namespace wasmcap::runtime {
 
 namespace {
 
+// An environment switch: set, non-empty and not "0".
+bool env_flag(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' && *v != '0';
+}
 bool stats_from_environment() {
-  static const bool on = [] {
-    const char* v = std::getenv("WASMCAP_GC_STATS");
-    return v != nullptr && *v != '\0' && *v != '0';
-  }();
+  static const bool on = env_flag("WASMCAP_GC_STATS");
   return on;
 }
-
 bool stress_from_environment() {
-  static const bool on = [] {
-    const char* v = std::getenv("WASMCAP_GC_STRESS");
-    return v != nullptr && *v != '\0' && *v != '0';
-  }();
+  static const bool on = env_flag("WASMCAP_GC_STRESS");
   return on;
 }
 
@@ -67,13 +64,6 @@ uintptr_t stack_end() {
   asm volatile("" : : "r"(&registers) : "memory"); // keeps the buffer alive until here
 }
 
-bool holds_gc_refs(ir::ValType t) {
-  if (!t.is_ref()) return false;
-  if (t.is_concrete()) return true;
-  const ir::HeapKind top = ir::heap_top(t);
-  return top == ir::HeapKind::Any || top == ir::HeapKind::Extern;
-}
-
 } // namespace
 
 support::Result<uint32_t> Store::gc_allocate(uint32_t bytes, uint32_t word0, uint32_t word1) {
@@ -107,10 +97,10 @@ void Store::collect_garbage() {
   const auto start = std::chrono::steady_clock::now();
   GcHeap& heap = *gc_heap_;
   for (const Global& g : globals_) {
-    if (holds_gc_refs(g.type.type)) heap.mark(reinterpret_cast<uintptr_t>(g.value.ref));
+    if (gc_traced(g.type.type)) heap.mark(reinterpret_cast<uintptr_t>(g.value.ref));
   }
   for (const auto& table : tables_) {
-    if (!holds_gc_refs(table->elem_type())) continue;
+    if (!gc_traced(table->elem_type())) continue;
     for (uint32_t i = 0; i < table->size(); ++i) {
       void* ref = nullptr;
       table->get(i, ref);
@@ -119,7 +109,7 @@ void Store::collect_garbage() {
   }
   for (const auto& instance : instances_) {
     for (const ElemInstance& e : instance->elems) {
-      if (!holds_gc_refs(e.type)) continue;
+      if (!gc_traced(e.type)) continue;
       for (void* ref : e.refs)
         heap.mark(reinterpret_cast<uintptr_t>(ref));
     }

@@ -51,11 +51,16 @@ inline uint32_t gc_size_log2(uint32_t size) {
 // concrete index means different things in a module and in the registry: a function reference
 // among them costs one failed check). Abstract function and exception references point outside
 // the heap.
-inline bool gc_traced(const ir::FieldType& f) {
-  if (f.packed != ir::Packed::None || !f.type.is_ref()) return false;
-  if (f.type.is_concrete()) return true;
-  const ir::HeapKind top = ir::heap_top(f.type);
+// The same question for a value type of the runtime (canonical ids in its concrete types): the
+// store's globals, tables and segments as roots.
+inline bool gc_traced(ir::ValType t) {
+  if (!t.is_ref()) return false;
+  if (t.is_concrete()) return true;
+  const ir::HeapKind top = ir::heap_top(t);
   return top == ir::HeapKind::Any || top == ir::HeapKind::Extern;
+}
+inline bool gc_traced(const ir::FieldType& f) {
+  return f.packed == ir::Packed::None && gc_traced(f.type);
 }
 
 // A struct type's layout: each field's offset from the object's start (the header included),
