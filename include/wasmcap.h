@@ -103,6 +103,9 @@ WASM_API_EXTERN void wasmcap_config_interruptible_set(wasm_config_t*, bool enabl
  * more does not instantiate. */
 WASM_API_EXTERN void wasmcap_config_max_memory_pages_set(wasm_config_t*, uint32_t pages);
 WASM_API_EXTERN void wasmcap_config_max_table_elements_set(wasm_config_t*, uint32_t elements);
+/* The most bytes a store's GC objects (Wasm GC's structs and arrays) may take (default and at
+ * most about 4 GiB); an allocation past it, after a collection, traps "GC heap limit reached". */
+WASM_API_EXTERN void wasmcap_config_max_gc_heap_set(wasm_config_t*, uint64_t bytes);
 /* Keeps code compiled by the LLVM tier on disk in `directory` (NULL: $XDG_CACHE_HOME/wasmcap or
  * ~/.cache/wasmcap, the CLI's), so compiling the same module again maps it instead (JIT and
  * AUTO engines). A stale or broken entry is recompiled, never an error. Default: no cache. */
@@ -115,6 +118,13 @@ WASM_API_EXTERN void wasmcap_config_cache_set(wasm_config_t*, const char* direct
 WASM_API_EXTERN void wasmcap_store_fuel_set(wasm_store_t*, uint64_t fuel);
 /* The fuel left; false when the store's fuel is unlimited. */
 WASM_API_EXTERN bool wasmcap_store_fuel_get(const wasm_store_t*, uint64_t* fuel);
+
+/* A whole garbage collection now (docs/gc.md). Besides freeing unreachable GC objects, it drops
+ * every foreign object (wasm_foreign_t) that was passed to wasm as an externref and that nothing
+ * holds any more: no wasm global, table, GC object or frame, and no wasm_ref_t handle. Its
+ * host-info finalizer runs then, inside the collection, so it must not call into the store.
+ * Collections also happen on their own as wasm allocates GC objects. */
+WASM_API_EXTERN void wasmcap_store_gc(wasm_store_t*);
 
 /* A handle that stops the store's running wasm with the trap "interrupted" (or the next call,
  * if none runs), usable from any thread and from a signal handler, for as long as it exists

@@ -2,14 +2,18 @@
 // granted, in the line format `wasmcap run --policy FILE` reads and `--learn-policy` writes
 // (`allow GROUP,...`, `deny GROUP,...`, `dir HOST::GUEST[::ro|::rw]`, and the network grants
 // `tcp-connect ADDR:PORT`, `tcp-listen ADDR:PORT`, `udp ADDR:PORT`, `ip-name-lookup`, and
-// `allow-http HOST[:PORT]` for wasi:http's outgoing requests; docs/security.md).
+// `allow-http HOST[:PORT]` for wasi:http's outgoing requests; docs/security.md), and resource
+// limits (`max-gc-heap SIZE`, the most a store's GC objects may take; docs/gc.md).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "wasmcap/capability_group.h"
+#include "wasmcap/config.h"
 #include "wasmcap/error.h"
 #include "wasmcap/wasi.h"
 
@@ -23,6 +27,8 @@ struct WasiPolicy {
   std::vector<WasiPreopen> dirs;
   NetGrants net;   // wasi:sockets grants
   HttpGrants http; // wasi:http/outgoing-handler grants
+  // `max-gc-heap SIZE`: a cap on Config::max_gc_heap (the smaller of it and the engine's wins).
+  std::optional<uint64_t> max_gc_heap;
 
   CapabilitySet allowed() const;
   // Adds `other`'s lines to this one (allow lists unite, denies unite, dirs and net rules
@@ -34,7 +40,13 @@ struct WasiPolicy {
   // way policies reach a configuration (`wasmcap run --policy`, the C API's
   // wasmcap_wasi_config_apply_policy).
   void apply(WasiConfig& config) const;
+  // Lowers `config`'s limits to this policy's (a policy never raises one).
+  void apply_limits(Config& config) const;
 };
+
+// "4096", "64KiB", "16MiB", "1GiB" (also K/M/G, KB/MB/GB as powers of 1024, B) -> bytes, as
+// policy lines and the CLI's size options write them; errors are Usage errors.
+Result<uint64_t> parse_byte_size(std::string_view text);
 
 // "fs-read,net" (or "all", or "none") -> groups. Unknown names are a Usage error listing them.
 Result<CapabilitySet> parse_group_list(std::string_view list);

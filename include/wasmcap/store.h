@@ -3,10 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
 #include "wasmcap/engine.h"
+#include "wasmcap/error.h"
+#include "wasmcap/gc_ref.h"
 #include "wasmcap/value.h"
 
 namespace wasmcap {
@@ -51,6 +54,23 @@ public:
   // host reference (an externref, or one converted into `any`).
   enum class RefKind { Null, I31, Struct, Array, Host };
   RefKind ref_kind(const Value& value) const;
+
+  // --- GC references the host holds (docs/gc.md, "The host's references") ---
+  // A reference of the any or extern hierarchy in a Value the host got from this store (a call's
+  // result, a global's value) stays valid only until the store next runs wasm or collects:
+  // root() keeps it (and what it reaches) alive while the returned handle lives. A stale or
+  // foreign GC reference handed back to wasm is refused (ErrorKind::Usage), never followed.
+  // Usage error: not a reference of those hierarchies, or not a live object of this store.
+  Result<GcRef> root(const Value& value);
+  // A whole collection now: frees unreachable objects and releases unreachable host references
+  // (new_extern_ref). Collections also happen on their own as wasm allocates.
+  void collect_garbage();
+  // An externref for `data` (not null; its bit 63 clear, as any user-space pointer's) whose
+  // `finalizer` runs once nothing holds it any more: after a collection finds no global, table,
+  // GC object, wasm frame or GcRef of this store holding it, or when the store goes. It runs on
+  // the collecting thread, inside the collection (an allocation in wasm, or collect_garbage()),
+  // so it must not use the store. Usage error: `data` already has a finalizer in this store.
+  Result<Value> new_extern_ref(void* data, std::function<void(void*)> finalizer);
   runtime::Store& impl() { return *impl_; }
 
 private:

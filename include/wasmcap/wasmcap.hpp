@@ -9,6 +9,7 @@
 #include "wasmcap/error.h"
 #include "wasmcap/externs.h"
 #include "wasmcap/func_wrap.h"
+#include "wasmcap/gc_ref.h"
 #include "wasmcap/instance.h"
 #include "wasmcap/linker.h"
 #include "wasmcap/module.h"

@@ -136,6 +136,7 @@ Status Memory::write(uint64_t offset, std::span<const uint8_t> data) {
 
 Result<Table> Table::create(Store& store, TableType type, Value init) {
   if (init.type != type.elem) return usage("table initial value has the wrong type");
+  WASMCAP_TRY(runtime::check_host_ref(store.impl(), init, "the table's initial value"));
   return Table(&store, store.impl().create_table(type, init.ref));
 }
 
@@ -156,6 +157,7 @@ Result<Value> Table::get(uint64_t index) const {
 
 Status Table::set(uint64_t index, const Value& v) {
   if (v.type != as_table(handle_)->elem_type()) return usage("table value has the wrong type");
+  WASMCAP_TRY(runtime::check_host_ref(store_->impl(), v, "the table value"));
   if (index > UINT32_MAX || !as_table(handle_)->set(static_cast<uint32_t>(index), v.ref)) {
     return usage("table index out of bounds");
   }
@@ -164,6 +166,7 @@ Status Table::set(uint64_t index, const Value& v) {
 
 Result<uint64_t> Table::grow(uint64_t delta, const Value& init) {
   if (init.type != as_table(handle_)->elem_type()) return usage("table value has the wrong type");
+  WASMCAP_TRY(runtime::check_host_ref(store_->impl(), init, "the table value"));
   if (delta > UINT32_MAX) return usage("table.grow: delta too large");
   const int64_t old = as_table(handle_)->grow(static_cast<uint32_t>(delta), init.ref);
   if (old < 0) return make_error(ErrorKind::Exhaustion, "table cannot grow that far");
@@ -174,6 +177,7 @@ Result<uint64_t> Table::grow(uint64_t delta, const Value& init) {
 
 Result<Global> Global::create(Store& store, GlobalType type, Value init) {
   if (init.type != type.type) return usage("global initial value has the wrong type");
+  WASMCAP_TRY(runtime::check_host_ref(store.impl(), init, "the global's initial value"));
   return Global(&store, store.impl().create_global(type, init));
 }
 
@@ -188,6 +192,7 @@ Status Global::set(const Value& v) {
   runtime::Global* g = as_global(handle_);
   if (!g->type.is_mutable) return usage("cannot set an immutable global");
   if (v.type != g->type.type) return usage("global value has the wrong type");
+  WASMCAP_TRY(runtime::check_host_ref(store_->impl(), v, "the global value"));
   g->value = v;
   return ok();
 }

@@ -39,6 +39,8 @@ void WasiPolicy::merge(const WasiPolicy& other) {
     if (other.deny.has(static_cast<CapabilityGroup>(i))) deny.add(static_cast<CapabilityGroup>(i));
   }
   dirs.insert(dirs.end(), other.dirs.begin(), other.dirs.end());
+  if (other.max_gc_heap)
+    max_gc_heap = std::min(max_gc_heap.value_or(UINT64_MAX), *other.max_gc_heap);
   net.merge(other.net);
   http.hosts.insert(http.hosts.end(), other.http.hosts.begin(), other.http.hosts.end());
 }
@@ -107,6 +109,33 @@ Result<WasiPreopen> parse_dir_grant(std::string_view spec) {
   return p;
 }
 
+Result<uint64_t> parse_byte_size(std::string_view text) {
+  const std::string quoted = "\"" + std::string(text) + "\"";
+  size_t i = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+    ++i;
+  if (i == 0 || i > 19) return usage_error(quoted + " is not a number");
+  const uint64_t n = std::strtoull(std::string(text.substr(0, i)).c_str(), nullptr, 10);
+  const std::string_view s = text.substr(i);
+  uint64_t unit;
+  if (s.empty() || s == "B")
+    unit = 1;
+  else if (s == "K" || s == "KB" || s == "KiB")
+    unit = 1ull << 10;
+  else if (s == "M" || s == "MB" || s == "MiB")
+    unit = 1ull << 20;
+  else if (s == "G" || s == "GB" || s == "GiB")
+    unit = 1ull << 30;
+  else
+    return usage_error(quoted + ": unknown size suffix (use KiB, MiB or GiB)");
+  if (n > UINT64_MAX / unit) return usage_error(quoted + " is too large");
+  return n * unit;
+}
+
+void WasiPolicy::apply_limits(Config& config) const {
+  if (max_gc_heap) config.max_gc_heap = std::min(config.max_gc_heap, *max_gc_heap);
+}
+
 Result<WasiPolicy> parse_policy(std::string_view text) {
   WasiPolicy policy;
   size_t line_no = 0, pos = 0;
@@ -156,10 +185,16 @@ Result<WasiPolicy> parse_policy(std::string_view text) {
     } else if (word == "allow-http") {
       if (auto s = check_http_pattern(rest); !s) return usage_error(where + s.error().message);
       policy.http.hosts.emplace_back(rest);
+    } else if (word == "max-gc-heap") {
+      auto bytes = parse_byte_size(rest);
+      if (!bytes) return usage_error(where + "max-gc-heap " + bytes.error().message);
+      WasiPolicy one;
+      one.max_gc_heap = *bytes;
+      policy.merge(one);
     } else {
       return usage_error(where + "unknown directive \"" + std::string(word) +
                          "\" (expected allow, deny, dir, tcp-connect, tcp-listen, udp, "
-                         "ip-name-lookup or allow-http)");
+                         "ip-name-lookup, allow-http or max-gc-heap)");
     }
   }
   return policy;
@@ -189,6 +224,7 @@ std::string format_policy(const WasiPolicy& policy) {
   if (policy.net.ip_name_lookup) text += "ip-name-lookup\n";
   for (const std::string& h : policy.http.hosts)
     text += "allow-http " + h + "\n";
+  if (policy.max_gc_heap) text += "max-gc-heap " + std::to_string(*policy.max_gc_heap) + "\n";
   return text;
 }
 

@@ -48,7 +48,8 @@ void Lowering::lower_gc_heap(const ir::Instr& in, size_t h) {
     word(set ? s(2) : s(1));
     if (set) word(s(1));
     word(layout.offsets[in.index2]);
-    word(runtime::gc_access(t.fields[in.index2], in.op == Op::StructGetS));
+    word(set ? runtime::gc_set_access(t.fields[in.index2])
+             : runtime::gc_access(t.fields[in.index2], in.op == Op::StructGetS));
     return;
   }
   case Op::ArrayGet:

@@ -61,6 +61,7 @@ const HostLayout& host_layout() {
     l.ctx_functions_end = offsetof(JitContext, functions_end);
     l.ctx_natives = offsetof(JitContext, natives);
     l.ctx_gc_base = offsetof(JitContext, gc_base);
+    l.ctx_gc_marking = offsetof(JitContext, gc_marking);
     return l;
   }();
   return layout;
@@ -327,6 +328,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   ctx.instance = inst;
   ctx.store = &store;
   ctx.gc_base = store.gc_base_cell();
+  ctx.gc_marking = store.gc_marking_cell();
   ctx.module = this;
   ctx.functions_begin = functions_.data();
   ctx.functions_end = functions_.data() + functions_.size();

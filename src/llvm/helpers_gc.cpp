@@ -56,9 +56,13 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
   case Op::StructSet: {
     const ir::SubType& sub = inst.module().subtypes[a];
     const uint32_t field = runtime::gc_type(inst, a).fields.at(b);
-    const uint32_t access = runtime::gc_access(sub.fields[b], o == Op::StructGetS);
-    fault = o == Op::StructSet ? gc::struct_set(store.gc_base(), s[0], field >> 4, access, s + 1)
-                               : gc::struct_get(store.gc_base(), s[0], field >> 4, access, s);
+    if (o == Op::StructSet) {
+      fault = gc::struct_set(store.gc_base(), s[0], field >> 4,
+                             runtime::gc_set_access(sub.fields[b]), s + 1, store.gc_barrier());
+    } else {
+      fault = gc::struct_get(store.gc_base(), s[0], field >> 4,
+                             runtime::gc_access(sub.fields[b], o == Op::StructGetS), s);
+    }
     break;
   }
   case Op::ArrayNew:
@@ -99,20 +103,22 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
   case Op::ArraySet: {
     const uint32_t access =
         runtime::gc_access(inst.module().subtypes[a].fields.at(0), o == Op::ArrayGetS);
-    fault = o == Op::ArraySet ? gc::array_set(store.gc_base(), s[0], u32(s, 1), access, s + 2)
-                              : gc::array_get(store.gc_base(), s[0], u32(s, 1), access, s);
+    fault = o == Op::ArraySet
+                ? gc::array_set(store.gc_base(), s[0], u32(s, 1), access, s + 2, store.gc_barrier())
+                : gc::array_get(store.gc_base(), s[0], u32(s, 1), access, s);
     break;
   }
   case Op::ArrayLen: fault = gc::array_len(store.gc_base(), s[0], s); break;
   case Op::ArrayFill: {
     const uint32_t access = runtime::gc_type(inst, a).access;
     const uint32_t width = (access & 7) == 4 ? 2 : 1;
-    fault = gc::array_fill(store.gc_base(), s[0], u32(s, 1), s + 2, u32(s, 2 + width), access);
+    fault = gc::array_fill(store.gc_base(), s[0], u32(s, 1), s + 2, u32(s, 2 + width), access,
+                           store.gc_barrier());
     break;
   }
   case Op::ArrayCopy:
     fault = gc::array_copy(store.gc_base(), s[0], u32(s, 1), s[2], u32(s, 3), u32(s, 4),
-                           runtime::gc_type(inst, a).access);
+                           runtime::gc_type(inst, a).access, store.gc_barrier());
     break;
   case Op::ArrayInitData:
     fault = gc::array_init_data(store.gc_base(), s[0], u32(s, 1), inst.datas.at(b).bytes, u32(s, 2),
@@ -120,7 +126,7 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
     break;
   case Op::ArrayInitElem:
     fault = gc::array_init_elem(store.gc_base(), s[0], u32(s, 1), inst.elems.at(b).refs, u32(s, 2),
-                                u32(s, 3));
+                                u32(s, 3), store.gc_barrier());
     break;
   default: fault = "unknown GC instruction"; break;
   }

@@ -72,6 +72,9 @@ struct JitContext {
   // The store's GC heap base (Store::gc_base_cell): compiled code reads it for inline field and
   // element access; it is set once, when the store makes its first object.
   uint8_t* const* gc_base = nullptr;
+  // Non-zero while the store's collector is marking (Store::gc_marking_cell): a store into a
+  // reference field then takes the `gc` helper, which runs the write barrier.
+  const uint8_t* gc_marking = nullptr;
 };
 
 // What FuncInstance::code points at for a compiled function.

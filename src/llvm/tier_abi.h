@@ -44,7 +44,10 @@ namespace wasmcap::llvm_tier {
 //     set, and through the `call` helper only when it is null.
 // 15: GC's heap (docs/gc.md, slice 2b): HostHelpers::gc; HostLayout::ctx_gc_base (compiled
 //     code reads and writes fields and elements inline).
-inline constexpr uint32_t kTierAbiVersion = 15;
+// 16: GC's incremental marking (docs/gc.md): HostLayout::ctx_gc_marking; a struct.set or
+//     array.set of a reference inline checks it and, while marking, goes through the `gc`
+//     helper, which runs the write barrier.
+inline constexpr uint32_t kTierAbiVersion = 16;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -119,6 +122,9 @@ struct HostLayout {
   uint64_t ctx_natives; // JitContext::natives
   // GC (docs/gc.md): where the store keeps its GC heap's base (null until the first object).
   uint64_t ctx_gc_base; // JitContext::gc_base (-> uint8_t*)
+  // Non-zero while the store's collector is marking (a store into a reference field then calls
+  // the `gc` helper, for the write barrier).
+  uint64_t ctx_gc_marking; // JitContext::gc_marking (-> uint8_t)
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to

@@ -6,7 +6,10 @@
 // branches to a cold call of the `gc` helper with the same operands, which traps with the
 // interpreter's message. Allocation and the bulk instructions are one call of the helper each,
 // operands in a slots buffer of the frame and the result read back from slot 0; the helper runs
-// the interpreter's rules (runtime/gc_ops.h). Objects are found by the collector through the
+// the interpreter's rules (runtime/gc_ops.h). A store into a reference field first reads the
+// store's marking flag (JitContext::gc_marking): while the collector marks, the store goes
+// through the helper instead, which runs the write barrier (runtime/gc_heap.h), so the inline
+// path costs a load and a branch. Objects are found by the collector through the
 // native stack (scanned conservatively: the buffer, spilled values and derived addresses are
 // on it), so compiled code needs no stack maps yet.
 #include "runtime/gc_layout.h"
@@ -131,6 +134,13 @@ support::Status FunctionTranslator::gc_heap(const ir::Instr& instr) {
 void FunctionTranslator::gc_trap_through_helper(const ir::Instr& instr,
                                                 std::span<const ValType> params,
                                                 std::span<llvm::Value* const> ops) {
+  gc_call_helper(instr, params, ops);
+  b_.CreateUnreachable();
+}
+
+// The helper call with operands `ops` (bottom first), which does the instruction.
+void FunctionTranslator::gc_call_helper(const ir::Instr& instr, std::span<const ValType> params,
+                                        std::span<llvm::Value* const> ops) {
   uint64_t width = 0;
   for (ValType p : params)
     width += slot_width(p);
@@ -143,7 +153,6 @@ void FunctionTranslator::gc_trap_through_helper(const ir::Instr& instr,
   }
   b_.CreateCall(env_.gc, {ctx_, u32(static_cast<uint32_t>(instr.op)), u32(instr.index),
                           u32(instr.index2), slots, u64(instr.offset)});
-  b_.CreateUnreachable();
 }
 
 // struct.get(_s/_u), struct.set, array.get(_s/_u), array.set and array.len in line.
@@ -192,10 +201,27 @@ void FunctionTranslator::gc_inline(const ir::Instr& instr, std::span<const ValTy
   const uint32_t size = runtime::gc_field_size(*field);
   const llvm::Align align(size > 8 ? 8 : size);
   if (set) {
+    llvm::BasicBlock* join = nullptr;
+    if (runtime::gc_traced(*field)) { // the write barrier's check (top of this file)
+      llvm::Value* flag = ctx_field(env_.layout.ctx_gc_marking, env_.ptr);
+      llvm::Value* marking = b_.CreateIsNotNull(b_.CreateLoad(env_.i8, flag));
+      auto* barrier = llvm::BasicBlock::Create(env_.context, "gc_barrier", fn_);
+      auto* store = llvm::BasicBlock::Create(env_.context, "", fn_);
+      join = llvm::BasicBlock::Create(env_.context, "", fn_);
+      b_.CreateCondBr(marking, barrier, store, env_.cold_weights);
+      b_.SetInsertPoint(barrier);
+      gc_call_helper(instr, params, ops);
+      b_.CreateBr(join);
+      b_.SetInsertPoint(store);
+    }
     llvm::Value* value = ops.back();
     if (field->packed != ir::Packed::None)
       value = b_.CreateTrunc(value, field->packed == ir::Packed::I8 ? env_.i8 : b_.getInt16Ty());
     b_.CreateAlignedStore(value, at, align);
+    if (join != nullptr) {
+      b_.CreateBr(join);
+      b_.SetInsertPoint(join);
+    }
   } else if (field->packed != ir::Packed::None) {
     llvm::Value* narrow = b_.CreateAlignedLoad(
         field->packed == ir::Packed::I8 ? env_.i8 : b_.getInt16Ty(), at, align);

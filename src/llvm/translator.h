@@ -236,6 +236,8 @@ private:
                  std::optional<ir::ValType> result);
   void gc_trap_through_helper(const ir::Instr& instr, std::span<const ir::ValType> params,
                               std::span<llvm::Value* const> ops);
+  void gc_call_helper(const ir::Instr& instr, std::span<const ir::ValType> params,
+                      std::span<llvm::Value* const> ops);
   llvm::AllocaInst* gc_slots_ = nullptr;
   uint64_t gc_slots_size_ = 0;
   llvm::Value* ref_matches(llvm::Value* ref, ir::ValType target);

@@ -6,10 +6,12 @@
 // never move. Fields inside the heap are traced precisely (gc_heap.cpp).
 #include <pthread.h>
 #include <setjmp.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 
 #include "runtime/store.h"
 #include "runtime/trap.h"
@@ -27,10 +29,27 @@ bool stats_from_environment() {
   static const bool on = env_flag("WASMCAP_GC_STATS");
   return on;
 }
-bool stress_from_environment() {
-  static const bool on = env_flag("WASMCAP_GC_STRESS");
+// WASMCAP_GC_STRESS=1: a whole collection at every allocation; =incremental: a marking always
+// under way, a little of it at every allocation (the write barrier's test).
+GcStress stress_from_environment() {
+  static const GcStress mode = [] {
+    const char* v = std::getenv("WASMCAP_GC_STRESS");
+    if (v != nullptr && std::string_view(v) == "incremental") return GcStress::Incremental;
+    return env_flag("WASMCAP_GC_STRESS") ? GcStress::Full : GcStress::Off;
+  }();
+  return mode;
+}
+// WASMCAP_GC_INCREMENTAL=0: stop-the-world collections (to compare pauses).
+bool incremental_from_environment() {
+  static const bool on = [] {
+    const char* v = std::getenv("WASMCAP_GC_INCREMENTAL");
+    return v == nullptr || *v == '\0' || std::string_view(v) != "0";
+  }();
   return on;
 }
+constexpr uint64_t kMarkRatio = 8;
+constexpr uint64_t kSweepRatio = 32;
+constexpr uint64_t kStepDebt = 64 * 1024;
 
 // The highest address of the running thread's stack (it grows down from there).
 uintptr_t stack_end() {
@@ -66,35 +85,109 @@ uintptr_t stack_end() {
 
 } // namespace
 
-support::Result<uint32_t> Store::gc_allocate(uint32_t bytes, uint32_t word0, uint32_t word1) {
+// The pause a collection, or a step of one, takes: counted into the heap's statistics, overall
+// and for its kind, in wall time and in the thread's CPU time (on a loaded machine a step the
+// scheduler interrupts looks long in wall time; CPU time says what the collector did).
+class Pause {
+public:
+  Pause(GcHeap::Stats& stats, uint64_t GcHeap::Stats::* kind)
+      : stats_(stats), kind_(kind), start_(std::chrono::steady_clock::now()),
+        cpu_(thread_cpu_ns()) {}
+  ~Pause() {
+    const auto ns = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::steady_clock::now() - start_)
+                                              .count());
+    stats_.total_pause_ns += ns;
+    stats_.max_pause_ns = std::max(stats_.max_pause_ns, ns);
+    stats_.max_pause_cpu_ns = std::max(stats_.max_pause_cpu_ns, thread_cpu_ns() - cpu_);
+    stats_.*kind_ = std::max(stats_.*kind_, ns);
+  }
+  Pause(const Pause&) = delete;
+  Pause& operator=(const Pause&) = delete;
+
+private:
+  GcHeap::Stats& stats_;
+  uint64_t GcHeap::Stats::* kind_;
+  std::chrono::steady_clock::time_point start_;
+  uint64_t cpu_;
+  static uint64_t thread_cpu_ns() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000u + static_cast<uint64_t>(t.tv_nsec);
+  }
+};
+
+// The heap, made on first use (an allocation, a watched host reference).
+GcHeap& Store::ensure_gc_heap() {
   if (!gc_heap_) {
     gc_heap_ = std::make_unique<GcHeap>(limits_.max_gc_heap);
-    gc_heap_->set_stress(limits_.gc_stress || stress_from_environment());
+    gc_stress_ = limits_.gc_stress != GcStress::Off ? limits_.gc_stress : stress_from_environment();
+    gc_heap_->set_stress(gc_stress_ != GcStress::Off);
+    gc_incremental_ =
+        gc_stress_ == GcStress::Incremental ||
+        (gc_stress_ == GcStress::Off && limits_.gc_incremental && incremental_from_environment());
     gc_base_ = gc_heap_->base();
   }
-  GcHeap& heap = *gc_heap_;
+  return *gc_heap_;
+}
+
+support::Result<uint32_t> Store::gc_allocate(uint32_t bytes, uint32_t word0, uint32_t word1) {
+  GcHeap& heap = ensure_gc_heap();
   if (!heap.reserved()) return make_exhaustion(trap_text::kGcHeapLimit);
-  if (heap.wants_collection()) collect_garbage();
+  if (gc_no_collect_ == 0) gc_step(bytes);
   if (uint32_t at = heap.allocate(bytes, word0, word1)) return at;
   collect_garbage();
   if (uint32_t at = heap.allocate(bytes, word0, word1)) return at;
   return make_exhaustion(trap_text::kGcHeapLimit);
 }
 
+// The collector's share of an allocation of `bytes`. Marking and sweeping keep pace with
+// allocation, kMarkRatio bytes of fields traced or kSweepRatio bytes of heap swept for every
+// byte allocated, in steps of at least kStepDebt's worth (the incremental stress mode: a little
+// at every allocation), so a collection ends long before the next is due.
+void Store::gc_step(uint32_t bytes) {
+  GcHeap& heap = *gc_heap_;
+  const bool stress = gc_stress_ == GcStress::Incremental;
+  if (heap.marking() || heap.sweeping()) {
+    const bool marking = heap.marking();
+    gc_debt_ += uint64_t{bytes} * (marking ? kMarkRatio : kSweepRatio);
+    if (gc_debt_ < kStepDebt && !stress) return;
+    Pause pause(heap.stats(), &GcHeap::Stats::max_step_ns);
+    ++heap.stats().steps;
+    const uint64_t budget = stress ? (marking ? 1 : 1024) : gc_debt_;
+    gc_debt_ = 0;
+    if (!marking) {
+      heap.sweep_step(budget);
+    } else if (heap.mark_step(budget)) {
+      end_marking();
+    }
+  } else if (heap.wants_collection()) {
+    if (gc_incremental_) {
+      begin_gc_cycle();
+    } else {
+      collect_garbage();
+    }
+  }
+}
+
 void Store::report_gc_stats() const {
   if (!gc_heap_ || !stats_from_environment()) return;
   const GcHeap::Stats& s = gc_heap_->stats();
   std::fprintf(stderr,
-               "wasmcap gc: %llu collections, pause max %.3f ms, total %.3f ms; heap %.1f MiB "
-               "used, %.1f MiB live after the last collection\n",
-               static_cast<unsigned long long>(s.collections), s.max_pause_ns / 1e6,
+               "wasmcap gc: %llu collections (%s), pause max %.3f ms (CPU %.3f ms; roots %.3f, "
+               "%llu steps %.3f, end of marking %.3f), total %.3f ms; heap %.1f MiB used, %.1f "
+               "MiB live after the last collection\n",
+               static_cast<unsigned long long>(s.collections),
+               gc_incremental_ ? "incremental" : "stop-the-world", s.max_pause_ns / 1e6,
+               s.max_pause_cpu_ns / 1e6, s.max_roots_ns / 1e6,
+               static_cast<unsigned long long>(s.steps), s.max_step_ns / 1e6, s.max_end_ns / 1e6,
                s.total_pause_ns / 1e6, gc_heap_->used_bytes() / 1048576.0,
                s.live_bytes / 1048576.0);
 }
 
-void Store::collect_garbage() {
-  if (!gc_heap_ || gc_no_collect_ != 0) return;
-  const auto start = std::chrono::steady_clock::now();
+// The roots, each marked once when a collection begins (the snapshot incremental marking keeps:
+// what they reach later was reachable then or was allocated since, born marked).
+void Store::mark_gc_roots() {
   GcHeap& heap = *gc_heap_;
   for (const Global& g : globals_) {
     if (gc_traced(g.type.type)) heap.mark(reinterpret_cast<uintptr_t>(g.value.ref));
@@ -118,16 +211,78 @@ void Store::collect_garbage() {
     for (uint64_t slot : x->payload)
       heap.mark(slot);
   }
+  for (uint64_t bits : gc_roots_)
+    heap.mark(bits);
   if (tier_state_) tier_state_->trace_gc_roots(heap);
   scan_native_stack(heap);
-  heap.trace_and_sweep();
-  const auto ns = static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
-          .count());
-  GcHeap::Stats& stats = heap.stats();
-  ++stats.collections;
-  stats.total_pause_ns += ns;
-  stats.max_pause_ns = std::max(stats.max_pause_ns, ns);
+}
+
+uint32_t Store::add_gc_root(uint64_t bits) {
+  // Rooted while marking: marked now (the host may hold what marking has not met yet).
+  if (gc_heap_ && gc_heap_->marking()) gc_heap_->mark(bits);
+  if (!free_gc_roots_.empty()) {
+    const uint32_t slot = free_gc_roots_.back();
+    free_gc_roots_.pop_back();
+    gc_roots_[slot] = bits;
+    return slot;
+  }
+  gc_roots_.push_back(bits);
+  return static_cast<uint32_t>(gc_roots_.size() - 1);
+}
+
+void Store::remove_gc_root(uint32_t slot) {
+  gc_roots_[slot] = 0;
+  free_gc_roots_.push_back(slot);
+}
+
+bool Store::watch_host_ref(uint64_t bits, std::function<bool()> release) {
+  if (host_ref_releases_.count(bits) != 0) return false;
+  ensure_gc_heap().watch(bits);
+  host_ref_releases_[bits] = std::move(release);
+  return true;
+}
+
+// After a marking: the watched host references it did not meet are released (their release
+// callbacks run here, after the heap's own bookkeeping, so a callback that makes another
+// watched reference finds the heap consistent).
+void Store::release_unreachable_host_refs() {
+  if (!gc_heap_->watching()) return;
+  for (uint64_t bits : gc_heap_->unmet_watched()) {
+    auto it = host_ref_releases_.find(bits);
+    if (it == host_ref_releases_.end()) continue;
+    std::function<bool()> release = std::move(it->second); // the callback may touch the map
+    if (release()) {
+      gc_heap_->unwatch(bits);
+      host_ref_releases_.erase(bits);
+    } else {
+      host_ref_releases_[bits] = std::move(release);
+    }
+  }
+}
+
+void Store::begin_gc_cycle() {
+  Pause pause(gc_heap_->stats(), &GcHeap::Stats::max_roots_ns);
+  gc_heap_->sweep_step(UINT64_MAX); // the last collection's sweep, if it is not over
+  gc_heap_->begin_marking();
+  gc_marking_ = 1;
+  gc_debt_ = 0;
+  mark_gc_roots();
+}
+
+void Store::end_marking() {
+  gc_heap_->finish_marking();
+  gc_marking_ = 0;
+  gc_debt_ = 0;
+  ++gc_heap_->stats().collections;
+  release_unreachable_host_refs();
+}
+
+void Store::collect_garbage() {
+  if (!gc_heap_ || gc_no_collect_ != 0) return;
+  if (!gc_heap_->marking()) begin_gc_cycle();
+  Pause pause(gc_heap_->stats(), &GcHeap::Stats::max_end_ns);
+  end_marking();
+  gc_heap_->sweep_step(UINT64_MAX);
 }
 
 } // namespace wasmcap::runtime

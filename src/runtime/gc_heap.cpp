@@ -109,7 +109,7 @@ uint32_t GcHeap::allocate(uint32_t bytes, uint32_t word0, uint32_t word1) {
     }
   }
   std::memset(base_ + at, 0, bytes);
-  store32(at, word0);
+  store32(at, marking_ ? word0 | kGcMarkBit : word0); // born marked: see gc_heap.h
   store32(at + 4, word1);
   set_start(at, true);
   allocated_since_ += bytes;
@@ -118,7 +118,10 @@ uint32_t GcHeap::allocate(uint32_t bytes, uint32_t word0, uint32_t word1) {
 
 void GcHeap::mark(uint64_t bits) {
   const uint64_t offset = bits & ~kHostInAny;
-  if (!is_object(offset)) return;
+  if (!is_object(offset)) {
+    if (!watched_.empty() && offset != 0) mark_watched(offset);
+    return;
+  }
   const uint32_t w0 = word0(static_cast<uint32_t>(offset));
   if (w0 & kGcMarkBit) return;
   store32(offset, w0 | kGcMarkBit);
@@ -141,6 +144,7 @@ uint64_t GcHeap::object_containing(uint64_t offset) const {
 
 void GcHeap::mark_conservative(uint64_t word) {
   if (base_ == nullptr) return;
+  if (!watched_.empty() && word != 0) mark_watched(word & ~kHostInAny);
   const auto base = reinterpret_cast<uintptr_t>(base_);
   uint64_t offset = word & ~kHostInAny;
   if (word >= base && word < base + top_) offset = word - base; // an address in the heap
@@ -157,63 +161,119 @@ const std::vector<uint32_t>& GcHeap::traced_fields(uint32_t type_id) {
   return traced_fields_.emplace(type_id, std::move(traced)).first->second;
 }
 
-void GcHeap::trace(uint32_t offset) {
-  auto field = [&](uint64_t at) {
+namespace {
+// Elements of an array of references traced in one go; a longer array goes back on the stack
+// with where to go on, so one step of incremental marking stays short.
+constexpr uint32_t kArrayChunk = 4096;
+} // namespace
+
+uint64_t GcHeap::trace_elements(uint32_t offset, uint32_t from) {
+  const uint32_t n = word1(offset);
+  const uint32_t to = n - from > kArrayChunk ? from + kArrayChunk : n;
+  if (to < n) partial_arrays_.push_back({offset, to});
+  for (uint32_t i = from; i < to; ++i) {
     uint64_t v;
-    std::memcpy(&v, base_ + at, 8);
+    std::memcpy(&v, base_ + offset + kGcHeaderBytes + uint64_t{i} * 8, 8);
     mark(v);
-  };
-  const uint32_t w0 = word0(offset);
-  if (w0 & kGcArrayBit) { // an array of references: 8 bytes each
-    const uint32_t n = word1(offset);
-    for (uint32_t i = 0; i < n; ++i)
-      field(offset + kGcHeaderBytes + uint64_t{i} * 8);
-    return;
   }
-  for (uint32_t at : traced_fields(w0 & kGcTypeMask))
-    field(offset + at);
+  return uint64_t{to - from} * 8 + kGcHeaderBytes;
+}
+
+uint64_t GcHeap::trace(uint32_t offset) {
+  const uint32_t w0 = word0(offset);
+  if (w0 & kGcArrayBit) return trace_elements(offset, 0); // references: 8 bytes each
+  const std::vector<uint32_t>& fields = traced_fields(w0 & kGcTypeMask);
+  for (uint32_t at : fields) {
+    uint64_t v;
+    std::memcpy(&v, base_ + offset + at, 8);
+    mark(v);
+  }
+  return uint64_t{fields.size()} * 8 + kGcHeaderBytes;
+}
+
+bool GcHeap::mark_step(uint64_t budget) {
+  uint64_t done = 0;
+  while (done < budget) {
+    if (!partial_arrays_.empty()) {
+      const PartialArray p = partial_arrays_.back();
+      partial_arrays_.pop_back();
+      done += trace_elements(p.offset, p.next);
+    } else if (!mark_stack_.empty()) {
+      const uint32_t at = mark_stack_.back();
+      mark_stack_.pop_back();
+      done += trace(at);
+    } else {
+      return true;
+    }
+  }
+  return mark_stack_.empty() && partial_arrays_.empty();
+}
+
+void GcHeap::finish_marking() {
+  while (!mark_step(UINT64_MAX)) {
+  }
+  marking_ = false;
+  begin_sweep();
 }
 
 void GcHeap::trace_and_sweep() {
-  while (!mark_stack_.empty()) {
-    const uint32_t at = mark_stack_.back();
-    mark_stack_.pop_back();
-    trace(at);
-  }
-  sweep();
+  sweep_step(UINT64_MAX);
+  finish_marking();
+  sweep_step(UINT64_MAX);
 }
 
-// One pass over every block in address order: marked objects stay (unmarked for the next
-// collection), runs of dead objects and free blocks become one free block each, and a run that
-// reaches the end gives its space back to the bump pointer.
-void GcHeap::sweep() {
+// The free lists are rebuilt from scratch: the sweep puts back every block it frees.
+void GcHeap::begin_sweep() {
   for (auto& list : small_free_)
     list.clear();
   large_free_.clear();
-  uint64_t live = 0;
-  uint64_t run = 0; // start of the current run of free space, 0 if none
-  uint64_t at = kGcHeaderBytes;
-  while (at < top_) {
+  sweep_at_ = kGcHeaderBytes;
+  sweep_end_ = top_;
+  sweep_run_ = 0;
+  sweep_live_ = 0;
+}
+
+// Blocks in address order: marked objects stay (unmarked for the next collection), runs of dead
+// objects and free blocks become one free block each, and a run that reaches the end gives its
+// space back to the bump pointer when nothing was allocated there since.
+bool GcHeap::sweep_step(uint64_t budget) {
+  if (sweep_at_ == 0) return true;
+  uint64_t done = 0;
+  while (sweep_at_ < sweep_end_ && done < budget) {
+    const uint64_t at = sweep_at_;
     const uint32_t w0 = word0(static_cast<uint32_t>(at));
     const uint32_t size = block_size(static_cast<uint32_t>(at));
-    if (size == 0) break; // never happens for a well-formed heap; do not loop forever
+    if (size == 0) { // never happens for a well-formed heap; do not loop forever
+      sweep_at_ = sweep_end_;
+      break;
+    }
     if ((w0 & kGcFreeBit) == 0 && (w0 & kGcMarkBit)) {
       store32(at, w0 & ~kGcMarkBit);
-      live += size;
-      if (run != 0) {
-        add_free(static_cast<uint32_t>(run), static_cast<uint32_t>(at - run));
-        run = 0;
+      sweep_live_ += size;
+      if (sweep_run_ != 0) {
+        add_free(static_cast<uint32_t>(sweep_run_), static_cast<uint32_t>(at - sweep_run_));
+        sweep_run_ = 0;
       }
     } else {
       if ((w0 & kGcFreeBit) == 0) set_start(at, false);
-      if (run == 0) run = at;
+      if (sweep_run_ == 0) sweep_run_ = at;
     }
-    at += size;
+    sweep_at_ += size;
+    done += size;
   }
-  if (run != 0) top_ = run;
-  stats_.live_bytes = live;
+  if (sweep_at_ < sweep_end_) return false;
+  if (sweep_run_ != 0) {
+    if (top_ == sweep_end_) {
+      top_ = sweep_run_;
+    } else {
+      add_free(static_cast<uint32_t>(sweep_run_), static_cast<uint32_t>(sweep_end_ - sweep_run_));
+    }
+  }
+  stats_.live_bytes = sweep_live_;
   allocated_since_ = 0;
-  threshold_ = std::max(kMinThreshold, live);
+  threshold_ = std::max(kMinThreshold, sweep_live_);
+  sweep_at_ = 0;
+  return true;
 }
 
 } // namespace wasmcap::runtime

@@ -6,6 +6,16 @@
 //
 // The heap does not know where roots are: the store gathers them (runtime/gc_collect.cpp) and
 // hands each candidate to mark(); then trace_and_sweep() finishes the collection.
+//
+// Marking may also run in steps between allocations (docs/gc.md, "Incremental marking"):
+// begin_marking(), the roots marked, then mark_step() at allocations until it reports nothing
+// left, then finish_marking() and sweep_step() at allocations until the sweep is over. Marking
+// keeps a snapshot at the beginning: an object allocated while marking is born marked, and
+// whoever overwrites a traced field while marking() hands the old value to mark() first (the
+// write barrier), so everything reachable when marking began is marked, whatever the program
+// does meanwhile. Sweeping goes in address order up to where the heap ended when marking did;
+// allocations meanwhile come from the blocks it has freed so far or from the end, so the
+// sweep never meets an object made after the marking.
 #pragma once
 
 #include <array>
@@ -47,8 +57,43 @@ public:
   // or as an address in the heap, at its start or inside it (compiled code may keep only a
   // derived address, the base plus the offset plus a field's, across a call).
   void mark_conservative(uint64_t word);
-  // Marks everything reachable from what mark() found, then frees every unmarked object.
+  // Marks everything reachable from what mark() found, then frees every unmarked object; ends
+  // an incremental marking, and a sweep under way first.
   void trace_and_sweep();
+
+  // --- incremental marking ---
+  bool marking() const { return marking_; }
+  // From now on allocations are born marked and stores into traced fields need the barrier.
+  void begin_marking() { marking_ = true; }
+  // Traces marked objects' fields for about `budget` bytes of fields (an array of references is
+  // traced in chunks, so no step takes long); true when nothing is left to trace.
+  bool mark_step(uint64_t budget);
+  // The write barrier's slow path: `old`, the value a store into a traced field replaces.
+  void barrier(uint64_t old) {
+    if (marking_) mark(old);
+  }
+  // Ends marking (what is left to trace is traced now) and begins a sweep in steps.
+  void finish_marking();
+
+  // --- host references the collector watches (finalization, docs/gc.md) ---
+  // A host reference's bits (host-in-any tag clear): from now on mark() and mark_conservative()
+  // note when they meet it; one watched while marking counts as met (born marked).
+  void watch(uint64_t host_bits) { watched_[host_bits] = marking_; }
+  bool watching() const { return !watched_.empty(); }
+  // After marking: the watched references marking did not meet (every mark is cleared).
+  std::vector<uint64_t> unmet_watched() {
+    std::vector<uint64_t> unmet;
+    for (auto& [bits, met] : watched_) {
+      if (!met) unmet.push_back(bits);
+      met = false;
+    }
+    return unmet;
+  }
+  void unwatch(uint64_t host_bits) { watched_.erase(host_bits); }
+  bool sweeping() const { return sweep_at_ != 0; }
+  // Sweeps about `budget` bytes of the heap's blocks; true when the sweep is over (or none is
+  // under way).
+  bool sweep_step(uint64_t budget);
 
   // --- objects ---
   // Whether `offset` is the start of a live object.
@@ -65,6 +110,11 @@ public:
     uint64_t live_bytes = 0;   // after the last collection
     uint64_t max_pause_ns = 0; // the longest collection
     uint64_t total_pause_ns = 0;
+    uint64_t steps = 0; // of incremental marking and sweeping
+    // The longest pause of each kind: marking the roots, a step, the end of a marking (all of
+    // a stop-the-world collection).
+    uint64_t max_roots_ns = 0, max_step_ns = 0, max_end_ns = 0;
+    uint64_t max_pause_cpu_ns = 0; // the longest in the thread's CPU time
   };
   const Stats& stats() const { return stats_; }
   Stats& stats() { return stats_; }
@@ -86,7 +136,17 @@ private:
     uint32_t offset, size;
   };
   std::vector<Extent> large_free_;
+  bool marking_ = false;
+  std::unordered_map<uint64_t, bool> watched_; // host reference -> met by this marking
+  void mark_watched(uint64_t bits) {
+    if (auto it = watched_.find(bits); it != watched_.end()) it->second = true;
+  }
   std::vector<uint32_t> mark_stack_;
+  // Arrays of references being traced in chunks: the next element to trace.
+  struct PartialArray {
+    uint32_t offset, next;
+  };
+  std::vector<PartialArray> partial_arrays_;
   std::unordered_map<uint32_t, std::vector<uint32_t>> traced_fields_; // struct type id -> offsets
   Stats stats_;
 
@@ -107,8 +167,13 @@ private:
   bool commit_to(uint64_t end);
   void add_free(uint32_t offset, uint32_t size);
   const std::vector<uint32_t>& traced_fields(uint32_t type_id);
-  void trace(uint32_t offset);
-  void sweep();
+  uint64_t trace(uint32_t offset); // the bytes of fields it read
+  uint64_t trace_elements(uint32_t offset, uint32_t from);
+  void begin_sweep();
+  uint64_t sweep_at_ = 0;  // the next block to sweep; 0: no sweep under way
+  uint64_t sweep_end_ = 0; // where the heap ended when marking did
+  uint64_t sweep_run_ = 0; // the start of the current run of free space, 0 if none
+  uint64_t sweep_live_ = 0;
 };
 
 } // namespace wasmcap::runtime

@@ -102,6 +102,12 @@ inline uint32_t gc_array_word0(uint32_t canonical, const ir::FieldType& elem) {
 inline uint32_t gc_access(const ir::FieldType& f, bool sign_extend) {
   return gc_size_log2(gc_field_size(f)) | (sign_extend && f.packed != ir::Packed::None ? 8 : 0);
 }
+// struct.set's access also says whether the field is traced, for the write barrier (an array's
+// header says it for all its elements: kGcRefsBit).
+inline constexpr uint32_t kGcTracedAccess = 16;
+inline uint32_t gc_set_access(const ir::FieldType& f) {
+  return gc_access(f, false) | (gc_traced(f) ? kGcTracedAccess : 0);
+}
 inline void gc_load(const uint8_t* p, uint32_t access, uint64_t* slots) {
   switch (access) {
   case 0: slots[0] = p[0]; return;

@@ -3,11 +3,14 @@
 // rule (a null check, a bounds check, which trap comes first) is written once. Operands are
 // slot bits (runtime/gc_ref.h); a field or element moves by its access code (gc_layout.h).
 // The functions that do not allocate return the trap's text, or nullptr when all went well.
+// Those that overwrite references take `marking`, the heap while it is marking (else null), and
+// hand it each reference they replace (the write barrier, gc_heap.h).
 #pragma once
 
 #include <cstdint>
 #include <span>
 
+#include "runtime/gc_heap.h"
 #include "runtime/gc_layout.h"
 #include "runtime/trap.h"
 
@@ -27,9 +30,25 @@ inline const char* struct_get(const uint8_t* base, uint64_t ref, uint32_t offset
   gc_load(base + ref + offset, access, out);
   return nullptr;
 }
+// The barrier for `n` references from `at` (an array's elements being overwritten).
+inline void barrier(GcHeap* marking, const uint8_t* at, uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t old;
+    std::memcpy(&old, at + i * 8, 8);
+    marking->barrier(old);
+  }
+}
+// Whether an array's elements are references the barrier must see.
+inline bool traced_array(const uint8_t* object) {
+  uint32_t w0;
+  std::memcpy(&w0, object, 4);
+  return (w0 & kGcRefsBit) != 0;
+}
+
 inline const char* struct_set(uint8_t* base, uint64_t ref, uint32_t offset, uint32_t access,
-                              const uint64_t* value) {
+                              const uint64_t* value, GcHeap* marking) {
   if (ref == 0) return trap_text::kNullStructReference;
+  if (marking != nullptr && (access & kGcTracedAccess)) barrier(marking, base + ref + offset, 1);
   gc_store(base + ref + offset, access, value);
   return nullptr;
 }
@@ -56,11 +75,13 @@ inline const char* array_get(const uint8_t* base, uint64_t ref, uint32_t i, uint
   return nullptr;
 }
 inline const char* array_set(uint8_t* base, uint64_t ref, uint32_t i, uint32_t access,
-                             const uint64_t* value) {
+                             const uint64_t* value, GcHeap* marking) {
   if (ref == 0) return trap_text::kNullArrayReference;
   uint8_t* object = base + ref;
   if (i >= gc_array_length(object)) return trap_text::kArrayOutOfBounds;
-  gc_store(object + kGcHeaderBytes + (uint64_t{i} << (access & 7)), access, value);
+  uint8_t* at = object + kGcHeaderBytes + (uint64_t{i} << (access & 7));
+  if (marking != nullptr && traced_array(object)) barrier(marking, at, 1);
+  gc_store(at, access, value);
   return nullptr;
 }
 inline const char* array_len(const uint8_t* base, uint64_t ref, uint64_t* out) {
@@ -70,14 +91,14 @@ inline const char* array_len(const uint8_t* base, uint64_t ref, uint64_t* out) {
 }
 
 const char* array_fill(uint8_t* base, uint64_t ref, uint32_t d, const uint64_t* value, uint32_t n,
-                       uint32_t access);
+                       uint32_t access, GcHeap* marking);
 const char* array_copy(uint8_t* base, uint64_t dst, uint32_t d, uint64_t src, uint32_t s,
-                       uint32_t n, uint32_t access);
+                       uint32_t n, uint32_t access, GcHeap* marking);
 // array.init_data (bytes: the data segment) and array.init_elem (refs: the element segment).
 const char* array_init_data(uint8_t* base, uint64_t ref, uint32_t d, std::span<const uint8_t> bytes,
                             uint32_t s, uint32_t n, uint32_t access);
 const char* array_init_elem(uint8_t* base, uint64_t ref, uint32_t d, std::span<void* const> refs,
-                            uint32_t s, uint32_t n);
+                            uint32_t s, uint32_t n, GcHeap* marking);
 // The checks before array.new_data and array.new_elem allocate (the array is then filled with
 // copy_from_data / copy_from_elem).
 inline const char* check_new_data(std::span<const uint8_t> bytes, uint32_t s, uint32_t n,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "runtime/func.h"
@@ -20,5 +21,9 @@ support::Result<std::vector<Value>> invoke(Store& store, FuncInstance* func,
 // tiers for cross-calls and by hosts that avoid allocation.
 support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Value> args,
                             std::span<Value> results);
+
+// A reference value the host hands to wasm (an argument, a global's or a table element's new
+// value): a GC object in it must be a live object of this store. `what` names it in the error.
+support::Status check_host_ref(const Store& store, const Value& v, const std::string& what);
 
 } // namespace wasmcap::runtime

@@ -7,11 +7,13 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/deadline_timer.h"
@@ -26,6 +28,10 @@
 
 namespace wasmcap::runtime {
 
+// The collector's stress modes (tests): a whole collection at every allocation, or a marking
+// always under way with a little of it done at every allocation.
+enum class GcStress : uint8_t { Off, Full, Incremental };
+
 struct StoreLimits {
   uint32_t max_memory_pages = ir::kMaxPages; // host cap on every memory (grow fails beyond)
   uint32_t max_table_elems = 10'000'000;     // host cap on every table
@@ -37,10 +43,12 @@ struct StoreLimits {
   // engine runs the LLVM tier); a module's own memories follow its code (wants_guard_pages).
   bool guard_pages = false;
   // The GC heap (docs/gc.md): the most bytes its objects may take (an allocation past it, after
-  // a collection, traps "GC heap limit reached"), and the stress mode that collects at every
-  // allocation (WASMCAP_GC_STRESS=1 sets it for every store).
+  // a collection, traps "GC heap limit reached"); whether marking runs in steps between
+  // allocations (short pauses) or all at once; the stress modes (WASMCAP_GC_STRESS sets one for
+  // every store).
   uint64_t max_gc_heap = GcHeap::kMaxLimit;
-  bool gc_stress = false;
+  bool gc_incremental = true;
+  GcStress gc_stress = GcStress::Off;
 };
 
 // Per-store state a tier keeps (e.g. the interpreter's value stack), created lazily by the tier.
@@ -104,6 +112,10 @@ public:
   // Where that base is kept, for compiled code (it reads the base through this, so code compiled
   // before the first object sees it).
   uint8_t* const* gc_base_cell() const { return &gc_base_; }
+  // Non-zero while a collection is marking (for compiled code's write barrier, as gc_base_cell).
+  const uint8_t* gc_marking_cell() const { return &gc_marking_; }
+  // The heap while it is marking, for a store into a traced field (GcHeap::barrier), else null.
+  GcHeap* gc_barrier() { return gc_marking_ != 0 ? gc_heap_.get() : nullptr; }
   GcHeap* gc_heap() { return gc_heap_.get(); }
   const GcHeap* gc_heap() const { return gc_heap_.get(); }
   // A zeroed object of `bytes` with its header words (gc_layout.h): its offset. Collects first
@@ -111,7 +123,20 @@ public:
   // calls this must have every reference it holds where the collector looks (gc_collect.cpp):
   // the interpreter's value stack below its top, the native stack, globals, tables, segments.
   support::Result<uint32_t> gc_allocate(uint32_t bytes, uint32_t word0, uint32_t word1);
+  // A whole collection now (the rest of one under way).
   void collect_garbage(); // gc_collect.cpp
+
+  // --- references the host holds (docs/gc.md, "The host's references") ---
+  // Root slots: each keeps a reference (a reference slot's bits) alive across collections.
+  uint32_t add_gc_root(uint64_t bits);
+  void remove_gc_root(uint32_t slot);
+  uint64_t gc_root(uint32_t slot) const { return gc_roots_[slot]; }
+  // A host reference (its bits, host-in-any tag clear) with something to do once nothing holds
+  // it: after a collection finds no global, table, object, frame or root holding it, `release`
+  // runs (on this thread, inside the collection: it must not use the store) and says whether
+  // the watch ends (true) or goes on (false: the host still has it).
+  // False (nothing changes) when `bits` is watched already.
+  bool watch_host_ref(uint64_t bits, std::function<bool()> release);
   // WASMCAP_GC_STATS=1: one line on stderr when the store goes (collections, pauses, sizes).
   void report_gc_stats() const;
   // While one lives, allocation never collects (instantiation: constant expressions hold
@@ -250,6 +275,19 @@ private:
   std::unique_ptr<GcHeap> gc_heap_;
   uint8_t* gc_base_ = nullptr; // gc_heap_->base() once the heap exists
   uint32_t gc_no_collect_ = 0;
+  uint8_t gc_marking_ = 0; // gc_heap_->marking(), where compiled code reads it
+  GcStress gc_stress_ = GcStress::Off;
+  bool gc_incremental_ = true;
+  uint64_t gc_debt_ = 0;           // bytes of work the collector is owed by allocations (gc_step)
+  std::vector<uint64_t> gc_roots_; // add_gc_root's slots (0: free)
+  std::vector<uint32_t> free_gc_roots_;
+  std::unordered_map<uint64_t, std::function<bool()>> host_ref_releases_;
+  GcHeap& ensure_gc_heap();
+  void release_unreachable_host_refs();
+  void gc_step(uint32_t bytes);
+  void mark_gc_roots();
+  void begin_gc_cycle();
+  void end_marking();
   // Shared: a background compile may outlive the store and still raise it.
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);
   std::vector<std::unique_ptr<PollHook>> poll_hooks_;

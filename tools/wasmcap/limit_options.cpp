@@ -1,6 +1,7 @@
 // Parsing and applying the resource-limit options of `wasmcap run`.
 #include "limit_options.h"
 #include "feature_options.h"
+#include "wasmcap/policy.h"
 
 #include <algorithm>
 #include <cctype>
@@ -39,21 +40,7 @@ Result<uint64_t> scaled(uint64_t n, uint64_t unit, const std::string& text) {
 } // namespace
 
 Result<uint64_t> parse_size(const std::string& text) {
-  auto split = split_number(text);
-  if (!split) return split.error();
-  const std::string& s = split->second;
-  uint64_t unit;
-  if (s.empty() || s == "B")
-    unit = 1;
-  else if (s == "K" || s == "KB" || s == "KiB")
-    unit = 1ull << 10;
-  else if (s == "M" || s == "MB" || s == "MiB")
-    unit = 1ull << 20;
-  else if (s == "G" || s == "GB" || s == "GiB")
-    unit = 1ull << 30;
-  else
-    return usage("\"" + text + "\": unknown size suffix (use KiB, MiB or GiB)");
-  return scaled(split->first, unit, text);
+  return parse_byte_size(text); // the policy lines' sizes (include/wasmcap/policy.h)
 }
 
 Result<uint64_t> parse_duration_ms(const std::string& text) {

@@ -215,21 +215,35 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& opts) {
       ->allow_extra_args(false);
 }
 
-Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
-  WasiPolicy policy;
-  if (!opts.policy_file.empty()) {
-    std::ifstream in(opts.policy_file);
-    if (!in) {
-      return make_error(ErrorKind::Usage, "--policy " + opts.policy_file + ": cannot read " +
-                                              opts.policy_file + ": " + std::strerror(errno));
-    }
-    const std::string text(std::istreambuf_iterator<char>(in), {});
-    auto parsed = parse_policy(text);
-    if (!parsed)
-      return make_error(ErrorKind::Usage,
-                        "--policy " + opts.policy_file + ": " + parsed.error().message);
-    policy = std::move(*parsed);
+namespace {
+// The --policy file's policy (an empty one without the option).
+Result<WasiPolicy> read_policy_file(const PolicyOptions& opts) {
+  if (opts.policy_file.empty()) return WasiPolicy{};
+  std::ifstream in(opts.policy_file);
+  if (!in) {
+    return make_error(ErrorKind::Usage, "--policy " + opts.policy_file + ": cannot read " +
+                                            opts.policy_file + ": " + std::strerror(errno));
   }
+  const std::string text(std::istreambuf_iterator<char>(in), {});
+  auto parsed = parse_policy(text);
+  if (!parsed)
+    return make_error(ErrorKind::Usage,
+                      "--policy " + opts.policy_file + ": " + parsed.error().message);
+  return parsed;
+}
+} // namespace
+
+Status apply_policy_limits(const PolicyOptions& opts, Config& config) {
+  auto policy = read_policy_file(opts);
+  if (!policy) return std::move(policy).error();
+  policy->apply_limits(config);
+  return ok();
+}
+
+Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config) {
+  auto read = read_policy_file(opts);
+  if (!read) return std::move(read).error();
+  WasiPolicy policy = std::move(*read);
   for (const std::string& list : opts.allow) {
     auto g = parse_group_list(list);
     if (!g) return make_error(ErrorKind::Usage, "--allow " + list + ": " + g.error().message);

@@ -30,6 +30,8 @@ void add_policy_options(CLI::App& cmd, PolicyOptions& opts);
 // Reads --policy, merges the groups, dirs and network grants into `config`, opens the log files
 // (their fds stay open for the process's life: the logs must outlive any way the guest ends).
 Status apply_policy_options(const PolicyOptions& opts, WasiConfig& config);
+// The --policy file's resource limits (max-gc-heap), lowering the engine's `config`.
+Status apply_policy_limits(const PolicyOptions& opts, Config& config);
 // --strict: the imports the policy refuses, printed; returns kExitPolicy, or 0 to go on.
 int check_strict_policy(const PolicyOptions& opts, const WasiConfig& config, const Module& module,
                         const std::string& file);

@@ -262,6 +262,9 @@ int run(const RunOptions& opts) {
   if (auto s = apply_limit_options(opts.limits, engine_config); !s) {
     return report_error(opts.file, s.error());
   }
+  if (auto s = apply_policy_limits(opts.policy, engine_config); !s) {
+    return report_error(opts.file, s.error());
+  }
   engine_config.tier = opts.tier;
   // Ctrl-C needs interpreted code that polls; compiled code is stopped from the signal handler
   // instead, so it carries no checks without --timeout or --fuel (docs/llvm.md, "Interruption

@@ -128,6 +128,9 @@ int serve(const ServeOptions& opts) {
   if (auto s = apply_limit_options(opts.limits, engine_config); !s) {
     return report_error(opts.file, s.error());
   }
+  if (auto s = apply_policy_limits(opts.policy, engine_config); !s) {
+    return report_error(opts.file, s.error());
+  }
   engine_config.tier = opts.tier;
   // Shutdown interrupts handlers that outlive the grace period: compiled code needs the checks.
   engine_config.interruptible = true;

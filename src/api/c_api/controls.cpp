@@ -54,6 +54,10 @@ void wasmcap_config_max_memory_pages_set(wasm_config_t* config, uint32_t pages) 
   if (config) config->config.max_memory_pages = pages;
 }
 
+void wasmcap_config_max_gc_heap_set(wasm_config_t* config, uint64_t bytes) {
+  if (config) config->config.max_gc_heap = std::min<uint64_t>(bytes, wasmcap::Config{}.max_gc_heap);
+}
+
 void wasmcap_config_max_table_elements_set(wasm_config_t* config, uint32_t elements) {
   if (config) config->config.max_table_elements = elements;
 }
@@ -66,6 +70,10 @@ void wasmcap_config_cache_set(wasm_config_t* config, const char* directory) {
 
 void wasmcap_store_fuel_set(wasm_store_t* store, uint64_t fuel) {
   if (store) store->data->store->set_fuel(fuel);
+}
+
+void wasmcap_store_gc(wasm_store_t* store) {
+  if (store) store->data->store->collect_garbage();
 }
 
 bool wasmcap_store_fuel_get(const wasm_store_t* store, uint64_t* fuel) {

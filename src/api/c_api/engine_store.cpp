@@ -1,6 +1,7 @@
 // wasm.h configuration, engine and store; the store's identity table that gives every runtime
 // object one Identity (host info, `same`) however many handles the C side holds.
 #include "api/c_api/objects.h"
+#include "runtime/store.h"
 
 namespace wasmcap::capi {
 
@@ -16,6 +17,23 @@ const std::shared_ptr<Identity>& StoreData::new_foreign() {
   auto& slot = identities[id.get()];
   slot = std::move(id);
   return slot;
+}
+
+void StoreData::watch_foreign(Identity& id) {
+  if (id.watched) return;
+  id.watched = true;
+  // Runs inside a collection: it must not use the store, only its identity table.
+  std::weak_ptr<StoreData> weak = weak_from_this();
+  const void* handle = id.handle;
+  store->impl().watch_host_ref(reinterpret_cast<uintptr_t>(handle), [weak, handle] {
+    const std::shared_ptr<StoreData> self = weak.lock();
+    if (!self) return true;
+    auto it = self->identities.find(handle);
+    if (it == self->identities.end()) return true;
+    if (it->second.use_count() > 1) return false; // a wasm_ref_t still has it
+    self->identities.erase(it);                   // the finalizer runs
+    return true;
+  });
 }
 
 } // namespace wasmcap::capi

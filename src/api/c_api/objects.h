@@ -26,6 +26,7 @@ struct Identity {
   void* handle = nullptr;
   void* host_info = nullptr;
   void (*finalizer)(void*) = nullptr;
+  bool watched = false; // a foreign object the collector watches (StoreData::watch_foreign)
 
   Identity(RefKind k, void* h) : kind(k), handle(h) {}
   ~Identity() {
@@ -55,6 +56,10 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   // The identity of a runtime object of this store, created on first sight.
   const std::shared_ptr<Identity>& identity(RefKind kind, void* handle);
   const std::shared_ptr<Identity>& new_foreign();
+  // A foreign object passed to wasm as an externref: from now on a collection that finds no
+  // wasm global, table, object or frame holding it, while no wasm_ref_t handle does either,
+  // drops it (its finalizer runs) instead of keeping it until the store goes.
+  void watch_foreign(Identity& id);
 };
 
 } // namespace wasmcap::capi

@@ -47,7 +47,9 @@ Status ref_to_value(StoreData& store, const wasm_ref_t* ref, ValType elem, Value
     return ok();
   }
   if (elem == ValType::ExternRef) {
-    // The payload is the Identity, kept alive by the store's identity table.
+    // The payload is the Identity, kept alive by the store's identity table until the collector
+    // finds that nothing holds it (watch_foreign).
+    if (ref->kind() == RefKind::Foreign) store.watch_foreign(*ref->id);
     out = Value::make_ref(ValType::ExternRef, ref->id.get());
     return ok();
   }

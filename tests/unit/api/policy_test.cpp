@@ -70,6 +70,32 @@ TEST(Policy, ErrorsNameTheLine) {
   EXPECT_FALSE(parse_policy("dir ::b\n"));
 }
 
+// `max-gc-heap SIZE` (docs/gc.md): sizes as the CLI writes them, the smaller of two lines wins,
+// it survives formatting, and it only ever lowers an engine's limit.
+TEST(Policy, MaxGcHeapLimitsTheEngine) {
+  auto p = parse_policy("max-gc-heap 64MiB\nmax-gc-heap 16M # the smaller wins\n");
+  ASSERT_TRUE(p) << p.error().message;
+  ASSERT_TRUE(p->max_gc_heap);
+  EXPECT_EQ(*p->max_gc_heap, 16u << 20);
+  auto again = parse_policy(format_policy(*p));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->max_gc_heap, p->max_gc_heap);
+  Config config;
+  p->apply_limits(config);
+  EXPECT_EQ(config.max_gc_heap, 16u << 20);
+  config.max_gc_heap = 1u << 20; // the engine's own is lower: it stays
+  p->apply_limits(config);
+  EXPECT_EQ(config.max_gc_heap, 1u << 20);
+  auto bad = parse_policy("allow all\nmax-gc-heap 12QB\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("policy line 2: max-gc-heap"), std::string::npos)
+      << bad.error().message;
+  EXPECT_FALSE(parse_policy("max-gc-heap\n"));
+  EXPECT_EQ(*parse_byte_size("4096"), 4096u);
+  EXPECT_EQ(*parse_byte_size("2GiB"), 2ull << 30);
+  EXPECT_FALSE(parse_byte_size("99999999999999999999"));
+}
+
 TEST(Policy, FormatRoundTrips) {
   WasiPolicy p;
   p.has_allow_list = true;

@@ -1,5 +1,8 @@
 // wasm.h references and values: funcrefs round-tripping through tables and globals, foreign
-// objects as externrefs through wasm, identity and host info across handles, value ownership.
+// objects as externrefs through wasm (and finalized once nothing holds them), identity and host
+// info across handles, value ownership.
+#include <thread>
+
 #include "capi_helpers.h"
 
 namespace capi_test {
@@ -167,6 +170,44 @@ TEST_F(CApiRefs, ObjectsOutliveTheirStoreHandle) {
   EXPECT_EQ(wasm_ref_as_memory_const(as_ref), copy);
   EXPECT_EQ(wasm_ref_as_extern(as_ref), wasm_memory_as_extern(copy));
   wasm_memory_delete(copy);
+}
+
+// A foreign object wasm held is dropped by the collector once neither wasm (a global here) nor a
+// wasm_ref_t handle holds it: its host-info finalizer runs then, not at the store's end. It is
+// made and passed on another thread, whose stack is gone when this one collects (the collector
+// scans the running thread's stack conservatively, docs/gc.md).
+int finalized_foreigns = 0;
+void count_finalized(void*) {
+  ++finalized_foreigns;
+}
+
+TEST_F(CApiRefs, ForeignObjectsWasmDroppedAreFinalizedByACollection) {
+  wasm_module_t* m = compile(R"((module
+    (global $g (mut externref) (ref.null extern))
+    (func (export "hold") (param externref) (global.set $g (local.get 0)))
+    (func (export "drop") (global.set $g (ref.null extern)))))");
+  wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+  wasm_instance_t* inst = instantiate(m, &imports);
+  wasm_func_t* hold = wasm_extern_as_func(export_at(inst, 0));
+  wasm_func_t* drop = wasm_extern_as_func(export_at(inst, 1));
+  finalized_foreigns = 0;
+  std::thread([&] {
+    wasm_foreign_t* foreign = wasm_foreign_new(store);
+    wasm_foreign_set_host_info_with_finalizer(foreign, nullptr, count_finalized);
+    wasm_val_t a[1] = {WASM_REF_VAL(wasm_foreign_as_ref(foreign))};
+    wasm_val_vec_t args = WASM_ARRAY_VEC(a);
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    ASSERT_EQ(wasm_func_call(hold, &args, &none), nullptr);
+    wasmcap_store_gc(store);
+    EXPECT_EQ(finalized_foreigns, 0) << "the handle still holds it";
+    wasm_foreign_delete(foreign);
+  }).join();
+  wasmcap_store_gc(store);
+  EXPECT_EQ(finalized_foreigns, 0) << "the global still holds it";
+  wasm_val_vec_t none = WASM_EMPTY_VEC;
+  ASSERT_EQ(wasm_func_call(drop, &none, &none), nullptr);
+  wasmcap_store_gc(store);
+  EXPECT_EQ(finalized_foreigns, 1);
 }
 
 } // namespace
