@@ -69,6 +69,22 @@ WASM_API_EXTERN wasmcap_error_kind_t wasmcap_trap_kind(const wasm_trap_t*);
  * of it cannot cross wasm_func_call, globals or host functions. */
 #define WASMCAP_V128 ((wasm_valkind_t)4)
 
+/* Wasm GC's any hierarchy (anyref, eqref, i31ref, structref, arrayref, nullref; docs/gc.md),
+ * which wasm.h has no kind for: wasm_valtype_kind reports those types as this, and a value of it
+ * carries in `of.ref` a handle (NULL: the null reference) that keeps its object alive while it
+ * lives: it is rooted, so it may be kept across calls and collections, and handed back to wasm.
+ * (Concrete struct and array types are reported as before, as WASM_ANYREF: the C API cannot tell
+ * them from function types.) */
+#define WASMCAP_ANYREF ((wasm_valkind_t)130)
+/* What a WASMCAP_ANYREF handle holds. */
+typedef uint8_t wasmcap_gc_kind_t;
+enum { WASMCAP_GC_I31, WASMCAP_GC_STRUCT, WASMCAP_GC_ARRAY, WASMCAP_GC_HOST, WASMCAP_GC_NOT_ANY };
+WASM_API_EXTERN wasmcap_gc_kind_t wasmcap_ref_gc_kind(const wasm_ref_t*);
+/* An i31ref of the low 31 bits of `value`, for a WASMCAP_ANYREF value; and the value of one,
+ * sign-extended (false when the handle is not an i31). */
+WASM_API_EXTERN wasm_ref_t* wasmcap_ref_i31_new(wasm_store_t*, int32_t value);
+WASM_API_EXTERN bool wasmcap_ref_i31_get(const wasm_ref_t*, int32_t* value);
+
 /* ---- Configuration ------------------------------------------------------------------------- */
 
 /* Bytes of wasm value stack per call chain (default 8 MiB); deeper recursion traps. */

@@ -19,6 +19,25 @@ const std::shared_ptr<Identity>& StoreData::new_foreign() {
   return slot;
 }
 
+std::shared_ptr<Identity> StoreData::gc_identity(const Value& value) {
+  const auto bits = reinterpret_cast<uintptr_t>(value.ref);
+  if (bits == 0) return nullptr;
+  if (auto it = gc_identities.find(bits); it != gc_identities.end()) {
+    if (auto live = it->second.lock()) return live;
+  }
+  auto root = store->root(value);
+  if (!root) return nullptr;
+  auto id = std::make_shared<Identity>(RefKind::Gc, reinterpret_cast<void*>(bits));
+  id->root = std::move(*root);
+  // Entries whose handles all went are dropped now and then, so the map stays as small as the
+  // set of values the host holds.
+  if (gc_identities.size() >= 64 && gc_identities.size() % 64 == 0) {
+    std::erase_if(gc_identities, [](const auto& e) { return e.second.expired(); });
+  }
+  gc_identities[bits] = id;
+  return id;
+}
+
 void StoreData::watch_foreign(Identity& id) {
   if (id.watched) return;
   id.watched = true;

@@ -10,11 +10,14 @@
 #include <vector>
 
 #include "wasm.h"
+#include "wasmcap.h"
 #include "wasmcap/wasmcap.hpp"
 
 namespace wasmcap::capi {
 
-enum class RefKind : uint8_t { Func, Global, Table, Memory, Instance, Foreign, Module, Trap };
+// Gc: a value of the any hierarchy (WASMCAP_ANYREF: an i31, a struct or array object, a host
+// reference converted into any), rooted while a handle to it lives.
+enum class RefKind : uint8_t { Func, Global, Table, Memory, Instance, Foreign, Gc, Module, Trap };
 
 // One per runtime object, shared by every handle to it, so that copies compare `same` and see
 // the same host info. The finalizer runs when the object dies: for store objects, with the
@@ -26,7 +29,8 @@ struct Identity {
   void* handle = nullptr;
   void* host_info = nullptr;
   void (*finalizer)(void*) = nullptr;
-  bool watched = false; // a foreign object the collector watches (StoreData::watch_foreign)
+  bool watched = false;      // a foreign object the collector watches (StoreData::watch_foreign)
+  std::optional<GcRef> root; // RefKind::Gc: keeps the value alive while a handle lives
 
   Identity(RefKind k, void* h) : kind(k), handle(h) {}
   ~Identity() {
@@ -60,6 +64,11 @@ struct StoreData : std::enable_shared_from_this<StoreData> {
   // wasm global, table, object or frame holding it, while no wasm_ref_t handle does either,
   // drops it (its finalizer runs) instead of keeping it until the store goes.
   void watch_foreign(Identity& id);
+  // The identity of an any-hierarchy value (RefKind::Gc; nullptr for null or a value that cannot
+  // be rooted): one per value while handles to it live, so copies and handles obtained again
+  // compare `same` and share host info; the last handle's end releases the root.
+  std::shared_ptr<Identity> gc_identity(const Value& value);
+  std::unordered_map<uint64_t, std::weak_ptr<Identity>> gc_identities;
 };
 
 } // namespace wasmcap::capi
@@ -137,6 +146,14 @@ struct wasm_ref_t {
   virtual wasm_ref_t* clone() const = 0;
   wasmcap::capi::RefKind kind() const { return id->kind; }
   void* handle() const { return id->handle; }
+};
+
+// A handle to an any-hierarchy value (RefKind::Gc). Its identity holds a root in the store, so
+// the identity must go while the store is still there: before this handle's `store` member.
+struct wasmcap_gc_ref_t final : wasm_ref_t {
+  using wasm_ref_t::wasm_ref_t;
+  ~wasmcap_gc_ref_t() override { id.reset(); }
+  wasm_ref_t* clone() const override { return new wasmcap_gc_ref_t(store, id); }
 };
 
 struct wasm_extern_t : wasm_ref_t {

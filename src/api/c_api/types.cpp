@@ -1,5 +1,6 @@
 // wasm.h type descriptions (valtype, functype, globaltype, tabletype, memorytype, externtype,
 // importtype, exporttype) and their conversions to wasmcap's C++ types.
+#include "ir/subtype.h"
 #include "ir/types.h"
 #include "api/c_api/objects.h"
 
@@ -17,11 +18,15 @@ std::optional<ValType> to_valtype(wasm_valkind_t kind) {
   case kV128Kind: return ValType::V128;
   case WASM_EXTERNREF: return ValType::ExternRef;
   case WASM_FUNCREF: return ValType::FuncRef;
+  case WASMCAP_ANYREF: return ValType(ValType::Code::AnyRef);
   default: return std::nullopt;
   }
 }
 
 wasm_valkind_t to_valkind(ValType t) {
+  // The any hierarchy's abstract types (anyref, eqref, i31ref, structref, arrayref, nullref).
+  // A concrete struct or array type cannot be told from a function type here (no module).
+  if (t.is_ref() && !t.is_concrete() && ir::heap_top(t) == ir::HeapKind::Any) return WASMCAP_ANYREF;
   switch (t) {
   case ValType::I32: return WASM_I32;
   case ValType::I64: return WASM_I64;

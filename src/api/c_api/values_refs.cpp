@@ -1,7 +1,9 @@
 // wasm_val_t and wasm_ref_t: values crossing the C boundary, the reference operations every
 // runtime object shares (copy, same, host info, as_ref views), and reference <-> Value mapping.
 #include "api/c_api/objects.h"
+#include "ir/subtype.h"
 #include "ir/types.h"
+#include "runtime/gc_ref.h"
 
 namespace wasmcap::capi {
 
@@ -26,6 +28,7 @@ wasm_ref_t* new_ref(StoreData& store, const std::shared_ptr<Identity>& id) {
   case RefKind::Memory: return new wasm_memory_t(s, id);
   case RefKind::Instance: return new wasm_instance_t(s, id);
   case RefKind::Foreign: return new wasm_foreign_t(s, id);
+  case RefKind::Gc: return new wasmcap_gc_ref_t(s, id);
   case RefKind::Module:
   case RefKind::Trap: return nullptr;
   }
@@ -44,6 +47,12 @@ Status ref_to_value(StoreData& store, const wasm_ref_t* ref, ValType elem, Value
   if (elem == ValType::FuncRef) {
     if (ref->kind() != RefKind::Func) return usage("funcref expected, got another reference");
     out = Value::make_ref(ValType::FuncRef, ref->handle());
+    return ok();
+  }
+  if (ir::heap_top(elem) == ir::HeapKind::Any && !elem.is_concrete()) {
+    // The rooted value; the callee checks it fits `elem` (an i31 for i31ref, ...).
+    if (ref->kind() != RefKind::Gc || !ref->id->root) return usage("anyref expected");
+    out = ref->id->root->value();
     return ok();
   }
   if (elem == ValType::ExternRef) {
@@ -67,6 +76,12 @@ wasm_ref_t* value_to_ref(StoreData& store, const Value& v) {
 }
 
 Status to_value(StoreData& store, const wasm_val_t& v, ValType expected, Value& out) {
+  if (expected.is_ref() && !expected.is_concrete() && ir::heap_top(expected) == ir::HeapKind::Any) {
+    if (v.kind != WASMCAP_ANYREF) {
+      return usage(std::string("value of the wrong type: expected ") + valtype_name(expected));
+    }
+    return ref_to_value(store, v.of.ref, expected, out);
+  }
   auto kind = to_valtype(v.kind);
   if (!kind || *kind != expected) {
     return usage(std::string("value of the wrong type: expected ") + valtype_name(expected));
@@ -103,7 +118,11 @@ wasm_val_t from_value(StoreData& store, const Value& v) {
   case ValType::ExnRef:
   WASMCAP_CASE_OTHER_REFS:
     out.of.ref = nullptr;
-    break; // not representable in wasm.h
+    if (out.kind == WASMCAP_ANYREF) { // rooted while the handle lives
+      if (auto id = store.gc_identity(v))
+        out.of.ref = new wasmcap_gc_ref_t(store.shared_from_this(), id);
+    }
+    break; // others: not representable in wasm.h
   }
   return out;
 }
@@ -214,6 +233,38 @@ const wasm_extern_t* wasm_ref_as_extern_const(const wasm_ref_t* r) {
 wasm_foreign_t* wasm_foreign_new(wasm_store_t* store) {
   if (!store) return nullptr;
   return new wasm_foreign_t(store->data, store->data->new_foreign());
+}
+
+} // extern "C"
+
+extern "C" {
+
+wasmcap_gc_kind_t wasmcap_ref_gc_kind(const wasm_ref_t* r) {
+  if (!r || r->kind() != RefKind::Gc || !r->id->root) return WASMCAP_GC_NOT_ANY;
+  switch (r->store->store->ref_kind(r->id->root->value())) {
+  case wasmcap::Store::RefKind::I31: return WASMCAP_GC_I31;
+  case wasmcap::Store::RefKind::Struct: return WASMCAP_GC_STRUCT;
+  case wasmcap::Store::RefKind::Array: return WASMCAP_GC_ARRAY;
+  case wasmcap::Store::RefKind::Host: return WASMCAP_GC_HOST;
+  case wasmcap::Store::RefKind::Null: break;
+  }
+  return WASMCAP_GC_NOT_ANY;
+}
+
+wasm_ref_t* wasmcap_ref_i31_new(wasm_store_t* store, int32_t value) {
+  if (!store) return nullptr;
+  const wasmcap::Value v =
+      wasmcap::Value::make_ref(wasmcap::ValType(wasmcap::ValType::Code::AnyRef),
+                               reinterpret_cast<void*>(static_cast<uintptr_t>(
+                                   wasmcap::runtime::i31_ref(static_cast<uint32_t>(value)))));
+  auto id = store->data->gc_identity(v);
+  return id ? new wasmcap_gc_ref_t(store->data, id) : nullptr;
+}
+
+bool wasmcap_ref_i31_get(const wasm_ref_t* r, int32_t* value) {
+  if (wasmcap_ref_gc_kind(r) != WASMCAP_GC_I31) return false;
+  if (value) *value = wasmcap::runtime::i31_get_s(reinterpret_cast<uintptr_t>(r->handle()));
+  return true;
 }
 
 } // extern "C"

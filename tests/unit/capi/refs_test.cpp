@@ -210,5 +210,78 @@ TEST_F(CApiRefs, ForeignObjectsWasmDroppedAreFinalizedByACollection) {
   EXPECT_EQ(finalized_foreigns, 1);
 }
 
+// Wasm GC's any hierarchy in the C API (WASMCAP_ANYREF): a struct result comes back as a rooted
+// handle, survives collections (made on another thread, so no stack word of this one keeps it),
+// goes back into wasm, and compares `same` with another handle to it; i31 values both ways.
+TEST_F(CApiRefs, AnyrefValuesAreRootedHandles) {
+  wasm_module_t* m = compile(R"((module
+    (type $s (struct (field i32)))
+    (func (export "make") (param i32) (result anyref) (struct.new $s (local.get 0)))
+    (func (export "field") (param anyref) (result i32)
+      (struct.get $s 0 (ref.cast (ref $s) (local.get 0))))
+    (func (export "churn") (param $n i32)
+      (loop $l
+        (drop (struct.new $s (i32.const 0)))
+        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+    (func (export "i31") (param i31ref) (result i32) (i31.get_s (local.get 0)))))");
+  wasm_extern_vec_t imports = WASM_EMPTY_VEC;
+  wasm_instance_t* inst = instantiate(m, &imports);
+  wasm_func_t* make = wasm_extern_as_func(export_at(inst, 0));
+  wasm_func_t* field = wasm_extern_as_func(export_at(inst, 1));
+  wasm_func_t* churn = wasm_extern_as_func(export_at(inst, 2));
+  wasm_func_t* i31 = wasm_extern_as_func(export_at(inst, 3));
+
+  wasm_functype_t* ft = wasm_func_type(field);
+  EXPECT_EQ(wasm_valtype_kind(wasm_functype_params(ft)->data[0]), WASMCAP_ANYREF);
+  wasm_functype_delete(ft);
+
+  wasm_ref_t* kept = nullptr;
+  std::thread([&] {
+    wasm_val_t a[1] = {WASM_I32_VAL(42)};
+    wasm_val_t r[1] = {WASM_INIT_VAL};
+    wasm_val_vec_t args = WASM_ARRAY_VEC(a);
+    wasm_val_vec_t results = WASM_ARRAY_VEC(r);
+    ASSERT_EQ(wasm_func_call(make, &args, &results), nullptr);
+    ASSERT_EQ(r[0].kind, WASMCAP_ANYREF);
+    kept = r[0].of.ref; // owned by us now
+  }).join();
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(wasmcap_ref_gc_kind(kept), WASMCAP_GC_STRUCT);
+  {
+    wasm_val_t a[1] = {WASM_I32_VAL(200000)};
+    wasm_val_vec_t args = WASM_ARRAY_VEC(a);
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    ASSERT_EQ(wasm_func_call(churn, &args, &none), nullptr); // several collections
+  }
+  wasmcap_store_gc(store);
+  wasm_val_t a[1];
+  a[0].kind = WASMCAP_ANYREF;
+  a[0].of.ref = kept;
+  wasm_val_t r[1] = {WASM_INIT_VAL};
+  wasm_val_vec_t args = WASM_ARRAY_VEC(a);
+  wasm_val_vec_t results = WASM_ARRAY_VEC(r);
+  ASSERT_EQ(wasm_func_call(field, &args, &results), nullptr);
+  EXPECT_EQ(r[0].of.i32, 42);
+  wasm_ref_t* copy = wasm_ref_copy(kept);
+  EXPECT_TRUE(wasm_ref_same(copy, kept));
+  wasm_ref_delete(copy);
+  wasm_ref_delete(kept);
+
+  wasm_ref_t* seven = wasmcap_ref_i31_new(store, -7);
+  int32_t back = 0;
+  ASSERT_TRUE(wasmcap_ref_i31_get(seven, &back));
+  EXPECT_EQ(back, -7);
+  a[0].of.ref = seven;
+  ASSERT_EQ(wasm_func_call(i31, &args, &results), nullptr);
+  EXPECT_EQ(r[0].of.i32, -7);
+  wasm_ref_delete(seven);
+  // An externref is not an anyref.
+  wasm_val_t wrong[1] = {WASM_REF_VAL(nullptr)};
+  wasm_val_vec_t wrong_args = WASM_ARRAY_VEC(wrong);
+  wasm_trap_t* trap = wasm_func_call(field, &wrong_args, &results);
+  EXPECT_NE(trap, nullptr);
+  wasm_trap_delete(trap);
+}
+
 } // namespace
 } // namespace capi_test
