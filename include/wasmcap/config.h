@@ -36,6 +36,9 @@ struct Config {
   // 64-bit memories and tables (memory64/table64): the i64 address type, memarg offsets past
   // 2^32 (the LLVM tier leaves such modules to the interpreter for now).
   bool memory64 = true;
+  // Garbage collection (Wasm GC, docs/gc.md): struct and array types, the any hierarchy's
+  // references, i31, casts, ref.eq. Typed function references stay with it off.
+  bool gc = true;
   // Bytes of wasm value stack per call chain; deeper recursion traps "call stack exhausted".
   uint64_t max_wasm_stack = 8u << 20;
   // Fuel: a deterministic budget of executed wasm instructions per store (charged at function

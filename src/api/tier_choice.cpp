@@ -94,6 +94,7 @@ validate::Features features_for(const Config& config) {
   f.exceptions = config.exceptions;
   f.relaxed_simd = config.relaxed_simd;
   f.memory64 = config.memory64;
+  f.gc = config.gc;
   return f;
 }
 

@@ -1,6 +1,8 @@
 // Features: which WebAssembly proposals the validator accepts. Runtime configuration, not #ifs.
 #pragma once
 
+#include "ir/types.h"
+
 namespace wasmcap::validate {
 
 struct Features {
@@ -27,6 +29,27 @@ struct Features {
   // 64-bit memories and tables (memory64, 3.0): the i64 address type, memarg offsets past
   // 2^32. Off, those encodings are reported as 2.0 reported them (malformed).
   bool memory64 = true;
+  // Garbage collection (3.0): struct and array types, the any hierarchy's reference types (any,
+  // eq, i31, struct, array, none) and the bottom types nofunc and noextern, the 0xFB
+  // instructions and ref.eq. Off, they are "disabled feature" validation errors; typed function
+  // references stay.
+  bool gc = true;
 };
+
+// A reference type only the GC proposal has (see Features::gc).
+inline bool gc_only_type(ValType t) {
+  if (!t.is_ref() || t.is_concrete()) return false;
+  switch (t.heap()) {
+  case HeapKind::Any:
+  case HeapKind::Eq:
+  case HeapKind::I31:
+  case HeapKind::Struct:
+  case HeapKind::Array:
+  case HeapKind::None:
+  case HeapKind::NoFunc:
+  case HeapKind::NoExtern: return true;
+  default: return false;
+  }
+}
 
 } // namespace wasmcap::validate

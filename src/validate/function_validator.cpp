@@ -181,6 +181,7 @@ bool FunctionValidator::enabled(const ir::OpInfo& info) const {
                            info.code == 0x19 || info.code == 0x1F))
     return features_.exceptions;
   if (info.prefix == 0 && (info.code == 0x12 || info.code == 0x13)) return features_.tail_call;
+  if (info.prefix == 0xFB || (info.prefix == 0 && info.code == 0xD3)) return features_.gc;
   if (info.prefix == 0xFC) {
     return info.code < 8 ? features_.saturating_float_to_int : features_.bulk_memory;
   }
@@ -202,6 +203,11 @@ Status FunctionValidator::operator()(const ir::Instr& instr) {
       return support::make_error(ErrorKind::Malformed, "illegal opcode", at_);
     return fail(std::string("disabled feature: ") + info.text);
   }
+  if (!features_.gc &&
+      (gc_only_type(instr.type) ||
+       (instr.block.kind == ir::BlockType::Kind::Value && gc_only_type(instr.block.value))))
+    return fail(std::string("disabled feature: gc (") + info.text + " of " +
+                ir::valtype_name(gc_only_type(instr.type) ? instr.type : instr.block.value) + ")");
   if (!features_.exceptions && instr.op == Op::RefNull && instr.type == ValType::ExnRef)
     return support::make_error(ErrorKind::Malformed, "malformed reference type", at_);
   if (instr.offset_beyond_u32 != ir::OffsetWidth::Fits && !features_.memory64) {

@@ -293,9 +293,41 @@ Status check_address64_types(const ir::Module& m, const Features& features) {
 
 } // namespace
 
+// With GC switched off, no struct or array type and no reference type of the any hierarchy (or
+// a bottom type) may appear in the module's types, imports, globals, tables or locals.
+Status check_gc_types(const ir::Module& m, const Features& features) {
+  if (features.gc) return support::ok();
+  auto any_gc = [](const std::vector<ValType>& ts) {
+    for (ValType t : ts) {
+      if (gc_only_type(t)) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < m.subtypes.size(); ++i) {
+    if (m.subtypes[i].kind != ir::TypeKind::Func)
+      return invalid("disabled feature: gc (struct and array types)", "type");
+    if (any_gc(m.types[i].params) || any_gc(m.types[i].results))
+      return invalid("disabled feature: gc (reference types of the any hierarchy)", "type");
+  }
+  for (const ir::GlobalType& g : m.all_globals) {
+    if (gc_only_type(g.type))
+      return invalid("disabled feature: gc (reference types of the any hierarchy)", "global");
+  }
+  for (const ir::TableType& t : m.all_tables) {
+    if (gc_only_type(t.elem))
+      return invalid("disabled feature: gc (reference types of the any hierarchy)", "table");
+  }
+  for (const ir::Function& f : m.functions) {
+    if (any_gc(f.locals))
+      return invalid("disabled feature: gc (reference types of the any hierarchy)", "code");
+  }
+  return support::ok();
+}
+
 Status validate_module_without_bodies(const ir::Module& m, const Features& features) {
   WASMCAP_TRY(validate_type_section(m));
   WASMCAP_TRY(check_simd_types(m, features));
+  WASMCAP_TRY(check_gc_types(m, features));
   WASMCAP_TRY(check_exception_types(m, features));
   WASMCAP_TRY(check_address64_types(m, features));
   WASMCAP_TRY(check_imports(m));

@@ -20,6 +20,8 @@ std::optional<Status> apply_feature_option(const std::string& key, const std::st
     flag = &config.relaxed_simd;
   else if (key == "memory64")
     flag = &config.memory64;
+  else if (key == "gc")
+    flag = &config.gc;
   if (flag == nullptr) return std::nullopt;
   if (value == "y" || value == "yes" || value == "true") {
     *flag = true;

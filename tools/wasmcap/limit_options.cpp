@@ -84,7 +84,7 @@ void add_limit_options(CLI::App& cmd, LimitOptions& opts) {
                  "wasmtime spellings: fuel=N, timeout=DURATION, max-memory-size=SIZE, "
                  "max-wasm-stack=SIZE, max-table-elements=N; WebAssembly features: tail-call=n, "
                  "extended-const=n, multi-memory=n, exceptions=n, memory64=n, simd=n, "
-                 "relaxed-simd=n")
+                 "relaxed-simd=n, gc=n")
       ->type_name("KEY=VALUE")
       ->allow_extra_args(false);
 }

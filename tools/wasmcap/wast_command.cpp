@@ -37,7 +37,7 @@ Action add_wast_command(CLI::App& app) {
   auto features = std::make_shared<std::vector<std::string>>();
   cmd->add_option("-W", *features,
                   "Switch a WebAssembly feature off or on: tail-call=n, extended-const=n, "
-                  "multi-memory=n, exceptions=n, memory64=n, simd=n, relaxed-simd=n (the "
+                  "multi-memory=n, exceptions=n, memory64=n, simd=n, relaxed-simd=n, gc=n (the "
                   "WebAssembly 2.0 suite runs with multi-memory=n, memory64=n)")
       ->type_name("FEATURE=y|n")
       ->allow_extra_args(false);
