@@ -73,6 +73,7 @@ support::Status define_helpers(llvm::orc::LLJIT& jit, const HostHelpers& h) {
   add("_Unwind_Resume", h.unwind_resume);
   add("wasmcap_jit_ref_test", h.ref_test);
   add("wasmcap_jit_gc", h.gc);
+  add("wasmcap_jit_gc_frame", h.gc_frame);
   llvm::orc::JITDylib& jd = jit.getMainJITDylib();
   if (llvm::Error e = jd.define(llvm::orc::absoluteSymbols(std::move(symbols)))) {
     return llvm_error("defining helpers", std::move(e));

@@ -26,6 +26,10 @@ class NativeTable;
 // frames hold no resources, and helpers finish their C++ scopes before they jump.
 struct Activation {
   std::jmp_buf jump;
+  // The shadow stack's top at entry (runtime/gc_shadow_stack.h): a trap or an exception leaving
+  // the activation skips the epilogues of the compiled frames it leaves, so the entry puts it
+  // back.
+  uint64_t* shadow_top = nullptr;
   // Set before a longjmp from a helper. Optional: most entries never trap, and an interpreter
   // frame calling compiled code in a loop pays for every construction and destruction.
   std::optional<support::Error> error;
@@ -72,6 +76,9 @@ struct JitContext {
   // The store's GC heap base (Store::gc_base_cell): compiled code reads it for inline field and
   // element access; it is set once, when the store makes its first object.
   uint8_t* const* gc_base = nullptr;
+  // The store's shadow stack of GC roots (runtime/gc_shadow_stack.h): compiled functions that
+  // hold references across calls that may collect keep them in frames of slots there.
+  runtime::GcShadowStack* gc_shadow = nullptr;
 };
 
 // What FuncInstance::code points at for a compiled function.
@@ -123,6 +130,10 @@ uint32_t wasmcap_jit_ref_test(JitContext* ctx, const void* ref, uint32_t target)
 // result (if any) written to slot 0. Traps leave the activation.
 void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64_t* slots,
                     uint64_t offset);
+// A compiled frame of `n` GC root slots on the store's shadow stack (runtime/gc_shadow_stack.h),
+// for a prologue that found the stack not yet reserved or full: reserves it, or traps "call
+// stack exhausted". Returns the frame's first slot; the shadow stack's top is past it.
+uint64_t* wasmcap_jit_gc_frame(JitContext* ctx, uint64_t n, uint64_t offset);
 // `memory`, `dst` and `src` are memory indices (multiple memories).
 int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t memory, uint64_t delta);
 void wasmcap_jit_memory_init(JitContext* ctx, uint32_t memory, uint32_t seg, uint64_t d, uint64_t s,

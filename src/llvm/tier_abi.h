@@ -44,7 +44,10 @@ namespace wasmcap::llvm_tier {
 //     set, and through the `call` helper only when it is null.
 // 15: GC's heap (docs/gc.md, slice 2b): HostHelpers::gc; HostLayout::ctx_gc_base (compiled
 //     code reads and writes fields and elements inline).
-inline constexpr uint32_t kTierAbiVersion = 15;
+// 17: precise GC roots in compiled code (docs/gc.md, "Roots"): HostLayout::ctx_gc_shadow,
+//     gc_shadow_top, gc_shadow_limit and gc_shadow_base (the store's shadow stack of root slots)
+//     and HostHelpers::gc_frame.
+inline constexpr uint32_t kTierAbiVersion = 17;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -119,6 +122,12 @@ struct HostLayout {
   uint64_t ctx_natives; // JitContext::natives
   // GC (docs/gc.md): where the store keeps its GC heap's base (null until the first object).
   uint64_t ctx_gc_base; // JitContext::gc_base (-> uint8_t*)
+  // GC roots: the store's shadow stack (runtime/gc_shadow_stack.h), where a function keeps the
+  // references it holds across calls that may collect.
+  uint64_t ctx_gc_shadow;   // JitContext::gc_shadow (-> runtime::GcShadowStack)
+  uint64_t gc_shadow_top;   // GcShadowStack::top (uint64_t*: the first free slot)
+  uint64_t gc_shadow_limit; // GcShadowStack::limit (uint64_t*: one past the last slot)
+  uint64_t gc_shadow_base;  // GcShadowStack::base (uint64_t*: null until reserved)
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
@@ -156,6 +165,9 @@ struct HostHelpers {
   // GC's heap instructions: (ctx, op, immediate a, immediate b, slots, offset): the operands in
   // slots, the result written back to slot 0; traps leave the activation (llvm/helpers_gc.cpp).
   void* gc;
+  // GC roots: (ctx, n slots, offset) -> the first slot of a new frame on the shadow stack, past
+  // which the top now is; reserves the stack on first use, traps when it is full.
+  void* gc_frame;
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only

@@ -6,9 +6,9 @@
 // branches to a cold call of the `gc` helper with the same operands, which traps with the
 // interpreter's message. Allocation and the bulk instructions are one call of the helper each,
 // operands in a slots buffer of the frame and the result read back from slot 0; the helper runs
-// the interpreter's rules (runtime/gc_ops.h). Objects are found by the collector through the
-// native stack (scanned conservatively: the buffer, spilled values and derived addresses are
-// on it), so compiled code needs no stack maps yet.
+// the interpreter's rules (runtime/gc_ops.h). An allocation is a safepoint: the frame's live
+// references go to its shadow-stack slots first (translate_gc_roots.cpp), and the helper roots
+// the references among its operands while it allocates.
 #include "runtime/gc_layout.h"
 #include "llvm/translator.h"
 
@@ -120,6 +120,9 @@ support::Status FunctionTranslator::gc_heap(const ir::Instr& instr) {
     b_.CreateAlignedStore(pop(), b_.CreateConstInBoundsGEP1_64(env_.i64, slots, at),
                           llvm::Align(8));
   }
+  if (result)
+    root_live_values(stack_.size()); // an allocation may collect (its operands: the
+                                     // helper roots them)
   b_.CreateCall(env_.gc, {ctx_, u32(static_cast<uint32_t>(instr.op)), u32(instr.index),
                           u32(instr.index2), slots, u64(instr.offset)});
   if (result) push(b_.CreateAlignedLoad(env_.type(*result), slots, llvm::Align(8)));

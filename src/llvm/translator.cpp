@@ -66,6 +66,8 @@ ModuleEnv::ModuleEnv(llvm::LLVMContext& ctx, llvm::Module& mod, const ir::Module
   entry_check = declare("wasmcap_jit_entry_check", void_type, {ptr, i64, i64});
   ref_test = declare("wasmcap_jit_ref_test", i32, {ptr, ptr, i32});
   gc = declare("wasmcap_jit_gc", void_type, {ptr, i32, i32, i32, ptr, i64});
+  gc_frame = declare("wasmcap_jit_gc_frame", ptr, {ptr, i64, i64});
+  llvm::cast<llvm::Function>(gc_frame.getCallee())->addFnAttr(llvm::Attribute::Cold);
   // The host defines these preserve_most (jit_context.h): the hot path keeps its registers.
   for (llvm::FunctionCallee c : {interrupt, refuel, entry_check}) {
     auto* f = llvm::cast<llvm::Function>(c.getCallee());
@@ -230,6 +232,9 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index,
   const ir::Function& def = wasm_.functions[func_index - wasm_.num_imported_funcs];
   local_types_ = type_.params;
   local_types_.insert(local_types_.end(), def.locals.begin(), def.locals.end());
+  for (uint32_t i = 0; i < local_types_.size(); ++i) {
+    if (gc_traced(local_types_[i])) traced_locals_.push_back(i);
+  }
   uint64_t osr_slot = 0; // OSR: where the local is in the interpreter's frame
   for (size_t i = 0; i < local_types_.size(); ++i) {
     llvm::Type* t = env_.type(local_types_[i]);
@@ -406,7 +411,9 @@ support::Status FunctionTranslator::before(const ir::Instr& instr,
 }
 
 support::Status FunctionTranslator::after(const ir::Instr& instr,
-                                          const validate::FunctionValidator&) {
+                                          const validate::FunctionValidator& validator) {
+  if (roots_unknown_) return unsupported("GC roots of an operand of unknown type");
+  validator_ = &validator;
   const ir::OpInfo& info = ir::op_info(instr.op);
   at_ = instr.offset;
   if (interrupt_trigger_ != nullptr) note_for_interrupt_checks(instr);
@@ -528,8 +535,9 @@ void FunctionTranslator::push_results(llvm::Value* ret, const ir::FuncType& type
 
 void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
   const ir::FuncType& t = wasm_.func_type(func_index);
-  if (!env_.compiled_here(func_index)) {   // an import, or a function outside this batch
-    if (calls_through_table(func_index)) { // translate_batch_calls.cpp
+  root_live_values(stack_.size() - t.params.size()); // whatever the path, the callee may collect
+  if (!env_.compiled_here(func_index)) {             // an import, or a function outside this batch
+    if (calls_through_table(func_index)) {           // translate_batch_calls.cpp
       call_through_table(func_index, offset);
       return;
     }
@@ -645,6 +653,7 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
 
 void FunctionTranslator::call_found(llvm::Value* f, uint32_t type_index, uint64_t offset) {
   const ir::FuncType& t = wasm_.types[type_index];
+  root_live_values(stack_.size() - t.params.size());
   if (fuel_counter_ != nullptr) {
     // The callee's entry cost is not known here: its entry wrapper charges it, through the
     // runtime (metered runs only; unmetered code keeps the direct path below).

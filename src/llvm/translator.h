@@ -68,7 +68,7 @@ struct ModuleEnv {
   std::map<uint32_t, llvm::Function*> runtime_stubs;
   llvm::FunctionCallee trap, call, indirect, memory_grow, memory_init, memory_copy, memory_fill,
       data_drop, table_get, table_set, table_size, table_grow, table_fill, table_copy, table_init,
-      elem_drop, interrupt, refuel, entry_check, ref_test, gc;
+      elem_drop, interrupt, refuel, entry_check, ref_test, gc, gc_frame;
   // Exception handling (translate_exceptions.cpp), set by enable_exceptions() for a module that
   // uses it: its functions and the `call` helper may unwind (no `nounwind`), the throw helpers.
   bool exceptions = false;
@@ -258,6 +258,15 @@ private:
   void return_results(const ir::FuncType& type);
   llvm::Value* global_address(uint32_t index);
 
+  // translate_gc_roots.cpp: precise GC roots on the shadow stack.
+  bool gc_traced(ir::ValType t) const;
+  // A safepoint follows: stores the traced locals and the traced values among stack_[0, below)
+  // into this frame's root slots.
+  void root_live_values(size_t below);
+  void load_shadow_top();
+  // After the body: the frame's prologue, and its restores at returns and landing pads.
+  void finish_gc_frame();
+
   // translate_exceptions.cpp
   support::Status exceptions(const ir::Instr& instr);
   void open_try(const ir::Instr& instr);
@@ -376,6 +385,14 @@ private:
   llvm::AllocaInst* payload_ = nullptr; // a throw's or catch's payload slots
   bool in_tail_call_ = false;           // a tail call's call through the runtime: no invoke
   bool has_try_ = false;                // a try_table or try was translated (no OSR entries)
+  // GC roots (translate_gc_roots.cpp).
+  const validate::FunctionValidator* validator_ = nullptr; // the operands' types, in after()
+  std::vector<uint32_t> traced_locals_;                    // locals of traced types, in order
+  llvm::Value* shadow_ = nullptr;          // JitContext::gc_shadow, once a safepoint needs it
+  llvm::Value* shadow_top_cell_ = nullptr; // &GcShadowStack::top
+  llvm::LoadInst* shadow_base_ = nullptr;  // the frame's first slot (the top at entry)
+  uint64_t shadow_slots_ = 0;              // the frame's size: the most slots a safepoint stored
+  bool roots_unknown_ = false;             // an operand's type was not known at a safepoint
 
 public:
   bool has_try() const { return has_try_; }

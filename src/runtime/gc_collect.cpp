@@ -1,7 +1,8 @@
 // A store's garbage collection (docs/gc.md, "Roots"): where the roots are, and when to collect.
 // Roots held by the runtime (globals, tables, element segments) are read by their types, the
-// interpreter's frames through its stack maps (TierState::trace_gc_roots). The native stack
-// (compiled frames, host code) and exception payloads are scanned conservatively: every word
+// interpreter's frames through its stack maps (TierState::trace_gc_roots), compiled frames through
+// the shadow stack (gc_shadow_stack.h). Exception payloads, and unless WASMCAP_GC_PRECISE (or
+// StoreLimits::gc_precise) the native stack (host code), are scanned conservatively: every word
 // that is the offset of an object, or an address in it, keeps it, which is safe because objects
 // never move. Fields inside the heap are traced precisely (gc_heap.cpp).
 #include <pthread.h>
@@ -29,6 +30,10 @@ bool stats_from_environment() {
 }
 bool stress_from_environment() {
   static const bool on = env_flag("WASMCAP_GC_STRESS");
+  return on;
+}
+bool precise_from_environment() {
+  static const bool on = env_flag("WASMCAP_GC_PRECISE");
   return on;
 }
 
@@ -119,7 +124,8 @@ void Store::collect_garbage() {
       heap.mark(slot);
   }
   if (tier_state_) tier_state_->trace_gc_roots(heap);
-  scan_native_stack(heap);
+  gc_shadow_.trace(heap); // compiled frames (gc_shadow_stack.h)
+  if (!limits_.gc_precise && !precise_from_environment()) scan_native_stack(heap);
   heap.trace_and_sweep();
   const auto ns = static_cast<uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)

@@ -18,6 +18,7 @@
 #include "runtime/exception.h"
 #include "runtime/func.h"
 #include "runtime/gc_heap.h"
+#include "runtime/gc_shadow_stack.h"
 #include "runtime/global.h"
 #include "runtime/memory.h"
 #include "runtime/module_instance.h"
@@ -41,6 +42,11 @@ struct StoreLimits {
   // allocation (WASMCAP_GC_STRESS=1 sets it for every store).
   uint64_t max_gc_heap = GcHeap::kMaxLimit;
   bool gc_stress = false;
+  // Roots only where they are known precisely (WASMCAP_GC_PRECISE=1 sets it for every store): no
+  // conservative scan of the native stack. Every tier's frames are precise (docs/gc.md, "Roots");
+  // until the embedding APIs root what hosts hold, a host keeping a raw reference in a C++
+  // variable across a call that collects is not safe with it.
+  bool gc_precise = false;
 };
 
 // Per-store state a tier keeps (e.g. the interpreter's value stack), created lazily by the tier.
@@ -109,9 +115,13 @@ public:
   // A zeroed object of `bytes` with its header words (gc_layout.h): its offset. Collects first
   // when the heap asks for it, and again before giving up with "GC heap limit reached". Whoever
   // calls this must have every reference it holds where the collector looks (gc_collect.cpp):
-  // the interpreter's value stack below its top, the native stack, globals, tables, segments.
+  // the interpreter's frames at a GcExit, the shadow stack, globals, tables, segments (and the
+  // native stack, scanned conservatively unless StoreLimits::gc_precise).
   support::Result<uint32_t> gc_allocate(uint32_t bytes, uint32_t word0, uint32_t word1);
   void collect_garbage(); // gc_collect.cpp
+  // Compiled code's GC roots (gc_shadow_stack.h), reserved by the LLVM tier on first use with
+  // room for StoreLimits::stack_slots slots.
+  GcShadowStack& gc_shadow_stack() { return gc_shadow_; }
   // WASMCAP_GC_STATS=1: one line on stderr when the store goes (collections, pauses, sizes).
   void report_gc_stats() const;
   // While one lives, allocation never collects (instantiation: constant expressions hold
@@ -250,6 +260,7 @@ private:
   std::unique_ptr<GcHeap> gc_heap_;
   uint8_t* gc_base_ = nullptr; // gc_heap_->base() once the heap exists
   uint32_t gc_no_collect_ = 0;
+  GcShadowStack gc_shadow_{limits_.stack_slots};
   // Shared: a background compile may outlive the store and still raise it.
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);
   std::vector<std::unique_ptr<PollHook>> poll_hooks_;
