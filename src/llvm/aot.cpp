@@ -90,7 +90,6 @@ void* host_symbol(std::string_view name) {
       {"_Unwind_Resume", h.unwind_resume},
       {"wasmcap_jit_ref_test", h.ref_test},
       {"wasmcap_jit_gc", h.gc},
-      {"wasmcap_jit_gc_frame", h.gc_frame},
       {"memcpy", reinterpret_cast<void*>(&::memcpy)},
       {"memmove", reinterpret_cast<void*>(&::memmove)},
       {"memset", reinterpret_cast<void*>(&::memset)},

@@ -65,7 +65,6 @@ const HostLayout& host_layout() {
     l.ctx_gc_shadow = offsetof(JitContext, gc_shadow);
     l.gc_shadow_top = offsetof(runtime::GcShadowStack, top);
     l.gc_shadow_limit = offsetof(runtime::GcShadowStack, limit);
-    l.gc_shadow_base = offsetof(runtime::GcShadowStack, base);
     return l;
   }();
   return layout;
@@ -99,7 +98,6 @@ const HostHelpers& host_helpers() {
       unwind_resume_address(),
       reinterpret_cast<void*>(&wasmcap_jit_ref_test),
       reinterpret_cast<void*>(&wasmcap_jit_gc),
-      reinterpret_cast<void*>(&wasmcap_jit_gc_frame),
   };
   return helpers;
 }
@@ -351,6 +349,9 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   ctx.gc_base = store.gc_base_cell();
   runtime::GcShadowStack& shadow = store.gc_shadow_stack();
   ctx.gc_shadow = &shadow;
+  // The entry wrappers pass the top to code that roots references (translate_gc_roots.cpp):
+  // reserved now, it is a real slot (otherwise frames find out in their prologue's slow path).
+  if (gc_roots_) (void)shadow.reserve();
   ctx.module = this;
   ctx.functions_begin = functions_.data();
   ctx.functions_end = functions_.data() + functions_.size();
@@ -387,6 +388,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   }
   enter(&ctx);
   leave_compiled_code(outer);
+  shadow.pop_to(act.shadow_top); // frames pop nothing: their tops were only published
   // The caller may be the interpreter or a host, which read the store's reserve.
   store.return_fuel(store.compiled_fuel());
   return support::ok();

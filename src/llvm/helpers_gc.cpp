@@ -3,7 +3,7 @@
 // interpreter's (runtime/gc_ops.h). An allocation may collect: the compiled frames below keep
 // their references on the shadow stack (runtime/gc_shadow_stack.h), and the helper pushes there
 // the references among its own operands (a struct's field values, an array's elements) while it
-// allocates. Also the `gc_frame` helper, a compiled prologue's slow path onto that stack.
+// allocates.
 #include "ir/opcode.h"
 #include "runtime/gc_layout.h"
 #include "runtime/gc_ops.h"
@@ -168,10 +168,4 @@ void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64
   default: fault = "unknown GC instruction"; break;
   }
   if (fault != nullptr) trap(ctx, fault, offset);
-}
-
-uint64_t* wasmcap_jit_gc_frame(JitContext* ctx, uint64_t n, uint64_t offset) {
-  uint64_t* at = ctx->gc_shadow->push(n);
-  if (at == nullptr) exhausted(ctx, offset);
-  return at;
 }

@@ -130,10 +130,6 @@ uint32_t wasmcap_jit_ref_test(JitContext* ctx, const void* ref, uint32_t target)
 // result (if any) written to slot 0. Traps leave the activation.
 void wasmcap_jit_gc(JitContext* ctx, uint32_t op, uint32_t a, uint32_t b, uint64_t* slots,
                     uint64_t offset);
-// A compiled frame of `n` GC root slots on the store's shadow stack (runtime/gc_shadow_stack.h),
-// for a prologue that found the stack not yet reserved or full: reserves it, or traps "call
-// stack exhausted". Returns the frame's first slot; the shadow stack's top is past it.
-uint64_t* wasmcap_jit_gc_frame(JitContext* ctx, uint64_t n, uint64_t offset);
 // `memory`, `dst` and `src` are memory indices (multiple memories).
 int64_t wasmcap_jit_memory_grow(JitContext* ctx, uint32_t memory, uint64_t delta);
 void wasmcap_jit_memory_init(JitContext* ctx, uint32_t memory, uint32_t seg, uint64_t d, uint64_t s,

@@ -45,8 +45,9 @@ namespace wasmcap::llvm_tier {
 // 15: GC's heap (docs/gc.md, slice 2b): HostHelpers::gc; HostLayout::ctx_gc_base (compiled
 //     code reads and writes fields and elements inline).
 // 17: precise GC roots in compiled code (docs/gc.md, "Roots"): HostLayout::ctx_gc_shadow,
-//     gc_shadow_top, gc_shadow_limit and gc_shadow_base (the store's shadow stack of root slots)
-//     and HostHelpers::gc_frame.
+//     gc_shadow_top and gc_shadow_limit (the store's shadow stack of root slots); in a module
+//     with GC references every wasm function takes the stack's first free slot after the
+//     context.
 inline constexpr uint32_t kTierAbiVersion = 17;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
@@ -127,7 +128,6 @@ struct HostLayout {
   uint64_t ctx_gc_shadow;   // JitContext::gc_shadow (-> runtime::GcShadowStack)
   uint64_t gc_shadow_top;   // GcShadowStack::top (uint64_t*: the first free slot)
   uint64_t gc_shadow_limit; // GcShadowStack::limit (uint64_t*: one past the last slot)
-  uint64_t gc_shadow_base;  // GcShadowStack::base (uint64_t*: null until reserved)
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to
@@ -165,9 +165,6 @@ struct HostHelpers {
   // GC's heap instructions: (ctx, op, immediate a, immediate b, slots, offset): the operands in
   // slots, the result written back to slot 0; traps leave the activation (llvm/helpers_gc.cpp).
   void* gc;
-  // GC roots: (ctx, n slots, offset) -> the first slot of a new frame on the shadow stack, past
-  // which the top now is; reserves the stack on first use, traps when it is full.
-  void* gc_frame;
 };
 
 // An error found by the plugin; the host rebuilds its support::Error from it (strings are only

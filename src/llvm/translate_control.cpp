@@ -212,7 +212,6 @@ void FunctionTranslator::finish_function() {
   }
   controls_.pop_back();
   dead_ = true;
-  finish_gc_frame(); // translate_gc_roots.cpp: every return of the body now exists
 }
 
 support::Status FunctionTranslator::control(const ir::Instr& instr) {

@@ -2,45 +2,61 @@
 // keeps every GC reference that is live across a call that may collect in a frame of slots on
 // the store's shadow stack (runtime/gc_shadow_stack.h), which the collector walks.
 //
+// - In a module whose values may be GC references (module_may_hold_gc_refs), every wasm function
+//   takes the shadow stack's first free slot as a parameter after the context; entry wrappers
+//   pass the stack's top (GcShadowStack::top). So frames are laid out by passing a register down,
+//   not by a load and a store of the top in memory at every call and return.
 // - Safepoints are the calls that may reach the collector: every wasm call (direct, indirect,
 //   call_ref, through the runtime or a batch's table) and allocations (the `gc` helper). Just
 //   before one, the function stores the current value of each local of a traced type, then each
-//   traced operand below the call's own operands, into its slots (locals first, operands by
-//   their order on the stack). Values stay in registers otherwise: objects never move, so nothing
-//   is reloaded after the call, and code between safepoints is untouched.
-// - The frame: its size is known once the body is translated (the most slots a safepoint
-//   stored), so the prologue is added at the end, before the entry block's branch: top + n
-//   against the limit (over it, or not yet reserved: the `gc_frame` helper, which reserves the
-//   stack or traps "call stack exhausted"), the new top stored, and the operand slots zeroed, so
-//   the collector never reads a dead frame's value in them (local slots are all written at every
-//   safepoint). Every return puts the top back (before a tail call's jump, whose callee pushes
-//   its own frame); a landing pad sets it to its frame's end (the frames it unwound never ran
-//   their epilogues); traps and exceptions leaving the activation restore it in the host.
-// - A function with no traced value live across a safepoint has no frame and pays nothing (one
-//   with a landing pad loads the top at entry, to put it back there when it catches).
-//
-// The stores are plain IR stores to memory compiled code does not otherwise read, so O2 keeps
-// them (the helper called next may read them) without constraining anything else.
+//   traced operand below the call's own operands, into its slots (locals first, operands by their
+//   order on the stack), publishes the end of those k slots as the stack's top (for the collector
+//   and for runtime code, which pushes above it), and passes that end to a wasm callee as its
+//   first free slot. Everything below the published top was written at the latest safepoint of
+//   the frame it belongs to. Values stay in registers otherwise: objects never move, so nothing is
+//   reloaded after the call, and code between safepoints is untouched.
+// - Before storing, a safepoint compares the end of its slots with the stack's limit ("call stack
+//   exhausted" past it; the host reserves the stack before entering such code, and one it could
+//   not reserve has a null limit). The check is not in a prologue, so paths without a safepoint
+//   (a recursion's leaves) pay nothing, and no call there makes every entry save registers.
+//   Nothing happens at returns, landing pads or tail calls (a tail call passes the function's
+//   own first slot on): a frame's slots matter only while it is at a safepoint, and a published
+//   top left higher than needed covers only slots that were roots until then. The host puts the
+//   top back where it found it when an activation ends, by a return, a trap or an exception.
+// - A function with no traced value live across a safepoint has no frame and pays nothing beyond
+//   passing its parameter on; a module without GC references has no parameter either.
 #include "llvm/translator.h"
 
-#include <llvm/Transforms/Utils/BasicBlockUtils.h>
-
-#include "ir/subtype.h"
+#include "llvm/gc_roots.h"
 
 namespace wasmcap::llvm_tier {
 
 using ir::ValType;
 
+void ModuleEnv::enable_gc_roots() {
+  gc_roots = true;
+  for (size_t i = 0; i < wasm.types.size(); ++i) {
+    std::vector<llvm::Type*> params{ptr, ptr};
+    for (ValType p : wasm.types[i].params)
+      params.push_back(type(p));
+    func_types[i] = llvm::FunctionType::get(result_type(wasm.types[i]), params, false);
+  }
+}
+
 // The collector's question for the module's own types: references of the any and extern
 // hierarchies (concrete struct and array types among them); function and exception references
 // point outside the heap.
 bool FunctionTranslator::gc_traced(ValType t) const {
-  if (!t.is_ref()) return false;
-  const ir::HeapKind top = ir::heap_top(wasm_, t);
-  return top == ir::HeapKind::Any || top == ir::HeapKind::Extern;
+  return gc_traced_in(wasm_, t);
+}
+
+std::vector<llvm::Value*> FunctionTranslator::wasm_call_args(bool own) const {
+  if (!env_.gc_roots) return {ctx_};
+  return {ctx_, own || callee_shadow_ == nullptr ? shadow_base_ : callee_shadow_};
 }
 
 void FunctionTranslator::root_live_values(size_t below) {
+  callee_shadow_ = shadow_base_;
   if (validator_ == nullptr) {
     roots_unknown_ = true;
     return;
@@ -64,87 +80,41 @@ void FunctionTranslator::root_live_values(size_t below) {
     if (gc_traced(*t)) values.push_back(stack_[i]);
   }
   if (values.empty()) return;
-  load_shadow_top();
+  if (!env_.gc_roots) { // see module_may_hold_gc_refs
+    roots_unknown_ = true;
+    return;
+  }
+  // Loaded here, not once at entry: kept across calls, it would take a callee-saved register.
+  llvm::Value* shadow = ctx_field(env_.layout.ctx_gc_shadow, env_.ptr);
+  // The slots must lie in the reservation (see the top of this file).
+  llvm::Value* end = b_.CreateConstInBoundsGEP1_64(env_.i64, shadow_base_, values.size());
+  llvm::Value* limit = b_.CreateLoad(
+      env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, shadow, env_.layout.gc_shadow_limit));
+  // Its own trap block, not the entry's stack check's: a block shared by both would keep LLVM
+  // from saving registers only on the paths that make calls (shrink-wrapping), so every entry,
+  // leaves included, would pay for them.
+  if (shadow_full_ == nullptr) {
+    llvm::BasicBlock* here = b_.GetInsertBlock();
+    shadow_full_ = llvm::BasicBlock::Create(env_.context, "shadow_full", fn_);
+    b_.SetInsertPoint(shadow_full_);
+    shadow_full_offset_ = b_.CreatePHI(env_.i64, 2);
+    b_.CreateCall(env_.trap, {ctx_, u32(static_cast<uint32_t>(TrapCode::CallStackExhausted)),
+                              shadow_full_offset_});
+    b_.CreateUnreachable();
+    b_.SetInsertPoint(here);
+  }
+  auto* fits = llvm::BasicBlock::Create(env_.context, "", fn_);
+  shadow_full_offset_->addIncoming(u64(at_), b_.GetInsertBlock());
+  b_.CreateCondBr(b_.CreateICmpUGT(end, limit), shadow_full_, fits, env_.cold_weights);
+  b_.SetInsertPoint(fits);
   for (size_t i = 0; i < values.size(); ++i) {
     b_.CreateAlignedStore(values[i], b_.CreateConstInBoundsGEP1_64(env_.i64, shadow_base_, i),
                           llvm::Align(8));
   }
-  shadow_slots_ = std::max<uint64_t>(shadow_slots_, values.size());
-}
-
-// The shadow stack's top at entry, loaded in the entry block ahead of everything (so it dominates
-// every use); the prologue that pushes the frame is added at the end (finish_gc_frame).
-void FunctionTranslator::load_shadow_top() {
-  if (shadow_base_ != nullptr) return;
-  llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-  shadow_ = entry.CreateLoad(
-      env_.ptr, entry.CreateConstInBoundsGEP1_64(env_.i8, ctx_, env_.layout.ctx_gc_shadow));
-  shadow_top_cell_ = entry.CreateConstInBoundsGEP1_64(env_.i8, shadow_, env_.layout.gc_shadow_top);
-  shadow_base_ = entry.CreateLoad(env_.ptr, shadow_top_cell_);
-}
-
-void FunctionTranslator::finish_gc_frame() {
-  std::vector<llvm::LandingPadInst*> pads;
-  for (llvm::BasicBlock& bb : *fn_) {
-    if (auto* pad = llvm::dyn_cast_if_present<llvm::LandingPadInst>(bb.getFirstNonPHI()))
-      pads.push_back(pad);
-  }
-  if (shadow_base_ == nullptr) {
-    // No frame of its own, but a landing pad still ends the frames of the callees it unwound:
-    // the top goes back to where this function found it (one load at entry, in a function with
-    // a try only), so a loop catching exceptions does not pile up their slots.
-    if (pads.empty()) return;
-    load_shadow_top();
-    for (llvm::LandingPadInst* pad : pads) {
-      // Null: the stack was reserved after the entry (by a callee), when it was empty.
-      llvm::IRBuilder<> b(pad->getNextNode());
-      llvm::Value* reserved = b.CreateLoad(
-          env_.ptr, b.CreateConstInBoundsGEP1_64(env_.i8, shadow_, env_.layout.gc_shadow_base));
-      b.CreateStore(b.CreateSelect(b.CreateIsNull(shadow_base_), reserved, shadow_base_),
-                    shadow_top_cell_);
-    }
-    return;
-  }
-  const uint64_t n = shadow_slots_;
-  const uint64_t locals = traced_locals_.size();
-  const ir::Function& def = wasm_.functions[func_index_ - wasm_.num_imported_funcs];
-  llvm::BasicBlock* entry = &fn_->getEntryBlock();
-  llvm::Instruction* branch = entry->getTerminator();
-  llvm::IRBuilder<> b(branch);
-  llvm::Value* limit = b.CreateLoad(
-      env_.ptr, b.CreateConstInBoundsGEP1_64(env_.i8, shadow_, env_.layout.gc_shadow_limit));
-  llvm::Value* fast_end = b.CreateConstInBoundsGEP1_64(env_.i64, shadow_base_, n);
-  // Past the limit, or the stack not reserved yet (both null): the helper's slow path.
-  llvm::Value* over = b.CreateICmpUGT(fast_end, limit);
-  llvm::Instruction* slow_end =
-      llvm::SplitBlockAndInsertIfThen(over, branch->getIterator(), false, env_.cold_weights);
-  b.SetInsertPoint(slow_end);
-  llvm::Value* slow_base = b.CreateCall(env_.gc_frame, {ctx_, u64(n), u64(def.body.offset)});
-  b.SetInsertPoint(branch);
-  llvm::PHINode* base = b.CreatePHI(env_.ptr, 2);
-  base->addIncoming(shadow_base_, entry);
-  base->addIncoming(slow_base, slow_end->getParent());
-  llvm::Value* end = b.CreateConstInBoundsGEP1_64(env_.i64, base, n);
-  b.CreateStore(end, shadow_top_cell_);
-  if (n > locals) {
-    b.CreateMemSet(b.CreateConstInBoundsGEP1_64(env_.i64, base, locals), b.getInt8(0),
-                   (n - locals) * 8, llvm::Align(8));
-  }
-  shadow_base_->replaceUsesWithIf(
-      base, [&](llvm::Use& u) { return u.getUser() != fast_end && u.getUser() != base; });
-
-  for (llvm::LandingPadInst* pad : pads) // the frames this exception left ran no epilogue
-    llvm::IRBuilder<>(pad->getNextNode()).CreateStore(end, shadow_top_cell_);
-  for (llvm::BasicBlock& bb : *fn_) {
-    auto* ret = llvm::dyn_cast_if_present<llvm::ReturnInst>(bb.getTerminator());
-    if (ret == nullptr) continue;
-    llvm::Instruction* at = ret;
-    if (auto* call = llvm::dyn_cast_if_present<llvm::CallInst>(ret->getPrevNode());
-        call != nullptr && call->isMustTailCall()) {
-      at = call; // the callee pushes its frame where this one was
-    }
-    llvm::IRBuilder<>(at).CreateStore(base, shadow_top_cell_);
-  }
+  callee_shadow_ = b_.CreateConstInBoundsGEP1_64(env_.i64, shadow_base_, values.size());
+  b_.CreateAlignedStore(callee_shadow_,
+                        b_.CreateConstInBoundsGEP1_64(env_.i8, shadow, env_.layout.gc_shadow_top),
+                        llvm::Align(8));
 }
 
 } // namespace wasmcap::llvm_tier

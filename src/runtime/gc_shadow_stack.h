@@ -36,6 +36,8 @@ struct GcShadowStack {
   GcShadowStack& operator=(const GcShadowStack&) = delete;
 
   bool reserved() const { return base != nullptr; }
+  // Reserves the stack now (as the first push would); false when the address space is not there.
+  bool reserve() { return base != nullptr || push_slow(0) != nullptr; }
 
   // Pushes `n` slots (a compiled frame's, or runtime code's to fill), reserving the stack on
   // first use; null when they do not fit (the caller reports "call stack exhausted"). Popped by
