@@ -350,7 +350,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   runtime::GcShadowStack& shadow = store.gc_shadow_stack();
   ctx.gc_shadow = &shadow;
   // The entry wrappers pass the top to code that roots references (translate_gc_roots.cpp):
-  // reserved now, it is a real slot (otherwise frames find out in their prologue's slow path).
+  // reserved now, it is a real slot (one that cannot be reserved has a null limit: frames trap).
   if (gc_roots_) (void)shadow.reserve();
   ctx.module = this;
   ctx.functions_begin = functions_.data();
@@ -377,7 +377,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   JitContext* const outer = enter_compiled_code(&ctx);
   if (setjmp(act.jump) != 0) {
     leave_compiled_code(outer);
-    shadow.pop_to(act.shadow_top); // the frames left skipped their epilogues
+    shadow.pop_to(act.shadow_top); // as on a return (below)
     store.return_fuel(store.compiled_fuel());
     if (act.interrupted) {
       (void)store.check_interrupt(); // consumes the request the signal raised

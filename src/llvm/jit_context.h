@@ -26,9 +26,8 @@ class NativeTable;
 // frames hold no resources, and helpers finish their C++ scopes before they jump.
 struct Activation {
   std::jmp_buf jump;
-  // The shadow stack's top at entry (runtime/gc_shadow_stack.h): a trap or an exception leaving
-  // the activation skips the epilogues of the compiled frames it leaves, so the entry puts it
-  // back.
+  // The shadow stack's top at entry (runtime/gc_shadow_stack.h), put back at every exit: compiled
+  // frames publish their tops at calls and never pop them.
   uint64_t* shadow_top = nullptr;
   // Set before a longjmp from a helper. Optional: most entries never trap, and an interpreter
   // frame calling compiled code in a loop pays for every construction and destruction.

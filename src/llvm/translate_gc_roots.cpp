@@ -86,8 +86,9 @@ void FunctionTranslator::root_live_values(size_t below) {
   }
   // Loaded here, not once at entry: kept across calls, it would take a callee-saved register.
   llvm::Value* shadow = ctx_field(env_.layout.ctx_gc_shadow, env_.ptr);
-  // The slots must lie in the reservation (see the top of this file).
-  llvm::Value* end = b_.CreateConstInBoundsGEP1_64(env_.i64, shadow_base_, values.size());
+  // The slots must lie in the reservation (see the top of this file). Not `inbounds`: the base is
+  // null when the stack could not be reserved, and the compare must see that.
+  llvm::Value* end = b_.CreateConstGEP1_64(env_.i64, shadow_base_, values.size());
   llvm::Value* limit = b_.CreateLoad(
       env_.ptr, b_.CreateConstInBoundsGEP1_64(env_.i8, shadow, env_.layout.gc_shadow_limit));
   // Its own trap block, not the entry's stack check's: a block shared by both would keep LLVM
@@ -111,7 +112,7 @@ void FunctionTranslator::root_live_values(size_t below) {
     b_.CreateAlignedStore(values[i], b_.CreateConstInBoundsGEP1_64(env_.i64, shadow_base_, i),
                           llvm::Align(8));
   }
-  callee_shadow_ = b_.CreateConstInBoundsGEP1_64(env_.i64, shadow_base_, values.size());
+  callee_shadow_ = end;
   b_.CreateAlignedStore(callee_shadow_,
                         b_.CreateConstInBoundsGEP1_64(env_.i8, shadow, env_.layout.gc_shadow_top),
                         llvm::Align(8));

@@ -1,15 +1,16 @@
 // GcShadowStack: a store's stack of GC root slots for compiled code (docs/gc.md, "Roots"). A
-// compiled function that holds GC references across a call that may collect reserves a frame of
-// 8-byte slots here in its prologue and stores those references into them before each such
-// call; runtime code called by compiled code pushes what it holds on the code's behalf (the `gc`
-// helper's operands while it allocates, a host function's arguments while it runs). The
-// collector marks every slot below `top` as a reference (GcHeap::mark), so compiled frames need
-// no scan of the native stack. Objects never move, so nothing is written back after a call.
+// compiled function that holds GC references across a call that may collect stores them into
+// 8-byte slots here before the call and publishes their end as `top` (llvm/translate_gc_roots.cpp:
+// functions pass the first free slot down as a parameter); runtime code called by compiled code
+// pushes what it holds on the code's behalf above `top` (the `gc` helper's operands while it
+// allocates, a host function's arguments while it runs). The collector marks every slot below
+// `top` as a reference (GcHeap::mark), so compiled frames need no scan of the native stack.
+// Objects never move, so nothing is written back after a call.
 //
 // One per store: a store runs on one thread at a time, and its activations nest (the interpreter
-// calling compiled code calling the interpreter...), so their frames stack up in order. Leaving
-// an activation by a trap or an uncaught exception restores the `top` it had on entry (the
-// Activation in llvm/jit_context.h), and a landing pad in a compiled frame restores that frame's.
+// calling compiled code calling the interpreter...), so their frames stack up in order. Every
+// exit of an activation (a return, a trap, an uncaught exception) puts back the `top` it had on
+// entry (the Activation in llvm/jit_context.h).
 #pragma once
 
 #include <cstddef>
