@@ -29,6 +29,7 @@
 #include "validate/module_validator.h"
 #include "validate/validate_function.h"
 #include "llvm/code_range.h"
+#include "llvm/gc_roots.h"
 #include "llvm/host_env.h"
 #include "llvm/loop_checks.h"
 #include "llvm/progress.h"
@@ -152,6 +153,9 @@ translate_module(const ir::Module& mod, const validate::Features& features,
   // Only a module with exception handling has functions that may unwind (docs/llvm.md,
   // "Exception handling"); every other module's code stays `nounwind`, as before.
   if (binary::uses_exception_handling(mod)) env.enable_exceptions();
+  // GC roots (translate_gc_roots.cpp): only where a value may be a GC reference do functions
+  // take the shadow stack's first free slot; other modules' code is unchanged.
+  if (module_may_hold_gc_refs(mod)) env.enable_gc_roots();
   // A batch: only its functions are declared and translated (the host validated the others'
   // bodies when it loaded the module; they run on whatever code the runtime gives them).
   if (!functions.empty()) env.batch.assign(functions.begin(), functions.end());

@@ -2,6 +2,7 @@
 // host's layout and helper addresses, and wraps the machine code it returns in a JitModule. The
 // plugin reports errors through a callback, so they are rebuilt here as the host's own values.
 #include "llvm/compile.h"
+#include "llvm/gc_roots.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -113,7 +114,8 @@ JitModule::JitModule(std::shared_ptr<const ir::Module> module, const validate::F
                      bool guard_pages, uint32_t checks)
     : module_(std::move(module)), features_(features),
       guard_pages_(guard_pages && !memory0_address64(*module_)), checks_(checks),
-      exceptions_(binary::uses_exception_handling(*module_)) {}
+      exceptions_(binary::uses_exception_handling(*module_)),
+      gc_roots_(module_may_hold_gc_refs(*module_)) {}
 
 std::string describe_checks(uint32_t checks) {
   if ((checks & kCheckFuel) != 0) {

@@ -8,6 +8,7 @@
 #include <csetjmp>
 #include <cstring>
 
+#include "runtime/gc_layout.h"
 #include "runtime/gc_ref.h"
 #include "runtime/invoke.h"
 #include "runtime/trap.h"
@@ -62,6 +63,9 @@ const HostLayout& host_layout() {
     l.ctx_natives = offsetof(JitContext, natives);
     l.ctx_gc_base = offsetof(JitContext, gc_base);
     l.ctx_gc_marking = offsetof(JitContext, gc_marking);
+    l.ctx_gc_shadow = offsetof(JitContext, gc_shadow);
+    l.gc_shadow_top = offsetof(runtime::GcShadowStack, top);
+    l.gc_shadow_limit = offsetof(runtime::GcShadowStack, limit);
     return l;
   }();
   return layout;
@@ -163,6 +167,22 @@ Value from_slots(ValType t, const uint64_t* p) {
   }
   }
   return Value::zero(t);
+}
+
+// Pushes the arguments of the GC-traced types (runtime/gc_layout.h) onto the shadow stack;
+// false when they do not fit.
+bool root_arguments(runtime::GcShadowStack& shadow, std::span<const ValType> types,
+                    std::span<const Value> args) {
+  size_t n = 0;
+  for (ValType t : types)
+    n += runtime::gc_traced(t) ? 1 : 0;
+  if (n == 0) return true;
+  uint64_t* at = shadow.push(n);
+  if (at == nullptr) return false;
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (runtime::gc_traced(types[i])) *at++ = reinterpret_cast<uint64_t>(args[i].ref);
+  }
+  return true;
 }
 
 size_t slot_count(std::span<const ValType> types) {
@@ -329,6 +349,11 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   ctx.store = &store;
   ctx.gc_base = store.gc_base_cell();
   ctx.gc_marking = store.gc_marking_cell();
+  runtime::GcShadowStack& shadow = store.gc_shadow_stack();
+  ctx.gc_shadow = &shadow;
+  // The entry wrappers pass the top to code that roots references (translate_gc_roots.cpp):
+  // reserved now, it is a real slot (one that cannot be reserved has a null limit: frames trap).
+  if (gc_roots_) (void)shadow.reserve();
   ctx.module = this;
   ctx.functions_begin = functions_.data();
   ctx.functions_end = functions_.data() + functions_.size();
@@ -342,6 +367,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   if ((checks_ & kCheckInterrupt) != 0) interrupt.arm(ctx.stack_limit);
   ctx.fuel = &store.compiled_fuel();
   Activation act;
+  act.shadow_top = shadow.top;
   ctx.activation = &act;
   runtime::CallScope call_scope(store); // the outermost call arms the timeout
   // A signal's interruption (Store::interrupt_from_signal) that found no compiled code to stop
@@ -353,6 +379,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   JitContext* const outer = enter_compiled_code(&ctx);
   if (setjmp(act.jump) != 0) {
     leave_compiled_code(outer);
+    shadow.pop_to(act.shadow_top); // as on a return (below)
     store.return_fuel(store.compiled_fuel());
     if (act.interrupted) {
       (void)store.check_interrupt(); // consumes the request the signal raised
@@ -363,6 +390,7 @@ support::Status JitModule::run_activation(runtime::Store& store, runtime::Module
   }
   enter(&ctx);
   leave_compiled_code(outer);
+  shadow.pop_to(act.shadow_top); // frames pop nothing: their tops were only published
   // The caller may be the interpreter or a host, which read the store's reserve.
   store.return_fuel(store.compiled_fuel());
   return support::ok();
@@ -428,7 +456,16 @@ void wasmcap_jit_call(JitContext* ctx, FuncInstance* f, uint64_t* slots, uint64_
     }
     // The callee (a host, the interpreter, another activation) charges the store's reserve.
     ctx->store->return_fuel(*ctx->fuel);
-    st = runtime::invoke_into(*ctx->store, *f, args, results);
+    // A host function may call back into wasm, which may collect, while it holds its arguments:
+    // they are roots until it returns (the interpreter's GcExit does the same for its calls).
+    runtime::GcShadowStack& shadow = store.gc_shadow_stack();
+    uint64_t* const shadow_top = shadow.top;
+    if (!llvm_tier::root_arguments(shadow, t.params, args)) {
+      st = runtime::make_exhaustion(tt::kCallStackExhausted);
+    } else {
+      st = runtime::invoke_into(*ctx->store, *f, args, results);
+    }
+    shadow.pop_to(shadow_top);
     if (st) {
       at = 0;
       for (size_t i = 0; i < results.size(); ++i) {

@@ -26,6 +26,9 @@ class NativeTable;
 // frames hold no resources, and helpers finish their C++ scopes before they jump.
 struct Activation {
   std::jmp_buf jump;
+  // The shadow stack's top at entry (runtime/gc_shadow_stack.h), put back at every exit: compiled
+  // frames publish their tops at calls and never pop them.
+  uint64_t* shadow_top = nullptr;
   // Set before a longjmp from a helper. Optional: most entries never trap, and an interpreter
   // frame calling compiled code in a loop pays for every construction and destruction.
   std::optional<support::Error> error;
@@ -75,6 +78,9 @@ struct JitContext {
   // Non-zero while the store's collector is marking (Store::gc_marking_cell): a store into a
   // reference field then takes the `gc` helper, which runs the write barrier.
   const uint8_t* gc_marking = nullptr;
+  // The store's shadow stack of GC roots (runtime/gc_shadow_stack.h): compiled functions that
+  // hold references across calls that may collect keep them in frames of slots there.
+  runtime::GcShadowStack* gc_shadow = nullptr;
 };
 
 // What FuncInstance::code points at for a compiled function.

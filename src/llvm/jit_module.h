@@ -111,6 +111,7 @@ private:
   bool guard_pages_ = false;
   uint32_t checks_ = 0; // kCheck*
   bool exceptions_ = false;
+  bool gc_roots_ = false; // module_may_hold_gc_refs: the shadow stack is reserved before entry
   bool precompiled_ = false;
   bool reserve_guard_pages_ = true; // see set_precompiled()
   void* code_ = nullptr;

@@ -47,7 +47,11 @@ namespace wasmcap::llvm_tier {
 // 16: GC's incremental marking (docs/gc.md): HostLayout::ctx_gc_marking; a struct.set or
 //     array.set of a reference inline checks it and, while marking, goes through the `gc`
 //     helper, which runs the write barrier.
-inline constexpr uint32_t kTierAbiVersion = 16;
+// 17: precise GC roots in compiled code (docs/gc.md, "Roots"): HostLayout::ctx_gc_shadow,
+//     gc_shadow_top and gc_shadow_limit (the store's shadow stack of root slots); in a module
+//     with GC references every wasm function takes the stack's first free slot after the
+//     context.
+inline constexpr uint32_t kTierAbiVersion = 17;
 inline constexpr const char* kTierEntrySymbol = "wasmcap_llvm_tier_v1";
 
 // What a module uses that the tier cannot compile yet starts its message with this (Usage kind);
@@ -125,6 +129,11 @@ struct HostLayout {
   // Non-zero while the store's collector is marking (a store into a reference field then calls
   // the `gc` helper, for the write barrier).
   uint64_t ctx_gc_marking; // JitContext::gc_marking (-> uint8_t)
+  // GC roots: the store's shadow stack (runtime/gc_shadow_stack.h), where a function keeps the
+  // references it holds across calls that may collect.
+  uint64_t ctx_gc_shadow;   // JitContext::gc_shadow (-> runtime::GcShadowStack)
+  uint64_t gc_shadow_top;   // GcShadowStack::top (uint64_t*: the first free slot)
+  uint64_t gc_shadow_limit; // GcShadowStack::limit (uint64_t*: one past the last slot)
 };
 
 // Addresses of the host's helpers (helpers.cpp) that compiled code calls; the plugin binds each to

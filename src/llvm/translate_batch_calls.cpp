@@ -90,7 +90,7 @@ void FunctionTranslator::call_native_or_generic(
   const size_t base = stack_.size() - t.params.size();
   std::vector<llvm::Value*> params(stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
   b_.SetInsertPoint(fast);
-  std::vector<llvm::Value*> args{ctx_};
+  std::vector<llvm::Value*> args = wasm_call_args();
   args.insert(args.end(), params.begin(), params.end());
   llvm::CallBase* ret = may_throw(env_.func_types[type_index], native(), args);
   ret->setCallingConv(env_.func_cc);
@@ -176,7 +176,7 @@ void FunctionTranslator::tail_call_through_table(uint32_t func_index, uint64_t o
   auto* slow = llvm::BasicBlock::Create(env_.context, "", fn_);
   b_.CreateCondBr(b_.CreateIsNotNull(entry), fast, slow);
   const size_t base = stack_.size() - t.params.size();
-  std::vector<llvm::Value*> args{ctx_};
+  std::vector<llvm::Value*> args = wasm_call_args(true);
   args.insert(args.end(), stack_.begin() + static_cast<ptrdiff_t>(base), stack_.end());
 
   b_.SetInsertPoint(fast);

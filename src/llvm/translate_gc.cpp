@@ -9,9 +9,9 @@
 // the interpreter's rules (runtime/gc_ops.h). A store into a reference field first reads the
 // store's marking flag (JitContext::gc_marking): while the collector marks, the store goes
 // through the helper instead, which runs the write barrier (runtime/gc_heap.h), so the inline
-// path costs a load and a branch. Objects are found by the collector through the
-// native stack (scanned conservatively: the buffer, spilled values and derived addresses are
-// on it), so compiled code needs no stack maps yet.
+// path costs a load and a branch. An allocation is a safepoint: the frame's live references go
+// to its shadow-stack slots first (translate_gc_roots.cpp), and the helper roots the references
+// among its operands while it allocates.
 #include "runtime/gc_layout.h"
 #include "llvm/translator.h"
 
@@ -123,6 +123,9 @@ support::Status FunctionTranslator::gc_heap(const ir::Instr& instr) {
     b_.CreateAlignedStore(pop(), b_.CreateConstInBoundsGEP1_64(env_.i64, slots, at),
                           llvm::Align(8));
   }
+  if (result)
+    root_live_values(stack_.size()); // an allocation may collect (its operands: the
+                                     // helper roots them)
   b_.CreateCall(env_.gc, {ctx_, u32(static_cast<uint32_t>(instr.op)), u32(instr.index),
                           u32(instr.index2), slots, u64(instr.offset)});
   if (result) push(b_.CreateAlignedLoad(env_.type(*result), slots, llvm::Align(8)));

@@ -24,7 +24,10 @@ support::Status translate_osr_entries(ModuleEnv& env, uint32_t func_index,
   const ir::FuncType& t = env.wasm.func_type(func_index);
   // The body: w<i>'s results and calling convention (so its tail calls are w<i>'s too), with the
   // frame's slots and the loop's offset for parameters.
-  auto* body_type = llvm::FunctionType::get(env.result_type(t), {env.ptr, env.ptr, env.i64}, false);
+  // With GC roots, the shadow stack's first free slot comes last (translate_gc_roots.cpp).
+  std::vector<llvm::Type*> body_params{env.ptr, env.ptr, env.i64};
+  if (env.gc_roots) body_params.push_back(env.ptr);
+  auto* body_type = llvm::FunctionType::get(env.result_type(t), body_params, false);
   auto* body = llvm::Function::Create(body_type, llvm::Function::ExternalLinkage,
                                       osr_body_symbol(func_index), env.module);
   if (!env.exceptions) body->addFnAttr(llvm::Attribute::NoUnwind);
@@ -62,8 +65,9 @@ support::Status translate_osr_entries(ModuleEnv& env, uint32_t func_index,
   b.SetInsertPoint(none);
   b.CreateRet(llvm::ConstantInt::get(env.i32, 0));
   b.SetInsertPoint(run);
-  llvm::CallInst* ret =
-      b.CreateCall(body_type, body, {wrapper->getArg(0), wrapper->getArg(1), wrapper->getArg(2)});
+  std::vector<llvm::Value*> args{wrapper->getArg(0), wrapper->getArg(1), wrapper->getArg(2)};
+  if (env.gc_roots) args.push_back(shadow_top(env, b, wrapper->getArg(0)));
+  llvm::CallInst* ret = b.CreateCall(body_type, body, args);
   ret->setCallingConv(env.func_cc);
   ret->addFnAttr(llvm::Attribute::NoInline); // as e<i>: the wrapper is no wasm frame
   store_results(env, b, ret, t, wrapper->getArg(1));

@@ -196,6 +196,7 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   }
   llvm::Value* slots = e->getArg(1);
   std::vector<llvm::Value*> args{e->getArg(0)};
+  if (env.gc_roots) args.push_back(shadow_top(env, b, e->getArg(0)));
   uint64_t slot = 0;
   for (ValType p : t.params) {
     llvm::Value* at = b.CreateConstInBoundsGEP1_64(env.i64, slots, slot);
@@ -209,6 +210,13 @@ void declare_function(ModuleEnv& env, uint32_t func_index) {
   ret->addFnAttr(llvm::Attribute::NoInline);
   store_results(env, b, ret, t, slots);
   b.CreateRetVoid();
+}
+
+llvm::Value* shadow_top(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx) {
+  llvm::Value* shadow =
+      b.CreateLoad(env.ptr, b.CreateConstInBoundsGEP1_64(env.i8, ctx, env.layout.ctx_gc_shadow));
+  return b.CreateLoad(env.ptr,
+                      b.CreateConstInBoundsGEP1_64(env.i8, shadow, env.layout.gc_shadow_top));
 }
 
 void store_results(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ret, const ir::FuncType& t,
@@ -227,9 +235,16 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index,
       fn_(osr_body != nullptr ? osr_body : env.funcs[func_index]), b_(env.context) {
   b_.SetInsertPoint(llvm::BasicBlock::Create(env_.context, "entry", fn_));
   ctx_ = fn_->getArg(0);
+  // The shadow stack's first free slot (translate_gc_roots.cpp): after the context, or last for
+  // an on-stack replacement body.
+  const unsigned first_param = env_.gc_roots ? 2 : 1;
+  if (env_.gc_roots) shadow_base_ = fn_->getArg(osr_body != nullptr ? 3 : 1);
   const ir::Function& def = wasm_.functions[func_index - wasm_.num_imported_funcs];
   local_types_ = type_.params;
   local_types_.insert(local_types_.end(), def.locals.begin(), def.locals.end());
+  for (uint32_t i = 0; i < local_types_.size(); ++i) {
+    if (gc_traced(local_types_[i])) traced_locals_.push_back(i);
+  }
   uint64_t osr_slot = 0; // OSR: where the local is in the interpreter's frame
   for (size_t i = 0; i < local_types_.size(); ++i) {
     llvm::Type* t = env_.type(local_types_[i]);
@@ -241,7 +256,7 @@ FunctionTranslator::FunctionTranslator(ModuleEnv& env, uint32_t func_index,
           t, b_.CreateConstInBoundsGEP1_64(env_.i64, fn_->getArg(1), osr_slot), llvm::Align(8));
       osr_slot += slot_width(local_types_[i]);
     } else if (i < type_.params.size()) {
-      init = fn_->getArg(i + 1);
+      init = fn_->getArg(static_cast<unsigned>(i) + first_param);
     } else {
       init = llvm::Constant::getNullValue(t);
     }
@@ -406,7 +421,9 @@ support::Status FunctionTranslator::before(const ir::Instr& instr,
 }
 
 support::Status FunctionTranslator::after(const ir::Instr& instr,
-                                          const validate::FunctionValidator&) {
+                                          const validate::FunctionValidator& validator) {
+  if (roots_unknown_) return unsupported("GC roots of an operand of unknown type");
+  validator_ = &validator;
   const ir::OpInfo& info = ir::op_info(instr.op);
   at_ = instr.offset;
   if (interrupt_trigger_ != nullptr) note_for_interrupt_checks(instr);
@@ -528,8 +545,9 @@ void FunctionTranslator::push_results(llvm::Value* ret, const ir::FuncType& type
 
 void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
   const ir::FuncType& t = wasm_.func_type(func_index);
-  if (!env_.compiled_here(func_index)) {   // an import, or a function outside this batch
-    if (calls_through_table(func_index)) { // translate_batch_calls.cpp
+  root_live_values(stack_.size() - t.params.size()); // whatever the path, the callee may collect
+  if (!env_.compiled_here(func_index)) {             // an import, or a function outside this batch
+    if (calls_through_table(func_index)) {           // translate_batch_calls.cpp
       call_through_table(func_index, offset);
       return;
     }
@@ -541,10 +559,11 @@ void FunctionTranslator::call_direct(uint32_t func_index, uint64_t offset) {
     env_.entry_charges.emplace_back(emit_fuel_charge(env_, b_, ctx_, fuel_counter_, offset),
                                     func_index);
   }
-  std::vector<llvm::Value*> args(t.params.size() + 1);
-  args[0] = ctx_;
+  std::vector<llvm::Value*> args = wasm_call_args();
+  const size_t first = args.size();
+  args.resize(first + t.params.size());
   for (size_t i = t.params.size(); i > 0; --i)
-    args[i] = pop();
+    args[first + i - 1] = pop();
   llvm::Function* callee = env_.funcs[func_index];
   llvm::CallBase* ret = may_throw(callee->getFunctionType(), callee, args);
   ret->setCallingConv(env_.func_cc);
@@ -645,6 +664,7 @@ void FunctionTranslator::call_indirect(const ir::Instr& instr) {
 
 void FunctionTranslator::call_found(llvm::Value* f, uint32_t type_index, uint64_t offset) {
   const ir::FuncType& t = wasm_.types[type_index];
+  root_live_values(stack_.size() - t.params.size());
   if (fuel_counter_ != nullptr) {
     // The callee's entry cost is not known here: its entry wrapper charges it, through the
     // runtime (metered runs only; unmetered code keeps the direct path below).
@@ -716,10 +736,11 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
       env_.entry_charges.emplace_back(emit_fuel_charge(env_, b_, ctx_, fuel_counter_, instr.offset),
                                       instr.index);
     }
-    std::vector<llvm::Value*> args(t.params.size() + 1);
-    args[0] = ctx_;
+    std::vector<llvm::Value*> args = wasm_call_args(true);
+    const size_t first = args.size();
+    args.resize(first + t.params.size());
     for (size_t i = t.params.size(); i > 0; --i)
-      args[i] = pop();
+      args[first + i - 1] = pop();
     musttail_return(b_.CreateCall(env_.funcs[instr.index], args));
     return support::ok();
   }
@@ -753,7 +774,7 @@ support::Status FunctionTranslator::tail_call_body(const ir::Instr& instr) {
   // charges it through the runtime.
   if (fuel_counter_ != nullptr) charge_entry_of(f, instr.offset);
   llvm::Value* native = native_entry(f);
-  std::vector<llvm::Value*> args{ctx_};
+  std::vector<llvm::Value*> args = wasm_call_args(true);
   args.insert(args.end(), params.begin(), params.end());
   musttail_return(b_.CreateCall(env_.func_types[instr.index], native, args));
 

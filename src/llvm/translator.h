@@ -76,6 +76,11 @@ struct ModuleEnv {
   llvm::Function* personality = nullptr;
   uint64_t max_payload_slots = 0; // the largest tag payload, in 8-byte slots
   void enable_exceptions();
+  // GC roots (translate_gc_roots.cpp), set by enable_gc_roots() for a module whose values may be
+  // GC references: every wasm function takes the first free slot of the shadow stack after the
+  // context, (JitContext*, uint64_t* shadow, params...), and its entry wrapper passes the top.
+  bool gc_roots = false;
+  void enable_gc_roots();
   llvm::MDNode* cold_weights;
   // kCheckFuel: each function's entry cost (by function index, known once its body is read) and
   // the charges that need it (at calls and in entry wrappers), patched by patch_entry_charges().
@@ -101,6 +106,9 @@ std::string entry_symbol(uint32_t func_index);
 // Declares wasm function `func_index` and defines its entry wrapper
 // `void e<i>(JitContext*, uint64_t* slots)` (arguments in slots, results written back).
 void declare_function(ModuleEnv& env, uint32_t func_index);
+// The shadow stack's top (GcShadowStack::top) through the context: what an entry wrapper passes a
+// function of a module with GC roots as its first free slot.
+llvm::Value* shadow_top(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ctx);
 // Stores a call's results (`ret`: of a function of type `t`) to `slots` from slot 0.
 void store_results(ModuleEnv& env, llvm::IRBuilder<>& b, llvm::Value* ret, const ir::FuncType& t,
                    llvm::Value* slots);
@@ -260,6 +268,16 @@ private:
   void return_results(const ir::FuncType& type);
   llvm::Value* global_address(uint32_t index);
 
+  // translate_gc_roots.cpp: precise GC roots on the shadow stack.
+  bool gc_traced(ir::ValType t) const;
+  // A safepoint follows: stores the traced locals and the traced values among stack_[0, below)
+  // into this frame's root slots, publishes their end as the shadow stack's top, and sets
+  // callee_shadow_ to what a wasm callee called there takes.
+  void root_live_values(size_t below);
+  // The first arguments of a call of a wasm function of this module: the context, and the
+  // shadow stack's first free slot (callee_shadow_; `own`: this function's own, a tail call).
+  std::vector<llvm::Value*> wasm_call_args(bool own = false) const;
+
   // translate_exceptions.cpp
   support::Status exceptions(const ir::Instr& instr);
   void open_try(const ir::Instr& instr);
@@ -378,6 +396,14 @@ private:
   llvm::AllocaInst* payload_ = nullptr; // a throw's or catch's payload slots
   bool in_tail_call_ = false;           // a tail call's call through the runtime: no invoke
   bool has_try_ = false;                // a try_table or try was translated (no OSR entries)
+  // GC roots (translate_gc_roots.cpp).
+  const validate::FunctionValidator* validator_ = nullptr; // the operands' types, in after()
+  std::vector<uint32_t> traced_locals_;                    // locals of traced types, in order
+  llvm::Value* shadow_base_ = nullptr;                     // the parameter: this frame's first slot
+  llvm::Value* callee_shadow_ = nullptr;                   // what the next wasm call passes on
+  llvm::BasicBlock* shadow_full_ = nullptr; // traps "call stack exhausted", offset from:
+  llvm::PHINode* shadow_full_offset_ = nullptr;
+  bool roots_unknown_ = false; // an operand's type was not known at a safepoint
 
 public:
   bool has_try() const { return has_try_; }

@@ -1,7 +1,8 @@
 // A store's garbage collection (docs/gc.md, "Roots"): where the roots are, and when to collect.
 // Roots held by the runtime (globals, tables, element segments) are read by their types, the
-// interpreter's frames through its stack maps (TierState::trace_gc_roots). The native stack
-// (compiled frames, host code) and exception payloads are scanned conservatively: every word
+// interpreter's frames through its stack maps (TierState::trace_gc_roots), compiled frames through
+// the shadow stack (gc_shadow_stack.h). Exception payloads, and unless WASMCAP_GC_PRECISE (or
+// StoreLimits::gc_precise) the native stack (host code), are scanned conservatively: every word
 // that is the offset of an object, or an address in it, keeps it, which is safe because objects
 // never move. Fields inside the heap are traced precisely (gc_heap.cpp).
 #include <pthread.h>
@@ -45,6 +46,10 @@ bool incremental_from_environment() {
     const char* v = std::getenv("WASMCAP_GC_INCREMENTAL");
     return v == nullptr || *v == '\0' || std::string_view(v) != "0";
   }();
+  return on;
+}
+bool precise_from_environment() {
+  static const bool on = env_flag("WASMCAP_GC_PRECISE");
   return on;
 }
 constexpr uint64_t kMarkRatio = 8;
@@ -214,7 +219,8 @@ void Store::mark_gc_roots() {
   for (uint64_t bits : gc_roots_)
     heap.mark(bits);
   if (tier_state_) tier_state_->trace_gc_roots(heap);
-  scan_native_stack(heap);
+  gc_shadow_.trace(heap); // compiled frames (gc_shadow_stack.h)
+  if (!limits_.gc_precise && !precise_from_environment()) scan_native_stack(heap);
 }
 
 uint32_t Store::add_gc_root(uint64_t bits) {

@@ -20,6 +20,7 @@
 #include "runtime/exception.h"
 #include "runtime/func.h"
 #include "runtime/gc_heap.h"
+#include "runtime/gc_shadow_stack.h"
 #include "runtime/global.h"
 #include "runtime/memory.h"
 #include "runtime/module_instance.h"
@@ -49,6 +50,11 @@ struct StoreLimits {
   uint64_t max_gc_heap = GcHeap::kMaxLimit;
   bool gc_incremental = true;
   GcStress gc_stress = GcStress::Off;
+  // Roots only where they are known precisely (WASMCAP_GC_PRECISE=1 sets it for every store): no
+  // conservative scan of the native stack. Every tier's frames are precise (docs/gc.md, "Roots");
+  // a host keeping a raw reference (not a GcRef) in a C++ variable across a call that
+  // collects is not safe with it.
+  bool gc_precise = false;
 };
 
 // Per-store state a tier keeps (e.g. the interpreter's value stack), created lazily by the tier.
@@ -121,7 +127,8 @@ public:
   // A zeroed object of `bytes` with its header words (gc_layout.h): its offset. Collects first
   // when the heap asks for it, and again before giving up with "GC heap limit reached". Whoever
   // calls this must have every reference it holds where the collector looks (gc_collect.cpp):
-  // the interpreter's value stack below its top, the native stack, globals, tables, segments.
+  // the interpreter's frames at a GcExit, the shadow stack, globals, tables, segments (and the
+  // native stack, scanned conservatively unless StoreLimits::gc_precise).
   support::Result<uint32_t> gc_allocate(uint32_t bytes, uint32_t word0, uint32_t word1);
   // A whole collection now (the rest of one under way).
   void collect_garbage(); // gc_collect.cpp
@@ -137,6 +144,9 @@ public:
   // the watch ends (true) or goes on (false: the host still has it).
   // False (nothing changes) when `bits` is watched already.
   bool watch_host_ref(uint64_t bits, std::function<bool()> release);
+  // Compiled code's GC roots (gc_shadow_stack.h), reserved by the LLVM tier on first use with
+  // room for StoreLimits::stack_slots slots.
+  GcShadowStack& gc_shadow_stack() { return gc_shadow_; }
   // WASMCAP_GC_STATS=1: one line on stderr when the store goes (collections, pauses, sizes).
   void report_gc_stats() const;
   // While one lives, allocation never collects (instantiation: constant expressions hold
@@ -288,6 +298,7 @@ private:
   void mark_gc_roots();
   void begin_gc_cycle();
   void end_marking();
+  GcShadowStack gc_shadow_{limits_.stack_slots};
   // Shared: a background compile may outlive the store and still raise it.
   std::shared_ptr<PollFlag> poll_flag_ = std::make_shared<PollFlag>(false);
   std::vector<std::unique_ptr<PollHook>> poll_hooks_;
