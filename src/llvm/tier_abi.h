@@ -46,7 +46,7 @@ namespace wasmcap::llvm_tier {
 //     code reads and writes fields and elements inline).
 // 16: GC's incremental marking (docs/gc.md): HostLayout::ctx_gc_marking; a struct.set or
 //     array.set of a reference inline checks it and, while marking, goes through the `gc`
-//     helper, which runs the write barrier.
+//     helper, which runs the write barrier. Feature bit 4096: gc (validate::Features::gc).
 // 17: precise GC roots in compiled code (docs/gc.md, "Roots"): HostLayout::ctx_gc_shadow,
 //     gc_shadow_top and gc_shadow_limit (the store's shadow stack of root slots); in a module
 //     with GC references every wasm function takes the stack's first free slot after the
@@ -281,7 +281,8 @@ inline uint32_t feature_bits(const validate::Features& f) {
          (f.multi_value ? 8u : 0u) | (f.sign_extension ? 16u : 0u) |
          (f.saturating_float_to_int ? 32u : 0u) | (f.tail_call ? 64u : 0u) |
          (f.extended_const ? 128u : 0u) | (f.multi_memory ? 256u : 0u) |
-         (f.exceptions ? 512u : 0u) | (f.relaxed_simd ? 1024u : 0u) | (f.memory64 ? 2048u : 0u);
+         (f.exceptions ? 512u : 0u) | (f.relaxed_simd ? 1024u : 0u) | (f.memory64 ? 2048u : 0u) |
+         (f.gc ? 4096u : 0u);
 }
 inline validate::Features features_from_bits(uint32_t bits) {
   validate::Features f;
@@ -297,6 +298,7 @@ inline validate::Features features_from_bits(uint32_t bits) {
   f.exceptions = (bits & 512u) != 0;
   f.relaxed_simd = (bits & 1024u) != 0;
   f.memory64 = (bits & 2048u) != 0;
+  f.gc = (bits & 4096u) != 0;
   return f;
 }
 
