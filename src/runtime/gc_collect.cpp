@@ -1,10 +1,12 @@
 // A store's garbage collection (docs/gc.md, "Roots"): where the roots are, and when to collect.
 // Roots held by the runtime (globals, tables, element segments) are read by their types, the
 // interpreter's frames through its stack maps (TierState::trace_gc_roots), compiled frames through
-// the shadow stack (gc_shadow_stack.h). Exception payloads, and unless WASMCAP_GC_PRECISE (or
-// StoreLimits::gc_precise) the native stack (host code), are scanned conservatively: every word
-// that is the offset of an object, or an address in it, keeps it, which is safe because objects
-// never move. Fields inside the heap are traced precisely (gc_heap.cpp).
+// the shadow stack (gc_shadow_stack.h), the host's references through its root table (GcRef).
+// Exception payloads are marked slot by slot, whatever their types; and with
+// StoreLimits::gc_precise off (or WASMCAP_GC_PRECISE=0) the native stack is scanned
+// conservatively too: every word that is the offset of an object, or an address in it, keeps
+// it, which is safe because objects never move. Fields inside the heap are traced precisely
+// (gc_heap.cpp).
 #include <pthread.h>
 #include <setjmp.h>
 #include <time.h>
@@ -48,8 +50,12 @@ bool incremental_from_environment() {
   }();
   return on;
 }
-bool precise_from_environment() {
-  static const bool on = env_flag("WASMCAP_GC_PRECISE");
+// WASMCAP_GC_PRECISE=0: scan the native stack conservatively as well (see StoreLimits).
+bool conservative_from_environment() {
+  static const bool on = [] {
+    const char* v = std::getenv("WASMCAP_GC_PRECISE");
+    return v != nullptr && std::string_view(v) == "0";
+  }();
   return on;
 }
 constexpr uint64_t kMarkRatio = 8;
@@ -220,7 +226,7 @@ void Store::mark_gc_roots() {
     heap.mark(bits);
   if (tier_state_) tier_state_->trace_gc_roots(heap);
   gc_shadow_.trace(heap); // compiled frames (gc_shadow_stack.h)
-  if (!limits_.gc_precise && !precise_from_environment()) scan_native_stack(heap);
+  if (!limits_.gc_precise || conservative_from_environment()) scan_native_stack(heap);
 }
 
 uint32_t Store::add_gc_root(uint64_t bits) {

@@ -50,11 +50,11 @@ struct StoreLimits {
   uint64_t max_gc_heap = GcHeap::kMaxLimit;
   bool gc_incremental = true;
   GcStress gc_stress = GcStress::Off;
-  // Roots only where they are known precisely (WASMCAP_GC_PRECISE=1 sets it for every store): no
-  // conservative scan of the native stack. Every tier's frames are precise (docs/gc.md, "Roots");
-  // a host keeping a raw reference (not a GcRef) in a C++ variable across a call that
-  // collects is not safe with it.
-  bool gc_precise = false;
+  // Roots only where they are known precisely: every tier's frames (docs/gc.md, "Roots") and
+  // the host's GcRef roots, no conservative scan of the native stack. False (or
+  // WASMCAP_GC_PRECISE=0 for every store) scans it too, for hosts that keep raw references (not
+  // GcRefs) in C++ variables across calls that collect.
+  bool gc_precise = true;
 };
 
 // Per-store state a tier keeps (e.g. the interpreter's value stack), created lazily by the tier.

@@ -4,10 +4,11 @@
 // parameters take the values whose type fits (a struct for `(ref null $s)`), and
 // new_extern_ref's finalizer runs once nothing holds the reference, not before.
 //
-// The collector still scans the native stack conservatively for compiled frames and host code
-// (docs/gc.md, "Roots"), so a value on this thread's stack would keep its object. Each test
-// makes and drops the values it wants collected on another thread, whose stack is gone when
-// this one collects; only the GcRef (a slot number) or nothing crosses back.
+// Roots are precise by default, but with WASMCAP_GC_PRECISE=0 the collector also scans the
+// native stack conservatively (docs/gc.md, "Roots"), where a value on this thread's stack would
+// keep its object. So each test makes and drops the values it wants collected on another
+// thread, whose stack is gone when this one collects (only the GcRef, a slot number, or nothing
+// crosses back), and holds in both modes.
 #include "wasmcap/wasmcap.hpp"
 
 #include <gtest/gtest.h>

@@ -174,8 +174,9 @@ TEST_F(CApiRefs, ObjectsOutliveTheirStoreHandle) {
 
 // A foreign object wasm held is dropped by the collector once neither wasm (a global here) nor a
 // wasm_ref_t handle holds it: its host-info finalizer runs then, not at the store's end. It is
-// made and passed on another thread, whose stack is gone when this one collects (the collector
-// scans the running thread's stack conservatively, docs/gc.md).
+// made and passed on another thread, whose stack is gone when this one collects (so the test
+// holds with WASMCAP_GC_PRECISE=0 too, where the running thread's stack is scanned
+// conservatively, docs/gc.md).
 int finalized_foreigns = 0;
 void count_finalized(void*) {
   ++finalized_foreigns;
