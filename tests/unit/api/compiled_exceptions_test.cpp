@@ -11,21 +11,14 @@
 #include <string>
 
 #include "wasmcap/wasmcap.hpp"
+#include "ways.h"
 
 namespace {
 
 using namespace wasmcap;
 
-enum class Way { Interp, Jit, Aot };
-
-std::string way_name(const testing::TestParamInfo<Way>& info) {
-  switch (info.param) {
-  case Way::Interp: return "Interp";
-  case Way::Jit: return "Jit";
-  case Way::Aot: return "Aot";
-  }
-  return "";
-}
+using test_ways::Way;
+using test_ways::way_name;
 
 class CompiledExceptions : public testing::TestWithParam<Way> {
 protected:

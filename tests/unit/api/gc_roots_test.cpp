@@ -11,6 +11,7 @@
 #include <string>
 
 #include "wasmcap/wasmcap.hpp"
+#include "ways.h"
 
 namespace {
 
@@ -23,16 +24,8 @@ const bool kStressAndPrecise = [] {
   return true;
 }();
 
-enum class Way { Interp, Jit, Aot };
-
-std::string way_name(const testing::TestParamInfo<Way>& info) {
-  switch (info.param) {
-  case Way::Interp: return "Interp";
-  case Way::Jit: return "Jit";
-  case Way::Aot: return "Aot";
-  }
-  return "";
-}
+using test_ways::Way;
+using test_ways::way_name;
 
 constexpr const char* kModule = R"((module
   (type $pair (struct (field (mut i32)) (field (mut i32))))
