@@ -23,10 +23,15 @@ namespace wasmcap::runtime {
 
 namespace {
 
+// An environment variable's text, empty when unset.
+std::string_view env_text(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
 // An environment switch: set, non-empty and not "0".
 bool env_flag(const char* name) {
-  const char* v = std::getenv(name);
-  return v != nullptr && *v != '\0' && *v != '0';
+  const std::string_view v = env_text(name);
+  return !v.empty() && v.front() != '0';
 }
 bool stats_from_environment() {
   static const bool on = env_flag("WASMCAP_GC_STATS");
@@ -35,27 +40,20 @@ bool stats_from_environment() {
 // WASMCAP_GC_STRESS=1: a whole collection at every allocation; =incremental: a marking always
 // under way, a little of it at every allocation (the write barrier's test).
 GcStress stress_from_environment() {
-  static const GcStress mode = [] {
-    const char* v = std::getenv("WASMCAP_GC_STRESS");
-    if (v != nullptr && std::string_view(v) == "incremental") return GcStress::Incremental;
-    return env_flag("WASMCAP_GC_STRESS") ? GcStress::Full : GcStress::Off;
-  }();
+  static const GcStress mode = env_text("WASMCAP_GC_STRESS") == "incremental"
+                                   ? GcStress::Incremental
+                               : env_flag("WASMCAP_GC_STRESS") ? GcStress::Full
+                                                               : GcStress::Off;
   return mode;
 }
 // WASMCAP_GC_INCREMENTAL=0: stop-the-world collections (to compare pauses).
 bool incremental_from_environment() {
-  static const bool on = [] {
-    const char* v = std::getenv("WASMCAP_GC_INCREMENTAL");
-    return v == nullptr || *v == '\0' || std::string_view(v) != "0";
-  }();
+  static const bool on = env_text("WASMCAP_GC_INCREMENTAL") != "0";
   return on;
 }
 // WASMCAP_GC_PRECISE=0: scan the native stack conservatively as well (see StoreLimits).
 bool conservative_from_environment() {
-  static const bool on = [] {
-    const char* v = std::getenv("WASMCAP_GC_PRECISE");
-    return v != nullptr && std::string_view(v) == "0";
-  }();
+  static const bool on = env_text("WASMCAP_GC_PRECISE") == "0";
   return on;
 }
 constexpr uint64_t kMarkRatio = 8;

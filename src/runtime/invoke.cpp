@@ -14,15 +14,19 @@ namespace wasmcap::runtime {
 // A GC reference from the host must be a live object of this store: an offset the host kept
 // past a collection (GcRef roots it, include/wasmcap/gc_ref.h) or took from another store is
 // refused, never followed.
-support::Status check_host_ref(const Store& store, const Value& v, const std::string& what) {
+bool host_ref_is_live(const Store& store, const Value& v) {
   const ir::HeapKind top = v.type.is_ref() ? ir::heap_top(v.type) : ir::HeapKind::Func;
-  if (top != ir::HeapKind::Any && top != ir::HeapKind::Extern) return support::ok();
+  if (top != ir::HeapKind::Any && top != ir::HeapKind::Extern) return true;
   const auto bits = reinterpret_cast<uintptr_t>(v.ref);
   const uint64_t any =
       top == ir::HeapKind::Extern ? ((bits & kHostInAny) != 0 ? convert_ref_world(bits) : 0) : bits;
-  if (!is_gc_object(any)) return support::ok();
+  if (!is_gc_object(any)) return true;
   const GcHeap* heap = store.gc_heap();
-  if (heap != nullptr && heap->is_object(any)) return support::ok();
+  return heap != nullptr && heap->is_object(any);
+}
+
+support::Status check_host_ref(const Store& store, const Value& v, const std::string& what) {
+  if (host_ref_is_live(store, v)) return support::ok();
   return support::make_error(support::ErrorKind::Usage,
                              what + " is not a live GC object of this store (a reference kept "
                                     "across calls must be rooted: Store::root)");
@@ -43,7 +47,9 @@ support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Va
     // function type takes a function whose type is it or a subtype (canonical ids), or a null
     // when nullable.
     const ir::ValType want = type.params[i], got = args[i].type;
-    WASMCAP_TRY(check_host_ref(store, args[i], "argument " + std::to_string(i)));
+    // (The message is built only for a refused argument: this is every call's path.)
+    if (!host_ref_is_live(store, args[i]))
+      return check_host_ref(store, args[i], "argument " + std::to_string(i));
     // (A value's own concrete type may be another module's index: it is not compared.)
     bool fits = got == want && !want.is_concrete();
     if (!fits && got.is_ref() && want.is_ref() && (args[i].ref != nullptr || want.nullable())) {

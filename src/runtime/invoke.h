@@ -24,6 +24,7 @@ support::Status invoke_into(Store& store, FuncInstance& func, std::span<const Va
 
 // A reference value the host hands to wasm (an argument, a global's or a table element's new
 // value): a GC object in it must be a live object of this store. `what` names it in the error.
+bool host_ref_is_live(const Store& store, const Value& v);
 support::Status check_host_ref(const Store& store, const Value& v, const std::string& what);
 
 } // namespace wasmcap::runtime

@@ -211,6 +211,9 @@ namespace wasmcap::capi {
 
 std::optional<ValType> to_valtype(wasm_valkind_t kind);
 wasm_valkind_t to_valkind(ValType t);
+// The any hierarchy's abstract types (anyref, eqref, i31ref, structref, arrayref, nullref), which
+// the C API carries as WASMCAP_ANYREF values (rooted handles).
+bool is_anyref_kind(ValType t);
 wasm_externkind_t to_c_kind(ExternKind k);
 bool to_cpp(const wasm_functype_t& t, FuncType& out);
 bool to_cpp(const wasm_globaltype_t& t, GlobalType& out);

@@ -1,8 +1,8 @@
 // wasm.h type descriptions (valtype, functype, globaltype, tabletype, memorytype, externtype,
 // importtype, exporttype) and their conversions to wasmcap's C++ types.
-#include "ir/subtype.h"
 #include "ir/types.h"
 #include "api/c_api/objects.h"
+#include "ir/subtype.h"
 
 // Non-standard kind reported for v128 value types, which wasm.h has no name for (see wasmcap.h).
 static constexpr wasm_valkind_t kV128Kind = 4;
@@ -23,10 +23,14 @@ std::optional<ValType> to_valtype(wasm_valkind_t kind) {
   }
 }
 
+bool is_anyref_kind(ValType t) {
+  return t.is_ref() && !t.is_concrete() && ir::heap_top(t) == ir::HeapKind::Any;
+}
+
 wasm_valkind_t to_valkind(ValType t) {
   // The any hierarchy's abstract types (anyref, eqref, i31ref, structref, arrayref, nullref).
   // A concrete struct or array type cannot be told from a function type here (no module).
-  if (t.is_ref() && !t.is_concrete() && ir::heap_top(t) == ir::HeapKind::Any) return WASMCAP_ANYREF;
+  if (is_anyref_kind(t)) return WASMCAP_ANYREF;
   switch (t) {
   case ValType::I32: return WASM_I32;
   case ValType::I64: return WASM_I64;

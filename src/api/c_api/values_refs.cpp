@@ -1,7 +1,6 @@
 // wasm_val_t and wasm_ref_t: values crossing the C boundary, the reference operations every
 // runtime object shares (copy, same, host info, as_ref views), and reference <-> Value mapping.
 #include "api/c_api/objects.h"
-#include "ir/subtype.h"
 #include "ir/types.h"
 #include "runtime/gc_ref.h"
 
@@ -49,7 +48,7 @@ Status ref_to_value(StoreData& store, const wasm_ref_t* ref, ValType elem, Value
     out = Value::make_ref(ValType::FuncRef, ref->handle());
     return ok();
   }
-  if (ir::heap_top(elem) == ir::HeapKind::Any && !elem.is_concrete()) {
+  if (is_anyref_kind(elem)) {
     // The rooted value; the callee checks it fits `elem` (an i31 for i31ref, ...).
     if (ref->kind() != RefKind::Gc || !ref->id->root) return usage("anyref expected");
     out = ref->id->root->value();
@@ -76,7 +75,7 @@ wasm_ref_t* value_to_ref(StoreData& store, const Value& v) {
 }
 
 Status to_value(StoreData& store, const wasm_val_t& v, ValType expected, Value& out) {
-  if (expected.is_ref() && !expected.is_concrete() && ir::heap_top(expected) == ir::HeapKind::Any) {
+  if (is_anyref_kind(expected)) {
     if (v.kind != WASMCAP_ANYREF) {
       return usage(std::string("value of the wrong type: expected ") + valtype_name(expected));
     }
