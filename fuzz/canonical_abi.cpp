@@ -16,10 +16,12 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
+#include <source_location>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,11 +38,14 @@ using namespace wasmcap;
 using namespace wasmcap::component;
 using Enc = CanonOptions::Encoding;
 
-[[noreturn]] void fail() {
+// A broken invariant: say which check (the crash log then names the line), then trap.
+[[noreturn]] void fail(std::source_location where = std::source_location::current()) {
+  std::fprintf(stderr, "canonical_abi: check failed at %s:%u\n", where.file_name(),
+               static_cast<unsigned>(where.line()));
   __builtin_trap();
 }
-void check(bool cond) {
-  if (!cond) fail();
+void check(bool cond, std::source_location where = std::source_location::current()) {
+  if (!cond) fail(where);
 }
 
 // Input bytes, front to back; zeros once exhausted.

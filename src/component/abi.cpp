@@ -375,7 +375,12 @@ Result<Val> abi_lift_flat(AbiContext& cx, const Type& t, std::span<const uint64_
   case K::Enum: {
     std::vector<ir::ValType> joined;
     flatten_type(t, joined);
+    // Past kFlatCap the flattening is cut short (flatten.h), so its width means nothing; such a
+    // type never travels flat (validation passes at most kMaxFlatParams values).
+    if (joined.size() > kFlatCap) return trap("a value too large to pass as flat values");
     const size_t start = pos;
+    const size_t end = start + joined.size();
+    if (end > flat.size()) return trap("too few flat values");
     WASMCAP_ASSIGN(const uint64_t index, next());
     const auto cases = abi_cases(t);
     if ((index & 0xffffffffu) >= cases.size())
@@ -385,7 +390,7 @@ Result<Val> abi_lift_flat(AbiContext& cx, const Type& t, std::span<const uint64_
       WASMCAP_ASSIGN(Val payload, abi_lift_flat(cx, *c, flat, pos));
       v.items.push_back(std::move(payload));
     }
-    pos = start + joined.size(); // the rest of the joined payload positions are padding
+    pos = end; // the rest of the joined payload positions are padding
     return v;
   }
   case K::Flags: {
@@ -452,6 +457,7 @@ Status abi_lower_flat(AbiContext& cx, const Type& t, const Val& v, std::vector<u
   case K::Enum: {
     std::vector<ir::ValType> joined;
     flatten_type(t, joined);
+    if (joined.size() > kFlatCap) return trap("a value too large to pass as flat values");
     const size_t start = out.size();
     const auto cases = abi_cases(t);
     if (v.bits >= cases.size()) return trap("value does not match its type (variant case)");
