@@ -74,6 +74,8 @@ void Connection::on_stop() {
 
 void Connection::close_now() {
   if (closed_) return;
+  // Released when this returns: the caller may hold the last other reference.
+  const auto keep = std::move(self_while_handling_);
   closed_ = true;
   boost::system::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
@@ -207,6 +209,7 @@ void Connection::dispatch() {
   Handler* handler = &server_.handler;
   // Busy before the handler can run: stop() must not see an idle connection in between.
   handling_ = true;
+  self_while_handling_ = shared_from_this();
   server_.set_busy(true);
   const bool bodiless = ex->info().body_empty;
   auto task = [ex, handler, bodiless, server = &server_] {
@@ -233,6 +236,7 @@ void Connection::dispatch() {
   }
   bool accepted = server_.pool->submit(std::move(task));
   if (!accepted) {
+    const auto keep = std::move(self_while_handling_); // respond_error's write holds it next
     handling_ = false;
     server_.set_busy(false);
     ex_.reset();
@@ -383,6 +387,8 @@ void Connection::complete_request() {
     close = ex_->s.must_close || body_failed_ || !parser_->is_done();
   }
   log(status, bytes);
+  // Released when this returns, after linger_close or read_head has taken its own reference.
+  const auto keep = std::move(self_while_handling_);
   ex_.reset();
   handling_ = false;
   server_.set_busy(false);

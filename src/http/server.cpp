@@ -195,6 +195,19 @@ void Server::Impl::stop(std::chrono::milliseconds grace) {
   for (auto& lane : lanes)
     lane->ioc.stop();
   stop_threads();
+  // A connection whose posted close did not run before its io_context stopped still holds itself
+  // (a request was in flight: Connection::self_while_handling_). With no thread left to race,
+  // close it here, which lets it go.
+  {
+    std::vector<std::shared_ptr<Connection>> left;
+    {
+      std::lock_guard lock(conns_mu);
+      for (auto& [raw, weak] : conns)
+        if (auto c = weak.lock()) left.push_back(std::move(c));
+    }
+    for (auto& c : left)
+      c->close_now();
+  }
   // The close posted above may not have run before the io_contexts stopped; the threads are gone
   // now, so close here: a stopped server must not keep listening (a client would connect and
   // wait for an answer instead of being refused).

@@ -157,6 +157,12 @@ private:
   std::optional<Parser> parser_;
   size_t head_fields_ = 0;
   std::shared_ptr<ExchangeImpl> ex_;
+  // The connection itself, while a request is being handled: a handler on a handler thread holds
+  // only the exchange, and no read or timer of the connection may be pending meanwhile (before,
+  // the head's stale timer kept it alive, so a handler outlasting --header-timeout found its
+  // connection closed and the client got no response). Released by complete_request and
+  // close_now, on the lane.
+  std::shared_ptr<Connection> self_while_handling_;
   // Body bytes read from the socket; allocated on the first body read, so an idle connection
   // costs little (max_connections of them may be open).
   std::vector<char> rbuf_;
