@@ -119,7 +119,11 @@ struct TierUp::Job {
   std::string note;
   size_t osr_functions = 0;                        // compiled with on-stack replacement entries
   std::shared_ptr<const runtime::ModuleCode> code; // when Ready: the whole module
-  std::vector<std::shared_ptr<runtime::PollFlag>> flags;
+  // The poll flags of the stores watching (weak: a store that is gone needs no waking). Stores
+  // come and go, one per request under `wasmcap serve`: watch() drops the expired ones, so this
+  // stays as long as the number of live stores (it used to keep every store's flag for good, and
+  // watch() searched them all: a leak and a slowdown growing with each request).
+  std::vector<std::weak_ptr<runtime::PollFlag>> flags;
 
   // Per-function tier-up (docs/tiering.md, "Per-function tier-up"): a hot batch's limits, how
   // many hot batches at most before the whole module, the smallest module (bytes of bodies)
@@ -161,8 +165,8 @@ struct TierUp::Job {
   compile_hot(const std::vector<uint32_t>& functions, size_t& osr_count) const;
   // Publishes a change for the hooks: raises the stores' flags, then bumps the generation.
   void publish() {
-    for (const auto& flag : flags)
-      flag->store(true, std::memory_order_relaxed);
+    for (const auto& weak : flags)
+      if (auto flag = weak.lock()) flag->store(true, std::memory_order_relaxed);
     generation.fetch_add(1, std::memory_order_release);
   }
 };
@@ -618,9 +622,14 @@ void TierUp::set_cache_path(std::string path) {
 void TierUp::watch(runtime::Store& store, runtime::ModuleInstance& instance) {
   store.add_poll_hook(std::make_unique<SwitchHook>(job_, instance));
   std::lock_guard lock(job_->mutex);
-  if (std::find(job_->flags.begin(), job_->flags.end(), store.poll_flag()) == job_->flags.end()) {
-    job_->flags.push_back(store.poll_flag());
-  }
+  const std::shared_ptr<runtime::PollFlag>& flag = store.poll_flag();
+  bool known = false;
+  std::erase_if(job_->flags, [&](const std::weak_ptr<runtime::PollFlag>& weak) {
+    if (weak.expired()) return true;
+    if (!weak.owner_before(flag) && !flag.owner_before(weak)) known = true;
+    return false;
+  });
+  if (!known) job_->flags.push_back(flag);
   if (job_->generation.load(std::memory_order_relaxed) != 0) {
     store.poll_flag()->store(true, std::memory_order_relaxed);
   }
@@ -649,7 +658,8 @@ TierUp::Status TierUp::status() const {
           job_->osr_functions,
           job_->interp_code ? job_->interp_code->osr_entries() : 0,
           job_->hot_switched,
-          job_->batches};
+          job_->batches,
+          job_->flags.size()};
 }
 
 bool TierUp::wait() const {

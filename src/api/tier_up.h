@@ -55,6 +55,7 @@ public:
     uint64_t osr_entries = 0;      // interpreter frames that moved over through them
     uint32_t hot_switched = 0;     // instances switched to the hot batch
     std::vector<Batch> batches;    // in the order they were compiled
+    size_t watched_stores = 0;     // stores known to watch() (live ones, and any gone since)
   };
 
   // `interp_code`: the module's interpreter code (its osr_candidates() are read when the
