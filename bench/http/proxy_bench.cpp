@@ -8,7 +8,9 @@
 // With THREADS > 1 it also times HttpProxy::handle on that many threads at once (requests/s of
 // the whole process): what a server's handler threads do, where the page-table changes of one
 // thread cost the others TLB flushes (docs/serve.md).
-// Usage: http_proxy_bench [HANDLER.wasm] [N] [interp|jit] [THREADS]
+// THREADS = 0 times only HttpProxy::handle, for a profiler (perf record) to see that alone.
+// `auto` is the default tier of `wasmcap serve` (interpreter first, compiled code once ready).
+// Usage: http_proxy_bench [HANDLER.wasm] [N] [interp|jit|auto] [THREADS]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -81,14 +83,16 @@ int main(int argc, char** argv) {
   const int n = argc > 2 ? std::atoi(argv[2]) : 10000;
   const std::string tier = argc > 3 ? argv[3] : "interp";
   const int threads = argc > 4 ? std::atoi(argv[4]) : 1;
-  if (n <= 0 || (tier != "interp" && tier != "jit") || threads <= 0)
-    return fail("usage: [HANDLER] [N] [interp|jit] [THREADS]");
+  if (n <= 0 || (tier != "interp" && tier != "jit" && tier != "auto") || threads < 0)
+    return fail("usage: [HANDLER] [N] [interp|jit|auto] [THREADS]");
   std::ifstream in(path, std::ios::binary);
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), {});
   if (bytes.empty()) return fail("cannot read " + path);
 
   wasmcap::Config config;
-  config.tier = tier == "jit" ? wasmcap::Tier::Jit : wasmcap::Tier::Interpreter;
+  config.tier = tier == "jit"    ? wasmcap::Tier::Jit
+                : tier == "auto" ? wasmcap::Tier::Auto
+                                 : wasmcap::Tier::Interpreter;
   const wasmcap::Engine engine(config);
   auto component = wasmcap::Component::from_binary(engine, bytes);
   if (!component) return fail("component: " + component.error().to_string());
@@ -113,6 +117,11 @@ int main(int argc, char** argv) {
     if (!proxy->handle(ex)) return fail("handle failed");
   }
   const double handle_us = us_since(t0, n);
+  if (threads == 0) {
+    std::printf("HttpProxy::handle, GET / on %s, tier %s, N=%d: %.1f us per request\n",
+                path.c_str(), tier.c_str(), n, handle_us);
+    return 0;
+  }
 
   t0 = Clock::now();
   for (int i = 0; i < n; ++i) {

@@ -9,6 +9,8 @@
 #include "api/component_handles.h"
 #include "api/module_data.h"
 #include "component/flatten.h"
+#include "ir/type_registry.h"
+#include "runtime/store.h"
 
 namespace wasmcap::detail {
 
@@ -84,14 +86,17 @@ struct RScope {
   std::vector<Table> core_tables;
   std::vector<Global> core_globals;
   std::vector<Tag> core_tags;
-  std::map<const component::ResourceId*, const void*> rts; // static resource -> runtime identity
+  // Static resource -> runtime identity: a few dozen at most, bound once each per instance, so
+  // a vector searched from the newest (a rebinding wins) beats a map's node per entry.
+  std::vector<std::pair<const component::ResourceId*, const void*>> rts;
+  void bind_rt(const component::ResourceId* id, const void* rt) { rts.emplace_back(id, rt); }
   std::vector<std::unique_ptr<GuestResource>> own_resources;
   std::map<std::string, RItem, std::less<>> exports;
 
   const void* rt_for(const component::ResourceId* id) const {
     for (const RScope* s = this; s; s = s->parent) {
-      auto it = s->rts.find(id);
-      if (it != s->rts.end()) return it->second;
+      for (auto it = s->rts.rbegin(); it != s->rts.rend(); ++it)
+        if (it->first == id) return it->second;
     }
     return nullptr;
   }
@@ -244,13 +249,40 @@ public:
     s->st.parent = parent ? &parent->st : nullptr;
     s->info = &inst_.component->info;
     inst_.scopes.push_back(std::move(owned));
+    ComponentPre* pre = inst_.pre;
+    if (pre && pre->ready) {
+      if (auto it = pre->scope_sizes.find(&c); it != pre->scope_sizes.end())
+        reserve(*s, it->second);
+    }
     for (const Definition& d : c.definitions)
       WASMCAP_TRY(definition(*s, d, args));
+    if (pre && !pre->ready) pre->scope_sizes[&c] = sizes(*s);
     return s;
   }
 
 private:
   ComponentInstanceData& inst_;
+
+  using ScopeSizes = std::array<uint32_t, 11>; // ComponentPre::scope_sizes
+  static ScopeSizes sizes(const RScope& s) {
+    auto n = [](const auto& v) { return static_cast<uint32_t>(v.size()); };
+    return {n(s.funcs),        n(s.types),          n(s.instances),  n(s.components),
+            n(s.core_modules), n(s.core_instances), n(s.core_funcs), n(s.core_memories),
+            n(s.core_tables),  n(s.core_globals),   n(s.core_tags)};
+  }
+  static void reserve(RScope& s, const ScopeSizes& z) {
+    s.funcs.reserve(z[0]);
+    s.types.reserve(z[1]);
+    s.instances.reserve(z[2]);
+    s.components.reserve(z[3]);
+    s.core_modules.reserve(z[4]);
+    s.core_instances.reserve(z[5]);
+    s.core_funcs.reserve(z[6]);
+    s.core_memories.reserve(z[7]);
+    s.core_tables.reserve(z[8]);
+    s.core_globals.reserve(z[9]);
+    s.core_tags.reserve(z[10]);
+  }
 
   const ExternType* item_type(const Definition& d) const {
     auto it = inst_.component->info.items.find(&d);
@@ -261,15 +293,16 @@ private:
 
   // The core type of a lift or lower: flattened once per component when a ComponentPre is
   // given (flattening allocates, and the same few types come back for every instance).
-  ir::FuncType flat_type(const Canon& c, const Type& type, bool lift) {
+  ComponentPre::CoreType flat_type(const Canon& c, const Type& type, bool lift) {
     ComponentPre* pre = inst_.pre;
     if (pre && pre->ready) {
       auto it = pre->core_types.find(&c);
       if (it != pre->core_types.end()) return it->second;
     }
-    ir::FuncType t = component::flatten_functype(type, lift);
-    if (pre && !pre->ready) pre->core_types.emplace(&c, t);
-    return t;
+    auto t = std::make_shared<const ir::FuncType>(component::flatten_functype(type, lift));
+    ComponentPre::CoreType ct{t, ir::canonical_func_type(*t)};
+    if (pre && !pre->ready) pre->core_types.emplace(&c, ct);
+    return ct;
   }
 
   // A top-level import from the host, or from what a ComponentPre recorded of it.
@@ -298,19 +331,17 @@ private:
   // Binds the static resources of an imported item's type to the runtime ones it brings.
   using Bindings = std::vector<std::pair<const component::ResourceId*, const void*>>;
   static void bind_resources(RScope& s, const ExternType& type, const RItem& item) {
-    Bindings b;
-    find_bindings(type, item, b);
-    for (const auto& [id, rt] : b)
-      s.rts[id] = rt;
+    find_bindings(type, item,
+                  [&](const component::ResourceId* id, const void* rt) { s.bind_rt(id, rt); });
   }
-  static void find_bindings(const ExternType& type, const RItem& item, Bindings& out) {
+  template <class F> static void find_bindings(const ExternType& type, const RItem& item, F&& f) {
     if (type.kind == ExternType::Kind::Type && type.type && type.type->resource && item.rt) {
-      out.emplace_back(type.type->resource.get(), item.rt);
+      f(type.type->resource.get(), item.rt);
     }
     if (type.kind == ExternType::Kind::Instance && item.instance && type.type) {
       for (const component::NamedExtern& e : type.type->exports) {
         auto it = item.instance->exports.find(e.name);
-        if (it != item.instance->exports.end()) find_bindings(*e.type, it->second, out);
+        if (it != item.instance->exports.end()) find_bindings(*e.type, it->second, f);
       }
     }
   }
@@ -324,12 +355,14 @@ private:
       if (it != pre->bindings.end()) b = &it->second;
     }
     if (!b) {
-      find_bindings(type, item, found);
+      find_bindings(type, item, [&](const component::ResourceId* id, const void* rt) {
+        found.emplace_back(id, rt);
+      });
       if (pre && !pre->ready) pre->bindings[&type] = found;
       b = &found;
     }
     for (const auto& [id, rt] : *b)
-      s.rts[id] = rt;
+      s.bind_rt(id, rt);
   }
 
   Result<std::shared_ptr<const Module>> core_module(const component::CoreModuleRef& ref) {
@@ -397,7 +430,7 @@ private:
     const Func core = s.core_funcs[c.func];
     std::optional<Func> post_return;
     if (c.options.post_return) post_return = s.core_funcs[*c.options.post_return];
-    const ir::FuncType core_type = flat_type(c, *type, true);
+    const std::shared_ptr<const ir::FuncType> core_type = flat_type(c, *type, true).type;
     RScope* scope = &s;
     const component::CanonOptions options = c.options;
     f->call = [scope, options, type, core, post_return, core_type](std::span<const Val> args,
@@ -407,7 +440,7 @@ private:
       CallTask task(scope->st.handles);
       ScopeAbi cx(*scope, options, &task, nullptr);
       WASMCAP_ASSIGN(std::vector<uint64_t> flat, component::lower_export_args(cx, *type, args));
-      const std::vector<Value> core_args = to_values(flat, core_type.params);
+      const std::vector<Value> core_args = to_values(flat, core_type->params);
       WASMCAP_ASSIGN(std::vector<Value> core_results, core.call(core_args));
       std::vector<uint64_t> result_bits;
       for (const Value& v : core_results)
@@ -429,7 +462,8 @@ private:
 
   // canon lower: a core function around component function `callee`.
   Func lower(RScope& s, const Canon& c, const std::shared_ptr<RFunc>& callee) {
-    const ir::FuncType core_type = flat_type(c, *callee->type, false);
+    const ComponentPre::CoreType ct = flat_type(c, *callee->type, false);
+    const ir::FuncType* core_type = ct.type.get(); // kept alive by the function made below
     RScope* scope = &s;
     ComponentHost* host = inst_.host;
     const component::CanonOptions options = c.options;
@@ -449,12 +483,12 @@ private:
       WASMCAP_ASSIGN(std::optional<Val> r, std::move(called));
       std::vector<uint64_t> out;
       WASMCAP_TRY(component::lower_call_result(cx, *callee->type, r, bits, out));
-      const std::vector<Value> vs = to_values(out, core_type.results);
+      const std::vector<Value> vs = to_values(out, core_type->results);
       for (size_t i = 0; i < results.size() && i < vs.size(); ++i)
         results[i] = vs[i];
       return ok();
     };
-    return Func::create_host(store(), core_type, std::move(cb));
+    return Func(&store(), store().impl().create_host_function(ct.type, ct.id, std::move(cb)));
   }
 
   Func resource_builtin(RScope& s, const Canon& c, const TypePtr& rtype) {
@@ -623,7 +657,7 @@ private:
         if (d.type->resource.dtor) r->dtor = s.core_funcs[*d.type->resource.dtor];
         r->impl = &s.st;
         item.rt = r.get();
-        s.rts[item.type->resource.get()] = item.rt;
+        s.bind_rt(item.type->resource.get(), item.rt);
         s.own_resources.push_back(std::move(r));
       }
       s.types.push_back(std::move(item));

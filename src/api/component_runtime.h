@@ -6,6 +6,7 @@
 // around them that lift and lower values (src/component/abi.h).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -97,8 +98,13 @@ struct ComponentPre {
   // The host's item for each top-level import (keyed by the import's static type, which is
   // unique to its definition).
   std::map<const component::ExternType*, RItem> imports;
-  // The core function type of each `canon lift` and `canon lower`, flattened once.
-  std::map<const component::Canon*, ir::FuncType> core_types;
+  // The core function type of each `canon lift` and `canon lower`, flattened and given its
+  // canonical id once; shared by the functions every instance makes from it.
+  struct CoreType {
+    std::shared_ptr<const ir::FuncType> type;
+    uint32_t id = 0; // ir::canonical_func_type
+  };
+  std::map<const component::Canon*, CoreType> core_types;
   // The static resources each import binds to the host's runtime ones (found by name in the
   // instance's exports, once).
   std::map<const component::ExternType*,
@@ -117,6 +123,10 @@ struct ComponentPre {
   // Export aliases of the host's instances above (the same RInstance every time): the item
   // found by name, valid while the aliased instance is that one.
   std::map<const component::Alias*, std::pair<const RInstance*, const RItem*>> aliases;
+  // How long each index space of a component's scope grew (funcs, types, instances,
+  // components, core modules, core instances, core funcs, memories, tables, globals, tags), so
+  // that later instantiations reserve them once instead of growing them as they go.
+  std::map<const component::Component*, std::array<uint32_t, 11>> scope_sizes;
 };
 
 struct ComponentInstanceData;

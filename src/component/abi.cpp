@@ -373,13 +373,12 @@ Result<Val> abi_lift_flat(AbiContext& cx, const Type& t, std::span<const uint64_
   case K::Option:
   case K::Result:
   case K::Enum: {
-    std::vector<ir::ValType> joined;
-    flatten_type(t, joined);
+    const size_t width = flat_width(t);
     // Past kFlatCap the flattening is cut short (flatten.h), so its width means nothing; such a
     // type never travels flat (validation passes at most kMaxFlatParams values).
-    if (joined.size() > kFlatCap) return trap("a value too large to pass as flat values");
+    if (width > kFlatCap) return trap("a value too large to pass as flat values");
     const size_t start = pos;
-    const size_t end = start + joined.size();
+    const size_t end = start + width;
     if (end > flat.size()) return trap("too few flat values");
     WASMCAP_ASSIGN(const uint64_t index, next());
     const auto cases = abi_cases(t);
@@ -455,9 +454,8 @@ Status abi_lower_flat(AbiContext& cx, const Type& t, const Val& v, std::vector<u
   case K::Option:
   case K::Result:
   case K::Enum: {
-    std::vector<ir::ValType> joined;
-    flatten_type(t, joined);
-    if (joined.size() > kFlatCap) return trap("a value too large to pass as flat values");
+    const size_t width = flat_width(t);
+    if (width > kFlatCap) return trap("a value too large to pass as flat values");
     const size_t start = out.size();
     const auto cases = abi_cases(t);
     if (v.bits >= cases.size()) return trap("value does not match its type (variant case)");
@@ -466,7 +464,7 @@ Status abi_lower_flat(AbiContext& cx, const Type& t, const Val& v, std::vector<u
       if (v.items.empty()) return trap("value does not match its type (missing payload)");
       WASMCAP_TRY(abi_lower_flat(cx, *c, v.items[0], out));
     }
-    out.resize(start + joined.size(), 0); // padding: zeros in the positions this case leaves
+    out.resize(start + width, 0); // padding: zeros in the positions this case leaves
     return ok();
   }
   case K::Flags: out.push_back(v.bits & 0xffffffffu); return ok();
@@ -486,6 +484,7 @@ namespace {
 
 std::vector<const Type*> param_types(const Type& func) {
   std::vector<const Type*> out;
+  out.reserve(func.fields.size());
   for (const auto& [name, p] : func.fields)
     out.push_back(p.get());
   return out;
@@ -502,9 +501,7 @@ std::pair<uint32_t, uint32_t> tuple_layout(const std::vector<const Type*>& ms) {
 }
 
 size_t flat_count(const Type& t) {
-  std::vector<ir::ValType> f;
-  flatten_type(t, f);
-  return f.size();
+  return flat_width(t);
 }
 
 } // namespace
@@ -526,6 +523,7 @@ Result<std::vector<Val>> lift_call_args(AbiContext& cx, const Type& func,
     return std::move(tuple.items);
   }
   size_t pos = 0;
+  out.reserve(ps.size());
   for (const Type* p : ps) {
     WASMCAP_ASSIGN(Val v, abi_lift_flat(cx, *p, core_args, pos));
     out.push_back(std::move(v));

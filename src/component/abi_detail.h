@@ -27,7 +27,37 @@ inline Result<std::span<uint8_t>> mem_range(AbiContext& cx, uint64_t ptr, uint64
   return m.subspan(static_cast<size_t>(ptr), static_cast<size_t>(len));
 }
 
-std::vector<const Type*> abi_cases(const Type& t);
+// The cases of a variant-like type (variant, option, result, enum) as optional payload types,
+// read from the type in place: lifting and lowering ask for them for every value, so no list is
+// built.
+class CaseView {
+public:
+  explicit CaseView(const Type& t) : t_(&t) {}
+  size_t size() const {
+    switch (t_->kind) {
+    case Type::Kind::Variant: return t_->fields.size();
+    case Type::Kind::Option:
+    case Type::Kind::Result: return 2;
+    case Type::Kind::Enum: return t_->labels.size();
+    default: return 0;
+    }
+  }
+  const Type* operator[](size_t i) const {
+    switch (t_->kind) {
+    case Type::Kind::Variant: return t_->fields[i].second.get();
+    case Type::Kind::Option: return i == 0 ? nullptr : t_->types[0].get();
+    case Type::Kind::Result: return i == 0 ? t_->ok.get() : t_->err.get();
+    default: return nullptr;
+    }
+  }
+
+private:
+  const Type* t_;
+};
+
+inline CaseView abi_cases(const Type& t) {
+  return CaseView(t);
+}
 uint32_t abi_discriminant_size(size_t cases);
 uint32_t abi_payload_offset(const Type& t);
 uint32_t abi_align_to(uint32_t x, uint32_t a);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "component/abi.h"
+#include "component/abi_detail.h"
 
 namespace wasmcap::component {
 
@@ -20,26 +21,15 @@ uint32_t flags_size(size_t n) {
   return n <= 8 ? 1 : n <= 16 ? 2 : 4 * static_cast<uint32_t>((n + 31) / 32);
 }
 
-// The cases of a variant-like type (variant, option, result, enum) as optional payload types.
-std::vector<const Type*> cases_of(const Type& t) {
-  std::vector<const Type*> out;
-  switch (t.kind) {
-  case Type::Kind::Variant:
-    for (const auto& [label, c] : t.fields)
-      out.push_back(c.get());
-    break;
-  case Type::Kind::Option: out = {nullptr, t.types[0].get()}; break;
-  case Type::Kind::Result: out = {t.ok.get(), t.err.get()}; break;
-  case Type::Kind::Enum: out.assign(t.labels.size(), nullptr); break;
-  default: break;
-  }
-  return out;
+using detail::CaseView;
+CaseView cases_of(const Type& t) {
+  return CaseView(t);
 }
 
-uint32_t max_case_alignment(const std::vector<const Type*>& cases) {
+uint32_t max_case_alignment(const CaseView& cases) {
   uint32_t a = 1;
-  for (const Type* c : cases) {
-    if (c) a = std::max(a, abi_alignment(*c));
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (const Type* c = cases[i]) a = std::max(a, abi_alignment(*c));
   }
   return a;
 }
@@ -177,8 +167,8 @@ uint32_t compute_size(const Type& t) {
     uint32_t s = discriminant_size(cases.size());
     s = align_to(s, max_case_alignment(cases));
     uint32_t cs = 0;
-    for (const Type* c : cases) {
-      if (c) cs = std::max(cs, abi_size(*c));
+    for (size_t i = 0; i < cases.size(); ++i) {
+      if (const Type* c = cases[i]) cs = std::max(cs, abi_size(*c));
     }
     return align_to(s + cs, compute_alignment(t));
   }
@@ -191,9 +181,6 @@ uint32_t compute_size(const Type& t) {
 
 namespace detail {
 
-std::vector<const Type*> abi_cases(const Type& t) {
-  return cases_of(t);
-}
 uint32_t abi_discriminant_size(size_t cases) {
   return discriminant_size(cases);
 }

@@ -72,6 +72,34 @@ void flatten_type(const Type& t, std::vector<ValType>& out) {
   }
 }
 
+size_t flat_width(const Type& t) {
+  using K = Type::Kind;
+  switch (t.kind) {
+  case K::FixedList:
+  case K::Record:
+  case K::Tuple:
+  case K::Variant:
+  case K::Option:
+  case K::Result: {
+    const std::vector<ValType>* memo = t.flat_memo.flat.load(std::memory_order_acquire);
+    if (memo) return std::min(memo->size(), kFlatCap + 1);
+    std::vector<ValType> flat;
+    flatten_type(t, flat); // fills the memo
+    return flat.size();
+  }
+  case K::Prim: return t.prim == PrimType::String ? 2 : 1;
+  case K::List:
+  case K::Map: return 2;
+  case K::Flags: return t.labels.empty() ? 0 : 1;
+  case K::Enum:
+  case K::Own:
+  case K::Borrow:
+  case K::Stream:
+  case K::Future: return 1;
+  default: return 0; // as flatten_uncached
+  }
+}
+
 namespace {
 
 void flatten_uncached(const Type& t, std::vector<ValType>& out) {

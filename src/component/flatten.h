@@ -19,6 +19,9 @@ constexpr size_t kMaxFlatResults = 1;
 constexpr size_t kFlatCap = 64;
 
 void flatten_type(const Type& t, std::vector<ir::ValType>& out);
+// How many values flatten_type gives for `t` alone (at most kFlatCap + 1), without building
+// them: the Canonical ABI asks for every value it lifts or lowers.
+size_t flat_width(const Type& t);
 
 // The core signature of a component function type `ft` seen from the lifting side (`lift`:
 // the core function the component exports) or the lowering side (the core function a

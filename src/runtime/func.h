@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 
 #include "ir/type_registry.h"
@@ -34,8 +35,10 @@ struct FuncInstance {
   uint32_t func_index = 0;    // in the module's whole function index space
   const void* code = nullptr; // the tier's compiled code for this function
 
-  // Host functions.
+  // Host functions: the type is `host_type`, or `shared_type` when the maker keeps one type for
+  // many functions (the component instantiator's lowered imports: no copy per instance).
   ir::FuncType host_type;
+  std::shared_ptr<const ir::FuncType> shared_type;
   HostCallback callback;
 };
 

@@ -40,6 +40,17 @@ FuncInstance* Store::create_host_function(ir::FuncType type, HostCallback callba
   return f;
 }
 
+FuncInstance* Store::create_host_function(std::shared_ptr<const ir::FuncType> type,
+                                          uint32_t type_id, HostCallback callback) {
+  FuncInstance* f = new_func();
+  f->kind = FuncInstance::Kind::Host;
+  f->shared_type = std::move(type);
+  f->type = f->shared_type.get();
+  f->type_id = type_id;
+  f->callback = std::move(callback);
+  return f;
+}
+
 support::Result<Memory*> Store::create_memory(const ir::MemoryType& type) {
   return create_memory(type, limits_.guard_pages);
 }

@@ -103,6 +103,10 @@ public:
 
   // --- host objects for the embedder ---------------------------------------------------------
   FuncInstance* create_host_function(ir::FuncType type, HostCallback callback);
+  // The same with a type shared by many functions and its canonical id already known
+  // (ir::canonical_func_type of it): nothing copied, nothing looked up.
+  FuncInstance* create_host_function(std::shared_ptr<const ir::FuncType> type, uint32_t type_id,
+                                     HostCallback callback);
   support::Result<Memory*> create_memory(const ir::MemoryType& type); // guarded per limits
   support::Result<Memory*> create_memory(const ir::MemoryType& type, bool guarded,
                                          std::shared_ptr<const MemoryImage> image = nullptr);
