@@ -1,6 +1,7 @@
 // Flattening of component types into core value types (flatten.h), per CanonicalABI.md.
 #include "component/flatten.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace wasmcap::component {
@@ -39,54 +40,48 @@ void flatten_cases(const std::vector<const Type*>& cases, std::vector<ValType>& 
 } // namespace
 
 namespace {
-void flatten_uncached(const Type& t, std::vector<ValType>& out);
-} // namespace
 
-void flatten_type(const Type& t, std::vector<ValType>& out) {
+void flatten_uncached(const Type& t, std::vector<ValType>& out);
+
+// The memoised flattening of a composite type (computed on first use, from any thread), or null
+// for the kinds that flatten to a value or two without walking anything.
+const std::vector<ValType>* memo_of(const Type& t) {
   using K = Type::Kind;
-  if (out.size() > kFlatCap) return;
   switch (t.kind) {
   case K::FixedList:
   case K::Record:
   case K::Tuple:
   case K::Variant:
   case K::Option:
-  case K::Result: {
-    const std::vector<ValType>* memo = t.flat_memo.flat.load(std::memory_order_acquire);
-    if (!memo) {
-      auto fresh = std::make_unique<std::vector<ValType>>();
-      flatten_uncached(t, *fresh);
-      const std::vector<ValType>* expected = nullptr;
-      if (t.flat_memo.flat.compare_exchange_strong(expected, fresh.get(),
-                                                   std::memory_order_acq_rel)) {
-        memo = fresh.release();
-      } else {
-        memo = expected; // another thread got there first: the same result
-      }
-    }
+  case K::Result: break;
+  default: return nullptr;
+  }
+  const std::vector<ValType>* memo = t.flat_memo.flat.load(std::memory_order_acquire);
+  if (memo) return memo;
+  auto fresh = std::make_unique<std::vector<ValType>>();
+  flatten_uncached(t, *fresh);
+  const std::vector<ValType>* expected = nullptr;
+  if (t.flat_memo.flat.compare_exchange_strong(expected, fresh.get(), std::memory_order_acq_rel))
+    return fresh.release();
+  return expected; // another thread got there first: the same result
+}
+
+} // namespace
+
+void flatten_type(const Type& t, std::vector<ValType>& out) {
+  if (out.size() > kFlatCap) return;
+  if (const std::vector<ValType>* memo = memo_of(t)) {
     out.insert(out.end(), memo->begin(), memo->end());
     if (out.size() > kFlatCap + 1) out.resize(kFlatCap + 1);
     return;
   }
-  default: flatten_uncached(t, out); return;
-  }
+  flatten_uncached(t, out);
 }
 
 size_t flat_width(const Type& t) {
   using K = Type::Kind;
+  if (const std::vector<ValType>* memo = memo_of(t)) return std::min(memo->size(), kFlatCap + 1);
   switch (t.kind) {
-  case K::FixedList:
-  case K::Record:
-  case K::Tuple:
-  case K::Variant:
-  case K::Option:
-  case K::Result: {
-    const std::vector<ValType>* memo = t.flat_memo.flat.load(std::memory_order_acquire);
-    if (memo) return std::min(memo->size(), kFlatCap + 1);
-    std::vector<ValType> flat;
-    flatten_type(t, flat); // fills the memo
-    return flat.size();
-  }
   case K::Prim: return t.prim == PrimType::String ? 2 : 1;
   case K::List:
   case K::Map: return 2;
