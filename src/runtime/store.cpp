@@ -31,12 +31,10 @@ ModuleInstance* Store::new_instance() {
 }
 
 FuncInstance* Store::create_host_function(ir::FuncType type, HostCallback callback) {
-  FuncInstance* f = new_func();
-  f->kind = FuncInstance::Kind::Host;
-  f->host_type = std::move(type);
+  const uint32_t type_id = intern_type(type);
+  FuncInstance* f = create_host_function(nullptr, type_id, std::move(callback));
+  f->host_type = std::move(type); // its own copy: `type` points into the instance
   f->type = &f->host_type;
-  f->type_id = intern_type(f->host_type);
-  f->callback = std::move(callback);
   return f;
 }
 
